@@ -1,0 +1,139 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Term(models.Model):
+    """届: a term of the district People's Congress, e.g. 第十八届."""
+
+    number = models.PositiveSmallIntegerField(_("届次"), unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("届")
+        verbose_name_plural = _("届")
+
+    def __str__(self):
+        return self.name
+
+
+class Session(models.Model):
+    """次会议: a session of a term. Suggestions are filed in it or in the recess after it."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("届"))
+    number = models.PositiveSmallIntegerField(_("次"))
+    name = models.CharField(_("名称"), max_length=100)
+    start_date = models.DateField(_("开幕日期"))
+    end_date = models.DateField(_("闭幕日期"))
+    recess_end_date = models.DateField(
+        _("闭会期间截止"), null=True, blank=True, help_text=_("下次会议开幕前一天；留空表示至今。")
+    )
+    is_current = models.BooleanField(_("当前会议"), default=False)
+
+    class Meta:
+        ordering = ["-term__number", "-number"]
+        verbose_name = _("会议")
+        verbose_name_plural = _("会议")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "number"], name="session_unique_per_term"),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True), name="session_one_current"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def code(self):
+        """Two digits of term and session, e.g. '1804', used as a number prefix."""
+        return f"{self.term.number:02d}{self.number:02d}"
+
+
+class Delegation(models.Model):
+    """代表团 / 代表组."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("届"))
+    name = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("代表团（组）")
+        verbose_name_plural = _("代表团（组）")
+        constraints = [models.UniqueConstraint(fields=["term", "name"], name="delegation_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Constituency(models.Model):
+    """选区."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("选区")
+        verbose_name_plural = _("选区")
+
+    def __str__(self):
+        return self.name
+
+
+class Delegate(models.Model):
+    """A delegate's public profile. Private contact details live in DelegateContact."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegate",
+        verbose_name=_("登录账号"),
+    )
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="delegates", verbose_name=_("届"))
+    name = models.CharField(_("姓名"), max_length=50)
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="delegates",
+        verbose_name=_("代表团（组）"),
+    )
+    constituency = models.ForeignKey(
+        Constituency, on_delete=models.PROTECT, null=True, blank=True, related_name="delegates",
+        verbose_name=_("选区"),
+    )
+    work_unit = models.CharField(_("工作单位及职务"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("在任"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("代表")
+        verbose_name_plural = _("代表")
+        indexes = [models.Index(fields=["term", "name"], name="delegate_term_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("delegates:record", args=[self.pk])
+
+
+class DelegateContact(models.Model):
+    """Private contact fields, never shown on public pages."""
+
+    delegate = models.OneToOneField(
+        Delegate, on_delete=models.CASCADE, related_name="contact", verbose_name=_("代表")
+    )
+    phone = models.CharField(_("手机号码"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    address = models.CharField(_("通讯地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("代表联系方式")
+        verbose_name_plural = _("代表联系方式")
+
+    def __str__(self):
+        return str(self.delegate)

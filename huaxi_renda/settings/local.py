@@ -1,0 +1,8 @@
+"""Local run: debug on, a fixed development key, SQLite unless DATABASE_URL says otherwise."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, env_list
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")

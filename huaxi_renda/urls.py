@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from suggestions.views import common
+
+admin.site.site_header = _("花溪人大代表建议办理系统 · 系统设置")
+admin.site.site_title = _("花溪人大代表建议办理系统")
+admin.site.index_title = _("系统设置")
+
+urlpatterns = [
+    path("", common.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("suggestions/", include("suggestions.urls.common")),
+    path("notifications/", common.notifications, name="notifications"),
+    path("notifications/read/", common.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", common.notification_open, name="notification_open"),
+    path("delegate/", include("delegates.urls")),
+    path("staff/", include("suggestions.urls.staff")),
+    path("office/", include("suggestions.urls.offices")),
+    path("reminders/", include("suggestions.urls.reminders")),
+    path("public/", include("suggestions.urls.public")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,60 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import roles
+
+
+def _nav_for(user):
+    items = []
+    user_roles = roles.roles_of(user)
+    if "delegate" in user_roles:
+        items += [
+            (_("我的建议"), "delegates:home"),
+            (_("提出建议"), "delegates:create"),
+            (_("履职档案"), "delegates:my_record"),
+        ]
+    if "staff" in user_roles:
+        items += [
+            (_("待审查"), "staff:inbox"),
+            (_("建议跟踪"), "staff:track"),
+            (_("退回与延期"), "staff:requests"),
+            (_("公开审核"), "staff:publication"),
+            (_("统计"), "staff:dashboard"),
+            (_("催办记录"), "reminders:list"),
+        ]
+    elif "leader" in user_roles:
+        items += [(_("重点督办"), "staff:leader_home"), (_("统计"), "staff:dashboard")]
+    if "office" in user_roles:
+        items += [(_("承办事项"), "offices:inbox"), (_("收到的催办"), "reminders:office")]
+    if "admin" in user_roles:
+        items.append((_("系统设置"), "admin:index"))
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from django.urls import NoReverseMatch
+
+    items = []
+    for label, name in _nav_for(user):
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    context = {
+        "nav_items": items,
+        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+        "user_roles": roles.roles_of(user),
+    }
+    if "staff" in context["user_roles"]:
+        from .workdays import years_needing_data
+
+        missing = years_needing_data()
+        if missing:
+            context["calendar_warning"] = _(
+                "尚未录入%(years)s年的法定节假日，期限暂按周一至周五计算。请在“系统设置 › 节假日与调休”中补录。"
+            ) % {"years": "、".join(str(y) for y in missing)}
+    return context

@@ -1,0 +1,193 @@
+"""The figures of domain.md, each with its numerator and denominator.
+
+Every function runs a fixed number of aggregate queries, however many rows.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assignment, ContactRecord, Rating, Reply, Suggestion
+
+S = Suggestion.Status
+A = Assignment.Status
+EXCLUDED = (S.WITHDRAWN, S.MERGED)
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    numerator: int
+    denominator: int
+    key: str = ""
+
+    @property
+    def rate(self):
+        if not self.denominator:
+            return None
+        return round(100 * self.numerator / self.denominator, 1)
+
+    @property
+    def display(self):
+        rate = self.rate
+        return "—" if rate is None else f"{rate:.1f}%"
+
+
+def _latest_replies():
+    """Submitted replies that no later round of the same assignment replaced."""
+    later = Reply.objects.filter(
+        assignment=OuterRef("assignment"), status=Reply.Status.SUBMITTED, round__number__gt=OuterRef("round__number")
+    )
+    return Reply.objects.filter(status=Reply.Status.SUBMITTED).exclude(Exists(later))
+
+
+def session_figures(suggestions):
+    """Headline figures for a queryset of suggestions (usually one session)."""
+    suggestions = suggestions.exclude(status__in=EXCLUDED)
+    late_first_reply = Reply.objects.filter(
+        suggestion=OuterRef("pk"), round__number=1, status=Reply.Status.SUBMITTED, on_time=False
+    )
+    met = ContactRecord.objects.filter(
+        assignment__suggestion=OuterRef("pk"), method__in=ContactRecord.FACE_TO_FACE
+    )
+    counts = suggestions.aggregate(
+        filed=Count("pk", filter=~Q(status=S.DRAFT)),
+        registered=Count("pk", filter=Q(registered_at__isnull=False)),
+        assigned=Count("pk", filter=Q(assigned_at__isnull=False)),
+        replied=Count("pk", filter=Q(first_replied_at__isnull=False)),
+        replied_on_time=Count(
+            "pk", filter=Q(first_replied_at__isnull=False) & ~Q(Exists(late_first_reply))
+        ),
+        met=Count("pk", filter=Q(first_replied_at__isnull=False) & Q(Exists(met))),
+        closed=Count("pk", filter=Q(status=S.CLOSED)),
+        key=Count("pk", filter=Q(is_key=True)),
+    )
+    ratings = Rating.objects.filter(suggestion__in=suggestions)
+    final = ratings.filter(round__number=F("suggestion__current_round"))
+    rating_counts = final.aggregate(
+        rated=Count("pk"),
+        satisfied=Count("pk", filter=Q(value=Rating.Value.SATISFIED)),
+        basic=Count("pk", filter=Q(value=Rating.Value.BASIC)),
+    )
+    first = ratings.filter(round__number=1).aggregate(
+        rated=Count("pk"),
+        ok=Count("pk", filter=Q(value__in=[Rating.Value.SATISFIED, Rating.Value.BASIC])),
+    )
+    results = _latest_replies().filter(suggestion__in=suggestions).aggregate(
+        replies=Count("pk"),
+        solved=Count("pk", filter=Q(result_class__counts_as_solved=True)),
+        adopted=Count("pk", filter=Q(result_class__counts_as_adopted=True)),
+    )
+    return {
+        "counts": counts,
+        "reply_rate": Figure(_("办复率"), counts["replied"], counts["assigned"], "reply_rate"),
+        "on_time_rate": Figure(_("按时办复率"), counts["replied_on_time"], counts["replied"], "on_time_rate"),
+        "satisfaction": Figure(
+            _("满意率"), rating_counts["satisfied"] + rating_counts["basic"], rating_counts["rated"], "satisfaction"
+        ),
+        "satisfied_only": Figure(_("其中满意"), rating_counts["satisfied"], rating_counts["rated"], "satisfied"),
+        "basic_only": Figure(_("其中基本满意"), rating_counts["basic"], rating_counts["rated"], "basic"),
+        "first_satisfaction": Figure(_("初次满意率"), first["ok"], first["rated"], "first_satisfaction"),
+        "solved_rate": Figure(_("解决率"), results["solved"], results["replies"], "solved_rate"),
+        "adopted_rate": Figure(_("采纳率"), results["adopted"], results["replies"], "adopted_rate"),
+        "met_rate": Figure(_("见面率"), counts["met"], counts["replied"], "met_rate"),
+    }
+
+
+def headline(figures):
+    keys = ("reply_rate", "on_time_rate", "satisfaction", "basic_only", "first_satisfaction", "solved_rate",
+            "adopted_rate", "met_rate")
+    return [figures[k] for k in keys]
+
+
+def by_status(suggestions):
+    return dict(suggestions.values_list("status").annotate(n=Count("pk")).order_by())
+
+
+def by_category(suggestions):
+    """Rows per category: filed, replied, solved replies."""
+    rows = (
+        suggestions.exclude(status__in=EXCLUDED + (S.DRAFT,))
+        .values("category_id", "category__name", "category__order")
+        .annotate(
+            filed=Count("pk"),
+            assigned=Count("pk", filter=Q(assigned_at__isnull=False)),
+            replied=Count("pk", filter=Q(first_replied_at__isnull=False)),
+        )
+        .order_by("category__order", "category__name")
+    )
+    return list(rows)
+
+
+def by_result_class(suggestions):
+    return list(
+        _latest_replies()
+        .filter(suggestion__in=suggestions.exclude(status__in=EXCLUDED))
+        .values("result_class__code", "result_class__name", "result_class__order")
+        .annotate(n=Count("pk"))
+        .order_by("result_class__order")
+    )
+
+
+def by_office(suggestions, *, today=None):
+    """One row per office: assigned, replied, on time, satisfaction, overdue (lead, co and separate)."""
+    today = today or timezone.localdate()
+    assignments = Assignment.objects.filter(suggestion__in=suggestions.exclude(status__in=EXCLUDED)).exclude(
+        status__in=[A.RETURNED, A.WITHDRAWN]
+    )
+    late = Reply.objects.filter(assignment=OuterRef("pk"), round__number=1, on_time=False)
+    rows = (
+        assignments.values("office_id", "office__name", "office__order")
+        .annotate(
+            assigned=Count("pk"),
+            lead=Count("pk", filter=Q(role=Assignment.Role.LEAD)),
+            co=Count("pk", filter=Q(role=Assignment.Role.CO)),
+            separate=Count("pk", filter=Q(role=Assignment.Role.SEPARATE)),
+            replied=Count("pk", filter=Q(status__in=[A.REPLIED, A.OPINION_SENT])),
+            on_time=Count("pk", filter=Q(status__in=[A.REPLIED, A.OPINION_SENT]) & ~Q(Exists(late))),
+            overdue=Count(
+                "pk",
+                filter=Q(status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING])
+                & Q(due_date__lt=today)
+                & (Q(extended_due__isnull=True) | Q(extended_due__lt=today)),
+            ),
+        )
+        .order_by("office__order", "office__name")
+    )
+    ratings = (
+        Rating.objects.filter(reply__assignment__in=assignments)
+        .values("reply__assignment__office_id")
+        .annotate(
+            rated=Count("pk"),
+            ok=Count("pk", filter=Q(value__in=[Rating.Value.SATISFIED, Rating.Value.BASIC])),
+            satisfied=Count("pk", filter=Q(value=Rating.Value.SATISFIED)),
+        )
+        .order_by()
+    )
+    by_id = {r["reply__assignment__office_id"]: r for r in ratings}
+    result = []
+    for row in rows:
+        r = by_id.get(row["office_id"], {"rated": 0, "ok": 0, "satisfied": 0})
+        row["rated"], row["rated_ok"] = r["rated"], r["ok"]
+        row["reply_rate"] = Figure(_("办复率"), row["replied"], row["assigned"])
+        row["on_time_rate"] = Figure(_("按时办复率"), row["on_time"], row["replied"])
+        row["satisfaction"] = Figure(_("满意率"), r["ok"], r["rated"])
+        result.append(row)
+    return result
+
+
+def overdue_assignments(suggestions=None, *, today=None):
+    today = today or timezone.localdate()
+    qs = Assignment.objects.filter(status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING]).annotate(
+        effective=Coalesce("extended_due", "due_date")
+    ).filter(effective__lt=today)
+    if suggestions is not None:
+        qs = qs.filter(suggestion__in=suggestions)
+    return qs.select_related("suggestion", "office").order_by("effective", "pk")
+
+
+__all__ = ["Figure", "session_figures", "by_category", "by_office", "by_result_class", "by_status",
+           "overdue_assignments", "headline"]

@@ -1,0 +1,100 @@
+"""Who a user is in the workflow. Results are cached on the user object for one request."""
+
+from django.utils.translation import gettext_lazy as _
+
+STAFF_GROUP = "npc_staff"
+
+ROLE_LABELS = {
+    "delegate": _("人大代表"),
+    "staff": _("人大工作人员"),
+    "leader": _("督办领导"),
+    "office": _("承办单位"),
+    "admin": _("系统管理员"),
+}
+
+
+def _cached(user, name, compute):
+    cache = user.__dict__.setdefault("_huaxi_roles", {})
+    if name not in cache:
+        cache[name] = compute()
+    return cache[name]
+
+
+def is_staff_member(user):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return _cached(user, "staff", lambda: user.groups.filter(name=STAFF_GROUP).exists())
+
+
+def delegate_of(user):
+    if not user.is_authenticated:
+        return None
+
+    def compute():
+        from delegates.models import Delegate
+
+        return Delegate.objects.filter(user=user, is_active=True).first()
+
+    return _cached(user, "delegate", compute)
+
+
+def leader_of(user):
+    if not user.is_authenticated:
+        return None
+
+    def compute():
+        from .models import Leader
+
+        return Leader.objects.filter(user=user).first()
+
+    return _cached(user, "leader", compute)
+
+
+def memberships_of(user):
+    """{office_id: role} for the offices the user works for."""
+    if not user.is_authenticated:
+        return {}
+
+    def compute():
+        from .models import OfficeMember
+
+        return dict(OfficeMember.objects.filter(user=user, office__is_active=True).values_list("office_id", "role"))
+
+    return _cached(user, "offices", compute)
+
+
+def office_ids_of(user):
+    return set(memberships_of(user))
+
+
+def is_office_head(user, office_id):
+    from .models import OfficeMember
+
+    return memberships_of(user).get(office_id) == OfficeMember.Role.HEAD
+
+
+def roles_of(user):
+    roles = []
+    if not user.is_authenticated:
+        return roles
+    if delegate_of(user):
+        roles.append("delegate")
+    if is_staff_member(user):
+        roles.append("staff")
+    if leader_of(user):
+        roles.append("leader")
+    if memberships_of(user):
+        roles.append("office")
+    if user.is_superuser:
+        roles.append("admin")
+    return roles
+
+
+def primary_role(user):
+    roles = roles_of(user)
+    for role in ("staff", "office", "leader", "delegate", "admin"):
+        if role in roles:
+            return role
+    return None

@@ -1,0 +1,67 @@
+"""Reads that pages share. Permission scoping lives here once, so no view can forget it."""
+
+from django.db.models import Q
+
+from . import roles
+from .models import Assignment, CoSigner, Reply, Suggestion
+
+S = Suggestion.Status
+PUBLIC_EXCLUDED = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
+
+
+def suggestions_visible_to(user):
+    """Suggestions a logged-in user may open, whatever their roles."""
+    qs = Suggestion.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if roles.is_staff_member(user):
+        return qs
+    condition = Q(pk__in=[])
+    delegate = roles.delegate_of(user)
+    if delegate:
+        condition |= Q(lead_delegate=delegate) | Q(
+            cosigners__delegate=delegate,
+            cosigners__status__in=[CoSigner.Status.INVITED, CoSigner.Status.CONFIRMED],
+        )
+    office_ids = roles.office_ids_of(user)
+    if office_ids:
+        condition |= Q(assignments__office_id__in=office_ids)
+    leader = roles.leader_of(user)
+    if leader:
+        condition |= Q(leader=leader, is_key=True)
+    return qs.filter(condition).distinct()
+
+
+def suggestion_for_user(user, pk):
+    """The suggestion if the user may see it, else ``None`` (callers answer 404)."""
+    return suggestions_visible_to(user).filter(pk=pk).first()
+
+
+def assignments_for_user(user):
+    """Assignments of the offices the user works for (staff see all)."""
+    qs = Assignment.objects.all()
+    if roles.is_staff_member(user):
+        return qs
+    return qs.filter(office_id__in=roles.office_ids_of(user))
+
+
+def replies_visible_to(user, suggestion):
+    """Submitted replies for delegates and the public side; drafts only for their own office."""
+    qs = Reply.objects.filter(suggestion=suggestion).select_related("assignment__office", "round", "result_class")
+    if roles.is_staff_member(user):
+        return qs.filter(status=Reply.Status.SUBMITTED)
+    office_ids = roles.office_ids_of(user)
+    return qs.filter(Q(status=Reply.Status.SUBMITTED) | Q(assignment__office_id__in=office_ids))
+
+
+def public_suggestions():
+    """What the public may see: published, registered suggestions that were not withdrawn."""
+    return Suggestion.objects.filter(is_published=True).exclude(status__in=PUBLIC_EXCLUDED)
+
+
+def public_replies(suggestion):
+    return (
+        Reply.objects.filter(suggestion=suggestion, is_published=True, status=Reply.Status.SUBMITTED)
+        .select_related("assignment__office", "round", "result_class")
+        .order_by("round__number", "submitted_at")
+    )

@@ -1,0 +1,1238 @@
+"""Every state change of the handling workflow.
+
+Each service: checks the actor's permission, locks the suggestion row, checks
+the transition against the model's ``TRANSITIONS`` table, writes the change and
+its audit row in one transaction, and queues side effects after commit.
+Views, forms, admin actions, tasks and commands call these; none saves a status.
+"""
+
+import datetime
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from delegates.models import Delegate, Session
+
+from . import roles
+from .models import (
+    Assignment,
+    AssignmentRequest,
+    Attachment,
+    AuditLog,
+    ContactRecord,
+    CoSigner,
+    DeadlinePolicy,
+    FollowUp,
+    HandlingRound,
+    Leader,
+    Notification,
+    Office,
+    Opinion,
+    Rating,
+    Reminder,
+    Reply,
+    ResultClass,
+    Suggestion,
+)
+from .workdays import work_calendar
+
+logger = logging.getLogger(__name__)
+
+S = Suggestion.Status
+A = Assignment.Status
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class WorkflowError(Exception):
+    """Base of every refusal; ``message`` is shown to the user as it is."""
+
+    default_message = ""
+
+    def __init__(self, message=None):
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
+
+
+class NotPermitted(WorkflowError):
+    @property
+    def default_message(self):
+        return _("您没有权限进行此操作。")
+
+
+class TransitionNotAllowed(WorkflowError):
+    pass
+
+
+class InvalidInput(WorkflowError):
+    pass
+
+
+class NumberTaken(WorkflowError):
+    pass
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _status_label(model, value):
+    try:
+        return str(model.Status(value).label)
+    except ValueError:
+        return value
+
+
+def _check_transition(obj, to_status):
+    current = obj.status
+    if to_status not in obj.TRANSITIONS.get(current, set()):
+        raise TransitionNotAllowed(
+            _("当前状态为“%(current)s”，不能变更为“%(target)s”。可能已被他人处理，请刷新页面。")
+            % {
+                "current": _status_label(type(obj), current),
+                "target": _status_label(type(obj), to_status),
+            }
+        )
+
+
+def _lock_suggestion(suggestion):
+    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+
+
+def _lock_assignment(assignment):
+    """Lock the suggestion first, then the assignment: one lock order everywhere."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=assignment.suggestion_id)
+    locked = Assignment.objects.select_for_update().select_related("office").get(pk=assignment.pk)
+    return suggestion, locked
+
+
+def _audit(*, action, actor, suggestion=None, assignment=None, from_status="", to_status="", note="", data=None):
+    return AuditLog.objects.create(
+        suggestion=suggestion,
+        assignment=assignment,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        from_status=from_status or "",
+        to_status=to_status or "",
+        note=note or "",
+        data=data or {},
+    )
+
+
+def _set_suggestion_status(suggestion, to_status, *, actor, action, note="", data=None):
+    _check_transition(suggestion, to_status)
+    from_status = suggestion.status
+    suggestion.status = to_status
+    suggestion.save()
+    _audit(
+        action=action, actor=actor, suggestion=suggestion, from_status=from_status, to_status=to_status,
+        note=note, data=data,
+    )
+
+
+def _set_assignment_status(assignment, to_status, *, actor, action, note="", data=None):
+    _check_transition(assignment, to_status)
+    from_status = assignment.status
+    assignment.status = to_status
+    assignment.save()
+    _audit(
+        action=action, actor=actor, suggestion=assignment.suggestion, assignment=assignment,
+        from_status=from_status, to_status=to_status, note=note, data=data,
+    )
+
+
+def _require(condition, message=None):
+    if not condition:
+        raise NotPermitted(message)
+
+
+def _require_staff(actor):
+    _require(roles.is_staff_member(actor), _("只有人大工作人员可以进行此操作。"))
+
+
+def _require_lead_delegate(actor, suggestion):
+    delegate = roles.delegate_of(actor)
+    _require(delegate is not None and delegate.pk == suggestion.lead_delegate_id, _("只有领衔代表可以进行此操作。"))
+    return delegate
+
+
+def _require_office(actor, assignment):
+    _require(
+        assignment.office_id in roles.office_ids_of(actor),
+        _("只有承办单位“%(office)s”的工作人员可以进行此操作。") % {"office": assignment.office.name},
+    )
+
+
+def _text(value, field_label, *, max_length=None):
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(_("请填写%(field)s。") % {"field": field_label})
+    if max_length and len(value) > max_length:
+        raise InvalidInput(
+            _("%(field)s不能超过%(max)s个字。") % {"field": field_label, "max": max_length}
+        )
+    return value
+
+
+def policy_for(session):
+    policy = getattr(session, "_policy_cache", None)
+    if policy is None:
+        policy, _created = DeadlinePolicy.objects.get_or_create(session=session)
+        session._policy_cache = policy
+    return policy
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _notify(users, *, title, body="", url="", suggestion=None):
+    """In-app notifications (rows in the same transaction); e-mail goes out after commit."""
+    rows = [
+        Notification(user=user, title=title[:200], body=body, url=url, suggestion=suggestion)
+        for user in {u.pk: u for u in users if u is not None}.values()
+    ]
+    Notification.objects.bulk_create(rows)
+
+
+def _office_users(office_id):
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(office_memberships__office_id=office_id, is_active=True))
+
+
+def _staff_users():
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(groups__name=roles.STAFF_GROUP, is_active=True))
+
+
+def _suggestion_delegates(suggestion):
+    """The lead delegate and every confirmed co-signer."""
+    delegates = [suggestion.lead_delegate]
+    delegates += [
+        c.delegate
+        for c in suggestion.cosigners.select_related("delegate").filter(status=CoSigner.Status.CONFIRMED)
+    ]
+    return delegates
+
+
+def _delegate_users(suggestion):
+    return [d.user for d in _suggestion_delegates(suggestion) if d.user_id]
+
+
+def queue_after_commit(task_path, *args):
+    """Queue a Celery task once the transaction commits; a broker outage never fails the request.
+
+    The database holds everything the task needs, and the periodic scan sends
+    whatever could not be queued here.
+    """
+
+    def send():
+        from celery import current_app
+
+        try:
+            current_app.send_task(task_path, args=args)
+        except Exception:  # noqa: BLE001 - the broker may be down; the next scan catches up
+            logger.warning("Could not queue %s%r; the next scan will pick it up", task_path, args, exc_info=True)
+
+    transaction.on_commit(send)
+
+
+# --------------------------------------------------------------------------- delegates: drafting
+
+
+@transaction.atomic
+def suggestion_save_draft(
+    *, actor, title, body, category, session=None, series=None, suggestion=None, lead_delegate=None
+):
+    """Create a draft, or update a draft or a suggestion returned for revision."""
+    title = _text(title, _("标题"), max_length=200)
+    body = _text(body, _("内容"), max_length=20000)
+    if category is None:
+        raise InvalidInput(_("请选择类别。"))
+    if suggestion is None:
+        delegate = lead_delegate or roles.delegate_of(actor)
+        _require(delegate is not None, _("只有人大代表可以提出建议。"))
+        if lead_delegate is not None and not roles.is_staff_member(actor):
+            _require(roles.delegate_of(actor) == lead_delegate)
+        session = session or Session.objects.filter(is_current=True).first()
+        if session is None:
+            raise InvalidInput(_("尚未设置当前会议，请联系人大工作人员。"))
+        suggestion = Suggestion.objects.create(
+            session=session,
+            series=series or Suggestion.Series.SESSION,
+            title=title,
+            body=body,
+            category=category,
+            lead_delegate=delegate,
+        )
+        _audit(action="create", actor=actor, suggestion=suggestion, to_status=S.DRAFT)
+        return suggestion
+    suggestion = _lock_suggestion(suggestion)
+    _require_lead_delegate(actor, suggestion)
+    if suggestion.status not in (S.DRAFT, S.RETURNED):
+        raise TransitionNotAllowed(_("建议已提交，不能再修改。"))
+    changed = suggestion.title != title or suggestion.body != body or suggestion.category_id != category.pk
+    suggestion.title, suggestion.body, suggestion.category = title, body, category
+    if series:
+        suggestion.series = series
+    if session:
+        suggestion.session = session
+    suggestion.save()
+    if changed:
+        _audit(action="edit", actor=actor, suggestion=suggestion, from_status=suggestion.status,
+               to_status=suggestion.status)
+    return suggestion
+
+
+@transaction.atomic
+def attachment_add(*, suggestion, actor, uploaded_file, content_type):
+    """Store an already validated upload (see ``suggestions.uploads``) against a suggestion."""
+    attachment = Attachment(
+        suggestion=suggestion,
+        original_name=uploaded_file.name[:200],
+        content_type=content_type,
+        size=uploaded_file.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(uploaded_file.name, uploaded_file, save=False)
+    attachment.save()
+    _audit(action="attach", actor=actor, suggestion=suggestion, note=attachment.original_name)
+    return attachment
+
+
+@transaction.atomic
+def cosigner_invite(*, suggestion, actor, delegates):
+    suggestion = _lock_suggestion(suggestion)
+    _require_lead_delegate(actor, suggestion)
+    if suggestion.status not in (S.DRAFT, S.RETURNED):
+        raise TransitionNotAllowed(_("建议提交后不能再邀请联名代表。"))
+    policy = policy_for(suggestion.session)
+    deadline = timezone.now() + datetime.timedelta(days=policy.invitation_days)
+    invited = []
+    for delegate in delegates:
+        if delegate.pk == suggestion.lead_delegate_id:
+            raise InvalidInput(_("领衔代表不需要邀请自己联名。"))
+        cosigner, created = CoSigner.objects.select_for_update().get_or_create(
+            suggestion=suggestion, delegate=delegate, defaults={"deadline": deadline}
+        )
+        if not created:
+            if cosigner.status in (CoSigner.Status.INVITED, CoSigner.Status.CONFIRMED):
+                continue
+            _check_transition(cosigner, CoSigner.Status.INVITED)
+            cosigner.status = CoSigner.Status.INVITED
+            cosigner.invited_at, cosigner.deadline, cosigner.responded_at = timezone.now(), deadline, None
+            cosigner.save()
+        _audit(action="cosigner_invite", actor=actor, suggestion=suggestion, to_status=CoSigner.Status.INVITED,
+               note=delegate.name, data={"delegate": delegate.pk})
+        invited.append(cosigner)
+        if delegate.user_id:
+            _notify(
+                [delegate.user],
+                title=_("%(lead)s邀请您联名提出建议“%(title)s”")
+                % {"lead": suggestion.lead_delegate.name, "title": suggestion.title},
+                url=suggestion.get_absolute_url(),
+                suggestion=suggestion,
+            )
+    return invited
+
+
+@transaction.atomic
+def cosigner_respond(*, cosigner, actor, accept):
+    suggestion = _lock_suggestion(cosigner.suggestion)
+    cosigner = CoSigner.objects.select_for_update().get(pk=cosigner.pk)
+    delegate = roles.delegate_of(actor)
+    _require(delegate is not None and delegate.pk == cosigner.delegate_id, _("只有被邀请的代表本人可以答复邀请。"))
+    if suggestion.status not in (S.DRAFT, S.RETURNED):
+        raise TransitionNotAllowed(_("该建议已提交，邀请已结束。"))
+    if cosigner.deadline and cosigner.deadline < timezone.now() and cosigner.status == CoSigner.Status.INVITED:
+        raise TransitionNotAllowed(_("联名邀请已过确认期限。"))
+    target = CoSigner.Status.CONFIRMED if accept else CoSigner.Status.DECLINED
+    _check_transition(cosigner, target)
+    from_status = cosigner.status
+    cosigner.status, cosigner.responded_at = target, timezone.now()
+    cosigner.save()
+    _audit(action="cosigner_respond", actor=actor, suggestion=suggestion, from_status=from_status,
+           to_status=target, note=delegate.name)
+    if suggestion.lead_delegate.user_id:
+        _notify(
+            [suggestion.lead_delegate.user],
+            title=(_("%(name)s已确认联名") if accept else _("%(name)s谢绝联名")) % {"name": delegate.name},
+            url=suggestion.get_absolute_url(),
+            suggestion=suggestion,
+        )
+    return cosigner
+
+
+@transaction.atomic
+def cosigner_drop(*, cosigner, actor):
+    suggestion = _lock_suggestion(cosigner.suggestion)
+    cosigner = CoSigner.objects.select_for_update().get(pk=cosigner.pk)
+    _require_lead_delegate(actor, suggestion)
+    if suggestion.status not in (S.DRAFT, S.RETURNED):
+        raise TransitionNotAllowed(_("建议提交后不能再变更联名代表。"))
+    _check_transition(cosigner, CoSigner.Status.DROPPED)
+    from_status = cosigner.status
+    cosigner.status, cosigner.responded_at = CoSigner.Status.DROPPED, timezone.now()
+    cosigner.save()
+    _audit(action="cosigner_drop", actor=actor, suggestion=suggestion, from_status=from_status,
+           to_status=CoSigner.Status.DROPPED, note=cosigner.delegate.name)
+    return cosigner
+
+
+@transaction.atomic
+def suggestion_submit(*, suggestion, actor):
+    suggestion = _lock_suggestion(suggestion)
+    _require_lead_delegate(actor, suggestion)
+    _check_transition(suggestion, S.SUBMITTED)
+    open_invites = suggestion.cosigners.filter(status=CoSigner.Status.INVITED).select_related("delegate")
+    if open_invites:
+        names = "、".join(c.delegate.name for c in open_invites)
+        raise TransitionNotAllowed(
+            _("还有联名邀请未答复（%(names)s），请等待确认或撤销邀请后再提交。") % {"names": names}
+        )
+    from_status = suggestion.status
+    suggestion.submitted_at = timezone.now()
+    suggestion.status_reason = ""
+    _set_suggestion_status(suggestion, S.SUBMITTED, actor=actor, action="submit",
+                           data={"resubmitted": from_status == S.RETURNED})
+    _notify(_staff_users(), title=_("新建议待审查：%(title)s") % {"title": suggestion.title},
+            url=suggestion.get_absolute_url(), suggestion=suggestion)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_withdraw(*, suggestion, actor, reason):
+    reason = _text(reason, _("撤回理由"), max_length=2000)
+    suggestion = _lock_suggestion(suggestion)
+    if not roles.is_staff_member(actor):
+        _require_lead_delegate(actor, suggestion)
+    _check_transition(suggestion, S.WITHDRAWN)
+    suggestion.status_reason = reason
+    suggestion.closed_at = timezone.now()
+    _set_suggestion_status(suggestion, S.WITHDRAWN, actor=actor, action="withdraw", note=reason)
+    for assignment in suggestion.assignments.select_for_update().exclude(status__in=[A.RETURNED, A.WITHDRAWN]):
+        if A.WITHDRAWN in Assignment.TRANSITIONS[assignment.status]:
+            _set_assignment_status(assignment, A.WITHDRAWN, actor=actor, action="withdraw", note=reason)
+            _notify(_office_users(assignment.office_id), title=_("建议已撤回：%(title)s") % {"title": suggestion.title},
+                    body=reason, suggestion=suggestion)
+    return suggestion
+
+
+# --------------------------------------------------------------------------- staff: review
+
+
+@transaction.atomic
+def suggestion_return(*, suggestion, actor, reason):
+    _require_staff(actor)
+    reason = _text(reason, _("退回理由"), max_length=2000)
+    suggestion = _lock_suggestion(suggestion)
+    suggestion.status_reason = reason
+    _set_suggestion_status(suggestion, S.RETURNED, actor=actor, action="return", note=reason)
+    _notify(_delegate_users(suggestion), title=_("建议“%(title)s”被退回修改") % {"title": suggestion.title},
+            body=reason, url=suggestion.get_absolute_url(), suggestion=suggestion)
+    return suggestion
+
+
+def not_registered_reasons():
+    """The standard reasons of domain.md for not registering a suggestion."""
+    return [
+        _("属于代表本人及其亲属的个人事务"),
+        _("代转人民群众来信"),
+        _("涉及正在审理的诉讼或仲裁案件"),
+        _("属于检举、控告或申诉"),
+        _("没有实际内容"),
+        _("一件建议涉及多个事项"),
+        _("不属于本行政区域职权范围"),
+    ]
+
+
+@transaction.atomic
+def suggestion_reject(*, suggestion, actor, reason):
+    """不予立案 with a standard or custom reason."""
+    _require_staff(actor)
+    reason = _text(reason, _("不予立案理由"), max_length=2000)
+    suggestion = _lock_suggestion(suggestion)
+    suggestion.status_reason = reason
+    suggestion.closed_at = timezone.now()
+    _set_suggestion_status(suggestion, S.NOT_REGISTERED, actor=actor, action="not_register", note=reason)
+    _notify(_delegate_users(suggestion), title=_("建议“%(title)s”不予立案") % {"title": suggestion.title},
+            body=reason, url=suggestion.get_absolute_url(), suggestion=suggestion)
+    return suggestion
+
+
+def suggestion_propose_number(*, session, series):
+    current = (
+        Suggestion.objects.filter(session=session, series=series, number__isnull=False).aggregate(m=Max("number"))["m"]
+    )
+    return (current or 0) + 1
+
+
+@transaction.atomic
+def suggestion_register(*, suggestion, actor, number=None):
+    """立案: fix the suggestion's number, unique in its session and series."""
+    _require_staff(actor)
+    suggestion = _lock_suggestion(suggestion)
+    _check_transition(suggestion, S.REGISTERED)
+    # Serialise numbering within the session so two staff never take the same number.
+    Session.objects.select_for_update().get(pk=suggestion.session_id)
+    if number is None:
+        number = suggestion_propose_number(session=suggestion.session, series=suggestion.series)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("编号必须是正整数。")) from None
+    if number <= 0 or number > 2_000_000_000:
+        raise InvalidInput(_("编号必须是正整数。"))
+    if Suggestion.objects.filter(session=suggestion.session, series=suggestion.series, number=number).exists():
+        raise NumberTaken(_("编号%(number)s已被使用，请换一个编号。") % {"number": number})
+    suggestion.number = number
+    suggestion.registered_at = timezone.now()
+    suggestion.status_reason = ""
+    try:
+        with transaction.atomic():
+            _set_suggestion_status(suggestion, S.REGISTERED, actor=actor, action="register", data={"number": number})
+    except IntegrityError:
+        raise NumberTaken(_("编号%(number)s已被使用，请换一个编号。") % {"number": number}) from None
+    _notify(_delegate_users(suggestion),
+            title=_("建议“%(title)s”已立案，编号%(number)s") % {"title": suggestion.title,
+                                                          "number": suggestion.number_display},
+            url=suggestion.get_absolute_url(), suggestion=suggestion)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_merge(*, target, sources, actor, note=""):
+    """并案: fold ``sources`` into ``target``; their lead delegates become co-signers of it."""
+    _require_staff(actor)
+    ids = sorted({target.pk, *(s.pk for s in sources)})
+    if len(ids) < 2:
+        raise InvalidInput(_("请选择至少一件要并入的建议。"))
+    locked = {s.pk: s for s in Suggestion.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    target = locked[target.pk]
+    if target.status not in (S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING):
+        raise TransitionNotAllowed(_("只能并入尚未答复的建议。"))
+    merged = []
+    for pk in ids:
+        if pk == target.pk:
+            continue
+        source = locked[pk]
+        source.merged_into = target
+        source.closed_at = timezone.now()
+        _set_suggestion_status(source, S.MERGED, actor=actor, action="merge", note=note,
+                               data={"into": target.pk})
+        for delegate in [source.lead_delegate] + [
+            c.delegate for c in source.cosigners.filter(status=CoSigner.Status.CONFIRMED)
+        ]:
+            if delegate.pk == target.lead_delegate_id:
+                continue
+            CoSigner.objects.update_or_create(
+                suggestion=target, delegate=delegate,
+                defaults={"status": CoSigner.Status.CONFIRMED, "responded_at": timezone.now()},
+            )
+        _audit(action="merge_in", actor=actor, suggestion=target, note=note, data={"from": source.pk})
+        _notify(_delegate_users(source),
+                title=_("建议“%(title)s”已与“%(target)s”并案办理") % {"title": source.title, "target": target.title},
+                url=target.get_absolute_url(), suggestion=target)
+        merged.append(source)
+    return target
+
+
+# --------------------------------------------------------------------------- staff: assignment
+
+
+def assignment_deadlines(*, session, assigned_on):
+    policy = policy_for(session)
+    cal = work_calendar()
+    return {
+        "return_by": cal.add_workdays(assigned_on, policy.return_window_workdays),
+        "opinion_due": cal.add_months(assigned_on, policy.opinion_months),
+        "due_date": cal.add_months(assigned_on, policy.reply_months),
+    }
+
+
+def _create_assignment(*, suggestion, office, role, actor, deadlines, replaces=None):
+    assignment = Assignment.objects.create(
+        suggestion=suggestion,
+        office=office,
+        role=role,
+        assigned_by=actor,
+        return_by=deadlines["return_by"],
+        opinion_due=deadlines["opinion_due"] if role == Assignment.Role.CO else None,
+        due_date=deadlines["due_date"],
+        replaces=replaces,
+    )
+    _audit(action="assign", actor=actor, suggestion=suggestion, assignment=assignment, to_status=A.PENDING,
+           note=office.name, data={"role": role, "due": deadlines["due_date"].isoformat()})
+    _notify(
+        _office_users(office.pk),
+        title=_("新交办建议：%(title)s（%(role)s）") % {"title": suggestion.title, "role": assignment.get_role_display()},
+        url=assignment.get_absolute_url(),
+        suggestion=suggestion,
+    )
+    return assignment
+
+
+@transaction.atomic
+def suggestion_assign(
+    *, suggestion, actor, lead_office=None, co_offices=(), separate_offices=(), due_date=None,
+    opinion_due=None, return_by=None, is_key=None, leader=None,
+):
+    """交办 to a lead office and co-handling offices, or to several separate offices."""
+    _require_staff(actor)
+    co_offices, separate_offices = list(co_offices), list(separate_offices)
+    if lead_office and separate_offices:
+        raise InvalidInput(_("主办/协办与分办不能同时使用。"))
+    if not lead_office and not separate_offices:
+        raise InvalidInput(_("请选择主办单位，或至少一个分办单位。"))
+    if co_offices and not lead_office:
+        raise InvalidInput(_("有协办单位时必须指定主办单位。"))
+    office_ids = [o.pk for o in ([lead_office] if lead_office else []) + co_offices + separate_offices]
+    if len(office_ids) != len(set(office_ids)):
+        raise InvalidInput(_("同一单位不能重复交办。"))
+    suggestion = _lock_suggestion(suggestion)
+    _check_transition(suggestion, S.ASSIGNED)
+    today = _today()
+    deadlines = assignment_deadlines(session=suggestion.session, assigned_on=today)
+    if due_date:
+        if due_date <= today:
+            raise InvalidInput(_("答复期限必须晚于今天。"))
+        deadlines["due_date"] = due_date
+    if opinion_due:
+        if opinion_due <= today:
+            raise InvalidInput(_("协办意见期限必须晚于今天。"))
+        deadlines["opinion_due"] = opinion_due
+    if return_by:
+        deadlines["return_by"] = return_by
+    if deadlines["opinion_due"] and deadlines["opinion_due"] > deadlines["due_date"]:
+        raise InvalidInput(_("协办意见期限不能晚于答复期限。"))
+    if is_key is not None:
+        suggestion.is_key = is_key
+        suggestion.leader = leader if is_key else None
+    if suggestion.is_key and suggestion.leader is None:
+        raise InvalidInput(_("重点督办建议须指定领衔督办领导。"))
+    suggestion.current_round = 1
+    suggestion.assigned_at = timezone.now()
+    HandlingRound.objects.get_or_create(suggestion=suggestion, number=1,
+                                        defaults={"due_date": deadlines["due_date"]})
+    _set_suggestion_status(suggestion, S.ASSIGNED, actor=actor, action="assign",
+                           data={"offices": office_ids, "key": suggestion.is_key})
+    assignments = []
+    if lead_office:
+        assignments.append(_create_assignment(suggestion=suggestion, office=lead_office, role=Assignment.Role.LEAD,
+                                              actor=actor, deadlines=deadlines))
+    for office in co_offices:
+        assignments.append(_create_assignment(suggestion=suggestion, office=office, role=Assignment.Role.CO,
+                                              actor=actor, deadlines=deadlines))
+    for office in separate_offices:
+        assignments.append(_create_assignment(suggestion=suggestion, office=office, role=Assignment.Role.SEPARATE,
+                                              actor=actor, deadlines=deadlines))
+    _notify(_delegate_users(suggestion),
+            title=_("建议“%(title)s”已交办") % {"title": suggestion.title},
+            body="、".join(f"{a.office.name}（{a.get_role_display()}）" for a in assignments),
+            url=suggestion.get_absolute_url(), suggestion=suggestion)
+    return assignments
+
+
+@transaction.atomic
+def suggestion_set_key(*, suggestion, actor, is_key, leader=None):
+    _require_staff(actor)
+    suggestion = _lock_suggestion(suggestion)
+    if is_key and leader is None:
+        raise InvalidInput(_("重点督办建议须指定领衔督办领导。"))
+    suggestion.is_key, suggestion.leader = is_key, (leader if is_key else None)
+    suggestion.save()
+    _audit(action="set_key", actor=actor, suggestion=suggestion, from_status=suggestion.status,
+           to_status=suggestion.status, data={"key": is_key, "leader": leader.pk if leader else None})
+    return suggestion
+
+
+# --------------------------------------------------------------------------- offices
+
+
+@transaction.atomic
+def assignment_sign(*, assignment, actor):
+    suggestion, assignment = _lock_assignment(assignment)
+    _require_office(actor, assignment)
+    if assignment.status == A.SIGNED:
+        return assignment  # signing twice does nothing
+    _check_transition(assignment, A.SIGNED)
+    assignment.signed_at, assignment.signed_by = timezone.now(), actor
+    assignment.handler = assignment.handler or actor
+    _set_assignment_status(assignment, A.SIGNED, actor=actor, action="sign")
+    if suggestion.status == S.ASSIGNED:
+        _set_suggestion_status(suggestion, S.HANDLING, actor=actor, action="handling_started")
+    return assignment
+
+
+@transaction.atomic
+def assignment_set_handler(*, assignment, actor, handler):
+    """An office head gives an assignment to one of the office's clerks."""
+    suggestion, assignment = _lock_assignment(assignment)
+    _require(roles.is_office_head(actor, assignment.office_id) or roles.is_staff_member(actor),
+             _("只有单位负责人可以调整经办人。"))
+    if assignment.office_id not in roles.office_ids_of(handler):
+        raise InvalidInput(_("经办人必须是本单位工作人员。"))
+    previous = assignment.handler
+    assignment.handler = handler
+    assignment.save()
+    _audit(action="set_handler", actor=actor, suggestion=suggestion, assignment=assignment,
+           from_status=assignment.status, to_status=assignment.status,
+           note=handler.get_full_name() or handler.username,
+           data={"from": previous.pk if previous else None, "to": handler.pk})
+    _notify([handler], title=_("您被指定为建议“%(title)s”的经办人") % {"title": suggestion.title},
+            url=assignment.get_absolute_url(), suggestion=suggestion)
+    return assignment
+
+
+@transaction.atomic
+def assignment_request_return(*, assignment, actor, reason, suggested_office=None):
+    reason = _text(reason, _("申请退回理由"), max_length=2000)
+    suggestion, assignment = _lock_assignment(assignment)
+    _require_office(actor, assignment)
+    _check_transition(assignment, A.RETURN_REQUESTED)
+    if _today() > assignment.return_by:
+        raise TransitionNotAllowed(
+            _("已超过申请退回期限（%(date)s），请与人大工作人员联系。") % {"date": assignment.return_by}
+        )
+    if suggested_office is not None and suggested_office.pk == assignment.office_id:
+        raise InvalidInput(_("建议改由的单位不能是本单位。"))
+    request = AssignmentRequest.objects.create(
+        assignment=assignment, kind=AssignmentRequest.Kind.RETURN, reason=reason,
+        suggested_office=suggested_office, requested_by=actor,
+    )
+    _set_assignment_status(assignment, A.RETURN_REQUESTED, actor=actor, action="request_return", note=reason,
+                           data={"previous": assignment.status, "request": request.pk})
+    _notify(_staff_users(), title=_("%(office)s申请退回建议“%(title)s”") % {"office": assignment.office.name,
+                                                                       "title": suggestion.title},
+            body=reason, url=suggestion.get_absolute_url(), suggestion=suggestion)
+    return request
+
+
+def _lock_request(request, kind):
+    request = AssignmentRequest.objects.select_related("assignment").get(pk=request.pk)
+    suggestion, assignment = _lock_assignment(request.assignment)
+    request = AssignmentRequest.objects.select_for_update().get(pk=request.pk)
+    if request.kind != kind:
+        raise InvalidInput(_("申请类型不符。"))
+    if request.status != AssignmentRequest.Status.PENDING:
+        raise TransitionNotAllowed(_("该申请已经审核过了。"))
+    return suggestion, assignment, request
+
+
+@transaction.atomic
+def return_request_approve(*, request, actor, new_office, note=""):
+    """Approve a return and re-assign the same role to ``new_office``."""
+    _require_staff(actor)
+    if new_office is None:
+        raise InvalidInput(_("请选择改由哪个单位承办。"))
+    suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
+    if new_office.pk == assignment.office_id:
+        raise InvalidInput(_("改由的单位不能与原单位相同。"))
+    if suggestion.assignments.filter(office=new_office).exclude(status__in=[A.RETURNED, A.WITHDRAWN]).exists():
+        raise InvalidInput(_("%(office)s已在承办此建议。") % {"office": new_office.name})
+    request.status, request.decided_by, request.decided_at = AssignmentRequest.Status.APPROVED, actor, timezone.now()
+    request.decision_note = note
+    request.save()
+    assignment.finished_at = timezone.now()
+    _set_assignment_status(assignment, A.RETURNED, actor=actor, action="return_approved", note=note,
+                           data={"request": request.pk, "new_office": new_office.pk})
+    deadlines = assignment_deadlines(session=suggestion.session, assigned_on=_today())
+    new = _create_assignment(suggestion=suggestion, office=new_office, role=assignment.role, actor=actor,
+                             deadlines=deadlines, replaces=assignment)
+    _notify(_office_users(assignment.office_id),
+            title=_("退回申请已同意：%(title)s") % {"title": suggestion.title}, body=note, suggestion=suggestion)
+    return new
+
+
+@transaction.atomic
+def return_request_refuse(*, request, actor, note):
+    _require_staff(actor)
+    note = _text(note, _("不同意的理由"), max_length=2000)
+    suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
+    request.status, request.decided_by, request.decided_at = AssignmentRequest.Status.REFUSED, actor, timezone.now()
+    request.decision_note = note
+    request.save()
+    previous = A.SIGNED if assignment.signed_at else A.PENDING
+    _set_assignment_status(assignment, previous, actor=actor, action="return_refused", note=note,
+                           data={"request": request.pk})
+    _notify(_office_users(assignment.office_id),
+            title=_("退回申请未同意：%(title)s") % {"title": suggestion.title}, body=note,
+            url=assignment.get_absolute_url(), suggestion=suggestion)
+    return request
+
+
+def _current_round(suggestion):
+    return HandlingRound.objects.get(suggestion=suggestion, number=suggestion.current_round)
+
+
+@transaction.atomic
+def contact_record(*, assignment, actor, method, date, participants, summary, delegate_invited=False):
+    suggestion, assignment = _lock_assignment(assignment)
+    _require_office(actor, assignment)
+    if assignment.status not in (A.SIGNED, A.REHANDLING, A.REPLIED, A.OPINION_SENT):
+        raise TransitionNotAllowed(_("请先签收再记录沟通联系情况。"))
+    if method not in ContactRecord.Method.values:
+        raise InvalidInput(_("请选择沟通方式。"))
+    if date is None or date > _today():
+        raise InvalidInput(_("沟通日期不能晚于今天。"))
+    record = ContactRecord.objects.create(
+        assignment=assignment, method=method, date=date,
+        participants=_text(participants, _("参加人员"), max_length=300),
+        summary=_text(summary, _("沟通情况"), max_length=5000),
+        delegate_invited=delegate_invited, recorded_by=actor,
+    )
+    _audit(action="contact", actor=actor, suggestion=suggestion, assignment=assignment,
+           from_status=assignment.status, to_status=assignment.status, note=record.get_method_display(),
+           data={"contact": record.pk, "date": date.isoformat()})
+    return record
+
+
+@transaction.atomic
+def opinion_send(*, assignment, actor, text, attachment=None):
+    """A co-handling office sends its opinion to the lead office."""
+    suggestion, assignment = _lock_assignment(assignment)
+    _require_office(actor, assignment)
+    if assignment.role != Assignment.Role.CO:
+        raise TransitionNotAllowed(_("只有协办单位需要提交协办意见。"))
+    _check_transition(assignment, A.OPINION_SENT)
+    opinion = Opinion.objects.create(
+        assignment=assignment, round=_current_round(suggestion), text=_text(text, _("协办意见"), max_length=20000),
+        attachment=attachment, author=actor, sent_at=timezone.now(),
+    )
+    assignment.finished_at = timezone.now()
+    _set_assignment_status(assignment, A.OPINION_SENT, actor=actor, action="opinion", data={"opinion": opinion.pk})
+    lead = suggestion.assignments.filter(role=Assignment.Role.LEAD).exclude(
+        status__in=[A.RETURNED, A.WITHDRAWN]).first()
+    if lead:
+        _notify(_office_users(lead.office_id),
+                title=_("%(office)s已提交协办意见：%(title)s") % {"office": assignment.office.name,
+                                                           "title": suggestion.title},
+                url=lead.get_absolute_url(), suggestion=suggestion)
+    return opinion
+
+
+def reply_requirements(*, assignment, suggestion=None):
+    """What must be done before this assignment may reply; a list of Chinese messages (empty when ready)."""
+    suggestion = suggestion or assignment.suggestion
+    missing = []
+    if assignment.status not in (A.SIGNED, A.REHANDLING):
+        missing.append(_("请先签收。"))
+    contacts = list(assignment.contacts.all())
+    if suggestion.current_round > 1:
+        round_opened = _current_round(suggestion).opened_at.date()
+        contacts = [c for c in contacts if c.date >= round_opened]
+    if not contacts:
+        missing.append(_("答复前须与代表沟通联系，并记录沟通情况。"))
+    elif suggestion.is_key and not any(c.delegate_invited and c.is_face_to_face for c in contacts):
+        missing.append(_("重点督办建议须邀请代表当面参与（走访、座谈或现场察看），并记录。"))
+    return missing
+
+
+@transaction.atomic
+def reply_save_draft(*, assignment, actor, text, result_class=None, signed_off_by="", attachment=None):
+    suggestion, assignment = _lock_assignment(assignment)
+    _require_office(actor, assignment)
+    if not assignment.answers_delegate:
+        raise TransitionNotAllowed(_("协办单位不直接答复代表，请提交协办意见。"))
+    if assignment.status not in (A.SIGNED, A.REHANDLING):
+        raise TransitionNotAllowed(_("当前不能答复：%(status)s。") % {"status": assignment.get_status_display()})
+    round_ = _current_round(suggestion)
+    reply, _created = Reply.objects.select_for_update().get_or_create(
+        assignment=assignment, round=round_,
+        defaults={"suggestion": suggestion, "text": "", "author": actor},
+    )
+    if reply.status != Reply.Status.DRAFT:
+        raise TransitionNotAllowed(_("本轮答复已提交。"))
+    reply.text = (text or "").strip()
+    reply.result_class = result_class
+    reply.signed_off_by = (signed_off_by or "").strip()[:50]
+    if attachment is not None:
+        reply.attachment = attachment
+    reply.save()
+    return reply
+
+
+@transaction.atomic
+def reply_submit(*, reply, actor):
+    suggestion, assignment = _lock_assignment(reply.assignment)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    _require_office(actor, assignment)
+    if reply.status != Reply.Status.DRAFT:
+        raise TransitionNotAllowed(_("本轮答复已提交。"))
+    missing = reply_requirements(assignment=assignment, suggestion=suggestion)
+    if not reply.text.strip():
+        missing.append(_("请填写答复内容。"))
+    if reply.result_class_id is None:
+        missing.append(_("请选择办理结果分类。"))
+    if not reply.signed_off_by:
+        missing.append(_("请填写签发人（单位负责人）。"))
+    if missing:
+        raise InvalidInput(" ".join(missing))
+    now = timezone.now()
+    reply.status, reply.submitted_at = Reply.Status.SUBMITTED, now
+    reply.on_time = timezone.localdate(now) <= assignment.effective_due
+    reply.save()
+    assignment.finished_at = now
+    _set_assignment_status(assignment, A.REPLIED, actor=actor, action="reply",
+                           data={"reply": reply.pk, "result": reply.result_class.code, "on_time": reply.on_time})
+    suggestion.first_replied_at = suggestion.first_replied_at or now
+    still_open = suggestion.assignments.filter(
+        role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
+        status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING],
+    ).exists()
+    if not still_open:
+        _set_suggestion_status(suggestion, S.REPLIED, actor=actor, action="replied")
+    else:
+        suggestion.save()
+    _notify(_delegate_users(suggestion),
+            title=_("%(office)s已答复您的建议“%(title)s”，请评价") % {"office": assignment.office.name,
+                                                               "title": suggestion.title},
+            url=suggestion.get_absolute_url(), suggestion=suggestion)
+    return reply
+
+
+@transaction.atomic
+def extension_request(*, assignment, actor, reason, until):
+    reason = _text(reason, _("延期理由"), max_length=2000)
+    suggestion, assignment = _lock_assignment(assignment)
+    _require_office(actor, assignment)
+    if assignment.status not in (A.SIGNED, A.REHANDLING):
+        raise TransitionNotAllowed(_("只有办理中的建议可以申请延期。"))
+    if _today() > assignment.effective_due:
+        raise TransitionNotAllowed(_("已超过答复期限，不能再申请延期，请尽快答复。"))
+    if until is None or until <= assignment.effective_due:
+        raise InvalidInput(_("申请延至的日期须晚于当前期限（%(date)s）。") % {"date": assignment.effective_due})
+    limit = extension_limit(assignment=assignment, suggestion=suggestion)
+    if until > limit:
+        raise InvalidInput(_("延期最长至%(date)s。") % {"date": limit})
+    if assignment.requests.filter(kind=AssignmentRequest.Kind.EXTENSION,
+                                  status=AssignmentRequest.Status.PENDING).exists():
+        raise TransitionNotAllowed(_("已有延期申请正在审核。"))
+    request = AssignmentRequest.objects.create(
+        assignment=assignment, kind=AssignmentRequest.Kind.EXTENSION, reason=reason, requested_until=until,
+        requested_by=actor,
+    )
+    _audit(action="request_extension", actor=actor, suggestion=suggestion, assignment=assignment,
+           from_status=assignment.status, to_status=assignment.status, note=reason,
+           data={"until": until.isoformat(), "request": request.pk})
+    _notify(_staff_users(), title=_("%(office)s申请延期答复“%(title)s”") % {"office": assignment.office.name,
+                                                                       "title": suggestion.title},
+            body=reason, url=suggestion.get_absolute_url(), suggestion=suggestion)
+    return request
+
+
+def extension_limit(*, assignment, suggestion=None):
+    suggestion = suggestion or assignment.suggestion
+    policy = policy_for(suggestion.session)
+    return work_calendar().add_months(assignment.due_date, policy.extension_max_months)
+
+
+@transaction.atomic
+def extension_approve(*, request, actor, until=None, note=""):
+    _require_staff(actor)
+    suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
+    until = until or request.requested_until
+    limit = extension_limit(assignment=assignment, suggestion=suggestion)
+    if until > limit:
+        raise InvalidInput(_("延期最长至%(date)s。") % {"date": limit})
+    if until <= assignment.effective_due:
+        raise InvalidInput(_("延期日期须晚于当前期限（%(date)s）。") % {"date": assignment.effective_due})
+    request.status, request.decided_by, request.decided_at = AssignmentRequest.Status.APPROVED, actor, timezone.now()
+    request.decision_note = note
+    request.save()
+    previous = assignment.effective_due
+    assignment.extended_due = until
+    assignment.save()
+    _audit(action="extension_approved", actor=actor, suggestion=suggestion, assignment=assignment,
+           from_status=assignment.status, to_status=assignment.status, note=note,
+           data={"from": previous.isoformat(), "to": until.isoformat(), "request": request.pk})
+    _notify(_office_users(assignment.office_id),
+            title=_("延期申请已同意，新期限%(date)s：%(title)s") % {"date": until, "title": suggestion.title},
+            body=note, url=assignment.get_absolute_url(), suggestion=suggestion)
+    return assignment
+
+
+@transaction.atomic
+def extension_refuse(*, request, actor, note):
+    _require_staff(actor)
+    note = _text(note, _("不同意的理由"), max_length=2000)
+    suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
+    request.status, request.decided_by, request.decided_at = AssignmentRequest.Status.REFUSED, actor, timezone.now()
+    request.decision_note = note
+    request.save()
+    _audit(action="extension_refused", actor=actor, suggestion=suggestion, assignment=assignment,
+           from_status=assignment.status, to_status=assignment.status, note=note, data={"request": request.pk})
+    _notify(_office_users(assignment.office_id),
+            title=_("延期申请未同意：%(title)s") % {"title": suggestion.title}, body=note,
+            url=assignment.get_absolute_url(), suggestion=suggestion)
+    return request
+
+
+# --------------------------------------------------------------------------- delegates: rating
+
+
+def _raters_done(suggestion, round_):
+    """True when every delegate has rated every submitted reply of the round."""
+    delegates = _suggestion_delegates(suggestion)
+    replies = list(round_.replies.filter(status=Reply.Status.SUBMITTED))
+    rated = set(Rating.objects.filter(round=round_).values_list("reply_id", "delegate_id"))
+    return all((r.pk, d.pk) in rated for r in replies for d in delegates)
+
+
+@transaction.atomic
+def rating_submit(*, reply, actor, value, comment=""):
+    """代表评价; 不满意 opens a re-handling round for that office."""
+    suggestion = _lock_suggestion(reply.suggestion)
+    reply = Reply.objects.select_for_update().select_related("assignment", "round").get(pk=reply.pk)
+    delegate = roles.delegate_of(actor)
+    allowed = {d.pk for d in _suggestion_delegates(suggestion)}
+    _require(delegate is not None and delegate.pk in allowed, _("只有本建议的领衔代表和联名代表可以评价。"))
+    if reply.status != Reply.Status.SUBMITTED:
+        raise TransitionNotAllowed(_("答复尚未提交，不能评价。"))
+    if reply.round.number != suggestion.current_round or suggestion.status in (S.WITHDRAWN, S.CLOSED):
+        raise TransitionNotAllowed(_("这一轮答复的评价已经结束。"))
+    if value not in Rating.Value.values:
+        raise InvalidInput(_("请选择满意、基本满意或不满意。"))
+    comment = (comment or "").strip()
+    if value == Rating.Value.UNSATISFIED and not comment:
+        raise InvalidInput(_("选择“不满意”时，请写明不满意的理由和具体要求。"))
+    if len(comment) > 5000:
+        raise InvalidInput(_("意见不能超过5000字。"))
+    if Rating.objects.filter(reply=reply, delegate=delegate).exists():
+        raise TransitionNotAllowed(_("您已经评价过这份答复。"))
+    rating = Rating.objects.create(reply=reply, suggestion=suggestion, round=reply.round, delegate=delegate,
+                                   value=value, comment=comment)
+    _audit(action="rate", actor=actor, suggestion=suggestion, assignment=reply.assignment,
+           from_status=suggestion.status, to_status=suggestion.status, note=comment,
+           data={"value": value, "reply": reply.pk, "round": reply.round.number})
+    _notify(_office_users(reply.assignment.office_id),
+            title=_("代表%(name)s对答复的评价：%(value)s") % {"name": delegate.name,
+                                                       "value": rating.get_value_display()},
+            body=comment, url=reply.assignment.get_absolute_url(), suggestion=suggestion)
+    if value == Rating.Value.UNSATISFIED:
+        round_open_rehandling(suggestion=suggestion, actor=actor, assignments=[reply.assignment], reason=comment,
+                              _locked=True)
+    elif suggestion.status == S.REPLIED and _raters_done(suggestion, reply.round):
+        unsatisfied = reply.round.ratings.filter(value=Rating.Value.UNSATISFIED).exists()
+        if not unsatisfied:
+            suggestion.closed_at = timezone.now()
+            _set_suggestion_status(suggestion, S.CLOSED, actor=actor, action="close",
+                                   note=_("全部代表已评价"))
+    return rating
+
+
+@transaction.atomic
+def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=False):
+    """重新办理: open the next round (once) and put the given offices back to work."""
+    if not _locked:
+        _require_staff(actor)
+        suggestion = _lock_suggestion(suggestion)
+    policy = policy_for(suggestion.session)
+    due = work_calendar().add_months(_today(), policy.rehandle_months)
+    next_number = suggestion.current_round + 1
+    round_, created = HandlingRound.objects.get_or_create(
+        suggestion=suggestion, number=next_number, defaults={"due_date": due, "reason": reason}
+    )
+    if not created and reason:
+        round_.reason = f"{round_.reason}\n{reason}".strip()
+        round_.save()
+    suggestion.current_round = next_number
+    if suggestion.status == S.REPLIED:
+        _set_suggestion_status(suggestion, S.REHANDLING, actor=actor, action="rehandle", note=reason,
+                               data={"round": next_number})
+    else:
+        suggestion.save()
+    for assignment in assignments:
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if assignment.status == A.REHANDLING:
+            continue
+        assignment.due_date, assignment.extended_due, assignment.finished_at = round_.due_date, None, None
+        _set_assignment_status(assignment, A.REHANDLING, actor=actor, action="rehandle", note=reason,
+                               data={"round": next_number, "due": round_.due_date.isoformat()})
+        _notify(_office_users(assignment.office_id),
+                title=_("代表对答复不满意，请重新办理：%(title)s（期限%(date)s）")
+                % {"title": suggestion.title, "date": round_.due_date},
+                body=reason, url=assignment.get_absolute_url(), suggestion=suggestion)
+    return round_
+
+
+@transaction.atomic
+def suggestion_close(*, suggestion, actor, note=""):
+    """Staff close a replied suggestion, e.g. when the rating window has passed."""
+    _require_staff(actor)
+    suggestion = _lock_suggestion(suggestion)
+    suggestion.closed_at = timezone.now()
+    _set_suggestion_status(suggestion, S.CLOSED, actor=actor, action="close", note=note)
+    return suggestion
+
+
+# --------------------------------------------------------------------------- follow-up (B class)
+
+
+@transaction.atomic
+def followup_post(*, reply, actor, text, solved=False):
+    suggestion, assignment = _lock_assignment(reply.assignment)
+    reply = Reply.objects.select_for_update().select_related("result_class").get(pk=reply.pk)
+    _require_office(actor, assignment)
+    if reply.status != Reply.Status.SUBMITTED or not (reply.result_class and reply.result_class.needs_follow_up):
+        raise TransitionNotAllowed(_("只有正在解决（B类）的答复需要跟踪督办。"))
+    if reply.follow_ups.filter(status__in=[FollowUp.Status.SOLVED_CLAIMED, FollowUp.Status.SOLVED_CONFIRMED]).exists():
+        raise TransitionNotAllowed(_("已报告解决，正在等待人大工作人员确认。"))
+    follow_up = FollowUp.objects.create(
+        reply=reply, text=_text(text, _("进展情况"), max_length=5000), author=actor,
+        status=FollowUp.Status.SOLVED_CLAIMED if solved else FollowUp.Status.PROGRESS,
+    )
+    _audit(action="follow_up", actor=actor, suggestion=suggestion, assignment=assignment,
+           from_status=assignment.status, to_status=assignment.status, note=follow_up.text,
+           data={"solved": solved, "follow_up": follow_up.pk})
+    if solved:
+        _notify(_staff_users(), title=_("%(office)s报告已解决，请确认：%(title)s") % {"office": assignment.office.name,
+                                                                             "title": suggestion.title},
+                url=suggestion.get_absolute_url(), suggestion=suggestion)
+    _notify(_delegate_users(suggestion), title=_("建议“%(title)s”有新的办理进展") % {"title": suggestion.title},
+            body=follow_up.text, url=suggestion.get_absolute_url(), suggestion=suggestion)
+    return follow_up
+
+
+@transaction.atomic
+def followup_confirm_solved(*, follow_up, actor, accept, note=""):
+    """Staff confirm a claimed solution: the reply's result becomes the adopted class (A)."""
+    _require_staff(actor)
+    follow_up = FollowUp.objects.select_related("reply").get(pk=follow_up.pk)
+    suggestion, assignment = _lock_assignment(follow_up.reply.assignment)
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.status != FollowUp.Status.SOLVED_CLAIMED:
+        raise TransitionNotAllowed(_("该进展不是待确认的解决报告。"))
+    reply = Reply.objects.select_for_update().select_related("result_class").get(pk=follow_up.reply_id)
+    follow_up.status = FollowUp.Status.SOLVED_CONFIRMED if accept else FollowUp.Status.SOLVED_REFUSED
+    follow_up.confirmed_by, follow_up.confirmed_at = actor, timezone.now()
+    follow_up.save()
+    data = {"follow_up": follow_up.pk, "accept": accept}
+    if accept:
+        solved_class = ResultClass.objects.filter(counts_as_adopted=True).order_by("order").first()
+        if solved_class is None:
+            raise InvalidInput(_("尚未配置“已解决”的办理结果分类。"))
+        data.update({"from": reply.result_class.code, "to": solved_class.code})
+        reply.result_class = solved_class
+        reply.save()
+    _audit(action="follow_up_confirm", actor=actor, suggestion=suggestion, assignment=assignment,
+           from_status=assignment.status, to_status=assignment.status, note=note, data=data)
+    return follow_up
+
+
+# --------------------------------------------------------------------------- publication
+
+
+@transaction.atomic
+def reply_publish(*, reply, actor, public_text=None):
+    """Publish a reply; ``public_text`` is the redacted version shown to the public."""
+    _require_staff(actor)
+    suggestion = _lock_suggestion(reply.suggestion)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.status != Reply.Status.SUBMITTED:
+        raise TransitionNotAllowed(_("答复尚未提交，不能公开。"))
+    if suggestion.status in (S.WITHDRAWN, S.DRAFT, S.SUBMITTED, S.NOT_REGISTERED, S.MERGED):
+        raise TransitionNotAllowed(_("该建议不能公开。"))
+    text = (public_text if public_text is not None else (reply.public_text or reply.text)).strip()
+    if not text:
+        raise InvalidInput(_("公开版本不能为空。"))
+    was = reply.is_published
+    reply.public_text = text
+    reply.is_published, reply.published_by = True, actor
+    reply.published_at = reply.published_at if was else timezone.now()
+    reply.save()
+    if not suggestion.is_published:
+        suggestion.is_published, suggestion.published_at = True, timezone.now()
+        suggestion.save()
+    _audit(action="publish", actor=actor, suggestion=suggestion, assignment=reply.assignment,
+           data={"reply": reply.pk, "republished": was})
+    _public_changed()
+    return reply
+
+
+@transaction.atomic
+def reply_save_public_text(*, reply, actor, public_text):
+    _require_staff(actor)
+    suggestion = _lock_suggestion(reply.suggestion)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    reply.public_text = (public_text or "").strip()
+    reply.save()
+    _audit(action="edit_public_text", actor=actor, suggestion=suggestion, assignment=reply.assignment,
+           data={"reply": reply.pk})
+    if reply.is_published:
+        _public_changed()
+    return reply
+
+
+@transaction.atomic
+def reply_unpublish(*, reply, actor, note=""):
+    _require_staff(actor)
+    suggestion = _lock_suggestion(reply.suggestion)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if not reply.is_published:
+        return reply
+    reply.is_published = False
+    reply.save()
+    if not suggestion.replies.filter(is_published=True).exists():
+        suggestion.is_published, suggestion.published_at = False, None
+        suggestion.save()
+    _audit(action="unpublish", actor=actor, suggestion=suggestion, assignment=reply.assignment, note=note,
+           data={"reply": reply.pk})
+    _public_changed()
+    return reply
+
+
+def _public_changed():
+    """Invalidate cached public pages once the publication change commits."""
+
+    def bump():
+        from django.core.cache import cache
+
+        try:
+            cache.incr("public:version")
+        except ValueError:
+            cache.set("public:version", 2, None)
+        except Exception:  # noqa: BLE001 - a cache outage must not fail the publication
+            logger.warning("Could not bump the public cache version", exc_info=True)
+
+    transaction.on_commit(bump)
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+@transaction.atomic
+def reminder_manual(*, assignment, actor, message):
+    """催办 by staff: a reminder row now; delivery is queued after commit."""
+    _require_staff(actor)
+    message = _text(message, _("催办内容"), max_length=500)
+    suggestion, assignment = _lock_assignment(assignment)
+    if assignment.status not in Assignment.ACTIVE:
+        raise TransitionNotAllowed(_("该单位当前没有待办事项，无需催办。"))
+    reminder = Reminder.objects.create(
+        key=f"manual:{assignment.pk}:{timezone.now().isoformat()}",
+        kind=Reminder.Kind.MANUAL, stage="manual", suggestion=suggestion, assignment=assignment,
+        office=assignment.office, message=message, is_urgent=True, created_by=actor,
+    )
+    _audit(action="remind", actor=actor, suggestion=suggestion, assignment=assignment,
+           from_status=assignment.status, to_status=assignment.status, note=message,
+           data={"reminder": reminder.pk})
+    queue_after_commit("suggestions.tasks.deliver_reminder", reminder.pk)
+    return reminder
+
+
+def delegates_by_ids(ids):
+    return list(Delegate.objects.filter(pk__in=ids, is_active=True))
+
+
+def offices_by_ids(ids):
+    return list(Office.objects.filter(pk__in=ids, is_active=True))
+
+
+def leaders():
+    return Leader.objects.all()

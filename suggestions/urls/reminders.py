@@ -1,0 +1,10 @@
+from django.urls import path
+
+from ..views import reminders
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("", reminders.reminder_list, name="list"),
+    path("office/", reminders.office_reminders, name="office"),
+]

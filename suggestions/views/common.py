@@ -1,0 +1,113 @@
+"""Pages every logged-in role shares: home, suggestion detail, attachments, notifications."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import roles, selectors
+from ..models import Attachment, AuditLog, CoSigner, Notification, Reply
+from ..timeline import build_timeline
+
+ROLE_HOMES = {
+    "staff": "staff:inbox",
+    "office": "offices:inbox",
+    "leader": "staff:leader_home",
+    "delegate": "delegates:home",
+    "admin": "admin:index",
+}
+
+
+@login_required
+def home(request):
+    role = roles.primary_role(request.user)
+    if role is None:
+        return render(request, "suggestions/home_norole.html")
+    return redirect(ROLE_HOMES[role])
+
+
+def suggestion_detail_context(user, suggestion):
+    """Everything the detail page shows, loaded in a fixed number of queries."""
+    assignments = list(
+        suggestion.assignments.select_related("office", "handler").order_by("role", "id")
+    )
+    replies = list(selectors.replies_visible_to(user, suggestion).prefetch_related("ratings__delegate", "follow_ups"))
+    cosigners = list(suggestion.cosigners.select_related("delegate").exclude(status=CoSigner.Status.DROPPED))
+    logs = list(
+        AuditLog.objects.filter(suggestion=suggestion).select_related("actor", "assignment__office").order_by(
+            "created_at", "id"
+        )
+    )
+    attachments = list(suggestion.attachments.all())
+    return {
+        "suggestion": suggestion,
+        "assignments": assignments,
+        "replies": replies,
+        "cosigners": cosigners,
+        "attachments": attachments,
+        "rounds": list(suggestion.rounds.all()),
+        "timeline": build_timeline(logs),
+        "today": timezone.localdate(),
+        "is_staff_member": roles.is_staff_member(user),
+        "my_office_ids": roles.office_ids_of(user),
+        "me_delegate": roles.delegate_of(user),
+    }
+
+
+@login_required
+def suggestion_detail(request, pk):
+    suggestion = (
+        selectors.suggestions_visible_to(request.user)
+        .select_related("session", "category", "lead_delegate", "leader", "merged_into")
+        .filter(pk=pk)
+        .first()
+    )
+    if suggestion is None:
+        raise Http404
+    context = suggestion_detail_context(request.user, suggestion)
+    return render(request, "suggestions/suggestion_detail.html", context)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    if selectors.suggestion_for_user(request.user, attachment.suggestion_id) is None:
+        public = selectors.public_suggestions().filter(pk=attachment.suggestion_id).exists()
+        published_reply = Reply.objects.filter(attachment=attachment, is_published=True).exists()
+        if not (public and published_reply):
+            raise Http404
+    # Replies' and opinions' files are visible to the suggestion's people; drafts only to their office.
+    draft = Reply.objects.filter(attachment=attachment, status=Reply.Status.DRAFT).select_related("assignment").first()
+    if draft and draft.assignment.office_id not in roles.office_ids_of(request.user):
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def notifications(request):
+    items = list(request.user.notifications.select_related("suggestion")[:100])
+    return render(request, "suggestions/notification_list.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("notifications")
+
+
+@login_required
+def notification_open(request, pk):
+    item = get_object_or_404(Notification, pk=pk, user=request.user)
+    if item.read_at is None:
+        item.read_at = timezone.now()
+        item.save(update_fields=["read_at"])
+    return redirect(item.url or "notifications")
+
+

@@ -1,0 +1,132 @@
+import os
+
+import pytest
+
+from suggestions import services
+
+from . import factories
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (HUAXI_REQUIRE_ALL_TESTS=1) a skipped test is a failure: nothing may silently not run."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("HUAXI_REQUIRE_ALL_TESTS") == "1" and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but every test must run in CI: {report.longrepr}"
+
+
+@pytest.fixture
+def session(db):
+    return factories.SessionFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return factories.StaffFactory()
+
+
+@pytest.fixture
+def delegate(db):
+    return factories.DelegateFactory()
+
+
+@pytest.fixture
+def other_delegate(db):
+    return factories.DelegateFactory()
+
+
+@pytest.fixture
+def office(db):
+    return factories.OfficeFactory(name="区住房和城乡建设局")
+
+
+@pytest.fixture
+def co_office(db):
+    return factories.OfficeFactory(name="区财政局")
+
+
+@pytest.fixture
+def other_office(db):
+    return factories.OfficeFactory(name="区交通运输局")
+
+
+@pytest.fixture
+def clerk(office):
+    return factories.OfficeMemberFactory(office=office).user
+
+
+@pytest.fixture
+def co_clerk(co_office):
+    return factories.OfficeMemberFactory(office=co_office).user
+
+
+@pytest.fixture
+def other_clerk(other_office):
+    return factories.OfficeMemberFactory(office=other_office).user
+
+
+@pytest.fixture
+def leader(db):
+    return factories.LeaderFactory()
+
+
+@pytest.fixture
+def draft(session, delegate):
+    return factories.SuggestionFactory(session=session, lead_delegate=delegate)
+
+
+@pytest.fixture
+def submitted(draft, delegate):
+    return services.suggestion_submit(suggestion=draft, actor=delegate.user)
+
+
+@pytest.fixture
+def registered(submitted, staff):
+    return services.suggestion_register(suggestion=submitted, actor=staff)
+
+
+@pytest.fixture
+def assigned(registered, staff, office, co_office, clerk, co_clerk):
+    services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, co_offices=[co_office])
+    registered.refresh_from_db()
+    return registered
+
+
+@pytest.fixture
+def lead_assignment(assigned, office):
+    return assigned.assignments.get(office=office)
+
+
+@pytest.fixture
+def co_assignment(assigned, co_office):
+    return assigned.assignments.get(office=co_office)
+
+
+def carry_to_reply(suggestion, assignment, clerk, *, code="A", text="已解决。"):
+    from django.utils import timezone
+
+    services.assignment_sign(assignment=assignment, actor=clerk)
+    services.contact_record(assignment=assignment, actor=clerk, method="visit", date=timezone.localdate(),
+                            participants="代表、经办人", summary="上门沟通。", delegate_invited=True)
+    reply = services.reply_save_draft(assignment=assignment, actor=clerk, text=text,
+                                      result_class=factories.result_class(code), signed_off_by="局长")
+    services.reply_submit(reply=reply, actor=clerk)
+    reply.refresh_from_db()
+    return reply
+
+
+@pytest.fixture
+def replied(assigned, lead_assignment, clerk):
+    """The suggestion with its lead office's reply submitted (co-office opinion not needed for it)."""
+    reply = carry_to_reply(assigned, lead_assignment, clerk)
+    assigned.refresh_from_db()
+    return reply
+

@@ -1,0 +1,134 @@
+"""Factories for every model the workflow touches. Build state through services, not by setting status."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from delegates.models import Delegate, DelegateContact, Delegation, Session, Term
+from suggestions.models import Category, Leader, Office, OfficeMember, ResultClass, Suggestion
+from suggestions.roles import STAFF_GROUP
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
+    password = factory.django.Password("pw-123456")
+
+
+class StaffFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+
+    @factory.post_generation
+    def staff_group(self, create, extracted, **kwargs):
+        group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+        self.groups.add(group)
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Term
+        django_get_or_create = ("number",)
+
+    number = 18
+    name = "花溪区第十八届人民代表大会"
+    start_date = datetime.date(2021, 12, 1)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+        django_get_or_create = ("term", "number")
+
+    term = factory.SubFactory(TermFactory)
+    number = 5
+    name = factory.LazyAttribute(lambda o: f"花溪区十八届人大{o.number}次会议")
+    start_date = datetime.date(2026, 1, 5)
+    end_date = datetime.date(2026, 1, 8)
+    is_current = True
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+        django_get_or_create = ("term", "name")
+
+    term = factory.SubFactory(TermFactory)
+    name = "花溪街道代表团"
+
+
+class DelegateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegate
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"delegate{n}"))
+    term = factory.SubFactory(TermFactory)
+    name = factory.Sequence(lambda n: f"代表{n}")
+    delegation = factory.SubFactory(DelegationFactory)
+    work_unit = "某社区居委会"
+
+    @factory.post_generation
+    def contact(self, create, extracted, **kwargs):
+        if create:
+            DelegateContact.objects.create(delegate=self, phone=f"139{self.pk:08d}", address="花溪区某路1号")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("name",)
+
+    name = "城乡建设"
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Office
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"区测试局{n}")
+
+
+class OfficeMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfficeMember
+
+    office = factory.SubFactory(OfficeFactory)
+    user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"clerk{n}"))
+    role = OfficeMember.Role.CLERK
+
+
+class LeaderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Leader
+
+    user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"leader{n}"))
+    name = factory.Sequence(lambda n: f"领导{n}")
+    title = "区委书记"
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    """A draft; move it on with ``suggestions.services``."""
+
+    class Meta:
+        model = Suggestion
+
+    session = factory.SubFactory(SessionFactory)
+    title = factory.Sequence(lambda n: f"关于改善第{n}小区环境的建议")
+    body = "小区环境较差，建议有关部门加以整治。"
+    category = factory.SubFactory(CategoryFactory)
+    lead_delegate = factory.SubFactory(DelegateFactory)
+
+
+def result_class(code):
+    return ResultClass.objects.get(code=code)
