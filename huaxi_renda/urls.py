@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/read/", common.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", common.notification_open, name="notification_open"),
     path("delegate/", include("delegates.urls")),
+    path("staff/reports/", include("suggestions.urls.reports")),
     path("staff/", include("suggestions.urls.staff")),
     path("office/", include("suggestions.urls.offices")),
     path("reminders/", include("suggestions.urls.reminders")),

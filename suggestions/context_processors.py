@@ -19,11 +19,11 @@ def _nav_for(user):
             (_("建议跟踪"), "staff:track"),
             (_("退回与延期"), "staff:requests"),
             (_("公开审核"), "staff:publication"),
-            (_("统计"), "staff:dashboard"),
+            (_("统计"), "reports:dashboard"),
             (_("催办记录"), "reminders:list"),
         ]
     elif "leader" in user_roles:
-        items += [(_("重点督办"), "staff:leader_home"), (_("统计"), "staff:dashboard")]
+        items += [(_("重点督办"), "staff:leader_home"), (_("统计"), "reports:dashboard")]
     if "office" in user_roles:
         items += [(_("承办事项"), "offices:inbox"), (_("收到的催办"), "reminders:office")]
     if "admin" in user_roles:

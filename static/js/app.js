@@ -176,12 +176,20 @@
       return;
     }
     if (el.hasAttribute('data-select-all')) {
-      targetsOf(el).forEach(function (box) {
-        if (box.checked !== el.checked) {
-          box.checked = el.checked;
-          box.dispatchEvent(new Event('change', { bubbles: true }));
+      var state = el.checked;
+      var changed = targetsOf(el).filter(function (box) {
+        if (box.checked === state) {
+          return false;
         }
+        box.checked = state;
+        return true;
       });
+      // Let other scripts (e.g. a "N selected" counter) hear about it.
+      // Done after all boxes are set so the master is not resynced midway.
+      changed.forEach(function (box) {
+        box.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      el.checked = state;
       el.indeterminate = false;
       return;
     }
@@ -232,6 +240,9 @@
     host.setAttribute('aria-valuemin', '0');
     host.setAttribute('aria-valuemax', '100');
     host.setAttribute('aria-valuenow', String(Math.round(n)));
+    if (!host.hasAttribute('aria-label') && !host.hasAttribute('aria-labelledby')) {
+      host.setAttribute('aria-label', host.getAttribute('data-label') || '进度');
+    }
   };
 
   function setupProgress() {

@@ -7,5 +7,4 @@ app_name = "staff"
 urlpatterns = [
     path("", staff.inbox, name="inbox"),
     path("leader/", staff.leader_home, name="leader_home"),
-    path("dashboard/", staff.dashboard, name="dashboard"),
 ]

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from .. import metrics, roles
+from .. import roles
 from ..decorators import leader_or_staff_required, staff_required
 from ..models import Suggestion
 
@@ -24,17 +24,3 @@ def leader_home(request):
     if leader and not roles.is_staff_member(request.user):
         qs = qs.filter(leader=leader)
     return render(request, "suggestions/staff/leader_home.html", {"key_suggestions": list(qs.order_by("-pk")[:200])})
-
-
-@leader_or_staff_required
-def dashboard(request):
-    from delegates.models import Session
-
-    session = Session.objects.filter(is_current=True).first()
-    suggestions = Suggestion.objects.filter(session=session) if session else Suggestion.objects.none()
-    figures = metrics.session_figures(suggestions)
-    return render(
-        request,
-        "suggestions/staff/dashboard.html",
-        {"session": session, "figures": metrics.headline(figures), "counts": figures["counts"]},
-    )
