@@ -23,6 +23,25 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped, but every test must run in CI: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Categories, result classes and the holiday calendar, even after a transactional test flushed them."""
+    if not (
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    ) and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue(
+        "transactional_db"
+        if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+        else "db"
+    )
+    from django.apps import apps
+
+    from suggestions.defaults import install_defaults
+
+    install_defaults(apps.get_model)
+
+
 @pytest.fixture
 def session(db):
     return factories.SessionFactory()
@@ -114,10 +133,18 @@ def carry_to_reply(suggestion, assignment, clerk, *, code="A", text="已解决�
     from django.utils import timezone
 
     services.assignment_sign(assignment=assignment, actor=clerk)
-    services.contact_record(assignment=assignment, actor=clerk, method="visit", date=timezone.localdate(),
-                            participants="代表、经办人", summary="上门沟通。", delegate_invited=True)
-    reply = services.reply_save_draft(assignment=assignment, actor=clerk, text=text,
-                                      result_class=factories.result_class(code), signed_off_by="局长")
+    services.contact_record(
+        assignment=assignment,
+        actor=clerk,
+        method="visit",
+        date=timezone.localdate(),
+        participants="代表、经办人",
+        summary="上门沟通。",
+        delegate_invited=True,
+    )
+    reply = services.reply_save_draft(
+        assignment=assignment, actor=clerk, text=text, result_class=factories.result_class(code), signed_off_by="局长"
+    )
     services.reply_submit(reply=reply, actor=clerk)
     reply.refresh_from_db()
     return reply
@@ -129,4 +156,3 @@ def replied(assigned, lead_assignment, clerk):
     reply = carry_to_reply(assigned, lead_assignment, clerk)
     assigned.refresh_from_db()
     return reply
-

@@ -1,47 +1,10 @@
-"""Default reference data: categories, result classes, the staff group, and the holiday calendar."""
-
 from django.db import migrations
-
-CATEGORIES = [
-    "经济发展", "城乡建设", "城市管理", "教育科技", "文化旅游", "卫生健康", "社会保障",
-    "农业农村", "生态环境", "交通运输", "政法", "民政", "其他",
-]
-RESULT_CLASSES = [
-    ("A", "已经解决或者基本解决", True, True, False),
-    ("B", "正在解决或者列入计划逐步解决", True, False, True),
-    ("C", "因条件限制需待以后解决", False, False, False),
-    ("D", "留作参考", False, False, False),
-]
 
 
 def forwards(apps, schema_editor):
-    Category = apps.get_model("suggestions", "Category")
-    ResultClass = apps.get_model("suggestions", "ResultClass")
-    Group = apps.get_model("auth", "Group")
-    CalendarDay = apps.get_model("suggestions", "CalendarDay")
-    CalendarYear = apps.get_model("suggestions", "CalendarYear")
-    for order, name in enumerate(CATEGORIES, start=1):
-        Category.objects.get_or_create(name=name, defaults={"order": order})
-    for order, (code, name, solved, adopted, follow) in enumerate(RESULT_CLASSES, start=1):
-        ResultClass.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "order": order, "counts_as_solved": solved, "counts_as_adopted": adopted,
-                      "needs_follow_up": follow},
-        )
-    Group.objects.get_or_create(name="npc_staff")
+    from suggestions.defaults import install_defaults
 
-    from chinese_calendar.constants import holidays, workdays
-
-    from suggestions.workdays import HOLIDAY_NAMES
-
-    years = sorted(y for y in ({d.year for d in holidays} | {d.year for d in workdays}) if y >= 2020)
-    rows = [
-        CalendarDay(date=d, is_workday=False, note=HOLIDAY_NAMES.get(n, n))
-        for d, n in holidays.items() if d.year >= 2020 and d.weekday() < 5
-    ] + [CalendarDay(date=d, is_workday=True, note="调休上班") for d in workdays if d.year >= 2020 and d.weekday() >= 5]
-    CalendarDay.objects.bulk_create(rows, ignore_conflicts=True)
-    for year in years:
-        CalendarYear.objects.get_or_create(year=year, defaults={"source": "chinesecalendar"})
+    install_defaults(apps.get_model)
 
 
 class Migration(migrations.Migration):
