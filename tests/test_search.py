@@ -1,0 +1,137 @@
+"""Chinese search: the bigram index finds exactly what ILIKE '%term%' finds, and is used."""
+
+import pytest
+from django.db import connection
+
+from suggestions.models import Assignment, Suggestion
+from suggestions.search import apply_text_search, search_terms, uses_bigram_index
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = [
+    ("关于老旧小区改造的建议", "花溪街道老旧小区管网老化，雨季积水。"),
+    ("关于加快推进9855厂家属区老旧小区改造的建议", "9855厂家属区共有住宅楼28栋。"),
+    ("老旧，小区：分开写", "标题里两个词被标点隔开：老旧、小区。"),
+    ("小区小区小区", "重复的字：哈哈哈哈，啊啊。"),
+    ("增设5G基站的建议", "青岩镇5g信号弱，建议增设5G基站和Wi-Fi热点。"),
+    ("关于公交线路调整的建议", "建议增开至青岩古镇的公交线路，缓解停车难问题。"),
+    ("关于停车难的建议", "老旧小区停车难，建议利用边角地建设停车场。"),
+    ("换行", "老旧\n小区的管网"),
+    ("English title ABC", "body with O'Brien and back\\slash and 100% sure"),
+    ("旧小区", "短标题"),
+    ("教育", "学校周边交通安全：上下学时段拥堵。"),
+]
+
+TERMS = [
+    "小区",  # 2 characters, common
+    "老旧小区",  # 4 characters
+    "旧小区",  # spans punctuation in one row (must not match there)
+    "老旧小区改造",
+    "小区小区",  # repeated characters
+    "哈哈哈",
+    "啊啊啊",  # only two in the text: no match
+    "5G基站",  # mixed Latin/digit/Chinese, case-insensitive
+    "5g基站",
+    "g信号",
+    "青岩",
+    "停车难",
+    "旧\n小",  # never a search term after splitting, but the index must still be exact
+    "O'Brien",  # no Chinese: falls back to icontains
+    "100%",
+    "back\\slash",
+    "区",  # one character: falls back
+    "9855",
+    "不存在的词语",
+]
+
+
+@pytest.fixture
+def sample(session, delegate):
+    category = factories.CategoryFactory()
+    return [
+        Suggestion.objects.create(session=session, title=t, body=b, category=category, lead_delegate=delegate)
+        for t, b in SAMPLE
+    ]
+
+
+def ilike_ids(term, columns=("title", "body")):
+    where = " OR ".join(f"{c} ILIKE %s" for c in columns)
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM suggestions_suggestion WHERE {where}", [f"%{escaped}%"] * len(columns))  # noqa: S608
+        return {row[0] for row in cursor.fetchall()}
+
+
+def search_ids(term, **kwargs):
+    # A single term straight through the index path (search_terms would split on whitespace).
+    qs = Suggestion.objects.all()
+    from django.db.models import F, Q
+
+    from suggestions.search import BigramMatch
+
+    if uses_bigram_index(term):
+        qs = qs.filter(BigramMatch(F("title"), F("body"), term))
+    return set(qs.filter(Q(title__icontains=term) | Q(body__icontains=term)).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_bigram_search_finds_exactly_what_ilike_finds(sample, term):
+    assert search_ids(term) == ilike_ids(term)
+
+
+@pytest.mark.parametrize("term", [t for t in TERMS if search_terms(t) == [t]])
+def test_apply_text_search_equals_ilike(sample, term):
+    found = set(apply_text_search(Suggestion.objects.all(), term).values_list("pk", flat=True))
+    expected = ilike_ids(term)
+    if term.isdigit():
+        expected |= set(Suggestion.objects.filter(number=int(term)).values_list("pk", flat=True))
+    assert found == expected
+
+
+def test_expected_matches_of_tricky_terms(sample):
+    titles = lambda ids: {s.title for s in Suggestion.objects.filter(pk__in=ids)}  # noqa: E731
+    assert "老旧，小区：分开写" not in titles(search_ids("旧小区"))
+    assert titles(search_ids("5g基站")) == {"增设5G基站的建议"}
+    assert titles(search_ids("啊啊啊")) == set()
+    assert "小区小区小区" in titles(search_ids("小区小区"))
+
+
+def test_several_terms_must_all_appear(sample):
+    found = apply_text_search(Suggestion.objects.all(), "老旧小区 停车难")
+    assert {s.title for s in found} == {"关于停车难的建议"}
+
+
+def test_search_through_a_relation_uses_the_same_index(sample, staff, office):
+    suggestion = sample[0]
+    Assignment.objects.create(
+        suggestion=suggestion, office=office, role=Assignment.Role.LEAD, return_by="2026-01-10", due_date="2026-04-01"
+    )
+    qs = apply_text_search(Assignment.objects.all(), "老旧小区", fields=("suggestion__title", "suggestion__body"))
+    assert "huaxi_bigrams" in str(qs.query)
+    assert list(qs) == list(Assignment.objects.filter(suggestion=suggestion))
+
+
+def test_other_fields_fall_back_to_icontains(sample):
+    qs = apply_text_search(Suggestion.objects.all(), "老旧小区", fields=("status_reason",))
+    assert "huaxi_bigrams" not in str(qs.query)
+    assert qs.count() == 0
+
+
+def test_only_chinese_terms_of_two_characters_or_more_use_the_index():
+    assert uses_bigram_index("小区")
+    assert uses_bigram_index("5G基站")
+    assert not uses_bigram_index("区")
+    assert not uses_bigram_index("Wi-Fi")
+    assert not uses_bigram_index("9855")
+
+
+def test_the_planner_uses_the_bigram_index(sample):
+    qs = apply_text_search(Suggestion.objects.all(), "老旧小区").order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = qs.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "sugg_text_bigrams" in plan
