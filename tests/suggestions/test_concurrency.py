@@ -1,0 +1,84 @@
+"""Two staff acting at the same moment: one wins, the other gets a clear message, nothing is lost."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from suggestions import services
+from suggestions.models import Suggestion
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(*calls):
+    """Run the calls in threads that start at the same moment; return their results or errors."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - the test inspects it
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def submitted_suggestions(n):
+    session = factories.SessionFactory()
+    out = []
+    for _ in range(n):
+        s = factories.SuggestionFactory(session=session)
+        services.suggestion_submit(suggestion=s, actor=s.lead_delegate.user)
+        out.append(s)
+    return out
+
+
+def test_two_staff_registering_different_suggestions_at_once_get_different_numbers():
+    a, b = submitted_suggestions(2)
+    staff1, staff2 = factories.StaffFactory(), factories.StaffFactory()
+    results = run_together(
+        lambda: services.suggestion_register(suggestion=a, actor=staff1),
+        lambda: services.suggestion_register(suggestion=b, actor=staff2),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(Suggestion.objects.values_list("number", flat=True)) == [1, 2]
+
+
+def test_the_same_number_typed_by_two_staff_goes_to_one_and_the_other_is_told():
+    a, b = submitted_suggestions(2)
+    staff1, staff2 = factories.StaffFactory(), factories.StaffFactory()
+    results = run_together(
+        lambda: services.suggestion_register(suggestion=a, actor=staff1, number=12),
+        lambda: services.suggestion_register(suggestion=b, actor=staff2, number=12),
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], services.NumberTaken)
+    assert "编号12已被使用" in errors[0].message
+    assert Suggestion.objects.filter(number=12).count() == 1
+    assert Suggestion.objects.filter(status="submitted").count() == 1  # the loser is untouched
+
+
+def test_two_staff_registering_the_same_suggestion_one_wins():
+    (a,) = submitted_suggestions(1)
+    staff1, staff2 = factories.StaffFactory(), factories.StaffFactory()
+    results = run_together(
+        lambda: services.suggestion_register(suggestion=a, actor=staff1),
+        lambda: services.suggestion_register(suggestion=a, actor=staff2),
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], services.TransitionNotAllowed)
+    assert "已立案" in errors[0].message
+    a.refresh_from_db()
+    assert a.number == 1
+    assert a.audit_logs.filter(action="register").count() == 1

@@ -1,0 +1,472 @@
+"""The whole lifecycle through the service layer: every step, every refusal, one audit row per transition."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from suggestions import services
+from suggestions.models import (
+    Assignment,
+    AssignmentRequest,
+    AuditLog,
+    CoSigner,
+    FollowUp,
+    HandlingRound,
+    Rating,
+    Suggestion,
+)
+from tests import factories
+from tests.conftest import carry_to_reply
+
+S = Suggestion.Status
+A = Assignment.Status
+
+
+def audit_actions(suggestion):
+    return list(AuditLog.objects.filter(suggestion=suggestion).order_by("id").values_list("action", flat=True))
+
+
+# ------------------------------------------------------------------ the happy path
+
+
+def test_full_lifecycle_from_draft_to_published_with_an_audit_row_per_step(
+    session, delegate, other_delegate, staff, office, co_office, clerk, co_clerk
+):
+    s = services.suggestion_save_draft(
+        actor=delegate.user,
+        title="关于老旧小区改造的建议",
+        body="内容",
+        category=factories.CategoryFactory(),
+        session=session,
+    )
+    assert s.status == S.DRAFT and s.lead_delegate == delegate
+    services.cosigner_invite(suggestion=s, actor=delegate.user, delegates=[other_delegate])
+    services.cosigner_respond(cosigner=s.cosigners.get(), actor=other_delegate.user, accept=True)
+    services.suggestion_submit(suggestion=s, actor=delegate.user)
+    services.suggestion_return(suggestion=s, actor=staff, reason="请补充具体地点。")
+    s.refresh_from_db()
+    assert s.status == S.RETURNED and s.status_reason == "请补充具体地点。"
+    services.suggestion_save_draft(
+        actor=delegate.user, suggestion=s, title=s.title, body="补充：9855厂家属区。", category=s.category
+    )
+    services.suggestion_submit(suggestion=s, actor=delegate.user)
+    services.suggestion_register(suggestion=s, actor=staff)
+    s.refresh_from_db()
+    assert s.number == 1 and s.status == S.REGISTERED
+    lead, co = services.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[co_office])
+    services.assignment_sign(assignment=lead, actor=clerk)
+    services.assignment_sign(assignment=co, actor=co_clerk)
+    s.refresh_from_db()
+    assert s.status == S.HANDLING
+    services.opinion_send(assignment=co, actor=co_clerk, text="同意安排资金。")
+    services.contact_record(
+        assignment=lead,
+        actor=clerk,
+        method="site",
+        date=timezone.localdate(),
+        participants="代表、经办人",
+        summary="现场察看。",
+        delegate_invited=True,
+    )
+    reply = services.reply_save_draft(
+        assignment=lead,
+        actor=clerk,
+        text="已列入改造计划并完工。",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+    )
+    services.reply_submit(reply=reply, actor=clerk)
+    s.refresh_from_db()
+    assert s.status == S.REPLIED and s.first_replied_at
+    services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
+    s.refresh_from_db()
+    assert s.status == S.REPLIED  # the co-signer has not rated yet
+    services.rating_submit(reply=reply, actor=other_delegate.user, value=Rating.Value.BASIC, comment="")
+    s.refresh_from_db()
+    assert s.status == S.CLOSED and s.closed_at
+    services.reply_publish(reply=reply, actor=staff, public_text="已列入改造计划并完工。")
+    s.refresh_from_db()
+    assert s.is_published and s.published_at
+
+    transitions = (
+        AuditLog.objects.filter(suggestion=s, assignment__isnull=True)
+        .exclude(from_status="")
+        .exclude(action__startswith="cosigner")
+    )
+    assert [(a.from_status, a.to_status) for a in transitions if a.from_status != a.to_status] == [
+        ("draft", "submitted"),
+        ("submitted", "returned"),
+        ("returned", "submitted"),
+        ("submitted", "registered"),
+        ("registered", "assigned"),
+        ("assigned", "handling"),
+        ("handling", "replied"),
+        ("replied", "closed"),
+    ]
+    assert {
+        "create",
+        "cosigner_invite",
+        "cosigner_respond",
+        "assign",
+        "sign",
+        "opinion",
+        "contact",
+        "reply",
+        "rate",
+        "publish",
+    } <= set(audit_actions(s))
+
+
+# ------------------------------------------------------------------ refusals: transitions
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["register", "return", "reject", "assign"],
+)
+def test_a_draft_cannot_be_reviewed_or_assigned(draft, staff, office, step):
+    calls = {
+        "register": lambda: services.suggestion_register(suggestion=draft, actor=staff),
+        "return": lambda: services.suggestion_return(suggestion=draft, actor=staff, reason="x"),
+        "reject": lambda: services.suggestion_reject(suggestion=draft, actor=staff, reason="x"),
+        "assign": lambda: services.suggestion_assign(suggestion=draft, actor=staff, lead_office=office),
+    }
+    with pytest.raises(services.TransitionNotAllowed) as error:
+        calls[step]()
+    assert "当前状态为“草稿”" in error.value.message
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
+
+
+def test_submitting_twice_is_refused_with_a_chinese_message(submitted, delegate):
+    with pytest.raises(services.TransitionNotAllowed) as error:
+        services.suggestion_submit(suggestion=submitted, actor=delegate.user)
+    assert "已提交待审查" in error.value.message
+
+
+def test_a_submitted_suggestion_cannot_be_assigned_before_registration(submitted, staff, office):
+    with pytest.raises(services.TransitionNotAllowed):
+        services.suggestion_assign(suggestion=submitted, actor=staff, lead_office=office)
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.parametrize("status_fixture", ["registered", "assigned"])
+def test_terminal_states_accept_nothing(request, status_fixture, staff, delegate):
+    s = request.getfixturevalue(status_fixture)
+    services.suggestion_withdraw(suggestion=s, actor=delegate.user, reason="已通过其他渠道解决。")
+    for call in (
+        lambda: services.suggestion_submit(suggestion=s, actor=delegate.user),
+        lambda: services.suggestion_register(suggestion=s, actor=staff),
+        lambda: services.suggestion_withdraw(suggestion=s, actor=delegate.user, reason="again"),
+        lambda: services.suggestion_close(suggestion=s, actor=staff),
+    ):
+        with pytest.raises(services.TransitionNotAllowed):
+            call()
+
+
+def test_withdrawing_an_assigned_suggestion_withdraws_its_assignments(assigned, delegate):
+    services.suggestion_withdraw(suggestion=assigned, actor=delegate.user, reason="问题已解决。")
+    assert set(assigned.assignments.values_list("status", flat=True)) == {A.WITHDRAWN}
+
+
+def test_not_registered_needs_a_reason_and_keeps_it(submitted, staff):
+    with pytest.raises(services.InvalidInput) as error:
+        services.suggestion_reject(suggestion=submitted, actor=staff, reason="  ")
+    assert error.value.message == "请填写不予立案理由。"
+    services.suggestion_reject(suggestion=submitted, actor=staff, reason=services.not_registered_reasons()[0])
+    submitted.refresh_from_db()
+    assert submitted.status == S.NOT_REGISTERED and "个人事务" in submitted.status_reason
+
+
+def test_an_open_invitation_blocks_submission_until_dropped(draft, delegate, other_delegate):
+    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    with pytest.raises(services.TransitionNotAllowed) as error:
+        services.suggestion_submit(suggestion=draft, actor=delegate.user)
+    assert other_delegate.name in error.value.message
+    services.cosigner_drop(cosigner=draft.cosigners.get(), actor=delegate.user)
+    services.suggestion_submit(suggestion=draft, actor=delegate.user)
+    assert draft.cosigners.get().status == CoSigner.Status.DROPPED
+
+
+def test_signing_twice_does_nothing_the_second_time(lead_assignment, clerk):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    count = AuditLog.objects.count()
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    assert AuditLog.objects.count() == count
+
+
+def test_a_reply_cannot_be_submitted_before_the_delegate_was_contacted(lead_assignment, clerk):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    reply = services.reply_save_draft(
+        assignment=lead_assignment,
+        actor=clerk,
+        text="答复",
+        result_class=factories.result_class("C"),
+        signed_off_by="局长",
+    )
+    with pytest.raises(services.InvalidInput) as error:
+        services.reply_submit(reply=reply, actor=clerk)
+    assert "答复前须与代表沟通联系" in error.value.message
+    lead_assignment.refresh_from_db()
+    assert lead_assignment.status == A.SIGNED
+
+
+def test_a_key_suggestion_needs_the_delegate_invited_face_to_face(assigned, lead_assignment, clerk, staff, leader):
+    services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    services.contact_record(
+        assignment=lead_assignment,
+        actor=clerk,
+        method="phone",
+        date=timezone.localdate(),
+        participants="经办人",
+        summary="电话沟通。",
+    )
+    lead_assignment.refresh_from_db()
+    assert any("重点督办" in m for m in services.reply_requirements(assignment=lead_assignment))
+    services.contact_record(
+        assignment=lead_assignment,
+        actor=clerk,
+        method="meeting",
+        date=timezone.localdate(),
+        participants="代表、经办人",
+        summary="座谈。",
+        delegate_invited=True,
+    )
+    assert services.reply_requirements(assignment=lead_assignment) == []
+
+
+def test_a_co_office_sends_an_opinion_and_cannot_reply(co_assignment, co_clerk):
+    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.reply_save_draft(assignment=co_assignment, actor=co_clerk, text="x")
+    services.opinion_send(assignment=co_assignment, actor=co_clerk, text="协办意见")
+    co_assignment.refresh_from_db()
+    assert co_assignment.status == A.OPINION_SENT
+    with pytest.raises(services.TransitionNotAllowed):
+        services.opinion_send(assignment=co_assignment, actor=co_clerk, text="again")
+
+
+def test_key_suggestions_need_a_leading_leader(registered, staff, office):
+    with pytest.raises(services.InvalidInput):
+        services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, is_key=True)
+    registered.refresh_from_db()
+    assert registered.status == S.REGISTERED
+
+
+def test_lead_and_separate_offices_cannot_be_mixed(registered, staff, office, other_office):
+    with pytest.raises(services.InvalidInput):
+        services.suggestion_assign(
+            suggestion=registered, actor=staff, lead_office=office, separate_offices=[other_office]
+        )
+    with pytest.raises(services.InvalidInput):
+        services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, co_offices=[office])
+
+
+# ------------------------------------------------------------------ refusals: permission
+
+
+def test_only_staff_review_and_assign(submitted, delegate, clerk, leader, office):
+    for actor in (delegate.user, clerk, leader.user):
+        with pytest.raises(services.NotPermitted):
+            services.suggestion_register(suggestion=submitted, actor=actor)
+        with pytest.raises(services.NotPermitted):
+            services.suggestion_return(suggestion=submitted, actor=actor, reason="x")
+    submitted.refresh_from_db()
+    assert submitted.status == S.SUBMITTED
+
+
+def test_another_delegate_cannot_edit_submit_or_withdraw(draft, other_delegate):
+    with pytest.raises(services.NotPermitted):
+        services.suggestion_save_draft(
+            actor=other_delegate.user, suggestion=draft, title="x", body="y", category=draft.category
+        )
+    with pytest.raises(services.NotPermitted):
+        services.suggestion_submit(suggestion=draft, actor=other_delegate.user)
+    with pytest.raises(services.NotPermitted):
+        services.suggestion_withdraw(suggestion=draft, actor=other_delegate.user, reason="x")
+
+
+def test_a_clerk_of_another_office_cannot_act_on_the_assignment(lead_assignment, other_clerk):
+    for call in (
+        lambda: services.assignment_sign(assignment=lead_assignment, actor=other_clerk),
+        lambda: services.assignment_request_return(assignment=lead_assignment, actor=other_clerk, reason="x"),
+        lambda: services.contact_record(
+            assignment=lead_assignment,
+            actor=other_clerk,
+            method="phone",
+            date=timezone.localdate(),
+            participants="x",
+            summary="y",
+        ),
+        lambda: services.reply_save_draft(assignment=lead_assignment, actor=other_clerk, text="x"),
+        lambda: services.extension_request(
+            assignment=lead_assignment, actor=other_clerk, reason="x", until=datetime.date(2099, 1, 1)
+        ),
+    ):
+        with pytest.raises(services.NotPermitted) as error:
+            call()
+        assert "区住房和城乡建设局" in error.value.message
+
+
+def test_only_the_suggestions_delegates_rate_and_only_once(replied, delegate, other_delegate, staff):
+    for actor in (other_delegate.user, staff):
+        with pytest.raises(services.NotPermitted):
+            services.rating_submit(reply=replied, actor=actor, value=Rating.Value.SATISFIED)
+    services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.SATISFIED)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.SATISFIED)
+
+
+# ------------------------------------------------------------------ re-handling, separate offices, follow-up
+
+
+def test_unsatisfied_needs_a_comment_and_opens_a_rehandling_round(replied, delegate, clerk):
+    with pytest.raises(services.InvalidInput) as error:
+        services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED)
+    assert "不满意的理由" in error.value.message
+    services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="措施不具体。")
+    s = Suggestion.objects.get(pk=replied.suggestion_id)
+    assert s.status == S.REHANDLING and s.current_round == 2
+    round2 = HandlingRound.objects.get(suggestion=s, number=2)
+    assert round2.reason == "措施不具体。" and round2.due_date > timezone.localdate()
+    assignment = Assignment.objects.get(pk=replied.assignment_id)
+    assert assignment.status == A.REHANDLING and assignment.due_date == round2.due_date
+    # The office must contact the delegate again in this round before replying.
+    assert services.reply_requirements(assignment=assignment)
+    services.contact_record(
+        assignment=assignment,
+        actor=clerk,
+        method="visit",
+        date=timezone.localdate(),
+        participants="代表",
+        summary="再次上门。",
+        delegate_invited=True,
+    )
+    second = services.reply_save_draft(
+        assignment=assignment,
+        actor=clerk,
+        text="新的措施。",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+    )
+    services.reply_submit(reply=second, actor=clerk)
+    s.refresh_from_db()
+    assert s.status == S.REPLIED
+    services.rating_submit(reply=second, actor=delegate.user, value=Rating.Value.SATISFIED)
+    s.refresh_from_db()
+    assert s.status == S.CLOSED
+    assert s.replies.count() == 2  # the earlier reply stays on record
+
+
+def test_separate_handling_is_replied_when_every_office_has_answered(
+    registered, staff, office, other_office, clerk, other_clerk
+):
+    first, second = services.suggestion_assign(
+        suggestion=registered, actor=staff, separate_offices=[office, other_office]
+    )
+    carry_to_reply(registered, first, clerk)
+    registered.refresh_from_db()
+    assert registered.status == S.HANDLING
+    carry_to_reply(registered, second, other_clerk)
+    registered.refresh_from_db()
+    assert registered.status == S.REPLIED
+
+
+def test_return_request_approved_reassigns_and_refused_restores(
+    lead_assignment, clerk, staff, other_office, other_clerk
+):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    request = services.assignment_request_return(
+        assignment=lead_assignment, actor=clerk, reason="不属于本单位职责。", suggested_office=other_office
+    )
+    services.return_request_refuse(request=request, actor=staff, note="属于本单位职责。")
+    lead_assignment.refresh_from_db()
+    assert lead_assignment.status == A.SIGNED
+    request = services.assignment_request_return(assignment=lead_assignment, actor=clerk, reason="确实不属于。")
+    new = services.return_request_approve(request=request, actor=staff, new_office=other_office)
+    lead_assignment.refresh_from_db()
+    assert lead_assignment.status == A.RETURNED
+    assert new.office == other_office and new.role == Assignment.Role.LEAD and new.replaces == lead_assignment
+    with pytest.raises(services.TransitionNotAllowed):
+        services.return_request_approve(request=request, actor=staff, new_office=other_office)
+
+
+def test_return_requests_close_after_the_window(lead_assignment, clerk):
+    lead_assignment.return_by = timezone.localdate() - datetime.timedelta(days=1)
+    lead_assignment.save()
+    with pytest.raises(services.TransitionNotAllowed) as error:
+        services.assignment_request_return(assignment=lead_assignment, actor=clerk, reason="x")
+    assert "已超过申请退回期限" in error.value.message
+
+
+def test_extensions_are_capped_by_the_policy(lead_assignment, clerk, staff):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    limit = services.extension_limit(assignment=lead_assignment)
+    with pytest.raises(services.InvalidInput):
+        services.extension_request(
+            assignment=lead_assignment, actor=clerk, reason="x", until=limit + datetime.timedelta(days=1)
+        )
+    request = services.extension_request(assignment=lead_assignment, actor=clerk, reason="需协调用地。", until=limit)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.extension_request(assignment=lead_assignment, actor=clerk, reason="again", until=limit)
+    services.extension_approve(request=request, actor=staff)
+    lead_assignment.refresh_from_db()
+    assert lead_assignment.extended_due == limit and lead_assignment.effective_due == limit
+    assert AssignmentRequest.objects.get(pk=request.pk).status == AssignmentRequest.Status.APPROVED
+
+
+def test_a_b_reply_is_followed_up_until_staff_confirm_it_solved(assigned, lead_assignment, clerk, staff):
+    reply = carry_to_reply(assigned, lead_assignment, clerk, code="B")
+    services.followup_post(reply=reply, actor=clerk, text="主体工程已开工。")
+    claim = services.followup_post(reply=reply, actor=clerk, text="已全部完工。", solved=True)
+    assert claim.status == FollowUp.Status.SOLVED_CLAIMED
+    services.followup_confirm_solved(follow_up=claim, actor=staff, accept=True)
+    reply.refresh_from_db()
+    assert reply.result_class.code == "A"
+    log = AuditLog.objects.get(action="follow_up_confirm")
+    assert log.data["from"] == "B" and log.data["to"] == "A"
+
+
+def test_follow_up_is_only_for_b_replies(replied, clerk):
+    with pytest.raises(services.TransitionNotAllowed):
+        services.followup_post(reply=replied, actor=clerk, text="x")
+
+
+def test_merging_makes_the_other_lead_delegate_a_cosigner(session, delegate, other_delegate, staff):
+    a = factories.SuggestionFactory(session=session, lead_delegate=delegate)
+    b = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
+    services.suggestion_submit(suggestion=a, actor=delegate.user)
+    services.suggestion_submit(suggestion=b, actor=other_delegate.user)
+    services.suggestion_merge(target=a, sources=[b], actor=staff, note="同一事项")
+    b.refresh_from_db()
+    assert b.status == S.MERGED and b.merged_into == a
+    assert a.cosigners.get().delegate == other_delegate
+
+
+def test_unpublishing_the_last_reply_hides_the_suggestion(replied, staff):
+    services.reply_publish(reply=replied, actor=staff, public_text="公开版本")
+    services.reply_unpublish(reply=replied, actor=staff)
+    s = Suggestion.objects.get(pk=replied.suggestion_id)
+    assert not s.is_published and s.published_at is None
+
+
+def test_a_draft_reply_cannot_be_published(assigned, lead_assignment, clerk, staff):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    reply = services.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿")
+    with pytest.raises(services.TransitionNotAllowed):
+        services.reply_publish(reply=reply, actor=staff)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_outage_never_fails_a_service(settings, staff, lead_assignment):
+    """The reminder row is the source of truth; queuing after commit to a dead broker is only logged."""
+    from huaxi_renda.celery import app
+
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        reminder = services.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快办理。")
+    finally:
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+    assert reminder.pk and reminder.message == "请尽快办理。"
