@@ -105,7 +105,7 @@ def _lock_suggestion(suggestion):
 def _lock_assignment(assignment):
     """Lock the suggestion first, then the assignment: one lock order everywhere."""
     suggestion = Suggestion.objects.select_for_update().get(pk=assignment.suggestion_id)
-    locked = Assignment.objects.select_for_update().select_related("office").get(pk=assignment.pk)
+    locked = Assignment.objects.select_for_update(of=("self",)).select_related("office").get(pk=assignment.pk)
     return suggestion, locked
 
 
@@ -818,14 +818,14 @@ def opinion_send(*, assignment, actor, text, attachment=None):
 
 def reply_requirements(*, assignment, suggestion=None):
     """What must be done before this assignment may reply; a list of Chinese messages (empty when ready)."""
-    suggestion = suggestion or assignment.suggestion
+    suggestion = suggestion or Suggestion.objects.get(pk=assignment.suggestion_id)
     missing = []
     if assignment.status not in (A.SIGNED, A.REHANDLING):
         missing.append(_("请先签收。"))
     contacts = list(assignment.contacts.all())
     if suggestion.current_round > 1:
-        round_opened = _current_round(suggestion).opened_at.date()
-        contacts = [c for c in contacts if c.date >= round_opened]
+        round_opened = _current_round(suggestion).opened_at
+        contacts = [c for c in contacts if c.recorded_at >= round_opened]
     if not contacts:
         missing.append(_("答复前须与代表沟通联系，并记录沟通情况。"))
     elif suggestion.is_key and not any(c.delegate_invited and c.is_face_to_face for c in contacts):
@@ -988,7 +988,7 @@ def _raters_done(suggestion, round_):
 def rating_submit(*, reply, actor, value, comment=""):
     """代表评价; 不满意 opens a re-handling round for that office."""
     suggestion = _lock_suggestion(reply.suggestion)
-    reply = Reply.objects.select_for_update().select_related("assignment", "round").get(pk=reply.pk)
+    reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment", "round").get(pk=reply.pk)
     delegate = roles.delegate_of(actor)
     allowed = {d.pk for d in _suggestion_delegates(suggestion)}
     _require(delegate is not None and delegate.pk in allowed, _("只有本建议的领衔代表和联名代表可以评价。"))
@@ -1077,7 +1077,7 @@ def suggestion_close(*, suggestion, actor, note=""):
 @transaction.atomic
 def followup_post(*, reply, actor, text, solved=False):
     suggestion, assignment = _lock_assignment(reply.assignment)
-    reply = Reply.objects.select_for_update().select_related("result_class").get(pk=reply.pk)
+    reply = Reply.objects.select_for_update(of=("self",)).select_related("result_class").get(pk=reply.pk)
     _require_office(actor, assignment)
     if reply.status != Reply.Status.SUBMITTED or not (reply.result_class and reply.result_class.needs_follow_up):
         raise TransitionNotAllowed(_("只有正在解决（B类）的答复需要跟踪督办。"))
@@ -1108,7 +1108,7 @@ def followup_confirm_solved(*, follow_up, actor, accept, note=""):
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if follow_up.status != FollowUp.Status.SOLVED_CLAIMED:
         raise TransitionNotAllowed(_("该进展不是待确认的解决报告。"))
-    reply = Reply.objects.select_for_update().select_related("result_class").get(pk=follow_up.reply_id)
+    reply = Reply.objects.select_for_update(of=("self",)).select_related("result_class").get(pk=follow_up.reply_id)
     follow_up.status = FollowUp.Status.SOLVED_CONFIRMED if accept else FollowUp.Status.SOLVED_REFUSED
     follow_up.confirmed_by, follow_up.confirmed_at = actor, timezone.now()
     follow_up.save()
