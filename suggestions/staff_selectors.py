@@ -1,0 +1,141 @@
+"""Reads for the NPC staff pages. Each runs a fixed number of queries, however many rows."""
+
+from django.db.models import Count, Prefetch, Q
+
+from . import roles
+from .models import (
+    Assignment,
+    AssignmentRequest,
+    DeadlinePolicy,
+    FollowUp,
+    Office,
+    Reply,
+    Suggestion,
+)
+from .workdays import work_calendar
+
+S = Suggestion.Status
+A = Assignment.Status
+LIVE = ~Q(status__in=[A.RETURNED, A.WITHDRAWN])
+
+
+def live_assignments_prefetch(to_attr="live_assignments"):
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(LIVE).select_related("office").order_by("role", "id"),
+        to_attr=to_attr,
+    )
+
+
+def inbox_suggestions():
+    """Submitted suggestions waiting for review, oldest first."""
+    return (
+        Suggestion.objects.filter(status=S.SUBMITTED)
+        .select_related("lead_delegate", "category", "session")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def suggestions_to_assign():
+    """Registered suggestions waiting to be assigned, by number."""
+    return (
+        Suggestion.objects.filter(status=S.REGISTERED)
+        .select_related("lead_delegate", "category", "session")
+        .order_by("session_id", "series", "number", "pk")
+    )
+
+
+def office_usage_by_category(*, category_ids, before=None):
+    """{category_id: [office, ...]}: offices most often given each category (lead or separate), most first.
+
+    Counts assignments of sessions that started before ``before`` (a date); when
+    a category has no such history, every session counts.
+    """
+    category_ids = {c for c in category_ids if c}
+    if not category_ids:
+        return {}
+    base = Assignment.objects.filter(
+        LIVE, suggestion__category_id__in=category_ids, role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE]
+    )
+    earlier = Q(suggestion__session__start_date__lt=before) if before else Q(pk__in=[])
+    rows = (
+        base.values("suggestion__category_id", "office_id")
+        .annotate(earlier=Count("pk", filter=earlier), total=Count("pk"))
+        .order_by("suggestion__category_id", "-earlier", "-total", "office_id")
+    )
+    rows = list(rows)
+    offices = Office.objects.in_bulk({r["office_id"] for r in rows})
+    result = {}
+    for row in rows:
+        office = offices.get(row["office_id"])
+        if office is not None and office.is_active:
+            result.setdefault(row["suggestion__category_id"], []).append(office)
+    return result
+
+
+def suggested_offices(suggestion, *, limit=3):
+    """The offices most often given this suggestion's category in earlier sessions, most first."""
+    usage = office_usage_by_category(category_ids=[suggestion.category_id], before=suggestion.session.start_date)
+    return usage.get(suggestion.category_id, [])[:limit]
+
+
+def active_offices():
+    return Office.objects.filter(is_active=True)
+
+
+def pending_requests():
+    return (
+        AssignmentRequest.objects.filter(status=AssignmentRequest.Status.PENDING)
+        .select_related(
+            "assignment__office", "assignment__suggestion__session", "assignment__suggestion__lead_delegate",
+            "suggested_office", "requested_by",
+        )
+        .order_by("requested_at", "pk")
+    )
+
+
+def attach_extension_limits(requests):
+    """Set ``limit`` on each extension request (the policy's longest extension) in two queries."""
+    session_ids = {r.assignment.suggestion.session_id for r in requests}
+    policies = {p.session_id: p for p in DeadlinePolicy.objects.filter(session_id__in=session_ids)}
+    calendar = work_calendar()
+    for request in requests:
+        policy = policies.get(request.assignment.suggestion.session_id) or DeadlinePolicy()
+        request.limit = calendar.add_months(request.assignment.due_date, policy.extension_max_months)
+    return requests
+
+
+def pending_solved_claims():
+    return (
+        FollowUp.objects.filter(status=FollowUp.Status.SOLVED_CLAIMED)
+        .select_related("reply__assignment__office", "reply__suggestion", "reply__result_class", "author")
+        .order_by("posted_at", "pk")
+    )
+
+
+def replies_for_publication(*, published):
+    return (
+        Reply.objects.filter(status=Reply.Status.SUBMITTED, is_published=published)
+        .exclude(suggestion__status__in=[S.WITHDRAWN, S.MERGED, S.NOT_REGISTERED])
+        .select_related("suggestion", "assignment__office", "round", "result_class")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def key_suggestions_for(user):
+    """Key suggestions a leader leads (staff see every key suggestion)."""
+    qs = Suggestion.objects.filter(is_key=True).exclude(status__in=[S.WITHDRAWN, S.MERGED])
+    if not roles.is_staff_member(user):
+        leader = roles.leader_of(user)
+        qs = qs.filter(leader=leader) if leader else qs.none()
+    return (
+        qs.select_related("lead_delegate", "category", "leader", "session")
+        .prefetch_related(live_assignments_prefetch())
+        .order_by("session_id", "number", "pk")
+    )
+
+
+def status_counts(queryset):
+    """[(status, label, count)] for the statuses staff track, in one query."""
+    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in S.choices if value != S.DRAFT]
