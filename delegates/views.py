@@ -1,39 +1,453 @@
-"""Delegates' pages."""
+"""Delegates' pages: my suggestions, filing, co-signing, following handling, rating, my record.
 
-from django.http import Http404
-from django.shortcuts import render
+Views are thin: reads go through ``delegates.selectors`` (scoped to the logged-in
+delegate, 404 otherwise) and every write through ``suggestions.services``.
+"""
 
-from suggestions import roles
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from suggestions import roles, services
 from suggestions.decorators import delegate_required
-from suggestions.models import Suggestion
+from suggestions.models import Assignment, CoSigner, Rating, Suggestion
+from suggestions.timeline import DELEGATE_ACTIONS
+from suggestions.views.common import suggestion_detail_context
 
+from . import selectors
+from .forms import RatingForm, SuggestionForm, WithdrawForm
 from .models import Delegate
+
+S = Suggestion.Status
+
+
+def _me(request):
+    return roles.delegate_of(request.user)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------- home
 
 
 @delegate_required
 def home(request):
-    delegate = roles.delegate_of(request.user)
-    led = list(Suggestion.objects.filter(lead_delegate=delegate).select_related("category").order_by("-created_at"))
-    cosigned = list(
-        Suggestion.objects.filter(cosigners__delegate=delegate).select_related("category", "lead_delegate")
+    me = _me(request)
+    rows = selectors.home_suggestions(me)
+    led = [s for s in rows if s.lead_delegate_id == me.pk]
+    sections = {
+        "drafts": [s for s in led if s.status in selectors.DRAFT_STATUSES],
+        "submitted": [s for s in led if s.status == S.SUBMITTED],
+        "handling": [s for s in led if s.status in selectors.HANDLING_STATUSES and not s.waiting_my_rating],
+        "finished": [s for s in led if s.status in selectors.FINISHED_STATUSES],
+    }
+    to_rate = [s for s in rows if s.waiting_my_rating]
+    cosigned = [s for s in rows if s.lead_delegate_id != me.pk]
+    invitations = selectors.open_invitations(me)
+    counts = [
+        {"label": _("待我评价"), "value": len(to_rate), "anchor": "to-rate"},
+        {"label": _("联名邀请"), "value": len(invitations), "anchor": "invitations"},
+        {"label": _("草稿和退回"), "value": len(sections["drafts"]), "anchor": "drafts"},
+        {"label": _("待审查"), "value": len(sections["submitted"]), "anchor": "submitted"},
+        {"label": _("办理中"), "value": len(sections["handling"]), "anchor": "handling"},
+        {"label": _("已办结"), "value": len(sections["finished"]), "anchor": "finished"},
+        {"label": _("我联名的"), "value": len(cosigned), "anchor": "cosigned"},
+    ]
+    return render(
+        request,
+        "delegates/home.html",
+        {
+            "delegate": me,
+            "counts": counts,
+            "to_rate": to_rate,
+            "invitations": invitations,
+            "sections": sections,
+            "cosigned": cosigned,
+            "today": timezone.localdate(),
+        },
     )
-    return render(request, "delegates/home.html", {"delegate": delegate, "led": led, "cosigned": cosigned})
+
+
+# --------------------------------------------------------------------------- filing
+
+
+def _form_page(request, *, suggestion=None):
+    me = _me(request)
+    if request.method == "POST":
+        form = SuggestionForm(request.POST, request.FILES)
+        action = request.POST.get("action", "save")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    saved = services.suggestion_save_draft(
+                        actor=request.user,
+                        title=data["title"],
+                        body=data["body"],
+                        category=data["category"],
+                        series=data["series"],
+                        suggestion=suggestion,
+                    )
+                    for uploaded, content_type in data["attachments"]:
+                        services.attachment_add(
+                            suggestion=saved, actor=request.user, uploaded_file=uploaded, content_type=content_type
+                        )
+            except services.WorkflowError as error:
+                form.add_error(None, error.message)
+            else:
+                return _after_save(request, saved, action)
+        messages.error(request, _("还有内容需要修改，请看下面标红的地方。您填写的内容都还在。"))
+    elif suggestion is not None:
+        form = SuggestionForm(
+            initial={
+                "title": suggestion.title,
+                "body": suggestion.body,
+                "category": suggestion.category_id,
+                "series": suggestion.series,
+            }
+        )
+    else:
+        form = SuggestionForm()
+    attachments = list(suggestion.attachments.all()) if suggestion else []
+    return render(
+        request,
+        "delegates/suggestion_form.html",
+        {
+            "form": form,
+            "suggestion": suggestion,
+            "attachments": attachments,
+            "delegate": me,
+            "autosave_url": reverse("delegates:autosave"),
+            "similar_url": reverse("delegates:similar"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _after_save(request, suggestion, action):
+    if action == "submit":
+        try:
+            services.suggestion_submit(suggestion=suggestion, actor=request.user)
+        except services.WorkflowError as error:
+            messages.error(request, _("草稿已保存，但还不能提交：%(reason)s") % {"reason": error.message})
+        else:
+            messages.success(request, _("建议已提交，请等待人大工作人员审查。"))
+        return redirect("delegates:suggestion", suggestion.pk)
+    if action == "preview":
+        messages.info(request, _("草稿已保存。这是提交后工作人员看到的样子，确认无误后请点“提交”。"))
+        return redirect("delegates:suggestion", suggestion.pk)
+    messages.success(request, _("草稿已保存。"))
+    return redirect("delegates:edit", suggestion.pk)
 
 
 @delegate_required
 def suggestion_create(request):
-    return render(request, "delegates/suggestion_form.html", {})
+    return _form_page(request)
+
+
+@delegate_required
+def suggestion_edit(request, pk):
+    suggestion = selectors.led_suggestion(_me(request), pk)
+    if suggestion is None:
+        raise Http404
+    if suggestion.status not in selectors.DRAFT_STATUSES:
+        messages.info(request, _("建议已提交，不能再修改。"))
+        return redirect("delegates:suggestion", suggestion.pk)
+    return _form_page(request, suggestion=suggestion)
+
+
+@require_POST
+def autosave(request):
+    """Saves the draft being typed (called by static/js/delegate.js). JSON in, JSON out."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {"ok": False, "login": True, "message": _("登录已过期。您输入的内容已保存在这台设备上，重新登录后会自动恢复。")},
+            status=401,
+        )
+    me = _me(request)
+    if me is None:
+        return JsonResponse({"ok": False, "message": _("只有人大代表可以提出建议。")}, status=403)
+    suggestion = None
+    pk = _int_or_none(request.POST.get("pk"))
+    if pk is not None:
+        suggestion = selectors.led_suggestion(me, pk)
+        if suggestion is None:
+            return JsonResponse({"ok": False, "message": _("找不到这件建议。")}, status=404)
+    form = SuggestionForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse(
+            {"ok": False, "message": _("标题、类别和内容都填好后，会自动保存草稿。")}, status=200
+        )
+    data = form.cleaned_data
+    try:
+        saved = services.suggestion_save_draft(
+            actor=request.user,
+            title=data["title"],
+            body=data["body"],
+            category=data["category"],
+            series=data["series"],
+            suggestion=suggestion,
+        )
+    except services.WorkflowError as error:
+        return JsonResponse({"ok": False, "message": error.message}, status=409)
+    return JsonResponse(
+        {
+            "ok": True,
+            "pk": saved.pk,
+            "edit_url": reverse("delegates:edit", args=[saved.pk]),
+            "message": _("草稿已自动保存（%(time)s）") % {"time": timezone.localtime().strftime("%H:%M")},
+        }
+    )
+
+
+@require_GET
+@delegate_required
+def similar(request):
+    """Similar registered suggestions for the title being typed (static/js/delegate.js)."""
+    me = _me(request)
+    title = (request.GET.get("title") or "").strip()[:200]
+    results = selectors.similar_for_delegate(me, title, exclude_pk=_int_or_none(request.GET.get("exclude")))
+    for item in results:
+        item["url"] = (
+            reverse("delegates:suggestion", args=[item["id"]])
+            if item["mine"]
+            else reverse("public:detail", args=[item["id"]])
+        )
+    return JsonResponse({"results": results})
+
+
+# --------------------------------------------------------------------------- one suggestion
+
+
+def _timeline_detail(item):
+    """A plain-words line under a timeline step (number, role, round, due date, rating)."""
+    data = item["data"] or {}
+    action = item["action"]
+    if action == "register" and data.get("number"):
+        return _("编号：%(number)s") % {"number": data["number"]}
+    if action == "assign" and item["office"] and data.get("role"):
+        try:
+            role = Assignment.Role(data["role"]).label
+        except ValueError:
+            role = data["role"]
+        return _("承办方式：%(role)s，答复期限：%(due)s") % {"role": role, "due": data.get("due", "")}
+    if action == "rehandle" and data.get("due"):
+        return _("第%(round)s轮重新办理，期限：%(due)s") % {"round": data.get("round", ""), "due": data["due"]}
+    if action == "rate" and data.get("value"):
+        try:
+            value = Rating.Value(data["value"]).label
+        except ValueError:
+            value = data["value"]
+        return _("第%(round)s轮答复：%(value)s") % {"round": data.get("round", ""), "value": value}
+    if action == "reply" and data.get("on_time") is False:
+        return _("逾期答复")
+    if action == "extension_approved" and data.get("to"):
+        return _("答复期限延至%(date)s") % {"date": data["to"]}
+    return ""
+
+
+def _detail(request, suggestion, *, rating_forms=None, withdraw_form=None, status=200):
+    me = _me(request)
+    context = suggestion_detail_context(request.user, suggestion)
+    timeline = [item for item in context["timeline"] if item["action"] in DELEGATE_ACTIONS]
+    for item in timeline:
+        item["detail"] = _timeline_detail(item)
+    is_lead = suggestion.lead_delegate_id == me.pk
+    my_cosign = next((c for c in context["cosigners"] if c.delegate_id == me.pk), None)
+    may_rate = is_lead or (my_cosign is not None and my_cosign.status == CoSigner.Status.CONFIRMED)
+    rating_open = suggestion.status not in (S.WITHDRAWN, S.CLOSED)
+    rating_forms = rating_forms or {}
+    for reply in context["replies"]:
+        reply.my_rating = next((r for r in reply.ratings.all() if r.delegate_id == me.pk), None)
+        reply.can_rate = (
+            may_rate
+            and rating_open
+            and reply.status == reply.Status.SUBMITTED
+            and reply.round.number == suggestion.current_round
+            and reply.my_rating is None
+        )
+        if reply.can_rate:
+            reply.rating_form = rating_forms.get(reply.pk) or RatingForm(prefix=f"r{reply.pk}")
+    editable = is_lead and suggestion.status in selectors.DRAFT_STATUSES
+    query = (request.GET.get("q") or "").strip()[:50] if editable else ""
+    current_round = next((r for r in context["rounds"] if r.number == suggestion.current_round), None)
+    context.update(
+        {
+            "timeline": timeline,
+            "delegate": me,
+            "is_lead": is_lead,
+            "my_cosign": my_cosign,
+            "editable": editable,
+            "open_invites": [c for c in context["cosigners"] if c.status == CoSigner.Status.INVITED],
+            "can_withdraw": is_lead and S.WITHDRAWN in Suggestion.TRANSITIONS.get(suggestion.status, set()),
+            "withdraw_form": withdraw_form or WithdrawForm(),
+            "invite_query": query,
+            "invite_candidates": selectors.delegates_to_invite(me, query, suggestion=suggestion) if query else [],
+            "current_round": current_round,
+            "now": timezone.now(),
+        }
+    )
+    return render(request, "delegates/suggestion_detail.html", context, status=status)
+
+
+def _suggestion_or_404(request, pk):
+    suggestion = selectors.suggestion_for_delegate(_me(request), pk)
+    if suggestion is None:
+        raise Http404
+    return suggestion
+
+
+@delegate_required
+def suggestion_detail(request, pk):
+    return _detail(request, _suggestion_or_404(request, pk))
+
+
+def _led_or_404(request, pk):
+    suggestion = selectors.led_suggestion(_me(request), pk)
+    if suggestion is None:
+        raise Http404
+    return suggestion
+
+
+@require_POST
+@delegate_required
+def suggestion_submit(request, pk):
+    suggestion = _led_or_404(request, pk)
+    try:
+        services.suggestion_submit(suggestion=suggestion, actor=request.user)
+    except services.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("建议已提交，请等待人大工作人员审查。"))
+    return redirect("delegates:suggestion", pk)
+
+
+@require_POST
+@delegate_required
+def suggestion_withdraw(request, pk):
+    suggestion = _led_or_404(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.suggestion_withdraw(suggestion=suggestion, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.WorkflowError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.success(request, _("建议已撤回。"))
+            return redirect("delegates:suggestion", pk)
+    return _detail(request, _suggestion_or_404(request, pk), withdraw_form=form, status=400)
+
+
+@require_POST
+@delegate_required
+def cosigner_invite(request, pk):
+    me = _me(request)
+    suggestion = _led_or_404(request, pk)
+    invitee = Delegate.objects.filter(
+        pk=_int_or_none(request.POST.get("delegate")), term_id=me.term_id, is_active=True
+    ).first()
+    if invitee is None:
+        messages.error(request, _("找不到这位代表，请重新查找。"))
+        return redirect("delegates:suggestion", pk)
+    try:
+        services.cosigner_invite(suggestion=suggestion, actor=request.user, delegates=[invitee])
+    except services.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已邀请%(name)s联名，等待对方确认。") % {"name": invitee.name})
+    return redirect("delegates:suggestion", pk)
+
+
+@require_POST
+@delegate_required
+def cosigner_drop(request, pk):
+    cosigner = selectors.cosigner_of_led(_me(request), pk)
+    if cosigner is None:
+        raise Http404
+    try:
+        services.cosigner_drop(cosigner=cosigner, actor=request.user)
+    except services.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已撤销对%(name)s的联名邀请。") % {"name": cosigner.delegate.name})
+    return redirect("delegates:suggestion", cosigner.suggestion_id)
+
+
+@require_POST
+@delegate_required
+def cosigner_respond(request, pk):
+    cosigner = selectors.cosigner_for_delegate(_me(request), pk)
+    if cosigner is None:
+        raise Http404
+    accept = request.POST.get("accept") == "1"
+    try:
+        services.cosigner_respond(cosigner=cosigner, actor=request.user, accept=accept)
+    except services.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            (_("您已确认联名：%(title)s") if accept else _("您已谢绝联名：%(title)s")) % {"title": cosigner.suggestion.title},
+        )
+    if accept:
+        return redirect("delegates:suggestion", cosigner.suggestion_id)
+    return redirect("delegates:home")
+
+
+@require_POST
+@delegate_required
+def reply_rate(request, pk):
+    me = _me(request)
+    reply = selectors.reply_for_rater(me, pk)
+    if reply is None:
+        raise Http404
+    form = RatingForm(request.POST, prefix=f"r{reply.pk}")
+    if form.is_valid():
+        try:
+            services.rating_submit(
+                reply=reply, actor=request.user, value=form.cleaned_data["value"], comment=form.cleaned_data["comment"]
+            )
+        except services.WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            if form.cleaned_data["value"] == Rating.Value.UNSATISFIED:
+                messages.success(request, _("评价已提交。承办单位将重新办理，新的期限见下方。"))
+            else:
+                messages.success(request, _("评价已提交，谢谢。"))
+            return redirect("delegates:suggestion", reply.suggestion_id)
+    suggestion = _suggestion_or_404(request, reply.suggestion_id)
+    return _detail(request, suggestion, rating_forms={reply.pk: form}, status=400)
+
+
+# --------------------------------------------------------------------------- record
 
 
 @delegate_required
 def my_record(request):
-    return record(request, roles.delegate_of(request.user).pk)
+    return record(request, _me(request).pk)
 
 
 @delegate_required
 def record(request, pk):
-    me = roles.delegate_of(request.user)
+    me = _me(request)
     if me.pk != pk:
         raise Http404
-    delegate = Delegate.objects.get(pk=pk)
-    return render(request, "delegates/record.html", {"delegate": delegate})
+    sessions = selectors.record_rows(me)
+    ratings = [r for entry in sessions for s in entry["led"] + entry["cosigned"] for r in s.my_ratings]
+    summary = {
+        "led": sum(len(e["led"]) for e in sessions),
+        "cosigned": sum(len(e["cosigned"]) for e in sessions),
+        "rated": len(ratings),
+        "satisfied": sum(1 for r in ratings if r.value in (Rating.Value.SATISFIED, Rating.Value.BASIC)),
+    }
+    return render(request, "delegates/record.html", {"delegate": me, "sessions": sessions, "summary": summary})

@@ -1,0 +1,226 @@
+"""Reads for the delegate pages. Every object a delegate opens is scoped here, once.
+
+A delegate sees the suggestions they lead and those they were invited to co-sign
+(invited or confirmed); nothing else. Anything outside that answers 404.
+"""
+
+from collections import OrderedDict
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from suggestions import search, selectors
+from suggestions.models import Assignment, CoSigner, Rating, Reply, Suggestion
+
+from .models import Delegate
+
+S = Suggestion.Status
+A = Assignment.Status
+VISIBLE_COSIGNER = (CoSigner.Status.INVITED, CoSigner.Status.CONFIRMED)
+# Registered or later: never a draft, an unreviewed, returned or refused suggestion of someone else.
+SIMILAR_STATUSES = (S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED)
+DRAFT_STATUSES = (S.DRAFT, S.RETURNED)
+HANDLING_STATUSES = (S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING)
+FINISHED_STATUSES = (S.CLOSED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
+
+
+def _mine(delegate):
+    return Q(lead_delegate=delegate) | Q(cosigners__delegate=delegate, cosigners__status__in=VISIBLE_COSIGNER)
+
+
+def suggestions_of(delegate):
+    """Suggestions the delegate leads or was invited to co-sign."""
+    return Suggestion.objects.filter(pk__in=Suggestion.objects.filter(_mine(delegate)).values("pk"))
+
+
+def suggestion_for_delegate(delegate, pk):
+    """The suggestion if the delegate leads it or is (invited as) a co-signer, else ``None``."""
+    return (
+        suggestions_of(delegate)
+        .select_related("session", "category", "lead_delegate", "leader", "merged_into")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def led_suggestion(delegate, pk):
+    """Only the lead delegate may edit, submit, invite or withdraw."""
+    return Suggestion.objects.select_related("session", "category").filter(pk=pk, lead_delegate=delegate).first()
+
+
+def cosigner_for_delegate(delegate, pk):
+    """A co-signing invitation addressed to this delegate."""
+    return CoSigner.objects.select_related("suggestion").filter(pk=pk, delegate=delegate).first()
+
+
+def cosigner_of_led(delegate, pk):
+    """A co-signer row of a suggestion this delegate leads (to drop the invitation)."""
+    return CoSigner.objects.select_related("suggestion", "delegate").filter(
+        pk=pk, suggestion__lead_delegate=delegate
+    ).first()
+
+
+def reply_for_rater(delegate, pk):
+    """A submitted reply of a suggestion the delegate leads or co-signed (confirmed)."""
+    return (
+        Reply.objects.select_related("suggestion", "round", "assignment__office")
+        .filter(pk=pk, status=Reply.Status.SUBMITTED)
+        .filter(
+            Q(suggestion__lead_delegate=delegate)
+            | Q(
+                suggestion__cosigners__delegate=delegate,
+                suggestion__cosigners__status=CoSigner.Status.CONFIRMED,
+            )
+        )
+        .distinct()
+        .first()
+    )
+
+
+def _unrated_by(delegate):
+    """A submitted reply of the current round that this delegate has not rated yet."""
+    return Exists(
+        Reply.objects.filter(
+            suggestion=OuterRef("pk"),
+            status=Reply.Status.SUBMITTED,
+            round__number=OuterRef("current_round"),
+        ).exclude(Exists(Rating.objects.filter(reply=OuterRef("pk"), delegate=delegate)))
+    )
+
+
+def home_suggestions(delegate):
+    """Led and confirmed co-signed suggestions for the home page: two queries however many rows."""
+    qs = (
+        Suggestion.objects.filter(
+            pk__in=Suggestion.objects.filter(
+                Q(lead_delegate=delegate)
+                | Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
+            ).values("pk")
+        )
+        .select_related("category", "lead_delegate")
+        .annotate(waiting_my_rating=_unrated_by(delegate))
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.exclude(status__in=[A.RETURNED, A.WITHDRAWN])
+                .select_related("office")
+                .order_by("role", "id"),
+                to_attr="active_assignments",
+            )
+        )
+        .order_by("-updated_at", "-id")
+    )
+    rows = list(qs)
+    for row in rows:
+        row.waiting_my_rating = row.waiting_my_rating and row.status not in FINISHED_STATUSES
+    return rows
+
+
+def open_invitations(delegate):
+    """Invitations to co-sign waiting for this delegate's answer, with the suggestion text."""
+    return list(
+        CoSigner.objects.filter(
+            delegate=delegate,
+            status=CoSigner.Status.INVITED,
+            suggestion__status__in=DRAFT_STATUSES,
+        )
+        .filter(Q(deadline__isnull=True) | Q(deadline__gte=timezone.now()))
+        .select_related("suggestion__lead_delegate", "suggestion__category")
+        .order_by("deadline", "id")
+    )
+
+
+def delegates_to_invite(delegate, query, *, suggestion=None, limit=10):
+    """Active delegates of the same term whose name contains ``query`` (not the lead, not already in)."""
+    query = (query or "").strip()[:50]
+    if not query:
+        return []
+    qs = Delegate.objects.filter(term_id=delegate.term_id, is_active=True, name__icontains=query).exclude(
+        pk=delegate.pk
+    )
+    if suggestion is not None:
+        qs = qs.exclude(
+            cosignatures__suggestion=suggestion, cosignatures__status__in=VISIBLE_COSIGNER
+        )
+    return list(qs.select_related("delegation").order_by("name", "id")[:limit])
+
+
+def similar_for_delegate(delegate, title, *, exclude_pk=None, limit=5):
+    """Registered-or-later suggestions with a similar title that the public or this delegate may see.
+
+    Returns dicts with what the hint shows: title, session, number, status and outcome (result class),
+    never the body or another delegate's name.
+    """
+    visible = Suggestion.objects.filter(
+        Q(pk__in=selectors.public_suggestions().values("pk")) | Q(pk__in=suggestions_of(delegate).values("pk")),
+        status__in=SIMILAR_STATUSES,
+    ).select_related("session")
+    found = search.similar_suggestions(visible, title, exclude_pk=exclude_pk, limit=limit)
+    if not found:
+        return []
+    own = {s.pk for s in found if s.lead_delegate_id == delegate.pk}
+    own |= set(
+        CoSigner.objects.filter(
+            suggestion__in=found, delegate=delegate, status__in=VISIBLE_COSIGNER
+        ).values_list("suggestion_id", flat=True)
+    )
+    outcomes = {}
+    replies = (
+        Reply.objects.filter(suggestion__in=found, status=Reply.Status.SUBMITTED, result_class__isnull=False)
+        .select_related("result_class", "round")
+        .order_by("round__number", "submitted_at", "id")
+    )
+    for reply in replies:
+        if reply.is_published or reply.suggestion_id in own:
+            outcomes[reply.suggestion_id] = str(reply.result_class)
+    return [
+        {
+            "id": s.pk,
+            "title": s.title,
+            "session": s.session.name,
+            "number": s.number_display,
+            "status": s.get_status_display(),
+            "outcome": outcomes.get(s.pk, ""),
+            "mine": s.pk in own,
+        }
+        for s in found
+    ]
+
+
+def record_rows(delegate):
+    """Everything the 履职档案 shows, grouped by session: a fixed number of queries."""
+    suggestions = list(
+        Suggestion.objects.filter(
+            pk__in=Suggestion.objects.filter(
+                Q(lead_delegate=delegate)
+                | Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
+            ).values("pk")
+        )
+        .exclude(status=S.DRAFT)
+        .select_related("session__term", "category", "lead_delegate")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.filter(status=Reply.Status.SUBMITTED)
+                .select_related("result_class", "round", "assignment__office")
+                .order_by("round__number", "submitted_at", "id"),
+                to_attr="submitted_replies",
+            ),
+            Prefetch(
+                "ratings",
+                queryset=Rating.objects.filter(delegate=delegate).select_related("round").order_by("rated_at", "id"),
+                to_attr="my_ratings",
+            ),
+        )
+        .order_by("-session__term__number", "-session__number", "series", "number", "id")
+    )
+    sessions = OrderedDict()
+    for s in suggestions:
+        s.is_led = s.lead_delegate_id == delegate.pk
+        latest = {}
+        for reply in s.submitted_replies:
+            latest[reply.assignment_id] = reply
+        s.outcomes = list(latest.values())
+        entry = sessions.setdefault(s.session_id, {"session": s.session, "led": [], "cosigned": []})
+        entry["led" if s.is_led else "cosigned"].append(s)
+    return list(sessions.values())
