@@ -44,8 +44,11 @@ def _latest_replies():
     return Reply.objects.filter(status=Reply.Status.SUBMITTED).exclude(Exists(later))
 
 
-def session_figures(suggestions):
-    """Headline figures for a queryset of suggestions (usually one session)."""
+def session_figures(suggestions, *, result_rows=None):
+    """Headline figures for a queryset of suggestions (usually one session): three queries.
+
+    ``result_rows`` (from ``by_result_class``) saves the query when the caller shows that table too.
+    """
     suggestions = suggestions.exclude(status__in=EXCLUDED)
     late_first_reply = Reply.objects.filter(
         suggestion=OuterRef("pk"), round__number=1, status=Reply.Status.SUBMITTED, on_time=False
@@ -65,22 +68,24 @@ def session_figures(suggestions):
         closed=Count("pk", filter=Q(status=S.CLOSED)),
         key=Count("pk", filter=Q(is_key=True)),
     )
-    ratings = Rating.objects.filter(suggestion__in=suggestions)
-    final = ratings.filter(round__number=F("suggestion__current_round"))
-    rating_counts = final.aggregate(
-        rated=Count("pk"),
-        satisfied=Count("pk", filter=Q(value=Rating.Value.SATISFIED)),
-        basic=Count("pk", filter=Q(value=Rating.Value.BASIC)),
+    # Final-round and first-round ratings in one pass.
+    final_round = Q(round__number=F("suggestion__current_round"))
+    ok = Q(value__in=[Rating.Value.SATISFIED, Rating.Value.BASIC])
+    rating_counts = Rating.objects.filter(suggestion__in=suggestions).aggregate(
+        rated=Count("pk", filter=final_round),
+        satisfied=Count("pk", filter=final_round & Q(value=Rating.Value.SATISFIED)),
+        basic=Count("pk", filter=final_round & Q(value=Rating.Value.BASIC)),
+        first_rated=Count("pk", filter=Q(round__number=1)),
+        first_ok=Count("pk", filter=Q(round__number=1) & ok),
     )
-    first = ratings.filter(round__number=1).aggregate(
-        rated=Count("pk"),
-        ok=Count("pk", filter=Q(value__in=[Rating.Value.SATISFIED, Rating.Value.BASIC])),
-    )
-    results = _latest_replies().filter(suggestion__in=suggestions).aggregate(
-        replies=Count("pk"),
-        solved=Count("pk", filter=Q(result_class__counts_as_solved=True)),
-        adopted=Count("pk", filter=Q(result_class__counts_as_adopted=True)),
-    )
+    first = {"rated": rating_counts["first_rated"], "ok": rating_counts["first_ok"]}
+    if result_rows is None:
+        result_rows = by_result_class(suggestions)
+    results = {
+        "replies": sum(r["n"] for r in result_rows),
+        "solved": sum(r["n"] for r in result_rows if r["result_class__counts_as_solved"]),
+        "adopted": sum(r["n"] for r in result_rows if r["result_class__counts_as_adopted"]),
+    }
     return {
         "counts": counts,
         "reply_rate": Figure(_("办复率"), counts["replied"], counts["assigned"], "reply_rate"),
@@ -126,9 +131,15 @@ def by_result_class(suggestions):
     return list(
         _latest_replies()
         .filter(suggestion__in=suggestions.exclude(status__in=EXCLUDED))
-        .values("result_class__code", "result_class__name", "result_class__order")
+        .values(
+            "result_class__code",
+            "result_class__name",
+            "result_class__order",
+            "result_class__counts_as_solved",
+            "result_class__counts_as_adopted",
+        )
         .annotate(n=Count("pk"))
-        .order_by("result_class__order")
+        .order_by("result_class__order", "result_class__code")
     )
 
 
@@ -158,7 +169,8 @@ def by_office(suggestions, *, today=None):
         .order_by("office__order", "office__name")
     )
     ratings = (
-        Rating.objects.filter(reply__assignment__in=assignments)
+        # The rating of the latest round counts, as for the session's 满意率.
+        Rating.objects.filter(reply__assignment__in=assignments, round__number=F("suggestion__current_round"))
         .values("reply__assignment__office_id")
         .annotate(
             rated=Count("pk"),

@@ -1,21 +1,279 @@
-"""Reports for staff and (read-only) leaders: dashboard, exports, imports."""
+"""Reports for staff and (read-only) leaders: dashboard, Excel exports, Excel imports."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import metrics
-from ..decorators import leader_or_staff_required
+from delegates import imports
+from delegates.models import Session, Term
+
+from .. import exports, metrics, roles
+from ..decorators import leader_or_staff_required, staff_required
 from ..models import Suggestion
+
+S = Suggestion.Status
+OVERDUE_SHOWN = 100
+OFFICE_SORTS = {
+    "office": lambda r: (r["office__order"], r["office__name"]),
+    "assigned": lambda r: r["assigned"],
+    "replied": lambda r: r["replied"],
+    "reply_rate": lambda r: r["reply_rate"].rate or 0,
+    "on_time_rate": lambda r: r["on_time_rate"].rate or 0,
+    "satisfaction": lambda r: r["satisfaction"].rate or 0,
+    "overdue": lambda r: r["overdue"],
+}
+
+
+def _sessions():
+    return list(Session.objects.select_related("term").order_by("-term__number", "-number"))
+
+
+def _chosen_session(request, sessions):
+    """The session asked for in ?session=, else the current one, else the latest."""
+    wanted = request.GET.get("session", "")
+    if wanted:
+        for session in sessions:
+            if str(session.pk) == wanted:
+                return session
+        raise Http404
+    return next((s for s in sessions if s.is_current), sessions[0] if sessions else None)
+
+
+def _session_suggestions(session):
+    return Suggestion.objects.filter(session=session) if session else Suggestion.objects.none()
+
+
+def _sorted_offices(rows, sort):
+    key = sort.lstrip("-")
+    if key not in OFFICE_SORTS:
+        return rows, "office"
+    rows = sorted(rows, key=OFFICE_SORTS[key], reverse=sort.startswith("-"))
+    return rows, sort
+
+
+def _sort_links(request, current):
+    """For each sortable column: the link that sorts by it, and its aria-sort state."""
+    links = {}
+    for key in OFFICE_SORTS:
+        if current == key:
+            state, next_sort = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            state, next_sort = "descending", key
+        else:
+            # Numbers read best largest first; names in their usual order.
+            state, next_sort = "none", (key if key == "office" else f"-{key}")
+        query = request.GET.copy()
+        query["sort"] = next_sort
+        links[key] = {"url": f"?{query.urlencode()}#offices", "state": state}
+    return links
 
 
 @leader_or_staff_required
+@require_GET
 def dashboard(request):
-    from delegates.models import Session
+    sessions = _sessions()
+    session = _chosen_session(request, sessions)
+    suggestions = _session_suggestions(session)
+    today = timezone.localdate()
 
-    session = Session.objects.filter(is_current=True).first()
-    suggestions = Suggestion.objects.filter(session=session) if session else Suggestion.objects.none()
-    figures = metrics.session_figures(suggestions)
+    result_rows = metrics.by_result_class(suggestions)
+    figures = metrics.session_figures(suggestions, result_rows=result_rows)
+    headline = [
+        figures[k]
+        for k in (
+            "reply_rate",
+            "on_time_rate",
+            "satisfaction",
+            "satisfied_only",
+            "basic_only",
+            "first_satisfaction",
+            "solved_rate",
+            "adopted_rate",
+            "met_rate",
+        )
+    ]
+    status_counts = metrics.by_status(suggestions)
+    statuses = [
+        {"value": value, "label": label, "n": status_counts.get(value, 0)}
+        for value, label in S.choices
+        if value != S.DRAFT
+    ]
+    offices, sort = _sorted_offices(metrics.by_office(suggestions, today=today), request.GET.get("sort", "office"))
+    overdue_total = sum(r["overdue"] for r in offices)
+    overdue = list(metrics.overdue_assignments(suggestions, today=today)[:OVERDUE_SHOWN])
+    for assignment in overdue:
+        assignment.days_overdue = (today - assignment.effective).days
+    categories = metrics.by_category(suggestions)
+    chart_data = {
+        "statuses": [{"name": str(s["label"]), "value": s["n"]} for s in statuses if s["n"]],
+        "categories": [{"name": c["category__name"], "filed": c["filed"], "replied": c["replied"]} for c in categories],
+        "results": [
+            {"name": f"{r['result_class__code']} {r['result_class__name']}", "value": r["n"]} for r in result_rows
+        ],
+        "offices": [
+            {
+                "name": r["office__name"],
+                "assigned": r["assigned"],
+                "replied": r["replied"],
+                "overdue": r["overdue"],
+            }
+            for r in offices
+        ],
+        "labels": {
+            "filed": _("提出"),
+            "replied": _("已答复"),
+            "assigned": _("交办"),
+            "overdue": _("逾期"),
+        },
+    }
     return render(
         request,
         "suggestions/reports/dashboard.html",
-        {"session": session, "figures": metrics.headline(figures), "counts": figures["counts"]},
+        {
+            "sessions": sessions,
+            "session": session,
+            "figures": headline,
+            "counts": figures["counts"],
+            "statuses": statuses,
+            "offices": offices,
+            "sort": sort,
+            "sort_links": _sort_links(request, sort),
+            "overdue": overdue,
+            "overdue_total": overdue_total,
+            "overdue_shown": OVERDUE_SHOWN,
+            "categories": categories,
+            "results": result_rows,
+            "chart_data": chart_data,
+            "today": today,
+            "can_export": roles.is_staff_member(request.user),
+        },
     )
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def _filtered_suggestions(request):
+    """The list the staff track page shows for the same query string (drafts are never exported)."""
+    suggestions = Suggestion.objects.exclude(status=S.DRAFT)
+    try:
+        from ..filters import SuggestionFilter
+    except ImportError:  # the track list's filter set is not there yet: filter by session only
+        SuggestionFilter = None
+    if SuggestionFilter is not None:
+        return SuggestionFilter(request.GET, queryset=suggestions, request=request).qs
+    session_id = request.GET.get("session", "")
+    if session_id.isdigit():
+        suggestions = suggestions.filter(session_id=int(session_id))
+    return suggestions
+
+
+def _session_from_query(request):
+    session_id = request.GET.get("session", "")
+    return Session.objects.filter(pk=int(session_id)).first() if session_id.isdigit() else None
+
+
+@staff_required
+@require_GET
+def export_summary(request):
+    session = _session_from_query(request)
+    suggestions = _filtered_suggestions(request)
+    if session:
+        title = _("%(session)s代表建议办理情况汇总表") % {"session": session.name}
+    else:
+        title = _("代表建议办理情况汇总表")
+    return exports.workbook_response(
+        lambda wb: exports.write_summary(wb, suggestions, title=title),
+        filename=exports.export_filename(_("建议办理汇总表")),
+    )
+
+
+@staff_required
+@require_GET
+def export_offices(request):
+    sessions = _sessions()
+    session = _chosen_session(request, sessions)
+    rows = metrics.by_office(_session_suggestions(session))
+    title = _("%(session)s承办单位办理情况统计表") % {"session": session.name if session else ""}
+    return exports.workbook_response(
+        lambda wb: exports.write_offices(wb, rows, title=title),
+        filename=exports.export_filename(_("承办单位统计表")),
+    )
+
+
+# --------------------------------------------------------------------------- imports
+
+IMPORT_KINDS = {
+    "delegates": {"title": _("导入代表名单"), "template": _("代表名单导入模板")},
+    "offices": {"title": _("导入承办单位"), "template": _("承办单位导入模板")},
+}
+
+
+def _import_kind(kind):
+    if kind not in IMPORT_KINDS:
+        raise Http404
+    return IMPORT_KINDS[kind]
+
+
+@staff_required
+@require_GET
+def import_template(request, kind):
+    meta = _import_kind(kind)
+    return exports.workbook_response(lambda wb: imports.write_template(wb, kind), filename=f"{meta['template']}.xlsx")
+
+
+def _session_key(kind):
+    return f"reports_import_{kind}"
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, kind):
+    """Step 1: upload a file; step 2 (same page): the preview of what will change, or the errors."""
+    meta = _import_kind(kind)
+    terms = list(Term.objects.order_by("-number"))
+    form = imports.ImportForm(request.POST or None, request.FILES or None, kind=kind, terms=terms)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        preview = imports.preview(kind, form.cleaned_data["file"], term=form.cleaned_data.get("term"))
+        if preview.ok:
+            token = imports.stash(form.cleaned_data["file"])
+            request.session[_session_key(kind)] = {
+                "token": token,
+                "term": form.cleaned_data["term"].pk if form.cleaned_data.get("term") else None,
+                "name": form.cleaned_data["file"].name,
+            }
+            preview.token = token
+    return render(
+        request,
+        "suggestions/reports/import.html",
+        {"kind": kind, "meta": meta, "form": form, "preview": preview},
+    )
+
+
+@staff_required
+@require_http_methods(["POST"])
+def import_confirm(request, kind):
+    """Step 3: apply the file previewed in this browser session, all rows or none."""
+    _import_kind(kind)
+    stashed = request.session.get(_session_key(kind))
+    if not stashed or stashed.get("token") != request.POST.get("token"):
+        messages.error(request, _("导入文件已失效，请重新上传。"))
+        return redirect("reports:import", kind=kind)
+    term = Term.objects.filter(pk=stashed["term"]).first() if stashed.get("term") else None
+    try:
+        result = imports.apply(kind, stashed["token"], term=term, actor=request.user)
+    except imports.ImportFailed as error:
+        messages.error(request, error.message)
+        return redirect("reports:import", kind=kind)
+    del request.session[_session_key(kind)]
+    messages.success(
+        request,
+        _("导入完成：新增%(new)s条，更新%(updated)s条，未变%(unchanged)s条。")
+        % {"new": result.new, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    return redirect(reverse("reports:import", kwargs={"kind": kind}))

@@ -1,0 +1,308 @@
+"""Excel writers: the 汇总表 of a list of suggestions and the per-office table.
+
+Workbooks are write-only (rows go straight to a temporary file, so memory stays
+flat however many rows) and formatted for printing: landscape, fit to one page
+wide, a title row, and the header row repeated on every page.
+"""
+
+import tempfile
+from collections import Counter
+
+from django.db.models import F, Prefetch
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .models import Assignment, CoSigner, Rating, Reply
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROLE_ORDER = {Assignment.Role.LEAD: 0, Assignment.Role.CO: 1, Assignment.Role.SEPARATE: 2}
+CHUNK = 500
+
+_thin = Side(style="thin", color="000000")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+TITLE_FONT = Font(name="宋体", size=16, bold=True)
+HEADER_FONT = Font(name="宋体", size=11, bold=True)
+BODY_FONT = Font(name="宋体", size=10)
+HEADER_FILL = PatternFill("solid", fgColor="EEF0F3")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(vertical="center", wrap_text=True)
+PLAIN = Alignment(vertical="center")
+
+
+class Sheet:
+    """A print-ready write-only sheet: a title row, a header row, then body rows."""
+
+    def __init__(self, workbook, *, name, title, columns):
+        self.ws = workbook.create_sheet(name)
+        self.columns = columns
+        for index, (_header, width, _kind) in enumerate(columns, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+        setup = self.ws.page_setup
+        setup.orientation = "landscape"
+        setup.paperSize = self.ws.PAPERSIZE_A4
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.print_options.horizontalCentered = True
+        self.ws.print_title_rows = "1:2"
+        self.ws.page_margins.left = self.ws.page_margins.right = 0.4
+        self.ws.oddFooter.center.text = _("第 &P 页，共 &N 页")
+        self.ws.freeze_panes = "A3"
+        last = get_column_letter(len(columns))
+        self.ws.merged_cells.add(f"A1:{last}1")
+        self.ws.row_dimensions[1].height = 32
+        self.ws.append([self._cell(title, font=TITLE_FONT, alignment=CENTER, border=None)])
+        self.ws.append(
+            [self._cell(header, font=HEADER_FONT, alignment=CENTER, fill=HEADER_FILL) for header, _w, _k in columns]
+        )
+        self.count = 0
+
+    def _cell(self, value, *, font=BODY_FONT, alignment=PLAIN, border=BORDER, fill=None, number_format=None):
+        cell = WriteOnlyCell(self.ws, value=value)
+        cell.font = font
+        cell.alignment = alignment
+        if border is not None:
+            cell.border = border
+        if fill is not None:
+            cell.fill = fill
+        if number_format:
+            cell.number_format = number_format
+        return cell
+
+    def append(self, values, *, bold=False):
+        cells = []
+        for value, (_header, _width, kind) in zip(values, self.columns, strict=True):
+            font = HEADER_FONT if bold else BODY_FONT
+            if kind == "date":
+                cells.append(self._cell(value, font=font, alignment=CENTER, number_format="yyyy-mm-dd"))
+            elif kind == "rate":
+                cells.append(self._cell(value, font=font, alignment=CENTER, number_format="0.0%"))
+            elif kind == "center":
+                cells.append(self._cell(value, font=font, alignment=CENTER))
+            elif kind == "wrap":
+                cells.append(self._cell(value, font=font, alignment=WRAP))
+            else:
+                cells.append(self._cell(value, font=font))
+        self.ws.append(cells)
+        self.count += 1
+
+
+def workbook_response(build, *, filename):
+    """Build a write-only workbook into a temporary file and stream it back as an attachment.
+
+    ``FileResponse`` reads the file in blocks and sets Content-Length, which the
+    browser's progress bar uses.
+    """
+    workbook = Workbook(write_only=True)
+    build(workbook)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+# --------------------------------------------------------------------------- 汇总表
+
+
+def summary_columns():
+    return [
+        (_("序号"), 6, "center"),
+        (_("编号"), 12, "center"),
+        (_("标题"), 36, "wrap"),
+        (_("领衔代表"), 10, "center"),
+        (_("联名代表"), 16, "wrap"),
+        (_("类别"), 10, "center"),
+        (_("承办单位"), 26, "wrap"),
+        (_("状态"), 12, "center"),
+        (_("答复期限"), 12, "date"),
+        (_("答复日期"), 12, "date"),
+        (_("办理结果"), 14, "wrap"),
+        (_("代表评价"), 14, "wrap"),
+    ]
+
+
+def summary_queryset(suggestions):
+    """The suggestions with everything a summary row shows, in a fixed number of queries per chunk."""
+    return (
+        suggestions.select_related("category", "lead_delegate", "session")
+        .prefetch_related(
+            Prefetch(
+                "cosigners",
+                queryset=CoSigner.objects.filter(status=CoSigner.Status.CONFIRMED).select_related("delegate"),
+                to_attr="confirmed_cosigners",
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.exclude(
+                    status__in=[Assignment.Status.RETURNED, Assignment.Status.WITHDRAWN]
+                )
+                .select_related("office")
+                .order_by("id"),
+                to_attr="active_assignments",
+            ),
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.filter(status=Reply.Status.SUBMITTED)
+                .select_related("result_class", "round", "assignment__office")
+                .order_by("round__number", "submitted_at", "id"),
+                to_attr="submitted_replies",
+            ),
+            Prefetch("ratings", queryset=Rating.objects.select_related("round").order_by("id"), to_attr="all_ratings"),
+        )
+        .order_by("session_id", "series", F("number").asc(nulls_last=True), "pk")
+    )
+
+
+def _offices_text(assignments):
+    ordered = sorted(assignments, key=lambda a: (ROLE_ORDER.get(a.role, 9), a.pk))
+    return "\n".join(
+        _("%(office)s（%(role)s）") % {"office": a.office.name, "role": a.get_role_display()} for a in ordered
+    )
+
+
+def _due_date(assignments):
+    answering = [a.effective_due for a in assignments if a.answers_delegate]
+    return min(answering) if answering else None
+
+
+def _results_text(suggestion):
+    """The result class of each answering office's latest reply."""
+    latest = {}
+    for reply in suggestion.submitted_replies:
+        latest[reply.assignment_id] = reply
+    replies = list(latest.values())
+    if len(replies) == 1:
+        return str(replies[0].result_class or "")
+    return "\n".join(
+        _("%(office)s：%(code)s")
+        % {"office": r.assignment.office.name, "code": r.result_class.code if r.result_class else ""}
+        for r in replies
+    )
+
+
+def _ratings_text(suggestion):
+    """Ratings of the latest round: one word when all agree, otherwise how many of each."""
+    current = [r for r in suggestion.all_ratings if r.round.number == suggestion.current_round]
+    if not current:
+        return ""
+    counts = Counter(r.value for r in current)
+    labels = dict(Rating.Value.choices)
+    if len(counts) == 1:
+        return str(labels[current[0].value])
+    return "、".join(f"{labels[value]}{counts[value]}" for value in Rating.Value.values if counts.get(value))
+
+
+def summary_row(index, suggestion):
+    assignments = suggestion.active_assignments
+    replied = timezone.localtime(suggestion.first_replied_at).date() if suggestion.first_replied_at else None
+    return [
+        index,
+        suggestion.number_display,
+        suggestion.title,
+        suggestion.lead_delegate.name,
+        "、".join(c.delegate.name for c in suggestion.confirmed_cosigners),
+        suggestion.category.name,
+        _offices_text(assignments),
+        suggestion.get_status_display(),
+        _due_date(assignments),
+        replied,
+        _results_text(suggestion),
+        _ratings_text(suggestion),
+    ]
+
+
+def write_summary(workbook, suggestions, *, title):
+    sheet = Sheet(workbook, name=_("汇总表"), title=title, columns=summary_columns())
+    for index, suggestion in enumerate(summary_queryset(suggestions).iterator(chunk_size=CHUNK), start=1):
+        sheet.append(summary_row(index, suggestion))
+    total = [""] * len(sheet.columns)
+    total[0], total[2] = _("合计"), _("共%(n)s件") % {"n": sheet.count}
+    sheet.append(total, bold=True)
+    return sheet.count
+
+
+# --------------------------------------------------------------------------- per office
+
+
+def office_columns():
+    return [
+        (_("序号"), 6, "center"),
+        (_("承办单位"), 28, "wrap"),
+        (_("交办件数"), 10, "center"),
+        (_("主办"), 8, "center"),
+        (_("协办"), 8, "center"),
+        (_("分办"), 8, "center"),
+        (_("已答复"), 10, "center"),
+        (_("办复率"), 10, "rate"),
+        (_("按时答复"), 10, "center"),
+        (_("按时办复率"), 12, "rate"),
+        (_("评价数"), 10, "center"),
+        (_("满意及基本满意"), 14, "center"),
+        (_("满意率"), 10, "rate"),
+        (_("逾期未答复"), 12, "center"),
+    ]
+
+
+def _fraction(figure):
+    return figure.numerator / figure.denominator if figure.denominator else "—"
+
+
+def write_offices(workbook, rows, *, title):
+    """``rows`` come from ``metrics.by_office``."""
+    from .metrics import Figure
+
+    sheet = Sheet(workbook, name=_("承办单位统计"), title=title, columns=office_columns())
+    totals = Counter()
+    keys = ("assigned", "lead", "co", "separate", "replied", "on_time", "rated", "rated_ok", "overdue")
+    for index, row in enumerate(rows, start=1):
+        totals.update({k: row[k] for k in keys})
+        sheet.append(
+            [
+                index,
+                row["office__name"],
+                row["assigned"],
+                row["lead"],
+                row["co"],
+                row["separate"],
+                row["replied"],
+                _fraction(row["reply_rate"]),
+                row["on_time"],
+                _fraction(row["on_time_rate"]),
+                row["rated"],
+                row["rated_ok"],
+                _fraction(row["satisfaction"]),
+                row["overdue"],
+            ]
+        )
+    sheet.append(
+        [
+            _("合计"),
+            "",
+            totals["assigned"],
+            totals["lead"],
+            totals["co"],
+            totals["separate"],
+            totals["replied"],
+            _fraction(Figure("", totals["replied"], totals["assigned"])),
+            totals["on_time"],
+            _fraction(Figure("", totals["on_time"], totals["replied"])),
+            totals["rated"],
+            totals["rated_ok"],
+            _fraction(Figure("", totals["rated_ok"], totals["rated"])),
+            totals["overdue"],
+        ],
+        bold=True,
+    )
+    return len(rows)
+
+
+def export_filename(stem):
+    return f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+__all__ = ["XLSX", "workbook_response", "write_summary", "write_offices", "export_filename"]
