@@ -745,6 +745,12 @@ class ReminderDelivery(models.Model):
     last_error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    # Where it went (e-mail address or phone) at the time it was created, for the log.
+    address = models.CharField(_("地址"), max_length=254, blank=True)
+    # When a sender claimed it; a claim older than the lease is taken over (the sender died).
+    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
+    # The day of the digest e-mail that carried it (e-mail deliveries of non-urgent reminders).
+    digest_date = models.DateField(_("汇总邮件日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -753,7 +759,10 @@ class ReminderDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["reminder", "recipient", "channel"], name="delivery_unique"),
         ]
-        indexes = [models.Index(fields=["status", "channel"], name="delivery_status_channel")]
+        indexes = [
+            models.Index(fields=["status", "channel"], name="delivery_status_channel"),
+            models.Index(fields=["recipient", "channel", "status"], name="delivery_recipient_channel"),
+        ]
 
     def __str__(self):
         return f"{self.reminder} → {self.recipient} ({self.get_channel_display()})"

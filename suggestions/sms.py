@@ -1,4 +1,8 @@
-"""Pluggable SMS channel. Set SMS_BACKEND to a dotted path of a class with ``send(phone, text)``."""
+"""Pluggable SMS channel. Set SMS_BACKEND to a dotted path of a class with ``send(phone, text, message_id=None)``.
+
+``message_id`` is stable for one delivery: a gateway that accepts a client
+message id can use it to drop a repeat after a retry.
+"""
 
 import logging
 
@@ -10,8 +14,16 @@ logger = logging.getLogger("huaxi.sms")
 SMS_MAX_CHARS = 70  # one Chinese SMS (UCS-2) holds 70 characters
 
 
+class SMSError(Exception):
+    """The gateway refused the message for good (bad number, blocked content)."""
+
+
+class TransientSMSError(SMSError):
+    """The gateway is unreachable or busy; sending again later may work."""
+
+
 class BaseSMSBackend:
-    def send(self, phone, text):
+    def send(self, phone, text, message_id=None):
         raise NotImplementedError
 
 
@@ -20,8 +32,8 @@ class LoggingSMSBackend(BaseSMSBackend):
 
     sent = []
 
-    def send(self, phone, text):
-        logger.info("SMS to %s: %s", phone, text)
+    def send(self, phone, text, message_id=None):
+        logger.info("SMS to %s [%s]: %s", phone, message_id or "-", text)
         self.sent.append((phone, text))
 
 

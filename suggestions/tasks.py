@@ -1,20 +1,45 @@
-"""Celery tasks: thin, take ids, call a service, safe to run twice."""
+"""Celery tasks: thin, take ids, call a service, safe to run twice.
+
+Delivery rows make every task idempotent: a task that runs twice (redelivered
+after a worker died, or queued by the scan and by a service) finds the rows
+already sent and does nothing.
+"""
+
+import datetime
 
 from celery import shared_task
+from django.utils import timezone
 
 from . import reminders
 
+RETRY = {
+    "autoretry_for": (reminders.TransientDeliveryError, ConnectionError, TimeoutError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
 
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, retry_backoff_max=600, max_retries=5)
+
+@shared_task(**RETRY)
 def deliver_reminder(reminder_id):
     return reminders.reminder_deliver(reminder_id=reminder_id)
 
 
-@shared_task
-def scan_reminders():
-    """Periodic scan; see suggestions.reminders."""
-    from .models import Reminder, ReminderDelivery
+@shared_task(**RETRY)
+def send_digest(user_id, date):
+    return reminders.digest_send(user_id=user_id, date=date)
 
-    pending = Reminder.objects.filter(deliveries__status=ReminderDelivery.Status.PENDING).distinct()
-    for reminder_id in pending.values_list("pk", flat=True)[:1000]:
-        reminders.reminder_deliver(reminder_id=reminder_id)
+
+@shared_task
+def scan_reminders(date=None):
+    """Periodic scan (beat): record what is due, then queue every delivery not sent yet.
+
+    ``date`` (YYYY-MM-DD) runs the scan as of that day, for catching up by hand.
+    """
+    now = timezone.now()
+    if date:
+        now = reminders.day_start(datetime.date.fromisoformat(date)) + datetime.timedelta(hours=9)
+    created = reminders.scan(now=now)
+    dispatched = reminders.dispatch_pending(now=now, run=reminders.run_queued)
+    return {"created": created, **dispatched}
