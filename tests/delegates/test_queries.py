@@ -1,0 +1,105 @@
+"""The home page and the timeline page hold a fixed number of SQL queries however many rows."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from suggestions import services
+from suggestions.models import CoSigner
+from tests import factories
+from tests.conftest import carry_to_reply
+
+pytestmark = pytest.mark.django_db
+
+HOME_QUERIES = 10
+DETAIL_QUERIES = 17
+
+
+def _assigned(session, lead, staff, offices):
+    suggestion = factories.SuggestionFactory(session=session, lead_delegate=lead)
+    services.suggestion_submit(suggestion=suggestion, actor=lead.user)
+    services.suggestion_register(suggestion=suggestion, actor=staff)
+    services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=offices[0], co_offices=offices[1:])
+    return suggestion
+
+
+def _fill_home(n, *, session, delegate, staff, offices, clerk):
+    """n suggestions in every section: drafts, submitted, handling, replied, co-signed, invitations."""
+    other = factories.DelegateFactory()
+    for _ in range(n):
+        factories.SuggestionFactory(session=session, lead_delegate=delegate)
+        submitted = factories.SuggestionFactory(session=session, lead_delegate=delegate)
+        services.suggestion_submit(suggestion=submitted, actor=delegate.user)
+        _assigned(session, delegate, staff, offices)
+        replied = _assigned(session, delegate, staff, offices)
+        carry_to_reply(replied, replied.assignments.get(office=offices[0]), clerk)
+        joint = factories.SuggestionFactory(session=session, lead_delegate=other)
+        services.cosigner_invite(suggestion=joint, actor=other.user, delegates=[delegate])
+        if _ % 2:
+            services.cosigner_respond(
+                cosigner=CoSigner.objects.get(suggestion=joint, delegate=delegate), actor=delegate.user, accept=True
+            )
+            services.suggestion_submit(suggestion=joint, actor=other.user)
+
+
+@pytest.fixture
+def offices(office, co_office, clerk, co_clerk):
+    return [office, co_office]
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_home_page_query_count_is_fixed(client, django_assert_num_queries, session, delegate, staff, offices, clerk, n):
+    _fill_home(n, session=session, delegate=delegate, staff=staff, offices=offices, clerk=clerk)
+    client.force_login(delegate.user)
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get(reverse("delegates:home"))
+    assert response.status_code == 200
+    # 4 led per round plus co-signed ones: the sections really hold n-dependent rows.
+    assert response.content.decode().count('href="/delegate/suggestions/') >= 4 * n
+
+
+def _handled(session, delegate, staff, offices, clerks, *, contacts, rounds):
+    suggestion = _assigned(session, delegate, staff, offices)
+    lead = suggestion.assignments.get(office=offices[0])
+    reply = carry_to_reply(suggestion, lead, clerks[0])
+    for extra in range(contacts):
+        services.contact_record(
+            assignment=lead, actor=clerks[0], method="phone", date=timezone.localdate(),
+            participants="代表", summary=f"第{extra}次电话沟通。",
+        )
+    for number in range(2, rounds + 1):
+        services.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment=f"第{number}轮不满意。")
+        lead.refresh_from_db()
+        services.contact_record(
+            assignment=lead, actor=clerks[0], method="visit", date=timezone.localdate(),
+            participants="代表", summary="再次上门沟通。",
+        )
+        reply = services.reply_save_draft(
+            assignment=lead, actor=clerks[0], text=f"第{number}轮答复。", result_class=factories.result_class("B"),
+            signed_off_by="局长",
+        )
+        services.reply_submit(reply=reply, actor=clerks[0])
+    co = suggestion.assignments.get(office=offices[1])
+    services.assignment_sign(assignment=co, actor=clerks[1])
+    return suggestion
+
+
+@pytest.mark.parametrize(("contacts", "rounds"), [(1, 2), (10, 4)])
+def test_timeline_page_query_count_is_fixed(
+    client, django_assert_num_queries, session, delegate, staff, offices, clerk, co_clerk, contacts, rounds
+):
+    suggestion = _handled(session, delegate, staff, offices, [clerk, co_clerk], contacts=contacts, rounds=rounds)
+    client.force_login(delegate.user)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(reverse("delegates:suggestion", args=[suggestion.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="timeline-item"') >= 6 + contacts + 2 * (rounds - 1)
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_record_page_query_count_is_fixed(client, django_assert_num_queries, session, delegate, staff, offices, clerk, n):
+    _fill_home(n, session=session, delegate=delegate, staff=staff, offices=offices, clerk=clerk)
+    client.force_login(delegate.user)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("delegates:my_record"))
+    assert response.status_code == 200
