@@ -1,8 +1,12 @@
 """Local run: debug on, a fixed development key, SQLite unless DATABASE_URL says otherwise."""
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_list
+from .base import SECRET_KEY, VAR_DIR, env_list
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+
+# The local run keeps its SQLite database and the filesystem broker's queue under var/.
+for _folder in ("broker/queue", "broker/processed", "media"):
+    (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
