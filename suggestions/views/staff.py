@@ -341,6 +341,8 @@ def _decide(request, bound):
                   _("已确认解决，答复结果改为已解决。") if accept else _("已退回解决报告，继续跟踪督办。"))
         if ok:
             return redirect("staff:requests")
+        if not FollowUp.objects.filter(pk=claim.pk, status=FollowUp.Status.SOLVED_CLAIMED).exists():
+            return _gone(request, form)
         bound[(f"f{claim.pk}", "followup")] = form
         return None
     req = get_object_or_404(AssignmentRequest.objects.select_related("assignment__office"),
@@ -369,8 +371,17 @@ def _decide(request, bound):
         return redirect("staff:requests")
     if ok:
         return redirect("staff:requests")
+    if not AssignmentRequest.objects.filter(pk=req.pk, status=AssignmentRequest.Status.PENDING).exists():
+        return _gone(request, form)
     bound[key] = form
     return None
+
+
+def _gone(request, form):
+    """The row was decided meanwhile (it left the queue): say why, on the queue itself."""
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    return redirect("staff:requests")
 
 
 # --------------------------------------------------------------------------- track
