@@ -415,6 +415,8 @@ def suggestion_withdraw(*, suggestion, actor, reason):
     suggestion.status_reason = reason
     suggestion.closed_at = timezone.now()
     _set_suggestion_status(suggestion, S.WITHDRAWN, actor=actor, action="withdraw", note=reason)
+    if suggestion.is_published:  # a withdrawn suggestion leaves the public pages at once
+        _public_changed()
     for assignment in suggestion.assignments.select_for_update().exclude(status__in=[A.RETURNED, A.WITHDRAWN]):
         if A.WITHDRAWN in Assignment.TRANSITIONS[assignment.status]:
             _set_assignment_status(assignment, A.WITHDRAWN, actor=actor, action="withdraw", note=reason)

@@ -1,36 +1,392 @@
-"""Public pages, no login: published outcomes and statistics."""
+"""Public pages, no login: published outcomes, statistics, office pages, CSV and Atom feed.
 
-from django.http import Http404
+Caching: the body of each page (never the header, which holds the CSRF token and the user's name) is
+rendered without a request, so nothing personal can be cached, and stored under a key that carries the
+publication version ``public:version``; ``services._public_changed()`` bumps it after each publication
+change commits, so an unpublished reply disappears from every page at once.
+"""
+
+import csv
+import hashlib
+import logging
+
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
-from .. import metrics, selectors
+from .. import public_selectors
+from ..public_filters import PublicOutcomeFilter, clean_params
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public:version"
+PAGE_TIMEOUT = 10 * 60
+# Statistics also move when offices reply or delegates rate, which is not a publication: keep them short.
+STATS_TIMEOUT = 5 * 60
+
+
+# --------------------------------------------------------------------------- cache helpers
+
+
+def public_version():
+    """The current publication version, or ``None`` when the cache is unreachable (then nothing is cached)."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, 1, None)
+            version = cache.get(VERSION_KEY, 1)
+        return version
+    except Exception:  # noqa: BLE001 - pages work without the cache
+        logger.warning("Public page cache unavailable", exc_info=True)
+        return None
+
+
+def _key(name, *parts):
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    return f"public:{name}:{get_language()}:{digest}"
+
+
+def cached(name, parts, build, *, timeout=PAGE_TIMEOUT):
+    """``build()`` → a dict of strings; stored under the publication version (``None`` from build is not stored)."""
+    version = public_version()
+    key = _key(name, version, *parts) if version is not None else None
+    if key:
+        try:
+            hit = cache.get(key)
+        except Exception:  # noqa: BLE001
+            hit = None
+        if hit is not None:
+            return hit
+    value = build()
+    if key and value is not None:
+        try:
+            cache.set(key, value, timeout)
+        except Exception:  # noqa: BLE001
+            logger.warning("Could not store a public page in the cache", exc_info=True)
+    return value
+
+
+def render_page(request, page):
+    """Wrap a cached body in the site layout (header, navigation and CSRF token rendered fresh)."""
+    context = {
+        "page_title": page["title"],
+        "page_body": mark_safe(page["body"]),  # noqa: S308 - rendered by our own templates, escaped there
+        "page_js": page.get("js", False),
+        "feed_url": reverse("public:feed"),
+    }
+    return render(request, "suggestions/public/page.html", context)
+
+
+def _body(template, context):
+    # No request: context processors (user, CSRF token) never reach what is cached.
+    return render_to_string(template, context)
+
+
+# --------------------------------------------------------------------------- outcomes list
+
+
+def _filtered(query_dict):
+    params = clean_params(query_dict)
+    data = dict(params)
+    filterset = PublicOutcomeFilter(data, queryset=public_selectors.outcomes())
+    return filterset, params
 
 
 def outcome_list(request):
-    items = list(
-        selectors.public_suggestions()
-        .select_related("lead_delegate", "category", "session")
-        .order_by("-published_at", "-pk")[:50]
-    )
-    return render(request, "suggestions/public/outcome_list.html", {"items": items})
+    after = request.GET.get("after", "")[:40]
+    before = request.GET.get("before", "")[:40]
+
+    def build():
+        filterset, params = _filtered(request.GET)
+        filterset.form.is_valid()
+        page = public_selectors.outcome_page(filterset.qs, after=after, before=before)
+        public_selectors.outcome_rows(page.items)
+        query = "&".join(f"{k}={v}" for k, v in _encode(params))
+        return {
+            "title": _("建议办理结果公开"),
+            "body": _body(
+                "suggestions/public/outcome_list.html",
+                {
+                    "filter": filterset,
+                    "page": page,
+                    "items": page.items,
+                    "query": query,
+                    "filtered": bool(params),
+                    "is_first_page": not (after or before) or not page.prev_cursor,
+                    "csv_url": reverse("public:csv") + (f"?{query}" if query else ""),
+                },
+            ),
+        }
+
+    params = clean_params(request.GET)
+    return render_page(request, cached("list", (params, after, before), build))
+
+
+def _encode(params):
+    from urllib.parse import quote
+
+    return [(k, quote(v)) for k, v in params]
+
+
+# --------------------------------------------------------------------------- outcome page
 
 
 def outcome_detail(request, pk):
-    suggestion = selectors.public_suggestions().select_related("lead_delegate", "category", "session").filter(pk=pk).first()
-    if suggestion is None:
+    def build():
+        suggestion = public_selectors.outcome_detail(pk)
+        if suggestion is None:
+            return None
+        rounds = [
+            {
+                "number": number,
+                "replies": [
+                    {
+                        "reply": reply,
+                        "progress": public_selectors.follow_up_progress(reply)
+                        if reply.result_class_id and reply.result_class.needs_follow_up
+                        else None,
+                    }
+                    for reply in replies
+                ],
+            }
+            for number, replies in public_selectors.rounds_of(suggestion)
+        ]
+        return {
+            "title": suggestion.title,
+            "body": _body(
+                "suggestions/public/outcome_detail.html",
+                {
+                    "suggestion": suggestion,
+                    "summary": suggestion.summary,
+                    "lead": public_selectors.lead_paragraph(suggestion),
+                    "rounds": rounds,
+                    "several_rounds": len(rounds) > 1,
+                    "ratings": suggestion.published_ratings,
+                    "timeline": public_selectors.public_timeline(suggestion),
+                    "share_url": request.build_absolute_uri(reverse("public:detail", args=[suggestion.pk])),
+                },
+            ),
+        }
+
+    page = cached("detail", (pk, request.get_host()), build)
+    if page is None:
         raise Http404
-    replies = list(selectors.public_replies(suggestion))
-    return render(request, "suggestions/public/outcome_detail.html", {"suggestion": suggestion, "replies": replies})
+    return render_page(request, page)
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def _pick_session(request, sessions):
+    wanted = request.GET.get("session", "")
+    if wanted.isdigit():
+        for s in sessions:
+            if s.pk == int(wanted):
+                return s
+    return next((s for s in sessions if s.is_current), sessions[0] if sessions else None)
 
 
 def stats(request):
-    from delegates.models import Session
+    sessions = public_selectors.stats_sessions()
+    session = _pick_session(request, sessions)
 
-    session = Session.objects.filter(is_current=True).first()
-    published = selectors.public_suggestions()
-    figures = metrics.session_figures(published.filter(session=session)) if session else None
-    return render(
-        request,
-        "suggestions/public/stats.html",
-        {"session": session, "figures": metrics.headline(figures) if figures else []},
+    def build():
+        data = public_selectors.session_stats(session) if session else None
+        chart = None
+        if data:
+            chart = {
+                "categories": [
+                    {"name": r["category__name"], "filed": r["filed"], "replied": r["replied"]}
+                    for r in data["categories"]
+                ],
+                "results": [
+                    {"name": f"{r['result_class__code']} {r['result_class__name']}", "value": r["n"]}
+                    for r in data["results"]
+                ],
+                "offices": [
+                    {
+                        "name": r["office__name"],
+                        "reply_rate": r["reply_rate"].rate,
+                        "on_time_rate": r["on_time_rate"].rate,
+                        "satisfaction": r["satisfaction"].rate,
+                    }
+                    for r in data["offices"]
+                ],
+                "labels": {
+                    "filed": _("立案件数"),
+                    "replied": _("已答复"),
+                    "reply_rate": _("办复率"),
+                    "on_time_rate": _("按时办复率"),
+                    "satisfaction": _("满意率"),
+                    "percent": _("百分比"),
+                },
+            }
+        return {
+            "title": _("办理情况统计"),
+            "js": True,
+            "body": _body(
+                "suggestions/public/stats.html",
+                {
+                    "session": session,
+                    "sessions": sessions,
+                    "data": data,
+                    "chart": chart,
+                    "generated_at": timezone.localtime(),
+                },
+            ),
+        }
+
+    return render_page(request, cached("stats", (session.pk if session else 0,), build, timeout=STATS_TIMEOUT))
+
+
+# --------------------------------------------------------------------------- per-office page
+
+
+def office(request, pk):
+    office_obj = public_selectors.office_for_public(pk)
+    if office_obj is None:
+        raise Http404
+    sessions = public_selectors.stats_sessions()
+    wanted = request.GET.get("session", "")
+    session = next((s for s in sessions if wanted.isdigit() and s.pk == int(wanted)), None)
+
+    def build():
+        data = public_selectors.office_stats(office_obj, session)
+        outcomes = public_selectors.outcome_page(
+            public_selectors.with_office(public_selectors.outcomes(), office_obj), size=10
+        )
+        public_selectors.outcome_rows(outcomes.items)
+        return {
+            "title": office_obj.name,
+            "body": _body(
+                "suggestions/public/office.html",
+                {
+                    "office": office_obj,
+                    "session": session,
+                    "sessions": sessions,
+                    "data": data,
+                    "row": data["row"],
+                    "items": outcomes.items,
+                    "more": bool(outcomes.next_cursor),
+                },
+            ),
+        }
+
+    return render_page(
+        request, cached("office", (office_obj.pk, session.pk if session else 0), build, timeout=STATS_TIMEOUT)
     )
+
+
+# --------------------------------------------------------------------------- open data
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value):
+    """Text as it is, but a cell that a spreadsheet would run as a formula starts with an apostrophe."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+CSV_HEADER = [
+    gettext_lazy("编号"),
+    gettext_lazy("标题"),
+    gettext_lazy("领衔代表"),
+    gettext_lazy("联名代表"),
+    gettext_lazy("类别"),
+    gettext_lazy("会议"),
+    gettext_lazy("承办单位"),
+    gettext_lazy("办理结果"),
+    gettext_lazy("答复日期"),
+    gettext_lazy("代表评价"),
+    gettext_lazy("公开日期"),
+    gettext_lazy("网址"),
+]
+
+
+def outcomes_csv(request):
+    """The published list (with the list's filters) as UTF-8 CSV, streamed row by row."""
+    filterset, _params = _filtered(request.GET)
+    queryset = filterset.qs.order_by("-published_at", "-pk")
+    base = request.build_absolute_uri("/")[:-1]
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow([str(h) for h in CSV_HEADER])
+        for s in queryset.iterator(chunk_size=500):
+            summary = public_selectors.summarize(s)
+            yield writer.writerow(
+                [
+                    _cell(v)
+                    for v in (
+                        s.number_display,
+                        s.title,
+                        s.lead_delegate.name,
+                        "、".join(c.delegate.name for c in s.confirmed_cosigners),
+                        s.category.name,
+                        s.session.name,
+                        "、".join(o.name for o in summary.offices),
+                        "、".join(f"{rc.code} {rc.name}" for rc in summary.result_classes),
+                        summary.reply_date.isoformat() if summary.reply_date else "",
+                        summary.rating_text,
+                        timezone.localdate(s.published_at).isoformat(),
+                        base + reverse("public:detail", args=[s.pk]),
+                    )
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="huaxi-outcomes-{stamp}.csv"'
+    return response
+
+
+class OutcomesFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("花溪区人大代表建议办理结果公开")
+    subtitle = gettext_lazy("新公开的代表建议及承办单位答复")
+
+    def link(self):
+        return reverse("public:list")
+
+    def items(self):
+        items = list(public_selectors.outcomes().order_by("-published_at", "-pk")[: public_selectors.FEED_SIZE])
+        return public_selectors.outcome_rows(items)
+
+    def item_title(self, item):
+        return f"{item.number_display} {item.title}".strip()
+
+    def item_description(self, item):
+        return public_selectors.lead_paragraph(item)
+
+    def item_link(self, item):
+        return reverse("public:detail", args=[item.pk])
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+    def item_categories(self, item):
+        return [item.category.name]
+
+
+def feed(request):
+    def build():
+        response = OutcomesFeed()(request)
+        return {"content": response.content.decode(), "content_type": response["Content-Type"]}
+
+    page = cached("feed", (request.get_host(), request.is_secure()), build)
+    return HttpResponse(page["content"], content_type=page["content_type"])

@@ -1,0 +1,540 @@
+"""The public outcome pages: what anyone sees without logging in, and what they never see."""
+
+import csv
+import io
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from delegates.models import DelegateContact
+from suggestions import public_selectors, services
+from suggestions.models import CoSigner, Rating, Reply
+from tests import factories
+from tests.conftest import carry_to_reply
+
+SECRETS = [
+    "SECRET-DRAFT-MARKER",
+    "SECRET-SUBMITTED-MARKER",
+    "SECRET-NOTREG-MARKER",
+    "SECRET-WITHDRAWN-MARKER",
+    "SECRET-UNPUBLISHED-MARKER",
+    "SECRET-UNPUB-REPLY-MARKER",
+    "SECRET-INTERNAL-REPLY-MARKER",
+    "SECRET-OPINION-MARKER",
+    "SECRET-CONTACT-MARKER",
+    "SECRET-PHONE-MARKER",
+    "SECRET-ADDRESS-MARKER",
+    "SECRET-EMAIL-MARKER",
+    "SECRET-COMMENT-MARKER",
+    "SECRET-FOLLOWUP-MARKER",
+    "SECRET-SIGNER-MARKER",
+    "SECRET-STAFF-MARKER",
+    "SECRET-CLERK-MARKER",
+    "SECRET-INVITED-MARKER",
+]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _filed(session, delegate, staff, *, title, body="小区环境需要整治。", category=None):
+    extra = {"category": category} if category else {}
+    s = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title, body=body, **extra)
+    services.suggestion_submit(suggestion=s, actor=delegate.user)
+    return s
+
+
+def _replied(
+    session,
+    delegate,
+    staff,
+    office,
+    clerk,
+    *,
+    title,
+    body="小区环境需要整治。",
+    code="A",
+    text="已解决。",
+    public_text=None,
+    publish=True,
+    **assign,
+):
+    s = _filed(session, delegate, staff, title=title, body=body)
+    services.suggestion_register(suggestion=s, actor=staff)
+    services.suggestion_assign(suggestion=s, actor=staff, lead_office=office, **assign)
+    s.refresh_from_db()
+    reply = carry_to_reply(s, s.assignments.get(office=office), clerk, code=code, text=text)
+    if publish:
+        services.reply_publish(reply=reply, actor=staff, public_text=public_text)
+    s.refresh_from_db()
+    return s, reply
+
+
+@pytest.fixture
+def world(session, staff, delegate, other_delegate, office, co_office, clerk, co_clerk):
+    """Published outcomes next to everything that must stay private, each marked."""
+    staff.first_name = "SECRET-STAFF-MARKER"
+    staff.save()
+    clerk.first_name = "SECRET-CLERK-MARKER"
+    clerk.save()
+    DelegateContact.objects.filter(delegate=delegate).update(
+        phone="SECRET-PHONE-MARKER", address="SECRET-ADDRESS-MARKER", email="secret-email-marker@example.test"
+    )
+    DelegateContact.objects.filter(delegate=other_delegate).update(
+        phone="SECRET-PHONE-MARKER", address="SECRET-ADDRESS-MARKER"
+    )
+    invited = factories.DelegateFactory(name="SECRET-INVITED-MARKER", term=session.term)
+
+    # The showcase-like published outcome: co-signed, co-office opinion, contact record, internal reply text.
+    s = factories.SuggestionFactory(
+        session=session, lead_delegate=delegate, title="关于加快老旧小区改造的建议", body="老旧小区管网老化，建议改造。"
+    )
+    services.cosigner_invite(suggestion=s, actor=delegate.user, delegates=[other_delegate, invited])
+    services.cosigner_respond(cosigner=s.cosigners.get(delegate=other_delegate), actor=other_delegate.user, accept=True)
+    # A delegate who declined to co-sign is never named.
+    services.cosigner_respond(cosigner=s.cosigners.get(delegate=invited), actor=invited.user, accept=False)
+    services.suggestion_submit(suggestion=s, actor=delegate.user)
+    services.suggestion_register(suggestion=s, actor=staff)
+    services.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[co_office])
+    co = s.assignments.get(office=co_office)
+    services.assignment_sign(assignment=co, actor=co_clerk)
+    services.opinion_send(assignment=co, actor=co_clerk, text="协办意见 SECRET-OPINION-MARKER")
+    lead = s.assignments.get(office=office)
+    services.assignment_sign(assignment=lead, actor=clerk)
+    services.contact_record(
+        assignment=lead,
+        actor=clerk,
+        method="visit",
+        date=lead.assigned_at.date(),
+        participants="SECRET-CONTACT-MARKER",
+        summary="沟通 SECRET-CONTACT-MARKER",
+        delegate_invited=True,
+    )
+    reply = services.reply_save_draft(
+        assignment=lead,
+        actor=clerk,
+        text="内部版本 SECRET-INTERNAL-REPLY-MARKER 联系电话 0851-1234",
+        result_class=factories.result_class("B"),
+        signed_off_by="SECRET-SIGNER-MARKER",
+    )
+    services.reply_submit(reply=reply, actor=clerk)
+    services.rating_submit(
+        reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED, comment="SECRET-COMMENT-MARKER"
+    )
+    services.rating_submit(reply=reply, actor=other_delegate.user, value=Rating.Value.BASIC)
+    services.followup_post(reply=reply, actor=clerk, text="进展 SECRET-FOLLOWUP-MARKER")
+    services.reply_publish(reply=reply, actor=staff, public_text="已将该小区列入改造计划，管网改造正在施工。")
+    s.refresh_from_db()
+
+    # Never shown: a draft, a submitted one, a not registered one, a withdrawn published one,
+    # and a replied one whose reply was never published.
+    draft = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="草稿 SECRET-DRAFT-MARKER 小区")
+    submitted = _filed(session, delegate, staff, title="待审 SECRET-SUBMITTED-MARKER 小区")
+    notreg = _filed(session, delegate, staff, title="不予立案 SECRET-NOTREG-MARKER 小区")
+    services.suggestion_reject(suggestion=notreg, actor=staff, reason="个人事务")
+    withdrawn, _r = _replied(session, delegate, staff, office, clerk, title="撤回 SECRET-WITHDRAWN-MARKER 小区")
+    services.suggestion_withdraw(suggestion=withdrawn, actor=delegate.user, reason="已解决")
+    unpublished, _r = _replied(
+        session,
+        delegate,
+        staff,
+        office,
+        clerk,
+        title="未公开 SECRET-UNPUBLISHED-MARKER 小区",
+        text="SECRET-UNPUB-REPLY-MARKER",
+        publish=False,
+    )
+    return {
+        "published": s,
+        "reply": reply,
+        "hidden": [draft, submitted, notreg, withdrawn, unpublished],
+        "office": office,
+        "co_office": co_office,
+    }
+
+
+def _public_urls(world):
+    s = world["published"]
+    return [
+        reverse("public:list"),
+        reverse("public:list") + "?q=小区",
+        reverse("public:list") + "?q=SECRET",
+        reverse("public:detail", args=[s.pk]),
+        reverse("public:stats"),
+        reverse("public:office", args=[world["office"].pk]),
+        reverse("public:office", args=[world["co_office"].pk]),
+        reverse("public:csv"),
+        reverse("public:csv") + "?q=小区",
+        reverse("public:feed"),
+    ]
+
+
+def _text(response):
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+# --------------------------------------------------------------------------- what must never be shown
+
+
+def test_no_public_page_csv_or_feed_shows_anything_private(client, world):
+    for url in _public_urls(world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = _text(response)
+        for marker in SECRETS:
+            assert marker not in body, f"{marker} leaked on {url}"
+        assert "secret-email-marker" not in body
+        assert "0851-1234" not in body
+
+
+def test_hidden_suggestions_answer_404_on_the_outcome_page(client, world):
+    for s in world["hidden"]:
+        assert client.get(reverse("public:detail", args=[s.pk])).status_code == 404
+    assert client.get(reverse("public:detail", args=[999999])).status_code == 404
+
+
+def test_the_outcome_page_shows_the_public_text_never_the_internal_one(client, world):
+    body = client.get(reverse("public:detail", args=[world["published"].pk])).content.decode()
+    assert "已将该小区列入改造计划" in body
+    assert "SECRET-INTERNAL-REPLY-MARKER" not in body
+
+
+def test_unpublishing_removes_the_outcome_everywhere_even_from_the_cache(
+    client, world, staff, django_capture_on_commit_callbacks
+):
+    s = world["published"]
+    urls = _public_urls(world)
+    for url in urls:  # fill the cache
+        body = _text(client.get(url))
+        if url.endswith(("/public/", "小区", "csv", "feed/", f"outcomes/{s.pk}/")):
+            assert "关于加快老旧小区改造的建议" in body, url
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_unpublish(reply=world["reply"], actor=staff, note="涉及隐私")
+    assert client.get(reverse("public:detail", args=[s.pk])).status_code == 404
+    for url in urls:
+        body = _text(client.get(url))
+        assert "关于加快老旧小区改造的建议" not in body, url
+        assert "已将该小区列入改造计划" not in body, url
+
+
+def test_withdrawing_a_published_suggestion_removes_it_from_the_cached_pages(
+    client, session, staff, delegate, office, clerk, django_capture_on_commit_callbacks
+):
+    s, _reply = _replied(session, delegate, staff, office, clerk, title="关于增设小区路灯的建议")
+    assert "关于增设小区路灯的建议" in client.get(reverse("public:list")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.suggestion_withdraw(suggestion=s, actor=delegate.user, reason="已自行解决")
+    assert "关于增设小区路灯的建议" not in client.get(reverse("public:list")).content.decode()
+    assert client.get(reverse("public:detail", args=[s.pk])).status_code == 404
+
+
+def test_html_in_a_public_text_is_shown_as_text(client, session, staff, delegate, office, clerk):
+    s, _reply = _replied(
+        session, delegate, staff, office, clerk, title="<script>alert(1)</script>小区", public_text="<b>粗体</b>"
+    )
+    body = client.get(reverse("public:detail", args=[s.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;" in body
+    assert "&lt;b&gt;粗体&lt;/b&gt;" in body
+
+
+# --------------------------------------------------------------------------- list
+
+
+def test_the_list_shows_number_names_offices_result_date_and_rating(client, world):
+    body = client.get(reverse("public:list")).content.decode()
+    s = world["published"]
+    assert s.title in body
+    assert s.number_display in body
+    assert s.lead_delegate.name in body
+    cosigner = s.cosigners.get(status=CoSigner.Status.CONFIRMED).delegate
+    assert cosigner.name in body
+    assert world["office"].name in body
+    assert "B 正在解决或者列入计划逐步解决" in body
+    assert "满意" in body and "基本满意" in body
+    assert s.session.name in body and s.category.name in body
+
+
+def test_a_two_character_search_finds_the_outcome(client, world):
+    body = client.get(reverse("public:list"), {"q": "小区"}).content.decode()
+    assert world["published"].title in body
+    body = client.get(reverse("public:list"), {"q": "路灯"}).content.decode()
+    assert world["published"].title not in body
+    assert "没有找到符合条件的办理结果" in body
+
+
+@pytest.mark.parametrize(
+    ("param", "match", "miss"),
+    [
+        ("result", "B", "A"),
+        ("rating", "basic", "unsatisfied"),
+    ],
+)
+def test_filters_by_result_and_rating(client, world, param, match, miss):
+    title = world["published"].title
+    assert title in client.get(reverse("public:list"), {param: match}).content.decode()
+    assert title not in client.get(reverse("public:list"), {param: miss}).content.decode()
+
+
+def test_filters_by_office_session_and_category(client, world, co_office, other_office):
+    s = world["published"]
+    title = s.title
+    assert title in client.get(reverse("public:list"), {"office": world["office"].pk}).content.decode()
+    # The co-office did not answer the public: filtering on it does not find the suggestion.
+    assert title not in client.get(reverse("public:list"), {"office": co_office.pk}).content.decode()
+    assert title in client.get(reverse("public:list"), {"session": s.session_id}).content.decode()
+    assert title in client.get(reverse("public:list"), {"category": s.category_id}).content.decode()
+    other = factories.CategoryFactory(name="教育科技")
+    assert title not in client.get(reverse("public:list"), {"category": other.pk}).content.decode()
+
+
+def test_bad_filter_values_show_an_error_not_a_server_error(client, world):
+    response = client.get(reverse("public:list"), {"session": "abc", "rating": "<x>", "after": "zz-1"})
+    assert response.status_code == 200
+    assert "field-error" in response.content.decode()
+
+
+def test_the_list_pages_newest_first(client, session, staff, delegate, office, clerk):
+    made = [
+        _replied(session, delegate, staff, office, clerk, title=f"关于第{i}号小区的建议")[0]
+        for i in range(public_selectors.PAGE_SIZE + 3)
+    ]
+    newest = made[-1]
+    response = client.get(reverse("public:list"))
+    body = response.content.decode()
+    assert body.index(made[-1].title) < body.index(made[-2].title)
+    assert made[2].title not in body
+    page = response.context["page_body"]
+    assert 'rel="next"' in page
+    # Second page: the rest, and a way back.
+    after = public_selectors.encode_cursor(sorted(made, key=lambda s: (s.published_at, s.pk))[3])
+    body2 = client.get(reverse("public:list"), {"after": after}).content.decode()
+    for s in made[:3]:
+        assert s.title in body2
+    assert newest.title not in body2
+    assert 'rel="prev"' in body2
+
+
+def test_the_list_never_counts_the_table(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("public:list"))
+    assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+
+
+def test_keyset_cursor_goes_back_to_the_previous_page(session, staff, delegate, office, clerk):
+    for i in range(5):
+        _replied(session, delegate, staff, office, clerk, title=f"关于第{i}号小区的建议")
+    qs = public_selectors.outcomes()
+    first = public_selectors.outcome_page(qs, size=2)
+    second = public_selectors.outcome_page(qs, after=first.next_cursor, size=2)
+    back = public_selectors.outcome_page(qs, before=second.prev_cursor, size=2)
+    assert [s.pk for s in back.items] == [s.pk for s in first.items]
+    assert back.prev_cursor == ""
+    third = public_selectors.outcome_page(qs, after=second.next_cursor, size=2)
+    assert len(third.items) == 1 and third.next_cursor == ""
+
+
+def _make_outcomes(n, session, staff, office, clerk):
+    for i in range(n):
+        d = factories.DelegateFactory(term=session.term)
+        other = factories.DelegateFactory(term=session.term)
+        s = factories.SuggestionFactory(session=session, lead_delegate=d, title=f"关于第{i}个小区的建议")
+        services.cosigner_invite(suggestion=s, actor=d.user, delegates=[other])
+        services.cosigner_respond(cosigner=s.cosigners.get(), actor=other.user, accept=True)
+        services.suggestion_submit(suggestion=s, actor=d.user)
+        services.suggestion_register(suggestion=s, actor=staff)
+        services.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
+        reply = carry_to_reply(s, s.assignments.get(), clerk)
+        services.rating_submit(reply=reply, actor=d.user, value=Rating.Value.SATISFIED)
+        services.reply_publish(reply=reply, actor=staff)
+
+
+def _count_list_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("public:list")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_list_holds_a_fixed_query_count(client, session, staff, office, clerk, django_assert_num_queries):
+    _make_outcomes(2, session, staff, office, clerk)
+    few = _count_list_queries(client)
+    _make_outcomes(10, session, staff, office, clerk)
+    many = _count_list_queries(client)
+    assert few == many
+    assert many <= 12
+    cache.clear()
+    with django_assert_num_queries(many):
+        client.get(reverse("public:list"), {"q": "小区"})
+
+
+def test_a_cached_list_and_outcome_page_need_no_query(client, world, django_assert_num_queries):
+    url = reverse("public:detail", args=[world["published"].pk])
+    client.get(reverse("public:list"))
+    client.get(url)
+    with django_assert_num_queries(0):
+        client.get(reverse("public:list"))
+    with django_assert_num_queries(0):
+        client.get(url)
+
+
+def test_the_outcome_page_holds_a_fixed_query_count(
+    client, session, staff, delegate, other_delegate, office, co_office, clerk
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    simple, _r = _replied(session, delegate, staff, office, clerk, title="关于简单小区的建议")
+    rich, reply = _replied(session, delegate, staff, office, clerk, title="关于复杂小区的建议", code="B")
+    services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="不够")
+    # Round 2 for the rich one: another reply, more ratings, follow-ups.
+    rich.refresh_from_db()
+    lead = rich.assignments.get()
+    services.contact_record(
+        assignment=lead,
+        actor=clerk,
+        method="meeting",
+        date=lead.assigned_at.date(),
+        participants="代表、经办人",
+        summary="再次座谈。",
+    )
+    r2 = services.reply_save_draft(
+        assignment=lead, actor=clerk, text="第二轮", result_class=factories.result_class("B"), signed_off_by="局长"
+    )
+    services.reply_submit(reply=r2, actor=clerk)
+    services.followup_post(reply=r2, actor=clerk, text="进展一")
+    services.followup_post(reply=r2, actor=clerk, text="进展二")
+    services.reply_publish(reply=r2, actor=staff)
+
+    def count(pk):
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("public:detail", args=[pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(simple.pk) <= count(rich.pk) <= 12
+    # Follow-ups cost one query only when there is a B reply; otherwise the count is the same.
+    assert count(rich.pk) - count(simple.pk) <= 1
+
+
+# --------------------------------------------------------------------------- outcome page
+
+
+def test_the_outcome_page_reads_like_a_news_item_with_timeline_and_progress(client, world):
+    s = world["published"]
+    response = client.get(reverse("public:detail", args=[s.pk]))
+    body = response.content.decode()
+    assert "<h1" in body and s.title in body
+    assert 'class="lead"' in body
+    assert "代表领衔" in body  # the lead paragraph names the lead delegate and co-signers
+    assert "办理过程" in body
+    for label in ("立案", "交办承办单位", "代表评价", "办理结果公开"):
+        assert label in body
+    assert "跟踪督办进展" in body and "承办单位报送办理进展" in body
+    assert "data-print" in body
+    assert f"/public/outcomes/{s.pk}/" in body  # the stable, shareable URL
+
+
+def test_the_lead_paragraph_names_the_key_leader_and_the_rating(session, staff, delegate, office, clerk, leader):
+    s, reply = _replied(
+        session,
+        delegate,
+        staff,
+        office,
+        clerk,
+        title="关于9855厂老旧小区改造的建议",
+        is_key=True,
+        leader=leader,
+        publish=False,
+    )
+    services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
+    services.reply_publish(reply=reply, actor=staff)
+    suggestion = public_selectors.outcome_detail(s.pk)
+    text = public_selectors.lead_paragraph(suggestion)
+    assert f"由{leader.title}{leader.name}领衔督办" in text
+    assert "代表评价：满意" in text
+    assert office.name in text
+
+
+def test_public_reads_use_only_published_submitted_replies(world):
+    s = world["published"]
+    from suggestions import selectors
+
+    expected = [r.pk for r in selectors.public_replies(s)]
+    assert [r.pk for r in public_selectors.outcome_detail(s.pk).published_replies] == expected
+    assert Reply.objects.filter(is_published=False).exists()
+
+
+# --------------------------------------------------------------------------- stats, office, open data
+
+
+def test_stats_show_figures_with_numerator_and_denominator_and_chart_data(client, world):
+    response = client.get(reverse("public:stats"))
+    body = response.content.decode()
+    assert "办复率" in body and "满意率" in body
+    assert 'id="public-stats-data"' in body
+    assert "echarts.min.js" in body and "js/public.js" in body
+    assert "统计口径" in body
+    assert "<table" in body and world["office"].name in body
+
+
+def test_stats_for_an_unknown_session_fall_back_to_the_current_one(client, world):
+    assert client.get(reverse("public:stats"), {"session": "999999"}).status_code == 200
+    assert client.get(reverse("public:stats"), {"session": "x"}).status_code == 200
+
+
+def test_the_office_page_shows_counts_results_and_ratings(client, world):
+    body = client.get(reverse("public:office", args=[world["office"].pk])).content.decode()
+    assert world["office"].name in body
+    assert "办复率" in body and "按时办复率" in body
+    assert "B 正在解决或者列入计划逐步解决" in body
+    assert world["published"].title in body
+    assert client.get(reverse("public:office", args=[999999])).status_code == 404
+
+
+def test_the_csv_lists_published_outcomes_with_formula_cells_defused(
+    client, session, staff, delegate, office, clerk, world
+):
+    _replied(session, delegate, staff, office, clerk, title='=HYPERLINK("x")小区')
+    response = client.get(reverse("public:csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    text = _text(response).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "编号" and rows[0][1] == "标题"
+    titles = [r[1] for r in rows[1:]]
+    assert world["published"].title in titles
+    assert '\'=HYPERLINK("x")小区' in titles
+    assert len(rows) == 3
+
+
+def test_the_feed_is_atom_with_newest_outcomes(client, world):
+    response = client.get(reverse("public:feed"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert world["published"].title in body
+    assert f"/public/outcomes/{world['published'].pk}/" in body
+
+
+def test_public_pages_need_no_login_and_a_logged_in_user_sees_the_same(client, world, staff):
+    url = reverse("public:detail", args=[world["published"].pk])
+    anonymous = client.get(url).content.decode()
+    client.force_login(staff)
+    logged_in = client.get(url).content.decode()
+    assert "SECRET-STAFF-MARKER" in logged_in  # the header greets the user …
+    assert world["published"].title in logged_in
+    client.logout()
+    assert "SECRET-STAFF-MARKER" not in client.get(url).content.decode()  # … and the cache never keeps it
+    assert anonymous.count("csrfmiddlewaretoken") == 1
