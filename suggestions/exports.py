@@ -44,7 +44,7 @@ class Sheet:
             self.ws.column_dimensions[get_column_letter(index)].width = width
         setup = self.ws.page_setup
         setup.orientation = "landscape"
-        setup.paperSize = self.ws.PAPERSIZE_A4
+        setup.paperSize = "9"  # A4
         setup.fitToWidth = 1
         setup.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -62,6 +62,11 @@ class Sheet:
         )
         self.count = 0
 
+        # One set of styled cells per row kind, reused: a write-only sheet writes each row out on
+        # append, and styling fresh cells for every row costs more than writing them.
+        self._body = self._styled_row(BODY_FONT)
+        self._bold = self._styled_row(HEADER_FONT)
+
     def _cell(self, value, *, font=BODY_FONT, alignment=PLAIN, border=BORDER, fill=None, number_format=None):
         cell = WriteOnlyCell(self.ws, value=value)
         cell.font = font
@@ -74,20 +79,25 @@ class Sheet:
             cell.number_format = number_format
         return cell
 
-    def append(self, values, *, bold=False):
+    def _styled_row(self, font):
         cells = []
-        for value, (_header, _width, kind) in zip(values, self.columns, strict=True):
-            font = HEADER_FONT if bold else BODY_FONT
+        for _header, _width, kind in self.columns:
             if kind == "date":
-                cells.append(self._cell(value, font=font, alignment=CENTER, number_format="yyyy-mm-dd"))
+                cells.append(self._cell(None, font=font, alignment=CENTER, number_format="yyyy-mm-dd"))
             elif kind == "rate":
-                cells.append(self._cell(value, font=font, alignment=CENTER, number_format="0.0%"))
+                cells.append(self._cell(None, font=font, alignment=CENTER, number_format="0.0%"))
             elif kind == "center":
-                cells.append(self._cell(value, font=font, alignment=CENTER))
+                cells.append(self._cell(None, font=font, alignment=CENTER))
             elif kind == "wrap":
-                cells.append(self._cell(value, font=font, alignment=WRAP))
+                cells.append(self._cell(None, font=font, alignment=WRAP))
             else:
-                cells.append(self._cell(value, font=font))
+                cells.append(self._cell(None, font=font))
+        return cells
+
+    def append(self, values, *, bold=False):
+        cells = self._bold if bold else self._body
+        for cell, value in zip(cells, values, strict=True):
+            cell.value = value
         self.ws.append(cells)
         self.count += 1
 

@@ -1,0 +1,174 @@
+"""Excel exports: the 汇总表 and the per-office table, opened with openpyxl and checked row by row."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from suggestions import exports
+from tests import factories
+
+from .test_reports import _new, build_report_data
+
+SUMMARY = reverse("reports:export_summary")
+OFFICES = reverse("reports:export_offices")
+
+
+@pytest.fixture
+def report_data(session, staff, office, co_office, other_office, clerk, co_clerk, other_clerk):
+    return build_report_data(
+        session=session, staff=staff, office=office, co_office=co_office, other_office=other_office, clerk=clerk,
+        other_clerk=other_clerk,
+    )
+
+
+def _workbook(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == exports.XLSX
+    body = b"".join(response.streaming_content)
+    assert int(response["Content-Length"]) == len(body)
+    return load_workbook(io.BytesIO(body))
+
+
+@pytest.mark.django_db
+class TestSummaryExport:
+    def test_the_summary_table_has_a_title_chinese_headers_and_one_row_per_suggestion(
+        self, client, staff, session, report_data
+    ):
+        client.force_login(staff)
+        response = client.get(SUMMARY, {"session": session.pk})
+        assert "attachment" in response["Content-Disposition"]
+        assert "filename*=utf-8''" in response["Content-Disposition"]
+        sheet = _workbook(response)["汇总表"]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == f"{session.name}代表建议办理情况汇总表"
+        assert list(rows[1]) == [
+            "序号",
+            "编号",
+            "标题",
+            "领衔代表",
+            "联名代表",
+            "类别",
+            "承办单位",
+            "状态",
+            "答复期限",
+            "答复日期",
+            "办理结果",
+            "代表评价",
+        ]
+        body = rows[2:-1]
+        assert len(body) == 5
+        assert rows[-1][0] == "合计" and rows[-1][2] == "共5件"
+        by_title = {r[2]: r for r in body}
+        s1 = report_data["s1"]
+        s1.refresh_from_db()
+        first = by_title["关于加快老旧小区改造的建议"]
+        assert first[1] == s1.number_display
+        assert first[3] == "王秀英"
+        assert first[5] == "城乡建设"
+        assert first[6] == "区住房和城乡建设局（主办）\n区财政局（协办）"
+        assert first[7] == "办结"
+        lead = s1.assignments.get(role="lead")
+        assert first[8].date() == lead.due_date
+        assert first[9].date() == timezone.localdate()
+        assert first[10] == "A 已经解决或者基本解决"
+        assert first[11] == "满意"
+        assert by_title["关于增设公交站台的建议"][11] == "基本满意"
+        assert by_title["关于修缮校舍的建议"][4] == "陈志强"
+        assert by_title["关于修缮校舍的建议"][6] is None
+        waiting = by_title["关于增加路灯的建议"]
+        assert waiting[1] is None and waiting[7] == "已提交待审查"
+        # Sorted by number: registered ones first, in number order.
+        numbers = [r[1] for r in body if r[1]]
+        assert numbers == sorted(numbers, key=lambda n: int("".join(c for c in n if c.isdigit())))
+
+    def test_the_summary_sheet_is_set_up_for_printing(self, client, staff, session, report_data):
+        client.force_login(staff)
+        sheet = _workbook(client.get(SUMMARY, {"session": session.pk}))["汇总表"]
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth == 1
+        assert sheet.page_setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert sheet.print_title_rows == "$1:$2"
+        assert "A1:L1" in {str(r) for r in sheet.merged_cells.ranges}
+        assert sheet["B2"].font.b is True
+
+    def test_drafts_and_other_sessions_are_not_exported(self, client, staff, session, report_data):
+        other = factories.SessionFactory(
+            term=session.term,
+            number=4,
+            is_current=False,
+            start_date=datetime.date(2025, 1, 6),
+            end_date=datetime.date(2025, 1, 9),
+        )
+        factories.SuggestionFactory(session=session, title="一份草稿")
+        _new(other, report_data["delegate"], staff, title="上次会议的建议")
+        client.force_login(staff)
+        titles = [
+            r[2]
+            for r in _workbook(client.get(SUMMARY, {"session": session.pk}))["汇总表"].iter_rows(
+                min_row=3, values_only=True
+            )
+        ]
+        assert "一份草稿" not in titles
+        assert "上次会议的建议" not in titles
+        everything = [r[2] for r in _workbook(client.get(SUMMARY))["汇总表"].iter_rows(min_row=3, values_only=True)]
+        assert "上次会议的建议" in everything and "一份草稿" not in everything
+
+    def test_the_export_query_count_does_not_grow_with_rows(
+        self, client, staff, session, report_data, django_assert_num_queries
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(staff)
+        client.get(SUMMARY, {"session": session.pk})
+        with CaptureQueriesContext(connection) as small:
+            _workbook(client.get(SUMMARY, {"session": session.pk}))
+        for n in range(12):
+            _new(session, report_data["delegate"], staff, title=f"追加建议{n}")
+        with django_assert_num_queries(len(small)):
+            sheet = _workbook(client.get(SUMMARY, {"session": session.pk}))["汇总表"]
+        assert sheet.max_row == 2 + 17 + 1
+
+
+@pytest.mark.django_db
+class TestOfficeExport:
+    def test_the_office_table_has_one_row_per_office_with_rates_and_a_total(
+        self, client, staff, session, report_data, office, co_office, other_office
+    ):
+        client.force_login(staff)
+        sheet = _workbook(client.get(OFFICES, {"session": session.pk}))["承办单位统计"]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == f"{session.name}承办单位办理情况统计表"
+        assert rows[1][:8] == ("序号", "承办单位", "交办件数", "主办", "协办", "分办", "已答复", "办复率")
+        by_office = {r[1]: r for r in rows[2:-1]}
+        assert set(by_office) == {office.name, co_office.name, other_office.name}
+        lead = by_office[office.name]
+        assert lead[2:7] == (2, 2, 0, 0, 2)
+        assert lead[7] == 1.0  # 办复率 as a number, shown as a percentage
+        assert lead[10:14] == (2, 2, 1.0, 0)
+        assert by_office[other_office.name][13] == 1
+        assert by_office[co_office.name][7] == 0.0
+        total = rows[-1]
+        assert total[0] == "合计" and total[2] == 4 and total[13] == 1
+        assert sheet["H3"].number_format == "0.0%"
+        assert sheet.page_setup.orientation == "landscape"
+
+
+@pytest.mark.django_db
+class TestExportAccess:
+    @pytest.mark.parametrize("url", [SUMMARY, OFFICES])
+    def test_anonymous_is_sent_to_login(self, client, session, url):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+
+    @pytest.mark.parametrize("url", [SUMMARY, OFFICES])
+    @pytest.mark.parametrize("who", ["delegate", "clerk", "leader"])
+    def test_delegate_clerk_and_leader_are_refused(self, client, session, url, who, request):
+        person = request.getfixturevalue(who)
+        client.force_login(getattr(person, "user", person))
+        assert client.get(url).status_code == 403
