@@ -88,7 +88,7 @@
     var status = document.getElementById('autosave-status');
     var key = form.getAttribute('data-draft-key') || 'new';
     var lastSaved = readValues(form);
-    var saving = false;
+    var inflight = null; // the autosave request under way, if any
     var loginLost = false;
 
     function say(text) {
@@ -147,7 +147,7 @@
 
     function autosave() {
       var values = readValues(form);
-      if (saving || same(values, lastSaved) || !complete(values)) {
+      if (inflight || same(values, lastSaved) || !complete(values)) {
         return;
       }
       var data = new FormData();
@@ -160,8 +160,7 @@
       if (pk) {
         data.append('pk', pk);
       }
-      saving = true;
-      fetch(form.getAttribute('data-autosave-url'), {
+      inflight = fetch(form.getAttribute('data-autosave-url'), {
         method: 'POST',
         body: data,
         credentials: 'same-origin',
@@ -203,7 +202,7 @@
         keep();
         say('暂时没能自动保存（可能是网络断了），内容已保存在本机。');
       }).then(function () {
-        saving = false;
+        inflight = null;
       });
     }
 
@@ -215,7 +214,21 @@
       }
     });
     window.setInterval(autosave, AUTOSAVE_MS);
-    form.addEventListener('submit', function () {
+    form.addEventListener('submit', function (event) {
+      if (inflight) {
+        // Clicking a button first blurs a field, which starts an autosave; wait for
+        // it, so the draft it creates is the one this submit updates (no duplicate).
+        event.preventDefault();
+        var submitter = event.submitter;
+        inflight.then(function () {
+          if (typeof form.requestSubmit === 'function') {
+            form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+          } else {
+            form.submit();
+          }
+        });
+        return;
+      }
       keep();
       if (pendingStore) {
         pendingStore.setItem(PENDING, key);
