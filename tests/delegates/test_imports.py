@@ -1,0 +1,296 @@
+"""Import of delegates and offices from Excel: preview, row-level errors in Chinese, all or nothing."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from delegates import imports, services
+from delegates.models import Delegate
+from suggestions.models import AuditLog, Office, OfficeMember
+from tests import factories
+
+User = get_user_model()
+
+
+def xlsx(rows, *, name="名单.xlsx"):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def url(kind, name="import"):
+    return reverse(f"reports:{name}", kwargs={"kind": kind})
+
+
+DELEGATE_HEADER = ["序号", "姓名", "代表团", "选区", "工作单位及职务", "手机号码", "登录账号"]
+
+
+@pytest.fixture
+def term(session):
+    return session.term
+
+
+@pytest.fixture
+def existing_delegate(term):
+    return factories.DelegateFactory(term=term, name="王秀英", work_unit="清华社区居委会主任", user=None)
+
+
+def good_delegates_file():
+    return xlsx(
+        [
+            ["花溪区第十八届人大代表名单"],  # a title row above the header, as lists usually have
+            DELEGATE_HEADER,
+            [1, "王秀英", "花溪街道代表团", "花溪街道第3选区", "清华社区党委书记", 13800000001, ""],
+            [2, "陈  志强", "花溪街道代表团", "花溪街道第5选区", "机械厂退休职工", "138 0000 0002", "daibiao_chen"],
+            [],
+            [3, "刘芳", "青岩镇代表团", "青岩镇第1选区", "青岩镇中心小学教师", "", ""],
+        ]
+    )
+
+
+@pytest.mark.django_db
+class TestDelegateImport:
+    def test_the_preview_shows_new_and_updated_rows_and_saves_nothing(self, client, staff, term, existing_delegate):
+        client.force_login(staff)
+        response = client.post(url("delegates"), {"term": term.pk, "file": good_delegates_file()})
+        assert response.status_code == 200
+        preview = response.context["preview"]
+        assert preview.errors == []
+        assert [(r.row, r.label, r.action) for r in preview.rows] == [
+            (3, "王秀英", "updated"),
+            (4, "陈志强", "new"),
+            (6, "刘芳", "new"),
+        ]
+        changes = dict((c[0], (c[1], c[2])) for c in preview.rows[0].changes)
+        assert changes["工作单位及职务"] == ("清华社区居委会主任", "清华社区党委书记")
+        html = response.content.decode()
+        assert "确认导入（新增2条，更新1条）" in html
+        assert Delegate.objects.filter(term=term).count() == 1
+        assert not User.objects.filter(username="daibiao_chen").exists()
+
+    def test_confirming_imports_every_row_with_its_account_and_contact(self, client, staff, term, existing_delegate):
+        client.force_login(staff)
+        preview = client.post(url("delegates"), {"term": term.pk, "file": good_delegates_file()}).context["preview"]
+        response = client.post(url("delegates", "import_confirm"), {"token": preview.token}, follow=True)
+        assert "导入完成：新增2条，更新1条，未变0条。" in response.content.decode()
+        chen = Delegate.objects.select_related("user", "delegation", "constituency", "contact").get(name="陈志强")
+        assert chen.term == term
+        assert chen.user.username == "daibiao_chen" and chen.user.first_name == "陈志强"
+        assert not chen.user.has_usable_password()
+        assert (chen.delegation.name, chen.constituency.name) == ("花溪街道代表团", "花溪街道第5选区")
+        assert chen.contact.phone == "13800000002"
+        existing_delegate.refresh_from_db()
+        assert existing_delegate.work_unit == "清华社区党委书记"
+        assert existing_delegate.contact.phone == "13800000001"
+        assert AuditLog.objects.filter(action__in=["delegate_import", "delegate_update"], actor=staff).count() == 3
+
+    def test_importing_the_same_file_again_changes_nothing(self, client, staff, term, existing_delegate):
+        client.force_login(staff)
+        token = client.post(url("delegates"), {"term": term.pk, "file": good_delegates_file()}).context["preview"].token
+        client.post(url("delegates", "import_confirm"), {"token": token})
+        again = client.post(url("delegates"), {"term": term.pk, "file": good_delegates_file()}).context["preview"]
+        assert [r.action for r in again.rows] == ["unchanged", "unchanged", "unchanged"]
+
+    def test_a_file_with_errors_lists_each_row_and_column_in_chinese_and_imports_nothing(
+        self, client, staff, term, clerk
+    ):
+        client.force_login(staff)
+        bad = xlsx(
+            [
+                DELEGATE_HEADER,
+                [1, "", "花溪街道代表团", "", "", "13800000001", ""],
+                [2, "张三", "", "", "", "1380000", "zhangsan"],
+                [3, "李四", "", "", "", "", "zhangsan"],
+                [4, "王五", "", "", "", "", "王五账号"],
+                [5, "赵六", "", "", "", "", clerk.username],
+                [6, "孙七", "", "", "", "13900000000", ""],
+            ]
+        )
+        response = client.post(url("delegates"), {"term": term.pk, "file": bad})
+        errors = [str(e) for e in response.context["preview"].errors]
+        assert errors == [
+            "第2行“姓名”：不能为空",
+            "第3行“手机号码”：应为11位手机号码，如13800000000",
+            "第4行“登录账号”：与第3行重复",
+            "第5行“登录账号”：只能包含英文字母、数字和 @ . + - _",
+            "第6行“登录账号”：该账号已被工作人员或承办单位使用",
+        ]
+        html = response.content.decode()
+        assert "文件有5处错误，未导入任何数据" in html
+        assert "确认导入" not in html
+        assert not Delegate.objects.filter(name__in=["张三", "李四", "孙七"]).exists()
+        assert client.session.get("reports_import_delegates") is None
+
+    def test_a_confirm_without_a_previewed_file_imports_nothing(self, client, staff, term):
+        client.force_login(staff)
+        response = client.post(url("delegates", "import_confirm"), {"token": "0" * 32}, follow=True)
+        assert "导入文件已失效，请重新上传。" in response.content.decode()
+        assert not Delegate.objects.exists()
+
+    def test_a_file_that_is_not_excel_is_refused_beside_the_field(self, client, staff, term):
+        client.force_login(staff)
+        fake = SimpleUploadedFile("名单.xlsx", "姓名,代表团\n张三,花溪".encode(), content_type="text/csv")
+        response = client.post(url("delegates"), {"term": term.pk, "file": fake})
+        assert "这不是有效的 Excel（.xlsx）文件。" in response.context["form"].errors["file"]
+        old = SimpleUploadedFile("名单.xls", b"\xd0\xcf\x11\xe0", content_type="application/vnd.ms-excel")
+        response = client.post(url("delegates"), {"term": term.pk, "file": old})
+        assert "另存为 .xlsx" in response.context["form"].errors["file"][0]
+
+    def test_a_file_without_the_name_column_says_which_column_is_missing(self, client, staff, term):
+        client.force_login(staff)
+        response = client.post(url("delegates"), {"term": term.pk, "file": xlsx([["代表团", "选区"], ["a", "b"]])})
+        assert [str(e) for e in response.context["preview"].errors] == [
+            "找不到表头：第一个工作表的前10行中应有“姓名”列。"
+        ]
+
+    def test_two_rows_with_the_same_name_and_no_account_are_an_error(self, client, staff, term):
+        client.force_login(staff)
+        response = client.post(
+            url("delegates"),
+            {
+                "term": term.pk,
+                "file": xlsx(
+                    [
+                        ["姓名", "代表团"],
+                        ["张三", "甲"],
+                        ["张三", "乙"],
+                    ]
+                ),
+            },
+        )
+        assert [str(e) for e in response.context["preview"].errors] == [
+            "第3行“姓名”：与第2行同名，请填写登录账号以区分"
+        ]
+
+
+OFFICE_HEADER = ["单位名称", "简称", "经办人姓名", "经办人账号", "联系电话"]
+
+
+@pytest.mark.django_db
+class TestOfficeImport:
+    def test_offices_and_their_clerks_are_previewed_then_imported(self, client, staff, office):
+        client.force_login(staff)
+        good = xlsx(
+            [
+                OFFICE_HEADER,
+                [office.name, "住建局", "", "", ""],
+                ["区水务管理局", "水务局", "李明", "shuiwu", "0851-83600000"],
+                ["区财政局", "财政局", "", "", ""],
+            ]
+        )
+        preview = client.post(url("offices"), {"file": good}).context["preview"]
+        assert preview.errors == []
+        assert [(r.label, r.action) for r in preview.rows] == [
+            (office.name, "updated"),
+            ("区水务管理局", "new"),
+            ("区财政局", "new"),
+        ]
+        assert not Office.objects.filter(name="区水务管理局").exists()
+        response = client.post(url("offices", "import_confirm"), {"token": preview.token}, follow=True)
+        assert "导入完成：新增2条，更新1条，未变0条。" in response.content.decode()
+        office.refresh_from_db()
+        assert office.short_name == "住建局"
+        member = OfficeMember.objects.select_related("user", "office").get(user__username="shuiwu")
+        assert (member.office.name, member.user.first_name, member.phone) == ("区水务管理局", "李明", "0851-83600000")
+        assert member.role == OfficeMember.Role.CLERK
+
+    def test_office_errors_are_listed_and_nothing_is_saved(self, client, staff, office, other_clerk, delegate):
+        client.force_login(staff)
+        bad = xlsx(
+            [
+                OFFICE_HEADER,
+                [office.name, "住建局", "王经办", other_clerk.username, ""],
+                ["区水务管理局", "水务局", "李明", "", ""],
+                ["区水务管理局", "", "", "", ""],
+                ["区林业局", "", "", "linye", "电话号码"],
+                ["区民政局", "", "", delegate.user.username, ""],
+            ]
+        )
+        response = client.post(url("offices"), {"file": bad})
+        errors = [str(e) for e in response.context["preview"].errors]
+        assert errors == [
+            "第2行“经办人账号”：该账号已是“区交通运输局”的经办人",
+            "第3行“经办人账号”：填写了经办人姓名，请同时填写经办人账号",
+            "第4行“单位名称”：与第3行重复",
+            "第5行“联系电话”：应为电话号码，如0851-83600000或13800000000",
+            "第5行“经办人姓名”：新建经办人账号须填写经办人姓名",
+            "第6行“经办人账号”：该账号已被代表或工作人员使用",
+        ]
+        assert not Office.objects.filter(name__in=["区水务管理局", "区林业局", "区民政局"]).exists()
+
+    def test_a_failure_half_way_through_rolls_back_every_row(self, client, staff, monkeypatch):
+        client.force_login(staff)
+        good = xlsx([OFFICE_HEADER, ["区甲局", "", "", "", ""], ["区乙局", "", "", "", ""]])
+        token = client.post(url("offices"), {"file": good}).context["preview"].token
+        real = services.office_save
+
+        def fail_on_second(*, actor, values, office=None):
+            if values["name"] == "区乙局":
+                raise services.InvalidInput("模拟失败")
+            return real(actor=actor, values=values, office=office)
+
+        monkeypatch.setattr(services, "office_save", fail_on_second)
+        response = client.post(url("offices", "import_confirm"), {"token": token}, follow=True)
+        assert "模拟失败" in response.content.decode()
+        assert not Office.objects.filter(name__in=["区甲局", "区乙局"]).exists()
+
+
+@pytest.mark.django_db
+class TestTemplatesAndAccess:
+    @pytest.mark.parametrize(
+        ("kind", "headers"),
+        [
+            ("delegates", ["姓名", "代表团", "选区", "工作单位及职务", "手机号码", "登录账号"]),
+            ("offices", ["单位名称", "简称", "经办人姓名", "经办人账号", "联系电话"]),
+        ],
+    )
+    def test_the_template_has_the_headers_the_import_reads(self, client, staff, session, kind, headers):
+        client.force_login(staff)
+        response = client.get(url(kind, "import_template"))
+        assert response.status_code == 200
+        workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        assert [c.value for c in workbook.worksheets[0][1]] == headers
+        assert "填写说明" in workbook.sheetnames
+
+    def test_an_unknown_kind_is_not_found(self, client, staff):
+        client.force_login(staff)
+        assert client.get(url("budgets")).status_code == 404
+
+    def test_staff_sees_the_upload_form_with_the_current_term_chosen(self, client, staff, term):
+        client.force_login(staff)
+        response = client.get(url("delegates"))
+        assert response.status_code == 200
+        assert response.context["form"]["term"].value() == term.pk
+
+    @pytest.mark.parametrize("name", ["import", "import_template"])
+    @pytest.mark.parametrize("who", ["delegate", "clerk", "leader"])
+    def test_delegate_clerk_and_leader_are_refused(self, client, session, name, who, request):
+        person = request.getfixturevalue(who)
+        client.force_login(getattr(person, "user", person))
+        assert client.get(url("offices", name)).status_code == 403
+
+    @pytest.mark.parametrize("who", ["delegate", "clerk", "leader"])
+    def test_others_cannot_post_a_file_or_confirm(self, client, session, who, request):
+        person = request.getfixturevalue(who)
+        client.force_login(getattr(person, "user", person))
+        good = xlsx([OFFICE_HEADER, ["区甲局", "", "", "", ""]])
+        assert client.post(url("offices"), {"file": good}).status_code == 403
+        assert client.post(url("offices", "import_confirm"), {"token": "0" * 32}).status_code == 403
+        assert not Office.objects.filter(name="区甲局").exists()
+
+    def test_anonymous_is_sent_to_login(self, client, session):
+        response = client.get(url("delegates"))
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+
+    def test_services_refuse_non_staff(self, clerk):
+        with pytest.raises(services.NotPermitted):
+            services.office_save(actor=clerk, values={"name": "区甲局"})
+        assert imports.ImportFailed("x").message == "x"
