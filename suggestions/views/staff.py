@@ -401,7 +401,7 @@ def track(request):
     without_status = request.GET.copy()
     for name in ("status", "page", "ordering"):
         without_status.pop(name, None)
-    count_filter = SuggestionFilter(without_status or None, request=request)
+    count_filter = SuggestionFilter(without_status, request=request)
     counts = staff_selectors.status_counts(count_filter.qs if count_filter.is_valid() else Suggestion.objects.none())
     query = request.GET.copy()
     query.pop("page", None)
@@ -445,13 +445,35 @@ def _sort_links(params):
 # --------------------------------------------------------------------------- one suggestion, staff view
 
 
+def _available_actions(suggestion, open_assignments):
+    """The staff actions that fit the suggestion's status now."""
+    status, allowed = suggestion.status, Suggestion.TRANSITIONS.get(suggestion.status, set())
+    available = set()
+    if status == S.SUBMITTED:
+        available |= {"register", "return", "reject"}
+    if S.WITHDRAWN in allowed:
+        available.add("withdraw")
+    if status == S.REPLIED:
+        available.add("close")
+    if not suggestion.is_closed:
+        available.add("key")
+    if open_assignments:
+        available.add("remind")
+    return available
+
+
 @staff_required
 def suggestion(request, pk):
     suggestion = _get_suggestion(pk)
     context = suggestion_detail_context(request.user, suggestion)
     open_assignments = [a for a in context["assignments"] if a.status in Assignment.ACTIVE]
+    available = _available_actions(suggestion, open_assignments)
     bound = {}
     action = request.POST.get("action") if request.method == "POST" else None
+    if action is not None and action not in available:
+        messages.error(request, _("该建议当前为“%(status)s”，不能进行此操作。可能已被他人处理，请刷新页面。")
+                       % {"status": suggestion.get_status_display()})
+        return redirect("staff:suggestion", pk=pk)
     if action in SUGGESTION_ACTIONS:
         form_class, perform, success = SUGGESTION_ACTIONS[action]
         form = bound[action] = form_class(request.POST, prefix=action)
@@ -464,29 +486,22 @@ def suggestion(request, pk):
                                                    message=d["message"]),
                 lambda r: _("已向%(office)s发出催办。") % {"office": r.office.name}):
             return redirect("staff:suggestion", pk=pk)
-    elif action is not None:
-        messages.error(request, _("未知的操作。"))
-        return redirect("staff:suggestion", pk=pk)
 
-    status = suggestion.status
-    allowed = Suggestion.TRANSITIONS.get(status, set())
+    def form_for(name, factory):
+        return (bound.get(name) or factory()) if name in available else None
+
     context.update({
-        "register_form": (bound.get("register") or forms.RegisterForm(prefix="register",
-                                                                       initial=_register_initial(suggestion)))
-        if S.REGISTERED in allowed and status == S.SUBMITTED else None,
-        "return_form": (bound.get("return") or forms.ReturnForm(prefix="return")) if S.RETURNED in allowed else None,
-        "reject_form": (bound.get("reject") or forms.RejectForm(prefix="reject"))
-        if S.NOT_REGISTERED in allowed else None,
-        "withdraw_form": (bound.get("withdraw") or forms.WithdrawForm(prefix="withdraw"))
-        if S.WITHDRAWN in allowed else None,
-        "close_form": (bound.get("close") or forms.CloseForm(prefix="close")) if status == S.REPLIED else None,
-        "key_form": (bound.get("key") or forms.KeyForm(prefix="key", initial={"is_key": suggestion.is_key,
-                                                                              "leader": suggestion.leader_id}))
-        if not suggestion.is_closed else None,
-        "remind_form": (bound.get("remind") or forms.RemindForm(prefix="remind", assignments=open_assignments))
-        if open_assignments else None,
-        "can_assign": status == S.REGISTERED,
-        "can_review": status == S.SUBMITTED,
+        "register_form": form_for("register", lambda: forms.RegisterForm(
+            prefix="register", initial=_register_initial(suggestion))),
+        "return_form": form_for("return", lambda: forms.ReturnForm(prefix="return")),
+        "reject_form": form_for("reject", lambda: forms.RejectForm(prefix="reject")),
+        "withdraw_form": form_for("withdraw", lambda: forms.WithdrawForm(prefix="withdraw")),
+        "close_form": form_for("close", lambda: forms.CloseForm(prefix="close")),
+        "key_form": form_for("key", lambda: forms.KeyForm(
+            prefix="key", initial={"is_key": suggestion.is_key, "leader": suggestion.leader_id})),
+        "remind_form": form_for("remind", lambda: forms.RemindForm(prefix="remind", assignments=open_assignments)),
+        "can_assign": suggestion.status == S.REGISTERED,
+        "can_review": suggestion.status == S.SUBMITTED,
     })
     return render(request, "suggestions/staff/suggestion_detail.html", context, status=400 if bound else 200)
 

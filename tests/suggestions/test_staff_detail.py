@@ -1,0 +1,126 @@
+"""The staff detail page: shared detail context plus staff actions; the leaders' home."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from suggestions import services
+from suggestions.models import AuditLog, Reminder, Suggestion
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+S = Suggestion.Status
+
+
+def test_the_page_shows_the_full_timeline_and_the_actions_that_fit_the_status(client, staff, assigned):
+    client.force_login(staff)
+    response = client.get(reverse("staff:suggestion", args=[assigned.pk]))
+    assert response.status_code == 200
+    assert response.context["remind_form"] is not None and response.context["withdraw_form"] is not None
+    assert response.context["register_form"] is None and response.context["close_form"] is None
+    content = response.content.decode()
+    assert "办理过程" in content and "交办" in content and "工作人员操作" in content
+
+
+def test_a_manual_reminder_goes_to_the_chosen_office_with_the_message(client, staff, assigned, lead_assignment):
+    client.force_login(staff)
+    response = client.post(reverse("staff:suggestion", args=[assigned.pk]), {
+        "action": "remind", "remind-assignment": lead_assignment.pk, "remind-message": "请于本周内答复代表。",
+    })
+    assert response.status_code == 302
+    reminder = Reminder.objects.get(kind=Reminder.Kind.MANUAL)
+    assert reminder.assignment == lead_assignment and reminder.message == "请于本周内答复代表。"
+
+
+def test_a_reminder_without_a_message_is_refused_beside_the_form(client, staff, assigned, lead_assignment):
+    client.force_login(staff)
+    response = client.post(reverse("staff:suggestion", args=[assigned.pk]), {
+        "action": "remind", "remind-assignment": lead_assignment.pk, "remind-message": "",
+    })
+    assert response.status_code == 400
+    assert not Reminder.objects.exists()
+
+
+def test_a_reminder_to_another_suggestions_assignment_is_refused(client, staff, assigned, session, other_delegate,
+                                                                  other_office):
+    other = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
+    services.suggestion_submit(suggestion=other, actor=other_delegate.user)
+    services.suggestion_register(suggestion=other, actor=staff)
+    [foreign] = services.suggestion_assign(suggestion=other, actor=staff, lead_office=other_office)
+    client.force_login(staff)
+    response = client.post(reverse("staff:suggestion", args=[assigned.pk]), {
+        "action": "remind", "remind-assignment": foreign.pk, "remind-message": "催办",
+    })
+    assert response.status_code == 400
+    assert not Reminder.objects.exists()
+
+
+def test_setting_key_supervision_needs_a_leader(client, staff, assigned, leader):
+    client.force_login(staff)
+    url = reverse("staff:suggestion", args=[assigned.pk])
+    response = client.post(url, {"action": "key", "key-is_key": "on"})
+    assert response.status_code == 400
+    assert "须指定领衔督办领导" in response.content.decode()
+    response = client.post(url, {"action": "key", "key-is_key": "on", "key-leader": leader.pk})
+    assert response.status_code == 302
+    assigned.refresh_from_db()
+    assert assigned.is_key and assigned.leader == leader
+
+
+def test_staff_record_a_written_withdrawal(client, staff, assigned):
+    client.force_login(staff)
+    response = client.post(reverse("staff:suggestion", args=[assigned.pk]),
+                           {"action": "withdraw", "withdraw-reason": "代表书面申请撤回"})
+    assert response.status_code == 302
+    assigned.refresh_from_db()
+    assert assigned.status == S.WITHDRAWN
+    assert set(assigned.assignments.values_list("status", flat=True)) == {"withdrawn"}
+
+
+def test_staff_close_a_replied_suggestion(client, staff, replied):
+    client.force_login(staff)
+    response = client.post(reverse("staff:suggestion", args=[replied.suggestion_id]),
+                           {"action": "close", "close-note": "评价期已过"})
+    assert response.status_code == 302
+    assert Suggestion.objects.get(pk=replied.suggestion_id).status == S.CLOSED
+
+
+def test_an_action_that_no_longer_fits_the_status_is_explained(client, staff, assigned):
+    client.force_login(staff)
+    response = client.post(reverse("staff:suggestion", args=[assigned.pk]),
+                           {"action": "register", "register-number": "3"}, follow=True)
+    assert "不能进行此操作" in response.content.decode()
+    assigned.refresh_from_db()
+    assert assigned.status == S.ASSIGNED and assigned.number != 3
+    assert not AuditLog.objects.filter(suggestion=assigned, action="register", data__number=3).exists()
+
+
+def test_drafts_are_not_shown_to_staff(client, staff, draft):
+    client.force_login(staff)
+    assert client.get(reverse("staff:suggestion", args=[draft.pk])).status_code == 404
+
+
+def test_the_leader_home_shows_progress_and_holds_a_fixed_query_count(
+    client, staff, leader, session, delegate, office, co_office
+):
+    def make(n):
+        for _ in range(n):
+            suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
+            services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+            services.suggestion_register(suggestion=suggestion, actor=staff)
+            services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office, co_offices=[co_office],
+                                       is_key=True, leader=leader)
+
+    client.force_login(leader.user)
+    make(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("staff:leader_home"))
+    make(10)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("staff:leader_home"))
+    rows = response.context["key_suggestions"]
+    assert len(rows) == 12
+    assert rows[0].answering_count == 1 and rows[0].replied_count == 0 and rows[0].next_due is not None
+    assert len(many.captured_queries) == len(few.captured_queries)
