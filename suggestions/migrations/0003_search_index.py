@@ -5,16 +5,18 @@ from django.db import migrations
 FORWARD = r"""
 CREATE OR REPLACE FUNCTION huaxi_bigrams(t text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_to_tsvector(array_agg(DISTINCT substr(u, i, 2))), ''::tsvector)
-  FROM (SELECT upper(t) AS u) s, generate_series(1, char_length(u) - 1) AS i
+  SELECT coalesce(array_to_tsvector(array_agg(x.a || x.b)), ''::tsvector)
+  FROM (SELECT string_to_array(upper(t), NULL) AS c) s,
+       unnest(s.c[1:cardinality(s.c) - 1], s.c[2:]) AS x(a, b)
 $$;
 COMMENT ON FUNCTION huaxi_bigrams(text) IS
   'Every overlapping two-character piece of upper(t): the document side of Chinese search.';
 CREATE OR REPLACE FUNCTION huaxi_bigram_query(term text) RETURNS tsquery
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT string_agg('''' || replace(replace(g, '\', '\\'), '''', '''''') || '''', ' & ')::tsquery
-  FROM (SELECT DISTINCT substr(u, i, 2) AS g
-        FROM (SELECT upper(term) AS u) s, generate_series(1, char_length(u) - 1) AS i) x
+  FROM (SELECT DISTINCT x.a || x.b AS g
+        FROM (SELECT string_to_array(upper(term), NULL) AS c) s,
+             unnest(s.c[1:cardinality(s.c) - 1], s.c[2:]) AS x(a, b)) y
 $$;
 COMMENT ON FUNCTION huaxi_bigram_query(text) IS
   'AND of the two-character pieces of upper(term): the query side of Chinese search.';

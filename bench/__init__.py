@@ -1,0 +1,1 @@
+"""Benchmark of the quality bars (docs: quality.md). Run with ``make bench``."""
