@@ -996,6 +996,8 @@ def rating_submit(*, reply, actor, value, comment=""):
     _require(delegate is not None and delegate.pk in allowed, _("只有本建议的领衔代表和联名代表可以评价。"))
     if reply.status != Reply.Status.SUBMITTED:
         raise TransitionNotAllowed(_("答复尚未提交，不能评价。"))
+    if Rating.objects.filter(reply=reply, delegate=delegate).exists():
+        raise TransitionNotAllowed(_("您已经评价过这份答复。"))
     if reply.round.number != suggestion.current_round or suggestion.status in (S.WITHDRAWN, S.CLOSED):
         raise TransitionNotAllowed(_("这一轮答复的评价已经结束。"))
     if value not in Rating.Value.values:
@@ -1005,8 +1007,6 @@ def rating_submit(*, reply, actor, value, comment=""):
         raise InvalidInput(_("选择“不满意”时，请写明不满意的理由和具体要求。"))
     if len(comment) > 5000:
         raise InvalidInput(_("意见不能超过5000字。"))
-    if Rating.objects.filter(reply=reply, delegate=delegate).exists():
-        raise TransitionNotAllowed(_("您已经评价过这份答复。"))
     rating = Rating.objects.create(reply=reply, suggestion=suggestion, round=reply.round, delegate=delegate,
                                    value=value, comment=comment)
     _audit(action="rate", actor=actor, suggestion=suggestion, assignment=reply.assignment,

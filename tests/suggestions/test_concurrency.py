@@ -82,3 +82,81 @@ def test_two_staff_registering_the_same_suggestion_one_wins():
     a.refresh_from_db()
     assert a.number == 1
     assert a.audit_logs.filter(action="register").count() == 1
+
+
+def assigned_suggestion():
+    (s,) = submitted_suggestions(1)
+    services.suggestion_register(suggestion=s, actor=factories.StaffFactory())
+    return s
+
+
+def test_two_staff_assigning_at_once_create_one_set_of_assignments():
+    s = assigned_suggestion()
+    office_a, office_b = factories.OfficeFactory(), factories.OfficeFactory()
+    staff1, staff2 = factories.StaffFactory(), factories.StaffFactory()
+    results = run_together(
+        lambda: services.suggestion_assign(suggestion=s, actor=staff1, lead_office=office_a),
+        lambda: services.suggestion_assign(suggestion=s, actor=staff2, lead_office=office_b),
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], services.TransitionNotAllowed)
+    assert s.assignments.count() == 1
+
+
+def test_two_clerks_submitting_the_same_reply_at_once_send_it_once():
+    from django.utils import timezone
+
+    s = assigned_suggestion()
+    office = factories.OfficeFactory()
+    clerk1 = factories.OfficeMemberFactory(office=office).user
+    clerk2 = factories.OfficeMemberFactory(office=office).user
+    (assignment,) = services.suggestion_assign(suggestion=s, actor=factories.StaffFactory(), lead_office=office)
+    services.assignment_sign(assignment=assignment, actor=clerk1)
+    services.contact_record(
+        assignment=assignment,
+        actor=clerk1,
+        method="phone",
+        date=timezone.localdate(),
+        participants="代表",
+        summary="电话沟通。",
+    )
+    reply = services.reply_save_draft(
+        assignment=assignment, actor=clerk1, text="答复", result_class=factories.result_class("A"), signed_off_by="局长"
+    )
+    results = run_together(
+        lambda: services.reply_submit(reply=reply, actor=clerk1),
+        lambda: services.reply_submit(reply=reply, actor=clerk2),
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and "本轮答复已提交" in errors[0].message
+    assert s.audit_logs.filter(action="reply").count() == 1
+
+
+def test_a_delegate_rating_twice_at_once_is_recorded_once():
+    from django.utils import timezone
+
+    s = assigned_suggestion()
+    office = factories.OfficeFactory()
+    clerk = factories.OfficeMemberFactory(office=office).user
+    (assignment,) = services.suggestion_assign(suggestion=s, actor=factories.StaffFactory(), lead_office=office)
+    services.assignment_sign(assignment=assignment, actor=clerk)
+    services.contact_record(
+        assignment=assignment,
+        actor=clerk,
+        method="phone",
+        date=timezone.localdate(),
+        participants="代表",
+        summary="电话沟通。",
+    )
+    reply = services.reply_save_draft(
+        assignment=assignment, actor=clerk, text="答复", result_class=factories.result_class("A"), signed_off_by="局长"
+    )
+    services.reply_submit(reply=reply, actor=clerk)
+    user = s.lead_delegate.user
+    results = run_together(
+        lambda: services.rating_submit(reply=reply, actor=user, value="satisfied"),
+        lambda: services.rating_submit(reply=reply, actor=user, value="unsatisfied", comment="不满意"),
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and "已经评价过" in errors[0].message
+    assert reply.ratings.count() == 1
