@@ -181,9 +181,7 @@ def _policy_groups():
     groups = {}
     for session_id in Session.objects.order_by("pk").values_list("pk", flat=True):
         policy = policies.get(session_id) or DeadlinePolicy(session_id=session_id)
-        signature = json.dumps(
-            [{**_defaults(), **(policy.reminder_offsets or {})}, policy.rating_days], sort_keys=True
-        )
+        signature = json.dumps([{**_defaults(), **(policy.reminder_offsets or {})}, policy.rating_days], sort_keys=True)
         groups.setdefault(signature, (policy, []))[1].append(session_id)
     return list(groups.values())
 
@@ -249,7 +247,9 @@ class Scanner:
     def sign(self, policy, session_ids):
         after, every = policy.offset("sign_after_workdays"), max(1, policy.offset("sign_every_workdays"))
         cutoff = workday_cutoff(self.cal, self.today, after)
-        qs = self._assignments(session_ids, Q(status=A.PENDING, assigned_at__lt=day_start(cutoff + datetime.timedelta(days=1))))
+        qs = self._assignments(
+            session_ids, Q(status=A.PENDING, assigned_at__lt=day_start(cutoff + datetime.timedelta(days=1)))
+        )
         for batch in _batches(qs):
             self.people.load_offices({a.office_id for a in batch})
             plans = []
@@ -259,7 +259,8 @@ class Scanner:
                     continue
                 stage = 1 + (days - after) // every
                 message = _("请签收交办的建议“%(title)s”（已交办%(days)s个工作日）。") % {
-                    "title": a.suggestion.title, "days": days,
+                    "title": a.suggestion.title,
+                    "days": days,
                 }
                 plans.append(_assignment_plan(a, K.SIGN, f"n{stage}", message, self.people.clerks(a.office_id)))
             yield plans
@@ -268,7 +269,9 @@ class Scanner:
         """Reminders N working days before a due date, on the day, then every ``every`` days after it."""
         stage_days = before_stage_dates(self.cal, self.today, before)
         for offset, days in stage_days.items():
-            condition = base & (_effective_due_in(days) if due_field == "effective" else Q(**{f"{due_field}__in": days}))
+            condition = base & (
+                _effective_due_in(days) if due_field == "effective" else Q(**{f"{due_field}__in": days})
+            )
             for batch in _batches(self._assignments(session_ids, condition)):
                 self.people.load_offices({a.office_id for a in batch})
                 plans = []
@@ -310,8 +313,10 @@ class Scanner:
             session_ids=session_ids,
             before=policy.offset("reply_before_workdays"),
             every=0,
-            base=Q(role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
-                   status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED]),
+            base=Q(
+                role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
+                status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED],
+            ),
             due_field="effective",
             message_before=_("建议“%(title)s”须于%(date)s前答复代表。"),
             message_late="",
@@ -333,8 +338,10 @@ class Scanner:
         """The day after the due date, then weekly; the first time to the office and staff, then the leader too."""
         every = max(1, policy.offset("overdue_every_days"))
         yesterday = self.today - datetime.timedelta(days=1)
-        base = Q(role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
-                 status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED])
+        base = Q(
+            role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
+            status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED],
+        )
         for batch in _batches(self._assignments(session_ids, base & _effective_due_lte(yesterday))):
             self.people.load_offices({a.office_id for a in batch})
             plans = []
@@ -347,7 +354,9 @@ class Scanner:
                 if stage >= 2 and a.suggestion.is_key and a.suggestion.leader and a.suggestion.leader.user:
                     recipients.append(Recipient(a.suggestion.leader.user))
                 message = _("建议“%(title)s”已超过答复期限（%(date)s），请尽快答复（第%(n)s次催办）。") % {
-                    "title": a.suggestion.title, "date": due, "n": stage,
+                    "title": a.suggestion.title,
+                    "date": due,
+                    "n": stage,
                 }
                 plans.append(_assignment_plan(a, K.OVERDUE, f"n{stage}", message, recipients, urgent=True))
             yield plans
@@ -359,7 +368,8 @@ class Scanner:
         solved = FollowUp.objects.filter(reply=OuterRef("pk"), status=FollowUp.Status.SOLVED_CONFIRMED)
         qs = (
             Reply.objects.filter(
-                status=Reply.Status.SUBMITTED, result_class__needs_follow_up=True,
+                status=Reply.Status.SUBMITTED,
+                result_class__needs_follow_up=True,
                 suggestion__session_id__in=session_ids,
             )
             .exclude(Exists(solved))
@@ -376,19 +386,27 @@ class Scanner:
                 if not stage:
                     continue
                 a = reply.assignment
-                plans.append(Plan(
-                    key=f"{K.FOLLOW_UP}:{reply.pk}:n{stage}", kind=K.FOLLOW_UP, stage=f"n{stage}",
-                    message=_("建议“%(title)s”正在解决（B类），请报送最新办理进展。") % {"title": reply.suggestion.title},
-                    suggestion_id=reply.suggestion_id, assignment_id=a.pk, office_id=a.office_id,
-                    recipients=self.people.clerks(a.office_id),
-                ))
+                plans.append(
+                    Plan(
+                        key=f"{K.FOLLOW_UP}:{reply.pk}:n{stage}",
+                        kind=K.FOLLOW_UP,
+                        stage=f"n{stage}",
+                        message=_("建议“%(title)s”正在解决（B类），请报送最新办理进展。")
+                        % {"title": reply.suggestion.title},
+                        suggestion_id=reply.suggestion_id,
+                        assignment_id=a.pk,
+                        office_id=a.office_id,
+                        recipients=self.people.clerks(a.office_id),
+                    )
+                )
             yield plans
 
     def invitation(self, policy, session_ids):
         after = datetime.timedelta(days=policy.offset("invitation_after_days"))
         before = datetime.timedelta(days=policy.offset("invitation_before_days"))
         base = CoSigner.objects.filter(
-            status=CoSigner.Status.INVITED, suggestion__session_id__in=session_ids,
+            status=CoSigner.Status.INVITED,
+            suggestion__session_id__in=session_ids,
         ).select_related("suggestion", "delegate__user", "delegate__contact")
         stages = (
             ("after", Q(invited_at__lte=self.now - after) & (Q(deadline__isnull=True) | Q(deadline__gt=self.now))),
@@ -403,12 +421,19 @@ class Scanner:
                     deadline = timezone.localtime(c.deadline).date() if c.deadline else ""
                     message = (
                         _("代表邀请您联名建议“%(title)s”，请在%(date)s前确认。")
-                        if deadline else _("代表邀请您联名建议“%(title)s”，请确认。")
+                        if deadline
+                        else _("代表邀请您联名建议“%(title)s”，请确认。")
                     ) % {"title": c.suggestion.title, "date": deadline}
-                    plans.append(Plan(
-                        key=f"{K.INVITATION}:{c.pk}:{stage}", kind=K.INVITATION, stage=stage, message=message,
-                        suggestion_id=c.suggestion_id, recipients=[Recipient(c.delegate.user, _phone(c.delegate))],
-                    ))
+                    plans.append(
+                        Plan(
+                            key=f"{K.INVITATION}:{c.pk}:{stage}",
+                            kind=K.INVITATION,
+                            stage=stage,
+                            message=message,
+                            suggestion_id=c.suggestion_id,
+                            recipients=[Recipient(c.delegate.user, _phone(c.delegate))],
+                        )
+                    )
                 yield plans
 
     def rating(self, policy, session_ids):
@@ -424,29 +449,50 @@ class Scanner:
             round__number=F("suggestion__current_round"),
         ).select_related("assignment__office", "suggestion__lead_delegate__user", "suggestion__lead_delegate__contact")
         stages = (
-            ("after", Q(submitted_at__gte=day_start(opened + datetime.timedelta(days=1)),
-                        submitted_at__lt=day_start(cutoff + datetime.timedelta(days=1)))),
-            ("before_close", Q(submitted_at__gte=day_start(opened + datetime.timedelta(days=1)),
-                               submitted_at__lt=day_start(opened + datetime.timedelta(days=before_close + 1)))),
+            (
+                "after",
+                Q(
+                    submitted_at__gte=day_start(opened + datetime.timedelta(days=1)),
+                    submitted_at__lt=day_start(cutoff + datetime.timedelta(days=1)),
+                ),
+            ),
+            (
+                "before_close",
+                Q(
+                    submitted_at__gte=day_start(opened + datetime.timedelta(days=1)),
+                    submitted_at__lt=day_start(opened + datetime.timedelta(days=before_close + 1)),
+                ),
+            ),
         )
         for stage, condition in stages:
             for batch in _batches(base.filter(condition)):
                 raters = _raters(batch)
                 plans = []
                 for reply in batch:
-                    waiting = [d for d in raters["delegates"][reply.suggestion_id]
-                               if d.pk not in raters["rated"][reply.pk] and d.user_id and d.user.is_active]
+                    waiting = [
+                        d
+                        for d in raters["delegates"][reply.suggestion_id]
+                        if d.pk not in raters["rated"][reply.pk] and d.user_id and d.user.is_active
+                    ]
                     if not waiting:
                         continue
                     close = timezone.localdate(reply.submitted_at) + datetime.timedelta(days=window)
-                    plans.append(Plan(
-                        key=f"{K.RATING}:{reply.pk}:{stage}", kind=K.RATING, stage=stage,
-                        message=_("请在%(date)s前评价%(office)s对建议“%(title)s”的答复。") % {
-                            "date": close, "office": reply.assignment.office.name, "title": reply.suggestion.title,
-                        },
-                        suggestion_id=reply.suggestion_id, assignment_id=reply.assignment_id,
-                        recipients=[Recipient(d.user, _phone(d)) for d in waiting],
-                    ))
+                    plans.append(
+                        Plan(
+                            key=f"{K.RATING}:{reply.pk}:{stage}",
+                            kind=K.RATING,
+                            stage=stage,
+                            message=_("请在%(date)s前评价%(office)s对建议“%(title)s”的答复。")
+                            % {
+                                "date": close,
+                                "office": reply.assignment.office.name,
+                                "title": reply.suggestion.title,
+                            },
+                            suggestion_id=reply.suggestion_id,
+                            assignment_id=reply.assignment_id,
+                            recipients=[Recipient(d.user, _phone(d)) for d in waiting],
+                        )
+                    )
                 yield plans
 
     def requests(self):
@@ -463,14 +509,23 @@ class Scanner:
                 plans = []
                 for r in batch:
                     a = r.assignment
-                    plans.append(Plan(
-                        key=f"{K.REQUEST}:{r.pk}:waiting", kind=K.REQUEST, stage="waiting",
-                        message=_("%(office)s的%(kind)s待审核：建议“%(title)s”。") % {
-                            "office": a.office.name, "kind": r.get_kind_display(), "title": a.suggestion.title,
-                        },
-                        suggestion_id=a.suggestion_id, assignment_id=a.pk, office_id=a.office_id,
-                        recipients=self.people.staff(),
-                    ))
+                    plans.append(
+                        Plan(
+                            key=f"{K.REQUEST}:{r.pk}:waiting",
+                            kind=K.REQUEST,
+                            stage="waiting",
+                            message=_("%(office)s的%(kind)s待审核：建议“%(title)s”。")
+                            % {
+                                "office": a.office.name,
+                                "kind": r.get_kind_display(),
+                                "title": a.suggestion.title,
+                            },
+                            suggestion_id=a.suggestion_id,
+                            assignment_id=a.pk,
+                            office_id=a.office_id,
+                            recipients=self.people.staff(),
+                        )
+                    )
                 yield plans
 
     def plans(self):
@@ -504,9 +559,11 @@ def _raters(replies):
     for reply in replies:
         if reply.suggestion_id not in delegates:
             delegates[reply.suggestion_id].append(reply.suggestion.lead_delegate)
-    cosigners = CoSigner.objects.filter(
-        suggestion_id__in=list(delegates), status=CoSigner.Status.CONFIRMED
-    ).select_related("delegate__user", "delegate__contact").order_by("pk")
+    cosigners = (
+        CoSigner.objects.filter(suggestion_id__in=list(delegates), status=CoSigner.Status.CONFIRMED)
+        .select_related("delegate__user", "delegate__contact")
+        .order_by("pk")
+    )
     for c in cosigners:
         delegates[c.suggestion_id].append(c.delegate)
     rated = defaultdict(set)
@@ -548,9 +605,15 @@ def record(plans, *, now):
     Reminder.objects.bulk_create(
         [
             Reminder(
-                key=key, kind=by_key[key].kind, stage=by_key[key].stage, message=by_key[key].message,
-                suggestion_id=by_key[key].suggestion_id, assignment_id=by_key[key].assignment_id,
-                office_id=by_key[key].office_id, is_urgent=by_key[key].is_urgent, created_at=now,
+                key=key,
+                kind=by_key[key].kind,
+                stage=by_key[key].stage,
+                message=by_key[key].message,
+                suggestion_id=by_key[key].suggestion_id,
+                assignment_id=by_key[key].assignment_id,
+                office_id=by_key[key].office_id,
+                is_urgent=by_key[key].is_urgent,
+                created_at=now,
             )
             for key in keys
         ],
@@ -661,16 +724,23 @@ def _send_one(delivery):
     reminder = delivery.reminder
     if delivery.channel == D.Channel.INAPP:
         url = reminder.suggestion.get_absolute_url() if reminder.suggestion_id else ""
-        if reminder.assignment_id and roles.office_ids_of(delivery.recipient) and not roles.is_staff_member(
-            delivery.recipient
+        if (
+            reminder.assignment_id
+            and roles.office_ids_of(delivery.recipient)
+            and not roles.is_staff_member(delivery.recipient)
         ):
             url = reminder.assignment.get_absolute_url()
         Notification.objects.bulk_create(
-            [Notification(
-                user_id=delivery.recipient_id, suggestion_id=reminder.suggestion_id, url=url,
-                title=(_("【催办】%(kind)s") % {"kind": reminder.get_kind_display()})[:200], body=reminder.message,
-                dedupe_key=f"reminder-delivery:{delivery.pk}",
-            )],
+            [
+                Notification(
+                    user_id=delivery.recipient_id,
+                    suggestion_id=reminder.suggestion_id,
+                    url=url,
+                    title=(_("【催办】%(kind)s") % {"kind": reminder.get_kind_display()})[:200],
+                    body=reminder.message,
+                    dedupe_key=f"reminder-delivery:{delivery.pk}",
+                )
+            ],
             ignore_conflicts=True,
         )
     elif delivery.channel == D.Channel.EMAIL:
@@ -758,20 +828,23 @@ def digest_send(*, user_id, date, now=None):
     return len(ids)
 
 
-def dispatch_pending(*, now=None, run=None):
+def dispatch_pending(*, now=None, today=None, run=None):
     """Hand every delivery that is not sent yet to a sender: ``run(task_name, *args)`` queues or runs it.
 
     Called at the end of each scan, so whatever could not be queued when Redis was
-    down, or whose sender died, goes out with the next scan.
+    down, or whose sender died, goes out with the next scan. ``today`` is the
+    digest day (a scan run by hand for another day passes it); leases are
+    measured against ``now``, the real time.
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    today = today or timezone.localdate(now)
     run = run or run_inline
     waiting = D.objects.filter(_claimable(now))
     immediate = list(
-        waiting.exclude(_digest_q()).order_by("reminder_id").values_list("reminder_id", flat=True).distinct()[
-            :DISPATCH_LIMIT
-        ]
+        waiting.exclude(_digest_q())
+        .order_by("reminder_id")
+        .values_list("reminder_id", flat=True)
+        .distinct()[:DISPATCH_LIMIT]
     )
     # Manual reminders whose delivery could not be queued have no delivery rows yet.
     immediate += list(

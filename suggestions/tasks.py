@@ -38,8 +38,9 @@ def scan_reminders(date=None):
     ``date`` (YYYY-MM-DD) runs the scan as of that day, for catching up by hand.
     """
     now = timezone.now()
+    as_of = now
     if date:
-        now = reminders.day_start(datetime.date.fromisoformat(date)) + datetime.timedelta(hours=9)
-    created = reminders.scan(now=now)
-    dispatched = reminders.dispatch_pending(now=now, run=reminders.run_queued)
+        as_of = reminders.day_start(datetime.date.fromisoformat(date)) + datetime.timedelta(hours=9)
+    created = reminders.scan(now=as_of)
+    dispatched = reminders.dispatch_pending(now=now, today=timezone.localdate(as_of), run=reminders.run_queued)
     return {"created": created, **dispatched}

@@ -80,7 +80,9 @@ def test_sign_reminder_after_two_working_days_then_every_two_skipping_national_d
     assert keys("sign") == {f"sign:{lead.pk}:n1", f"sign:{co.pk}:n1"}
     assert recipients(f"sign:{lead.pk}:n1") == {clerk.username}
     assert recipients(f"sign:{co.pk}:n1") == {co_clerk.username}
-    channels = set(ReminderDelivery.objects.filter(reminder__key=f"sign:{lead.pk}:n1").values_list("channel", flat=True))
+    channels = set(
+        ReminderDelivery.objects.filter(reminder__key=f"sign:{lead.pk}:n1").values_list("channel", flat=True)
+    )
     assert channels == {"inapp", "email", "sms"}
     scan_on("2026-10-10")  # make-up Saturday: 3 working days, still the first period
     scan_on("2026-10-11")  # Sunday
@@ -132,8 +134,7 @@ def test_reply_due_15_and_5_working_days_before_and_on_the_day_then_overdue_esca
     scan_on("2026-10-23")
     assert keys("overdue") == {first}
     scan_on("2026-10-26")  # a week later: escalated to the supervising leader of the key suggestion
-    assert recipients(f"overdue:{lead.pk}:n2") == {clerk.username, head.username, staff.username,
-                                                   leader.user.username}
+    assert recipients(f"overdue:{lead.pk}:n2") == {clerk.username, head.username, staff.username, leader.user.username}
 
 
 def test_a_missed_stage_is_still_sent_until_the_next_one(assign_on):
@@ -411,7 +412,9 @@ def test_a_permanent_sms_error_fails_at_once(lead_assignment, staff, clerk, sett
 def test_sms_text_fits_one_chinese_sms():
     from suggestions.sms import fit_sms
 
-    text = fit_sms("【花溪人大】" + "建议“关于改善花溪区某某街道某某小区周边道路交通状况的建议”已超过答复期限，请尽快答复。" * 2)
+    text = fit_sms(
+        "【花溪人大】" + "建议“关于改善花溪区某某街道某某小区周边道路交通状况的建议”已超过答复期限，请尽快答复。" * 2
+    )
     assert len(text) == 70 and text.endswith("…")
 
 

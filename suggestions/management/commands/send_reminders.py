@@ -25,7 +25,9 @@ class Command(BaseCommand):
             now = reminders.day_start(day) + datetime.timedelta(hours=9)
         if dry_run:
             count = reminders.scan(now=now, dry_run=True)
-            self.stdout.write(f"dry run: {count} reminder(s) would be created as of {timezone.localtime(now):%Y-%m-%d %H:%M}")
+            self.stdout.write(
+                f"dry run: {count} reminder(s) would be created as of {timezone.localtime(now):%Y-%m-%d %H:%M}"
+            )
             return
         created = reminders.scan(now=now)
         sent = {"deliveries": 0}
@@ -33,7 +35,7 @@ class Command(BaseCommand):
         def run(task_name, *task_args):
             sent["deliveries"] += reminders.run_inline(task_name, *task_args) or 0
 
-        dispatched = reminders.dispatch_pending(now=now, run=run)
+        dispatched = reminders.dispatch_pending(today=timezone.localdate(now), run=run)
         self.stdout.write(
             f"created {created} reminder(s); sent {sent['deliveries']} delivery(ies) "
             f"for {dispatched['reminders']} reminder(s) and {dispatched['digests']} digest(s); "
