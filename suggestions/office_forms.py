@@ -23,7 +23,15 @@ def _file_checked(form, name, *, images_and_pdf_only=False):
     return uploaded
 
 
-class InboxFilterForm(forms.Form):
+class Form(forms.Form):
+    """Labels are shown above the fields (and beside checkboxes): no trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class InboxFilterForm(Form):
     group = forms.ChoiceField(
         label=_("分组"),
         required=False,
@@ -50,7 +58,7 @@ class InboxFilterForm(forms.Form):
         return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value}
 
 
-class ReturnRequestForm(forms.Form):
+class ReturnRequestForm(Form):
     prefix = "ret"
 
     reason = forms.CharField(
@@ -73,7 +81,7 @@ class ReturnRequestForm(forms.Form):
         )
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     prefix = "contact"
 
     method = forms.ChoiceField(label=_("沟通方式"), choices=ContactRecord.Method.choices)
@@ -85,7 +93,7 @@ class ContactForm(forms.Form):
     delegate_invited = forms.BooleanField(label=_("已邀请代表参加"), required=False)
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(Form):
     prefix = "op"
 
     text = forms.CharField(label=_("协办意见"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
@@ -99,7 +107,7 @@ class OpinionForm(forms.Form):
         return _file_checked(self, "file")
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     prefix = "reply"
 
     text = forms.CharField(
@@ -123,21 +131,21 @@ class ReplyForm(forms.Form):
         return _file_checked(self, "letter", images_and_pdf_only=True)
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(Form):
     prefix = "ext"
 
     until = forms.DateField(label=_("申请延至"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     prefix = "fu"
 
     text = forms.CharField(label=_("进展情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     solved = forms.BooleanField(label=_("问题已经解决（报人大工作人员确认）"), required=False)
 
 
-class HandlerForm(forms.Form):
+class HandlerForm(Form):
     prefix = "h"
 
     handler = forms.ModelChoiceField(label=_("经办人"), queryset=None, empty_label=None)

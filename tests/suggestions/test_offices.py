@@ -602,3 +602,15 @@ def test_suggestion_status_is_not_touched_by_the_views(lead_assignment):
 
     assert not re.search(r"\.status\s*=[^=]", inspect.getsource(offices))
     assert Suggestion.objects.get(pk=lead_assignment.suggestion_id).status == Suggestion.Status.ASSIGNED
+
+
+def test_a_draft_reply_letter_downloads_for_its_office_only(client, lead_assignment, co_assignment, clerk, co_clerk):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    login(client, clerk).post(
+        url("reply", lead_assignment), {"reply-text": "草稿", "reply-letter": pdf(), "action": "draft"}
+    )
+    letter = Reply.objects.get().attachment
+    assert client.get(reverse("suggestions:attachment", args=[letter.pk])).status_code == 200
+    assert login(client, co_clerk).get(reverse("suggestions:attachment", args=[letter.pk])).status_code == 404
+    page = client.get(url("assignment", co_assignment)).content.decode()
+    assert reverse("suggestions:attachment", args=[letter.pk]) not in page
