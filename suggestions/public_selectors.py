@@ -388,7 +388,10 @@ def lead_paragraph(suggestion):
         if summary.result_classes:
             parts[-1] += _("，办理结果为“%(result)s”") % {"result": "、".join(rc.name for rc in summary.result_classes)}
         parts[-1] += _("。")
-    if summary.ratings:
+    if len(summary.ratings) == 1 and summary.ratings[0][1] > 1:
+        label, n = summary.ratings[0]
+        parts.append(_("%(n)s位代表均评价为“%(label)s”。") % {"n": n, "label": label})
+    elif summary.ratings:
         parts.append(_("代表评价：%(rating)s。") % {"rating": summary.rating_text})
     return "".join(parts)
 

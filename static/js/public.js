@@ -60,15 +60,21 @@
   }
 
   function resultChart(el, d) {
+    var small = narrow();
+    // On a phone the legend (with the numbers) sits under the ring, so the chart needs more height.
+    el.style.height = small ? (240 + d.results.length * 28) + 'px' : '';
     var option = base();
     option.tooltip = {trigger: 'item', renderMode: 'richText'};
-    option.legend = {bottom: 0, textStyle: {color: '#1f2328'}};
+    option.legend = {bottom: 0, textStyle: {color: '#1f2328'}, formatter: function (name) {
+      var row = d.results.filter(function (r) { return r.name === name; })[0];
+      return row ? name + '：' + row.value : name;
+    }};
     option.color = ['#2e7d32', '#1d4f91', '#a35c00', '#5b6068', '#6a1b9a'];
     option.series = [{
       type: 'pie',
-      radius: narrow() ? ['30%', '58%'] : ['35%', '65%'],
-      center: ['50%', '45%'],
-      label: {formatter: '{b}\n{c}', color: '#1f2328'},
+      radius: small ? [45, 95] : ['35%', '65%'],
+      center: small ? ['50%', 110] : ['50%', '42%'],
+      label: {show: false},  // the legend carries names and numbers; outer labels collide in a half-width card
       data: d.results
     }];
     return option;

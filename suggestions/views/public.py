@@ -169,7 +169,7 @@ def outcome_detail(request, pk):
                     "lead": public_selectors.lead_paragraph(suggestion),
                     "rounds": rounds,
                     "several_rounds": len(rounds) > 1,
-                    "ratings": suggestion.published_ratings,
+                    "rated_replies": [r for r in suggestion.published_replies if r.public_ratings],
                     "timeline": public_selectors.public_timeline(suggestion),
                     "share_url": request.build_absolute_uri(reverse("public:detail", args=[suggestion.pk])),
                 },
