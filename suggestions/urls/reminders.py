@@ -7,4 +7,5 @@ app_name = "reminders"
 urlpatterns = [
     path("", reminders.reminder_list, name="list"),
     path("office/", reminders.office_reminders, name="office"),
+    path("suggestions/<int:pk>/", reminders.suggestion_reminders, name="suggestion"),
 ]
