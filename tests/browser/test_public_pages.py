@@ -63,6 +63,12 @@ def test_a_visitor_searches_reads_the_renovation_outcome_and_the_statistics(open
     assert "0851-8888" not in page.content()  # the internal version's contact line was redacted
     assert page.url.endswith(f"/public/outcomes/{demo.pk}/")
     _check(page, f"public-outcome-{size}")
+    if viewport == DESKTOP:
+        page.emulate_media(media="print")
+        assert not page.get_by_role("button", name="打印本页").is_visible()
+        assert page.locator(".site-header").is_hidden()
+        screenshot(page, "public-outcome-print")
+        page.emulate_media(media="screen")
 
     page.goto("/public/stats/")
     page.wait_for_selector("#chart-category svg")
