@@ -55,9 +55,11 @@ def cosigner_for_delegate(delegate, pk):
 
 def cosigner_of_led(delegate, pk):
     """A co-signer row of a suggestion this delegate leads (to drop the invitation)."""
-    return CoSigner.objects.select_related("suggestion", "delegate").filter(
-        pk=pk, suggestion__lead_delegate=delegate
-    ).first()
+    return (
+        CoSigner.objects.select_related("suggestion", "delegate")
+        .filter(pk=pk, suggestion__lead_delegate=delegate)
+        .first()
+    )
 
 
 def reply_for_rater(delegate, pk):
@@ -93,8 +95,7 @@ def home_suggestions(delegate):
     qs = (
         Suggestion.objects.filter(
             pk__in=Suggestion.objects.filter(
-                Q(lead_delegate=delegate)
-                | Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
+                Q(lead_delegate=delegate) | Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
             ).values("pk")
         )
         .select_related("category", "lead_delegate")
@@ -139,9 +140,7 @@ def delegates_to_invite(delegate, query, *, suggestion=None, limit=10):
         pk=delegate.pk
     )
     if suggestion is not None:
-        qs = qs.exclude(
-            cosignatures__suggestion=suggestion, cosignatures__status__in=VISIBLE_COSIGNER
-        )
+        qs = qs.exclude(cosignatures__suggestion=suggestion, cosignatures__status__in=VISIBLE_COSIGNER)
     return list(qs.select_related("delegation").order_by("name", "id")[:limit])
 
 
@@ -160,9 +159,9 @@ def similar_for_delegate(delegate, title, *, exclude_pk=None, limit=5):
         return []
     own = {s.pk for s in found if s.lead_delegate_id == delegate.pk}
     own |= set(
-        CoSigner.objects.filter(
-            suggestion__in=found, delegate=delegate, status__in=VISIBLE_COSIGNER
-        ).values_list("suggestion_id", flat=True)
+        CoSigner.objects.filter(suggestion__in=found, delegate=delegate, status__in=VISIBLE_COSIGNER).values_list(
+            "suggestion_id", flat=True
+        )
     )
     outcomes = {}
     replies = (
@@ -192,8 +191,7 @@ def record_rows(delegate):
     suggestions = list(
         Suggestion.objects.filter(
             pk__in=Suggestion.objects.filter(
-                Q(lead_delegate=delegate)
-                | Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
+                Q(lead_delegate=delegate) | Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
             ).values("pk")
         )
         .exclude(status=S.DRAFT)

@@ -54,14 +54,33 @@ def home(request):
     to_rate = [s for s in rows if s.waiting_my_rating]
     cosigned = [s for s in rows if s.lead_delegate_id != me.pk]
     invitations = selectors.open_invitations(me)
-    counts = [
-        {"label": _("待我评价"), "value": len(to_rate), "anchor": "to-rate"},
-        {"label": _("联名邀请"), "value": len(invitations), "anchor": "invitations"},
-        {"label": _("草稿和退回"), "value": len(sections["drafts"]), "anchor": "drafts"},
-        {"label": _("待审查"), "value": len(sections["submitted"]), "anchor": "submitted"},
-        {"label": _("办理中"), "value": len(sections["handling"]), "anchor": "handling"},
-        {"label": _("已办结"), "value": len(sections["finished"]), "anchor": "finished"},
-        {"label": _("我联名的"), "value": len(cosigned), "anchor": "cosigned"},
+    lists = [
+        {
+            "anchor": "to-rate",
+            "title": _("已答复，等您评价"),
+            "count_label": _("待我评价"),
+            "rows": to_rate,
+            "show_lead": True,
+        },
+        {"anchor": "drafts", "title": _("草稿和退回修改"), "count_label": _("草稿和退回"), "rows": sections["drafts"]},
+        {
+            "anchor": "submitted",
+            "title": _("已提交，等待审查"),
+            "count_label": _("待审查"),
+            "rows": sections["submitted"],
+        },
+        {"anchor": "handling", "title": _("正在办理"), "count_label": _("办理中"), "rows": sections["handling"]},
+        {"anchor": "finished", "title": _("已办结"), "count_label": _("已办结"), "rows": sections["finished"]},
+        {
+            "anchor": "cosigned",
+            "title": _("我联名的建议"),
+            "count_label": _("我联名的"),
+            "rows": cosigned,
+            "show_lead": True,
+        },
+    ]
+    counts = [{"label": _("联名邀请"), "value": len(invitations), "anchor": "invitations"}] + [
+        {"label": item["count_label"], "value": len(item["rows"]), "anchor": item["anchor"]} for item in lists
     ]
     return render(
         request,
@@ -69,10 +88,9 @@ def home(request):
         {
             "delegate": me,
             "counts": counts,
-            "to_rate": to_rate,
             "invitations": invitations,
-            "sections": sections,
-            "cosigned": cosigned,
+            "lists": lists,
+            "nothing": not rows and not invitations,
             "today": timezone.localdate(),
         },
     )
@@ -171,7 +189,11 @@ def autosave(request):
     """Saves the draft being typed (called by static/js/delegate.js). JSON in, JSON out."""
     if not request.user.is_authenticated:
         return JsonResponse(
-            {"ok": False, "login": True, "message": _("登录已过期。您输入的内容已保存在这台设备上，重新登录后会自动恢复。")},
+            {
+                "ok": False,
+                "login": True,
+                "message": _("登录已过期。您输入的内容已保存在这台设备上，重新登录后会自动恢复。"),
+            },
             status=401,
         )
     me = _me(request)
@@ -185,9 +207,7 @@ def autosave(request):
             return JsonResponse({"ok": False, "message": _("找不到这件建议。")}, status=404)
     form = SuggestionForm(request.POST)
     if not form.is_valid():
-        return JsonResponse(
-            {"ok": False, "message": _("标题、类别和内容都填好后，会自动保存草稿。")}, status=200
-        )
+        return JsonResponse({"ok": False, "message": _("标题、类别和内容都填好后，会自动保存草稿。")}, status=200)
     data = form.cleaned_data
     try:
         saved = services.suggestion_save_draft(
@@ -249,19 +269,43 @@ def _timeline_detail(item):
         except ValueError:
             value = data["value"]
         return _("第%(round)s轮答复：%(value)s") % {"round": data.get("round", ""), "value": value}
-    if action == "reply" and data.get("on_time") is False:
-        return _("逾期答复")
+    if action == "reply" and data.get("result"):
+        late = _("，逾期答复") if data.get("on_time") is False else ""
+        return _("办理结果：%(result)s类%(late)s") % {"result": data["result"], "late": late}
+    if action == "cosigner_respond":
+        if item["answer"]:
+            return _("%(name)s（现在：%(answer)s）") % {"name": item["note"], "answer": item["answer"]}
+        return item["note"]
     if action == "extension_approved" and data.get("to"):
         return _("答复期限延至%(date)s") % {"date": data["to"]}
     return ""
 
 
+# Suggestion-level rows that repeat what the per-office rows beside them already say.
+_REPEATED_PER_OFFICE = {"assign", "rehandle"}
+
+
+def _delegate_timeline(items, answers):
+    timeline = []
+    for item in items:
+        if item["action"] not in DELEGATE_ACTIONS:
+            continue
+        if item["action"] in _REPEATED_PER_OFFICE and not item["office"]:
+            continue
+        item["answer"] = answers.get(item["note"], "") if item["action"] == "cosigner_respond" else ""
+        item["detail"] = _timeline_detail(item)
+        if item["action"] == "cosigner_respond" or item["note"] == item["office"]:
+            item["note"] = ""
+        timeline.append(item)
+    return timeline
+
+
 def _detail(request, suggestion, *, rating_forms=None, withdraw_form=None, status=200):
     me = _me(request)
     context = suggestion_detail_context(request.user, suggestion)
-    timeline = [item for item in context["timeline"] if item["action"] in DELEGATE_ACTIONS]
-    for item in timeline:
-        item["detail"] = _timeline_detail(item)
+    # build_timeline does not carry to_status; a co-signer's answer is their current status.
+    answers = {c.delegate.name: c.get_status_display() for c in context["cosigners"]}
+    timeline = _delegate_timeline(context["timeline"], answers)
     is_lead = suggestion.lead_delegate_id == me.pk
     my_cosign = next((c for c in context["cosigners"] if c.delegate_id == me.pk), None)
     may_rate = is_lead or (my_cosign is not None and my_cosign.status == CoSigner.Status.CONFIRMED)
@@ -397,7 +441,8 @@ def cosigner_respond(request, pk):
     else:
         messages.success(
             request,
-            (_("您已确认联名：%(title)s") if accept else _("您已谢绝联名：%(title)s")) % {"title": cosigner.suggestion.title},
+            (_("您已确认联名：%(title)s") if accept else _("您已谢绝联名：%(title)s"))
+            % {"title": cosigner.suggestion.title},
         )
     if accept:
         return redirect("delegates:suggestion", cosigner.suggestion_id)

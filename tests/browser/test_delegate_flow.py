@@ -31,12 +31,15 @@ def world(db):
     clerk = factories.OfficeMemberFactory(office=office).user
     factories.CategoryFactory(name="交通运输")
     # An earlier, published suggestion on the same matter: the form hints at it.
-    old = factories.SuggestionFactory(session=earlier, lead_delegate=factories.DelegateFactory(), title="关于花溪大道公交站点设置的建议")
+    old = factories.SuggestionFactory(
+        session=earlier, lead_delegate=factories.DelegateFactory(), title="关于花溪大道公交站点设置的建议"
+    )
     services.suggestion_submit(suggestion=old, actor=old.lead_delegate.user)
     services.suggestion_register(suggestion=old, actor=staff)
     services.suggestion_assign(suggestion=old, actor=staff, lead_office=office)
-    services.reply_publish(reply=carry_to_reply(old, old.assignments.get(), clerk, code="B", text="已列入计划。"),
-                           actor=staff)
+    services.reply_publish(
+        reply=carry_to_reply(old, old.assignments.get(), clerk, code="B", text="已列入计划。"), actor=staff
+    )
     return {"lead": lead, "cosigner": cosigner, "staff": staff, "office": office, "clerk": clerk}
 
 
@@ -120,7 +123,9 @@ def test_delegate_files_a_joint_suggestion_follows_it_and_rates_twice(open_page,
     suggestion.refresh_from_db()
     services.suggestion_register(suggestion=suggestion, actor=staff)
     services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
-    reply = carry_to_reply(suggestion, suggestion.assignments.get(), clerk, code="C", text="受道路条件限制，暂不能增设。")
+    reply = carry_to_reply(
+        suggestion, suggestion.assignments.get(), clerk, code="C", text="受道路条件限制，暂不能增设。"
+    )
 
     # 6. Rate unsatisfied: a comment is required; then the new round and its deadline show.
     page.goto("/delegate/")
@@ -138,10 +143,22 @@ def test_delegate_files_a_joint_suggestion_follows_it_and_rates_twice(open_page,
 
     # 7. The office replies again; both delegates rate satisfied and the suggestion closes.
     assignment = suggestion.assignments.get()
-    services.contact_record(assignment=assignment, actor=clerk, method="site", date=timezone.localdate(),
-                            participants="张明、经办人", summary="现场察看。", delegate_invited=True)
-    second = services.reply_save_draft(assignment=assignment, actor=clerk, text="已在中段增设站点。",
-                                       result_class=factories.result_class("A"), signed_off_by="局长")
+    services.contact_record(
+        assignment=assignment,
+        actor=clerk,
+        method="site",
+        date=timezone.localdate(),
+        participants="张明、经办人",
+        summary="现场察看。",
+        delegate_invited=True,
+    )
+    second = services.reply_save_draft(
+        assignment=assignment,
+        actor=clerk,
+        text="已在中段增设站点。",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+    )
     services.reply_submit(reply=second, actor=clerk)
     page.reload()
     assert "第2轮" in page.content()
@@ -191,9 +208,15 @@ def test_typed_text_survives_an_expired_login_and_is_restored(open_page, world, 
     # Log in again and open the draft: what was typed comes back.
     client = Client()
     client.force_login(lead.user)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     page.goto(f"/delegate/suggestions/{suggestion.pk}/edit/")
     assert page.input_value("#id_body") == "第一段。\n第二段，登录过期后输入的。"
     assert "已恢复" in page.locator("#autosave-status").inner_text()

@@ -64,18 +64,29 @@ def _handled(session, delegate, staff, offices, clerks, *, contacts, rounds):
     reply = carry_to_reply(suggestion, lead, clerks[0])
     for extra in range(contacts):
         services.contact_record(
-            assignment=lead, actor=clerks[0], method="phone", date=timezone.localdate(),
-            participants="代表", summary=f"第{extra}次电话沟通。",
+            assignment=lead,
+            actor=clerks[0],
+            method="phone",
+            date=timezone.localdate(),
+            participants="代表",
+            summary=f"第{extra}次电话沟通。",
         )
     for number in range(2, rounds + 1):
         services.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment=f"第{number}轮不满意。")
         lead.refresh_from_db()
         services.contact_record(
-            assignment=lead, actor=clerks[0], method="visit", date=timezone.localdate(),
-            participants="代表", summary="再次上门沟通。",
+            assignment=lead,
+            actor=clerks[0],
+            method="visit",
+            date=timezone.localdate(),
+            participants="代表",
+            summary="再次上门沟通。",
         )
         reply = services.reply_save_draft(
-            assignment=lead, actor=clerks[0], text=f"第{number}轮答复。", result_class=factories.result_class("B"),
+            assignment=lead,
+            actor=clerks[0],
+            text=f"第{number}轮答复。",
+            result_class=factories.result_class("B"),
             signed_off_by="局长",
         )
         services.reply_submit(reply=reply, actor=clerks[0])
@@ -97,7 +108,9 @@ def test_timeline_page_query_count_is_fixed(
 
 
 @pytest.mark.parametrize("n", [1, 4])
-def test_record_page_query_count_is_fixed(client, django_assert_num_queries, session, delegate, staff, offices, clerk, n):
+def test_record_page_query_count_is_fixed(
+    client, django_assert_num_queries, session, delegate, staff, offices, clerk, n
+):
     _fill_home(n, session=session, delegate=delegate, staff=staff, offices=offices, clerk=clerk)
     client.force_login(delegate.user)
     with django_assert_num_queries(10):

@@ -129,7 +129,8 @@ def test_a_returned_suggestion_shows_its_reason_and_can_be_edited_and_resubmitte
     edit = as_delegate.get(reverse("delegates:edit", args=[submitted.pk])).content.decode()
     assert "请补充具体地点。" in edit
     as_delegate.post(
-        reverse("delegates:edit", args=[submitted.pk]), form_data(category, body="地点：花溪大道中段。", action="submit")
+        reverse("delegates:edit", args=[submitted.pk]),
+        form_data(category, body="地点：花溪大道中段。", action="submit"),
     )
     submitted.refresh_from_db()
     assert submitted.status == Suggestion.Status.SUBMITTED
@@ -211,7 +212,9 @@ def test_similar_shows_registered_suggestions_with_their_outcome_but_never_other
 def test_similar_does_not_list_another_delegates_registered_but_unpublished_suggestion(
     as_delegate, session, other_delegate, staff
 ):
-    hidden = factories.SuggestionFactory(session=session, lead_delegate=other_delegate, title="关于花溪大道公交站点的建议")
+    hidden = factories.SuggestionFactory(
+        session=session, lead_delegate=other_delegate, title="关于花溪大道公交站点的建议"
+    )
     services.suggestion_submit(suggestion=hidden, actor=other_delegate.user)
     results = as_delegate.get(reverse("delegates:similar"), {"title": "花溪大道公交站点"}).json()["results"]
     assert results == []
@@ -230,7 +233,7 @@ def test_lead_finds_a_delegate_of_the_same_term_by_name_and_invites(as_delegate,
 def test_a_delegate_of_another_term_cannot_be_invited(as_delegate, draft):
     stranger = factories.DelegateFactory(term=factories.TermFactory(number=17, name="第十七届"))
     found = as_delegate.get(reverse("delegates:suggestion", args=[draft.pk]), {"q": stranger.name})
-    assert "没有找到姓名含“%s”的本届代表" % stranger.name in found.content.decode()
+    assert f"没有找到姓名含“{stranger.name}”的本届代表" in found.content.decode()
     as_delegate.post(reverse("delegates:invite", args=[draft.pk]), {"delegate": stranger.pk})
     assert not CoSigner.objects.exists()
 
@@ -276,8 +279,9 @@ def test_submit_is_refused_while_an_invitation_is_open_and_allowed_after_droppin
 def test_lead_sees_who_confirmed_and_who_declined(as_delegate, draft, delegate, other_delegate):
     third = factories.DelegateFactory()
     services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate, third])
-    services.cosigner_respond(cosigner=CoSigner.objects.get(delegate=other_delegate), actor=other_delegate.user,
-                              accept=True)
+    services.cosigner_respond(
+        cosigner=CoSigner.objects.get(delegate=other_delegate), actor=other_delegate.user, accept=True
+    )
     services.cosigner_respond(cosigner=CoSigner.objects.get(delegate=third), actor=third.user, accept=False)
     page = as_delegate.get(reverse("delegates:suggestion", args=[draft.pk])).content.decode()
     assert "已确认" in page and "已谢绝" in page
@@ -351,8 +355,9 @@ def test_record_lists_led_and_cosigned_suggestions_per_session_with_outcomes_and
     as_delegate, replied, delegate, other_delegate
 ):
     services.rating_submit(reply=replied, actor=delegate.user, value="basic", comment="")
-    cosigned = factories.SuggestionFactory(session=replied.suggestion.session, lead_delegate=other_delegate,
-                                           title="关于路灯维修的建议")
+    cosigned = factories.SuggestionFactory(
+        session=replied.suggestion.session, lead_delegate=other_delegate, title="关于路灯维修的建议"
+    )
     services.cosigner_invite(suggestion=cosigned, actor=other_delegate.user, delegates=[delegate])
     services.cosigner_respond(cosigner=CoSigner.objects.get(suggestion=cosigned), actor=delegate.user, accept=True)
     services.suggestion_submit(suggestion=cosigned, actor=other_delegate.user)
@@ -409,7 +414,10 @@ def test_an_invited_cosigner_may_read_but_not_rate_edit_or_withdraw(client, repl
     CoSigner.objects.create(suggestion=suggestion, delegate=other_delegate, status=CoSigner.Status.INVITED)
     client.force_login(other_delegate.user)
     assert client.get(reverse("delegates:suggestion", args=[suggestion.pk])).status_code == 200
-    assert client.post(reverse("delegates:rate", args=[replied.pk]), {f"r{replied.pk}-value": "satisfied"}).status_code == 404
+    assert (
+        client.post(reverse("delegates:rate", args=[replied.pk]), {f"r{replied.pk}-value": "satisfied"}).status_code
+        == 404
+    )
     assert client.post(reverse("delegates:withdraw", args=[suggestion.pk]), {"reason": "x"}).status_code == 404
     assert client.get(reverse("delegates:edit", args=[suggestion.pk])).status_code == 404
 
@@ -449,3 +457,24 @@ def test_hostile_text_is_shown_as_text(as_delegate, session, category, delegate)
     page = as_delegate.get(reverse("delegates:suggestion", args=[suggestion.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+# --------------------------------------------------------------------------- home
+
+
+def test_home_groups_my_suggestions_with_counts_offices_and_due_dates(as_delegate, replied, lead_assignment, delegate):
+    factories.SuggestionFactory(session=replied.suggestion.session, lead_delegate=delegate, title="一件草稿")
+    html = as_delegate.get(reverse("delegates:home")).content.decode()
+    to_rate = html.split('id="to-rate"')[1].split("</section>")[0]
+    assert replied.suggestion.title in to_rate
+    assert "区住房和城乡建设局（主办）" in to_rate
+    assert lead_assignment.effective_due.strftime("%Y-%m-%d") in to_rate
+    assert "一件草稿" in html.split('id="drafts"')[1].split("</section>")[0]
+    assert '<span class="stat-value">1</span><span class="stat-label">待我评价</span>' in html
+
+
+def test_after_rating_the_suggestion_leaves_the_to_rate_list(as_delegate, replied, delegate):
+    services.rating_submit(reply=replied, actor=delegate.user, value="satisfied")
+    html = as_delegate.get(reverse("delegates:home")).content.decode()
+    assert 'id="to-rate"' not in html
+    assert replied.suggestion.title in html.split('id="finished"')[1]
