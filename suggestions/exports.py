@@ -136,36 +136,33 @@ def summary_columns():
     ]
 
 
-def summary_queryset(suggestions):
+def summary_queryset(suggestions, *, keep_order=False):
     """The suggestions with everything a summary row shows, in a fixed number of queries per chunk."""
-    return (
-        suggestions.select_related("category", "lead_delegate", "session")
-        .prefetch_related(
-            Prefetch(
-                "cosigners",
-                queryset=CoSigner.objects.filter(status=CoSigner.Status.CONFIRMED).select_related("delegate"),
-                to_attr="confirmed_cosigners",
-            ),
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.exclude(
-                    status__in=[Assignment.Status.RETURNED, Assignment.Status.WITHDRAWN]
-                )
-                .select_related("office")
-                .order_by("id"),
-                to_attr="active_assignments",
-            ),
-            Prefetch(
-                "replies",
-                queryset=Reply.objects.filter(status=Reply.Status.SUBMITTED)
-                .select_related("result_class", "round", "assignment__office")
-                .order_by("round__number", "submitted_at", "id"),
-                to_attr="submitted_replies",
-            ),
-            Prefetch("ratings", queryset=Rating.objects.select_related("round").order_by("id"), to_attr="all_ratings"),
-        )
-        .order_by("session_id", "series", F("number").asc(nulls_last=True), "pk")
+    suggestions = suggestions.select_related("category", "lead_delegate", "session").prefetch_related(
+        Prefetch(
+            "cosigners",
+            queryset=CoSigner.objects.filter(status=CoSigner.Status.CONFIRMED).select_related("delegate"),
+            to_attr="confirmed_cosigners",
+        ),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.exclude(status__in=[Assignment.Status.RETURNED, Assignment.Status.WITHDRAWN])
+            .select_related("office")
+            .order_by("id"),
+            to_attr="active_assignments",
+        ),
+        Prefetch(
+            "replies",
+            queryset=Reply.objects.filter(status=Reply.Status.SUBMITTED)
+            .select_related("result_class", "round", "assignment__office")
+            .order_by("round__number", "submitted_at", "id"),
+            to_attr="submitted_replies",
+        ),
+        Prefetch("ratings", queryset=Rating.objects.select_related("round").order_by("id"), to_attr="all_ratings"),
     )
+    if keep_order and suggestions.query.order_by:
+        return suggestions
+    return suggestions.order_by("session_id", "series", F("number").asc(nulls_last=True), "pk")
 
 
 def _offices_text(assignments):
@@ -226,9 +223,10 @@ def summary_row(index, suggestion):
     ]
 
 
-def write_summary(workbook, suggestions, *, title):
+def write_summary(workbook, suggestions, *, title, keep_order=False):
     sheet = Sheet(workbook, name=_("汇总表"), title=title, columns=summary_columns())
-    for index, suggestion in enumerate(summary_queryset(suggestions).iterator(chunk_size=CHUNK), start=1):
+    rows = summary_queryset(suggestions, keep_order=keep_order).iterator(chunk_size=CHUNK)
+    for index, suggestion in enumerate(rows, start=1):
         sheet.append(summary_row(index, suggestion))
     total = [""] * len(sheet.columns)
     total[0], total[2] = _("合计"), _("共%(n)s件") % {"n": sheet.count}

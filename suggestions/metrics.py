@@ -53,17 +53,13 @@ def session_figures(suggestions, *, result_rows=None):
     late_first_reply = Reply.objects.filter(
         suggestion=OuterRef("pk"), round__number=1, status=Reply.Status.SUBMITTED, on_time=False
     )
-    met = ContactRecord.objects.filter(
-        assignment__suggestion=OuterRef("pk"), method__in=ContactRecord.FACE_TO_FACE
-    )
+    met = ContactRecord.objects.filter(assignment__suggestion=OuterRef("pk"), method__in=ContactRecord.FACE_TO_FACE)
     counts = suggestions.aggregate(
         filed=Count("pk", filter=~Q(status=S.DRAFT)),
         registered=Count("pk", filter=Q(registered_at__isnull=False)),
         assigned=Count("pk", filter=Q(assigned_at__isnull=False)),
         replied=Count("pk", filter=Q(first_replied_at__isnull=False)),
-        replied_on_time=Count(
-            "pk", filter=Q(first_replied_at__isnull=False) & ~Q(Exists(late_first_reply))
-        ),
+        replied_on_time=Count("pk", filter=Q(first_replied_at__isnull=False) & ~Q(Exists(late_first_reply))),
         met=Count("pk", filter=Q(first_replied_at__isnull=False) & Q(Exists(met))),
         closed=Count("pk", filter=Q(status=S.CLOSED)),
         key=Count("pk", filter=Q(is_key=True)),
@@ -103,8 +99,16 @@ def session_figures(suggestions, *, result_rows=None):
 
 
 def headline(figures):
-    keys = ("reply_rate", "on_time_rate", "satisfaction", "basic_only", "first_satisfaction", "solved_rate",
-            "adopted_rate", "met_rate")
+    keys = (
+        "reply_rate",
+        "on_time_rate",
+        "satisfaction",
+        "basic_only",
+        "first_satisfaction",
+        "solved_rate",
+        "adopted_rate",
+        "met_rate",
+    )
     return [figures[k] for k in keys]
 
 
@@ -193,13 +197,23 @@ def by_office(suggestions, *, today=None):
 
 def overdue_assignments(suggestions=None, *, today=None):
     today = today or timezone.localdate()
-    qs = Assignment.objects.filter(status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING]).annotate(
-        effective=Coalesce("extended_due", "due_date")
-    ).filter(effective__lt=today)
+    qs = (
+        Assignment.objects.filter(status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING])
+        .annotate(effective=Coalesce("extended_due", "due_date"))
+        .filter(effective__lt=today)
+    )
     if suggestions is not None:
         qs = qs.filter(suggestion__in=suggestions)
     return qs.select_related("suggestion", "office").order_by("effective", "pk")
 
 
-__all__ = ["Figure", "session_figures", "by_category", "by_office", "by_result_class", "by_status",
-           "overdue_assignments", "headline"]
+__all__ = [
+    "Figure",
+    "session_figures",
+    "by_category",
+    "by_office",
+    "by_result_class",
+    "by_status",
+    "overdue_assignments",
+    "headline",
+]

@@ -11,7 +11,10 @@
 (function () {
   'use strict';
 
-  var PALETTE = ['#b71c1c', '#1d4f91', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f', '#5d4037', '#455a64'];
+  var RED = '#b71c1c';
+  var BLUE = '#1d4f91';
+  var GREEN = '#2e7d32';
+  var PALETTE = [RED, BLUE, GREEN, '#ef6c00', '#6a1b9a', '#00838f', '#5d4037', '#455a64'];
 
   function readData() {
     var node = document.getElementById('dashboard-data');
@@ -50,7 +53,13 @@
         axisLabel: { width: isPhone() ? 96 : 180, overflow: 'truncate' }
       },
       series: series.map(function (s) {
-        return { name: s.name, type: 'bar', data: s.data, label: { show: series.length === 1, position: 'right' } };
+        return {
+          name: s.name,
+          type: 'bar',
+          data: s.data,
+          itemStyle: s.color ? { color: s.color } : undefined,
+          label: { show: series.length === 1, position: 'right' }
+        };
       })
     };
   }
@@ -100,17 +109,17 @@
     draw('chart-offices', horizontalBars(
       data.offices.map(function (o) { return o.name; }),
       [
-        { name: labels.assigned, data: data.offices.map(function (o) { return o.assigned; }) },
-        { name: labels.replied, data: data.offices.map(function (o) { return o.replied; }) },
-        { name: labels.overdue, data: data.offices.map(function (o) { return o.overdue; }) }
+        { name: labels.assigned, color: BLUE, data: data.offices.map(function (o) { return o.assigned; }) },
+        { name: labels.replied, color: GREEN, data: data.offices.map(function (o) { return o.replied; }) },
+        { name: labels.overdue, color: RED, data: data.offices.map(function (o) { return o.overdue; }) }
       ]
     ), data.offices.length * 2);
 
     draw('chart-categories', horizontalBars(
       data.categories.map(function (c) { return c.name; }),
       [
-        { name: labels.filed, data: data.categories.map(function (c) { return c.filed; }) },
-        { name: labels.replied, data: data.categories.map(function (c) { return c.replied; }) }
+        { name: labels.filed, color: BLUE, data: data.categories.map(function (c) { return c.filed; }) },
+        { name: labels.replied, color: GREEN, data: data.categories.map(function (c) { return c.replied; }) }
       ]
     ), data.categories.length * 1.5);
 

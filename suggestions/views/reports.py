@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from delegates import imports
@@ -13,10 +14,23 @@ from delegates.models import Session, Term
 
 from .. import exports, metrics, roles
 from ..decorators import leader_or_staff_required, staff_required
+from ..filters import SuggestionFilter
 from ..models import Suggestion
 
 S = Suggestion.Status
 OVERDUE_SHOWN = 100
+# Each headline figure of session_figures, with what its numerator and denominator count.
+FIGURE_PARTS = [
+    ("reply_rate", _lazy("已答复"), _lazy("已交办")),
+    ("on_time_rate", _lazy("按期答复"), _lazy("已答复")),
+    ("satisfaction", _lazy("满意和基本满意"), _lazy("评价")),
+    ("satisfied_only", _lazy("满意"), _lazy("评价")),
+    ("basic_only", _lazy("基本满意"), _lazy("评价")),
+    ("first_satisfaction", _lazy("初次满意和基本满意"), _lazy("初次评价")),
+    ("solved_rate", _lazy("A、B类答复"), _lazy("答复")),
+    ("adopted_rate", _lazy("A类答复"), _lazy("答复")),
+    ("met_rate", _lazy("见面沟通"), _lazy("已答复")),
+]
 OFFICE_SORTS = {
     "office": lambda r: (r["office__order"], r["office__name"]),
     "assigned": lambda r: r["assigned"],
@@ -83,18 +97,8 @@ def dashboard(request):
     result_rows = metrics.by_result_class(suggestions)
     figures = metrics.session_figures(suggestions, result_rows=result_rows)
     headline = [
-        figures[k]
-        for k in (
-            "reply_rate",
-            "on_time_rate",
-            "satisfaction",
-            "satisfied_only",
-            "basic_only",
-            "first_satisfaction",
-            "solved_rate",
-            "adopted_rate",
-            "met_rate",
-        )
+        {"figure": figures[key], "numerator": numerator, "denominator": denominator}
+        for key, numerator, denominator in FIGURE_PARTS
     ]
     status_counts = metrics.by_status(suggestions)
     statuses = [
@@ -159,17 +163,7 @@ def dashboard(request):
 
 def _filtered_suggestions(request):
     """The list the staff track page shows for the same query string (drafts are never exported)."""
-    suggestions = Suggestion.objects.exclude(status=S.DRAFT)
-    try:
-        from ..filters import SuggestionFilter
-    except ImportError:  # the track list's filter set is not there yet: filter by session only
-        SuggestionFilter = None
-    if SuggestionFilter is not None:
-        return SuggestionFilter(request.GET, queryset=suggestions, request=request).qs
-    session_id = request.GET.get("session", "")
-    if session_id.isdigit():
-        suggestions = suggestions.filter(session_id=int(session_id))
-    return suggestions
+    return SuggestionFilter(request.GET, queryset=Suggestion.objects.exclude(status=S.DRAFT), request=request).qs
 
 
 def _session_from_query(request):
@@ -186,8 +180,10 @@ def export_summary(request):
         title = _("%(session)s代表建议办理情况汇总表") % {"session": session.name}
     else:
         title = _("代表建议办理情况汇总表")
+    # The list's own order when the user sorted it, else by number as the printed table is read.
+    keep_order = bool(request.GET.get("ordering"))
     return exports.workbook_response(
-        lambda wb: exports.write_summary(wb, suggestions, title=title),
+        lambda wb: exports.write_summary(wb, suggestions, title=title, keep_order=keep_order),
         filename=exports.export_filename(_("建议办理汇总表")),
     )
 

@@ -20,7 +20,12 @@ OFFICES = reverse("reports:export_offices")
 @pytest.fixture
 def report_data(session, staff, office, co_office, other_office, clerk, co_clerk, other_clerk):
     return build_report_data(
-        session=session, staff=staff, office=office, co_office=co_office, other_office=other_office, clerk=clerk,
+        session=session,
+        staff=staff,
+        office=office,
+        co_office=co_office,
+        other_office=other_office,
+        clerk=clerk,
         other_clerk=other_clerk,
     )
 
@@ -117,6 +122,25 @@ class TestSummaryExport:
         assert "上次会议的建议" not in titles
         everything = [r[2] for r in _workbook(client.get(SUMMARY))["汇总表"].iter_rows(min_row=3, values_only=True)]
         assert "上次会议的建议" in everything and "一份草稿" not in everything
+
+    def test_the_export_follows_the_track_list_filters_and_its_chosen_order(
+        self, client, staff, session, report_data, other_office
+    ):
+        client.force_login(staff)
+
+        def titles(**query):
+            sheet = _workbook(client.get(SUMMARY, query))["汇总表"]
+            return [r[2] for r in sheet.iter_rows(min_row=3, values_only=True)][:-1]
+
+        assert sorted(titles(session=session.pk, status="closed")) == [
+            "关于加快老旧小区改造的建议",
+            "关于增设公交站台的建议",
+        ]
+        assert titles(office=other_office.pk) == ["关于整治河道的建议"]
+        assert titles(overdue="1") == ["关于整治河道的建议"]
+        by_title = titles(session=session.pk, ordering="title")
+        assert by_title == sorted(by_title)
+        assert titles(session="not-a-number") is not None  # an invalid filter value is ignored, not a 500
 
     def test_the_export_query_count_does_not_grow_with_rows(
         self, client, staff, session, report_data, django_assert_num_queries
