@@ -1,0 +1,767 @@
+"""``make bench``: measure every figure of quality.md against its bar and a baseline from the same run.
+
+    python -m bench.run                 # 100k suggestions in database huaxi_bench
+    python -m bench.run --scale 10      # a million, in huaxi_bench_x10; compared with the last 100k results
+    python -m bench.run --quick         # fewer repetitions (smoke test)
+
+The database is created if absent, migrated, and filled with ``generate_bench_data`` when it holds no
+suggestions. Page times are server times measured in-process through the Django test client (the whole
+middleware and template path); their baseline is the bare SQL those same requests ran, replayed through
+a cursor in the same run. Throughput goes through gunicorn (deploy/gunicorn.conf.py) with a load
+generator in a second process (bench.load) on loopback; its baseline is a trivial view on the same server.
+
+Each figure prints one line and the whole run is written to bench/results/<timestamp>.md (and .json).
+A page that does not exist yet prints "page not available yet" instead of a number.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+PG = "postgres://postgres@127.0.0.1:5432"
+
+
+@dataclass
+class Figure:
+    name: str
+    value: str = ""
+    bar: str = ""
+    baseline: str = ""
+    ratio: str = ""
+    verdict: str = ""  # "ok", "MISS", "n/a"
+    note: str = ""
+    data: dict = field(default_factory=dict)
+
+    def line(self):
+        if self.verdict == "n/a":
+            return f"{self.name}: {self.note}"
+        parts = [f"{self.name}: {self.value}", f"bar {self.bar}"]
+        if self.baseline:
+            parts.append(f"baseline {self.baseline}")
+        if self.ratio:
+            parts.append(f"ratio {self.ratio}")
+        text = " | ".join(parts) + f"  [{self.verdict}]"
+        return text + (f"  ({self.note})" if self.note else "")
+
+
+def ms(seconds):
+    return f"{1000 * seconds:.1f} ms"
+
+
+def pctl(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+# ---------------------------------------------------------------------------------------------- setup
+
+
+def ensure_database(name):
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def setup_django(db_name):
+    os.environ["DATABASE_URL"] = f"{PG}/{db_name}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.setdefault("DB_POOL", "0")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def prepare(scale):
+    from django.core.management import call_command
+
+    from suggestions.models import Suggestion
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if not Suggestion.objects.exists():
+        print(f"loading the data set (scale {scale}) …")
+        call_command("generate_bench_data", scale=scale)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+
+# ---------------------------------------------------------------------------------------------- pages
+
+PAGES = {
+    # key: (label, URL name candidates, path fallback)
+    "public_list": ("public outcome list", ["public:list", "public:outcome_list"], "/public/"),
+    "public_detail": ("public outcome detail", ["public:detail", "public:outcome_detail"], "/public/outcomes/{pk}/"),
+    "staff_list": ("staff track list", ["staff:track", "staff:track_list"], "/staff/track/"),
+    "office_inbox": ("office inbox", ["offices:inbox"], "/office/"),
+    "delegate_home": ("delegate home", ["delegates:home"], "/delegate/"),
+    "dashboard": ("staff dashboard", ["reports:dashboard"], "/staff/reports/"),
+    "detail": ("suggestion detail", ["suggestions:detail"], "/suggestions/{pk}/"),
+}
+
+
+def page_url(key, pk=None):
+    """The page's URL by name (falling back to its planned path), or None when it does not exist yet."""
+    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+    _label, names, fallback = PAGES[key]
+    args = [pk] if pk is not None else []
+    for name in names:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    path = fallback.format(pk=pk)
+    try:
+        resolve(path)
+        return path
+    except Resolver404:
+        return None
+
+
+class Pages:
+    """Logged-in test clients for each role, and timed requests with their captured SQL."""
+
+    def __init__(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models import Count, Q
+        from django.test import Client
+
+        from delegates.models import Delegate, Session
+        from suggestions.models import Assignment, OfficeMember, Suggestion
+
+        User = get_user_model()
+        self.session = Session.objects.filter(is_current=True).first()
+        self.clients = {"anonymous": Client()}
+        staff = User.objects.filter(groups__name="npc_staff").order_by("pk").first()
+        delegate = (
+            Delegate.objects.filter(user__isnull=False, term=self.session.term)
+            .annotate(n=Count("led_suggestions"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        office_id = (
+            Assignment.objects.filter(status__in=Assignment.ACTIVE)
+            .values("office_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()["office_id"]
+        )
+        clerk = OfficeMember.objects.filter(office_id=office_id).select_related("user").first().user
+        for role, user in (("staff", staff), ("delegate", delegate.user), ("clerk", clerk)):
+            client = Client()
+            client.force_login(user)
+            self.clients[role] = client
+        self.delegate, self.office_id = delegate, office_id
+        public = Suggestion.objects.filter(is_published=True, status=Suggestion.Status.CLOSED)
+        # A rich suggestion (several offices, a second round) and a plain one, for details and query counts.
+        self.rich = (
+            public.filter(current_round=2)
+            .annotate(n=Count("assignments"))
+            .filter(n__gte=3)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        self.plain = (
+            public.annotate(n=Count("assignments"))
+            .filter(n=1, current_round=1)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        self.details = list(public.order_by("pk").values_list("pk", flat=True)[:30:3])
+        self.delegate_own = list(
+            Suggestion.objects.filter(lead_delegate=delegate, status=Suggestion.Status.CLOSED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:10]
+        )
+        self.clerk_own = list(
+            Suggestion.objects.filter(assignments__office_id=office_id)
+            .filter(Q(status=Suggestion.Status.HANDLING) | Q(status=Suggestion.Status.CLOSED))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:10]
+        )
+
+    def get(self, role, url):
+        """(seconds, response, captured queries) of one request."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = self.clients[role]
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            if getattr(response, "streaming", False):
+                b"".join(response.streaming_content)
+            elapsed = time.perf_counter() - start
+        return elapsed, response, list(captured.captured_queries)
+
+
+def replay_sql(queries):
+    """Seconds to run the same SQL statements bare, through a cursor (the page's database share)."""
+    from django.db import connection
+
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            if cursor.description:
+                cursor.fetchall()
+    return time.perf_counter() - start
+
+
+def table_rows(response):
+    content = response.content.decode("utf-8", "replace") if not getattr(response, "streaming", False) else ""
+    body = re.findall(r"<tbody.*?</tbody>", content, flags=re.S)
+    rows = sum(len(re.findall(r"<tr[\s>]", b)) for b in body)
+    if not rows:
+        rows = len(re.findall(r'class="[^"]*\b(?:card|item|result)\b', content))
+    return rows
+
+
+def timed_page(pages, role, urls, repeat):
+    """Median/p95 of server time over ``urls`` (each ``repeat`` times) and the median of bare SQL."""
+    times, sql_times, statuses = [], [], set()
+    for _ in range(repeat):
+        for url in urls:
+            elapsed, response, queries = pages.get(role, url)
+            statuses.add(response.status_code)
+            times.append(elapsed)
+            sql_times.append(replay_sql(queries))
+    return times, sql_times, statuses
+
+
+def figure_page_time(pages, key, role, urls, *, bar_median, bar_p95=None, repeat=3, name=None):
+    label = name or f"server time, {PAGES[key][0]} ({role})"
+    if not urls or any(u is None for u in urls):
+        return Figure(label, verdict="n/a", note="page not available yet")
+    times, sql_times, statuses = timed_page(pages, role, urls, repeat)
+    if statuses != {200}:
+        return Figure(label, verdict="MISS", value=f"HTTP {sorted(statuses)}", note="page answered an error")
+    median, p95, sql = statistics.median(times), pctl(times, 0.95), statistics.median(sql_times)
+    ok = median <= bar_median and (bar_p95 is None or p95 <= bar_p95)
+    value = f"median {ms(median)}" + (f" / p95 {ms(p95)}" if bar_p95 else "")
+    bar = f"≤ {bar_median * 1000:.0f} ms median" + (f" / ≤ {bar_p95 * 1000:.0f} ms p95" if bar_p95 else "")
+    return Figure(
+        label,
+        value=value,
+        bar=bar,
+        baseline=f"bare SQL median {ms(sql)}",
+        ratio=f"{median / sql:.1f}× SQL" if sql else "—",
+        verdict="ok" if ok else "MISS",
+        note=f"{len(times)} requests",
+        data={"median": median, "p95": p95, "sql": sql},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- figures
+
+
+def public_filter_mix(pages, limit):
+    from suggestions.models import Category, Office, ResultClass
+
+    base = page_url("public_list")
+    if base is None:
+        return []
+    cats = list(Category.objects.values_list("pk", flat=True)[:4])
+    offices = list(Office.objects.values_list("pk", flat=True)[:4])
+    results = list(ResultClass.objects.values_list("pk", flat=True))
+    session = pages.session.pk
+    mixes = [
+        "",
+        "?page=2",
+        f"?session={session}",
+        f"?category={cats[0]}",
+        f"?office={offices[0]}",
+        f"?result={results[0]}",
+        "?rating=satisfied",
+        "?q=小区",
+        "?q=老旧小区",
+        "?q=内涝&page=2",
+        f"?session={session}&category={cats[1]}",
+        f"?category={cats[2]}&result={results[1]}",
+        f"?office={offices[1]}&rating=unsatisfied",
+        f"?q=停车&session={session}",
+        f"?q=青岩&office={offices[2]}",
+        f"?session={session}&category={cats[3]}&result={results[2]}&q=社区",
+    ]
+    return [base + m for m in mixes[:limit]]
+
+
+def figures_page_times(pages, quick):
+    figs = []
+    repeat = 1 if quick else 3
+    mix = public_filter_mix(pages, 6 if quick else 16)
+    # Every filter mix once cold (cache just invalidated), then warm: what visitors see.
+    from django.core.cache import cache
+
+    try:
+        cache.delete("public:version")
+        cache.clear()
+    except Exception as error:  # noqa: BLE001 - no cache: every request is cold anyway
+        print(f"(cache not cleared: {error})")
+    if mix:
+        cold = figure_page_time(
+            pages,
+            "public_list",
+            "anonymous",
+            mix,
+            bar_median=0.020,
+            bar_p95=0.050,
+            repeat=1,
+            name="server time, public outcome list, filter mix, first request (cache cold)",
+        )
+        warm = figure_page_time(
+            pages,
+            "public_list",
+            "anonymous",
+            mix,
+            bar_median=0.020,
+            bar_p95=0.050,
+            repeat=repeat,
+            name="server time, public outcome list, any filter mix",
+        )
+        figs += [warm, cold]
+    else:
+        figs.append(
+            Figure("server time, public outcome list, any filter mix", verdict="n/a", note="page not available yet")
+        )
+    details = pages.details[: 4 if quick else 10]
+    for key, role, pks in (
+        ("public_detail", "anonymous", details),
+        ("detail", "staff", details),
+        ("detail", "delegate", pages.delegate_own[:5]),
+        ("detail", "clerk", pages.clerk_own[:5]),
+    ):
+        urls = [page_url(key, pk) for pk in pks]
+        figs.append(figure_page_time(pages, key, role, urls, bar_median=0.015, repeat=repeat))
+    for key, role in (("staff_list", "staff"), ("office_inbox", "clerk"), ("delegate_home", "delegate")):
+        url = page_url(key)
+        figs.append(
+            figure_page_time(
+                pages,
+                key,
+                role,
+                [url] if url else [None],
+                bar_median=0.100,
+                repeat=3,
+                name=f"server time, {PAGES[key][0]} ({role}) [no bar; for reference]",
+            )
+        )
+        figs[-1].bar = "no bar (reference)"
+        if figs[-1].verdict == "MISS" and figs[-1].value.startswith("median"):
+            figs[-1].verdict = "info"
+    url = page_url("dashboard")
+    figs.append(
+        figure_page_time(
+            pages,
+            "dashboard",
+            "staff",
+            [url] if url else [None],
+            bar_median=0.100,
+            repeat=3 if quick else 5,
+            name="server time, staff dashboard with all metrics",
+        )
+    )
+    return figs
+
+
+def rare_term(pages):
+    return "内涝"
+
+
+def figures_query_counts(pages):
+    """SQL queries per page with few rows and with many rows (the count must not change; bar ≤ 12)."""
+    figs = []
+    s = pages.session.pk
+    variants = {
+        "public_list": ("anonymous", None, "?q=城市内涝治理&session=" + str(s), ""),
+        "public_detail": ("anonymous", "pk", pages.plain, pages.rich),
+        "staff_list": ("staff", None, "?q=城市内涝治理&session=" + str(s), ""),
+        "office_inbox": ("clerk", None, "?q=城市内涝治理", ""),
+        "delegate_home": ("delegate", None, "?q=城市内涝治理", ""),
+        "dashboard": ("staff", None, f"?session={s}", ""),
+        "detail": ("staff", "pk", pages.plain, pages.rich),
+    }
+    for key, (role, kind, small, large) in variants.items():
+        label = f"SQL queries per page, {PAGES[key][0]}"
+        if kind == "pk":
+            urls = [page_url(key, small), page_url(key, large)]
+        else:
+            base = page_url(key)
+            urls = [base + small, base + large] if base else [None]
+        if any(u is None for u in urls):
+            figs.append(Figure(label, verdict="n/a", note="page not available yet"))
+            continue
+        counts, rows, statuses = [], [], set()
+        for url in urls:
+            pages.get(role, url)  # warm caches of the process (role lookups, content types)
+            _t, response, queries = pages.get(role, url)
+            statuses.add(response.status_code)
+            counts.append(len(queries))
+            rows.append(table_rows(response))
+        if statuses != {200}:
+            figs.append(Figure(label, verdict="MISS", value=f"HTTP {sorted(statuses)}"))
+            continue
+        same = counts[0] == counts[1]
+        figs.append(
+            Figure(
+                label,
+                value=f"{counts[0]} / {counts[1]}",
+                bar="same at few and many rows, ≤ 12",
+                baseline=f"rows shown {rows[0]} / {rows[1]}",
+                verdict="ok" if same and max(counts) <= 12 else "MISS",
+                note="cached response" if min(counts) == 0 else "",
+                data={"counts": counts, "rows": rows},
+            )
+        )
+    return figs
+
+
+def figures_search(quick):
+    from django.db import connection
+
+    from suggestions.models import Suggestion
+    from suggestions.search import apply_text_search
+
+    figs = []
+    for term in ("内涝", "青岩", "老旧小区", "停车难问题"):
+        qs = apply_text_search(Suggestion.objects.all(), term).order_by("-created_at")
+        times, page_times = [], []
+        for _ in range(3 if quick else 5):
+            start = time.perf_counter()
+            ids = set(qs.values_list("pk", flat=True))
+            times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            list(qs.values_list("pk", "title")[:20])
+            page_times.append(time.perf_counter() - start)
+        like = "%" + term + "%"
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM suggestions_suggestion WHERE title ILIKE %s OR body ILIKE %s", [like, like])
+            ilike = {row[0] for row in cursor.fetchall()}
+        ilike_time = time.perf_counter() - start
+        median = statistics.median(times)
+        found = len(ids & ilike) / len(ilike) if ilike else 1.0
+        exact = ids == ilike
+        figs.append(
+            Figure(
+                f"Chinese search, {len(term)}-character term “{term}” (all {len(ilike):,} matches)",
+                value=f"{ms(median)}, finds {100 * found:.0f}% of ILIKE{'' if exact else ' (NOT exact)'}",
+                bar="≤ 50 ms, 100% of ILIKE",
+                baseline=f"ILIKE scan {ms(ilike_time)}",
+                ratio=f"{ilike_time / median:.0f}× faster" if median else "—",
+                verdict="ok" if exact and median <= 0.050 else "MISS",
+                note=f"first page of 20: {ms(statistics.median(page_times))}",
+                data={"median": median, "ilike": ilike_time, "matches": len(ilike)},
+            )
+        )
+    return figs
+
+
+def figure_reminder_scan():
+    import inspect
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from suggestions import reminders
+    from suggestions.models import Assignment
+
+    label = "one reminder scan over the open assignments"
+    scan = getattr(reminders, "scan", None)
+    if scan is None:
+        return [Figure(label, verdict="n/a", note="suggestions.reminders.scan not available yet")]
+    open_count = Assignment.objects.filter(status__in=Assignment.ACTIVE).count()
+    params = inspect.signature(scan).parameters
+    runs = []
+    now = timezone.now()
+    for when in (now, now - datetime.timedelta(days=200)):
+
+        class Rollback(Exception):
+            pass
+
+        try:
+            with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                created = scan(now=when) if "now" in params else scan()
+                elapsed = time.perf_counter() - start
+                runs.append((elapsed, len(captured.captured_queries), created))
+                raise Rollback
+        except Rollback:
+            pass
+    (t1, q1, c1), (t2, q2, c2) = runs
+    same = q1 == q2
+    return [
+        Figure(
+            f"one reminder scan over {open_count:,} open assignments",
+            value=f"{t1:.2f} s, {q1} queries ({c1:,} reminders due)",
+            bar="≤ 1 s, query count independent of due",
+            baseline=f"200 days earlier: {t2:.2f} s, {q2} queries ({c2:,} due)",
+            ratio=f"{t1 / t2:.1f}×" if t2 else "—",
+            verdict="ok" if t1 <= 1.0 and same else "MISS",
+            note="rolled back; nothing sent",
+            data={"seconds": t1, "queries": [q1, q2], "due": [c1, c2], "open": open_count},
+        )
+    ]
+
+
+def _export(n):
+    from openpyxl import Workbook
+
+    from suggestions import exports
+    from suggestions.models import Suggestion
+
+    base = Suggestion.objects.exclude(status=Suggestion.Status.DRAFT).order_by("pk")
+    last = base.values_list("pk", flat=True)[n - 1]
+    qs = Suggestion.objects.exclude(status=Suggestion.Status.DRAFT).filter(pk__lte=last)
+    tracemalloc.start()
+    start = time.perf_counter()
+    workbook = Workbook(write_only=True)
+    rows = exports.write_summary(workbook, qs, title="bench")
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        workbook.save(handle)
+        size = handle.tell()
+    elapsed = time.perf_counter() - start
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return elapsed, peak, rows, size, qs
+
+
+def figure_export():
+    from django.db import connection
+
+    label = "Excel export of 10,000 suggestions"
+    try:
+        from suggestions import exports
+    except ImportError:
+        return [Figure(label, verdict="n/a", note="suggestions.exports not available yet")]
+    if not hasattr(exports, "write_summary"):
+        return [Figure(label, verdict="n/a", note="exports.write_summary not available yet")]
+    small_t, small_peak, _r, _s, _q = _export(1_000)
+    elapsed, peak, rows, size, qs = _export(10_000)
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        sql, params = qs.values_list("pk", "title", "body").query.sql_with_params()
+        cursor.execute(sql, params)
+        cursor.fetchall()
+    fetch = time.perf_counter() - start
+    flat = peak <= 2.5 * small_peak
+    return [
+        Figure(
+            label,
+            value=f"{elapsed:.2f} s, peak Python memory {peak / 2**20:.1f} MiB ({rows:,} rows, {size / 2**20:.1f} MiB file)",
+            bar="≤ 5 s, memory flat (streamed)",
+            baseline=f"1,000 rows: {small_t:.2f} s, peak {small_peak / 2**20:.1f} MiB; bare SELECT of 10k rows {ms(fetch)}",
+            ratio=f"memory ×{peak / small_peak:.1f} for ×10 rows",
+            verdict="ok" if elapsed <= 5 and flat else "MISS",
+            data={"seconds": elapsed, "peak": peak, "peak_1k": small_peak},
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- throughput
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def figure_throughput(quick):
+    from django.urls import reverse
+
+    label = "throughput of the public list through gunicorn ÷ trivial view"
+    path = page_url("public_list")
+    if path is None:
+        return [Figure(label, verdict="n/a", note="page not available yet")]
+    port = free_port()
+    env = {
+        **os.environ,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESSLOG": "",
+        "GUNICORN_LOGLEVEL": "warning",
+        "DB_POOL": "1",
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "huaxi_renda.wsgi"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        seconds = "3" if quick else "8"
+
+        def load(url):
+            out = subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "bench.load", url, "--seconds", seconds, "--concurrency", "8"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            return json.loads(out.stdout.strip().splitlines()[-1])
+
+        trivial = load(f"http://127.0.0.1:{port}{reverse('bench_trivial')}")
+        public = load(f"http://127.0.0.1:{port}{path}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    ratio = public["rps"] / trivial["rps"] if trivial["rps"] else 0
+    errors = public["errors"] + trivial["errors"]
+    return [
+        Figure(
+            label,
+            value=f"{public['rps']:.0f} req/s (median {public['median_ms']} ms, p95 {public['p95_ms']} ms)",
+            bar="≥ 0.5 × trivial",
+            baseline=f"trivial view {trivial['rps']:.0f} req/s",
+            ratio=f"{ratio:.2f}",
+            verdict="ok" if ratio >= 0.5 and not errors else "MISS",
+            note=f"gunicorn gthread, 8 client threads in a second process, {seconds} s each"
+            + (f", {errors} errors" if errors else ""),
+            data={"public": public, "trivial": trivial},
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+def counts():
+    from suggestions.models import Assignment, Reply, Suggestion
+
+    return {
+        "suggestions": Suggestion.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "open assignments": Assignment.objects.filter(status__in=Assignment.ACTIVE).count(),
+        "published": Suggestion.objects.filter(is_published=True).count(),
+        "replies": Reply.objects.count(),
+    }
+
+
+def compare_with(previous_path, figs):
+    """At --scale 10: each timed figure against the same figure of the last 100k run (bar: within 2×)."""
+    previous = {f["name"]: f for f in json.loads(Path(previous_path).read_text())["figures"]}
+    out = []
+    for fig in figs:
+        old = previous.get(fig.name)
+        key = next((k for k in ("median", "seconds", "rps") if k in fig.data), None)
+        if not old or not key or key not in old.get("data", {}):
+            continue
+        if key == "rps":
+            now_v, old_v = fig.data["public"]["rps"], old["data"]["public"]["rps"]
+            factor = old_v / now_v if now_v else float("inf")
+        else:
+            now_v, old_v = fig.data[key], old["data"][key]
+            factor = now_v / old_v if old_v else float("inf")
+        out.append(
+            Figure(
+                f"×10 data: {fig.name}",
+                value=f"{factor:.2f}× the 100k figure",
+                bar="within 2×",
+                verdict="ok" if factor <= 2 else "MISS",
+            )
+        )
+    return out
+
+
+def write_results(figs, meta):
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")  # noqa: DTZ005 - a local file name
+    lines = [
+        f"# Benchmark {stamp}",
+        "",
+        f"- data set: {', '.join(f'{k} {v:,}' for k, v in meta['counts'].items())} (scale {meta['scale']})",
+        f"- machine: {meta['machine']}",
+        f"- database: {meta['database']}; settings: bench.settings (production settings, DEBUG off)",
+        "",
+        "| figure | measured | bar | baseline (same run) | ratio | verdict |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in figs:
+        value = f.value or f.note
+        note = f" ({f.note})" if f.note and f.value else ""
+        lines.append(f"| {f.name} | {value}{note} | {f.bar} | {f.baseline} | {f.ratio} | {f.verdict} |")
+    path = RESULTS / f"{stamp}.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / f"{stamp}.json").write_text(
+        json.dumps({"meta": meta, "figures": [asdict(f) for f in figs]}, ensure_ascii=False, indent=1, default=str),
+        encoding="utf-8",
+    )
+    return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Measure the quality bars (quality.md).")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--db", default=None, help="database name (default huaxi_bench, or huaxi_bench_x<scale>)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print only, write no results file")
+    parser.add_argument("--compare", default=None, help="results .json of a 100k run (default: the latest)")
+    args = parser.parse_args(argv)
+    db = args.db or ("huaxi_bench" if args.scale == 1 else f"huaxi_bench_x{args.scale:g}".replace(".", "_"))
+    ensure_database(db)
+    setup_django(db)
+    prepare(args.scale)
+    meta = {
+        "scale": args.scale,
+        "database": db,
+        "counts": counts(),
+        "machine": f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}",
+    }
+    print("data set:", ", ".join(f"{k} {v:,}" for k, v in meta["counts"].items()))
+    pages = Pages()
+    figs = []
+
+    def emit(new):
+        for f in new:
+            print(f.line(), flush=True)
+        figs.extend(new)
+
+    emit(figures_query_counts(pages))
+    emit(figures_page_times(pages, args.quick))
+    emit(figures_search(args.quick))
+    emit(figure_reminder_scan())
+    emit(figure_export())
+    if not args.no_throughput:
+        emit(figure_throughput(args.quick))
+    if args.scale > 1:
+        previous = args.compare or max(
+            (p for p in RESULTS.glob("*.json") if json.loads(p.read_text())["meta"]["scale"] == 1), default=None
+        )
+        if previous:
+            emit(compare_with(previous, figs))
+    if not args.no_write:
+        path = write_results(figs, meta)
+        print(f"results: {path.relative_to(ROOT)}")
+    return figs
+
+
+if __name__ == "__main__":
+    main()

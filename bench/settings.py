@@ -1,0 +1,24 @@
+"""Benchmark settings: production settings (DEBUG off, manifest static files, Redis cache) on the bench database.
+
+Only ``bench.run`` and the gunicorn it starts use this module. It adds one trivial
+view (``bench.urls``), the throughput baseline, and turns off the HTTPS redirect
+because the load generator talks plain HTTP on loopback.
+"""
+
+import os
+
+from huaxi_renda.settings.base import BASE_DIR
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/huaxi_bench")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_STATIC_ROOT", str(BASE_DIR / "var" / "bench-static"))
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/13")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from huaxi_renda.settings.production import *  # noqa: E402, F403
+
+ROOT_URLCONF = "bench.urls"
+AXES_ENABLED = False
