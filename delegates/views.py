@@ -200,9 +200,9 @@ def autosave(request):
     if me is None:
         return JsonResponse({"ok": False, "message": _("只有人大代表可以提出建议。")}, status=403)
     suggestion = None
-    pk = _int_or_none(request.POST.get("pk"))
-    if pk is not None:
-        suggestion = selectors.led_suggestion(me, pk)
+    if request.POST.get("pk"):
+        pk = _int_or_none(request.POST["pk"])
+        suggestion = selectors.led_suggestion(me, pk) if pk is not None else None
         if suggestion is None:
             return JsonResponse({"ok": False, "message": _("找不到这件建议。")}, status=404)
     form = SuggestionForm(request.POST)

@@ -478,3 +478,49 @@ def test_after_rating_the_suggestion_leaves_the_to_rate_list(as_delegate, replie
     html = as_delegate.get(reverse("delegates:home")).content.decode()
     assert 'id="to-rate"' not in html
     assert replied.suggestion.title in html.split('id="finished"')[1]
+
+
+def test_the_shared_detail_actions_include_links_the_lead_to_the_delegate_page(rf, replied, delegate):
+    from django.template.loader import render_to_string
+
+    suggestion = replied.suggestion
+    html = render_to_string(
+        "suggestions/includes/actions_delegate.html",
+        {"me_delegate": delegate, "suggestion": suggestion, "cosigners": []},
+    )
+    assert reverse("delegates:suggestion", args=[suggestion.pk]) in html
+    assert "去处理这件建议" not in render_to_string(
+        "suggestions/includes/actions_delegate.html",
+        {"me_delegate": factories.DelegateFactory(), "suggestion": suggestion, "cosigners": []},
+    )
+
+
+@pytest.mark.parametrize("pk", ["abc", "99999999", "-1", "1e9"])
+def test_autosave_with_a_bad_pk_saves_nothing(as_delegate, session, category, pk):
+    response = as_delegate.post(reverse("delegates:autosave"), {**form_data(category), "pk": pk})
+    assert response.status_code == 404
+    assert not Suggestion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"title": "x" * 201, "category": "1", "series": "session", "body": "b"},
+        {"title": "t", "category": "abc", "series": "nope", "body": "b"},
+        {"title": "t", "category": "999999", "series": "session", "body": "\x00"},
+        {"title": ["a", "b"], "body": "<b>x</b>", "series": "recess"},
+    ],
+)
+def test_hostile_form_input_gets_a_chinese_message_never_a_server_error(as_delegate, session, data):
+    response = as_delegate.post(reverse("delegates:create"), {**data, "action": "submit"})
+    assert response.status_code == 400
+    assert "还有内容需要修改" in response.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_hostile_rating_input_is_refused_cleanly(as_delegate, replied):
+    url = reverse("delegates:rate", args=[replied.pk])
+    response = as_delegate.post(url, {f"r{replied.pk}-value": "great", f"r{replied.pk}-comment": "x" * 6000})
+    assert response.status_code == 400
+    assert "请选择满意、基本满意或不满意" in response.content.decode()
+    assert not Rating.objects.exists()
