@@ -115,6 +115,12 @@ class SuggestionFilter(django_filters.FilterSet):
         ordering = list(qs.query.order_by) or [F("submitted_at").desc(nulls_last=True)]
         return qs.order_by(*ordering, "-pk")
 
+    @property
+    def form(self):
+        form = super().form
+        form.label_suffix = ""
+        return form
+
     def _today(self):
         return timezone.localdate()
 

@@ -17,6 +17,14 @@ def _date():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class StaffForm(forms.Form):
+    """Chinese labels carry no trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class OfficeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
@@ -27,7 +35,7 @@ class OfficeMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(StaffForm):
     number = forms.IntegerField(
         label=_("编号"), min_value=1, max_value=2_000_000_000,
         help_text=_("系统按本会议同一系列的最大编号加一提出，可修改。"),
@@ -35,11 +43,11 @@ class RegisterForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(StaffForm):
     reason = forms.CharField(label=_("退回理由"), max_length=2000, widget=_textarea())
 
 
-class RejectForm(forms.Form):
+class RejectForm(StaffForm):
     reason_choice = forms.ChoiceField(label=_("不予立案理由"))
     custom_reason = forms.CharField(
         label=_("其他理由"), required=False, max_length=2000, widget=_textarea(2),
@@ -65,7 +73,7 @@ class RejectForm(forms.Form):
         return data
 
 
-class MergeForm(forms.Form):
+class MergeForm(StaffForm):
     sources = forms.ModelMultipleChoiceField(
         label=_("并入本件的建议"), queryset=Suggestion.objects.none(), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请选择至少一件要并入的建议。")},
@@ -78,7 +86,7 @@ class MergeForm(forms.Form):
         self.fields["sources"].choices = [(c.pk, c.title) for c in candidates]
 
 
-class AssignForm(forms.Form):
+class AssignForm(StaffForm):
     MODE_LEAD, MODE_SEPARATE = "lead", "separate"
 
     mode = forms.ChoiceField(
@@ -161,7 +169,7 @@ class BulkAssignForm(AssignForm):
         self.fields["suggestions"].queryset = candidates if candidates is not None else Suggestion.objects.none()
 
 
-class ReturnApproveForm(forms.Form):
+class ReturnApproveForm(StaffForm):
     new_office = OfficeChoiceField(label=_("改由单位承办"), queryset=Office.objects.none(), empty_label=_("请选择"),
                                    error_messages={"required": _("请选择改由哪个单位承办。")})
     note = forms.CharField(label=_("审核意见"), required=False, max_length=2000, widget=_textarea(2))
@@ -173,20 +181,20 @@ class ReturnApproveForm(forms.Form):
         self.fields["new_office"].choices = [("", _("请选择"))] + [(o.pk, o.name) for o in offices]
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(StaffForm):
     note = forms.CharField(label=_("不同意的理由"), max_length=2000, widget=_textarea(2))
 
 
-class ExtensionApproveForm(forms.Form):
+class ExtensionApproveForm(StaffForm):
     until = forms.DateField(label=_("延至"), widget=_date())
     note = forms.CharField(label=_("审核意见"), required=False, max_length=2000, widget=_textarea(2))
 
 
-class FollowUpDecisionForm(forms.Form):
+class FollowUpDecisionForm(StaffForm):
     note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=_textarea(2))
 
 
-class PublicTextForm(forms.Form):
+class PublicTextForm(StaffForm):
     public_text = forms.CharField(
         label=_("公开版本"), max_length=20000, widget=_textarea(14),
         help_text=_("删去代表的联系方式、个人隐私、商业秘密等不宜公开的内容。"),
@@ -194,16 +202,16 @@ class PublicTextForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(StaffForm):
     reason = forms.CharField(label=_("撤回理由"), max_length=2000, widget=_textarea(2),
                              help_text=_("代表书面申请撤回时，由工作人员代为登记。"))
 
 
-class CloseForm(forms.Form):
+class CloseForm(StaffForm):
     note = forms.CharField(label=_("办结说明"), required=False, max_length=2000, widget=_textarea(2))
 
 
-class KeyForm(forms.Form):
+class KeyForm(StaffForm):
     is_key = forms.BooleanField(label=_("重点督办"), required=False)
     leader = forms.ModelChoiceField(label=_("领衔督办领导"), queryset=Leader.objects.all(), required=False,
                                     empty_label=_("请选择"))
@@ -215,7 +223,7 @@ class KeyForm(forms.Form):
         return data
 
 
-class RemindForm(forms.Form):
+class RemindForm(StaffForm):
     assignment = forms.ModelChoiceField(label=_("催办单位"), queryset=None, empty_label=_("请选择"))
     message = forms.CharField(label=_("催办内容"), max_length=500, widget=_textarea(2))
 

@@ -1,6 +1,6 @@
 """Reads for the NPC staff pages. Each runs a fixed number of queries, however many rows."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 
 from . import roles
 from .models import (
@@ -17,12 +17,17 @@ from .workdays import work_calendar
 S = Suggestion.Status
 A = Assignment.Status
 LIVE = ~Q(status__in=[A.RETURNED, A.WITHDRAWN])
+# Lead office first, then separate offices, then co-handling offices.
+ROLE_ORDER = Case(
+    When(role=Assignment.Role.LEAD, then=Value(0)), When(role=Assignment.Role.SEPARATE, then=Value(1)),
+    default=Value(2), output_field=IntegerField(),
+)
 
 
 def live_assignments_prefetch(to_attr="live_assignments"):
     return Prefetch(
         "assignments",
-        queryset=Assignment.objects.filter(LIVE).select_related("office").order_by("role", "id"),
+        queryset=Assignment.objects.filter(LIVE).select_related("office").order_by(ROLE_ORDER, "id"),
         to_attr=to_attr,
     )
 

@@ -74,8 +74,8 @@
 
   function setupOfficeFilters() {
     all('input[data-office-filter]').forEach(function (input) {
-      var panel = input.parentElement;
-      var list = panel && panel.querySelector('[data-office-list]');
+      var fieldset = input.closest('fieldset');
+      var list = fieldset && fieldset.querySelector('[data-office-list]');
       if (!list) {
         return;
       }
