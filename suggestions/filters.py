@@ -50,7 +50,9 @@ def annotate_next_due(queryset):
 
 class SuggestionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("关键词"), method="filter_text", widget=forms.TextInput(attrs={"type": "search", "placeholder": _("标题、内容或编号")})
+        label=_("关键词"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("标题、内容或编号")}),
     )
     session = django_filters.ModelChoiceFilter(
         label=_("会议"), queryset=Session.objects.select_related("term"), empty_label=_("全部会议")
@@ -61,7 +63,9 @@ class SuggestionFilter(django_filters.FilterSet):
         label=_("类别"), queryset=Category.objects.all(), empty_label=_("全部类别")
     )
     office = django_filters.ModelChoiceFilter(
-        label=_("承办单位"), queryset=Office.objects.filter(is_active=True), empty_label=_("全部单位"),
+        label=_("承办单位"),
+        queryset=Office.objects.filter(is_active=True),
+        empty_label=_("全部单位"),
         method="filter_office",
     )
     role = django_filters.ChoiceFilter(
@@ -73,12 +77,15 @@ class SuggestionFilter(django_filters.FilterSet):
     rating = django_filters.ChoiceFilter(
         label=_("代表评价"), choices=Rating.Value.choices, empty_label=_("全部评价"), method="filter_rating"
     )
-    is_key = django_filters.ChoiceFilter(label=_("重点督办"), choices=YES_NO, empty_label=_("全部"), method="filter_key")
+    is_key = django_filters.ChoiceFilter(
+        label=_("重点督办"), choices=YES_NO, empty_label=_("全部"), method="filter_key"
+    )
     overdue = django_filters.ChoiceFilter(
         label=_("是否逾期"), choices=YES_NO, empty_label=_("全部"), method="filter_overdue"
     )
     due_within = django_filters.NumberFilter(
-        label=_("几天内到期"), method="filter_due_within",
+        label=_("几天内到期"),
+        method="filter_due_within",
         widget=forms.NumberInput(attrs={"min": 0, "max": 366, "inputmode": "numeric"}),
     )
     delegate = django_filters.CharFilter(label=_("代表姓名"), method="filter_delegate")
@@ -94,8 +101,13 @@ class SuggestionFilter(django_filters.FilterSet):
             ("next_due", "due"),
         ),
         field_labels={
-            "number": _("编号"), "title": _("标题"), "submitted": _("提交时间"), "status": _("状态"),
-            "category": _("类别"), "delegate": _("领衔代表"), "due": _("答复期限"),
+            "number": _("编号"),
+            "title": _("标题"),
+            "submitted": _("提交时间"),
+            "status": _("状态"),
+            "category": _("类别"),
+            "delegate": _("领衔代表"),
+            "due": _("答复期限"),
         },
     )
 
@@ -139,13 +151,17 @@ class SuggestionFilter(django_filters.FilterSet):
     def filter_role(self, queryset, name, value):
         if not value or self.form.cleaned_data.get("office"):
             return queryset  # combined with the office in filter_office
-        return queryset.filter(Exists(Assignment.objects.filter(LIVE_ASSIGNMENT, suggestion=OuterRef("pk"), role=value)))
+        return queryset.filter(
+            Exists(Assignment.objects.filter(LIVE_ASSIGNMENT, suggestion=OuterRef("pk"), role=value))
+        )
 
     def filter_result(self, queryset, name, value):
         if not value:
             return queryset
         replies = Reply.objects.filter(
-            suggestion=OuterRef("pk"), status=Reply.Status.SUBMITTED, result_class=value,
+            suggestion=OuterRef("pk"),
+            status=Reply.Status.SUBMITTED,
+            result_class=value,
             round__number=OuterRef("current_round"),
         )
         return queryset.filter(Exists(replies))
@@ -183,8 +199,9 @@ class SuggestionFilter(django_filters.FilterSet):
         due = (
             open_assignments()
             .annotate(effective=effective_due_expression())
-            .filter(suggestion=OuterRef("pk"), effective__gte=today,
-                    effective__lte=today + datetime.timedelta(days=days))
+            .filter(
+                suggestion=OuterRef("pk"), effective__gte=today, effective__lte=today + datetime.timedelta(days=days)
+            )
         )
         return queryset.filter(Exists(due))
 

@@ -37,7 +37,9 @@ class OfficeMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class RegisterForm(StaffForm):
     number = forms.IntegerField(
-        label=_("编号"), min_value=1, max_value=2_000_000_000,
+        label=_("编号"),
+        min_value=1,
+        max_value=2_000_000_000,
         help_text=_("系统按本会议同一系列的最大编号加一提出，可修改。"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -50,7 +52,10 @@ class ReturnForm(StaffForm):
 class RejectForm(StaffForm):
     reason_choice = forms.ChoiceField(label=_("不予立案理由"))
     custom_reason = forms.CharField(
-        label=_("其他理由"), required=False, max_length=2000, widget=_textarea(2),
+        label=_("其他理由"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(2),
         help_text=_("选择“其他理由”时填写；选择标准理由时可补充说明。"),
     )
 
@@ -75,7 +80,9 @@ class RejectForm(StaffForm):
 
 class MergeForm(StaffForm):
     sources = forms.ModelMultipleChoiceField(
-        label=_("并入本件的建议"), queryset=Suggestion.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("并入本件的建议"),
+        queryset=Suggestion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请选择至少一件要并入的建议。")},
     )
     note = forms.CharField(label=_("并案说明"), required=False, max_length=2000, widget=_textarea(2))
@@ -90,21 +97,27 @@ class AssignForm(StaffForm):
     MODE_LEAD, MODE_SEPARATE = "lead", "separate"
 
     mode = forms.ChoiceField(
-        label=_("交办方式"), initial=MODE_LEAD, widget=forms.RadioSelect,
+        label=_("交办方式"),
+        initial=MODE_LEAD,
+        widget=forms.RadioSelect,
         choices=[(MODE_LEAD, _("主办＋协办")), (MODE_SEPARATE, _("分办（各单位分别答复）"))],
     )
-    lead_office = OfficeChoiceField(label=_("主办单位"), queryset=Office.objects.none(), required=False,
-                                    empty_label=_("请选择"))
-    co_offices = OfficeMultipleChoiceField(label=_("协办单位"), queryset=Office.objects.none(), required=False,
-                                           widget=forms.CheckboxSelectMultiple)
-    separate_offices = OfficeMultipleChoiceField(label=_("分办单位"), queryset=Office.objects.none(),
-                                                 required=False, widget=forms.CheckboxSelectMultiple)
+    lead_office = OfficeChoiceField(
+        label=_("主办单位"), queryset=Office.objects.none(), required=False, empty_label=_("请选择")
+    )
+    co_offices = OfficeMultipleChoiceField(
+        label=_("协办单位"), queryset=Office.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    separate_offices = OfficeMultipleChoiceField(
+        label=_("分办单位"), queryset=Office.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     due_date = forms.DateField(label=_("答复期限"), widget=_date())
     opinion_due = forms.DateField(label=_("协办意见期限"), required=False, widget=_date())
     return_by = forms.DateField(label=_("申请退回截止"), widget=_date())
     is_key = forms.BooleanField(label=_("重点督办"), required=False)
-    leader = forms.ModelChoiceField(label=_("领衔督办领导"), queryset=Leader.objects.all(), required=False,
-                                    empty_label=_("请选择"))
+    leader = forms.ModelChoiceField(
+        label=_("领衔督办领导"), queryset=Leader.objects.all(), required=False, empty_label=_("请选择")
+    )
 
     def __init__(self, *args, offices=None, suggested=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,10 +130,9 @@ class AssignForm(StaffForm):
             self.fields[name].queryset = queryset
         lead_choices = [(o.pk, o.name) for o in ordered]
         if suggested_ids:
-            lead_choices = (
-                [(_("常承办此类建议的单位"), [(o.pk, o.name) for o in suggested])]
-                + [(_("其他单位"), [(o.pk, o.name) for o in ordered if o.pk not in suggested_ids])]
-            )
+            lead_choices = [(_("常承办此类建议的单位"), [(o.pk, o.name) for o in suggested])] + [
+                (_("其他单位"), [(o.pk, o.name) for o in ordered if o.pk not in suggested_ids])
+            ]
         self.fields["lead_office"].choices = [("", _("请选择"))] + lead_choices
         self.fields["co_offices"].choices = [(o.pk, o.name) for o in ordered]
         self.fields["separate_offices"].choices = [(o.pk, o.name) for o in ordered]
@@ -160,7 +172,9 @@ class AssignForm(StaffForm):
 
 class BulkAssignForm(AssignForm):
     suggestions = forms.ModelMultipleChoiceField(
-        label=_("要交办的建议"), queryset=Suggestion.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("要交办的建议"),
+        queryset=Suggestion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请勾选要交办的建议。")},
     )
 
@@ -170,8 +184,12 @@ class BulkAssignForm(AssignForm):
 
 
 class ReturnApproveForm(StaffForm):
-    new_office = OfficeChoiceField(label=_("改由单位承办"), queryset=Office.objects.none(), empty_label=_("请选择"),
-                                   error_messages={"required": _("请选择改由哪个单位承办。")})
+    new_office = OfficeChoiceField(
+        label=_("改由单位承办"),
+        queryset=Office.objects.none(),
+        empty_label=_("请选择"),
+        error_messages={"required": _("请选择改由哪个单位承办。")},
+    )
     note = forms.CharField(label=_("审核意见"), required=False, max_length=2000, widget=_textarea(2))
 
     def __init__(self, *args, offices=None, **kwargs):
@@ -196,15 +214,21 @@ class FollowUpDecisionForm(StaffForm):
 
 class PublicTextForm(StaffForm):
     public_text = forms.CharField(
-        label=_("公开版本"), max_length=20000, widget=_textarea(14),
+        label=_("公开版本"),
+        max_length=20000,
+        widget=_textarea(14),
         help_text=_("删去代表的联系方式、个人隐私、商业秘密等不宜公开的内容。"),
         error_messages={"required": _("公开版本不能为空。")},
     )
 
 
 class WithdrawForm(StaffForm):
-    reason = forms.CharField(label=_("撤回理由"), max_length=2000, widget=_textarea(2),
-                             help_text=_("代表书面申请撤回时，由工作人员代为登记。"))
+    reason = forms.CharField(
+        label=_("撤回理由"),
+        max_length=2000,
+        widget=_textarea(2),
+        help_text=_("代表书面申请撤回时，由工作人员代为登记。"),
+    )
 
 
 class CloseForm(StaffForm):
@@ -213,8 +237,9 @@ class CloseForm(StaffForm):
 
 class KeyForm(StaffForm):
     is_key = forms.BooleanField(label=_("重点督办"), required=False)
-    leader = forms.ModelChoiceField(label=_("领衔督办领导"), queryset=Leader.objects.all(), required=False,
-                                    empty_label=_("请选择"))
+    leader = forms.ModelChoiceField(
+        label=_("领衔督办领导"), queryset=Leader.objects.all(), required=False, empty_label=_("请选择")
+    )
 
     def clean(self):
         data = super().clean()

@@ -19,8 +19,10 @@ A = Assignment.Status
 LIVE = ~Q(status__in=[A.RETURNED, A.WITHDRAWN])
 # Lead office first, then separate offices, then co-handling offices.
 ROLE_ORDER = Case(
-    When(role=Assignment.Role.LEAD, then=Value(0)), When(role=Assignment.Role.SEPARATE, then=Value(1)),
-    default=Value(2), output_field=IntegerField(),
+    When(role=Assignment.Role.LEAD, then=Value(0)),
+    When(role=Assignment.Role.SEPARATE, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
 )
 
 
@@ -92,8 +94,11 @@ def pending_requests():
     return (
         AssignmentRequest.objects.filter(status=AssignmentRequest.Status.PENDING)
         .select_related(
-            "assignment__office", "assignment__suggestion__session", "assignment__suggestion__lead_delegate",
-            "suggested_office", "requested_by",
+            "assignment__office",
+            "assignment__suggestion__session",
+            "assignment__suggestion__lead_delegate",
+            "suggested_office",
+            "requested_by",
         )
         .order_by("requested_at", "pk")
     )

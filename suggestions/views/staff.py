@@ -123,8 +123,9 @@ def inbox_bulk_register(request):
             services.suggestion_register(suggestion=suggestion, actor=request.user)
             done += 1
         except services.WorkflowError as error:
-            messages.error(request, _("“%(title)s”未能立案：%(error)s") % {"title": suggestion.title,
-                                                                      "error": error.message})
+            messages.error(
+                request, _("“%(title)s”未能立案：%(error)s") % {"title": suggestion.title, "error": error.message}
+            )
     if done:
         messages.success(request, _("已立案%(n)s件，编号按顺序自动生成。") % {"n": done})
     return redirect("staff:inbox")
@@ -155,9 +156,11 @@ def review(request, pk):
     elif action == "merge":
         form = bound["merge"] = forms.MergeForm(request.POST, prefix="merge", candidates=mergeable)
         done = _run(
-            request, form,
-            lambda d: services.suggestion_merge(target=suggestion, sources=list(d["sources"]), actor=request.user,
-                                                note=d["note"]),
+            request,
+            form,
+            lambda d: services.suggestion_merge(
+                target=suggestion, sources=list(d["sources"]), actor=request.user, note=d["note"]
+            ),
             _("已并案：选中的建议并入本件。"),
         )
         if done:
@@ -168,8 +171,9 @@ def review(request, pk):
             messages.error(request, _("请选择要并入的建议。"))
         else:
             try:
-                services.suggestion_merge(target=target, sources=[suggestion], actor=request.user,
-                                          note=request.POST.get("note", "")[:2000])
+                services.suggestion_merge(
+                    target=target, sources=[suggestion], actor=request.user, note=request.POST.get("note", "")[:2000]
+                )
             except services.WorkflowError as error:
                 messages.error(request, error.message)
             else:
@@ -178,19 +182,21 @@ def review(request, pk):
     queue = list(staff_selectors.inbox_suggestions().values_list("pk", flat=True)[:2000])
     position = queue.index(suggestion.pk) if suggestion.pk in queue else None
     context = suggestion_detail_context(request.user, suggestion)
-    context.update({
-        "similar": similar,
-        "mergeable_ids": {s.pk for s in mergeable},
-        "register_form": bound.get("register") or forms.RegisterForm(prefix="register",
-                                                                      initial=_register_initial(suggestion)),
-        "return_form": bound.get("return") or forms.ReturnForm(prefix="return"),
-        "reject_form": bound.get("reject") or forms.RejectForm(prefix="reject"),
-        "merge_form": bound.get("merge") or forms.MergeForm(prefix="merge", candidates=mergeable),
-        "position": position + 1 if position is not None else None,
-        "queue_size": len(queue),
-        "previous_pk": queue[position - 1] if position else None,
-        "next_pk": queue[position + 1] if position is not None and position + 1 < len(queue) else None,
-    })
+    context.update(
+        {
+            "similar": similar,
+            "mergeable_ids": {s.pk for s in mergeable},
+            "register_form": bound.get("register")
+            or forms.RegisterForm(prefix="register", initial=_register_initial(suggestion)),
+            "return_form": bound.get("return") or forms.ReturnForm(prefix="return"),
+            "reject_form": bound.get("reject") or forms.RejectForm(prefix="reject"),
+            "merge_form": bound.get("merge") or forms.MergeForm(prefix="merge", candidates=mergeable),
+            "position": position + 1 if position is not None else None,
+            "queue_size": len(queue),
+            "previous_pk": queue[position - 1] if position else None,
+            "next_pk": queue[position + 1] if position is not None and position + 1 < len(queue) else None,
+        }
+    )
     return render(request, "suggestions/staff/review.html", context, status=400 if bound else 200)
 
 
@@ -219,20 +225,26 @@ def _assign_initial(session, suggested=()):
 def assign(request, pk):
     suggestion = _get_suggestion(pk)
     if suggestion.status != S.REGISTERED:
-        messages.info(request, _("只有已立案待交办的建议可以交办（当前：%(status)s）。")
-                      % {"status": suggestion.get_status_display()})
+        messages.info(
+            request,
+            _("只有已立案待交办的建议可以交办（当前：%(status)s）。") % {"status": suggestion.get_status_display()},
+        )
         return redirect("staff:suggestion", pk=pk)
     offices = list(staff_selectors.active_offices())
     suggested = staff_selectors.suggested_offices(suggestion)
     if request.method == "POST":
         form = forms.AssignForm(request.POST, offices=offices, suggested=suggested)
         done = _run(
-            request, form,
+            request,
+            form,
             lambda d: services.suggestion_assign(suggestion=suggestion, actor=request.user, **form.service_kwargs()),
-            lambda assignments: _("已交办：%(title)s（%(offices)s）。") % {
-                "title": suggestion.title,
-                "offices": "、".join(f"{a.office.name}{a.get_role_display()}" for a in assignments),
-            },
+            lambda assignments: (
+                _("已交办：%(title)s（%(offices)s）。")
+                % {
+                    "title": suggestion.title,
+                    "offices": "、".join(f"{a.office.name}{a.get_role_display()}" for a in assignments),
+                }
+            ),
         )
         if done:
             return redirect("staff:assign_list")
@@ -267,8 +279,10 @@ def assign_list(request):
                     services.suggestion_assign(suggestion=suggestion, actor=request.user, **kwargs)
                     done += 1
                 except services.WorkflowError as error:
-                    messages.error(request, _("“%(label)s”未能交办：%(error)s") % {"label": _label(suggestion),
-                                                                             "error": error.message})
+                    messages.error(
+                        request,
+                        _("“%(label)s”未能交办：%(error)s") % {"label": _label(suggestion), "error": error.message},
+                    )
             if done:
                 messages.success(request, _("已交办%(n)s件。") % {"n": done})
             return redirect(request.get_full_path())
@@ -284,8 +298,7 @@ def assign_list(request):
     )
     for row in rows:
         row.suggested_office = (usage.get(row.category_id) or [None])[0]
-    context = {"rows": rows, "form": form, "filterset": filterset, "checked": checked,
-               "truncated": len(rows) >= 300}
+    context = {"rows": rows, "form": form, "filterset": filterset, "checked": checked, "truncated": len(rows) >= 300}
     return render(request, "suggestions/staff/assign_list.html", context, status=400 if form.errors else 200)
 
 
@@ -336,30 +349,41 @@ def _decide(request, bound):
         claim = get_object_or_404(FollowUp, pk=request.POST.get("followup_id") or 0)
         form = forms.FollowUpDecisionForm(request.POST, prefix=f"f{claim.pk}")
         accept = action == "followup_confirm"
-        ok = _run(request, form,
-                  lambda d: services.followup_confirm_solved(follow_up=claim, actor=user, accept=accept, note=d["note"]),
-                  _("已确认解决，答复结果改为已解决。") if accept else _("已退回解决报告，继续跟踪督办。"))
+        ok = _run(
+            request,
+            form,
+            lambda d: services.followup_confirm_solved(follow_up=claim, actor=user, accept=accept, note=d["note"]),
+            _("已确认解决，答复结果改为已解决。") if accept else _("已退回解决报告，继续跟踪督办。"),
+        )
         if ok:
             return redirect("staff:requests")
         if not FollowUp.objects.filter(pk=claim.pk, status=FollowUp.Status.SOLVED_CLAIMED).exists():
             return _gone(request, form)
         bound[(f"f{claim.pk}", "followup")] = form
         return None
-    req = get_object_or_404(AssignmentRequest.objects.select_related("assignment__office"),
-                            pk=request.POST.get("request_id") or 0)
+    req = get_object_or_404(
+        AssignmentRequest.objects.select_related("assignment__office"), pk=request.POST.get("request_id") or 0
+    )
     prefix = f"r{req.pk}"
     if action == "return_approve":
         form = forms.ReturnApproveForm(request.POST, prefix=prefix, offices=staff_selectors.active_offices())
-        ok = _run(request, form,
-                  lambda d: services.return_request_approve(request=req, actor=user, new_office=d["new_office"],
-                                                            note=d["note"]),
-                  lambda new: _("已同意退回，改由%(office)s承办。") % {"office": new.office.name})
+        ok = _run(
+            request,
+            form,
+            lambda d: services.return_request_approve(
+                request=req, actor=user, new_office=d["new_office"], note=d["note"]
+            ),
+            lambda new: _("已同意退回，改由%(office)s承办。") % {"office": new.office.name},
+        )
         key = (req.pk, "approve")
     elif action == "extension_approve":
         form = forms.ExtensionApproveForm(request.POST, prefix=prefix)
-        ok = _run(request, form,
-                  lambda d: services.extension_approve(request=req, actor=user, until=d["until"], note=d["note"]),
-                  lambda asg: _("已同意延期至%(date)s。") % {"date": asg.extended_due})
+        ok = _run(
+            request,
+            form,
+            lambda d: services.extension_approve(request=req, actor=user, until=d["until"], note=d["note"]),
+            lambda asg: _("已同意延期至%(date)s。") % {"date": asg.extended_due},
+        )
         key = (req.pk, "approve")
     elif action in ("return_refuse", "extension_refuse"):
         form = forms.RefuseForm(request.POST, prefix=f"{prefix}-refuse")
@@ -471,8 +495,11 @@ def suggestion(request, pk):
     bound = {}
     action = request.POST.get("action") if request.method == "POST" else None
     if action is not None and action not in available:
-        messages.error(request, _("该建议当前为“%(status)s”，不能进行此操作。可能已被他人处理，请刷新页面。")
-                       % {"status": suggestion.get_status_display()})
+        messages.error(
+            request,
+            _("该建议当前为“%(status)s”，不能进行此操作。可能已被他人处理，请刷新页面。")
+            % {"status": suggestion.get_status_display()},
+        )
         return redirect("staff:suggestion", pk=pk)
     if action in SUGGESTION_ACTIONS:
         form_class, perform, success = SUGGESTION_ACTIONS[action]
@@ -481,28 +508,37 @@ def suggestion(request, pk):
             return redirect("staff:suggestion", pk=pk)
     elif action == "remind":
         form = bound["remind"] = forms.RemindForm(request.POST, prefix="remind", assignments=open_assignments)
-        if _run(request, form,
-                lambda d: services.reminder_manual(assignment=d["assignment"], actor=request.user,
-                                                   message=d["message"]),
-                lambda r: _("已向%(office)s发出催办。") % {"office": r.office.name}):
+        if _run(
+            request,
+            form,
+            lambda d: services.reminder_manual(assignment=d["assignment"], actor=request.user, message=d["message"]),
+            lambda r: _("已向%(office)s发出催办。") % {"office": r.office.name},
+        ):
             return redirect("staff:suggestion", pk=pk)
 
     def form_for(name, factory):
         return (bound.get(name) or factory()) if name in available else None
 
-    context.update({
-        "register_form": form_for("register", lambda: forms.RegisterForm(
-            prefix="register", initial=_register_initial(suggestion))),
-        "return_form": form_for("return", lambda: forms.ReturnForm(prefix="return")),
-        "reject_form": form_for("reject", lambda: forms.RejectForm(prefix="reject")),
-        "withdraw_form": form_for("withdraw", lambda: forms.WithdrawForm(prefix="withdraw")),
-        "close_form": form_for("close", lambda: forms.CloseForm(prefix="close")),
-        "key_form": form_for("key", lambda: forms.KeyForm(
-            prefix="key", initial={"is_key": suggestion.is_key, "leader": suggestion.leader_id})),
-        "remind_form": form_for("remind", lambda: forms.RemindForm(prefix="remind", assignments=open_assignments)),
-        "can_assign": suggestion.status == S.REGISTERED,
-        "can_review": suggestion.status == S.SUBMITTED,
-    })
+    context.update(
+        {
+            "register_form": form_for(
+                "register", lambda: forms.RegisterForm(prefix="register", initial=_register_initial(suggestion))
+            ),
+            "return_form": form_for("return", lambda: forms.ReturnForm(prefix="return")),
+            "reject_form": form_for("reject", lambda: forms.RejectForm(prefix="reject")),
+            "withdraw_form": form_for("withdraw", lambda: forms.WithdrawForm(prefix="withdraw")),
+            "close_form": form_for("close", lambda: forms.CloseForm(prefix="close")),
+            "key_form": form_for(
+                "key",
+                lambda: forms.KeyForm(
+                    prefix="key", initial={"is_key": suggestion.is_key, "leader": suggestion.leader_id}
+                ),
+            ),
+            "remind_form": form_for("remind", lambda: forms.RemindForm(prefix="remind", assignments=open_assignments)),
+            "can_assign": suggestion.status == S.REGISTERED,
+            "can_review": suggestion.status == S.SUBMITTED,
+        }
+    )
     return render(request, "suggestions/staff/suggestion_detail.html", context, status=400 if bound else 200)
 
 
@@ -514,8 +550,7 @@ def publication(request):
     published = request.GET.get("tab") == "published"
     qs = staff_selectors.replies_for_publication(published=published)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "published": published,
-               "query": "tab=published" if published else "tab=pending"}
+    context = {"page": page, "published": published, "query": "tab=published" if published else "tab=pending"}
     return render(request, "suggestions/staff/publication.html", context)
 
 
@@ -533,8 +568,9 @@ def publication_bulk(request):
             services.reply_publish(reply=reply, actor=request.user)
             done += 1
         except services.WorkflowError as error:
-            messages.error(request, _("“%(title)s”未能公开：%(error)s") % {"title": reply.suggestion.title,
-                                                                      "error": error.message})
+            messages.error(
+                request, _("“%(title)s”未能公开：%(error)s") % {"title": reply.suggestion.title, "error": error.message}
+            )
     if done:
         messages.success(request, _("已公开%(n)s份答复。") % {"n": done})
     return redirect("staff:publication")
@@ -561,21 +597,28 @@ def publication_edit(request, pk):
     if action in ("save", "publish"):
         form = forms.PublicTextForm(request.POST)
         if action == "save":
-            done = _run(request, form,
-                        lambda d: services.reply_save_public_text(reply=reply, actor=request.user,
-                                                                  public_text=d["public_text"]),
-                        _("公开版本已保存（尚未公开）。"))
+            done = _run(
+                request,
+                form,
+                lambda d: services.reply_save_public_text(
+                    reply=reply, actor=request.user, public_text=d["public_text"]
+                ),
+                _("公开版本已保存（尚未公开）。"),
+            )
         else:
-            done = _run(request, form,
-                        lambda d: services.reply_publish(reply=reply, actor=request.user,
-                                                         public_text=d["public_text"]),
-                        _("答复已公开。"))
+            done = _run(
+                request,
+                form,
+                lambda d: services.reply_publish(reply=reply, actor=request.user, public_text=d["public_text"]),
+                _("答复已公开。"),
+            )
         if done:
-            return redirect("staff:publication" if action == "publish" else "staff:publication_edit",
-                            **({} if action == "publish" else {"pk": pk}))
+            return redirect(
+                "staff:publication" if action == "publish" else "staff:publication_edit",
+                **({} if action == "publish" else {"pk": pk}),
+            )
     context = {"reply": reply, "suggestion": reply.suggestion, "form": form}
-    return render(request, "suggestions/staff/publication_edit.html", context,
-                  status=400 if form.errors else 200)
+    return render(request, "suggestions/staff/publication_edit.html", context, status=400 if form.errors else 200)
 
 
 # --------------------------------------------------------------------------- leaders
@@ -595,4 +638,3 @@ def leader_home(request):
         row.answering_count = len(answering)
     context = {"key_suggestions": rows, "today": today, "is_staff_member": roles.is_staff_member(request.user)}
     return render(request, "suggestions/staff/leader_home.html", context)
-

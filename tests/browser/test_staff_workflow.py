@@ -20,7 +20,9 @@ def people(db):
     offices = {name: factories.OfficeFactory(name=name) for name in ("区住房和城乡建设局", "区财政局", "区城市管理局")}
     clerks = {name: factories.OfficeMemberFactory(office=office).user for name, office in offices.items()}
     suggestion = factories.SuggestionFactory(
-        session=session, lead_delegate=delegate, title="关于加快花溪老旧小区改造的建议",
+        session=session,
+        lead_delegate=delegate,
+        title="关于加快花溪老旧小区改造的建议",
         body="花溪街道部分老旧小区管网老化、道路破损，建议纳入今年改造计划。",
     )
     services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
@@ -71,13 +73,18 @@ def test_staff_register_assign_reassign_extend_and_publish(open_page, people):
     page.wait_for_load_state()
     assert "已交办" in page.locator(".messages").inner_text()
     assert dict(Assignment.objects.filter(suggestion=suggestion).values_list("office_id", "role")) == {
-        lead.pk: "lead", co.pk: "co",
+        lead.pk: "lead",
+        co.pk: "co",
     }
 
     # The lead office asks to have it returned; staff approve and re-assign to the suggested office.
     lead_assignment = Assignment.objects.get(suggestion=suggestion, office=lead)
-    services.assignment_request_return(assignment=lead_assignment, actor=clerks[lead.name],
-                                       reason="主要涉及市政管网，建议由城管局主办", suggested_office=other)
+    services.assignment_request_return(
+        assignment=lead_assignment,
+        actor=clerks[lead.name],
+        reason="主要涉及市政管网，建议由城管局主办",
+        suggested_office=other,
+    )
     page.goto("/staff/requests/")
     form = page.locator("form", has=page.get_by_role("button", name="同意退回并重新交办"))
     assert form.locator("select").input_value() == str(other.pk)
@@ -102,8 +109,9 @@ def test_staff_register_assign_reassign_extend_and_publish(open_page, people):
     assert new_lead.extended_due == until
 
     # The office replies; staff redact the public version and publish it.
-    reply = carry_to_reply(suggestion, new_lead, clerks[other.name],
-                           text="已纳入改造计划。联系人：张三，电话13900001111。")
+    reply = carry_to_reply(
+        suggestion, new_lead, clerks[other.name], text="已纳入改造计划。联系人：张三，电话13900001111。"
+    )
     page.goto("/staff/publication/")
     _check(page, "publication", DESKTOP)
     page.get_by_role("link", name="审核", exact=True).click()
@@ -135,17 +143,24 @@ def busy(people):
         services.suggestion_submit(suggestion=s, actor=delegate.user)
         made.append(services.suggestion_register(suggestion=s, actor=staff))
     [asg, _co] = services.suggestion_assign(suggestion=made[1], actor=staff, lead_office=lead, co_offices=[co])
-    services.assignment_request_return(assignment=asg, actor=clerks[lead.name], reason="不属于本单位职责",
-                                       suggested_office=other)
+    services.assignment_request_return(
+        assignment=asg, actor=clerks[lead.name], reason="不属于本单位职责", suggested_office=other
+    )
     [asg2] = services.suggestion_assign(suggestion=made[2], actor=staff, lead_office=other)
     carry_to_reply(made[2], asg2, clerks[other.name])
     return people
 
 
-@pytest.mark.parametrize("path, name", [
-    ("/staff/", "inbox"), ("/staff/assign/", "assign-list"), ("/staff/requests/", "requests"),
-    ("/staff/track/", "track"), ("/staff/publication/", "publication"),
-])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/staff/", "inbox"),
+        ("/staff/assign/", "assign-list"),
+        ("/staff/requests/", "requests"),
+        ("/staff/track/", "track"),
+        ("/staff/publication/", "publication"),
+    ],
+)
 def test_staff_pages_fit_a_phone(open_page, busy, path, name):
     page = open_page(user=busy["staff"], viewport=PHONE)
     page.goto(path)
@@ -155,8 +170,9 @@ def test_staff_pages_fit_a_phone(open_page, busy, path, name):
 
 def test_the_review_page_moves_on_with_the_keyboard(open_page, busy):
     staff = busy["staff"]
-    second = factories.SuggestionFactory(session=busy["suggestion"].session,
-                                         lead_delegate=busy["suggestion"].lead_delegate, title="关于第二件的建议")
+    second = factories.SuggestionFactory(
+        session=busy["suggestion"].session, lead_delegate=busy["suggestion"].lead_delegate, title="关于第二件的建议"
+    )
     services.suggestion_submit(suggestion=second, actor=second.lead_delegate.user)
     page = open_page(user=staff, viewport=PHONE)
     page.goto(f"/staff/review/{busy['suggestion'].pk}/")

@@ -54,8 +54,7 @@ def test_delegates_clerks_and_leaders_are_refused_every_staff_page(client, urls,
 
 def test_a_clerk_posting_a_registration_changes_nothing(client, submitted, clerk):
     client.force_login(clerk)
-    response = client.post(reverse("staff:review", args=[submitted.pk]),
-                           {"action": "register", "register-number": "7"})
+    response = client.post(reverse("staff:review", args=[submitted.pk]), {"action": "register", "register-number": "7"})
     assert response.status_code == 403
     submitted.refresh_from_db()
     assert submitted.status == Suggestion.Status.SUBMITTED and submitted.number is None

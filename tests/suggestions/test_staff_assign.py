@@ -18,8 +18,9 @@ S = Suggestion.Status
 
 
 def _registered(session, delegate, staff, title="关于改善花溪大道交通拥堵的建议", category=None):
-    suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title,
-                                             **({"category": category} if category else {}))
+    suggestion = factories.SuggestionFactory(
+        session=session, lead_delegate=delegate, title=title, **({"category": category} if category else {})
+    )
     services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
     return services.suggestion_register(suggestion=suggestion, actor=staff)
 
@@ -42,8 +43,9 @@ def test_deadlines_are_prefilled_from_the_session_policy(client, staff, register
 def test_the_office_most_often_given_this_category_in_earlier_sessions_is_suggested_first(
     client, staff, registered, office, other_office, delegate
 ):
-    earlier = factories.SessionFactory(number=4, start_date=datetime.date(2025, 1, 6),
-                                       end_date=datetime.date(2025, 1, 9), is_current=False)
+    earlier = factories.SessionFactory(
+        number=4, start_date=datetime.date(2025, 1, 6), end_date=datetime.date(2025, 1, 9), is_current=False
+    )
     for n in range(2):
         old = _registered(earlier, delegate, staff, title=f"往届建议{n}", category=registered.category)
         services.suggestion_assign(suggestion=old, actor=staff, lead_office=other_office)
@@ -61,11 +63,19 @@ def test_assigning_to_a_lead_and_co_offices_with_adjusted_deadlines(
     client, staff, registered, office, co_office, other_office, leader
 ):
     client.force_login(staff)
-    response = client.post(reverse("staff:assign", args=[registered.pk]), {
-        "mode": "lead", "lead_office": office.pk, "co_offices": [co_office.pk, other_office.pk],
-        "due_date": _later(100), "opinion_due": _later(40), "return_by": _later(9),
-        "is_key": "on", "leader": leader.pk,
-    })
+    response = client.post(
+        reverse("staff:assign", args=[registered.pk]),
+        {
+            "mode": "lead",
+            "lead_office": office.pk,
+            "co_offices": [co_office.pk, other_office.pk],
+            "due_date": _later(100),
+            "opinion_due": _later(40),
+            "return_by": _later(9),
+            "is_key": "on",
+            "leader": leader.pk,
+        },
+    )
     assert response.status_code == 302
     registered.refresh_from_db()
     assert registered.status == S.ASSIGNED and registered.is_key and registered.leader == leader
@@ -78,10 +88,16 @@ def test_assigning_to_a_lead_and_co_offices_with_adjusted_deadlines(
 
 def test_assigning_to_several_separate_offices(client, staff, registered, office, other_office):
     client.force_login(staff)
-    response = client.post(reverse("staff:assign", args=[registered.pk]), {
-        "mode": "separate", "lead_office": office.pk, "separate_offices": [office.pk, other_office.pk],
-        "due_date": _later(90), "return_by": _later(9),
-    })
+    response = client.post(
+        reverse("staff:assign", args=[registered.pk]),
+        {
+            "mode": "separate",
+            "lead_office": office.pk,
+            "separate_offices": [office.pk, other_office.pk],
+            "due_date": _later(90),
+            "return_by": _later(9),
+        },
+    )
     assert response.status_code == 302
     assert set(registered.assignments.values_list("role", flat=True)) == {"separate"}
     assert registered.assignments.count() == 2
@@ -100,8 +116,12 @@ def test_an_invalid_assignment_is_explained_beside_the_form_and_nothing_is_saved
     client, staff, registered, office, data, message
 ):
     client.force_login(staff)
-    post = {"lead_office": office.pk if "主办" not in message else "", "due_date": _later(90),
-            "return_by": _later(9), **data}
+    post = {
+        "lead_office": office.pk if "主办" not in message else "",
+        "due_date": _later(90),
+        "return_by": _later(9),
+        **data,
+    }
     response = client.post(reverse("staff:assign", args=[registered.pk]), post)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -111,10 +131,16 @@ def test_an_invalid_assignment_is_explained_beside_the_form_and_nothing_is_saved
 
 def test_the_lead_office_cannot_also_be_a_co_office(client, staff, registered, office):
     client.force_login(staff)
-    response = client.post(reverse("staff:assign", args=[registered.pk]), {
-        "mode": "lead", "lead_office": office.pk, "co_offices": [office.pk], "due_date": _later(90),
-        "return_by": _later(9),
-    })
+    response = client.post(
+        reverse("staff:assign", args=[registered.pk]),
+        {
+            "mode": "lead",
+            "lead_office": office.pk,
+            "co_offices": [office.pk],
+            "due_date": _later(90),
+            "return_by": _later(9),
+        },
+    )
     assert response.status_code == 400
     assert "主办单位不能同时是协办单位" in response.content.decode()
 
@@ -126,10 +152,19 @@ def test_bulk_assignment_gives_every_ticked_suggestion_the_same_offices(
     second = _registered(session, delegate, staff, "关于乙的建议")
     left = _registered(session, delegate, staff, "关于丙的建议")
     client.force_login(staff)
-    response = client.post(reverse("staff:assign_list"), {
-        "suggestions": [first.pk, second.pk], "mode": "lead", "lead_office": office.pk,
-        "co_offices": [co_office.pk], "due_date": _later(90), "opinion_due": _later(30), "return_by": _later(9),
-    }, follow=True)
+    response = client.post(
+        reverse("staff:assign_list"),
+        {
+            "suggestions": [first.pk, second.pk],
+            "mode": "lead",
+            "lead_office": office.pk,
+            "co_offices": [co_office.pk],
+            "due_date": _later(90),
+            "opinion_due": _later(30),
+            "return_by": _later(9),
+        },
+        follow=True,
+    )
     assert "已交办2件" in response.content.decode()
     for suggestion in (first, second):
         assert dict(suggestion.assignments.values_list("office_id", "role")) == {office.pk: "lead", co_office.pk: "co"}
@@ -151,10 +186,17 @@ def test_bulk_assignment_reports_each_failure_and_still_assigns_the_rest(
 
     monkeypatch.setattr(services, "suggestion_assign", racing)
     client.force_login(staff)
-    response = client.post(reverse("staff:assign_list"), {
-        "suggestions": [first.pk, second.pk], "mode": "lead", "lead_office": office.pk,
-        "due_date": _later(90), "return_by": _later(9),
-    }, follow=True)
+    response = client.post(
+        reverse("staff:assign_list"),
+        {
+            "suggestions": [first.pk, second.pk],
+            "mode": "lead",
+            "lead_office": office.pk,
+            "due_date": _later(90),
+            "return_by": _later(9),
+        },
+        follow=True,
+    )
     content = response.content.decode()
     assert "已交办1件" in content
     assert "关于乙的建议”未能交办" in content and "不能变更为" in content
@@ -166,9 +208,15 @@ def test_bulk_assignment_reports_each_failure_and_still_assigns_the_rest(
 
 def test_bulk_assignment_without_any_ticked_suggestion_is_refused(client, staff, registered, office):
     client.force_login(staff)
-    response = client.post(reverse("staff:assign_list"), {
-        "mode": "lead", "lead_office": office.pk, "due_date": _later(90), "return_by": _later(9),
-    })
+    response = client.post(
+        reverse("staff:assign_list"),
+        {
+            "mode": "lead",
+            "lead_office": office.pk,
+            "due_date": _later(90),
+            "return_by": _later(9),
+        },
+    )
     assert response.status_code == 400
     assert "请勾选要交办的建议" in response.content.decode()
 

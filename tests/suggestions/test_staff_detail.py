@@ -26,9 +26,14 @@ def test_the_page_shows_the_full_timeline_and_the_actions_that_fit_the_status(cl
 
 def test_a_manual_reminder_goes_to_the_chosen_office_with_the_message(client, staff, assigned, lead_assignment):
     client.force_login(staff)
-    response = client.post(reverse("staff:suggestion", args=[assigned.pk]), {
-        "action": "remind", "remind-assignment": lead_assignment.pk, "remind-message": "请于本周内答复代表。",
-    })
+    response = client.post(
+        reverse("staff:suggestion", args=[assigned.pk]),
+        {
+            "action": "remind",
+            "remind-assignment": lead_assignment.pk,
+            "remind-message": "请于本周内答复代表。",
+        },
+    )
     assert response.status_code == 302
     reminder = Reminder.objects.get(kind=Reminder.Kind.MANUAL)
     assert reminder.assignment == lead_assignment and reminder.message == "请于本周内答复代表。"
@@ -36,23 +41,34 @@ def test_a_manual_reminder_goes_to_the_chosen_office_with_the_message(client, st
 
 def test_a_reminder_without_a_message_is_refused_beside_the_form(client, staff, assigned, lead_assignment):
     client.force_login(staff)
-    response = client.post(reverse("staff:suggestion", args=[assigned.pk]), {
-        "action": "remind", "remind-assignment": lead_assignment.pk, "remind-message": "",
-    })
+    response = client.post(
+        reverse("staff:suggestion", args=[assigned.pk]),
+        {
+            "action": "remind",
+            "remind-assignment": lead_assignment.pk,
+            "remind-message": "",
+        },
+    )
     assert response.status_code == 400
     assert not Reminder.objects.exists()
 
 
-def test_a_reminder_to_another_suggestions_assignment_is_refused(client, staff, assigned, session, other_delegate,
-                                                                  other_office):
+def test_a_reminder_to_another_suggestions_assignment_is_refused(
+    client, staff, assigned, session, other_delegate, other_office
+):
     other = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
     services.suggestion_submit(suggestion=other, actor=other_delegate.user)
     services.suggestion_register(suggestion=other, actor=staff)
     [foreign] = services.suggestion_assign(suggestion=other, actor=staff, lead_office=other_office)
     client.force_login(staff)
-    response = client.post(reverse("staff:suggestion", args=[assigned.pk]), {
-        "action": "remind", "remind-assignment": foreign.pk, "remind-message": "催办",
-    })
+    response = client.post(
+        reverse("staff:suggestion", args=[assigned.pk]),
+        {
+            "action": "remind",
+            "remind-assignment": foreign.pk,
+            "remind-message": "催办",
+        },
+    )
     assert response.status_code == 400
     assert not Reminder.objects.exists()
 
@@ -71,8 +87,9 @@ def test_setting_key_supervision_needs_a_leader(client, staff, assigned, leader)
 
 def test_staff_record_a_written_withdrawal(client, staff, assigned):
     client.force_login(staff)
-    response = client.post(reverse("staff:suggestion", args=[assigned.pk]),
-                           {"action": "withdraw", "withdraw-reason": "代表书面申请撤回"})
+    response = client.post(
+        reverse("staff:suggestion", args=[assigned.pk]), {"action": "withdraw", "withdraw-reason": "代表书面申请撤回"}
+    )
     assert response.status_code == 302
     assigned.refresh_from_db()
     assert assigned.status == S.WITHDRAWN
@@ -81,16 +98,18 @@ def test_staff_record_a_written_withdrawal(client, staff, assigned):
 
 def test_staff_close_a_replied_suggestion(client, staff, replied):
     client.force_login(staff)
-    response = client.post(reverse("staff:suggestion", args=[replied.suggestion_id]),
-                           {"action": "close", "close-note": "评价期已过"})
+    response = client.post(
+        reverse("staff:suggestion", args=[replied.suggestion_id]), {"action": "close", "close-note": "评价期已过"}
+    )
     assert response.status_code == 302
     assert Suggestion.objects.get(pk=replied.suggestion_id).status == S.CLOSED
 
 
 def test_an_action_that_no_longer_fits_the_status_is_explained(client, staff, assigned):
     client.force_login(staff)
-    response = client.post(reverse("staff:suggestion", args=[assigned.pk]),
-                           {"action": "register", "register-number": "3"}, follow=True)
+    response = client.post(
+        reverse("staff:suggestion", args=[assigned.pk]), {"action": "register", "register-number": "3"}, follow=True
+    )
     assert "不能进行此操作" in response.content.decode()
     assigned.refresh_from_db()
     assert assigned.status == S.ASSIGNED and assigned.number != 3
@@ -110,8 +129,14 @@ def test_the_leader_home_shows_progress_and_holds_a_fixed_query_count(
             suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
             services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
             services.suggestion_register(suggestion=suggestion, actor=staff)
-            services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office, co_offices=[co_office],
-                                       is_key=True, leader=leader)
+            services.suggestion_assign(
+                suggestion=suggestion,
+                actor=staff,
+                lead_office=office,
+                co_offices=[co_office],
+                is_key=True,
+                leader=leader,
+            )
 
     client.force_login(leader.user)
     make(2)

@@ -31,8 +31,10 @@ def test_unpublished_replies_are_listed_for_review(client, staff, replied):
 
 def test_saving_a_redacted_version_holds_it_back(client, staff, replied):
     client.force_login(staff)
-    response = client.post(reverse("staff:publication_edit", args=[replied.pk]),
-                           {"action": "save", "public_text": "已解决。（联系方式已删去）"})
+    response = client.post(
+        reverse("staff:publication_edit", args=[replied.pk]),
+        {"action": "save", "public_text": "已解决。（联系方式已删去）"},
+    )
     assert response.status_code == 302
     replied.refresh_from_db()
     assert replied.public_text == "已解决。（联系方式已删去）" and not replied.is_published
@@ -40,8 +42,9 @@ def test_saving_a_redacted_version_holds_it_back(client, staff, replied):
 
 def test_publishing_uses_the_edited_public_version_not_the_original(client, staff, replied):
     client.force_login(staff)
-    response = client.post(reverse("staff:publication_edit", args=[replied.pk]),
-                           {"action": "publish", "public_text": "公开版本"})
+    response = client.post(
+        reverse("staff:publication_edit", args=[replied.pk]), {"action": "publish", "public_text": "公开版本"}
+    )
     assert response.status_code == 302
     replied.refresh_from_db()
     replied.suggestion.refresh_from_db()
@@ -50,8 +53,9 @@ def test_publishing_uses_the_edited_public_version_not_the_original(client, staf
 
 def test_an_empty_public_version_is_refused_and_nothing_is_published(client, staff, replied):
     client.force_login(staff)
-    response = client.post(reverse("staff:publication_edit", args=[replied.pk]),
-                           {"action": "publish", "public_text": "   "})
+    response = client.post(
+        reverse("staff:publication_edit", args=[replied.pk]), {"action": "publish", "public_text": "   "}
+    )
     assert response.status_code == 400
     assert "公开版本不能为空" in response.content.decode()
     replied.refresh_from_db()
@@ -61,7 +65,9 @@ def test_an_empty_public_version_is_refused_and_nothing_is_published(client, sta
 def test_unpublishing_hides_the_reply_again(client, staff, replied):
     services.reply_publish(reply=replied, actor=staff)
     client.force_login(staff)
-    response = client.post(reverse("staff:publication_edit", args=[replied.pk]), {"action": "unpublish", "note": "涉密"})
+    response = client.post(
+        reverse("staff:publication_edit", args=[replied.pk]), {"action": "unpublish", "note": "涉密"}
+    )
     assert response.status_code == 302
     replied.refresh_from_db()
     replied.suggestion.refresh_from_db()

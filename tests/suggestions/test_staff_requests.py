@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def return_request(lead_assignment, clerk, other_office):
-    return services.assignment_request_return(assignment=lead_assignment, actor=clerk, reason="不属于本单位职责",
-                                              suggested_office=other_office)
+    return services.assignment_request_return(
+        assignment=lead_assignment, actor=clerk, reason="不属于本单位职责", suggested_office=other_office
+    )
 
 
 @pytest.fixture
@@ -44,10 +45,15 @@ def test_approving_a_return_reassigns_the_same_role_to_the_new_office(
     client, staff, return_request, lead_assignment, other_office
 ):
     client.force_login(staff)
-    response = client.post(reverse("staff:requests"), {
-        "request_id": return_request.pk, "action": "return_approve",
-        f"r{return_request.pk}-new_office": other_office.pk, f"r{return_request.pk}-note": "同意",
-    })
+    response = client.post(
+        reverse("staff:requests"),
+        {
+            "request_id": return_request.pk,
+            "action": "return_approve",
+            f"r{return_request.pk}-new_office": other_office.pk,
+            f"r{return_request.pk}-note": "同意",
+        },
+    )
     assert response.status_code == 302
     lead_assignment.refresh_from_db()
     assert lead_assignment.status == Assignment.Status.RETURNED
@@ -59,9 +65,14 @@ def test_approving_a_return_to_an_office_already_handling_it_is_explained(
     client, staff, return_request, co_office, lead_assignment
 ):
     client.force_login(staff)
-    response = client.post(reverse("staff:requests"), {
-        "request_id": return_request.pk, "action": "return_approve", f"r{return_request.pk}-new_office": co_office.pk,
-    })
+    response = client.post(
+        reverse("staff:requests"),
+        {
+            "request_id": return_request.pk,
+            "action": "return_approve",
+            f"r{return_request.pk}-new_office": co_office.pk,
+        },
+    )
     assert response.status_code == 400
     assert "已在承办此建议" in response.content.decode()
     return_request.refresh_from_db()
@@ -73,8 +84,14 @@ def test_refusing_a_return_needs_a_reason_and_puts_the_assignment_back(client, s
     url = reverse("staff:requests")
     response = client.post(url, {"request_id": return_request.pk, "action": "return_refuse"})
     assert response.status_code == 400
-    response = client.post(url, {"request_id": return_request.pk, "action": "return_refuse",
-                                 f"r{return_request.pk}-refuse-note": "属于贵单位职责"})
+    response = client.post(
+        url,
+        {
+            "request_id": return_request.pk,
+            "action": "return_refuse",
+            f"r{return_request.pk}-refuse-note": "属于贵单位职责",
+        },
+    )
     assert response.status_code == 302
     lead_assignment.refresh_from_db()
     return_request.refresh_from_db()
@@ -85,10 +102,14 @@ def test_refusing_a_return_needs_a_reason_and_puts_the_assignment_back(client, s
 def test_approving_an_extension_sets_the_new_deadline(client, staff, extension_request, lead_assignment):
     client.force_login(staff)
     until = extension_request.requested_until
-    response = client.post(reverse("staff:requests"), {
-        "request_id": extension_request.pk, "action": "extension_approve",
-        f"r{extension_request.pk}-until": until.isoformat(),
-    })
+    response = client.post(
+        reverse("staff:requests"),
+        {
+            "request_id": extension_request.pk,
+            "action": "extension_approve",
+            f"r{extension_request.pk}-until": until.isoformat(),
+        },
+    )
     assert response.status_code == 302
     lead_assignment.refresh_from_db()
     assert lead_assignment.extended_due == until
@@ -101,10 +122,14 @@ def test_an_extension_beyond_the_policy_limit_is_refused_with_the_limit_shown(
     client.force_login(staff)
     response = client.get(reverse("staff:requests"))
     assert response.context["extensions"][0].limit == limit
-    response = client.post(reverse("staff:requests"), {
-        "request_id": extension_request.pk, "action": "extension_approve",
-        f"r{extension_request.pk}-until": (limit + datetime.timedelta(days=1)).isoformat(),
-    })
+    response = client.post(
+        reverse("staff:requests"),
+        {
+            "request_id": extension_request.pk,
+            "action": "extension_approve",
+            f"r{extension_request.pk}-until": (limit + datetime.timedelta(days=1)).isoformat(),
+        },
+    )
     assert response.status_code == 400
     assert "延期最长至" in response.content.decode()
     lead_assignment.refresh_from_db()
@@ -113,10 +138,14 @@ def test_an_extension_beyond_the_policy_limit_is_refused_with_the_limit_shown(
 
 def test_refusing_an_extension(client, staff, extension_request):
     client.force_login(staff)
-    response = client.post(reverse("staff:requests"), {
-        "request_id": extension_request.pk, "action": "extension_refuse",
-        f"r{extension_request.pk}-refuse-note": "请按期答复",
-    })
+    response = client.post(
+        reverse("staff:requests"),
+        {
+            "request_id": extension_request.pk,
+            "action": "extension_refuse",
+            f"r{extension_request.pk}-refuse-note": "请按期答复",
+        },
+    )
     assert response.status_code == 302
     extension_request.refresh_from_db()
     assert extension_request.status == AssignmentRequest.Status.REFUSED
@@ -125,10 +154,15 @@ def test_refusing_an_extension(client, staff, extension_request):
 def test_a_request_decided_twice_shows_a_clear_message(client, staff, extension_request):
     services.extension_refuse(request=extension_request, actor=staff, note="请按期答复")
     client.force_login(staff)
-    response = client.post(reverse("staff:requests"), {
-        "request_id": extension_request.pk, "action": "extension_refuse",
-        f"r{extension_request.pk}-refuse-note": "再次",
-    }, follow=True)
+    response = client.post(
+        reverse("staff:requests"),
+        {
+            "request_id": extension_request.pk,
+            "action": "extension_refuse",
+            f"r{extension_request.pk}-refuse-note": "再次",
+        },
+        follow=True,
+    )
     assert "该申请已经审核过了" in response.content.decode()
 
 
@@ -142,10 +176,14 @@ def solved_claim(assigned, lead_assignment, clerk):
 def test_staff_confirm_or_refuse_a_claimed_solution_from_the_queue(client, staff, solved_claim, accept):
     client.force_login(staff)
     assert client.get(reverse("staff:requests")).context["claims"] == [solved_claim]
-    response = client.post(reverse("staff:requests"), {
-        "followup_id": solved_claim.pk, "action": "followup_confirm" if accept else "followup_refuse",
-        f"f{solved_claim.pk}-note": "现场核实",
-    })
+    response = client.post(
+        reverse("staff:requests"),
+        {
+            "followup_id": solved_claim.pk,
+            "action": "followup_confirm" if accept else "followup_refuse",
+            f"f{solved_claim.pk}-note": "现场核实",
+        },
+    )
     assert response.status_code == 302
     solved_claim.refresh_from_db()
     assert solved_claim.status == (FollowUp.Status.SOLVED_CONFIRMED if accept else FollowUp.Status.SOLVED_REFUSED)
@@ -160,15 +198,20 @@ def test_the_queue_holds_a_fixed_query_count(client, staff, session, delegate, o
             services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
             services.suggestion_register(suggestion=suggestion, actor=staff)
             [assignment] = services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
-            services.assignment_request_return(assignment=assignment, actor=clerk, reason="不属于本单位",
-                                               suggested_office=other_office)
+            services.assignment_request_return(
+                assignment=assignment, actor=clerk, reason="不属于本单位", suggested_office=other_office
+            )
             suggestion2 = factories.SuggestionFactory(session=session, lead_delegate=delegate)
             services.suggestion_submit(suggestion=suggestion2, actor=delegate.user)
             services.suggestion_register(suggestion=suggestion2, actor=staff)
             [assignment2] = services.suggestion_assign(suggestion=suggestion2, actor=staff, lead_office=office)
             services.assignment_sign(assignment=assignment2, actor=clerk)
-            services.extension_request(assignment=assignment2, actor=clerk, reason="协调中",
-                                       until=assignment2.due_date + datetime.timedelta(days=10))
+            services.extension_request(
+                assignment=assignment2,
+                actor=clerk,
+                reason="协调中",
+                until=assignment2.due_date + datetime.timedelta(days=10),
+            )
 
     client.force_login(staff)
     make_requests(1)

@@ -40,7 +40,9 @@ def test_registering_with_an_edited_number_fixes_it_and_opens_the_next_in_the_qu
 ):
     following = _submit(session, other_delegate, "关于修缮老旧小区的建议")
     client.force_login(staff)
-    response = client.post(reverse("staff:review", args=[submitted.pk]), {"action": "register", "register-number": "88"})
+    response = client.post(
+        reverse("staff:review", args=[submitted.pk]), {"action": "register", "register-number": "88"}
+    )
     assert response.status_code == 302
     assert response.url == reverse("staff:review", args=[following.pk])
     submitted.refresh_from_db()
@@ -64,7 +66,9 @@ def test_a_number_already_taken_is_shown_beside_the_form_and_nothing_changes(
 
 def test_a_number_that_is_not_a_positive_integer_is_refused_in_chinese(client, staff, submitted):
     client.force_login(staff)
-    response = client.post(reverse("staff:review", args=[submitted.pk]), {"action": "register", "register-number": "-3"})
+    response = client.post(
+        reverse("staff:review", args=[submitted.pk]), {"action": "register", "register-number": "-3"}
+    )
     assert response.status_code == 400
     assert response.context["register_form"].errors["number"]
     submitted.refresh_from_db()
@@ -86,8 +90,9 @@ def test_returning_for_revision_needs_a_reason_and_keeps_it(client, staff, submi
 def test_not_registering_with_a_standard_reason(client, staff, submitted):
     reason = services.not_registered_reasons()[0]
     client.force_login(staff)
-    response = client.post(reverse("staff:review", args=[submitted.pk]),
-                           {"action": "reject", "reject-reason_choice": reason})
+    response = client.post(
+        reverse("staff:review", args=[submitted.pk]), {"action": "reject", "reject-reason_choice": reason}
+    )
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == S.NOT_REGISTERED and submitted.status_reason == reason
@@ -99,8 +104,9 @@ def test_not_registering_with_a_custom_reason_requires_the_text(client, staff, s
     response = client.post(url, {"action": "reject", "reject-reason_choice": "__other__"})
     assert response.status_code == 400
     assert "请填写不予立案的理由" in response.content.decode()
-    response = client.post(url, {"action": "reject", "reject-reason_choice": "__other__",
-                                 "reject-custom_reason": "与上届建议重复"})
+    response = client.post(
+        url, {"action": "reject", "reject-reason_choice": "__other__", "reject-custom_reason": "与上届建议重复"}
+    )
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == S.NOT_REGISTERED and submitted.status_reason == "与上届建议重复"
@@ -108,8 +114,9 @@ def test_not_registering_with_a_custom_reason_requires_the_text(client, staff, s
 
 def test_an_unknown_standard_reason_is_refused(client, staff, submitted):
     client.force_login(staff)
-    response = client.post(reverse("staff:review", args=[submitted.pk]),
-                           {"action": "reject", "reject-reason_choice": "<script>x</script>"})
+    response = client.post(
+        reverse("staff:review", args=[submitted.pk]), {"action": "reject", "reject-reason_choice": "<script>x</script>"}
+    )
     assert response.status_code == 400
     submitted.refresh_from_db()
     assert submitted.status == S.SUBMITTED
@@ -129,8 +136,10 @@ def test_merging_a_similar_suggestion_into_the_one_under_review(client, staff, s
     target = _submit(session, delegate, "关于改善花溪大道交通拥堵的建议")
     source = _submit(session, other_delegate, "关于缓解花溪大道交通拥堵的建议")
     client.force_login(staff)
-    response = client.post(reverse("staff:review", args=[target.pk]),
-                           {"action": "merge", "merge-sources": [source.pk], "merge-note": "同一事项"})
+    response = client.post(
+        reverse("staff:review", args=[target.pk]),
+        {"action": "merge", "merge-sources": [source.pk], "merge-note": "同一事项"},
+    )
     assert response.status_code == 302
     source.refresh_from_db()
     assert source.status == S.MERGED and source.merged_into_id == target.pk
@@ -142,8 +151,9 @@ def test_merging_the_one_under_review_into_a_registered_similar_one(client, staf
     services.suggestion_register(suggestion=target, actor=staff)
     under_review = _submit(session, delegate, "关于改善花溪大道交通拥堵的建议")
     client.force_login(staff)
-    response = client.post(reverse("staff:review", args=[under_review.pk]),
-                           {"action": "merge_into", "target": target.pk})
+    response = client.post(
+        reverse("staff:review", args=[under_review.pk]), {"action": "merge_into", "target": target.pk}
+    )
     assert response.status_code == 302
     under_review.refresh_from_db()
     assert under_review.status == S.MERGED and under_review.merged_into_id == target.pk

@@ -32,13 +32,19 @@ def _titles(data, queryset=None):
 def world(session, delegate, other_delegate, staff, office, co_office, other_office, clerk, leader):
     """A handful of suggestions in different states."""
     waiting = _filed(session, delegate, "关于增设花溪公园停车场的建议")
-    services.suggestion_register(suggestion=_filed(session, other_delegate, "关于整治河道污染的建议",
-                                                   category=Category.objects.get(name="生态环境")), actor=staff)
+    services.suggestion_register(
+        suggestion=_filed(
+            session, other_delegate, "关于整治河道污染的建议", category=Category.objects.get(name="生态环境")
+        ),
+        actor=staff,
+    )
     handled = services.suggestion_register(suggestion=_filed(session, delegate, "关于修缮老旧小区的建议"), actor=staff)
-    services.suggestion_assign(suggestion=handled, actor=staff, lead_office=office, co_offices=[co_office],
-                               is_key=True, leader=leader)
-    late = services.suggestion_register(suggestion=_filed(session, other_delegate, "关于改善农村道路的建议"),
-                                        actor=staff)
+    services.suggestion_assign(
+        suggestion=handled, actor=staff, lead_office=office, co_offices=[co_office], is_key=True, leader=leader
+    )
+    late = services.suggestion_register(
+        suggestion=_filed(session, other_delegate, "关于改善农村道路的建议"), actor=staff
+    )
     services.suggestion_assign(suggestion=late, actor=staff, lead_office=other_office)
     Assignment.objects.filter(suggestion=late).update(due_date=datetime.date(2020, 1, 1))  # long overdue
     answered = services.suggestion_register(suggestion=_filed(session, delegate, "关于增加学位供给的建议"), actor=staff)
@@ -131,8 +137,9 @@ def test_sort_links_flip_direction_and_keep_the_filters(client, staff, world):
 def test_the_track_list_holds_a_fixed_query_count(client, staff, session, delegate, office, co_office):
     def make(n):
         for i in range(n):
-            suggestion = services.suggestion_register(suggestion=_filed(session, delegate, f"关于第{i}件事的建议"),
-                                                      actor=staff)
+            suggestion = services.suggestion_register(
+                suggestion=_filed(session, delegate, f"关于第{i}件事的建议"), actor=staff
+            )
             services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office, co_offices=[co_office])
 
     client.force_login(staff)
