@@ -575,19 +575,17 @@ def _raters(replies):
 # --------------------------------------------------------------------------- recording
 
 
-def _deliveries_for(reminder_id, recipients):
+def _deliveries_for(reminder_id, recipients, *, now=None):
+    now = now or timezone.now()
     rows = {}
     for recipient in recipients:
         user = recipient.user
-        rows[(user.pk, D.Channel.INAPP)] = D(reminder_id=reminder_id, recipient=user, channel=D.Channel.INAPP)
+        common = {"reminder_id": reminder_id, "recipient": user, "created_at": now}
+        rows[(user.pk, D.Channel.INAPP)] = D(channel=D.Channel.INAPP, **common)
         if user.email:
-            rows[(user.pk, D.Channel.EMAIL)] = D(
-                reminder_id=reminder_id, recipient=user, channel=D.Channel.EMAIL, address=user.email
-            )
+            rows[(user.pk, D.Channel.EMAIL)] = D(channel=D.Channel.EMAIL, address=user.email, **common)
         if recipient.phone:
-            rows[(user.pk, D.Channel.SMS)] = D(
-                reminder_id=reminder_id, recipient=user, channel=D.Channel.SMS, address=recipient.phone
-            )
+            rows[(user.pk, D.Channel.SMS)] = D(channel=D.Channel.SMS, address=recipient.phone, **common)
     return list(rows.values())
 
 
@@ -626,7 +624,7 @@ def record(plans, *, now):
     )
     rows = []
     for key in sorted(fresh):
-        rows += _deliveries_for(fresh[key], by_key[key].recipients)
+        rows += _deliveries_for(fresh[key], by_key[key].recipients, now=now)
     rows.sort(key=lambda d: (d.reminder_id, d.recipient_id, d.channel))
     ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True)
     return len(fresh)
