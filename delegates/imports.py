@@ -151,8 +151,8 @@ class Preview:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Excel 文件"), help_text=gettext_lazy("请使用 .xlsx 格式，最大 5 MB。"))
     term = forms.ModelChoiceField(label=gettext_lazy("届次"), queryset=None, required=False, empty_label=None)
+    file = forms.FileField(label=gettext_lazy("Excel 文件"), help_text=gettext_lazy("请使用 .xlsx 格式，最大 5 MB。"))
 
     def __init__(self, *args, kind, terms, **kwargs):
         super().__init__(*args, **kwargs)

@@ -148,6 +148,11 @@
     return plain ? plain[1] : fallback;
   }
 
+  // Messages come translated from the template (data-msg-*); the Chinese here is only a fallback.
+  function text(box, name, fallback) {
+    return box.getAttribute('data-msg-' + name) || fallback;
+  }
+
   function setProgress(bar, value) {
     if (window.Huaxi && window.Huaxi.setProgress) {
       window.Huaxi.setProgress(bar, value);
@@ -168,7 +173,7 @@
     link.setAttribute('aria-disabled', 'true');
     link.classList.add('is-busy');
     progress.classList.add('indeterminate');
-    message.textContent = '正在生成“' + link.textContent.trim() + '”，请稍候…';
+    message.textContent = link.textContent.trim() + ' · ' + text(box, 'working', '正在生成，请稍候…');
     setProgress(bar, 0);
     box.setAttribute('data-state', 'working');
 
@@ -191,7 +196,7 @@
         if (total) {
           progress.classList.remove('indeterminate');
         }
-        message.textContent = '正在下载…';
+        message.textContent = text(box, 'downloading', '正在下载…');
         var reader = response.body.getReader();
         var chunks = [];
         var received = 0;
@@ -204,7 +209,7 @@
             received += step.value.length;
             if (total) {
               setProgress(bar, Math.round(100 * received / total));
-              message.textContent = '正在下载… ' + Math.round(100 * received / total) + '%';
+              message.textContent = text(box, 'downloading', '正在下载…') + ' ' + Math.round(100 * received / total) + '%';
             }
             return pump();
           });
@@ -226,10 +231,10 @@
           URL.revokeObjectURL(url);
           a.remove();
         }, 1000);
-        finish('done', '已导出：' + file.name);
+        finish('done', text(box, 'done', '已导出：') + file.name);
       })
       .catch(function () {
-        finish('error', '导出失败，请稍后重试；也可以直接点击链接下载。');
+        finish('error', text(box, 'error', '导出失败，请稍后重试；也可以直接点击链接下载。'));
       });
     return true;
   }

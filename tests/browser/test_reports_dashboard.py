@@ -104,6 +104,7 @@ def test_staff_exports_the_summary_table_with_a_progress_bar(open_page, data):
     assert status.is_visible()
     assert "已导出" in status.inner_text()
     assert page.locator("[data-export-status] .progress").get_attribute("aria-valuenow") == "100"
+    page.wait_for_timeout(400)  # let the bar's width transition finish before the picture
     screenshot(page, "reports-export-progress-desktop")
     workbook = load_workbook(io.BytesIO(download.path().read_bytes()))
     rows = list(workbook["汇总表"].iter_rows(values_only=True))
