@@ -175,6 +175,15 @@
           loginLost = true;
           keep();
           say(body.message || '登录已过期，内容已保存在本机，重新登录后会自动恢复。');
+          if (status) {
+            status.className = 'alert alert-warning';
+            var link = document.createElement('a');
+            link.href = form.getAttribute('data-login-url') + '?next=' +
+              encodeURIComponent(window.location.pathname);
+            link.textContent = '重新登录';
+            status.appendChild(document.createTextNode(' '));
+            status.appendChild(link);
+          }
           return;
         }
         if (!body.ok) {
@@ -184,6 +193,10 @@
           return;
         }
         lastSaved = values;
+        loginLost = false;
+        if (status) {
+          status.className = 'small muted';
+        }
         if (!pk && body.pk) {
           forget(key);
           key = String(body.pk);
