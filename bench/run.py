@@ -546,18 +546,18 @@ def _export(n):
     return elapsed, peak, rows, size, qs
 
 
-def figure_export():
+def figure_export(n=10_000, small=1_000):
     from django.db import connection
 
-    label = "Excel export of 10,000 suggestions"
+    label = f"Excel export of {n:,} suggestions"
     try:
         from suggestions import exports
     except ImportError:
         return [Figure(label, verdict="n/a", note="suggestions.exports not available yet")]
     if not hasattr(exports, "write_summary"):
         return [Figure(label, verdict="n/a", note="exports.write_summary not available yet")]
-    small_t, small_peak, _r, _s, _q = _export(1_000)
-    elapsed, peak, rows, size, qs = _export(10_000)
+    small_t, small_peak, _r, _s, _q = _export(small)
+    elapsed, peak, rows, size, qs = _export(n)
     start = time.perf_counter()
     with connection.cursor() as cursor:
         sql, params = qs.values_list("pk", "title", "body").query.sql_with_params()
@@ -570,7 +570,7 @@ def figure_export():
             label,
             value=f"{elapsed:.2f} s, peak Python memory {peak / 2**20:.1f} MiB ({rows:,} rows, {size / 2**20:.1f} MiB file)",
             bar="≤ 5 s, memory flat (streamed)",
-            baseline=f"1,000 rows: {small_t:.2f} s, peak {small_peak / 2**20:.1f} MiB; bare SELECT of 10k rows {ms(fetch)}",
+            baseline=f"{small:,} rows: {small_t:.2f} s, peak {small_peak / 2**20:.1f} MiB; bare SELECT of the same rows {ms(fetch)}",
             ratio=f"memory ×{peak / small_peak:.1f} for ×10 rows",
             verdict="ok" if elapsed <= 5 and flat else "MISS",
             data={"seconds": elapsed, "peak": peak, "peak_1k": small_peak},
