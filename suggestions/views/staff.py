@@ -95,6 +95,11 @@ def _run(request, form, perform, success):
     return result or True
 
 
+def _posted_ids(request, name):
+    """The ticked ids of a bulk form; anything that is not a plausible id is ignored."""
+    return [int(v) for v in request.POST.getlist(name)[:1000] if v.isdigit() and len(v) < 12]
+
+
 def _register_initial(suggestion):
     return {"number": services.suggestion_propose_number(session=suggestion.session, series=suggestion.series)}
 
@@ -112,7 +117,7 @@ def inbox(request):
 @require_POST
 def inbox_bulk_register(request):
     """Register every checked suggestion with the proposed numbers, one by one."""
-    ids = [int(i) for i in request.POST.getlist("suggestions") if i.isdigit()]
+    ids = _posted_ids(request, "suggestions")
     chosen = list(staff_selectors.inbox_suggestions().filter(pk__in=ids))
     if not chosen:
         messages.error(request, _("请勾选要立案的建议。"))
@@ -286,7 +291,7 @@ def assign_list(request):
             if done:
                 messages.success(request, _("已交办%(n)s件。") % {"n": done})
             return redirect(request.get_full_path())
-        checked = {int(i) for i in request.POST.getlist("suggestions") if i.isdigit()}
+        checked = set(_posted_ids(request, "suggestions"))
     else:
         session = rows[0].session if rows else None
         initial = _assign_initial(session) if session else {}
@@ -346,7 +351,7 @@ def _decide(request, bound):
     action = request.POST.get("action", "")
     user = request.user
     if action.startswith("followup_"):
-        claim = get_object_or_404(FollowUp, pk=request.POST.get("followup_id") or 0)
+        claim = get_object_or_404(FollowUp, pk=_posted_id(request, "followup_id"))
         form = forms.FollowUpDecisionForm(request.POST, prefix=f"f{claim.pk}")
         accept = action == "followup_confirm"
         ok = _run(
@@ -362,7 +367,7 @@ def _decide(request, bound):
         bound[(f"f{claim.pk}", "followup")] = form
         return None
     req = get_object_or_404(
-        AssignmentRequest.objects.select_related("assignment__office"), pk=request.POST.get("request_id") or 0
+        AssignmentRequest.objects.select_related("assignment__office"), pk=_posted_id(request, "request_id")
     )
     prefix = f"r{req.pk}"
     if action == "return_approve":
@@ -399,6 +404,11 @@ def _decide(request, bound):
         return _gone(request, form)
     bound[key] = form
     return None
+
+
+def _posted_id(request, name):
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else 0
 
 
 def _gone(request, form):
@@ -557,7 +567,7 @@ def publication(request):
 @staff_required
 @require_POST
 def publication_bulk(request):
-    ids = [int(i) for i in request.POST.getlist("replies") if i.isdigit()]
+    ids = _posted_ids(request, "replies")
     replies = list(staff_selectors.replies_for_publication(published=False).filter(pk__in=ids))
     if not replies:
         messages.error(request, _("请勾选要公开的答复。"))

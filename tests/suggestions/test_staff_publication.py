@@ -124,3 +124,12 @@ def test_the_publication_list_holds_a_fixed_query_count(client, staff, session, 
         response = client.get(reverse("staff:publication"))
     assert len(response.context["page"].object_list) == 12
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["staff:publication_bulk", "staff:inbox_bulk_register"])
+def test_bulk_forms_ignore_hostile_ids(client, staff, name):
+    client.force_login(staff)
+    hostile = ["abc", "99999999999999999999", "-5", "<b>1</b>"]
+    response = client.post(reverse(name), {"replies": hostile, "suggestions": hostile}, follow=True)
+    assert response.status_code == 200
+    assert "请勾选" in response.content.decode()

@@ -223,3 +223,11 @@ def test_the_queue_holds_a_fixed_query_count(client, staff, session, delegate, o
         response = client.get(reverse("staff:requests"))
     assert len(response.context["returns"]) == 7 and len(response.context["extensions"]) == 7
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize("field", ["request_id", "followup_id"])
+@pytest.mark.parametrize("value", ["abc", "", "-1", "99999999999999999999", "<script>"])
+def test_a_hostile_id_in_the_queue_is_a_404_not_a_server_error(client, staff, field, value):
+    client.force_login(staff)
+    action = "followup_confirm" if field == "followup_id" else "return_approve"
+    assert client.post(reverse("staff:requests"), {field: value, "action": action}).status_code == 404
