@@ -6,14 +6,16 @@ because the load generator talks plain HTTP on loopback.
 """
 
 import os
+from pathlib import Path
 
-from huaxi_renda.settings.base import BASE_DIR
+# Set before the project settings are imported: they read the environment once.
+BENCH_ROOT = Path(__file__).resolve().parent.parent
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/huaxi_bench")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_STATIC_ROOT", str(BASE_DIR / "var" / "bench-static"))
+os.environ.setdefault("DJANGO_STATIC_ROOT", str(BENCH_ROOT / "var" / "bench-static"))
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("LOG_LEVEL", "WARNING")

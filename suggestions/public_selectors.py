@@ -281,26 +281,23 @@ def outcome_detail(pk):
                 queryset=HandlingRound.objects.only("id", "suggestion_id", "number", "opened_at").order_by("number"),
                 to_attr="round_list",
             ),
+            # Dates and kind of progress only: the text of a follow-up was never reviewed for publication.
+            Prefetch(
+                "published_replies__follow_ups",
+                queryset=FollowUp.objects.only("id", "reply_id", "status", "posted_at", "confirmed_at").order_by(
+                    "posted_at", "id"
+                ),
+                to_attr="follow_up_list",
+            ),
         )
         .filter(pk=pk)
         .first()
     )
     if suggestion is None:
         return None
-    follow_up_reply_ids = [
-        r.pk for r in suggestion.published_replies if r.result_class_id and r.result_class.needs_follow_up
-    ]
-    follow_ups = {}
-    if follow_up_reply_ids:
-        # Dates and kind of progress only: the text of a follow-up was never reviewed for publication.
-        for f in (
-            FollowUp.objects.filter(reply_id__in=follow_up_reply_ids)
-            .only("id", "reply_id", "status", "posted_at", "confirmed_at")
-            .order_by("posted_at", "id")
-        ):
-            follow_ups.setdefault(f.reply_id, []).append(f)
     for reply in suggestion.published_replies:
-        reply.public_follow_ups = follow_ups.get(reply.pk, [])
+        needs = reply.result_class_id and reply.result_class.needs_follow_up
+        reply.public_follow_ups = reply.follow_up_list if needs else []
         reply.public_ratings = [r for r in suggestion.published_ratings if r.reply_id == reply.pk]
     suggestion.summary = summarize(suggestion)
     return suggestion

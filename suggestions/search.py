@@ -98,15 +98,26 @@ def apply_text_search(queryset, text, *, fields=("title", "body")):
     if connections[queryset.db].vendor == "postgresql":
         prefix = _indexed_prefix(queryset, fields)
     for term in terms:
+        # A term without upper/lower case (Chinese, digits, punctuation) matches case-insensitively exactly
+        # where it matches as is: the cheaper case-sensitive LIKE gives the same rows as ILIKE.
+        lookup = "contains" if is_caseless(term) else "icontains"
         condition = Q()
         for field in fields:
-            condition |= Q(**{f"{field}__icontains": term})
+            condition |= Q(**{f"{field}__{lookup}": term})
         if term.isdigit():
             condition |= Q(number=int(term))
         if prefix is not None and uses_bigram_index(term):
             queryset = queryset.filter(BigramMatch(F(f"{prefix}title"), F(f"{prefix}body"), term))
+            if len(term) == 2 and set(fields) == {f"{prefix}title", f"{prefix}body"}:
+                # A two-character term is one bigram: the index match is already exact (no term has a
+                # space, so no false match across the ' ' between title and body).
+                continue
         queryset = queryset.filter(condition)
     return queryset
+
+
+def is_caseless(term):
+    return term == term.lower() == term.upper() == term.casefold()
 
 
 def bigrams(text):

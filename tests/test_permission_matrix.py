@@ -1,7 +1,8 @@
 """Every URL × every role, against objects that belong to someone else: allowed or refused as this table says.
 
 A URL pattern without a row in ``MATRIX`` fails ``test_every_url_has_a_row``: adding a page means deciding
-here who may open it. "Refused" means 403, 404 or a redirect to the login page; "allowed" means any other
+here who may open it. "Refused" means 401 (JSON endpoints), 403, 404 or a redirect to the login page; "allowed"
+means any other
 answer below 500 (a page, a redirect after an action, or 400 for input the form rejects), never a 5xx.
 """
 

@@ -35,6 +35,9 @@ TERMS = [
     "5G基站",  # mixed Latin/digit/Chinese, case-insensitive
     "5g基站",
     "g信号",
+    "g基",  # two characters, one of them with case: the bigram (upper-cased) is still exact
+    "区改",
+    "：老",  # punctuation inside a term
     "青岩",
     "停车难",
     "旧\n小",  # never a search term after splitting, but the index must still be exact
@@ -117,6 +120,14 @@ def test_other_fields_fall_back_to_icontains(sample):
     qs = apply_text_search(Suggestion.objects.all(), "老旧小区", fields=("status_reason",))
     assert "huaxi_bigrams" not in str(qs.query)
     assert qs.count() == 0
+
+
+def test_two_character_terms_need_no_recheck_but_longer_ones_do(sample):
+    two = str(apply_text_search(Suggestion.objects.all(), "小区").query)
+    four = str(apply_text_search(Suggestion.objects.all(), "老旧小区").query)
+    assert "huaxi_bigrams" in two and "LIKE" not in two
+    assert "huaxi_bigrams" in four and "LIKE" in four and "UPPER" not in four  # caseless: plain LIKE
+    assert "UPPER" in str(apply_text_search(Suggestion.objects.all(), "5g基站").query)
 
 
 def test_only_chinese_terms_of_two_characters_or_more_use_the_index():
