@@ -337,9 +337,11 @@ def public_timeline(suggestion):
         items.append((suggestion.registered_at, _("立案")))
     if suggestion.assigned_at:
         items.append((suggestion.assigned_at, _("交办承办单位")))
+    # A later round shows only once its answer is published: before that it would hint at an unpublished part.
+    published_rounds = {reply.round.number for reply in suggestion.published_replies}
     for rnd in suggestion.round_list:
-        if rnd.number > 1:
-            items.append((rnd.opened_at, _("代表不满意，重新办理（第%(n)s轮）") % {"n": rnd.number}))
+        if rnd.number > 1 and rnd.number in published_rounds:
+            items.append((rnd.opened_at, _("重新办理（第%(n)s轮）") % {"n": rnd.number}))
     for reply in suggestion.published_replies:
         items.append((reply.submitted_at, _("%(office)s答复") % {"office": reply.assignment.office.name}))
     rated_days = {}

@@ -538,3 +538,58 @@ def test_public_pages_need_no_login_and_a_logged_in_user_sees_the_same(client, w
     client.logout()
     assert "SECRET-STAFF-MARKER" not in client.get(url).content.decode()  # … and the cache never keeps it
     assert anonymous.count("csrfmiddlewaretoken") == 1
+
+
+def test_an_unpublished_reply_next_to_a_published_one_stays_hidden(
+    client, session, staff, delegate, office, other_office, clerk, other_clerk
+):
+    s = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="关于小区污水直排的建议")
+    services.suggestion_submit(suggestion=s, actor=delegate.user)
+    services.suggestion_register(suggestion=s, actor=staff)
+    services.suggestion_assign(suggestion=s, actor=staff, separate_offices=[office, other_office])
+    shown = carry_to_reply(s, s.assignments.get(office=office), clerk, text="内部 SECRET-INTERNAL-REPLY-MARKER")
+    hidden = carry_to_reply(
+        s, s.assignments.get(office=other_office), other_clerk, code="C", text="SECRET-UNPUB-REPLY-MARKER"
+    )
+    services.rating_submit(reply=hidden, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="SECRET-X")
+    services.reply_publish(reply=shown, actor=staff, public_text="污水管网已接入市政管网。")
+    urls = [
+        reverse("public:list"),
+        reverse("public:detail", args=[s.pk]),
+        reverse("public:csv"),
+        reverse("public:feed"),
+    ]
+    for url in urls:
+        body = _text(client.get(url))
+        assert "关于小区污水直排的建议" in body, url
+        for marker in ("SECRET-UNPUB-REPLY-MARKER", "SECRET-INTERNAL-REPLY-MARKER", "SECRET-X"):
+            assert marker not in body, url
+        if 'id="h-outcomes"' in body:
+            body = body.split('id="h-outcomes"')[1]  # (the office menu of the filters names every office)
+        assert other_office.name not in body, url  # its part of the answer is not published
+        assert "不满意" not in body, url
+    assert "C 因条件限制" not in client.get(reverse("public:detail", args=[s.pk])).content.decode()
+    assert (
+        "关于小区污水直排的建议" not in client.get(reverse("public:list"), {"office": other_office.pk}).content.decode()
+    )
+
+
+def test_statistics_count_every_registered_suggestion_not_only_published_ones(client, world):
+    response = client.get(reverse("public:stats"))
+    body = response.context["page_body"]
+    # published + withdrawn (excluded) + unpublished replied: two registered, both assigned and replied.
+    assert '<span class="stat-value">2</span><span class="stat-label">立案件数</span>' in body
+    assert "已立案的全部建议" in body
+
+
+def test_public_pages_work_when_the_cache_is_down(client, world, settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    try:
+        for url in _public_urls(world):
+            assert client.get(url).status_code == 200, url
+    finally:
+        caches["default"].close()
