@@ -1,9 +1,8 @@
 """Every URL × every role, against objects that belong to someone else: allowed or refused as this table says.
 
 A URL pattern without a row in ``MATRIX`` fails ``test_every_url_has_a_row``: adding a page means deciding
-here who may open it. "Refused" means 401 (JSON endpoints), 403, 404 or a redirect to the login page; "allowed"
-means any other
-answer below 500 (a page, a redirect after an action, or 400 for input the form rejects), never a 5xx.
+here who may open it. "Refused" means 401 (JSON endpoints), 403, 404 or a redirect to the login page;
+"allowed" means any other answer below 500 (a page, a redirect after an action, or 400 for input the form rejects), never a 5xx.
 """
 
 import pytest
@@ -29,7 +28,8 @@ def row(method, kwargs, allowed, data=None):
 
 # kwargs name objects of the world below: "S" the assigned, replied, key suggestion; "D" the lead delegate's
 # draft with an open invitation to the co-signer; "SUB" a submitted suggestion; "A" the lead assignment of S;
-# "R" its reply; "INV" the invitation on D; "N" a notification of the lead delegate; "ATT" an attachment of S.
+# "REG" a registered one; "R" its reply; "INV" the invitation on D; "N" a notification of the lead delegate;
+# "ATT" an attachment of S. Another assignment of the office waits for an extension decision.
 MATRIX = {
     "home": row("get", {}, LOGGED_IN),
     "login": row("get", {}, EVERYONE),
@@ -65,7 +65,7 @@ MATRIX = {
     "staff:review": row("get", {"pk": "SUB"}, STAFF),
     "staff:assign_list": row("get", {}, STAFF),
     "staff:suggestion": row("get", {"pk": "S"}, STAFF),
-    "staff:assign": row("get", {"pk": "SUB"}, STAFF),
+    "staff:assign": row("get", {"pk": "REG"}, STAFF),
     "staff:requests": row("get", {}, STAFF),
     "staff:track": row("get", {}, STAFF),
     "staff:publication": row("get", {}, STAFF),
@@ -169,6 +169,20 @@ def world(db, tmp_path, settings):
     invitation = services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[cosigner])[0]
     sub = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
     services.suggestion_submit(suggestion=sub, actor=other_delegate.user)
+    reg = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
+    services.suggestion_submit(suggestion=reg, actor=other_delegate.user)
+    services.suggestion_register(suggestion=reg, actor=staff)
+    pending = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
+    services.suggestion_submit(suggestion=pending, actor=other_delegate.user)
+    services.suggestion_register(suggestion=pending, actor=staff)
+    (pending_assignment,) = services.suggestion_assign(suggestion=pending, actor=staff, lead_office=office)
+    services.assignment_sign(assignment=pending_assignment, actor=clerk)
+    services.extension_request(
+        assignment=pending_assignment,
+        actor=clerk,
+        reason="需协调。",
+        until=services.extension_limit(assignment=pending_assignment),
+    )
     notification = Notification.objects.create(user=delegate.user, title="通知", url="/")
     users = {
         "anonymous": None,
@@ -185,6 +199,7 @@ def world(db, tmp_path, settings):
         "S": s.pk,
         "D": draft.pk,
         "SUB": sub.pk,
+        "REG": reg.pk,
         "A": assignment.pk,
         "R": reply.pk,
         "INV": invitation.pk,
