@@ -254,12 +254,13 @@ def summarize(suggestion):
     if ratings:
         last_round = max(r.round.number for r in ratings)
         if last_round == suggestion.current_round:
-            counts = {}
+            # Counted in delegates: under separate handling one delegate rates each office's reply.
+            delegates = {}
             for r in ratings:
                 if r.round.number == last_round:
-                    counts[r.value] = counts.get(r.value, 0) + 1
+                    delegates.setdefault(r.value, set()).add(r.delegate_id)
             labels = dict(Rating.Value.choices)
-            summary.ratings = [(str(labels[v]), counts[v]) for v in RATING_ORDER if v in counts]
+            summary.ratings = [(str(labels[v]), len(delegates[v])) for v in RATING_ORDER if v in delegates]
             summary.rating_round = last_round
     return summary
 
