@@ -94,6 +94,9 @@ def database_from_env():
             "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
             "timeout": 10,
         }
+        # With the pool, Django checks each connection before handing it out, so one the server
+        # dropped (restart, failover) is replaced instead of failing a request.
+        config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
