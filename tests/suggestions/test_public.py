@@ -593,3 +593,19 @@ def test_public_pages_work_when_the_cache_is_down(client, world, settings):
             assert client.get(url).status_code == 200, url
     finally:
         caches["default"].close()
+
+
+def test_a_delegate_rating_two_separate_replies_counts_once(
+    session, staff, delegate, office, other_office, clerk, other_clerk
+):
+    s = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="关于小区管网的建议")
+    services.suggestion_submit(suggestion=s, actor=delegate.user)
+    services.suggestion_register(suggestion=s, actor=staff)
+    services.suggestion_assign(suggestion=s, actor=staff, separate_offices=[office, other_office])
+    for o, c in ((office, clerk), (other_office, other_clerk)):
+        reply = carry_to_reply(s, s.assignments.get(office=o), c)
+        services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
+        services.reply_publish(reply=reply, actor=staff)
+    suggestion = public_selectors.outcome_detail(s.pk)
+    assert suggestion.summary.rating_text == "满意"
+    assert [o.name for o in suggestion.summary.offices] == [office.name, other_office.name]
