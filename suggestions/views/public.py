@@ -9,6 +9,7 @@ change commits, so an unpublished reply disappears from every page at once.
 import csv
 import hashlib
 import logging
+import time
 
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
@@ -41,8 +42,9 @@ def public_version():
     try:
         version = cache.get(VERSION_KEY)
         if version is None:
-            cache.add(VERSION_KEY, 1, None)
-            version = cache.get(VERSION_KEY, 1)
+            # Start from the clock, not 1: if the key was evicted, old pages under a small number never return.
+            cache.add(VERSION_KEY, int(time.time()), None)
+            version = cache.get(VERSION_KEY)
         return version
     except Exception:  # noqa: BLE001 - pages work without the cache
         logger.warning("Public page cache unavailable", exc_info=True)
