@@ -271,6 +271,6 @@ def inbox_stats(user, *, today, soon_until):
 def letter_title(suggestion):
     """关于《标题》（第×号）建议的答复 — without saying 建议 twice when the title already ends with it."""
     number = f"（{suggestion.number_display}）" if suggestion.number else ""
-    if suggestion.title.endswith(str(_("建议"))):
+    if suggestion.title.endswith("建议"):  # the title is data, in Chinese whatever the UI language
         return _("关于《%(title)s》%(number)s的答复") % {"title": suggestion.title, "number": number}
     return _("关于《%(title)s》%(number)s建议的答复") % {"title": suggestion.title, "number": number}

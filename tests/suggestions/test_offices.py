@@ -614,3 +614,12 @@ def test_a_draft_reply_letter_downloads_for_its_office_only(client, lead_assignm
     assert login(client, co_clerk).get(reverse("suggestions:attachment", args=[letter.pk])).status_code == 404
     page = client.get(url("assignment", co_assignment)).content.decode()
     assert reverse("suggestions:attachment", args=[letter.pk]) not in page
+
+
+def test_a_co_offices_clock_is_its_opinion_deadline(client, co_assignment, co_clerk):
+    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    Assignment.objects.filter(pk=co_assignment.pk).update(opinion_due=timezone.localdate() - datetime.timedelta(7))
+    row = login(client, co_clerk).get(reverse("offices:inbox")).context["rows"][0]
+    assert row.deadline == timezone.localdate() - datetime.timedelta(7) and row.urgency == "overdue"
+    page = client.get(url("assignment", co_assignment)).content.decode()
+    assert "已超过协办意见期限" in page
