@@ -16,6 +16,7 @@ def _nav_for(user):
     if "staff" in user_roles:
         items += [
             (_("待审查"), "staff:inbox"),
+            (_("待交办"), "staff:assign_list"),
             (_("建议跟踪"), "staff:track"),
             (_("退回与延期"), "staff:requests"),
             (_("公开审核"), "staff:publication"),
@@ -43,7 +44,11 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        items.append({"label": label, "url": url, "active": False})
+    # The longest matching prefix is the current section (/staff/track/ is not /staff/).
+    matches = [item for item in items if request.path.startswith(item["url"]) and item["url"] != "/"]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     context = {
         "nav_items": items,
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),

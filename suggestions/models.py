@@ -208,7 +208,7 @@ class Suggestion(models.Model):
         },
         Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
         Status.REGISTERED: {Status.ASSIGNED, Status.WITHDRAWN, Status.MERGED},
-        Status.ASSIGNED: {Status.HANDLING, Status.REGISTERED, Status.WITHDRAWN},
+        Status.ASSIGNED: {Status.HANDLING, Status.WITHDRAWN},
         Status.HANDLING: {Status.REPLIED, Status.WITHDRAWN},
         Status.REPLIED: {Status.CLOSED, Status.REHANDLING, Status.WITHDRAWN},
         Status.REHANDLING: {Status.REPLIED, Status.WITHDRAWN},

@@ -291,7 +291,21 @@ def suggestion_save_draft(
 
 @transaction.atomic
 def attachment_add(*, suggestion, actor, uploaded_file, content_type):
-    """Store an already validated upload (see ``suggestions.uploads``) against a suggestion."""
+    """Store an already validated upload (see ``suggestions.uploads``) against a suggestion.
+
+    The lead delegate adds files while drafting; an office working on the suggestion adds its reply letter or
+    opinion file; staff may add files at any time.
+    """
+    delegate = roles.delegate_of(actor)
+    office_ids = roles.office_ids_of(actor)
+    _require(
+        roles.is_staff_member(actor)
+        or (delegate is not None and delegate.pk == suggestion.lead_delegate_id
+            and suggestion.status in (S.DRAFT, S.RETURNED))
+        or (office_ids and suggestion.assignments.filter(office_id__in=office_ids).exclude(
+            status__in=[A.RETURNED, A.WITHDRAWN]).exists()),
+        _("您不能为这件建议上传附件。"),
+    )
     attachment = Attachment(
         suggestion=suggestion,
         original_name=uploaded_file.name[:200],

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import roles, selectors
-from ..models import Attachment, AuditLog, CoSigner, Notification, Reply
+from ..models import Assignment, Attachment, AuditLog, CoSigner, Notification, Opinion, Reply
 from ..timeline import build_timeline
 
 ROLE_HOMES = {
@@ -77,10 +77,21 @@ def attachment_download(request, pk):
         published_reply = Reply.objects.filter(attachment=attachment, is_published=True).exists()
         if not (public and published_reply):
             raise Http404
-    # Replies' and opinions' files are visible to the suggestion's people; drafts only to their office.
+    # Submitted replies are for everyone who may see the suggestion; a draft reply only for its own office;
+    # a co-office's opinion only for that office, the lead office and staff.
+    my_offices = roles.office_ids_of(request.user)
     draft = Reply.objects.filter(attachment=attachment, status=Reply.Status.DRAFT).select_related("assignment").first()
-    if draft and draft.assignment.office_id not in roles.office_ids_of(request.user):
+    if draft and draft.assignment.office_id not in my_offices:
         raise Http404
+    opinion = Opinion.objects.filter(attachment=attachment).select_related("assignment").first()
+    if opinion and not roles.is_staff_member(request.user):
+        lead_offices = set(
+            Assignment.objects.filter(suggestion_id=attachment.suggestion_id, role=Assignment.Role.LEAD).values_list(
+                "office_id", flat=True
+            )
+        )
+        if not ({opinion.assignment.office_id} | lead_offices) & my_offices:
+            raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
