@@ -186,6 +186,17 @@ class Pages:
             .first()
         )
         self.details = list(public.order_by("pk").values_list("pk", flat=True)[:30:3])
+        # Titles that match one or a few rows: the "few rows" variant of each list (?q=<title>).
+        self.public_title = public.filter(session=self.session).order_by("pk").values_list("title", flat=True).first()
+        self.delegate_title = (
+            Suggestion.objects.filter(lead_delegate=delegate).order_by("-pk").values_list("title", flat=True).first()
+        )
+        self.office_title = (
+            Suggestion.objects.filter(assignments__office_id=office_id, assignments__status__in=Assignment.ACTIVE)
+            .order_by("pk")
+            .values_list("title", flat=True)
+            .first()
+        )
         self.delegate_own = list(
             Suggestion.objects.filter(lead_delegate=delegate, status=Suggestion.Status.CLOSED)
             .order_by("pk")
@@ -233,9 +244,13 @@ def table_rows(response):
     body = re.findall(r"<tbody.*?</tbody>", content, flags=re.S)
     rows = sum(len(re.findall(r"<tr[\s>]", b)) for b in body)
     links = set(
-        re.findall(r'href="(/(?:public/outcomes|suggestions|staff/suggestions|office/assignments)/\d+/)"', content)
+        re.findall(
+            r'href="(/(?:public/outcomes|suggestions|staff/suggestions|office/assignments|delegate/suggestions)/\d+/)"',
+            content,
+        )
     )
-    return max(rows, len(links))
+    replies = len(re.findall(r'id="h-reply-\d+"', content))
+    return max(rows, len(links), replies)
 
 
 def clear_cache():
@@ -396,12 +411,17 @@ def figures_query_counts(pages):
     """SQL queries per page with few rows and with many rows (the count must not change; bar ≤ 12)."""
     figs = []
     s = pages.session.pk
+    from urllib.parse import quote
+
+    def q(title):
+        return f"?q={quote(title or '')}"
+
     variants = {
-        "public_list": ("anonymous", None, "?q=城市内涝治理&session=" + str(s), ""),
+        "public_list": ("anonymous", None, q(pages.public_title), ""),
         "public_detail": ("anonymous", "pk", pages.plain, pages.rich),
-        "staff_list": ("staff", None, "?q=城市内涝治理&session=" + str(s), ""),
-        "office_inbox": ("clerk", None, "?q=城市内涝治理", ""),
-        "delegate_home": ("delegate", None, "?q=城市内涝治理", ""),
+        "staff_list": ("staff", None, q(pages.public_title), ""),
+        "office_inbox": ("clerk", None, q(pages.office_title), ""),
+        "delegate_home": ("delegate", None, q(pages.delegate_title), ""),
         "dashboard": ("staff", None, f"?session={s}", ""),
         "detail": ("staff", "pk", pages.plain, pages.rich),
     }
@@ -451,7 +471,7 @@ def figures_search(quick):
     for term in ("内涝", "青岩", "老旧小区", "停车难问题"):
         qs = apply_text_search(Suggestion.objects.all(), term).order_by("-created_at")
         times, page_times = [], []
-        for _ in range(3 if quick else 5):
+        for _ in range(3 if quick else 9):
             start = time.perf_counter()
             ids = set(qs.values_list("pk", flat=True))
             times.append(time.perf_counter() - start)
@@ -703,7 +723,8 @@ def write_results(figs, meta):
         f"# Benchmark {stamp}",
         "",
         f"- data set: {', '.join(f'{k} {v:,}' for k, v in meta['counts'].items())} (scale {meta['scale']})",
-        f"- machine: {meta['machine']}",
+        f"- machine: {meta['machine']}; load average (1/5/15 min) at start {meta.get('load_start', '?')}, "
+        f"at end {' '.join(f'{x:.1f}' for x in os.getloadavg())} — the machine is shared, so compare ratios",
         f"- database: {meta['database']}; settings: bench.settings (production settings, DEBUG off)",
         "",
         "| figure | measured | bar | baseline (same run) | ratio | verdict |",
@@ -740,6 +761,7 @@ def main(argv=None):
         "database": db,
         "counts": counts(),
         "machine": f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}",
+        "load_start": " ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
     print("data set:", ", ".join(f"{k} {v:,}" for k, v in meta["counts"].items()))
     pages = Pages()
