@@ -6,6 +6,7 @@ error imports nothing.
 """
 
 import re
+import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from .models import Delegate, Session
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+STASH_SECONDS = 24 * 3600
 HEADER_SEARCH_ROWS = 10
 USERNAME_RE = re.compile(r"^[A-Za-z0-9@.+_-]+$")
 MOBILE_RE = re.compile(r"^1\d{10}$")
@@ -477,8 +479,20 @@ def _stash_dir():
     return path
 
 
+def _remove_stale_stashes(directory):
+    """Files previewed but never confirmed are dropped after a day."""
+    cutoff = time.time() - STASH_SECONDS
+    for path in directory.glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:  # another request removed it first
+            pass
+
+
 def stash(upload):
     """Keep the uploaded file (outside the web root) until the user confirms; return its token."""
+    _remove_stale_stashes(_stash_dir())
     token = uuid.uuid4().hex
     upload.seek(0)
     with open(_stash_dir() / f"{token}.xlsx", "wb") as handle:

@@ -129,6 +129,20 @@ class TestDelegateImport:
         assert not Delegate.objects.filter(name__in=["张三", "李四", "孙七"]).exists()
         assert client.session.get("reports_import_delegates") is None
 
+    def test_a_previewed_file_left_unconfirmed_for_a_day_is_removed(self, client, staff, term, settings, tmp_path):
+        import os
+        import time
+
+        settings.MEDIA_ROOT = tmp_path
+        stale = tmp_path / "imports" / f"{'a' * 32}.xlsx"
+        stale.parent.mkdir()
+        stale.write_bytes(b"PK")
+        os.utime(stale, (time.time() - 2 * 24 * 3600,) * 2)
+        client.force_login(staff)
+        preview = client.post(url("delegates"), {"term": term.pk, "file": good_delegates_file()}).context["preview"]
+        assert not stale.exists()
+        assert (tmp_path / "imports" / f"{preview.token}.xlsx").exists()
+
     def test_a_confirm_without_a_previewed_file_imports_nothing(self, client, staff, term):
         client.force_login(staff)
         response = client.post(url("delegates", "import_confirm"), {"token": "0" * 32}, follow=True)
