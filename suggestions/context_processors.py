@@ -55,7 +55,10 @@ def navigation(request):
         "user_roles": roles.roles_of(user),
     }
     if "staff" in context["user_roles"]:
+        from .reminders import failed_count
         from .workdays import years_needing_data
+
+        context["failed_reminders"] = failed_count()
 
         missing = years_needing_data()
         if missing:

@@ -187,6 +187,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "花溪区人大常委会 <noreply@huaxi-renda.local>")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "suggestions.sms.LoggingSMSBackend")
+# Absolute address of the site, used for links in reminder e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+REMINDER_SEND_LEASE_SECONDS = int(os.environ.get("REMINDER_SEND_LEASE_SECONDS", 300))
+REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", 5))
 
 # Login throttling (django-axes): lock a username+IP after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
