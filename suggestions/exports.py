@@ -138,7 +138,9 @@ def summary_columns():
 
 def summary_queryset(suggestions, *, keep_order=False):
     """The suggestions with everything a summary row shows, in a fixed number of queries per chunk."""
-    suggestions = suggestions.select_related("category", "lead_delegate", "session").prefetch_related(
+    # Long texts are not in the table: leaving them in the database keeps each chunk small.
+    suggestions = suggestions.select_related("category", "lead_delegate", "session").defer("body", "status_reason")
+    suggestions = suggestions.prefetch_related(
         Prefetch(
             "cosigners",
             queryset=CoSigner.objects.filter(status=CoSigner.Status.CONFIRMED).select_related("delegate"),
@@ -155,21 +157,37 @@ def summary_queryset(suggestions, *, keep_order=False):
             "replies",
             queryset=Reply.objects.filter(status=Reply.Status.SUBMITTED)
             .select_related("result_class", "round", "assignment__office")
+            .defer("text", "public_text")
             .order_by("round__number", "submitted_at", "id"),
             to_attr="submitted_replies",
         ),
-        Prefetch("ratings", queryset=Rating.objects.select_related("round").order_by("id"), to_attr="all_ratings"),
+        Prefetch(
+            "ratings",
+            queryset=Rating.objects.select_related("round").defer("comment").order_by("id"),
+            to_attr="all_ratings",
+        ),
     )
     if keep_order and suggestions.query.order_by:
         return suggestions
     return suggestions.order_by("session_id", "series", F("number").asc(nulls_last=True), "pk")
 
 
-def _offices_text(assignments):
+class Labels:
+    """Translated labels looked up once per export, not once per cell."""
+
+    def __init__(self):
+        from .models import Suggestion
+
+        self.statuses = {value: str(label) for value, label in Suggestion.Status.choices}
+        self.roles = {value: str(label) for value, label in Assignment.Role.choices}
+        self.ratings = {value: str(label) for value, label in Rating.Value.choices}
+        self.office_role = _("%(office)s（%(role)s）")
+        self.office_result = _("%(office)s：%(code)s")
+
+
+def _offices_text(assignments, labels):
     ordered = sorted(assignments, key=lambda a: (ROLE_ORDER.get(a.role, 9), a.pk))
-    return "\n".join(
-        _("%(office)s（%(role)s）") % {"office": a.office.name, "role": a.get_role_display()} for a in ordered
-    )
+    return "\n".join(labels.office_role % {"office": a.office.name, "role": labels.roles[a.role]} for a in ordered)
 
 
 def _due_date(assignments):
@@ -177,7 +195,7 @@ def _due_date(assignments):
     return min(answering) if answering else None
 
 
-def _results_text(suggestion):
+def _results_text(suggestion, labels):
     """The result class of each answering office's latest reply."""
     latest = {}
     for reply in suggestion.submitted_replies:
@@ -186,25 +204,25 @@ def _results_text(suggestion):
     if len(replies) == 1:
         return str(replies[0].result_class or "")
     return "\n".join(
-        _("%(office)s：%(code)s")
+        labels.office_result
         % {"office": r.assignment.office.name, "code": r.result_class.code if r.result_class else ""}
         for r in replies
     )
 
 
-def _ratings_text(suggestion):
+def _ratings_text(suggestion, labels):
     """Ratings of the latest round: one word when all agree, otherwise how many of each."""
     current = [r for r in suggestion.all_ratings if r.round.number == suggestion.current_round]
     if not current:
         return ""
     counts = Counter(r.value for r in current)
-    labels = dict(Rating.Value.choices)
     if len(counts) == 1:
-        return str(labels[current[0].value])
-    return "、".join(f"{labels[value]}{counts[value]}" for value in Rating.Value.values if counts.get(value))
+        return labels.ratings[current[0].value]
+    return "、".join(f"{labels.ratings[value]}{counts[value]}" for value in Rating.Value.values if counts.get(value))
 
 
-def summary_row(index, suggestion):
+def summary_row(index, suggestion, labels=None):
+    labels = labels or Labels()
     assignments = suggestion.active_assignments
     replied = timezone.localtime(suggestion.first_replied_at).date() if suggestion.first_replied_at else None
     return [
@@ -214,20 +232,21 @@ def summary_row(index, suggestion):
         suggestion.lead_delegate.name,
         "、".join(c.delegate.name for c in suggestion.confirmed_cosigners),
         suggestion.category.name,
-        _offices_text(assignments),
-        suggestion.get_status_display(),
+        _offices_text(assignments, labels),
+        labels.statuses[suggestion.status],
         _due_date(assignments),
         replied,
-        _results_text(suggestion),
-        _ratings_text(suggestion),
+        _results_text(suggestion, labels),
+        _ratings_text(suggestion, labels),
     ]
 
 
 def write_summary(workbook, suggestions, *, title, keep_order=False):
     sheet = Sheet(workbook, name=_("汇总表"), title=title, columns=summary_columns())
     rows = summary_queryset(suggestions, keep_order=keep_order).iterator(chunk_size=CHUNK)
+    labels = Labels()
     for index, suggestion in enumerate(rows, start=1):
-        sheet.append(summary_row(index, suggestion))
+        sheet.append(summary_row(index, suggestion, labels))
     total = [""] * len(sheet.columns)
     total[0], total[2] = _("合计"), _("共%(n)s件") % {"n": sheet.count}
     sheet.append(total, bold=True)
