@@ -1,10 +1,15 @@
 """Reports for staff and (read-only) leaders: dashboard, Excel exports, Excel imports."""
 
+import logging
+
 from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,9 +20,11 @@ from delegates.models import Session, Term
 from .. import exports, metrics, roles
 from ..decorators import leader_or_staff_required, staff_required
 from ..filters import SuggestionFilter
-from ..models import Suggestion
+from ..models import AuditLog, Suggestion
 
+logger = logging.getLogger(__name__)
 S = Suggestion.Status
+CACHE_SECONDS = 10 * 60  # an upper bound for changes without an audit row (e.g. an office renamed)
 OVERDUE_SHOWN = 100
 # Each headline figure of session_figures, with what its numerator and denominator count.
 FIGURE_PARTS = [
@@ -86,34 +93,69 @@ def _sort_links(request, current):
     return links
 
 
+def dashboard_figures(session, *, today):
+    """Everything the dashboard counts for one session, in a fixed number of queries (eight)."""
+    suggestions = _session_suggestions(session)
+    result_rows = metrics.by_result_class(suggestions)
+    figures = metrics.session_figures(suggestions, result_rows=result_rows)
+    status_counts = metrics.by_status(suggestions)
+    offices = metrics.by_office(suggestions, today=today)
+    overdue = list(metrics.overdue_assignments(suggestions, today=today)[:OVERDUE_SHOWN])
+    for assignment in overdue:
+        assignment.days_overdue = (today - assignment.effective).days
+    return {
+        "headline": [
+            {"figure": figures[key], "numerator": numerator, "denominator": denominator}
+            for key, numerator, denominator in FIGURE_PARTS
+        ],
+        "counts": figures["counts"],
+        "statuses": [
+            {"value": value, "label": str(label), "n": status_counts.get(value, 0)}
+            for value, label in S.choices
+            if value != S.DRAFT
+        ],
+        "offices": offices,
+        "overdue": overdue,
+        "overdue_total": sum(r["overdue"] for r in offices),
+        "categories": metrics.by_category(suggestions),
+        "results": result_rows,
+    }
+
+
+def cached_dashboard_figures(session, *, today):
+    """``dashboard_figures``, kept until the data changes.
+
+    Every state change writes an audit row, so the highest audit id is the data
+    version: one index lookup tells whether the cached figures are still exact.
+    A cache outage only costs the recomputation.
+    """
+    version = AuditLog.objects.aggregate(v=Max("pk"))["v"] or 0
+    key = f"reports:dashboard:{session.pk if session else 0}:{today.isoformat()}:{get_language()}:{version}"
+    try:
+        data = cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down: compute instead
+        logger.warning("Dashboard cache unavailable", exc_info=True)
+        data = None
+    if data is None:
+        data = dashboard_figures(session, today=today)
+        try:
+            cache.set(key, data, CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Could not cache the dashboard", exc_info=True)
+    return data
+
+
 @leader_or_staff_required
 @require_GET
 def dashboard(request):
     sessions = _sessions()
     session = _chosen_session(request, sessions)
-    suggestions = _session_suggestions(session)
     today = timezone.localdate()
-
-    result_rows = metrics.by_result_class(suggestions)
-    figures = metrics.session_figures(suggestions, result_rows=result_rows)
-    headline = [
-        {"figure": figures[key], "numerator": numerator, "denominator": denominator}
-        for key, numerator, denominator in FIGURE_PARTS
-    ]
-    status_counts = metrics.by_status(suggestions)
-    statuses = [
-        {"value": value, "label": label, "n": status_counts.get(value, 0)}
-        for value, label in S.choices
-        if value != S.DRAFT
-    ]
-    offices, sort = _sorted_offices(metrics.by_office(suggestions, today=today), request.GET.get("sort", "office"))
-    overdue_total = sum(r["overdue"] for r in offices)
-    overdue = list(metrics.overdue_assignments(suggestions, today=today)[:OVERDUE_SHOWN])
-    for assignment in overdue:
-        assignment.days_overdue = (today - assignment.effective).days
-    categories = metrics.by_category(suggestions)
+    data = cached_dashboard_figures(session, today=today)
+    offices, sort = _sorted_offices(data["offices"], request.GET.get("sort", "office"))
+    statuses, categories, result_rows = data["statuses"], data["categories"], data["results"]
     chart_data = {
-        "statuses": [{"name": str(s["label"]), "value": s["n"]} for s in statuses if s["n"]],
+        "statuses": [{"name": s["label"], "value": s["n"]} for s in statuses if s["n"]],
         "categories": [{"name": c["category__name"], "filed": c["filed"], "replied": c["replied"]} for c in categories],
         "results": [
             {"name": f"{r['result_class__code']} {r['result_class__name']}", "value": r["n"]} for r in result_rows
@@ -140,14 +182,14 @@ def dashboard(request):
         {
             "sessions": sessions,
             "session": session,
-            "figures": headline,
-            "counts": figures["counts"],
+            "figures": data["headline"],
+            "counts": data["counts"],
             "statuses": statuses,
             "offices": offices,
             "sort": sort,
             "sort_links": _sort_links(request, sort),
-            "overdue": overdue,
-            "overdue_total": overdue_total,
+            "overdue": data["overdue"],
+            "overdue_total": data["overdue_total"],
             "overdue_shown": OVERDUE_SHOWN,
             "categories": categories,
             "results": result_rows,
