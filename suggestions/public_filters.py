@@ -5,6 +5,8 @@ Filters on related rows are ``EXISTS`` subqueries (``public_selectors.with_*``),
 
 import django_filters
 from django import forms
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from delegates.models import Session
@@ -15,6 +17,41 @@ from .search import apply_text_search
 
 # The only query parameters the public list understands; everything else is ignored (and not cached apart).
 PARAMS = ("q", "session", "category", "office", "result", "rating")
+CHOICES_TIMEOUT = 5 * 60
+
+
+def _choices(name, build):
+    """Menu choices: reference data, cached a few minutes (no query on a warm page, even a cold list)."""
+    key = f"public:choices:{name}:{get_language()}"
+    try:
+        hit = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation
+        hit = None
+    if hit is None:
+        hit = build()
+        try:
+            cache.set(key, hit, CHOICES_TIMEOUT)
+        except Exception:  # noqa: BLE001
+            pass
+    return hit
+
+
+def session_choices():
+    return _choices(
+        "session", lambda: [(str(s.pk), s.name) for s in Session.objects.order_by("-term__number", "-number")]
+    )
+
+
+def category_choices():
+    return _choices("category", lambda: [(str(c.pk), c.name) for c in Category.objects.all()])
+
+
+def office_choices():
+    return _choices("office", lambda: [(str(o.pk), o.name) for o in Office.objects.filter(is_active=True)])
+
+
+def result_choices():
+    return _choices("result", lambda: [(r.code, f"{r.code} {r.name}") for r in ResultClass.objects.all()])
 
 
 class PublicOutcomeFilter(django_filters.FilterSet):
@@ -23,28 +60,33 @@ class PublicOutcomeFilter(django_filters.FilterSet):
         method="filter_text",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("如：小区、停车"), "maxlength": 100}),
     )
-    session = django_filters.ModelChoiceFilter(
-        label=_("会议"), queryset=Session.objects.order_by("-term__number", "-number"), empty_label=_("全部会议")
+    session = django_filters.ChoiceFilter(
+        label=_("会议"), choices=[], field_name="session_id", empty_label=_("全部会议")
     )
-    category = django_filters.ModelChoiceFilter(
-        label=_("类别"), queryset=Category.objects.all(), empty_label=_("全部类别")
+    category = django_filters.ChoiceFilter(
+        label=_("类别"), choices=[], field_name="category_id", empty_label=_("全部类别")
     )
-    office = django_filters.ModelChoiceFilter(
-        label=_("承办单位"),
-        queryset=Office.objects.filter(is_active=True),
-        method="filter_office",
-        empty_label=_("全部单位"),
+    office = django_filters.ChoiceFilter(
+        label=_("承办单位"), choices=[], method="filter_office", empty_label=_("全部单位")
     )
-    result = django_filters.ModelChoiceFilter(
-        label=_("办理结果"),
-        queryset=ResultClass.objects.all(),
-        to_field_name="code",
-        method="filter_result",
-        empty_label=_("全部结果"),
+    result = django_filters.ChoiceFilter(
+        label=_("办理结果"), choices=[], method="filter_result", empty_label=_("全部结果")
     )
     rating = django_filters.ChoiceFilter(
         label=_("代表评价"), choices=Rating.Value.choices, method="filter_rating", empty_label=_("全部评价")
     )
+
+    MENUS = {
+        "session": session_choices,
+        "category": category_choices,
+        "office": office_choices,
+        "result": result_choices,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in self.MENUS.items():  # read when the form is built, not at import
+            self.filters[name].extra["choices"] = choices()
 
     def filter_text(self, queryset, name, value):
         return apply_text_search(queryset, value)

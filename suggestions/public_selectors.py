@@ -124,8 +124,8 @@ def with_office(queryset, office):
     return queryset.filter(Exists(answered))
 
 
-def with_result_class(queryset, result_class):
-    """The result class of the latest published reply of an office (a B later solved counts as A)."""
+def with_result_class(queryset, code):
+    """The result class (by code) of the latest published reply of an office (a B later solved counts as A)."""
     later = Reply.objects.filter(
         assignment=OuterRef("assignment"),
         is_published=True,
@@ -133,7 +133,7 @@ def with_result_class(queryset, result_class):
         round__number__gt=OuterRef("round__number"),
     )
     latest = Reply.objects.filter(
-        suggestion=OuterRef("pk"), is_published=True, status=Reply.Status.SUBMITTED, result_class=result_class
+        suggestion=OuterRef("pk"), is_published=True, status=Reply.Status.SUBMITTED, result_class__code=code
     ).exclude(Exists(later))
     return queryset.filter(Exists(latest))
 

@@ -1,9 +1,10 @@
 """Public pages, no login: published outcomes, statistics, office pages, CSV and Atom feed.
 
-Caching: the body of each page (never the header, which holds the CSRF token and the user's name) is
-rendered without a request, so nothing personal can be cached, and stored under a key that carries the
-publication version ``public:version``; ``services._public_changed()`` bumps it after each publication
-change commits, so an unpublished reply disappears from every page at once.
+Caching: every page is rendered without a request, so nothing personal can be cached. Logged-in users get
+the cached body inside a freshly rendered layout (their name, their messages); anonymous visitors get the
+whole cached page with their own CSRF token and path filled in (see ``serve``). Keys carry the publication
+version ``public:version``; ``services._public_changed()`` bumps it after each publication change commits,
+so an unpublished reply disappears from every page at once.
 """
 
 import csv
@@ -11,14 +12,17 @@ import hashlib
 import logging
 import time
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -78,13 +82,63 @@ def cached(name, parts, build, *, timeout=PAGE_TIMEOUT):
 
 def render_page(request, page):
     """Wrap a cached body in the site layout (header, navigation and CSRF token rendered fresh)."""
-    context = {
+    if page is None:
+        raise Http404
+    return render(request, "suggestions/public/page.html", _page_context(page))
+
+
+def _page_context(page):
+    return {
         "page_title": page["title"],
         "page_body": mark_safe(page["body"]),  # noqa: S308 - rendered by our own templates, escaped there
         "page_js": page.get("js", False),
         "feed_url": reverse("public:feed"),
     }
-    return render(request, "suggestions/public/page.html", context)
+
+
+# Anonymous visitors (most of the public) get the whole page from the cache: it is rendered once without a
+# request, with two slots that are filled per response — the visitor's own CSRF token (footer language form)
+# and the path the language form returns to. The slot names derive from SECRET_KEY so no text can forge them.
+def _slots():
+    seed = hashlib.sha256(("public-slots:" + settings.SECRET_KEY).encode()).hexdigest()
+    return f"csrfslot{seed[:20]}", f"nextslot{seed[20:40]}"
+
+
+class _SlotRequest:
+    """Stands in for ``request`` while the shared page is rendered: base.html only asks for the path."""
+
+    def __init__(self, next_slot):
+        self.next_slot = next_slot
+
+    def get_full_path(self):
+        return self.next_slot
+
+
+def _anonymous(request):
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return False
+    storage = getattr(request, "_messages", None)
+    return not (storage is not None and len(storage))  # a pending message is personal
+
+
+def serve(request, name, parts, build, *, timeout=PAGE_TIMEOUT):
+    """The public page ``name``: whole from the cache for anonymous visitors, else the body from the cache."""
+    if not _anonymous(request):
+        return render_page(request, cached(name, parts, build, timeout=timeout))
+    csrf_slot, next_slot = _slots()
+
+    def build_full():
+        page = build()
+        if page is None:
+            return None
+        context = {**_page_context(page), "csrf_token": csrf_slot, "request": _SlotRequest(next_slot)}
+        return {"html": render_to_string("suggestions/public/page.html", context)}
+
+    full = cached(f"{name}:full", parts, build_full, timeout=timeout)
+    if full is None:
+        raise Http404
+    html = full["html"].replace(csrf_slot, get_token(request)).replace(next_slot, escape(request.get_full_path()))
+    return HttpResponse(html)
 
 
 def _body(template, context):
@@ -129,7 +183,7 @@ def outcome_list(request):
         }
 
     params = clean_params(request.GET)
-    return render_page(request, cached("list", (params, after, before), build))
+    return serve(request, "list", (params, after, before), build)
 
 
 def _encode(params):
@@ -178,10 +232,7 @@ def outcome_detail(request, pk):
             ),
         }
 
-    page = cached("detail", (pk, request.get_host()), build)
-    if page is None:
-        raise Http404
-    return render_page(request, page)
+    return serve(request, "detail", (pk, request.get_host()), build)
 
 
 # --------------------------------------------------------------------------- statistics
@@ -246,7 +297,7 @@ def stats(request):
             ),
         }
 
-    return render_page(request, cached("stats", (session.pk if session else 0,), build, timeout=STATS_TIMEOUT))
+    return serve(request, "stats", (session.pk if session else 0,), build, timeout=STATS_TIMEOUT)
 
 
 # --------------------------------------------------------------------------- per-office page
@@ -282,9 +333,7 @@ def office(request, pk):
             ),
         }
 
-    return render_page(
-        request, cached("office", (office_obj.pk, session.pk if session else 0), build, timeout=STATS_TIMEOUT)
-    )
+    return serve(request, "office", (office_obj.pk, session.pk if session else 0), build, timeout=STATS_TIMEOUT)
 
 
 # --------------------------------------------------------------------------- open data
