@@ -74,7 +74,7 @@ A = Assignment.Status
 
 # Share of all suggestions per session, newest first: the current session is large and mostly open,
 # so the reminder scan has about 100k open assignments at the default scale.
-SESSION_SHARE = [0.40, 0.12] + [0.06] * 8
+SESSION_SHARE = [0.60, 0.12] + [0.035] * 8
 STATUS_WEIGHTS = {
     0: {
         S.DRAFT: 2,
@@ -84,11 +84,11 @@ STATUS_WEIGHTS = {
         S.NOT_REGISTERED: 3,
         S.WITHDRAWN: 1,
         S.MERGED: 1,
-        S.ASSIGNED: 18,
-        S.HANDLING: 50,
-        S.REPLIED: 8,
+        S.ASSIGNED: 25,
+        S.HANDLING: 58,
+        S.REPLIED: 4,
         S.REHANDLING: 3,
-        S.CLOSED: 7,
+        S.CLOSED: 3,
     },
     1: {S.NOT_REGISTERED: 4, S.WITHDRAWN: 1, S.MERGED: 1, S.HANDLING: 25, S.REPLIED: 5, S.REHANDLING: 4, S.CLOSED: 60},
     2: {S.NOT_REGISTERED: 4, S.WITHDRAWN: 1, S.MERGED: 1, S.REPLIED: 1, S.CLOSED: 93},
@@ -545,7 +545,7 @@ class Command(BaseCommand):
         return_by = self.cal.add_workdays(assigned_day, 7)
         opinion_due = self.cal.add_months(assigned_day, 1)
         round1 = self.t[HandlingRound].add(suggestion_id=sid, number=1, opened_at=assigned, due_date=due, reason="")
-        k = rng.choices([1, 2, 3, 4], weights=[35, 35, 20, 10])[0]
+        k = rng.choices([1, 2, 3, 4], weights=[25, 35, 25, 15])[0]
         offices = rng.sample(self.offices, k)
         if k >= 2 and rng.random() < 0.15:
             roles = [Assignment.Role.SEPARATE] * k
