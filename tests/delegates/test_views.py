@@ -524,3 +524,20 @@ def test_hostile_rating_input_is_refused_cleanly(as_delegate, replied):
     assert response.status_code == 400
     assert "请选择满意、基本满意或不满意" in response.content.decode()
     assert not Rating.objects.exists()
+
+
+def test_cosigned_suggestions_are_listed_apart_from_those_i_lead(client, draft, delegate, other_delegate):
+    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    services.cosigner_respond(cosigner=CoSigner.objects.get(), actor=other_delegate.user, accept=True)
+    client.force_login(other_delegate.user)
+    html = client.get(reverse("delegates:home")).content.decode()
+    cosigned = html.split('id="cosigned"')[1].split("</section>")[0]
+    assert draft.title in cosigned
+    assert f"领衔：{delegate.name}" in cosigned
+    assert 'id="drafts"' not in html
+
+
+def test_a_returned_suggestion_shows_its_reason_on_the_home_page(as_delegate, submitted, staff):
+    services.suggestion_return(suggestion=submitted, actor=staff, reason="请补充具体地点。")
+    drafts = as_delegate.get(reverse("delegates:home")).content.decode().split('id="drafts"')[1]
+    assert "退回理由：请补充具体地点。" in drafts.split("</section>")[0]
