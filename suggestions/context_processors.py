@@ -32,6 +32,13 @@ def _nav_for(user):
     return items
 
 
+def _cached(cache, key, compute, timeout=60):
+    try:
+        return cache.get_or_set(key, compute, timeout)
+    except Exception:  # noqa: BLE001 - a cache outage must not break every page
+        return compute()
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -55,12 +62,16 @@ def navigation(request):
         "user_roles": roles.roles_of(user),
     }
     if "staff" in context["user_roles"]:
+        from django.core.cache import cache
+        from django.utils import timezone
+
         from .reminders import failed_count
         from .workdays import years_needing_data
 
-        context["failed_reminders"] = failed_count()
-
-        missing = years_needing_data()
+        # Both are the same for every staff member and change rarely: recount at most once a minute.
+        today = timezone.localdate()
+        context["failed_reminders"] = _cached(cache, "nav:failed-reminders", failed_count)
+        missing = _cached(cache, f"nav:calendar-missing:{today}", lambda: years_needing_data(today))
         if missing:
             context["calendar_warning"] = _(
                 "尚未录入%(years)s年的法定节假日，期限暂按周一至周五计算。请在“系统设置 › 节假日与调休”中补录。"

@@ -20,36 +20,55 @@ def _cached(user, name, compute):
     return cache[name]
 
 
+def _related(row, name):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return getattr(row, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _load(user):
+    """Staff membership, delegate profile and leader record in one query, cached on the user."""
+    cache = user.__dict__.setdefault("_huaxi_roles", {})
+    if "staff" not in cache:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from django.db.models import Exists, OuterRef
+
+        row = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(npc_staff=Exists(Group.objects.filter(user=OuterRef("pk"), name=STAFF_GROUP)))
+            .select_related("delegate__term", "leader")
+            .first()
+        )
+        delegate = _related(row, "delegate") if row else None
+        cache["staff"] = bool(row and row.npc_staff)
+        cache["delegate"] = delegate if delegate is not None and delegate.is_active else None
+        cache["leader"] = _related(row, "leader") if row else None
+    return cache
+
+
 def is_staff_member(user):
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return _cached(user, "staff", lambda: user.groups.filter(name=STAFF_GROUP).exists())
+    return _load(user)["staff"]
 
 
 def delegate_of(user):
     if not user.is_authenticated:
         return None
-
-    def compute():
-        from delegates.models import Delegate
-
-        return Delegate.objects.filter(user=user, is_active=True).first()
-
-    return _cached(user, "delegate", compute)
+    return _load(user)["delegate"]
 
 
 def leader_of(user):
     if not user.is_authenticated:
         return None
-
-    def compute():
-        from .models import Leader
-
-        return Leader.objects.filter(user=user).first()
-
-    return _cached(user, "leader", compute)
+    return _load(user)["leader"]
 
 
 def memberships_of(user):

