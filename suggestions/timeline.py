@@ -64,6 +64,8 @@ def build_timeline(logs, *, actions=None):
                 "actor": (log.actor.get_full_name() or log.actor.username) if log.actor_id and log.actor else "",
                 "note": log.note,
                 "data": log.data,
+                "from_status": log.from_status,
+                "to_status": log.to_status,
             }
         )
     return items
