@@ -9,9 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from delegates import imports
@@ -28,15 +27,15 @@ CACHE_SECONDS = 10 * 60  # an upper bound for changes without an audit row (e.g.
 OVERDUE_SHOWN = 100
 # Each headline figure of session_figures, with what its numerator and denominator count.
 FIGURE_PARTS = [
-    ("reply_rate", _lazy("已答复"), _lazy("已交办")),
-    ("on_time_rate", _lazy("按期答复"), _lazy("已答复")),
-    ("satisfaction", _lazy("满意和基本满意"), _lazy("评价")),
-    ("satisfied_only", _lazy("满意"), _lazy("评价")),
-    ("basic_only", _lazy("基本满意"), _lazy("评价")),
-    ("first_satisfaction", _lazy("初次满意和基本满意"), _lazy("初次评价")),
-    ("solved_rate", _lazy("A、B类答复"), _lazy("答复")),
-    ("adopted_rate", _lazy("A类答复"), _lazy("答复")),
-    ("met_rate", _lazy("见面沟通"), _lazy("已答复")),
+    ("reply_rate", gettext_lazy("已答复"), gettext_lazy("已交办")),
+    ("on_time_rate", gettext_lazy("按期答复"), gettext_lazy("已答复")),
+    ("satisfaction", gettext_lazy("满意和基本满意"), gettext_lazy("评价")),
+    ("satisfied_only", gettext_lazy("满意"), gettext_lazy("评价")),
+    ("basic_only", gettext_lazy("基本满意"), gettext_lazy("评价")),
+    ("first_satisfaction", gettext_lazy("初次满意和基本满意"), gettext_lazy("初次评价")),
+    ("solved_rate", gettext_lazy("A、B类答复"), gettext_lazy("答复")),
+    ("adopted_rate", gettext_lazy("A类答复"), gettext_lazy("答复")),
+    ("met_rate", gettext_lazy("见面沟通"), gettext_lazy("已答复")),
 ]
 OFFICE_SORTS = {
     "office": lambda r: (r["office__order"], r["office__name"]),
