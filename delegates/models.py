@@ -98,11 +98,19 @@ class Delegate(models.Model):
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="delegates", verbose_name=_("届"))
     name = models.CharField(_("姓名"), max_length=50)
     delegation = models.ForeignKey(
-        Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="delegates",
+        Delegation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegates",
         verbose_name=_("代表团（组）"),
     )
     constituency = models.ForeignKey(
-        Constituency, on_delete=models.PROTECT, null=True, blank=True, related_name="delegates",
+        Constituency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegates",
         verbose_name=_("选区"),
     )
     work_unit = models.CharField(_("工作单位及职务"), max_length=200, blank=True)
@@ -124,9 +132,7 @@ class Delegate(models.Model):
 class DelegateContact(models.Model):
     """Private contact fields, never shown on public pages."""
 
-    delegate = models.OneToOneField(
-        Delegate, on_delete=models.CASCADE, related_name="contact", verbose_name=_("代表")
-    )
+    delegate = models.OneToOneField(Delegate, on_delete=models.CASCADE, related_name="contact", verbose_name=_("代表"))
     phone = models.CharField(_("手机号码"), max_length=30, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     address = models.CharField(_("通讯地址"), max_length=200, blank=True)

@@ -73,8 +73,9 @@ class CalendarYearAdmin(admin.ModelAdmin):
     @admin.action(description=_("从 chinesecalendar 重新导入所选年份"))
     def import_from_library(self, request, queryset):
         years = calendar_import_from_library(years=queryset.values_list("year", flat=True))
-        self.message_user(request, _("已导入：%(years)s") % {"years": ", ".join(map(str, years)) or "—"},
-                          messages.SUCCESS)
+        self.message_user(
+            request, _("已导入：%(years)s") % {"years": ", ".join(map(str, years)) or "—"}, messages.SUCCESS
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

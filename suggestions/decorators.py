@@ -26,6 +26,4 @@ def _role_required(check):
 staff_required = _role_required(roles.is_staff_member)
 office_required = _role_required(lambda user: bool(roles.office_ids_of(user)))
 delegate_required = _role_required(lambda user: roles.delegate_of(user) is not None)
-leader_or_staff_required = _role_required(
-    lambda user: roles.is_staff_member(user) or roles.leader_of(user) is not None
-)
+leader_or_staff_required = _role_required(lambda user: roles.is_staff_member(user) or roles.leader_of(user) is not None)

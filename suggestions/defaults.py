@@ -4,8 +4,19 @@ Used by the data migration and by tests (a transactional test flushes tables).
 """
 
 CATEGORIES = [
-    "经济发展", "城乡建设", "城市管理", "教育科技", "文化旅游", "卫生健康", "社会保障",
-    "农业农村", "生态环境", "交通运输", "政法", "民政", "其他",
+    "经济发展",
+    "城乡建设",
+    "城市管理",
+    "教育科技",
+    "文化旅游",
+    "卫生健康",
+    "社会保障",
+    "农业农村",
+    "生态环境",
+    "交通运输",
+    "政法",
+    "民政",
+    "其他",
 ]
 RESULT_CLASSES = [
     ("A", "已经解决或者基本解决", True, True, False),
@@ -33,8 +44,13 @@ def install_defaults(get_model):
     for order, (code, name, solved, adopted, follow) in enumerate(RESULT_CLASSES, start=1):
         ResultClass.objects.get_or_create(
             code=code,
-            defaults={"name": name, "order": order, "counts_as_solved": solved, "counts_as_adopted": adopted,
-                      "needs_follow_up": follow},
+            defaults={
+                "name": name,
+                "order": order,
+                "counts_as_solved": solved,
+                "counts_as_adopted": adopted,
+                "needs_follow_up": follow,
+            },
         )
     Group.objects.get_or_create(name="npc_staff")
     if CalendarYear.objects.exists():

@@ -70,7 +70,9 @@ class OfficeMember(models.Model):
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="members", verbose_name=_("承办单位"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="office_memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="office_memberships",
         verbose_name=_("登录账号"),
     )
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.CLERK)
@@ -89,7 +91,11 @@ class Leader(models.Model):
     """领衔督办领导."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="leader",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leader",
         verbose_name=_("登录账号"),
     )
     name = models.CharField(_("姓名"), max_length=50)
@@ -204,7 +210,11 @@ class Suggestion(models.Model):
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
         Status.SUBMITTED: {
-            Status.RETURNED, Status.REGISTERED, Status.NOT_REGISTERED, Status.WITHDRAWN, Status.MERGED,
+            Status.RETURNED,
+            Status.REGISTERED,
+            Status.NOT_REGISTERED,
+            Status.WITHDRAWN,
+            Status.MERGED,
         },
         Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
         Status.REGISTERED: {Status.ASSIGNED, Status.WITHDRAWN, Status.MERGED},
@@ -231,12 +241,20 @@ class Suggestion(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     is_key = models.BooleanField(_("重点督办"), default=False)
     leader = models.ForeignKey(
-        Leader, on_delete=models.PROTECT, null=True, blank=True, related_name="key_suggestions",
+        Leader,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="key_suggestions",
         verbose_name=_("领衔督办领导"),
     )
     status_reason = models.TextField(_("退回/不予立案/撤回理由"), blank=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
         verbose_name=_("并入建议"),
     )
     current_round = models.PositiveSmallIntegerField(_("当前办理轮次"), default=0)
@@ -266,9 +284,7 @@ class Suggestion(models.Model):
             models.Index(fields=["status", "session"], name="sugg_status_session"),
             models.Index(fields=["lead_delegate", "status"], name="sugg_lead_status"),
             models.Index(fields=["session", "series", "number"], name="sugg_session_number"),
-            models.Index(
-                fields=["-published_at", "-id"], condition=models.Q(is_published=True), name="sugg_published"
-            ),
+            models.Index(fields=["-published_at", "-id"], condition=models.Q(is_published=True), name="sugg_published"),
             models.Index(fields=["category", "session"], name="sugg_category_session"),
         ]
 
@@ -289,7 +305,10 @@ class Suggestion(models.Model):
     @property
     def is_closed(self):
         return self.status in (
-            self.Status.CLOSED, self.Status.NOT_REGISTERED, self.Status.WITHDRAWN, self.Status.MERGED,
+            self.Status.CLOSED,
+            self.Status.NOT_REGISTERED,
+            self.Status.WITHDRAWN,
+            self.Status.MERGED,
         )
 
 
@@ -308,7 +327,9 @@ class CoSigner(models.Model):
     }
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="cosigners")
-    delegate = models.ForeignKey(Delegate, on_delete=models.PROTECT, related_name="cosignatures", verbose_name=_("代表"))
+    delegate = models.ForeignKey(
+        Delegate, on_delete=models.PROTECT, related_name="cosignatures", verbose_name=_("代表")
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.INVITED)
     invited_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
     deadline = models.DateTimeField(_("确认截止"), null=True, blank=True)
@@ -407,7 +428,11 @@ class Assignment(models.Model):
     role = models.CharField(_("承办方式"), max_length=10, choices=Role.choices)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="handled_assignments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_assignments",
         verbose_name=_("经办人"),
     )
     assigned_at = models.DateTimeField(_("交办时间"), default=timezone.now)
@@ -420,7 +445,11 @@ class Assignment(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     replaces = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
         verbose_name=_("接替的交办"),
     )
 
@@ -560,7 +589,11 @@ class Reply(models.Model):
     round = models.ForeignKey(HandlingRound, on_delete=models.CASCADE, related_name="replies")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     result_class = models.ForeignKey(
-        ResultClass, on_delete=models.PROTECT, null=True, blank=True, related_name="replies",
+        ResultClass,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
         verbose_name=_("办理结果"),
     )
     text = models.TextField(_("答复内容"))
@@ -738,7 +771,9 @@ class ReminderDelivery(models.Model):
         FAILED = "failed", _("发送失败")
 
     reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)

@@ -128,8 +128,13 @@ def _set_suggestion_status(suggestion, to_status, *, actor, action, note="", dat
     suggestion.status = to_status
     suggestion.save()
     _audit(
-        action=action, actor=actor, suggestion=suggestion, from_status=from_status, to_status=to_status,
-        note=note, data=data,
+        action=action,
+        actor=actor,
+        suggestion=suggestion,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data,
     )
 
 
@@ -139,8 +144,14 @@ def _set_assignment_status(assignment, to_status, *, actor, action, note="", dat
     assignment.status = to_status
     assignment.save()
     _audit(
-        action=action, actor=actor, suggestion=assignment.suggestion, assignment=assignment,
-        from_status=from_status, to_status=to_status, note=note, data=data,
+        action=action,
+        actor=actor,
+        suggestion=assignment.suggestion,
+        assignment=assignment,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data,
     )
 
 
@@ -171,9 +182,7 @@ def _text(value, field_label, *, max_length=None):
     if not value:
         raise InvalidInput(_("请填写%(field)s。") % {"field": field_label})
     if max_length and len(value) > max_length:
-        raise InvalidInput(
-            _("%(field)s不能超过%(max)s个字。") % {"field": field_label, "max": max_length}
-        )
+        raise InvalidInput(_("%(field)s不能超过%(max)s个字。") % {"field": field_label, "max": max_length})
     return value
 
 
@@ -214,8 +223,7 @@ def _suggestion_delegates(suggestion):
     """The lead delegate and every confirmed co-signer."""
     delegates = [suggestion.lead_delegate]
     delegates += [
-        c.delegate
-        for c in suggestion.cosigners.select_related("delegate").filter(status=CoSigner.Status.CONFIRMED)
+        c.delegate for c in suggestion.cosigners.select_related("delegate").filter(status=CoSigner.Status.CONFIRMED)
     ]
     return delegates
 
@@ -284,8 +292,13 @@ def suggestion_save_draft(
         suggestion.session = session
     suggestion.save()
     if changed:
-        _audit(action="edit", actor=actor, suggestion=suggestion, from_status=suggestion.status,
-               to_status=suggestion.status)
+        _audit(
+            action="edit",
+            actor=actor,
+            suggestion=suggestion,
+            from_status=suggestion.status,
+            to_status=suggestion.status,
+        )
     return suggestion
 
 
@@ -300,10 +313,17 @@ def attachment_add(*, suggestion, actor, uploaded_file, content_type):
     office_ids = roles.office_ids_of(actor)
     _require(
         roles.is_staff_member(actor)
-        or (delegate is not None and delegate.pk == suggestion.lead_delegate_id
-            and suggestion.status in (S.DRAFT, S.RETURNED))
-        or (office_ids and suggestion.assignments.filter(office_id__in=office_ids).exclude(
-            status__in=[A.RETURNED, A.WITHDRAWN]).exists()),
+        or (
+            delegate is not None
+            and delegate.pk == suggestion.lead_delegate_id
+            and suggestion.status in (S.DRAFT, S.RETURNED)
+        )
+        or (
+            office_ids
+            and suggestion.assignments.filter(office_id__in=office_ids)
+            .exclude(status__in=[A.RETURNED, A.WITHDRAWN])
+            .exists()
+        ),
         _("您不能为这件建议上传附件。"),
     )
     attachment = Attachment(
@@ -341,8 +361,14 @@ def cosigner_invite(*, suggestion, actor, delegates):
             cosigner.status = CoSigner.Status.INVITED
             cosigner.invited_at, cosigner.deadline, cosigner.responded_at = timezone.now(), deadline, None
             cosigner.save()
-        _audit(action="cosigner_invite", actor=actor, suggestion=suggestion, to_status=CoSigner.Status.INVITED,
-               note=delegate.name, data={"delegate": delegate.pk})
+        _audit(
+            action="cosigner_invite",
+            actor=actor,
+            suggestion=suggestion,
+            to_status=CoSigner.Status.INVITED,
+            note=delegate.name,
+            data={"delegate": delegate.pk},
+        )
         invited.append(cosigner)
         if delegate.user_id:
             _notify(
@@ -370,8 +396,14 @@ def cosigner_respond(*, cosigner, actor, accept):
     from_status = cosigner.status
     cosigner.status, cosigner.responded_at = target, timezone.now()
     cosigner.save()
-    _audit(action="cosigner_respond", actor=actor, suggestion=suggestion, from_status=from_status,
-           to_status=target, note=delegate.name)
+    _audit(
+        action="cosigner_respond",
+        actor=actor,
+        suggestion=suggestion,
+        from_status=from_status,
+        to_status=target,
+        note=delegate.name,
+    )
     if suggestion.lead_delegate.user_id:
         _notify(
             [suggestion.lead_delegate.user],
@@ -393,8 +425,14 @@ def cosigner_drop(*, cosigner, actor):
     from_status = cosigner.status
     cosigner.status, cosigner.responded_at = CoSigner.Status.DROPPED, timezone.now()
     cosigner.save()
-    _audit(action="cosigner_drop", actor=actor, suggestion=suggestion, from_status=from_status,
-           to_status=CoSigner.Status.DROPPED, note=cosigner.delegate.name)
+    _audit(
+        action="cosigner_drop",
+        actor=actor,
+        suggestion=suggestion,
+        from_status=from_status,
+        to_status=CoSigner.Status.DROPPED,
+        note=cosigner.delegate.name,
+    )
     return cosigner
 
 
@@ -412,10 +450,15 @@ def suggestion_submit(*, suggestion, actor):
     from_status = suggestion.status
     suggestion.submitted_at = timezone.now()
     suggestion.status_reason = ""
-    _set_suggestion_status(suggestion, S.SUBMITTED, actor=actor, action="submit",
-                           data={"resubmitted": from_status == S.RETURNED})
-    _notify(_staff_users(), title=_("新建议待审查：%(title)s") % {"title": suggestion.title},
-            url=suggestion.get_absolute_url(), suggestion=suggestion)
+    _set_suggestion_status(
+        suggestion, S.SUBMITTED, actor=actor, action="submit", data={"resubmitted": from_status == S.RETURNED}
+    )
+    _notify(
+        _staff_users(),
+        title=_("新建议待审查：%(title)s") % {"title": suggestion.title},
+        url=suggestion.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return suggestion
 
 
@@ -434,8 +477,12 @@ def suggestion_withdraw(*, suggestion, actor, reason):
     for assignment in suggestion.assignments.select_for_update().exclude(status__in=[A.RETURNED, A.WITHDRAWN]):
         if A.WITHDRAWN in Assignment.TRANSITIONS[assignment.status]:
             _set_assignment_status(assignment, A.WITHDRAWN, actor=actor, action="withdraw", note=reason)
-            _notify(_office_users(assignment.office_id), title=_("建议已撤回：%(title)s") % {"title": suggestion.title},
-                    body=reason, suggestion=suggestion)
+            _notify(
+                _office_users(assignment.office_id),
+                title=_("建议已撤回：%(title)s") % {"title": suggestion.title},
+                body=reason,
+                suggestion=suggestion,
+            )
     return suggestion
 
 
@@ -449,8 +496,13 @@ def suggestion_return(*, suggestion, actor, reason):
     suggestion = _lock_suggestion(suggestion)
     suggestion.status_reason = reason
     _set_suggestion_status(suggestion, S.RETURNED, actor=actor, action="return", note=reason)
-    _notify(_delegate_users(suggestion), title=_("建议“%(title)s”被退回修改") % {"title": suggestion.title},
-            body=reason, url=suggestion.get_absolute_url(), suggestion=suggestion)
+    _notify(
+        _delegate_users(suggestion),
+        title=_("建议“%(title)s”被退回修改") % {"title": suggestion.title},
+        body=reason,
+        url=suggestion.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return suggestion
 
 
@@ -476,15 +528,20 @@ def suggestion_reject(*, suggestion, actor, reason):
     suggestion.status_reason = reason
     suggestion.closed_at = timezone.now()
     _set_suggestion_status(suggestion, S.NOT_REGISTERED, actor=actor, action="not_register", note=reason)
-    _notify(_delegate_users(suggestion), title=_("建议“%(title)s”不予立案") % {"title": suggestion.title},
-            body=reason, url=suggestion.get_absolute_url(), suggestion=suggestion)
+    _notify(
+        _delegate_users(suggestion),
+        title=_("建议“%(title)s”不予立案") % {"title": suggestion.title},
+        body=reason,
+        url=suggestion.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return suggestion
 
 
 def suggestion_propose_number(*, session, series):
-    current = (
-        Suggestion.objects.filter(session=session, series=series, number__isnull=False).aggregate(m=Max("number"))["m"]
-    )
+    current = Suggestion.objects.filter(session=session, series=series, number__isnull=False).aggregate(
+        m=Max("number")
+    )["m"]
     return (current or 0) + 1
 
 
@@ -514,10 +571,13 @@ def suggestion_register(*, suggestion, actor, number=None):
             _set_suggestion_status(suggestion, S.REGISTERED, actor=actor, action="register", data={"number": number})
     except IntegrityError:
         raise NumberTaken(_("编号%(number)s已被使用，请换一个编号。") % {"number": number}) from None
-    _notify(_delegate_users(suggestion),
-            title=_("建议“%(title)s”已立案，编号%(number)s") % {"title": suggestion.title,
-                                                          "number": suggestion.number_display},
-            url=suggestion.get_absolute_url(), suggestion=suggestion)
+    _notify(
+        _delegate_users(suggestion),
+        title=_("建议“%(title)s”已立案，编号%(number)s")
+        % {"title": suggestion.title, "number": suggestion.number_display},
+        url=suggestion.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return suggestion
 
 
@@ -539,21 +599,24 @@ def suggestion_merge(*, target, sources, actor, note=""):
         source = locked[pk]
         source.merged_into = target
         source.closed_at = timezone.now()
-        _set_suggestion_status(source, S.MERGED, actor=actor, action="merge", note=note,
-                               data={"into": target.pk})
+        _set_suggestion_status(source, S.MERGED, actor=actor, action="merge", note=note, data={"into": target.pk})
         for delegate in [source.lead_delegate] + [
             c.delegate for c in source.cosigners.filter(status=CoSigner.Status.CONFIRMED)
         ]:
             if delegate.pk == target.lead_delegate_id:
                 continue
             CoSigner.objects.update_or_create(
-                suggestion=target, delegate=delegate,
+                suggestion=target,
+                delegate=delegate,
                 defaults={"status": CoSigner.Status.CONFIRMED, "responded_at": timezone.now()},
             )
         _audit(action="merge_in", actor=actor, suggestion=target, note=note, data={"from": source.pk})
-        _notify(_delegate_users(source),
-                title=_("建议“%(title)s”已与“%(target)s”并案办理") % {"title": source.title, "target": target.title},
-                url=target.get_absolute_url(), suggestion=target)
+        _notify(
+            _delegate_users(source),
+            title=_("建议“%(title)s”已与“%(target)s”并案办理") % {"title": source.title, "target": target.title},
+            url=target.get_absolute_url(),
+            suggestion=target,
+        )
         merged.append(source)
     return target
 
@@ -582,11 +645,19 @@ def _create_assignment(*, suggestion, office, role, actor, deadlines, replaces=N
         due_date=deadlines["due_date"],
         replaces=replaces,
     )
-    _audit(action="assign", actor=actor, suggestion=suggestion, assignment=assignment, to_status=A.PENDING,
-           note=office.name, data={"role": role, "due": deadlines["due_date"].isoformat()})
+    _audit(
+        action="assign",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        to_status=A.PENDING,
+        note=office.name,
+        data={"role": role, "due": deadlines["due_date"].isoformat()},
+    )
     _notify(
         _office_users(office.pk),
-        title=_("新交办建议：%(title)s（%(role)s）") % {"title": suggestion.title, "role": assignment.get_role_display()},
+        title=_("新交办建议：%(title)s（%(role)s）")
+        % {"title": suggestion.title, "role": assignment.get_role_display()},
         url=assignment.get_absolute_url(),
         suggestion=suggestion,
     )
@@ -595,8 +666,17 @@ def _create_assignment(*, suggestion, office, role, actor, deadlines, replaces=N
 
 @transaction.atomic
 def suggestion_assign(
-    *, suggestion, actor, lead_office=None, co_offices=(), separate_offices=(), due_date=None,
-    opinion_due=None, return_by=None, is_key=None, leader=None,
+    *,
+    suggestion,
+    actor,
+    lead_office=None,
+    co_offices=(),
+    separate_offices=(),
+    due_date=None,
+    opinion_due=None,
+    return_by=None,
+    is_key=None,
+    leader=None,
 ):
     """交办 to a lead office and co-handling offices, or to several separate offices."""
     _require_staff(actor)
@@ -633,24 +713,36 @@ def suggestion_assign(
         raise InvalidInput(_("重点督办建议须指定领衔督办领导。"))
     suggestion.current_round = 1
     suggestion.assigned_at = timezone.now()
-    HandlingRound.objects.get_or_create(suggestion=suggestion, number=1,
-                                        defaults={"due_date": deadlines["due_date"]})
-    _set_suggestion_status(suggestion, S.ASSIGNED, actor=actor, action="assign",
-                           data={"offices": office_ids, "key": suggestion.is_key})
+    HandlingRound.objects.get_or_create(suggestion=suggestion, number=1, defaults={"due_date": deadlines["due_date"]})
+    _set_suggestion_status(
+        suggestion, S.ASSIGNED, actor=actor, action="assign", data={"offices": office_ids, "key": suggestion.is_key}
+    )
     assignments = []
     if lead_office:
-        assignments.append(_create_assignment(suggestion=suggestion, office=lead_office, role=Assignment.Role.LEAD,
-                                              actor=actor, deadlines=deadlines))
+        assignments.append(
+            _create_assignment(
+                suggestion=suggestion, office=lead_office, role=Assignment.Role.LEAD, actor=actor, deadlines=deadlines
+            )
+        )
     for office in co_offices:
-        assignments.append(_create_assignment(suggestion=suggestion, office=office, role=Assignment.Role.CO,
-                                              actor=actor, deadlines=deadlines))
+        assignments.append(
+            _create_assignment(
+                suggestion=suggestion, office=office, role=Assignment.Role.CO, actor=actor, deadlines=deadlines
+            )
+        )
     for office in separate_offices:
-        assignments.append(_create_assignment(suggestion=suggestion, office=office, role=Assignment.Role.SEPARATE,
-                                              actor=actor, deadlines=deadlines))
-    _notify(_delegate_users(suggestion),
-            title=_("建议“%(title)s”已交办") % {"title": suggestion.title},
-            body="、".join(f"{a.office.name}（{a.get_role_display()}）" for a in assignments),
-            url=suggestion.get_absolute_url(), suggestion=suggestion)
+        assignments.append(
+            _create_assignment(
+                suggestion=suggestion, office=office, role=Assignment.Role.SEPARATE, actor=actor, deadlines=deadlines
+            )
+        )
+    _notify(
+        _delegate_users(suggestion),
+        title=_("建议“%(title)s”已交办") % {"title": suggestion.title},
+        body="、".join(f"{a.office.name}（{a.get_role_display()}）" for a in assignments),
+        url=suggestion.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return assignments
 
 
@@ -662,8 +754,14 @@ def suggestion_set_key(*, suggestion, actor, is_key, leader=None):
         raise InvalidInput(_("重点督办建议须指定领衔督办领导。"))
     suggestion.is_key, suggestion.leader = is_key, (leader if is_key else None)
     suggestion.save()
-    _audit(action="set_key", actor=actor, suggestion=suggestion, from_status=suggestion.status,
-           to_status=suggestion.status, data={"key": is_key, "leader": leader.pk if leader else None})
+    _audit(
+        action="set_key",
+        actor=actor,
+        suggestion=suggestion,
+        from_status=suggestion.status,
+        to_status=suggestion.status,
+        data={"key": is_key, "leader": leader.pk if leader else None},
+    )
     return suggestion
 
 
@@ -689,19 +787,31 @@ def assignment_sign(*, assignment, actor):
 def assignment_set_handler(*, assignment, actor, handler):
     """An office head gives an assignment to one of the office's clerks."""
     suggestion, assignment = _lock_assignment(assignment)
-    _require(roles.is_office_head(actor, assignment.office_id) or roles.is_staff_member(actor),
-             _("只有单位负责人可以调整经办人。"))
+    _require(
+        roles.is_office_head(actor, assignment.office_id) or roles.is_staff_member(actor),
+        _("只有单位负责人可以调整经办人。"),
+    )
     if assignment.office_id not in roles.office_ids_of(handler):
         raise InvalidInput(_("经办人必须是本单位工作人员。"))
     previous = assignment.handler
     assignment.handler = handler
     assignment.save()
-    _audit(action="set_handler", actor=actor, suggestion=suggestion, assignment=assignment,
-           from_status=assignment.status, to_status=assignment.status,
-           note=handler.get_full_name() or handler.username,
-           data={"from": previous.pk if previous else None, "to": handler.pk})
-    _notify([handler], title=_("您被指定为建议“%(title)s”的经办人") % {"title": suggestion.title},
-            url=assignment.get_absolute_url(), suggestion=suggestion)
+    _audit(
+        action="set_handler",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        note=handler.get_full_name() or handler.username,
+        data={"from": previous.pk if previous else None, "to": handler.pk},
+    )
+    _notify(
+        [handler],
+        title=_("您被指定为建议“%(title)s”的经办人") % {"title": suggestion.title},
+        url=assignment.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return assignment
 
 
@@ -718,14 +828,27 @@ def assignment_request_return(*, assignment, actor, reason, suggested_office=Non
     if suggested_office is not None and suggested_office.pk == assignment.office_id:
         raise InvalidInput(_("建议改由的单位不能是本单位。"))
     request = AssignmentRequest.objects.create(
-        assignment=assignment, kind=AssignmentRequest.Kind.RETURN, reason=reason,
-        suggested_office=suggested_office, requested_by=actor,
+        assignment=assignment,
+        kind=AssignmentRequest.Kind.RETURN,
+        reason=reason,
+        suggested_office=suggested_office,
+        requested_by=actor,
     )
-    _set_assignment_status(assignment, A.RETURN_REQUESTED, actor=actor, action="request_return", note=reason,
-                           data={"previous": assignment.status, "request": request.pk})
-    _notify(_staff_users(), title=_("%(office)s申请退回建议“%(title)s”") % {"office": assignment.office.name,
-                                                                       "title": suggestion.title},
-            body=reason, url=suggestion.get_absolute_url(), suggestion=suggestion)
+    _set_assignment_status(
+        assignment,
+        A.RETURN_REQUESTED,
+        actor=actor,
+        action="request_return",
+        note=reason,
+        data={"previous": assignment.status, "request": request.pk},
+    )
+    _notify(
+        _staff_users(),
+        title=_("%(office)s申请退回建议“%(title)s”") % {"office": assignment.office.name, "title": suggestion.title},
+        body=reason,
+        url=suggestion.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return request
 
 
@@ -755,13 +878,29 @@ def return_request_approve(*, request, actor, new_office, note=""):
     request.decision_note = note
     request.save()
     assignment.finished_at = timezone.now()
-    _set_assignment_status(assignment, A.RETURNED, actor=actor, action="return_approved", note=note,
-                           data={"request": request.pk, "new_office": new_office.pk})
+    _set_assignment_status(
+        assignment,
+        A.RETURNED,
+        actor=actor,
+        action="return_approved",
+        note=note,
+        data={"request": request.pk, "new_office": new_office.pk},
+    )
     deadlines = assignment_deadlines(session=suggestion.session, assigned_on=_today())
-    new = _create_assignment(suggestion=suggestion, office=new_office, role=assignment.role, actor=actor,
-                             deadlines=deadlines, replaces=assignment)
-    _notify(_office_users(assignment.office_id),
-            title=_("退回申请已同意：%(title)s") % {"title": suggestion.title}, body=note, suggestion=suggestion)
+    new = _create_assignment(
+        suggestion=suggestion,
+        office=new_office,
+        role=assignment.role,
+        actor=actor,
+        deadlines=deadlines,
+        replaces=assignment,
+    )
+    _notify(
+        _office_users(assignment.office_id),
+        title=_("退回申请已同意：%(title)s") % {"title": suggestion.title},
+        body=note,
+        suggestion=suggestion,
+    )
     return new
 
 
@@ -774,11 +913,16 @@ def return_request_refuse(*, request, actor, note):
     request.decision_note = note
     request.save()
     previous = A.SIGNED if assignment.signed_at else A.PENDING
-    _set_assignment_status(assignment, previous, actor=actor, action="return_refused", note=note,
-                           data={"request": request.pk})
-    _notify(_office_users(assignment.office_id),
-            title=_("退回申请未同意：%(title)s") % {"title": suggestion.title}, body=note,
-            url=assignment.get_absolute_url(), suggestion=suggestion)
+    _set_assignment_status(
+        assignment, previous, actor=actor, action="return_refused", note=note, data={"request": request.pk}
+    )
+    _notify(
+        _office_users(assignment.office_id),
+        title=_("退回申请未同意：%(title)s") % {"title": suggestion.title},
+        body=note,
+        url=assignment.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return request
 
 
@@ -797,14 +941,24 @@ def contact_record(*, assignment, actor, method, date, participants, summary, de
     if date is None or date > _today():
         raise InvalidInput(_("沟通日期不能晚于今天。"))
     record = ContactRecord.objects.create(
-        assignment=assignment, method=method, date=date,
+        assignment=assignment,
+        method=method,
+        date=date,
         participants=_text(participants, _("参加人员"), max_length=300),
         summary=_text(summary, _("沟通情况"), max_length=5000),
-        delegate_invited=delegate_invited, recorded_by=actor,
+        delegate_invited=delegate_invited,
+        recorded_by=actor,
     )
-    _audit(action="contact", actor=actor, suggestion=suggestion, assignment=assignment,
-           from_status=assignment.status, to_status=assignment.status, note=record.get_method_display(),
-           data={"contact": record.pk, "date": date.isoformat()})
+    _audit(
+        action="contact",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        note=record.get_method_display(),
+        data={"contact": record.pk, "date": date.isoformat()},
+    )
     return record
 
 
@@ -817,18 +971,26 @@ def opinion_send(*, assignment, actor, text, attachment=None):
         raise TransitionNotAllowed(_("只有协办单位需要提交协办意见。"))
     _check_transition(assignment, A.OPINION_SENT)
     opinion = Opinion.objects.create(
-        assignment=assignment, round=_current_round(suggestion), text=_text(text, _("协办意见"), max_length=20000),
-        attachment=attachment, author=actor, sent_at=timezone.now(),
+        assignment=assignment,
+        round=_current_round(suggestion),
+        text=_text(text, _("协办意见"), max_length=20000),
+        attachment=attachment,
+        author=actor,
+        sent_at=timezone.now(),
     )
     assignment.finished_at = timezone.now()
     _set_assignment_status(assignment, A.OPINION_SENT, actor=actor, action="opinion", data={"opinion": opinion.pk})
-    lead = suggestion.assignments.filter(role=Assignment.Role.LEAD).exclude(
-        status__in=[A.RETURNED, A.WITHDRAWN]).first()
+    lead = (
+        suggestion.assignments.filter(role=Assignment.Role.LEAD).exclude(status__in=[A.RETURNED, A.WITHDRAWN]).first()
+    )
     if lead:
-        _notify(_office_users(lead.office_id),
-                title=_("%(office)s已提交协办意见：%(title)s") % {"office": assignment.office.name,
-                                                           "title": suggestion.title},
-                url=lead.get_absolute_url(), suggestion=suggestion)
+        _notify(
+            _office_users(lead.office_id),
+            title=_("%(office)s已提交协办意见：%(title)s")
+            % {"office": assignment.office.name, "title": suggestion.title},
+            url=lead.get_absolute_url(),
+            suggestion=suggestion,
+        )
     return opinion
 
 
@@ -859,7 +1021,8 @@ def reply_save_draft(*, assignment, actor, text, result_class=None, signed_off_b
         raise TransitionNotAllowed(_("当前不能答复：%(status)s。") % {"status": assignment.get_status_display()})
     round_ = _current_round(suggestion)
     reply, _created = Reply.objects.select_for_update().get_or_create(
-        assignment=assignment, round=round_,
+        assignment=assignment,
+        round=round_,
         defaults={"suggestion": suggestion, "text": "", "author": actor},
     )
     if reply.status != Reply.Status.DRAFT:
@@ -894,8 +1057,13 @@ def reply_submit(*, reply, actor):
     reply.on_time = timezone.localdate(now) <= assignment.effective_due
     reply.save()
     assignment.finished_at = now
-    _set_assignment_status(assignment, A.REPLIED, actor=actor, action="reply",
-                           data={"reply": reply.pk, "result": reply.result_class.code, "on_time": reply.on_time})
+    _set_assignment_status(
+        assignment,
+        A.REPLIED,
+        actor=actor,
+        action="reply",
+        data={"reply": reply.pk, "result": reply.result_class.code, "on_time": reply.on_time},
+    )
     suggestion.first_replied_at = suggestion.first_replied_at or now
     still_open = suggestion.assignments.filter(
         role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
@@ -905,10 +1073,13 @@ def reply_submit(*, reply, actor):
         _set_suggestion_status(suggestion, S.REPLIED, actor=actor, action="replied")
     else:
         suggestion.save()
-    _notify(_delegate_users(suggestion),
-            title=_("%(office)s已答复您的建议“%(title)s”，请评价") % {"office": assignment.office.name,
-                                                               "title": suggestion.title},
-            url=suggestion.get_absolute_url(), suggestion=suggestion)
+    _notify(
+        _delegate_users(suggestion),
+        title=_("%(office)s已答复您的建议“%(title)s”，请评价")
+        % {"office": assignment.office.name, "title": suggestion.title},
+        url=suggestion.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return reply
 
 
@@ -926,19 +1097,34 @@ def extension_request(*, assignment, actor, reason, until):
     limit = extension_limit(assignment=assignment, suggestion=suggestion)
     if until > limit:
         raise InvalidInput(_("延期最长至%(date)s。") % {"date": limit})
-    if assignment.requests.filter(kind=AssignmentRequest.Kind.EXTENSION,
-                                  status=AssignmentRequest.Status.PENDING).exists():
+    if assignment.requests.filter(
+        kind=AssignmentRequest.Kind.EXTENSION, status=AssignmentRequest.Status.PENDING
+    ).exists():
         raise TransitionNotAllowed(_("已有延期申请正在审核。"))
     request = AssignmentRequest.objects.create(
-        assignment=assignment, kind=AssignmentRequest.Kind.EXTENSION, reason=reason, requested_until=until,
+        assignment=assignment,
+        kind=AssignmentRequest.Kind.EXTENSION,
+        reason=reason,
+        requested_until=until,
         requested_by=actor,
     )
-    _audit(action="request_extension", actor=actor, suggestion=suggestion, assignment=assignment,
-           from_status=assignment.status, to_status=assignment.status, note=reason,
-           data={"until": until.isoformat(), "request": request.pk})
-    _notify(_staff_users(), title=_("%(office)s申请延期答复“%(title)s”") % {"office": assignment.office.name,
-                                                                       "title": suggestion.title},
-            body=reason, url=suggestion.get_absolute_url(), suggestion=suggestion)
+    _audit(
+        action="request_extension",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        note=reason,
+        data={"until": until.isoformat(), "request": request.pk},
+    )
+    _notify(
+        _staff_users(),
+        title=_("%(office)s申请延期答复“%(title)s”") % {"office": assignment.office.name, "title": suggestion.title},
+        body=reason,
+        url=suggestion.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return request
 
 
@@ -964,12 +1150,23 @@ def extension_approve(*, request, actor, until=None, note=""):
     previous = assignment.effective_due
     assignment.extended_due = until
     assignment.save()
-    _audit(action="extension_approved", actor=actor, suggestion=suggestion, assignment=assignment,
-           from_status=assignment.status, to_status=assignment.status, note=note,
-           data={"from": previous.isoformat(), "to": until.isoformat(), "request": request.pk})
-    _notify(_office_users(assignment.office_id),
-            title=_("延期申请已同意，新期限%(date)s：%(title)s") % {"date": until, "title": suggestion.title},
-            body=note, url=assignment.get_absolute_url(), suggestion=suggestion)
+    _audit(
+        action="extension_approved",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        note=note,
+        data={"from": previous.isoformat(), "to": until.isoformat(), "request": request.pk},
+    )
+    _notify(
+        _office_users(assignment.office_id),
+        title=_("延期申请已同意，新期限%(date)s：%(title)s") % {"date": until, "title": suggestion.title},
+        body=note,
+        url=assignment.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return assignment
 
 
@@ -981,11 +1178,23 @@ def extension_refuse(*, request, actor, note):
     request.status, request.decided_by, request.decided_at = AssignmentRequest.Status.REFUSED, actor, timezone.now()
     request.decision_note = note
     request.save()
-    _audit(action="extension_refused", actor=actor, suggestion=suggestion, assignment=assignment,
-           from_status=assignment.status, to_status=assignment.status, note=note, data={"request": request.pk})
-    _notify(_office_users(assignment.office_id),
-            title=_("延期申请未同意：%(title)s") % {"title": suggestion.title}, body=note,
-            url=assignment.get_absolute_url(), suggestion=suggestion)
+    _audit(
+        action="extension_refused",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        note=note,
+        data={"request": request.pk},
+    )
+    _notify(
+        _office_users(assignment.office_id),
+        title=_("延期申请未同意：%(title)s") % {"title": suggestion.title},
+        body=note,
+        url=assignment.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return request
 
 
@@ -1021,24 +1230,35 @@ def rating_submit(*, reply, actor, value, comment=""):
         raise InvalidInput(_("选择“不满意”时，请写明不满意的理由和具体要求。"))
     if len(comment) > 5000:
         raise InvalidInput(_("意见不能超过5000字。"))
-    rating = Rating.objects.create(reply=reply, suggestion=suggestion, round=reply.round, delegate=delegate,
-                                   value=value, comment=comment)
-    _audit(action="rate", actor=actor, suggestion=suggestion, assignment=reply.assignment,
-           from_status=suggestion.status, to_status=suggestion.status, note=comment,
-           data={"value": value, "reply": reply.pk, "round": reply.round.number})
-    _notify(_office_users(reply.assignment.office_id),
-            title=_("代表%(name)s对答复的评价：%(value)s") % {"name": delegate.name,
-                                                       "value": rating.get_value_display()},
-            body=comment, url=reply.assignment.get_absolute_url(), suggestion=suggestion)
+    rating = Rating.objects.create(
+        reply=reply, suggestion=suggestion, round=reply.round, delegate=delegate, value=value, comment=comment
+    )
+    _audit(
+        action="rate",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=reply.assignment,
+        from_status=suggestion.status,
+        to_status=suggestion.status,
+        note=comment,
+        data={"value": value, "reply": reply.pk, "round": reply.round.number},
+    )
+    _notify(
+        _office_users(reply.assignment.office_id),
+        title=_("代表%(name)s对答复的评价：%(value)s") % {"name": delegate.name, "value": rating.get_value_display()},
+        body=comment,
+        url=reply.assignment.get_absolute_url(),
+        suggestion=suggestion,
+    )
     if value == Rating.Value.UNSATISFIED:
-        round_open_rehandling(suggestion=suggestion, actor=actor, assignments=[reply.assignment], reason=comment,
-                              _locked=True)
+        round_open_rehandling(
+            suggestion=suggestion, actor=actor, assignments=[reply.assignment], reason=comment, _locked=True
+        )
     elif suggestion.status == S.REPLIED and _raters_done(suggestion, reply.round):
         unsatisfied = reply.round.ratings.filter(value=Rating.Value.UNSATISFIED).exists()
         if not unsatisfied:
             suggestion.closed_at = timezone.now()
-            _set_suggestion_status(suggestion, S.CLOSED, actor=actor, action="close",
-                                   note=_("全部代表已评价"))
+            _set_suggestion_status(suggestion, S.CLOSED, actor=actor, action="close", note=_("全部代表已评价"))
     return rating
 
 
@@ -1059,8 +1279,9 @@ def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=Fal
         round_.save()
     suggestion.current_round = next_number
     if suggestion.status == S.REPLIED:
-        _set_suggestion_status(suggestion, S.REHANDLING, actor=actor, action="rehandle", note=reason,
-                               data={"round": next_number})
+        _set_suggestion_status(
+            suggestion, S.REHANDLING, actor=actor, action="rehandle", note=reason, data={"round": next_number}
+        )
     else:
         suggestion.save()
     for assignment in assignments:
@@ -1068,12 +1289,22 @@ def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=Fal
         if assignment.status == A.REHANDLING:
             continue
         assignment.due_date, assignment.extended_due, assignment.finished_at = round_.due_date, None, None
-        _set_assignment_status(assignment, A.REHANDLING, actor=actor, action="rehandle", note=reason,
-                               data={"round": next_number, "due": round_.due_date.isoformat()})
-        _notify(_office_users(assignment.office_id),
-                title=_("代表对答复不满意，请重新办理：%(title)s（期限%(date)s）")
-                % {"title": suggestion.title, "date": round_.due_date},
-                body=reason, url=assignment.get_absolute_url(), suggestion=suggestion)
+        _set_assignment_status(
+            assignment,
+            A.REHANDLING,
+            actor=actor,
+            action="rehandle",
+            note=reason,
+            data={"round": next_number, "due": round_.due_date.isoformat()},
+        )
+        _notify(
+            _office_users(assignment.office_id),
+            title=_("代表对答复不满意，请重新办理：%(title)s（期限%(date)s）")
+            % {"title": suggestion.title, "date": round_.due_date},
+            body=reason,
+            url=assignment.get_absolute_url(),
+            suggestion=suggestion,
+        )
     return round_
 
 
@@ -1100,18 +1331,36 @@ def followup_post(*, reply, actor, text, solved=False):
     if reply.follow_ups.filter(status__in=[FollowUp.Status.SOLVED_CLAIMED, FollowUp.Status.SOLVED_CONFIRMED]).exists():
         raise TransitionNotAllowed(_("已报告解决，正在等待人大工作人员确认。"))
     follow_up = FollowUp.objects.create(
-        reply=reply, text=_text(text, _("进展情况"), max_length=5000), author=actor,
+        reply=reply,
+        text=_text(text, _("进展情况"), max_length=5000),
+        author=actor,
         status=FollowUp.Status.SOLVED_CLAIMED if solved else FollowUp.Status.PROGRESS,
     )
-    _audit(action="follow_up", actor=actor, suggestion=suggestion, assignment=assignment,
-           from_status=assignment.status, to_status=assignment.status, note=follow_up.text,
-           data={"solved": solved, "follow_up": follow_up.pk})
+    _audit(
+        action="follow_up",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        note=follow_up.text,
+        data={"solved": solved, "follow_up": follow_up.pk},
+    )
     if solved:
-        _notify(_staff_users(), title=_("%(office)s报告已解决，请确认：%(title)s") % {"office": assignment.office.name,
-                                                                             "title": suggestion.title},
-                url=suggestion.get_absolute_url(), suggestion=suggestion)
-    _notify(_delegate_users(suggestion), title=_("建议“%(title)s”有新的办理进展") % {"title": suggestion.title},
-            body=follow_up.text, url=suggestion.get_absolute_url(), suggestion=suggestion)
+        _notify(
+            _staff_users(),
+            title=_("%(office)s报告已解决，请确认：%(title)s")
+            % {"office": assignment.office.name, "title": suggestion.title},
+            url=suggestion.get_absolute_url(),
+            suggestion=suggestion,
+        )
+    _notify(
+        _delegate_users(suggestion),
+        title=_("建议“%(title)s”有新的办理进展") % {"title": suggestion.title},
+        body=follow_up.text,
+        url=suggestion.get_absolute_url(),
+        suggestion=suggestion,
+    )
     return follow_up
 
 
@@ -1136,8 +1385,16 @@ def followup_confirm_solved(*, follow_up, actor, accept, note=""):
         data.update({"from": reply.result_class.code, "to": solved_class.code})
         reply.result_class = solved_class
         reply.save()
-    _audit(action="follow_up_confirm", actor=actor, suggestion=suggestion, assignment=assignment,
-           from_status=assignment.status, to_status=assignment.status, note=note, data=data)
+    _audit(
+        action="follow_up_confirm",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        note=note,
+        data=data,
+    )
     return follow_up
 
 
@@ -1165,8 +1422,13 @@ def reply_publish(*, reply, actor, public_text=None):
     if not suggestion.is_published:
         suggestion.is_published, suggestion.published_at = True, timezone.now()
         suggestion.save()
-    _audit(action="publish", actor=actor, suggestion=suggestion, assignment=reply.assignment,
-           data={"reply": reply.pk, "republished": was})
+    _audit(
+        action="publish",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=reply.assignment,
+        data={"reply": reply.pk, "republished": was},
+    )
     _public_changed()
     return reply
 
@@ -1178,8 +1440,13 @@ def reply_save_public_text(*, reply, actor, public_text):
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     reply.public_text = (public_text or "").strip()
     reply.save()
-    _audit(action="edit_public_text", actor=actor, suggestion=suggestion, assignment=reply.assignment,
-           data={"reply": reply.pk})
+    _audit(
+        action="edit_public_text",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=reply.assignment,
+        data={"reply": reply.pk},
+    )
     if reply.is_published:
         _public_changed()
     return reply
@@ -1197,8 +1464,14 @@ def reply_unpublish(*, reply, actor, note=""):
     if not suggestion.replies.filter(is_published=True).exists():
         suggestion.is_published, suggestion.published_at = False, None
         suggestion.save()
-    _audit(action="unpublish", actor=actor, suggestion=suggestion, assignment=reply.assignment, note=note,
-           data={"reply": reply.pk})
+    _audit(
+        action="unpublish",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=reply.assignment,
+        note=note,
+        data={"reply": reply.pk},
+    )
     _public_changed()
     return reply
 
@@ -1232,12 +1505,25 @@ def reminder_manual(*, assignment, actor, message):
         raise TransitionNotAllowed(_("该单位当前没有待办事项，无需催办。"))
     reminder = Reminder.objects.create(
         key=f"manual:{assignment.pk}:{timezone.now().isoformat()}",
-        kind=Reminder.Kind.MANUAL, stage="manual", suggestion=suggestion, assignment=assignment,
-        office=assignment.office, message=message, is_urgent=True, created_by=actor,
+        kind=Reminder.Kind.MANUAL,
+        stage="manual",
+        suggestion=suggestion,
+        assignment=assignment,
+        office=assignment.office,
+        message=message,
+        is_urgent=True,
+        created_by=actor,
     )
-    _audit(action="remind", actor=actor, suggestion=suggestion, assignment=assignment,
-           from_status=assignment.status, to_status=assignment.status, note=message,
-           data={"reminder": reminder.pk})
+    _audit(
+        action="remind",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        note=message,
+        data={"reminder": reminder.pk},
+    )
     queue_after_commit("suggestions.tasks.deliver_reminder", reminder.pk)
     return reminder
 

@@ -44,9 +44,25 @@ ACTION_LABELS = {
 
 # Steps a delegate follows; the rest are internal bookkeeping.
 DELEGATE_ACTIONS = {
-    "submit", "return", "register", "not_register", "withdraw", "merge", "merge_in", "assign", "sign",
-    "return_approved", "contact", "reply", "extension_approved", "rate", "rehandle", "close", "follow_up",
-    "follow_up_confirm", "cosigner_respond",
+    "submit",
+    "return",
+    "register",
+    "not_register",
+    "withdraw",
+    "merge",
+    "merge_in",
+    "assign",
+    "sign",
+    "return_approved",
+    "contact",
+    "reply",
+    "extension_approved",
+    "rate",
+    "rehandle",
+    "close",
+    "follow_up",
+    "follow_up_confirm",
+    "cosigner_respond",
 }
 
 

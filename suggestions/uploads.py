@@ -23,7 +23,8 @@ def check_upload(uploaded_file, *, images_and_pdf_only=False):
     limit = settings.ATTACHMENT_MAX_BYTES
     if uploaded_file.size > limit:
         raise InvalidInput(
-            _("文件“%(name)s”超过大小限制（最大%(mb)sMB）。") % {"name": uploaded_file.name, "mb": limit // (1024 * 1024)}
+            _("文件“%(name)s”超过大小限制（最大%(mb)sMB）。")
+            % {"name": uploaded_file.name, "mb": limit // (1024 * 1024)}
         )
     if uploaded_file.size == 0:
         raise InvalidInput(_("文件“%(name)s”是空文件。") % {"name": uploaded_file.name})

@@ -29,15 +29,13 @@ def home(request):
 
 def suggestion_detail_context(user, suggestion):
     """Everything the detail page shows, loaded in a fixed number of queries."""
-    assignments = list(
-        suggestion.assignments.select_related("office", "handler").order_by("role", "id")
-    )
+    assignments = list(suggestion.assignments.select_related("office", "handler").order_by("role", "id"))
     replies = list(selectors.replies_visible_to(user, suggestion).prefetch_related("ratings__delegate", "follow_ups"))
     cosigners = list(suggestion.cosigners.select_related("delegate").exclude(status=CoSigner.Status.DROPPED))
     logs = list(
-        AuditLog.objects.filter(suggestion=suggestion).select_related("actor", "assignment__office").order_by(
-            "created_at", "id"
-        )
+        AuditLog.objects.filter(suggestion=suggestion)
+        .select_related("actor", "assignment__office")
+        .order_by("created_at", "id")
     )
     attachments = list(suggestion.attachments.all())
     return {
@@ -120,5 +118,3 @@ def notification_open(request, pk):
         item.read_at = timezone.now()
         item.save(update_fields=["read_at"])
     return redirect(item.url or "notifications")
-
-
