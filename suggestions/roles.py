@@ -37,10 +37,15 @@ def _load(user):
         from django.contrib.auth.models import Group
         from django.db.models import Exists, OuterRef
 
+        from .models import OfficeMember
+
         row = (
             get_user_model()
             .objects.filter(pk=user.pk)
-            .annotate(npc_staff=Exists(Group.objects.filter(user=OuterRef("pk"), name=STAFF_GROUP)))
+            .annotate(
+                npc_staff=Exists(Group.objects.filter(user=OuterRef("pk"), name=STAFF_GROUP)),
+                office_member=Exists(OfficeMember.objects.filter(user=OuterRef("pk"), office__is_active=True)),
+            )
             .select_related("delegate__term", "leader")
             .first()
         )
@@ -48,6 +53,8 @@ def _load(user):
         cache["staff"] = bool(row and row.npc_staff)
         cache["delegate"] = delegate if delegate is not None and delegate.is_active else None
         cache["leader"] = _related(row, "leader") if row else None
+        if not (row and row.office_member):
+            cache["offices"] = {}  # no need to ask which offices
     return cache
 
 
@@ -81,6 +88,7 @@ def memberships_of(user):
 
         return dict(OfficeMember.objects.filter(user=user, office__is_active=True).values_list("office_id", "role"))
 
+    _load(user)
     return _cached(user, "offices", compute)
 
 

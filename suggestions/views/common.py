@@ -44,7 +44,7 @@ def suggestion_detail_context(user, suggestion):
         "replies": replies,
         "cosigners": cosigners,
         "attachments": attachments,
-        "rounds": list(suggestion.rounds.all()),
+        "rounds": suggestion.rounds.all(),  # lazy: only the delegate page reads it
         "timeline": build_timeline(logs),
         "today": timezone.localdate(),
         "is_staff_member": roles.is_staff_member(user),

@@ -11,8 +11,8 @@ from tests.conftest import carry_to_reply
 
 pytestmark = pytest.mark.django_db
 
-HOME_QUERIES = 8
-DETAIL_QUERIES = 15
+HOME_QUERIES = 7
+DETAIL_QUERIES = 14
 
 
 def _assigned(session, lead, staff, offices):
@@ -113,6 +113,6 @@ def test_record_page_query_count_is_fixed(
 ):
     _fill_home(n, session=session, delegate=delegate, staff=staff, offices=offices, clerk=clerk)
     client.force_login(delegate.user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("delegates:my_record"))
     assert response.status_code == 200
