@@ -1243,6 +1243,8 @@ def rating_submit(*, reply, actor, value, comment=""):
         note=comment,
         data={"value": value, "reply": reply.pk, "round": reply.round.number},
     )
+    if suggestion.is_published:
+        _public_changed()  # the public pages show ratings
     _notify(
         _office_users(reply.assignment.office_id),
         title=_("代表%(name)s对答复的评价：%(value)s") % {"name": delegate.name, "value": rating.get_value_display()},
