@@ -863,6 +863,12 @@ def _lock_request(request, kind):
     return suggestion, assignment, request
 
 
+def _decide(request, status, *, actor, note):
+    request.status, request.decided_by, request.decided_at = status, actor, timezone.now()
+    request.decision_note = note
+    request.save()
+
+
 @transaction.atomic
 def return_request_approve(*, request, actor, new_office, note=""):
     """Approve a return and re-assign the same role to ``new_office``."""
@@ -874,9 +880,7 @@ def return_request_approve(*, request, actor, new_office, note=""):
         raise InvalidInput(_("改由的单位不能与原单位相同。"))
     if suggestion.assignments.filter(office=new_office).exclude(status__in=[A.RETURNED, A.WITHDRAWN]).exists():
         raise InvalidInput(_("%(office)s已在承办此建议。") % {"office": new_office.name})
-    request.status, request.decided_by, request.decided_at = AssignmentRequest.Status.APPROVED, actor, timezone.now()
-    request.decision_note = note
-    request.save()
+    _decide(request, AssignmentRequest.Status.APPROVED, actor=actor, note=note)
     assignment.finished_at = timezone.now()
     _set_assignment_status(
         assignment,
@@ -909,9 +913,7 @@ def return_request_refuse(*, request, actor, note):
     _require_staff(actor)
     note = _text(note, _("不同意的理由"), max_length=2000)
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
-    request.status, request.decided_by, request.decided_at = AssignmentRequest.Status.REFUSED, actor, timezone.now()
-    request.decision_note = note
-    request.save()
+    _decide(request, AssignmentRequest.Status.REFUSED, actor=actor, note=note)
     previous = A.SIGNED if assignment.signed_at else A.PENDING
     _set_assignment_status(
         assignment, previous, actor=actor, action="return_refused", note=note, data={"request": request.pk}
@@ -1144,9 +1146,7 @@ def extension_approve(*, request, actor, until=None, note=""):
         raise InvalidInput(_("延期最长至%(date)s。") % {"date": limit})
     if until <= assignment.effective_due:
         raise InvalidInput(_("延期日期须晚于当前期限（%(date)s）。") % {"date": assignment.effective_due})
-    request.status, request.decided_by, request.decided_at = AssignmentRequest.Status.APPROVED, actor, timezone.now()
-    request.decision_note = note
-    request.save()
+    _decide(request, AssignmentRequest.Status.APPROVED, actor=actor, note=note)
     previous = assignment.effective_due
     assignment.extended_due = until
     assignment.save()
@@ -1175,9 +1175,7 @@ def extension_refuse(*, request, actor, note):
     _require_staff(actor)
     note = _text(note, _("不同意的理由"), max_length=2000)
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
-    request.status, request.decided_by, request.decided_at = AssignmentRequest.Status.REFUSED, actor, timezone.now()
-    request.decision_note = note
-    request.save()
+    _decide(request, AssignmentRequest.Status.REFUSED, actor=actor, note=note)
     _audit(
         action="extension_refused",
         actor=actor,
