@@ -184,13 +184,16 @@ def by_office(suggestions, *, today=None):
         .order_by()
     )
     by_id = {r["reply__assignment__office_id"]: r for r in ratings}
+    # Labels translated once, as plain strings: hundreds of lazy ones make the cached dashboard
+    # slow to unpickle (each lazy object rebuilds its proxy class).
+    reply_label, on_time_label, satisfaction_label = str(_("办复率")), str(_("按时办复率")), str(_("满意率"))
     result = []
     for row in rows:
         r = by_id.get(row["office_id"], {"rated": 0, "ok": 0, "satisfied": 0})
         row["rated"], row["rated_ok"] = r["rated"], r["ok"]
-        row["reply_rate"] = Figure(_("办复率"), row["replied"], row["assigned"])
-        row["on_time_rate"] = Figure(_("按时办复率"), row["on_time"], row["replied"])
-        row["satisfaction"] = Figure(_("满意率"), r["ok"], r["rated"])
+        row["reply_rate"] = Figure(reply_label, row["replied"], row["assigned"])
+        row["on_time_rate"] = Figure(on_time_label, row["on_time"], row["replied"])
+        row["satisfaction"] = Figure(satisfaction_label, r["ok"], r["rated"])
         result.append(row)
     return result
 
