@@ -12,7 +12,7 @@ from tests.conftest import carry_to_reply
 pytestmark = pytest.mark.django_db
 
 HOME_QUERIES = 7
-DETAIL_QUERIES = 14
+DETAIL_QUERIES = 13  # ratings come with their delegates in one query (suggestion_detail_context)
 
 
 def _assigned(session, lead, staff, offices):
