@@ -87,6 +87,9 @@ def database_from_env():
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compilation costs more than the short report queries it would speed up.
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
         # Django's psycopg 3 connection pool; conn_max_age must stay 0 with it.
         config.setdefault("OPTIONS", {})["pool"] = {
