@@ -58,7 +58,7 @@ def navigation(request):
         max(matches, key=lambda item: len(item["url"]))["active"] = True
     context = {
         "nav_items": items,
-        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+        "unread_notifications": roles.unread_notifications(user),
         "user_roles": roles.roles_of(user),
     }
     if "staff" in context["user_roles"]:

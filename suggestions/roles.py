@@ -1,5 +1,6 @@
 """Who a user is in the workflow. Results are cached on the user object for one request."""
 
+from django.contrib.auth.backends import ModelBackend
 from django.utils.translation import gettext_lazy as _
 
 STAFF_GROUP = "npc_staff"
@@ -13,8 +14,17 @@ ROLE_LABELS = {
 }
 
 
+def _role_cache(user):
+    # getattr/setattr (not __dict__) so that request.user, a lazy proxy, reaches the real user object.
+    cache = getattr(user, "_huaxi_roles", None)
+    if cache is None:
+        cache = {}
+        user._huaxi_roles = cache
+    return cache
+
+
 def _cached(user, name, compute):
-    cache = user.__dict__.setdefault("_huaxi_roles", {})
+    cache = _role_cache(user)
     if name not in cache:
         cache[name] = compute()
     return cache[name]
@@ -29,33 +39,71 @@ def _related(row, name):
         return None
 
 
-def _load(user):
-    """Staff membership, delegate profile and leader record in one query, cached on the user."""
-    cache = user.__dict__.setdefault("_huaxi_roles", {})
-    if "staff" not in cache:
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
-        from django.db.models import Exists, OuterRef
+def _users_with_roles():
+    """Users with staff membership, delegate profile, leader record and office membership in one query."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import Count, Exists, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
-        from .models import OfficeMember
+    from .models import Notification, OfficeMember
 
-        row = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .annotate(
-                npc_staff=Exists(Group.objects.filter(user=OuterRef("pk"), name=STAFF_GROUP)),
-                office_member=Exists(OfficeMember.objects.filter(user=OuterRef("pk"), office__is_active=True)),
-            )
-            .select_related("delegate__term", "leader")
-            .first()
+    return (
+        get_user_model()
+        .objects.annotate(
+            npc_staff=Exists(Group.objects.filter(user=OuterRef("pk"), name=STAFF_GROUP)),
+            office_member=Exists(OfficeMember.objects.filter(user=OuterRef("pk"), office__is_active=True)),
+            # The navigation's unread badge, fresh on every request without a query of its own.
+            unread_count=Coalesce(
+                Subquery(
+                    Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+                    .order_by()
+                    .values("user")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
         )
-        delegate = _related(row, "delegate") if row else None
-        cache["staff"] = bool(row and row.npc_staff)
-        cache["delegate"] = delegate if delegate is not None and delegate.is_active else None
-        cache["leader"] = _related(row, "leader") if row else None
-        if not (row and row.office_member):
-            cache["offices"] = {}  # no need to ask which offices
+        .select_related("delegate__term", "leader")
+    )
+
+
+def _fill(user, row):
+    cache = _role_cache(user)
+    delegate = _related(row, "delegate") if row else None
+    cache["staff"] = bool(row and row.npc_staff)
+    cache["delegate"] = delegate if delegate is not None and delegate.is_active else None
+    cache["leader"] = _related(row, "leader") if row else None
+    cache["unread"] = row.unread_count if row else 0
+    if not (row and row.office_member):
+        cache["offices"] = {}  # no need to ask which offices
     return cache
+
+
+def _load(user):
+    cache = _role_cache(user)
+    if "staff" not in cache:
+        cache = _fill(user, _users_with_roles().filter(pk=user.pk).first())
+    return cache
+
+
+class RoleAwareModelBackend(ModelBackend):
+    """Loads the logged-in user together with their roles: one query per request instead of two."""
+
+    def get_user(self, user_id):
+        user = _users_with_roles().filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        _fill(user, user)
+        return user
+
+
+def unread_notifications(user):
+    """Unread in-app notifications; loaded with the user's roles, so it costs no query of its own."""
+    if not user.is_authenticated:
+        return 0
+    return _load(user)["unread"]
 
 
 def is_staff_member(user):
