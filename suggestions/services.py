@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from delegates.models import Delegate, Session
+from delegates.models import Session
 
 from . import roles
 from .models import (
@@ -27,9 +27,7 @@ from .models import (
     DeadlinePolicy,
     FollowUp,
     HandlingRound,
-    Leader,
     Notification,
-    Office,
     Opinion,
     Rating,
     Reminder,
@@ -1526,15 +1524,3 @@ def reminder_manual(*, assignment, actor, message):
     )
     queue_after_commit("suggestions.tasks.deliver_reminder", reminder.pk)
     return reminder
-
-
-def delegates_by_ids(ids):
-    return list(Delegate.objects.filter(pk__in=ids, is_active=True))
-
-
-def offices_by_ids(ids):
-    return list(Office.objects.filter(pk__in=ids, is_active=True))
-
-
-def leaders():
-    return Leader.objects.all()
