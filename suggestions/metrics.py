@@ -76,9 +76,14 @@ def session_figures(suggestions, *, result_rows=None):
         first_rated=Count("pk", filter=Q(round__number=1)),
         first_ok=Count("pk", filter=Q(round__number=1) & ok),
     )
-    first = {"rated": rating_counts["first_rated"], "ok": rating_counts["first_ok"]}
     if result_rows is None:
         result_rows = by_result_class(suggestions)
+    return figures_from_counts(counts, rating_counts, result_rows)
+
+
+def figures_from_counts(counts, rating_counts, result_rows):
+    """The headline figures from the counts (a recount above, or the tallies of ``stats``)."""
+    first = {"rated": rating_counts["first_rated"], "ok": rating_counts["first_ok"]}
     results = {
         "replies": sum(r["n"] for r in result_rows),
         "solved": sum(r["n"] for r in result_rows if r["result_class__counts_as_solved"]),
@@ -133,17 +138,21 @@ def by_category(suggestions):
     return list(rows)
 
 
+# What a row of the result-class table shows (here and in ``stats``).
+RESULT_FIELDS = (
+    "result_class__code",
+    "result_class__name",
+    "result_class__order",
+    "result_class__counts_as_solved",
+    "result_class__counts_as_adopted",
+)
+
+
 def by_result_class(suggestions):
     return list(
         _latest_replies()
         .filter(suggestion__in=suggestions.exclude(status__in=EXCLUDED))
-        .values(
-            "result_class__code",
-            "result_class__name",
-            "result_class__order",
-            "result_class__counts_as_solved",
-            "result_class__counts_as_adopted",
-        )
+        .values(*RESULT_FIELDS)
         .annotate(n=Count("pk"))
         .order_by("result_class__order", "result_class__code")
     )
@@ -186,16 +195,22 @@ def by_office(suggestions, *, today=None):
         .order_by()
     )
     by_id = {r["reply__assignment__office_id"]: r for r in ratings}
+    for row in rows:
+        r = by_id.get(row["office_id"], {"rated": 0, "ok": 0, "satisfied": 0})
+        row["rated"], row["rated_ok"] = r["rated"], r["ok"]
+    return office_figures(rows)
+
+
+def office_figures(rows):
+    """Adds the office table's rates to rows of counts (assigned, replied, on_time, rated, rated_ok)."""
     # Labels translated once, as plain strings: hundreds of lazy ones make the cached dashboard
     # slow to unpickle (each lazy object rebuilds its proxy class).
     reply_label, on_time_label, satisfaction_label = str(_("办复率")), str(_("按时办复率")), str(_("满意率"))
     result = []
     for row in rows:
-        r = by_id.get(row["office_id"], {"rated": 0, "ok": 0, "satisfied": 0})
-        row["rated"], row["rated_ok"] = r["rated"], r["ok"]
         row["reply_rate"] = Figure(reply_label, row["replied"], row["assigned"])
         row["on_time_rate"] = Figure(on_time_label, row["on_time"], row["replied"])
-        row["satisfaction"] = Figure(satisfaction_label, r["ok"], r["rated"])
+        row["satisfaction"] = Figure(satisfaction_label, row["rated_ok"], row["rated"])
         result.append(row)
     return result
 
@@ -215,6 +230,8 @@ def overdue_assignments(suggestions=None, *, today=None):
 __all__ = [
     "Figure",
     "session_figures",
+    "figures_from_counts",
+    "office_figures",
     "by_category",
     "by_office",
     "by_result_class",

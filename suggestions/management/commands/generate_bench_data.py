@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from bench import phrases as P
 from delegates.models import Constituency, Delegate, DelegateContact, Delegation, Session, Term
+from suggestions import stats
 from suggestions.models import (
     Assignment,
     AuditLog,
@@ -217,6 +218,9 @@ class Command(BaseCommand):
                 f"CREATE INDEX IF NOT EXISTS {BIGRAM_INDEX} ON suggestions_suggestion "
                 "USING gin (huaxi_bigrams(title || ' ' || body))"
             )
+            cursor.execute("ANALYZE")
+        stats.rebuild()  # the dashboard's tallies, as the audit log would have kept them
+        with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.0f}s."))
 
