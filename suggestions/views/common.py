@@ -61,10 +61,14 @@ def suggestion_detail(request, pk):
     # Scoped by the selector as a subquery: its DISTINCT then runs over ids, not over whole rows
     # with the body text and five joined tables.
     visible = selectors.suggestions_visible_to(request.user).filter(pk=pk).values("pk")
-    suggestion = (
-        Suggestion.objects.select_related("session", "category", "lead_delegate", "leader", "merged_into")
-        .filter(pk=pk, pk__in=visible)
-        .first()
+    # merged_into is loaded only for a merged suggestion (the template asks for it then).
+    suggestion = next(
+        iter(
+            Suggestion.objects.select_related("session", "category", "lead_delegate", "leader")
+            .filter(pk=pk, pk__in=visible)
+            .order_by()
+        ),
+        None,
     )
     if suggestion is None:
         raise Http404
