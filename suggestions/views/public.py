@@ -41,18 +41,10 @@ STATS_TIMEOUT = 5 * 60
 # --------------------------------------------------------------------------- cache helpers
 
 
-def public_version():
-    """The current publication version, or ``None`` when the cache is unreachable (then nothing is cached)."""
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            # Start from the clock, not 1: if the key was evicted, old pages under a small number never return.
-            cache.add(VERSION_KEY, int(time.time()), None)
-            version = cache.get(VERSION_KEY)
-        return version
-    except Exception:  # noqa: BLE001 - pages work without the cache
-        logger.warning("Public page cache unavailable", exc_info=True)
-        return None
+def _start_version():
+    # Start from the clock, not 1: if the key was evicted, old pages under a small number never return.
+    cache.add(VERSION_KEY, int(time.time()), None)
+    return cache.get(VERSION_KEY)
 
 
 def _key(name, *parts):
@@ -61,20 +53,28 @@ def _key(name, *parts):
 
 
 def cached(name, parts, build, *, timeout=PAGE_TIMEOUT):
-    """``build()`` → a dict of strings; stored under the publication version (``None`` from build is not stored)."""
-    version = public_version()
-    key = _key(name, version, *parts) if version is not None else None
-    if key:
-        try:
-            hit = cache.get(key)
-        except Exception:  # noqa: BLE001
-            hit = None
-        if hit is not None:
-            return hit
+    """``build()`` → a dict of strings, cached until the publication version moves.
+
+    One cache round trip on a hit: the version and the page are fetched together, and the page
+    is stored with the version it was built under (read *before* building, so a page built while
+    a publication changed is never served as current). ``None`` from build is not stored.
+    """
+    key = _key(name, *parts)
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = _start_version()
+    except Exception:  # noqa: BLE001 - pages work without the cache
+        logger.warning("Public page cache unavailable", exc_info=True)
+        return build()
+    hit = found.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
     value = build()
-    if key and value is not None:
+    if value is not None:
         try:
-            cache.set(key, value, timeout)
+            cache.set(key, (version, value), timeout)
         except Exception:  # noqa: BLE001
             logger.warning("Could not store a public page in the cache", exc_info=True)
     return value

@@ -650,3 +650,23 @@ def test_a_delegate_rating_two_separate_replies_counts_once(
     suggestion = public_selectors.outcome_detail(s.pk)
     assert suggestion.summary.rating_text == "满意"
     assert [o.name for o in suggestion.summary.offices] == [office.name, other_office.name]
+
+
+def test_a_page_built_while_a_publication_changed_is_not_served_afterwards(db):
+    """The page is stored with the version read before it was built; a bump during the build outdates it."""
+    from django.core.cache import cache
+
+    from suggestions.views import public
+
+    builds = []
+
+    def build():
+        builds.append(1)
+        if len(builds) == 1:
+            cache.incr(public.VERSION_KEY)  # a reply is unpublished while this page renders
+        return {"title": "t", "body": f"build {len(builds)}"}
+
+    assert public.cached("race", ("x",), build)["body"] == "build 1"
+    assert public.cached("race", ("x",), build)["body"] == "build 2"  # not the page of the old version
+    assert public.cached("race", ("x",), build)["body"] == "build 2"  # now cached
+    assert len(builds) == 2
