@@ -4,9 +4,10 @@
 body; every list (staff, public, similar-suggestion hints) goes through it.
 
 On PostgreSQL a term of two or more characters that contains a Chinese
-character first goes through a bigram index (migration ``search_index``):
-``huaxi_bigrams(title || ' ' || body)`` is the set of every overlapping
-two-character piece of the upper-cased text, kept in a GIN index, and
+character first goes through a bigram index (migrations ``search_index`` and
+``search_bigrams_column``): ``huaxi_bigrams(title || ' ' || body)`` is the set
+of every overlapping two-character piece of the upper-cased text, stored in
+the generated column ``search_bigrams`` and kept in a GIN index, and
 ``huaxi_bigram_query(term)`` is the AND of the term's own pieces. A text that
 contains the term contains all of its pieces, so the index never loses a row;
 the ``icontains`` test ANDed with it removes the rows that only hold the pieces
@@ -37,7 +38,7 @@ def uses_bigram_index(term):
 
 
 class BigramMatch(Expression):
-    """``huaxi_bigrams(<title> || ' ' || <body>) @@ huaxi_bigram_query(term)``, the indexed expression."""
+    """``<row>.search_bigrams @@ huaxi_bigram_query(term)``: the stored ``huaxi_bigrams(title || ' ' || body)``."""
 
     output_field = BooleanField()
     conditional = True
@@ -59,10 +60,11 @@ class BigramMatch(Expression):
         return c
 
     def as_sql(self, compiler, connection):
-        title_sql, title_params = compiler.compile(self.title)
-        body_sql, body_params = compiler.compile(self.body)
-        sql = f"huaxi_bigrams({title_sql} || ' ' || {body_sql}) @@ huaxi_bigram_query(%s)"
-        return sql, (*title_params, *body_params, self.term)
+        # The bigrams are stored in a generated column beside title and body (migration 0006); the
+        # title's table alias says which row's column to test.
+        alias = compiler.quote_name_unless_alias(self.title.alias)
+        column = connection.ops.quote_name("search_bigrams")
+        return f"{alias}.{column} @@ huaxi_bigram_query(%s)", (self.term,)
 
 
 def _indexed_prefix(queryset, fields):

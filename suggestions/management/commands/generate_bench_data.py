@@ -215,8 +215,7 @@ class Command(BaseCommand):
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET maintenance_work_mem = '512MB'")
             cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {BIGRAM_INDEX} ON suggestions_suggestion "
-                "USING gin (huaxi_bigrams(title || ' ' || body))"
+                f"CREATE INDEX IF NOT EXISTS {BIGRAM_INDEX} ON suggestions_suggestion USING gin (search_bigrams)"
             )
             cursor.execute("ANALYZE")
         stats.rebuild()  # the dashboard's tallies, as the audit log would have kept them
