@@ -670,3 +670,14 @@ def test_a_page_built_while_a_publication_changed_is_not_served_afterwards(db):
     assert public.cached("race", ("x",), build)["body"] == "build 2"  # not the page of the old version
     assert public.cached("race", ("x",), build)["body"] == "build 2"  # now cached
     assert len(builds) == 2
+
+
+def test_filter_menus_mark_the_chosen_value_and_escape_names(client, world):
+    from tests import factories
+
+    odd = factories.OfficeFactory(name='区"测试"<b>局</b>')
+    response = client.get(reverse("public:list"), {"office": odd.pk, "rating": "satisfied"})
+    html = response.content.decode()
+    assert f'<option value="{odd.pk}" selected>区&quot;测试&quot;&lt;b&gt;局&lt;/b&gt;</option>' in html
+    assert '<option value="satisfied" selected>' in html
+    assert '<select name="office" id="id_office">' in html
