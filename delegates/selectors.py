@@ -6,7 +6,8 @@ A delegate sees the suggestions they lead and those they were invited to co-sign
 
 from collections import OrderedDict
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from suggestions import search, selectors
@@ -90,8 +91,22 @@ def _unrated_by(delegate):
     )
 
 
+HOME_FINISHED_SHOWN = 10  # finished and co-signed rows on the home page; the 履职档案 lists them all
+
+
 def home_suggestions(delegate):
-    """Led and confirmed co-signed suggestions for the home page: two queries however many rows."""
+    """Led and confirmed co-signed suggestions for the home page: two queries however many rows.
+
+    Everything still open is listed (each needs the delegate's eye); of the finished ones they
+    lead, and of the finished ones they co-signed, only the newest ``HOME_FINISHED_SHOWN``,
+    each row carrying ``section_total``, the size of its section.
+    """
+    section = Case(
+        When(~Q(status__in=FINISHED_STATUSES), then=Value("open")),
+        When(lead_delegate=delegate, then=Value("finished")),
+        default=Value("cosigned_finished"),
+    )
+    newest = [F("updated_at").desc(), F("id").desc()]
     qs = (
         Suggestion.objects.filter(
             pk__in=Suggestion.objects.filter(
@@ -99,7 +114,13 @@ def home_suggestions(delegate):
             ).values("pk")
         )
         .select_related("category", "lead_delegate")
-        .annotate(waiting_my_rating=_unrated_by(delegate))
+        .annotate(
+            waiting_my_rating=_unrated_by(delegate),
+            section=section,
+            section_rank=Window(RowNumber(), partition_by=[section], order_by=newest),
+            section_total=Window(Count("pk"), partition_by=[section]),
+        )
+        .filter(Q(section="open") | Q(section_rank__lte=HOME_FINISHED_SHOWN))
         .prefetch_related(
             Prefetch(
                 "assignments",

@@ -53,6 +53,10 @@ def home(request):
     }
     to_rate = [s for s in rows if s.waiting_my_rating]
     cosigned = [s for s in rows if s.lead_delegate_id != me.pk]
+    # Finished rows are the newest few of their section; the totals come with them.
+    totals = {s.section: s.section_total for s in rows}
+    finished_total = totals.get("finished", 0)
+    cosigned_total = len([s for s in cosigned if s.section == "open"]) + totals.get("cosigned_finished", 0)
     invitations = selectors.open_invitations(me)
     lists = [
         {
@@ -70,17 +74,27 @@ def home(request):
             "rows": sections["submitted"],
         },
         {"anchor": "handling", "title": _("正在办理"), "count_label": _("办理中"), "rows": sections["handling"]},
-        {"anchor": "finished", "title": _("已办结"), "count_label": _("已办结"), "rows": sections["finished"]},
+        {
+            "anchor": "finished",
+            "title": _("已办结"),
+            "count_label": _("已办结"),
+            "rows": sections["finished"],
+            "total": finished_total,
+        },
         {
             "anchor": "cosigned",
             "title": _("我联名的建议"),
             "count_label": _("我联名的"),
             "rows": cosigned,
             "show_lead": True,
+            "total": cosigned_total,
         },
     ]
+    for item in lists:
+        item.setdefault("total", len(item["rows"]))
+        item["more"] = item["total"] - len(item["rows"])
     counts = [{"label": _("联名邀请"), "value": len(invitations), "anchor": "invitations"}] + [
-        {"label": item["count_label"], "value": len(item["rows"]), "anchor": item["anchor"]} for item in lists
+        {"label": item["count_label"], "value": item["total"], "anchor": item["anchor"]} for item in lists
     ]
     return render(
         request,

@@ -116,3 +116,33 @@ def test_record_page_query_count_is_fixed(
     with django_assert_num_queries(4):
         response = client.get(reverse("delegates:my_record"))
     assert response.status_code == 200
+
+
+def test_home_lists_the_newest_finished_and_cosigned_rows_and_counts_them_all(
+    client, django_assert_num_queries, session, delegate
+):
+    """A delegate with many finished suggestions: the newest few are listed, the counts are whole."""
+    from delegates.selectors import HOME_FINISHED_SHOWN
+
+    other = factories.DelegateFactory(term=session.term)
+    extra = 3
+    for i in range(HOME_FINISHED_SHOWN + extra):
+        factories.SuggestionFactory(
+            session=session, lead_delegate=delegate, status="closed", title=f"已办结建议{i:02d}"
+        )
+        joint = factories.SuggestionFactory(
+            session=session, lead_delegate=other, status="closed", title=f"联名建议{i:02d}"
+        )
+        CoSigner.objects.create(suggestion=joint, delegate=delegate, status=CoSigner.Status.CONFIRMED)
+    open_one = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="草稿建议")
+    client.force_login(delegate.user)
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get(reverse("delegates:home"))
+    html = response.content.decode()
+    counts = {c["anchor"]: c["value"] for c in response.context["counts"]}
+    total = HOME_FINISHED_SHOWN + extra
+    assert counts["finished"] == total and counts["cosigned"] == total and counts["drafts"] == 1
+    lists = {item["anchor"]: item for item in response.context["lists"]}
+    assert len(lists["finished"]["rows"]) == HOME_FINISHED_SHOWN == len(lists["cosigned"]["rows"])
+    assert f"共{total}件" in html and reverse("delegates:my_record") in html
+    assert open_one.title in html
