@@ -32,11 +32,35 @@ def _nav_for(user):
     return items
 
 
-def _cached(cache, key, compute, timeout=60):
+def _cached_many(computations, timeout=60):
+    """{key: value} for {key: compute}: one cache round trip when all are cached."""
+    from django.core.cache import cache
+
     try:
-        return cache.get_or_set(key, compute, timeout)
+        found = cache.get_many(list(computations))
     except Exception:  # noqa: BLE001 - a cache outage must not break every page
-        return compute()
+        return {key: compute() for key, compute in computations.items()}
+    missing = {key: compute() for key, compute in computations.items() if key not in found}
+    if missing:
+        try:
+            cache.set_many(missing, timeout)
+        except Exception:  # noqa: BLE001
+            pass
+    return {**found, **missing}
+
+
+_URLS = {}
+
+
+def _url(name):
+    """``reverse(name)``, remembered: the navigation's URLs never change while the process runs."""
+    from django.urls import get_script_prefix
+
+    key = (get_script_prefix(), name)
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(name)
+    return url
 
 
 def navigation(request):
@@ -48,7 +72,7 @@ def navigation(request):
     items = []
     for label, name in _nav_for(user):
         try:
-            url = reverse(name)
+            url = _url(name)
         except NoReverseMatch:
             continue
         items.append({"label": label, "url": url, "active": False})
@@ -62,7 +86,6 @@ def navigation(request):
         "user_roles": roles.roles_of(user),
     }
     if "staff" in context["user_roles"]:
-        from django.core.cache import cache
         from django.utils import timezone
 
         from .reminders import failed_count
@@ -70,8 +93,10 @@ def navigation(request):
 
         # Both are the same for every staff member and change rarely: recount at most once a minute.
         today = timezone.localdate()
-        context["failed_reminders"] = _cached(cache, "nav:failed-reminders", failed_count)
-        missing = _cached(cache, f"nav:calendar-missing:{today}", lambda: years_needing_data(today))
+        calendar_key = f"nav:calendar-missing:{today}"
+        found = _cached_many({"nav:failed-reminders": failed_count, calendar_key: lambda: years_needing_data(today)})
+        context["failed_reminders"] = found["nav:failed-reminders"]
+        missing = found[calendar_key]
         if missing:
             context["calendar_warning"] = _(
                 "尚未录入%(years)s年的法定节假日，期限暂按周一至周五计算。请在“系统设置 › 节假日与调休”中补录。"
