@@ -32,6 +32,20 @@ def suggestions_visible_to(user):
     return qs.filter(condition).distinct()
 
 
+def visible_suggestion(user, queryset, pk):
+    """``queryset``'s suggestion ``pk`` if the user may see it, else ``None``.
+
+    Staff see every suggestion, so they get the row straight away; for anyone else the scope is a
+    subquery of ids, so its DISTINCT never runs over whole rows with the body text. The merged-into
+    suggestion is left to the template (it asks only when ``merged_into_id`` is set).
+    """
+    queryset = queryset.filter(pk=pk).order_by()
+    if user.is_authenticated and roles.is_staff_member(user):
+        return next(iter(queryset), None)
+    visible = suggestions_visible_to(user).filter(pk=pk).values("pk")
+    return next(iter(queryset.filter(pk__in=visible)), None)
+
+
 def suggestion_for_user(user, pk):
     """The suggestion if the user may see it, else ``None`` (callers answer 404)."""
     return suggestions_visible_to(user).filter(pk=pk).first()

@@ -38,6 +38,23 @@ def suggestion_detail_context(user, suggestion):
     logs = list(
         AuditLog.objects.filter(suggestion=suggestion)
         .select_related("actor", "assignment__office")
+        # What the timeline shows: not the actors' password hashes nor every assignment column.
+        .only(
+            "id",
+            "suggestion_id",
+            "assignment_id",
+            "actor_id",
+            "action",
+            "from_status",
+            "to_status",
+            "note",
+            "data",
+            "created_at",
+            "actor__username",
+            "actor__first_name",
+            "actor__last_name",
+            "assignment__office__name",
+        )
         .order_by("created_at", "id")
     )
     attachments = list(suggestion.attachments.all())
@@ -58,18 +75,8 @@ def suggestion_detail_context(user, suggestion):
 
 @login_required
 def suggestion_detail(request, pk):
-    # Scoped by the selector as a subquery: its DISTINCT then runs over ids, not over whole rows
-    # with the body text and five joined tables.
-    visible = selectors.suggestions_visible_to(request.user).filter(pk=pk).values("pk")
-    # merged_into is loaded only for a merged suggestion (the template asks for it then).
-    suggestion = next(
-        iter(
-            Suggestion.objects.select_related("session", "category", "lead_delegate", "leader")
-            .filter(pk=pk, pk__in=visible)
-            .order_by()
-        ),
-        None,
-    )
+    base = Suggestion.objects.select_related("session", "category", "lead_delegate", "leader")
+    suggestion = selectors.visible_suggestion(request.user, base, pk)
     if suggestion is None:
         raise Http404
     context = suggestion_detail_context(request.user, suggestion)
