@@ -7,7 +7,6 @@ without their ``DelegateContact``; opinions, contact records, audit notes and st
 """
 
 import datetime
-import inspect
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from delegates.models import Session
 
-from . import metrics, selectors
+from . import metrics, selectors, stats
 from .models import Assignment, CoSigner, FollowUp, HandlingRound, Office, Rating, Reply, Suggestion
 
 PAGE_SIZE = 20
@@ -406,28 +405,28 @@ def stats_sessions():
 
 
 def stats_suggestions(session):
-    """All registered suggestions of the session, whether published or not (aggregates reveal nothing private)."""
+    """All registered suggestions of the session, whether published or not (aggregates reveal nothing private).
+
+    What the public statistics count; ``session_stats`` reads the same numbers from the tallies.
+    """
     return Suggestion.objects.filter(session=session).exclude(status__in=selectors.PUBLIC_EXCLUDED)
 
 
 def session_stats(session):
-    suggestions = stats_suggestions(session)
-    results = metrics.by_result_class(suggestions)
-    if "result_rows" in inspect.signature(metrics.session_figures).parameters:
-        figures = metrics.session_figures(suggestions, result_rows=results)
-    else:
-        figures = metrics.session_figures(suggestions)
+    """The public statistics of a session: registered suggestions only, from the precomputed tallies."""
+    stats.catch_up()
+    summary = stats.session_summary(session.pk, today=timezone.localdate(), excluded=selectors.PUBLIC_EXCLUDED)
+    figures = metrics.figures_from_counts(summary["counts"], summary["ratings"], summary["results"])
     categories = [
         {**row, "reply_rate": metrics.Figure(_("办复率"), row["replied"], row["assigned"])}
-        for row in metrics.by_category(suggestions)
+        for row in summary["categories"]
     ]
-    offices = metrics.by_office(suggestions)
     return {
         "figures": metrics.headline(figures),
         "counts": figures["counts"],
         "categories": categories,
-        "offices": offices,
-        "results": results,
+        "offices": metrics.office_figures(summary["offices"]),
+        "results": summary["results"],
     }
 
 

@@ -341,6 +341,59 @@ def session_tallies(session_id, *, today):
     return s_rows, office_rows, result_rows
 
 
+def session_summary(session_id, *, today, excluded=EXCLUDED):
+    """Counts of one session from the tallies, leaving out suggestions in ``excluded`` statuses.
+
+    The same numbers as ``metrics`` counts from the workflow tables over the session's suggestions
+    without ``excluded`` (the dashboard leaves out withdrawn and merged ones; the public statistics
+    also those never registered). Call ``catch_up()`` first.
+    """
+    s_rows, office_rows, result_rows = session_tallies(session_id, today=today)
+    counted = [r for r in s_rows if r["status"] not in excluded]
+
+    def total(name, rows=counted):
+        return sum(r[name] for r in rows)
+
+    counts = {
+        "filed": total("n", [r for r in counted if r["status"] != S.DRAFT]),
+        "registered": total("registered"),
+        "assigned": total("assigned"),
+        "replied": total("replied"),
+        "replied_on_time": total("replied_on_time"),
+        "met": total("met"),
+        "closed": total("n", [r for r in counted if r["status"] == S.CLOSED]),
+        "key": total("n", [r for r in counted if r["is_key"]]),
+    }
+    status_counts = {}
+    for row in s_rows:
+        status_counts[row["status"]] = status_counts.get(row["status"], 0) + row["n"]
+    categories = {}
+    for row in counted:
+        if row["status"] == S.DRAFT:
+            continue
+        category = categories.setdefault(
+            row["category_id"],
+            {
+                "category_id": row["category_id"],
+                "category__name": row["category__name"],
+                "category__order": row["category__order"],
+                "filed": 0,
+                "assigned": 0,
+                "replied": 0,
+            },
+        )
+        for name in ("filed", "assigned", "replied"):
+            category[name] += row["n" if name == "filed" else name]
+    return {
+        "counts": counts,
+        "ratings": {name: total(name) for name in ("rated", "satisfied", "basic", "first_rated", "first_ok")},
+        "statuses": status_counts,
+        "categories": sorted(categories.values(), key=lambda c: (c["category__order"], c["category__name"])),
+        "offices": office_rows,
+        "results": result_rows,
+    }
+
+
 def overdue_assignments(session_id, *, today, limit):
     """The longest-overdue assignments of a session, through the facts' (session, due) index."""
     return (

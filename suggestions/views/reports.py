@@ -99,47 +99,11 @@ def dashboard_figures(session, *, today):
     audit log first, so the figures are as fresh as a recount.
     """
     stats.catch_up()
-    s_rows, office_rows, result_rows = stats.session_tallies(session.pk if session else None, today=today)
-    counted = [r for r in s_rows if r["status"] not in stats.EXCLUDED]
-
-    def total(name, rows=counted):
-        return sum(r[name] for r in rows)
-
-    counts = {
-        "filed": total("n", [r for r in counted if r["status"] != S.DRAFT]),
-        "registered": total("registered"),
-        "assigned": total("assigned"),
-        "replied": total("replied"),
-        "replied_on_time": total("replied_on_time"),
-        "met": total("met"),
-        "closed": total("n", [r for r in counted if r["status"] == S.CLOSED]),
-        "key": total("n", [r for r in counted if r["is_key"]]),
-    }
-    rating_counts = {name: total(name) for name in ("rated", "satisfied", "basic", "first_rated", "first_ok")}
-    figures = metrics.figures_from_counts(counts, rating_counts, result_rows)
-    status_counts = {}
-    for row in s_rows:
-        status_counts[row["status"]] = status_counts.get(row["status"], 0) + row["n"]
-    categories = {}
-    for row in counted:
-        if row["status"] == S.DRAFT:
-            continue
-        category = categories.setdefault(
-            row["category_id"],
-            {
-                "category_id": row["category_id"],
-                "category__name": row["category__name"],
-                "category__order": row["category__order"],
-                "filed": 0,
-                "assigned": 0,
-                "replied": 0,
-            },
-        )
-        category["filed"] += row["n"]
-        category["assigned"] += row["assigned"]
-        category["replied"] += row["replied"]
-    offices = metrics.office_figures(office_rows)
-    overdue = list(stats.overdue_assignments(session.pk if session else None, today=today, limit=OVERDUE_SHOWN))
+    session_id = session.pk if session else None
+    summary = stats.session_summary(session_id, today=today)
+    figures = metrics.figures_from_counts(summary["counts"], summary["ratings"], summary["results"])
+    offices = metrics.office_figures(summary["offices"])
+    overdue = list(stats.overdue_assignments(session_id, today=today, limit=OVERDUE_SHOWN))
     for assignment in overdue:
         assignment.days_overdue = (today - assignment.effective).days
     return {
@@ -149,15 +113,15 @@ def dashboard_figures(session, *, today):
         ],
         "counts": figures["counts"],
         "statuses": [
-            {"value": value, "label": str(label), "n": status_counts.get(value, 0)}
+            {"value": value, "label": str(label), "n": summary["statuses"].get(value, 0)}
             for value, label in S.choices
             if value != S.DRAFT
         ],
         "offices": offices,
         "overdue": overdue,
         "overdue_total": sum(r["overdue"] for r in offices),
-        "categories": sorted(categories.values(), key=lambda c: (c["category__order"], c["category__name"])),
-        "results": result_rows,
+        "categories": summary["categories"],
+        "results": summary["results"],
     }
 
 

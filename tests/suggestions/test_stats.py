@@ -234,3 +234,25 @@ def test_a_reply_on_an_extended_deadline_and_a_returned_assignment_are_counted_a
     returned = services.assignment_request_return(assignment=co, actor=other_clerk, reason="不属于本单位职责。")
     services.return_request_approve(request=returned, actor=staff, new_office=co_office)
     assert_tallies_match(session)
+
+
+def test_public_statistics_from_the_tallies_equal_a_recount_of_registered_suggestions(world, session, staff):
+    from suggestions import public_selectors
+
+    services.suggestion_withdraw(suggestion=world["s4"], actor=staff, reason="代表撤回。")
+    shown = public_selectors.session_stats(session)
+    suggestions = public_selectors.stats_suggestions(session)
+    results = metrics.by_result_class(suggestions)
+    figures = metrics.session_figures(suggestions, result_rows=results)
+    assert shown["counts"] == figures["counts"]
+    assert [(f.numerator, f.denominator) for f in shown["figures"]] == [
+        (f.numerator, f.denominator) for f in metrics.headline(figures)
+    ]
+    assert [(c["category_id"], c["filed"], c["assigned"], c["replied"]) for c in shown["categories"]] == [
+        (c["category_id"], c["filed"], c["assigned"], c["replied"]) for c in metrics.by_category(suggestions)
+    ]
+    assert [_office(r) for r in shown["offices"]] == [_office(r) for r in metrics.by_office(suggestions)]
+    assert [(r["result_class__code"], r["n"]) for r in shown["results"]] == [
+        (r["result_class__code"], r["n"]) for r in results
+    ]
+    assert shown["counts"]["filed"] < Suggestion.objects.filter(session=session).count()  # s5 is not registered
