@@ -931,6 +931,10 @@ class StatsWatermark(models.Model):
 
     audit_id = models.BigIntegerField(default=0)
     run_at = models.DateTimeField(default=timezone.now)
+    # Bumped whenever a catch-up changed the tallies: what cached dashboards are keyed by.
+    version = models.BigIntegerField(default=0)
+    # [audit id, epoch seconds] of rows already read that the next run's window still covers.
+    recent = models.JSONField(default=list)
 
     def __str__(self):
         return f"audit {self.audit_id} at {self.run_at:%Y-%m-%d %H:%M}"

@@ -25,6 +25,7 @@ The facts are defined once, by ``suggestion_facts`` and ``assignment_facts``;
 
 import datetime
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
@@ -178,28 +179,49 @@ def _lock_watermark():
     return mark
 
 
-def catch_up():
-    """Bring the tallies up to the audit log; returns how many suggestions were re-derived.
+class CatchUp(NamedTuple):
+    version: int  # changes whenever the tallies changed: a key for anything computed from them
+    rederived: int  # suggestions re-derived by this call
 
-    Two queries when nothing changed. Call it inside the transaction that reads the tallies.
+
+def _unread(mark):
+    """Audit rows the tallies may not have taken in: newer than the watermark, or written shortly
+    before the last run (their transaction may have been open then) and not read since."""
+    done = [pk for pk, _at in mark.recent]
+    return AuditLog.objects.filter(Q(pk__gt=mark.audit_id) | Q(created_at__gte=mark.run_at - WINDOW)).exclude(
+        pk__in=done
+    )
+
+
+def catch_up():
+    """Bring the tallies up to the audit log.
+
+    When nothing changed (the usual case) that costs two reads and takes no lock.
     """
+    mark = StatsWatermark.objects.filter(pk=1).first()
+    if mark is not None and mark.audit_id >= 0 and not _unread(mark).exists():
+        return CatchUp(mark.version, 0)
     with transaction.atomic():
         mark = _lock_watermark()
-        started = timezone.now()
         if mark.audit_id < 0:  # never built (a new database): count everything once
             rebuild(_locked=mark)
-            return None
-        changed = AuditLog.objects.filter(Q(pk__gt=mark.audit_id) | Q(created_at__gte=mark.run_at - WINDOW))
-        rows = list(changed.values_list("pk", "suggestion_id"))
+            return CatchUp(mark.version, 0)
+        started = timezone.now()
+        rows = list(_unread(mark).values_list("pk", "suggestion_id", "created_at"))
         if not rows:
-            return 0
-        ids = sorted({sid for _pk, sid in rows if sid is not None})
+            return CatchUp(mark.version, 0)
+        ids = sorted({sid for _pk, sid, _at in rows if sid is not None})
         if ids:
             refresh(ids)
-        mark.audit_id = max(mark.audit_id, max(pk for pk, _sid in rows))
+        horizon = (started - WINDOW).timestamp()
+        mark.recent = [[pk, at] for pk, at in mark.recent if at >= horizon] + [
+            [pk, at.timestamp()] for pk, _sid, at in rows if at.timestamp() >= horizon
+        ]
+        mark.audit_id = max(mark.audit_id, max(pk for pk, _sid, _at in rows))
         mark.run_at = started
-        mark.save(update_fields=["audit_id", "run_at"])
-        return len(ids)
+        mark.version += 1
+        mark.save(update_fields=["audit_id", "run_at", "version", "recent"])
+        return CatchUp(mark.version, len(ids))
 
 
 def refresh(suggestion_ids):
@@ -262,6 +284,14 @@ def rebuild(*, _locked=None):
         mark = _locked or _lock_watermark()
         started = timezone.now()
         top = AuditLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        # Rows visible now are counted below (their data committed with them); any still in flight
+        # are not among these and the next catch-up's window reads them.
+        recent = [
+            [pk, at.timestamp()]
+            for pk, at in AuditLog.objects.filter(created_at__gte=started - WINDOW, pk__lte=top).values_list(
+                "pk", "created_at"
+            )
+        ]
         for model in (SuggestionTally, AssignmentTally, DueTally, SuggestionFact, AssignmentFact):
             model.objects.all().delete()
         _insert_select(SuggestionFact, suggestion_facts(Suggestion.objects.all()))
@@ -269,8 +299,9 @@ def rebuild(*, _locked=None):
         _insert_select(SuggestionTally, _tally_query(SuggestionFact.objects.all(), SUGGESTION_KEY, SUGGESTION_SUMS))
         _insert_select(AssignmentTally, _tally_query(AssignmentFact.objects.all(), ASSIGNMENT_KEY, ASSIGNMENT_SUMS))
         _insert_select(DueTally, _tally_query(AssignmentFact.objects.exclude(due=NO_DUE), DUE_KEY, DUE_SUMS))
-        mark.audit_id, mark.run_at = top, started
-        mark.save(update_fields=["audit_id", "run_at"])
+        mark.audit_id, mark.run_at, mark.recent = top, started, recent
+        mark.version += 1
+        mark.save(update_fields=["audit_id", "run_at", "recent", "version"])
 
 
 def _tally_query(facts, key, sums):
@@ -400,5 +431,18 @@ def overdue_assignments(session_id, *, today, limit):
         Assignment.objects.filter(fact__session_id=session_id, fact__due__lt=today)
         .annotate(effective=F("fact__due"))
         .select_related("suggestion", "office")
+        # What the overdue table shows (not the bodies of a hundred suggestions).
+        .only(
+            "id",
+            "role",
+            "suggestion_id",
+            "office_id",
+            "suggestion__id",
+            "suggestion__number",
+            "suggestion__series",
+            "suggestion__title",
+            "office__id",
+            "office__name",
+        )
         .order_by("fact__due", "pk")[:limit]
     )

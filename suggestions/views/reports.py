@@ -4,7 +4,6 @@ import logging
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from delegates.models import Session, Term
 from .. import exports, metrics, roles, stats
 from ..decorators import leader_or_staff_required, staff_required
 from ..filters import SuggestionFilter
-from ..models import AuditLog, Suggestion
+from ..models import Suggestion
 
 logger = logging.getLogger(__name__)
 S = Suggestion.Status
@@ -99,6 +98,10 @@ def dashboard_figures(session, *, today):
     audit log first, so the figures are as fresh as a recount.
     """
     stats.catch_up()
+    return _tallied_figures(session, today=today)
+
+
+def _tallied_figures(session, *, today):
     session_id = session.pk if session else None
     summary = stats.session_summary(session_id, today=today)
     figures = metrics.figures_from_counts(summary["counts"], summary["ratings"], summary["results"])
@@ -128,11 +131,11 @@ def dashboard_figures(session, *, today):
 def cached_dashboard_figures(session, *, today):
     """``dashboard_figures``, kept until the data changes.
 
-    Every state change writes an audit row, so the highest audit id is the data
-    version: one index lookup tells whether the cached figures are still exact.
-    A cache outage only costs the recomputation.
+    The tallies' version moves whenever a catch-up changed them (every state change writes the
+    audit row a catch-up reads), so it says whether cached figures are still exact. A cache
+    outage only costs reading the tallies.
     """
-    version = AuditLog.objects.aggregate(v=Max("pk"))["v"] or 0
+    version = stats.catch_up().version
     key = f"reports:dashboard:{session.pk if session else 0}:{today.isoformat()}:{get_language()}:{version}"
     try:
         data = cache.get(key)
@@ -140,7 +143,7 @@ def cached_dashboard_figures(session, *, today):
         logger.warning("Dashboard cache unavailable", exc_info=True)
         data = None
     if data is None:
-        data = dashboard_figures(session, today=today)
+        data = _tallied_figures(session, today=today)
         try:
             cache.set(key, data, CACHE_SECONDS)
         except Exception:  # noqa: BLE001
