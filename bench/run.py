@@ -58,6 +58,19 @@ class Figure:
         return text + (f"  ({self.note})" if self.note else "")
 
 
+def cpu_yardstick():
+    """Seconds for a fixed pure-Python loop: how fast this machine is today (best of three)."""
+    best = None
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        took = time.perf_counter() - start
+        best = took if best is None else min(best, took)
+    return round(best, 2)
+
+
 def ms(seconds):
     return f"{1000 * seconds:.1f} ms"
 
@@ -830,6 +843,8 @@ def write_results(figs, meta):
         f"- data set: {', '.join(f'{k} {v:,}' for k, v in meta['counts'].items())} (scale {meta['scale']})",
         f"- machine: {meta['machine']}; load average (1/5/15 min) at start {meta.get('load_start', '?')}, "
         f"at end {' '.join(f'{x:.1f}' for x in os.getloadavg())} — the machine is shared, so compare ratios",
+        f"- machine speed: a 10-million-step Python loop took {meta.get('cpu_loop_s', '?')} s at the start "
+        "(compare it between runs before comparing milliseconds)",
         f"- database: {meta['database']}; settings: bench.settings (production settings, DEBUG off)",
         "",
         "| figure | measured | bar | baseline (same run) | ratio | verdict |",
@@ -867,6 +882,7 @@ def main(argv=None):
         "counts": counts(),
         "machine": f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}",
         "load_start": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "cpu_loop_s": cpu_yardstick(),
     }
     print("data set:", ", ".join(f"{k} {v:,}" for k, v in meta["counts"].items()))
     pages = Pages()
