@@ -286,6 +286,9 @@ class Suggestion(models.Model):
             models.Index(fields=["session", "series", "number"], name="sugg_session_number"),
             models.Index(fields=["-published_at", "-id"], condition=models.Q(is_published=True), name="sugg_published"),
             models.Index(fields=["category", "session"], name="sugg_category_session"),
+            # Newest first (the default order): a first page walks this and stops after 20 rows,
+            # even when a search term matches a hundred thousand suggestions.
+            models.Index(fields=["-created_at", "-id"], name="sugg_created"),
         ]
 
     def __str__(self):
