@@ -54,7 +54,9 @@ logger = logging.getLogger(__name__)
 A = Assignment.Status
 K = Reminder.Kind
 D = ReminderDelivery
-BATCH_SIZE = 500
+# Rows per batch: a scan's query count stays the same up to this many due rows of a kind (a whole
+# session of a real district is a few hundred suggestions), and memory stays bounded beyond it.
+BATCH_SIZE = 5000
 DISPATCH_LIMIT = 2000
 IMMEDIATE_KINDS = (K.MANUAL, K.OVERDUE)
 
