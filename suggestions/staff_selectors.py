@@ -1,6 +1,6 @@
 """Reads for the NPC staff pages. Each runs a fixed number of queries, however many rows."""
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
 
 from . import roles
 from .models import (
@@ -145,7 +145,19 @@ def key_suggestions_for(user):
     )
 
 
-def status_counts(queryset):
-    """[(status, label, count)] for the statuses staff track, in one query."""
-    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+def status_counts(queryset, *, everything=False):
+    """[(status, label, count)] for the statuses staff track, in one query.
+
+    ``everything``: the queryset is every suggestion (no filter), so the counts come from the
+    precomputed tallies (``stats``) instead of counting a million rows.
+    """
+    if everything:
+        from . import stats
+        from .models import SuggestionTally
+
+        stats.catch_up()
+        rows = SuggestionTally.objects.filter(n__gt=0).exclude(status=S.DRAFT)
+        counts = dict(rows.values_list("status").annotate(total=Sum("n")).order_by())
+    else:
+        counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
     return [(value, label, counts.get(value, 0)) for value, label in S.choices if value != S.DRAFT]

@@ -430,13 +430,21 @@ def track(request):
         rows_qs = filterset.qs.select_related("session", "category", "lead_delegate", "leader").prefetch_related(
             staff_selectors.live_assignments_prefetch()
         )
-    page = Paginator(rows_qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Counts per status under the other filters, so staff see where the work is.
     without_status = request.GET.copy()
     for name in ("status", "page", "ordering"):
         without_status.pop(name, None)
     count_filter = SuggestionFilter(without_status, request=request)
-    counts = staff_selectors.status_counts(count_filter.qs if count_filter.is_valid() else Suggestion.objects.none())
+    # With no filter but the status, the counts (and so the number of rows) come from the tallies.
+    everything = not any(value for key, value in without_status.items())
+    counts = staff_selectors.status_counts(
+        count_filter.qs if count_filter.is_valid() else Suggestion.objects.none(), everything=everything
+    )
+    paginator = Paginator(rows_qs, PAGE_SIZE)
+    status = request.GET.get("status", "")
+    if everything and (not filterset.is_bound or filterset.is_valid()):
+        paginator.count = sum(n for value, _label, n in counts if not status or value == status)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     status_query = query.copy()
