@@ -6,7 +6,6 @@ transitions are the ``TRANSITIONS`` tables on the models below.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -290,8 +289,8 @@ class Suggestion(models.Model):
             # Newest first (the default order): a first page walks this and stops after 20 rows,
             # even when a search term matches a hundred thousand suggestions.
             models.Index(fields=["-created_at", "-id"], name="sugg_created"),
-            # The staff track list's default order (latest submitted first).
-            models.Index(F("submitted_at").desc(nulls_last=True), F("id").desc(), name="sugg_submitted"),
+            # (submitted_at DESC NULLS LAST, id DESC), the staff track list's default order, is made by
+            # migration 0010 on PostgreSQL only (SQLite cannot index NULLS LAST).
         ]
 
     def __str__(self):
