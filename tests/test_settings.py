@@ -41,3 +41,26 @@ def test_the_local_run_needs_no_servers():
 def test_tests_use_postgresql_and_redis():
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+def test_database_sessions_run_without_jit_and_with_room_for_exact_bitmaps(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        work_mem = cursor.fetchone()[0]
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+    assert (work_mem, jit) == ("32MB", "off")
+
+
+def test_a_malformed_work_mem_is_refused():
+    result = run_check(
+        {
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "renda.example.gov.cn",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
+            "DB_WORK_MEM": "32MB -c statement_timeout=1",
+        }
+    )
+    assert result.returncode != 0 and "DB_WORK_MEM" in result.stderr

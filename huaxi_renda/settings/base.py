@@ -5,9 +5,11 @@ transport as the Celery broker, so it needs no servers at all.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -88,8 +90,13 @@ def database_from_env():
         }
     config = dj_database_url.parse(url, conn_max_age=0)
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # JIT compilation costs more than the short report queries it would speed up.
-        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # JIT compilation costs more than the short report queries it would speed up. A bitmap of
+        # every suggestion containing a common term (a search at a million suggestions) needs more
+        # than PostgreSQL's default 4 MB to stay exact; a lossy one rechecks each row's bigrams.
+        work_mem = os.environ.get("DB_WORK_MEM", "32MB")
+        if not re.fullmatch(r"\d+(kB|MB|GB)", work_mem):
+            raise ImproperlyConfigured("DB_WORK_MEM must look like 32MB")
+        config.setdefault("OPTIONS", {})["options"] = f"-c jit=off -c work_mem={work_mem}"
     if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
         # Django's psycopg 3 connection pool; conn_max_age must stay 0 with it.
         config.setdefault("OPTIONS", {})["pool"] = {
