@@ -265,3 +265,25 @@ def test_a_change_is_read_once_and_moves_the_version_once(world, session, staff)
     changed = stats.catch_up()
     assert changed.rederived == 1 and changed.version > first.version
     assert stats.catch_up() == (changed.version, 0)  # the window does not read it again
+
+
+def test_every_service_that_writes_also_writes_an_audit_row():
+    """The tallies learn of changes from the audit log, so no service may change data without one.
+
+    ``reply_save_draft`` only edits a draft (drafts count nowhere); ``policy_for`` creates a
+    session's default deadline policy on first use.
+    """
+    import ast
+    import inspect
+
+    source = inspect.getsource(services)
+    writes = (".save(", ".create(", ".update(", "bulk_create", ".delete(", "get_or_create")
+    audits = ("_audit(", "_set_suggestion_status(", "_set_assignment_status(")
+    exempt = {"reply_save_draft", "policy_for"}
+    silent = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and node.name not in exempt:
+            body = ast.get_source_segment(source, node)
+            if any(w in body for w in writes) and not any(a in body for a in audits):
+                silent.append(node.name)
+    assert not silent, f"services that change data without an audit row: {silent}"
