@@ -37,7 +37,7 @@ def suggestions_of(delegate):
 def suggestion_for_delegate(delegate, pk):
     """The suggestion if the delegate leads it or is (invited as) a co-signer, else ``None``."""
     return (
-        suggestions_of(delegate)
+        selectors.with_audit_version(suggestions_of(delegate))
         .select_related("session", "category", "lead_delegate", "leader", "merged_into")
         .filter(pk=pk)
         .first()

@@ -1,9 +1,9 @@
 """Reads that pages share. Permission scoping lives here once, so no view can forget it."""
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from . import roles
-from .models import Assignment, CoSigner, Reply, Suggestion
+from .models import Assignment, AuditLog, CoSigner, Reply, Suggestion
 
 S = Suggestion.Status
 PUBLIC_EXCLUDED = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
@@ -30,6 +30,13 @@ def suggestions_visible_to(user):
     if leader:
         condition |= Q(leader=leader, is_key=True)
     return qs.filter(condition).distinct()
+
+
+def with_audit_version(queryset):
+    """Each suggestion with ``audit_version``, the id of its newest audit row (what the detail page's
+    cached parts are keyed by), in the same query."""
+    newest = AuditLog.objects.filter(suggestion=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    return queryset.annotate(audit_version=Subquery(newest))
 
 
 def visible_suggestion(user, queryset, pk):

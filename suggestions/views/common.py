@@ -1,10 +1,12 @@
 """Pages every logged-in role shares: home, suggestion detail, attachments, notifications."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Max, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from .. import roles, selectors
@@ -28,12 +30,29 @@ def home(request):
     return redirect(ROLE_HOMES[role])
 
 
-def suggestion_detail_context(user, suggestion):
-    """Everything the detail page shows, loaded in a fixed number of queries."""
-    assignments = list(suggestion.assignments.select_related("office", "handler").order_by("role", "id"))
-    # Ratings with their delegates in one query (a nested prefetch would take two).
-    ratings = Prefetch("ratings", queryset=Rating.objects.select_related("delegate"))
-    replies = list(selectors.replies_visible_to(user, suggestion).prefetch_related(ratings, "follow_ups"))
+SHARED_SECONDS = 10 * 60  # a bound for what changes without an audit row (a renamed office or person)
+
+
+def _shared_parts(suggestion):
+    """Assignments, co-signers, timeline and attachments: the same for everyone who may open the page.
+
+    Every change to them writes an audit row of the suggestion, so the newest audit id is their
+    version: cached under it, a copy is never older than the data. The id comes with the
+    suggestion (``selectors.with_audit_version``) or costs one small query.
+    """
+    version = getattr(suggestion, "audit_version", None)
+    if version is None:
+        version = AuditLog.objects.filter(suggestion=suggestion).aggregate(v=Max("pk"))["v"]
+    key = f"detail:shared:{suggestion.pk}:{version or 0}:{get_language()}"
+    try:
+        shared = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage costs the four queries
+        shared = None
+    if shared is not None:
+        return shared
+    assignments = list(
+        suggestion.assignments.select_related("office", "handler").defer("handler__password").order_by("role", "id")
+    )
     cosigners = list(suggestion.cosigners.select_related("delegate").exclude(status=CoSigner.Status.DROPPED))
     logs = list(
         AuditLog.objects.filter(suggestion=suggestion)
@@ -57,15 +76,29 @@ def suggestion_detail_context(user, suggestion):
         )
         .order_by("created_at", "id")
     )
-    attachments = list(suggestion.attachments.all())
+    shared = {
+        "assignments": assignments,
+        "cosigners": cosigners,
+        "attachments": list(suggestion.attachments.all()),
+        "timeline": build_timeline(logs),
+    }
+    try:
+        cache.set(key, shared, SHARED_SECONDS)
+    except Exception:  # noqa: BLE001
+        pass
+    return shared
+
+
+def suggestion_detail_context(user, suggestion):
+    """Everything the detail page shows, loaded in a fixed number of queries."""
+    # Ratings with their delegates in one query (a nested prefetch would take two).
+    ratings = Prefetch("ratings", queryset=Rating.objects.select_related("delegate"))
+    replies = list(selectors.replies_visible_to(user, suggestion).prefetch_related(ratings, "follow_ups"))
     return {
         "suggestion": suggestion,
-        "assignments": assignments,
+        **_shared_parts(suggestion),
         "replies": replies,
-        "cosigners": cosigners,
-        "attachments": attachments,
         "rounds": suggestion.rounds.all(),  # lazy: only the delegate page reads it
-        "timeline": build_timeline(logs),
         "today": timezone.localdate(),
         "is_staff_member": roles.is_staff_member(user),
         "my_office_ids": roles.office_ids_of(user),
@@ -75,7 +108,9 @@ def suggestion_detail_context(user, suggestion):
 
 @login_required
 def suggestion_detail(request, pk):
-    base = Suggestion.objects.select_related("session", "category", "lead_delegate", "leader")
+    base = selectors.with_audit_version(
+        Suggestion.objects.select_related("session", "category", "lead_delegate", "leader")
+    )
     suggestion = selectors.visible_suggestion(request.user, base, pk)
     if suggestion is None:
         raise Http404

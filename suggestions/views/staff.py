@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import roles, services, staff_selectors
+from .. import roles, selectors, services, staff_selectors
 from .. import staff_forms as forms
 from ..decorators import leader_or_staff_required, staff_required
 from ..filters import SuggestionFilter
@@ -35,7 +35,7 @@ def _label(suggestion):
 
 def _get_suggestion(pk):
     suggestion = (
-        Suggestion.objects.exclude(status=S.DRAFT)
+        selectors.with_audit_version(Suggestion.objects.exclude(status=S.DRAFT))
         .select_related("session", "category", "lead_delegate", "leader", "merged_into")
         .filter(pk=pk)
         .first()

@@ -149,3 +149,40 @@ def test_the_leader_home_shows_progress_and_holds_a_fixed_query_count(
     assert len(rows) == 12
     assert rows[0].answering_count == 1 and rows[0].replied_count == 0 and rows[0].next_due is not None
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_shared_parts_are_cached_until_the_next_audit_row_of_the_suggestion(
+    client, staff, clerk, assigned, lead_assignment
+):
+    """Assignments, co-signers, timeline and attachments are cached per suggestion and audit version."""
+    url = reverse("staff:suggestion", args=[assigned.pk])
+    client.force_login(staff)
+    client.get(url)  # fills the cache
+    with CaptureQueriesContext(connection) as cached:
+        response = client.get(url)
+    assert not [q for q in cached.captured_queries if "suggestions_auditlog" in q["sql"] and "FROM" in q["sql"][:40]]
+    assert response.context["assignments"][0].status == "pending"
+    from django.contrib.auth.hashers import identify_hasher
+    from django.core.cache import cache
+
+    hasher = identify_hasher(staff.password).algorithm  # nothing secret goes into the cache
+    assert not [v for v in cache._cache.values() if f"{hasher}$".encode() in v]
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)  # writes an audit row
+    response = client.get(url)
+    statuses = {a.pk: a.status for a in response.context["assignments"]}
+    assert statuses[lead_assignment.pk] == "signed"
+    actions = [item["action"] for item in response.context["timeline"]]
+    assert len(actions) == AuditLog.objects.filter(suggestion=assigned).count()
+
+
+def test_the_detail_page_works_with_the_cache_down(client, staff, assigned, settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    try:
+        client.force_login(staff)
+        assert client.get(reverse("suggestions:detail", args=[assigned.pk])).status_code == 200
+    finally:
+        caches["default"].close()
