@@ -44,3 +44,16 @@ def scan_reminders(date=None):
     created = reminders.scan(now=as_of)
     dispatched = reminders.dispatch_pending(now=now, today=timezone.localdate(as_of), run=reminders.run_queued)
     return {"created": created, **dispatched}
+
+
+@shared_task
+def catch_up_statistics():
+    """Periodic (beat): take the latest audit rows into the dashboard's tallies.
+
+    The dashboard catches up by itself before it reads; doing it every minute as well means a
+    page view rarely has anything left to re-derive.
+    """
+    from . import stats
+
+    result = stats.catch_up()
+    return {"version": result.version, "rederived": result.rederived}

@@ -183,6 +183,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "suggestions.tasks.scan_reminders",
         "schedule": float(os.environ.get("REMINDER_SCAN_SECONDS", 300)),
     },
+    "catch-up-statistics": {"task": "suggestions.tasks.catch_up_statistics", "schedule": 60.0},
 }
 # Sending a task must never make a request fail: the database is the source of
 # truth and the next scan picks up whatever could not be queued.

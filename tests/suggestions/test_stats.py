@@ -287,3 +287,14 @@ def test_every_service_that_writes_also_writes_an_audit_row():
             if any(w in body for w in writes) and not any(a in body for a in audits):
                 silent.append(node.name)
     assert not silent, f"services that change data without an audit row: {silent}"
+
+
+def test_the_beat_task_catches_up_and_is_scheduled(world, session, staff, settings):
+    from suggestions import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["catch-up-statistics"]["task"] == "suggestions.tasks.catch_up_statistics"
+    first = tasks.catch_up_statistics()
+    services.suggestion_register(suggestion=world["s5"], actor=staff)
+    after = tasks.catch_up_statistics()
+    assert after["rederived"] == 1 and after["version"] > first["version"]
+    assert_tallies_match(session)
