@@ -34,11 +34,13 @@ SHARED_SECONDS = 10 * 60  # a bound for what changes without an audit row (a ren
 
 
 def _shared_parts(suggestion):
-    """Assignments, co-signers, timeline and attachments: the same for everyone who may open the page.
+    """Co-signers, timeline and attachments: the same for everyone who may open the page.
 
     Every change to them writes an audit row of the suggestion, so the newest audit id is their
     version: cached under it, a copy is never older than the data. The id comes with the
-    suggestion (``selectors.with_audit_version``) or costs one small query.
+    suggestion (``selectors.with_audit_version``) or costs one small query. Assignments are read
+    fresh: model instances with their office and handler take longer to unpickle than to query,
+    and staff actions are decided on them.
     """
     version = getattr(suggestion, "audit_version", None)
     if version is None:
@@ -46,13 +48,10 @@ def _shared_parts(suggestion):
     key = f"detail:shared:{suggestion.pk}:{version or 0}:{get_language()}"
     try:
         shared = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage costs the four queries
+    except Exception:  # noqa: BLE001 - a cache outage costs the three queries
         shared = None
     if shared is not None:
         return shared
-    assignments = list(
-        suggestion.assignments.select_related("office", "handler").defer("handler__password").order_by("role", "id")
-    )
     cosigners = list(suggestion.cosigners.select_related("delegate").exclude(status=CoSigner.Status.DROPPED))
     logs = list(
         AuditLog.objects.filter(suggestion=suggestion)
@@ -77,7 +76,6 @@ def _shared_parts(suggestion):
         .order_by("created_at", "id")
     )
     shared = {
-        "assignments": assignments,
         "cosigners": cosigners,
         "attachments": list(suggestion.attachments.all()),
         "timeline": build_timeline(logs),
@@ -94,8 +92,12 @@ def suggestion_detail_context(user, suggestion):
     # Ratings with their delegates in one query (a nested prefetch would take two).
     ratings = Prefetch("ratings", queryset=Rating.objects.select_related("delegate"))
     replies = list(selectors.replies_visible_to(user, suggestion).prefetch_related(ratings, "follow_ups"))
+    assignments = list(
+        suggestion.assignments.select_related("office", "handler").defer("handler__password").order_by("role", "id")
+    )
     return {
         "suggestion": suggestion,
+        "assignments": assignments,
         **_shared_parts(suggestion),
         "replies": replies,
         "rounds": suggestion.rounds.all(),  # lazy: only the delegate page reads it
