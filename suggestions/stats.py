@@ -8,19 +8,21 @@ status, result class and deadline. The dashboard reads the tallies: a few hundre
 rows whatever the size of the session.
 
 How the tallies stay exact: every state change writes an audit row (a rule of
-``services``), so the audit log says which suggestions changed. ``catch_up``
-re-derives the facts of those suggestions from the workflow tables, subtracts the
-old facts from the tallies and adds the new ones. It runs before the dashboard
-reads, inside the same transaction, so a figure is never older than the page.
-Re-deriving a suggestion that did not change adds nothing, so reading an audit
-row twice is harmless; that is how a transaction still open during one catch-up
-(its audit row not yet visible) is picked up by the next one: each run also
-reads the audit rows written since ``WINDOW`` before the previous run began.
+``services``; a test checks every service), so the audit log says which
+suggestions changed. ``catch_up`` re-derives the facts of those suggestions from
+the workflow tables, subtracts their old facts from the tallies and adds the new
+ones. The dashboard, the public statistics and the staff track list call it
+before they read, so a figure is never older than the page; beat also calls it
+every minute. Re-deriving a suggestion that did not change adds nothing, so
+reading an audit row twice is harmless. That is how a transaction still open
+during one catch-up (its audit row not yet visible) is picked up by the next:
+each run also reads the rows written since ``WINDOW`` before the previous run,
+except those it already read (``StatsWatermark.recent``).
 
 ``rebuild`` recomputes everything with two ``INSERT … SELECT`` statements per
 table (the benchmark generator and ``manage.py recount_statistics`` use it).
 The facts are defined once, by ``suggestion_facts`` and ``assignment_facts``;
-``tests/test_stats.py`` checks them against the plain recount in ``metrics``.
+``tests/suggestions/test_stats.py`` checks them against the plain recount in ``metrics``.
 """
 
 import datetime
@@ -213,11 +215,10 @@ def catch_up():
     """
     # The newest audit row's id and time, each one step down an index (uncorrelated on purpose: a
     # correlated EXISTS made PostgreSQL scan the whole log).
-    newest = AuditLog.objects.order_by("-pk")
     mark = (
         StatsWatermark.objects.filter(pk=1)
         .annotate(
-            last_id=Subquery(newest.values("pk")[:1]),
+            last_id=Subquery(AuditLog.objects.order_by("-pk").values("pk")[:1]),
             last_at=Subquery(AuditLog.objects.order_by("-created_at").values("created_at")[:1]),
         )
         .first()
