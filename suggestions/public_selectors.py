@@ -9,7 +9,7 @@ without their ``DelegateContact``; opinions, contact records, audit notes and st
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,6 +98,24 @@ LIST_FIELDS = (
 )
 
 
+def _row_prefetches():
+    return (
+        Prefetch("cosigners", queryset=_confirmed_cosigners(), to_attr="confirmed_cosigners"),
+        Prefetch("replies", queryset=public_reply_queryset(), to_attr="published_replies"),
+        Prefetch("ratings", queryset=_public_ratings(), to_attr="published_ratings"),
+    )
+
+
+def outcome_rows_base():
+    """Published outcomes with a list row's own columns and ``audit_version`` (the row's version), no prefetch."""
+    return selectors.with_audit_version(
+        selectors.public_suggestions()
+        .filter(published_at__isnull=False)
+        .select_related("lead_delegate", "category", "session", "leader")
+        .only(*LIST_FIELDS)
+    )
+
+
 def outcomes():
     """Published outcomes with everything a list row needs, in a fixed number of queries (4)."""
     return (
@@ -105,12 +123,14 @@ def outcomes():
         .filter(published_at__isnull=False)
         .select_related("lead_delegate", "category", "session", "leader")
         .only(*LIST_FIELDS)
-        .prefetch_related(
-            Prefetch("cosigners", queryset=_confirmed_cosigners(), to_attr="confirmed_cosigners"),
-            Prefetch("replies", queryset=public_reply_queryset(), to_attr="published_replies"),
-            Prefetch("ratings", queryset=_public_ratings(), to_attr="published_ratings"),
-        )
+        .prefetch_related(*_row_prefetches())
     )
+
+
+def load_rows(items):
+    """What ``outcomes()`` prefetches, for rows fetched through ``outcome_rows_base()``; then the summaries."""
+    prefetch_related_objects(items, *_row_prefetches())
+    return outcome_rows(items)
 
 
 # --------------------------------------------------------------------------- filters on the public list

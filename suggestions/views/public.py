@@ -149,11 +149,38 @@ def _body(template, context):
 # --------------------------------------------------------------------------- outcomes list
 
 
-def _filtered(query_dict):
+def _filtered(query_dict, queryset=None):
     params = clean_params(query_dict)
     data = dict(params)
-    filterset = PublicOutcomeFilter(data, queryset=public_selectors.outcomes())
+    filterset = PublicOutcomeFilter(data, queryset=public_selectors.outcomes() if queryset is None else queryset)
     return filterset, params
+
+
+def _rows_html(items):
+    """Each list row's HTML as ``row_html``, cached per suggestion under its newest audit id.
+
+    A row changes only when its own suggestion does (a reply published, a rating, a co-signer),
+    and each such change writes an audit row of that suggestion; so after a publication only the
+    rows that changed are rendered again, and only they need their replies and ratings loaded.
+    Renamed offices or people show when the cache entry expires.
+    """
+    keys = {s.pk: f"public:row:{get_language()}:{s.pk}:{s.audit_version or 0}" for s in items}
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # noqa: BLE001 - pages work without the cache
+        found = {}
+    missing = [s for s in items if keys[s.pk] not in found]
+    if missing:
+        public_selectors.load_rows(missing)
+        fresh = {keys[s.pk]: render_to_string("suggestions/public/outcome_row.html", {"s": s}) for s in missing}
+        try:
+            cache.set_many(fresh, PAGE_TIMEOUT)
+        except Exception:  # noqa: BLE001
+            logger.warning("Could not store public list rows in the cache", exc_info=True)
+        found.update(fresh)
+    for s in items:
+        s.row_html = mark_safe(found[keys[s.pk]])  # noqa: S308 - rendered by our own template, escaped there
+    return items
 
 
 def outcome_list(request):
@@ -161,10 +188,10 @@ def outcome_list(request):
     before = request.GET.get("before", "")[:40]
 
     def build():
-        filterset, params = _filtered(request.GET)
+        filterset, params = _filtered(request.GET, public_selectors.outcome_rows_base())
         filterset.form.is_valid()
         page = public_selectors.outcome_page(filterset.qs, after=after, before=before)
-        public_selectors.outcome_rows(page.items)
+        _rows_html(page.items)
         query = "&".join(f"{k}={v}" for k, v in _encode(params))
         return {
             "title": _("建议办理结果公开"),

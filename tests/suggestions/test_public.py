@@ -681,3 +681,26 @@ def test_filter_menus_mark_the_chosen_value_and_escape_names(client, world):
     assert f'<option value="{odd.pk}" selected>区&quot;测试&quot;&lt;b&gt;局&lt;/b&gt;</option>' in html
     assert '<option value="satisfied" selected>' in html
     assert '<select name="office" id="id_office">' in html
+
+
+def test_list_rows_are_cached_per_suggestion_and_redrawn_when_it_changes(
+    client, world, staff, delegate, clerk, django_capture_on_commit_callbacks
+):
+    """After a publication only the changed suggestion's row is rendered again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    s = world["published"]
+    client.get(reverse("public:list"))  # every row rendered and cached
+    other, reply = _replied(
+        s.session, delegate, staff, world["office"], clerk, title="关于修缮老旧小区路面的建议", publish=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # the publication bumps the page version on commit
+        services.reply_publish(reply=reply, actor=staff, public_text="路面已修缮。")
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(reverse("public:list")).content.decode()
+    assert "关于修缮老旧小区路面的建议" in html and s.title in html
+    prefetches = [q["sql"] for q in captured.captured_queries if "suggestions_reply" in q["sql"].split("WHERE")[0]]
+    assert prefetches and all(f"({other.pk})" in sql or f"= {other.pk}" in sql for sql in prefetches)
+    # The showcase's co-signer, offices and rating are still in its (cached) row.
+    assert "基本满意" in html or "满意" in html
