@@ -11,23 +11,10 @@ from openpyxl import load_workbook
 from suggestions import exports
 from tests import factories
 
-from .test_reports import _new, build_report_data
+from .test_reports import _new
 
 SUMMARY = reverse("reports:export_summary")
 OFFICES = reverse("reports:export_offices")
-
-
-@pytest.fixture
-def report_data(session, staff, office, co_office, other_office, clerk, co_clerk, other_clerk):
-    return build_report_data(
-        session=session,
-        staff=staff,
-        office=office,
-        co_office=co_office,
-        other_office=other_office,
-        clerk=clerk,
-        other_clerk=other_clerk,
-    )
 
 
 def _workbook(response):

@@ -10,8 +10,6 @@ from suggestions import exports
 from suggestions.models import Assignment, Rating, Reply, Suggestion
 from tests import factories
 
-from .test_reports import build_report_data
-
 
 def _values(build):
     workbook = Workbook(write_only=True)
@@ -34,17 +32,8 @@ def _reference(workbook, suggestions, *, title, keep_order=False):
 
 
 @pytest.fixture
-def rich_data(session, staff, office, co_office, other_office, clerk, co_clerk, other_clerk):
-    data = build_report_data(
-        session=session,
-        staff=staff,
-        office=office,
-        co_office=co_office,
-        other_office=other_office,
-        clerk=clerk,
-        other_clerk=other_clerk,
-        extra=2,
-    )
+def rich_data(make_report_data, session, staff, office, co_office, other_office, clerk, co_clerk, other_clerk):
+    data = make_report_data(extra=2)
     # s1 gets a second answering office with its own reply (results listed per office), and mixed ratings.
     s1 = data["s1"]
     first_reply = Reply.objects.get(suggestion=s1)

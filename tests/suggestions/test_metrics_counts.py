@@ -5,21 +5,6 @@ import pytest
 from suggestions import metrics
 from suggestions.models import ContactRecord, Reply, Suggestion
 
-from .test_reports import build_report_data
-
-
-@pytest.fixture
-def report_data(session, staff, office, co_office, other_office, clerk, co_clerk, other_clerk):
-    return build_report_data(
-        session=session,
-        staff=staff,
-        office=office,
-        co_office=co_office,
-        other_office=other_office,
-        clerk=clerk,
-        other_clerk=other_clerk,
-    )
-
 
 def _office_row(rows, office):
     return next(r for r in rows if r["office_id"] == office.pk)

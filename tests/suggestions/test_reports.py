@@ -64,19 +64,6 @@ def build_report_data(*, session, staff, office, co_office, other_office, clerk,
     return {"s1": s1, "s2": s2, "s3": s3, "s4": s4, "s5": s5, "extras": extras, "delegate": delegate}
 
 
-@pytest.fixture
-def report_data(session, staff, office, co_office, other_office, clerk, co_clerk, other_clerk):
-    return build_report_data(
-        session=session,
-        staff=staff,
-        office=office,
-        co_office=co_office,
-        other_office=other_office,
-        clerk=clerk,
-        other_clerk=other_clerk,
-    )
-
-
 def _figure(response, key):
     return next(item["figure"] for item in response.context["figures"] if item["figure"].key == key)
 

@@ -20,7 +20,7 @@ from suggestions import metrics, services, stats
 from suggestions.models import AssignmentTally, AuditLog, DueTally, StatsWatermark, Suggestion, SuggestionTally
 from suggestions.views.reports import OVERDUE_SHOWN, dashboard_figures
 from tests.conftest import carry_to_reply
-from tests.suggestions.test_reports import _new, build_report_data
+from tests.suggestions.test_reports import _new
 
 TZ = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -92,18 +92,8 @@ def tally_snapshot():
 
 
 @pytest.fixture
-def world(session, staff, office, co_office, other_office, clerk, co_clerk, other_clerk):
-    data = build_report_data(
-        session=session,
-        staff=staff,
-        office=office,
-        co_office=co_office,
-        other_office=other_office,
-        clerk=clerk,
-        other_clerk=other_clerk,
-        extra=2,
-    )
-    return data
+def world(make_report_data):
+    return make_report_data(extra=2)
 
 
 def test_every_step_of_the_workflow_keeps_the_tallies_equal_to_a_recount(
