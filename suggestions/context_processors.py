@@ -76,8 +76,18 @@ def navigation(request):
         except NoReverseMatch:
             continue
         items.append({"label": label, "url": url, "active": False})
-    # The longest matching prefix is the current section (/staff/track/ is not /staff/).
-    matches = [item for item in items if request.path.startswith(item["url"]) and item["url"] != "/"]
+
+    # The longest matching prefix is the current section (/staff/track/ is not /staff/). A section
+    # whose address holds other sections (/staff/ holds /staff/track/) owns only its own page: a
+    # suggestion opened from the track list is not in 待审查.
+    def covers(item):
+        url = item["url"]
+        if url == "/" or not request.path.startswith(url):
+            return False
+        holds_others = any(other is not item and other["url"].startswith(url) for other in items)
+        return request.path == url or not holds_others
+
+    matches = [item for item in items if covers(item)]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
     context = {
