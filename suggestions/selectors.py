@@ -66,13 +66,23 @@ def assignments_for_user(user):
     return qs.filter(office_id__in=roles.office_ids_of(user))
 
 
-def replies_visible_to(user, suggestion):
-    """Submitted replies for delegates and the public side; drafts only for their own office."""
-    qs = Reply.objects.filter(suggestion=suggestion).select_related("assignment__office", "round", "result_class")
+def _replies(suggestion):
+    return Reply.objects.filter(suggestion=suggestion).select_related("assignment__office", "round", "result_class")
+
+
+def submitted_replies(suggestion):
+    """Submitted replies: everyone who may open the suggestion may read them."""
+    return _replies(suggestion).filter(status=Reply.Status.SUBMITTED)
+
+
+def draft_replies_visible_to(user, suggestion):
+    """Draft replies, only for the office writing them (staff read replies once submitted)."""
     if roles.is_staff_member(user):
-        return qs.filter(status=Reply.Status.SUBMITTED)
+        return Reply.objects.none()
     office_ids = roles.office_ids_of(user)
-    return qs.filter(Q(status=Reply.Status.SUBMITTED) | Q(assignment__office_id__in=office_ids))
+    if not office_ids:
+        return Reply.objects.none()
+    return _replies(suggestion).filter(status=Reply.Status.DRAFT, assignment__office_id__in=office_ids)
 
 
 def public_suggestions():

@@ -34,7 +34,7 @@ SHARED_SECONDS = 10 * 60  # a bound for what changes without an audit row (a ren
 
 
 def _shared_parts(suggestion):
-    """Co-signers, timeline and attachments: the same for everyone who may open the page.
+    """Co-signers, timeline, attachments and submitted replies: the same for everyone who may open the page.
 
     Every change to them writes an audit row of the suggestion, so the newest audit id is their
     version: cached under it, a copy is never older than the data. The id comes with the
@@ -45,7 +45,7 @@ def _shared_parts(suggestion):
     version = getattr(suggestion, "audit_version", None)
     if version is None:
         version = AuditLog.objects.filter(suggestion=suggestion).aggregate(v=Max("pk"))["v"]
-    key = f"detail:shared:{suggestion.pk}:{version or 0}:{get_language()}"
+    key = f"detail:shared:2:{suggestion.pk}:{version or 0}:{get_language()}"
     try:
         shared = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache outage costs the three queries
@@ -75,7 +75,10 @@ def _shared_parts(suggestion):
         )
         .order_by("created_at", "id")
     )
+    # Ratings with their delegates in one query (a nested prefetch would take two).
+    ratings = Prefetch("ratings", queryset=Rating.objects.select_related("delegate"))
     shared = {
+        "submitted_replies": list(selectors.submitted_replies(suggestion).prefetch_related(ratings, "follow_ups")),
         "cosigners": cosigners,
         "attachments": list(suggestion.attachments.all()),
         "timeline": build_timeline(logs),
@@ -89,21 +92,25 @@ def _shared_parts(suggestion):
 
 def suggestion_detail_context(user, suggestion):
     """Everything the detail page shows, loaded in a fixed number of queries."""
-    # Ratings with their delegates in one query (a nested prefetch would take two).
-    ratings = Prefetch("ratings", queryset=Rating.objects.select_related("delegate"))
-    replies = list(selectors.replies_visible_to(user, suggestion).prefetch_related(ratings, "follow_ups"))
     assignments = list(
         suggestion.assignments.select_related("office", "handler").defer("handler__password").order_by("role", "id")
     )
+    shared = _shared_parts(suggestion)
+    replies = list(shared["submitted_replies"])
+    # Only an office still handling the suggestion has a draft worth showing. A draft is in the
+    # current round and has no submission time, so it comes after every submitted reply.
+    my_office_ids = roles.office_ids_of(user)
+    if any(a.office_id in my_office_ids and a.status in Assignment.ACTIVE for a in assignments):
+        replies += list(selectors.draft_replies_visible_to(user, suggestion))
     return {
         "suggestion": suggestion,
         "assignments": assignments,
-        **_shared_parts(suggestion),
+        **shared,
         "replies": replies,
         "rounds": suggestion.rounds.all(),  # lazy: only the delegate page reads it
         "today": timezone.localdate(),
         "is_staff_member": roles.is_staff_member(user),
-        "my_office_ids": roles.office_ids_of(user),
+        "my_office_ids": my_office_ids,
         "me_delegate": roles.delegate_of(user),
     }
 

@@ -186,3 +186,34 @@ def test_the_detail_page_works_with_the_cache_down(client, staff, assigned, sett
         assert client.get(reverse("suggestions:detail", args=[assigned.pk])).status_code == 200
     finally:
         caches["default"].close()
+
+
+
+def test_submitted_replies_are_cached_and_a_draft_is_shown_only_to_its_office(
+    client, staff, clerk, co_clerk, replied, assigned, lead_assignment
+):
+    """Submitted replies and their ratings come from the cache until the next audit row of the
+    suggestion; a draft is read fresh, and only the office writing it sees it."""
+    url = reverse("suggestions:detail", args=[assigned.pk])
+    client.force_login(staff)
+    client.get(url)  # fills the cache
+    with CaptureQueriesContext(connection) as cached:
+        page = client.get(url).content.decode()
+    assert "已解决。" in page
+    assert not [q for q in cached.captured_queries if 'FROM "suggestions_reply"' in q["sql"]]
+
+    # 不满意 writes an audit row: the page shows the rating at once, and the office re-handles.
+    delegate = assigned.lead_delegate
+    services.rating_submit(reply=replied, actor=delegate.user, value="unsatisfied", comment="问题没有解决")
+    assert "问题没有解决" in client.get(url).content.decode()
+
+    services.reply_save_draft(assignment=lead_assignment, actor=clerk, text="第二轮答复草稿")  # no audit row
+    client.force_login(clerk)
+    page = client.get(url).content.decode()
+    assert "第二轮答复草稿" in page and "草稿，未提交" in page
+    assert page.index("已解决。") < page.index("第二轮答复草稿")  # after the submitted replies
+    for other in (staff, co_clerk, delegate.user):
+        client.force_login(other)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "第二轮答复草稿" not in response.content.decode()
