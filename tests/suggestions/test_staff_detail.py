@@ -188,7 +188,6 @@ def test_the_detail_page_works_with_the_cache_down(client, staff, assigned, sett
         caches["default"].close()
 
 
-
 def test_submitted_replies_are_cached_and_a_draft_is_shown_only_to_its_office(
     client, staff, clerk, co_clerk, replied, assigned, lead_assignment
 ):
