@@ -27,9 +27,12 @@ _MICRO = datetime.timedelta(microseconds=1)
 # --------------------------------------------------------------------------- building blocks
 
 
-def public_reply_queryset():
-    """The replies the public may read, for any number of suggestions (same rule as ``public_replies``)."""
-    return (
+def public_reply_queryset(*, text=True):
+    """The replies the public may read, for any number of suggestions (same rule as ``public_replies``).
+
+    ``text=False`` leaves out the reply's text, which a list row does not show.
+    """
+    queryset = (
         Reply.objects.filter(is_published=True, status=Reply.Status.SUBMITTED)
         .select_related("assignment__office", "round", "result_class")
         .only(
@@ -56,6 +59,7 @@ def public_reply_queryset():
         )
         .order_by("round__number", "assignment__role", "submitted_at", "id")
     )
+    return queryset if text else queryset.defer("public_text")
 
 
 def _public_ratings():
@@ -98,10 +102,10 @@ LIST_FIELDS = (
 )
 
 
-def _row_prefetches():
+def _row_prefetches(*, text=True):
     return (
         Prefetch("cosigners", queryset=_confirmed_cosigners(), to_attr="confirmed_cosigners"),
-        Prefetch("replies", queryset=public_reply_queryset(), to_attr="published_replies"),
+        Prefetch("replies", queryset=public_reply_queryset(text=text), to_attr="published_replies"),
         Prefetch("ratings", queryset=_public_ratings(), to_attr="published_ratings"),
     )
 
@@ -129,7 +133,7 @@ def outcomes():
 
 def load_rows(items):
     """What ``outcomes()`` prefetches, for rows fetched through ``outcome_rows_base()``; then the summaries."""
-    prefetch_related_objects(items, *_row_prefetches())
+    prefetch_related_objects(items, *_row_prefetches(text=False))
     return outcome_rows(items)
 
 
