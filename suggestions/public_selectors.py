@@ -141,8 +141,9 @@ def load_rows(items):
 
 
 def with_office(queryset, office):
+    """Outcomes ``office`` published a reply to (the partial index ``reply_public_by_office``)."""
     answered = Reply.objects.filter(
-        suggestion=OuterRef("pk"), is_published=True, status=Reply.Status.SUBMITTED, assignment__office=office
+        suggestion=OuterRef("pk"), is_published=True, status=Reply.Status.SUBMITTED, office=office
     )
     return queryset.filter(Exists(answered))
 

@@ -295,6 +295,12 @@ def test_filters_by_office_session_and_category(client, world, co_office, other_
     assert title not in client.get(reverse("public:list"), {"category": other.pk}).content.decode()
 
 
+def test_a_reply_carries_the_office_of_its_assignment(world):
+    """The office filter reads ``Reply.office``: every way a reply is written fills it from the assignment."""
+    replies = list(Reply.objects.select_related("assignment"))
+    assert replies and all(r.office_id == r.assignment.office_id for r in replies)
+
+
 def test_bad_filter_values_show_an_error_not_a_server_error(client, world):
     response = client.get(reverse("public:list"), {"session": "abc", "rating": "<x>", "after": "zz-1"})
     assert response.status_code == 200

@@ -606,7 +606,9 @@ class Command(BaseCommand):
             if extended:
                 a["extended_due"] = extended
             first_result = rng.choices(list(RESULT_WEIGHTS), weights=list(RESULT_WEIGHTS.values()))[0]
-            reply1 = self.reply(sid, aid, round1, clerk, replied, extended or due, first_result, published, staff)
+            reply1 = self.reply(
+                sid, aid, office, round1, clerk, replied, extended or due, first_result, published, staff
+            )
             row["first_replied_at"] = min(row.get("first_replied_at") or replied, replied)
             events.append(("reply", clerk, A.SIGNED, A.REPLIED, aid, replied))
             a.update(status=A.REPLIED, finished_at=replied)
@@ -646,7 +648,7 @@ class Command(BaseCommand):
                 if status == S.CLOSED:
                     replied2 = self.after(rated, 5, 28)
                     self.contact(aid, clerk, replied2 - datetime.timedelta(days=1))
-                    reply2 = self.reply(sid, aid, round2, clerk, replied2, due2, "A", published, staff)
+                    reply2 = self.reply(sid, aid, office, round2, clerk, replied2, due2, "A", published, staff)
                     a.update(status=A.REPLIED, finished_at=replied2)
                     rated2 = self.after(replied2, 1, 15)
                     last_event = max(last_event, rated2)
@@ -718,10 +720,11 @@ class Command(BaseCommand):
             recorded_at=when,
         )
 
-    def reply(self, sid, aid, round_id, clerk, when, effective_due, code, published, staff):
+    def reply(self, sid, aid, office, round_id, clerk, when, effective_due, code, published, staff):
         text = self.reply_text()
         return self.t[Reply].add(
             assignment_id=aid,
+            office_id=office,
             suggestion_id=sid,
             round_id=round_id,
             status=Reply.Status.SUBMITTED,
