@@ -53,6 +53,13 @@ def open_page(browser, live_server):
 
     yield factory
     for context in contexts:
+        # Let requests the page still has in flight (an autosave on blur or on restore) finish first:
+        # one still running on the live server when the test database is flushed can deadlock the flush.
+        for page in context.pages:
+            try:
+                page.wait_for_load_state("networkidle", timeout=5000)
+            except Exception:  # noqa: BLE001 - a page that never settles is closed anyway
+                pass
         context.close()
 
 
