@@ -204,17 +204,9 @@ class TestDashboardAccess:
 
 @pytest.mark.django_db
 def test_dashboard_query_count_does_not_grow_with_rows(
-    client, staff, session, office, co_office, other_office, clerk, co_clerk, other_clerk, django_assert_num_queries
+    client, staff, session, co_office, other_office, report_data, django_assert_num_queries
 ):
-    data = build_report_data(
-        session=session,
-        staff=staff,
-        office=office,
-        co_office=co_office,
-        other_office=other_office,
-        clerk=clerk,
-        other_clerk=other_clerk,
-    )
+    data = report_data
     client.force_login(staff)
     client.get(DASHBOARD)  # warm caches (content types, session)
     from django.db import connection
