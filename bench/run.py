@@ -376,36 +376,24 @@ def figures_page_times(pages, quick):
     # Every filter mix once cold (cache just invalidated), then warm: what visitors see.
     clear_cache()
     if mix:
-        cold = figure_page_time(
-            pages,
-            "public_list",
-            "anonymous",
-            mix,
-            bar_median=0.020,
-            bar_p95=0.050,
-            repeat=1,
-            name="server time, public outcome list, filter mix, first request with every cache empty",
-        )
-        warm = figure_page_time(
-            pages,
-            "public_list",
-            "anonymous",
-            mix,
-            bar_median=0.020,
-            bar_p95=0.050,
-            repeat=repeat,
-            name="server time, public outcome list, any filter mix",
-        )
-        after_publication = figure_page_time(
-            pages,
-            "public_list",
-            "anonymous",
-            mix,
-            bar_median=0.020,
-            bar_p95=0.050,
-            repeat=1,
-            name="server time, public outcome list, filter mix, first request after a publication",
-            before_each=bump_public_version,
+
+        def public_list(name, repeat, before_each=None):
+            return figure_page_time(
+                pages,
+                "public_list",
+                "anonymous",
+                mix,
+                bar_median=0.020,
+                bar_p95=0.050,
+                repeat=repeat,
+                name=f"server time, public outcome list, {name}",
+                before_each=before_each,
+            )
+
+        cold = public_list("filter mix, first request with every cache empty", 1)
+        warm = public_list("any filter mix", repeat)
+        after_publication = public_list(
+            "filter mix, first request after a publication", 1, before_each=bump_public_version
         )
         figs += [warm, after_publication, cold]
     else:
