@@ -47,7 +47,8 @@ SOON_WORKDAYS = 5
 CO_STILL_DUE = (A.PENDING, A.SIGNED, A.RETURN_REQUESTED)
 
 
-def _annotated(qs):
+def _annotated(qs, office_ids):
+    """Inbox annotations for assignments of ``office_ids``."""
     co_due = (
         Assignment.objects.filter(suggestion=OuterRef("suggestion"), role=Assignment.Role.CO, status__in=CO_STILL_DUE)
         .order_by()
@@ -55,7 +56,11 @@ def _annotated(qs):
         .annotate(c=Count("pk"))
         .values("c")
     )
+    # The office condition repeats what ``assignment`` implies. PostgreSQL runs this EXISTS as one
+    # hashed scan of every matching reply; with the offices named, that scan reads only theirs
+    # (at 100,000 suggestions it read 17,000 replies twice, 170 ms of a 200 ms inbox).
     follow_up = Reply.objects.filter(
+        office_id__in=office_ids,
         assignment=OuterRef("pk"),
         status=Reply.Status.SUBMITTED,
         round__number=OuterRef("suggestion__current_round"),
@@ -92,10 +97,11 @@ def _annotated(qs):
 def office_assignments(user):
     """Every live assignment of the user's offices, with inbox annotations (``group``, ``deadline``…)."""
     qs = selectors.assignments_for_user(user).exclude(status__in=[A.RETURNED, A.WITHDRAWN])
+    office_ids = roles.office_ids_of(user)
     if roles.is_staff_member(user):
         # Staff use their own pages; here even they only see the offices they belong to.
-        qs = qs.filter(office_id__in=roles.office_ids_of(user))
-    return _annotated(qs)
+        qs = qs.filter(office_id__in=office_ids)
+    return _annotated(qs, office_ids)
 
 
 def inbox(user, *, filters, today):
