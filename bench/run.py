@@ -874,7 +874,8 @@ def write_results(figs, meta):
         f"- machine: {meta['machine']}; load average (1/5/15 min) at start {meta.get('load_start', '?')}, "
         f"at end {' '.join(f'{x:.1f}' for x in os.getloadavg())} — the machine is shared, so compare ratios",
         f"- machine speed: a 10-million-step Python loop took {meta.get('cpu_loop_s', '?')} s at the start "
-        "(compare it between runs before comparing milliseconds)",
+        f"and {meta.get('cpu_loop_s_end', '?')} s at the end (compare it between runs, and between start and "
+        "end, before comparing milliseconds)",
         f"- database: {meta['database']}; settings: bench.settings (production settings, DEBUG off)",
         "",
         "| figure | measured | bar | baseline (same run) | ratio | verdict |",
@@ -936,6 +937,11 @@ def main(argv=None):
         )
         if previous:
             emit(compare_with(previous, figs))
+    # The machine is shared and its speed can change within a run: measure it again at the end.
+    meta["cpu_loop_s_end"] = cpu_yardstick()
+    print(
+        f"machine speed: the loop yardstick took {meta['cpu_loop_s']} s at the start, {meta['cpu_loop_s_end']} s at the end"
+    )
     if not args.no_write:
         path = write_results(figs, meta)
         print(f"results: {path.relative_to(ROOT)}")
