@@ -48,7 +48,7 @@ def _shared_parts(suggestion):
     key = f"detail:shared:2:{suggestion.pk}:{version or 0}:{get_language()}"
     try:
         shared = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage costs the three queries
+    except Exception:  # noqa: BLE001 - a cache outage costs the queries below
         shared = None
     if shared is not None:
         return shared
