@@ -21,19 +21,20 @@ CHOICES_TIMEOUT = 5 * 60
 
 
 def _session_choices():
-    return [(str(s.pk), s.name) for s in Session.objects.order_by("-term__number", "-number")]
+    sessions = Session.objects.order_by("-term__number", "-number").values_list("pk", "name")
+    return [(str(pk), name) for pk, name in sessions]
 
 
 def _category_choices():
-    return [(str(c.pk), c.name) for c in Category.objects.all()]
+    return [(str(pk), name) for pk, name in Category.objects.values_list("pk", "name")]
 
 
 def _office_choices():
-    return [(str(o.pk), o.name) for o in Office.objects.filter(is_active=True)]
+    return [(str(pk), name) for pk, name in Office.objects.filter(is_active=True).values_list("pk", "name")]
 
 
 def _result_choices():
-    return [(r.code, f"{r.code} {r.name}") for r in ResultClass.objects.all()]
+    return [(code, f"{code} {name}") for code, name in ResultClass.objects.values_list("code", "name")]
 
 
 MENUS = {

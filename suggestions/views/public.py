@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from .. import public_selectors
 from ..public_filters import PublicOutcomeFilter, clean_params
+from ..templatetags.outcomes import outcome_row
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ def _rows_html(items):
     missing = [s for s in items if keys[s.pk] not in found]
     if missing:
         public_selectors.load_rows(missing)
-        fresh = {keys[s.pk]: render_to_string("suggestions/public/outcome_row.html", {"s": s}) for s in missing}
+        fresh = {keys[s.pk]: str(outcome_row(s)) for s in missing}
         try:
             cache.set_many(fresh, PAGE_TIMEOUT)
         except Exception:  # noqa: BLE001

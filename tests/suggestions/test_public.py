@@ -658,6 +658,40 @@ def test_a_delegate_rating_two_separate_replies_counts_once(
     assert [o.name for o in suggestion.summary.offices] == [office.name, other_office.name]
 
 
+def test_a_list_row_says_what_the_outcome_page_says(
+    world, session, staff, delegate, office, other_office, clerk, other_clerk
+):
+    """List rows load plain values (``load_rows``), the outcome page model instances: one summary rule."""
+    separate = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="关于小区管网的建议")
+    services.suggestion_submit(suggestion=separate, actor=delegate.user)
+    services.suggestion_register(suggestion=separate, actor=staff)
+    services.suggestion_assign(suggestion=separate, actor=staff, separate_offices=[office, other_office])
+    for o, c, value in ((office, clerk, Rating.Value.SATISFIED), (other_office, other_clerk, Rating.Value.BASIC)):
+        reply = carry_to_reply(separate, separate.assignments.get(office=o), c)
+        services.rating_submit(reply=reply, actor=delegate.user, value=value)
+        services.reply_publish(reply=reply, actor=staff)
+    ids = [world["published"].pk, separate.pk]
+    rows = public_selectors.load_rows(list(public_selectors.outcome_rows_base().filter(pk__in=ids)))
+    assert len(rows) == 2
+
+    def shown(summary):
+        return (
+            [(o.pk, o.name) for o in summary.offices],
+            [(rc.code, rc.name, rc.needs_follow_up, rc.counts_as_adopted) for rc in summary.result_classes],
+            summary.reply_date,
+            summary.rating_text,
+            summary.rating_round,
+        )
+
+    for row in rows:
+        page = public_selectors.outcome_detail(row.pk)
+        assert shown(row.summary) == shown(page.summary)
+        assert row.cosigner_names == [c.delegate.name for c in page.confirmed_cosigners]
+    by_pk = {row.pk: row for row in rows}
+    assert by_pk[world["published"].pk].cosigner_names  # the co-signer who accepted, not the one who declined
+    assert by_pk[separate.pk].summary.rating_text == "满意1人、基本满意1人"
+
+
 def test_a_page_built_while_a_publication_changed_is_not_served_afterwards(db):
     """The page is stored with the version read before it was built; a bump during the build outdates it."""
     from django.core.cache import cache
