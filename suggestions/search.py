@@ -19,7 +19,9 @@ character, no Chinese character, other fields) the plain ``icontains`` runs.
 import re
 
 from django.db import connections
-from django.db.models import BooleanField, Expression, F, Q
+from django.db.models import BooleanField, Expression, F, Q, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
 _SPLIT = re.compile(r"[\s,，、；;。]+")
 # CJK unified ideographs (basic, extension A, compatibility) — what the bigram index is for.
@@ -100,15 +102,13 @@ def apply_text_search(queryset, text, *, fields=("title", "body")):
     if connections[queryset.db].vendor == "postgresql":
         prefix = _indexed_prefix(queryset, fields)
     for term in terms:
-        # A term without upper/lower case (Chinese, digits, punctuation) matches case-insensitively exactly
-        # where it matches as is: the cheaper case-sensitive LIKE gives the same rows as ILIKE.
-        lookup = "contains" if is_caseless(term) else "icontains"
+        indexed = prefix is not None and uses_bigram_index(term)
         condition = Q()
         for field in fields:
-            condition |= Q(**{f"{field}__{lookup}": term})
+            condition |= _contains(field, term, indexed=indexed)
         if term.isdigit():
             condition |= Q(number=int(term))
-        if prefix is not None and uses_bigram_index(term):
+        if indexed:
             queryset = queryset.filter(BigramMatch(F(f"{prefix}title"), F(f"{prefix}body"), term))
             if len(term) == 2 and set(fields) == {f"{prefix}title", f"{prefix}body"}:
                 # A two-character term is one bigram: the index match is already exact (no term has a
@@ -116,6 +116,21 @@ def apply_text_search(queryset, text, *, fields=("title", "body")):
                 continue
         queryset = queryset.filter(condition)
     return queryset
+
+
+def _contains(field, term, *, indexed):
+    """``field`` contains ``term``, as ILIKE '%term%' decides.
+
+    A term without upper/lower case (Chinese, digits, punctuation) matches case-insensitively exactly
+    where it matches as is, so the cheaper case-sensitive test gives the same rows. Behind the bigram
+    index that test is ``strpos(field, term) > 0``: it checks the text of every row whose bigrams all
+    match, and strpos does that in half the time LIKE takes on Chinese text.
+    """
+    if not is_caseless(term):
+        return Q(**{f"{field}__icontains": term})
+    if indexed:
+        return Q(GreaterThan(StrIndex(F(field), Value(term)), 0))
+    return Q(**{f"{field}__contains": term})
 
 
 def is_caseless(term):

@@ -22,6 +22,7 @@ SAMPLE = [
     ("English title ABC", "body with O'Brien and back\\slash and 100% sure"),
     ("旧小区", "短标题"),
     ("教育", "学校周边交通安全：上下学时段拥堵。"),
+    ("通配符", "写作小区_改%的一行，和小区A改B，后者不含该词。"),
 ]
 
 TERMS = [
@@ -43,6 +44,7 @@ TERMS = [
     "旧\n小",  # never a search term after splitting, but the index must still be exact
     "O'Brien",  # no Chinese: falls back to icontains
     "100%",
+    "小区_改%",  # LIKE wildcards in a Chinese term: STRPOS reads them as text
     "back\\slash",
     "区",  # one character: falls back
     "9855",
@@ -125,9 +127,11 @@ def test_other_fields_fall_back_to_icontains(sample):
 def test_two_character_terms_need_no_recheck_but_longer_ones_do(sample):
     two = str(apply_text_search(Suggestion.objects.all(), "小区").query)
     four = str(apply_text_search(Suggestion.objects.all(), "老旧小区").query)
-    assert "search_bigrams" in two and "LIKE" not in two
-    assert "search_bigrams" in four and "LIKE" in four and "UPPER" not in four  # caseless: plain LIKE
+    assert "search_bigrams" in two and "LIKE" not in two and "STRPOS" not in two
+    # Caseless: the bigram match is checked with the case-sensitive STRPOS, not LIKE or UPPER.
+    assert "search_bigrams" in four and "STRPOS" in four and "LIKE" not in four and "UPPER" not in four
     assert "UPPER" in str(apply_text_search(Suggestion.objects.all(), "5g基站").query)
+    assert "STRPOS" not in str(apply_text_search(Suggestion.objects.all(), "区").query)  # no index: LIKE
 
 
 def test_only_chinese_terms_of_two_characters_or_more_use_the_index():
@@ -168,3 +172,20 @@ def test_no_plan_computes_the_bigrams_of_a_row_it_reads(sample, office):
 
     written = Suggestion.objects.filter(pk=sample[0].pk).values_list(RawSQL("search_bigrams::text", []), flat=True)
     assert "'老旧'" in written[0]  # computed by PostgreSQL when the suggestion was saved
+
+
+def test_long_bodies_and_their_bigrams_are_stored_with_lz4(session, delegate):
+    """Migration 0012: the text a longer search term checks decompresses twice as fast as with pglz."""
+    body = "".join(f"第{i}条：花溪区老旧小区管网改造和停车难问题。" for i in range(400))
+    s = Suggestion.objects.create(
+        session=session, title="长正文", body=body, category=factories.CategoryFactory(), lead_delegate=delegate
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_column_compression(body) FROM suggestions_suggestion WHERE id = %s", [s.pk])
+        assert cursor.fetchone() == ("lz4",)
+        cursor.execute(
+            "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = 'suggestions_suggestion'::regclass "
+            "AND attname IN ('body', 'search_bigrams')"
+        )
+        assert dict(cursor.fetchall()) == {"body": "l", "search_bigrams": "l"}
+    assert set(apply_text_search(Suggestion.objects.all(), "管网改造").values_list("pk", flat=True)) == {s.pk}
