@@ -98,17 +98,16 @@ LIST_FIELDS = (
 )
 
 
-# What a list row shows of the suggestion itself (no leader: only the outcome page names one).
-ROW_FIELDS = tuple(f for f in LIST_FIELDS if not f.startswith("leader"))
-
-
 def outcome_rows_base():
-    """Published outcomes with a list row's own columns and ``audit_version`` (the row's version), no prefetch."""
+    """Published outcomes as ``pk``, ``published_at`` and ``audit_version`` (the row's version) only.
+
+    The page query reads no other column and joins no table: a row's HTML usually comes from the
+    row cache, and ``load_rows`` reads what the others show. With joins in the page query, a search
+    PostgreSQL underestimates joined every match to its delegate, session and category before
+    sorting (1,345 rows joined for 21 shown, 8 ms of a 14 ms query).
+    """
     return selectors.with_audit_version(
-        selectors.public_suggestions()
-        .filter(published_at__isnull=False)
-        .select_related("lead_delegate", "category", "session")
-        .only(*ROW_FIELDS)
+        selectors.public_suggestions().filter(published_at__isnull=False).only("id", "published_at")
     )
 
 
@@ -146,14 +145,30 @@ class ResultClassRef:
     counts_as_adopted: bool
 
 
-def load_rows(items):
-    """A list row's co-signers (``cosigner_names``) and ``summary`` for rows from ``outcome_rows_base()``.
+ROW_COLUMNS = (
+    "title",
+    "number",
+    "series",
+    "is_key",
+    "current_round",
+    "session__name",
+    "category__name",
+    "lead_delegate__name",
+)
 
-    Three queries of plain values under the same conditions as ``outcomes()``'s prefetches: a list row
-    shows names, dates and result classes only, and building ~20 model instances per row cost more
-    than the queries themselves.
+
+def load_rows(items):
+    """What a list row shows, for rows from ``outcome_rows_base()``: its own columns (``ROW_COLUMNS``, the
+    names as ``session_name``, ``category_name`` and ``lead_name``), ``cosigner_names`` and ``summary``.
+
+    Four queries of plain values, the replies, ratings and co-signers under the same conditions as
+    ``outcomes()``'s prefetches: a list row shows names, dates and result classes only, and building
+    ~20 model instances per row cost more than the queries themselves.
     """
     ids = [s.pk for s in items]
+    # ``items`` came from public_suggestions(); reading them again by pk cannot lose a row that was
+    # withdrawn in between (its page was built a moment before, as with any cached page).
+    own = {pk: values for pk, *values in Suggestion.objects.filter(pk__in=ids).values_list("pk", *ROW_COLUMNS)}
     replies, ratings, cosigners = {}, {}, {}
     offices, classes = {}, {}
     rows = (
@@ -190,6 +205,9 @@ def load_rows(items):
     ):
         cosigners.setdefault(suggestion_id, []).append(name)
     for s in items:
+        (s.title, s.number, s.series, s.is_key, s.current_round, s.session_name, s.category_name, s.lead_name) = own[
+            s.pk
+        ]
         s.cosigner_names = cosigners.get(s.pk, [])
         s.summary = _summary(replies.get(s.pk, []), ratings.get(s.pk, []), s.current_round)
     return items

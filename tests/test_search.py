@@ -189,3 +189,20 @@ def test_long_bodies_and_their_bigrams_are_stored_with_lz4(session, delegate):
         )
         assert dict(cursor.fetchall()) == {"body": "l", "search_bigrams": "l"}
     assert set(apply_text_search(Suggestion.objects.all(), "管网改造").values_list("pk", flat=True)) == {s.pk}
+
+
+def test_public_searches_read_the_index_of_published_suggestions_only(sample):
+    """Migration 0013: the public list's search never reads the three quarters that are not published."""
+    from suggestions import selectors
+
+    Suggestion.objects.filter(pk__in=[s.pk for s in sample[:3]]).update(
+        is_published=True, status=Suggestion.Status.CLOSED
+    )
+    qs = apply_text_search(selectors.public_suggestions(), "老旧小区").order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = qs.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "sugg_public_bigrams" in plan
+    assert set(qs.values_list("pk", flat=True)) == {sample[0].pk, sample[1].pk}

@@ -33,7 +33,7 @@ def outcome_row(s):
     """One row of the public list (``s`` from ``public_selectors.load_rows``); cached per suggestion."""
     key = f' <span class="tag tag-key">{esc(_("重点督办"))}</span>' if s.is_key else ""
     number = f"{esc(s.number_display)} · " if s.number else ""
-    people = f"{esc(_('领衔代表'))}：{esc(s.lead_delegate.name)}"
+    people = f"{esc(_('领衔代表'))}：{esc(s.lead_name)}"
     if s.cosigner_names:
         people += f"　{esc(_('联名代表'))}：{'、'.join(esc(name) for name in s.cosigner_names)}"
     summary = s.summary
@@ -49,7 +49,7 @@ def outcome_row(s):
         rating = f"<span>{esc(_('代表评价'))}：<strong>{esc(summary.rating_text)}</strong></span>"
     return mark_safe(  # noqa: S308 - every value is escaped above
         f'<h3><a href="{esc(reverse("public:detail", args=[s.pk]))}">{esc(s.title)}</a>{key}</h3>\n'
-        f'<p class="small muted">{number}{esc(s.session.name)} · {esc(s.category.name)}</p>\n'
+        f'<p class="small muted">{number}{esc(s.session_name)} · {esc(s.category_name)}</p>\n'
         f'<p class="small">{people}</p>\n'
         f'<p class="small">{handling}</p>\n'
         f'<p class="row small">{pills}\n  {rating}</p>\n'

@@ -379,9 +379,9 @@ def test_the_list_holds_a_fixed_query_count(client, session, staff, office, cler
     few = _count_list_queries(client)
     _make_outcomes(10, session, staff, office, clerk)
     many = _count_list_queries(client)
-    # Page of suggestions, co-signers, replies, ratings + the four filter menus (session, category, office,
-    # result class); never a COUNT.
-    assert few == many == 8
+    # Page of suggestions (ids only), the rows' own columns, co-signers, replies, ratings + the four filter
+    # menus (session, category, office, result class); never a COUNT.
+    assert few == many == 9
     cache.clear()
     with django_assert_num_queries(many):
         client.get(reverse("public:list"), {"q": "小区"})
