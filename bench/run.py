@@ -605,8 +605,10 @@ def figures_search(quick):
         exact = ids == ilike
         figs.append(
             Figure(
-                f"Chinese search, {len(term)}-character term “{term}” (all {len(ilike):,} matches)",
-                value=f"{ms(median)}, finds {100 * found:.0f}% of ILIKE{'' if exact else ' (NOT exact)'}",
+                # The name leaves out the number of matches, so that the ×10 run compares the same term.
+                f"Chinese search, {len(term)}-character term “{term}”, every match",
+                value=f"{ms(median)} for all {len(ilike):,} matches, "
+                f"finds {100 * found:.0f}% of ILIKE{'' if exact else ' (NOT exact)'}",
                 bar="≤ 50 ms, 100% of ILIKE",
                 baseline=f"ILIKE scan {ms(ilike_time)}",
                 ratio=f"{ilike_time / median:.0f}× faster" if median else "—",

@@ -49,6 +49,14 @@ def _filed(session, delegate, staff, *, title, body="小区环境需要整治。
     return s
 
 
+def _assigned_separately(session, delegate, staff, offices, *, title):
+    """Filed, registered and assigned to ``offices`` for separate handling (分别办理)."""
+    s = _filed(session, delegate, staff, title=title)
+    services.suggestion_register(suggestion=s, actor=staff)
+    services.suggestion_assign(suggestion=s, actor=staff, separate_offices=offices)
+    return s
+
+
 def _replied(
     session,
     delegate,
@@ -548,10 +556,7 @@ def test_public_pages_need_no_login_and_a_logged_in_user_sees_the_same(client, w
 def test_an_unpublished_reply_next_to_a_published_one_stays_hidden(
     client, session, staff, delegate, office, other_office, clerk, other_clerk
 ):
-    s = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="关于小区污水直排的建议")
-    services.suggestion_submit(suggestion=s, actor=delegate.user)
-    services.suggestion_register(suggestion=s, actor=staff)
-    services.suggestion_assign(suggestion=s, actor=staff, separate_offices=[office, other_office])
+    s = _assigned_separately(session, delegate, staff, [office, other_office], title="关于小区污水直排的建议")
     shown = carry_to_reply(s, s.assignments.get(office=office), clerk, text="内部 SECRET-INTERNAL-REPLY-MARKER")
     hidden = carry_to_reply(
         s, s.assignments.get(office=other_office), other_clerk, code="C", text="SECRET-UNPUB-REPLY-MARKER"
@@ -645,10 +650,7 @@ def test_public_pages_work_when_the_cache_is_down(client, world, settings):
 def test_a_delegate_rating_two_separate_replies_counts_once(
     session, staff, delegate, office, other_office, clerk, other_clerk
 ):
-    s = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="关于小区管网的建议")
-    services.suggestion_submit(suggestion=s, actor=delegate.user)
-    services.suggestion_register(suggestion=s, actor=staff)
-    services.suggestion_assign(suggestion=s, actor=staff, separate_offices=[office, other_office])
+    s = _assigned_separately(session, delegate, staff, [office, other_office], title="关于小区管网的建议")
     for o, c in ((office, clerk), (other_office, other_clerk)):
         reply = carry_to_reply(s, s.assignments.get(office=o), c)
         services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
@@ -662,10 +664,7 @@ def test_a_list_row_says_what_the_outcome_page_says(
     world, session, staff, delegate, office, other_office, clerk, other_clerk
 ):
     """List rows load plain values (``load_rows``), the outcome page model instances: one summary rule."""
-    separate = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="关于小区管网的建议")
-    services.suggestion_submit(suggestion=separate, actor=delegate.user)
-    services.suggestion_register(suggestion=separate, actor=staff)
-    services.suggestion_assign(suggestion=separate, actor=staff, separate_offices=[office, other_office])
+    separate = _assigned_separately(session, delegate, staff, [office, other_office], title="关于小区管网的建议")
     for o, c, value in ((office, clerk, Rating.Value.SATISFIED), (other_office, other_clerk, Rating.Value.BASIC)):
         reply = carry_to_reply(separate, separate.assignments.get(office=o), c)
         services.rating_submit(reply=reply, actor=delegate.user, value=value)
