@@ -206,3 +206,29 @@ def test_public_searches_read_the_index_of_published_suggestions_only(sample):
     qs = apply_text_search(selectors.public_suggestions(), "老旧小区").order_by()
     assert "sugg_public_bigrams" in _plan_without_seqscan(qs)
     assert set(qs.values_list("pk", flat=True)) == {sample[0].pk, sample[1].pk}
+
+
+def test_a_longer_term_goes_through_its_rarest_piece(monkeypatch):
+    """One piece in the index filter keeps PostgreSQL's estimate close; the rarest keeps it tightest."""
+    from suggestions import search
+
+    frequencies = {"老旧": 0.05, "旧小": 0.01, "小区": 0.2, "5G": 0.3}
+    monkeypatch.setattr(search, "bigram_frequencies", lambda connection: frequencies)
+    assert search.rarest_piece("老旧小区", connection) == "旧小"
+    assert search.rarest_piece("小区", connection) == "小区"  # a two-character term is its only piece
+    del frequencies["旧小"]  # not among PostgreSQL's common pieces: rarer than any that are
+    assert search.rarest_piece("小区旧小区", connection) == "区旧"
+    assert search.rarest_piece("5g基站", connection) == "g基"  # looked up upper-cased, as indexed
+
+
+def test_bigram_frequencies_come_from_postgresql_statistics_once(sample, django_assert_num_queries):
+    from suggestions import search
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE suggestions_suggestion")
+    search._frequencies.clear()
+    with django_assert_num_queries(1):
+        frequencies = search.bigram_frequencies(connection)
+        assert search.bigram_frequencies(connection) is frequencies
+    assert frequencies and all(0 < f <= 1 for f in frequencies.values())
+    assert "老旧" in frequencies
