@@ -7,12 +7,15 @@ On PostgreSQL a term of two or more characters that contains a Chinese
 character first goes through a bigram index (migrations ``search_index`` and
 ``search_bigrams_column``): ``huaxi_bigrams(title || ' ' || body)`` is the set
 of every overlapping two-character piece of the upper-cased text, stored in
-the generated column ``search_bigrams`` and kept in a GIN index, and
-``huaxi_bigram_query(term)`` is the AND of the term's own pieces. A text that
-contains the term contains all of its pieces, so the index never loses a row;
-the ``icontains`` test ANDed with it removes the rows that only hold the pieces
-apart. The result is therefore exactly what ``icontains`` alone finds, only
-fast — pg_trgm cannot do this for two-character terms. Elsewhere (SQLite, one
+the generated column ``search_bigrams`` and kept in a GIN index (and, for the
+published suggestions the public pages read, a partial one, migration 0013).
+A two-character term is one piece, and the index match is exact. A longer term
+goes through its rarest piece only (``rarest_piece``): a text that contains the
+term contains each of its pieces, so the index never loses a row, and the check
+of the text itself ANDed with it (``_contains``: ``strpos`` for a caseless term,
+``icontains`` otherwise) removes the rows that hold the piece but not the term.
+The result is therefore exactly what ``icontains`` alone finds, only fast —
+pg_trgm cannot do this for two-character terms. Elsewhere (SQLite, one
 character, no Chinese character, other fields) the plain ``icontains`` runs.
 """
 
