@@ -1,7 +1,8 @@
 """Reads for the delegate pages. Every object a delegate opens is scoped here, once.
 
-A delegate sees the suggestions they lead and those they were invited to co-sign
-(invited or confirmed); nothing else. Anything outside that answers 404.
+A delegate sees the suggestions they lead, those they co-signed and those they are
+invited to co-sign while the invitation is open (``suggestions.selectors.delegate_access``);
+nothing else. Anything outside that answers 404.
 """
 
 from collections import OrderedDict
@@ -26,11 +27,11 @@ FINISHED_STATUSES = (S.CLOSED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
 
 
 def _mine(delegate):
-    return Q(lead_delegate=delegate) | Q(cosigners__delegate=delegate, cosigners__status__in=VISIBLE_COSIGNER)
+    return selectors.delegate_access(delegate)
 
 
 def suggestions_of(delegate):
-    """Suggestions the delegate leads or was invited to co-sign."""
+    """Suggestions the delegate leads, co-signed, or is invited to co-sign (until the invitation expires)."""
     return Suggestion.objects.filter(pk__in=Suggestion.objects.filter(_mine(delegate)).values("pk"))
 
 

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from suggestions import roles, services
 from suggestions.decorators import delegate_required
-from suggestions.models import Assignment, CoSigner, Rating, Suggestion
-from suggestions.timeline import DELEGATE_ACTIONS
+from suggestions.models import CoSigner, Rating, Suggestion
 from suggestions.views.common import suggestion_detail_context
 
 from . import selectors
@@ -263,63 +262,19 @@ def similar(request):
 # --------------------------------------------------------------------------- one suggestion
 
 
-def _timeline_detail(item):
-    """A plain-words line under a timeline step (number, role, round, due date, rating)."""
-    data = item["data"] or {}
-    action = item["action"]
-    if action == "register" and data.get("number"):
-        return _("编号：%(number)s") % {"number": data["number"]}
-    if action == "assign" and item["office"] and data.get("role"):
-        try:
-            role = Assignment.Role(data["role"]).label
-        except ValueError:
-            role = data["role"]
-        return _("承办方式：%(role)s，答复期限：%(due)s") % {"role": role, "due": data.get("due", "")}
-    if action == "rehandle" and data.get("due"):
-        return _("第%(round)s轮重新办理，期限：%(due)s") % {"round": data.get("round", ""), "due": data["due"]}
-    if action == "rate" and data.get("value"):
-        try:
-            value = Rating.Value(data["value"]).label
-        except ValueError:
-            value = data["value"]
-        return _("第%(round)s轮答复：%(value)s") % {"round": data.get("round", ""), "value": value}
-    if action == "reply" and data.get("result"):
-        late = _("，逾期答复") if data.get("on_time") is False else ""
-        return _("办理结果：%(result)s类%(late)s") % {"result": data["result"], "late": late}
-    if action == "cosigner_respond":
-        if item["answer"]:
-            return _("%(name)s（现在：%(answer)s）") % {"name": item["note"], "answer": item["answer"]}
-        return item["note"]
-    if action == "extension_approved" and data.get("to"):
-        return _("答复期限延至%(date)s") % {"date": data["to"]}
-    return ""
-
-
 # Suggestion-level rows that repeat what the per-office rows beside them already say.
 _REPEATED_PER_OFFICE = {"assign", "rehandle"}
 
 
-def _delegate_timeline(items, answers):
-    timeline = []
-    for item in items:
-        if item["action"] not in DELEGATE_ACTIONS:
-            continue
-        if item["action"] in _REPEATED_PER_OFFICE and not item["office"]:
-            continue
-        item["answer"] = answers.get(item["note"], "") if item["action"] == "cosigner_respond" else ""
-        item["detail"] = _timeline_detail(item)
-        if item["action"] == "cosigner_respond" or item["note"] == item["office"]:
-            item["note"] = ""
-        timeline.append(item)
-    return timeline
+def _delegate_timeline(items):
+    """The steps the delegate may see (already filtered by ``timeline.VISIBILITY``), without repeats."""
+    return [item for item in items if not (item["action"] in _REPEATED_PER_OFFICE and not item["office"])]
 
 
 def _detail(request, suggestion, *, rating_forms=None, withdraw_form=None, status=200):
     me = _me(request)
     context = suggestion_detail_context(request.user, suggestion)
-    # build_timeline does not carry to_status; a co-signer's answer is their current status.
-    answers = {c.delegate.name: c.get_status_display() for c in context["cosigners"]}
-    timeline = _delegate_timeline(context["timeline"], answers)
+    timeline = _delegate_timeline(context["timeline"])
     is_lead = suggestion.lead_delegate_id == me.pk
     my_cosign = next((c for c in context["cosigners"] if c.delegate_id == me.pk), None)
     may_rate = is_lead or (my_cosign is not None and my_cosign.status == CoSigner.Status.CONFIRMED)
@@ -458,7 +413,8 @@ def cosigner_respond(request, pk):
             (_("您已确认联名：%(title)s") if accept else _("您已谢绝联名：%(title)s"))
             % {"title": cosigner.suggestion.title},
         )
-    if accept:
+    # Back to the suggestion only while the delegate may still read it (not after an expired invitation).
+    if accept and selectors.suggestion_for_delegate(_me(request), cosigner.suggestion_id) is not None:
         return redirect("delegates:suggestion", cosigner.suggestion_id)
     return redirect("delegates:home")
 

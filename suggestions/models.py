@@ -301,11 +301,16 @@ class Suggestion(models.Model):
 
     @property
     def number_display(self):
-        if not self.number:
+        return self.format_number(self.series, self.number)
+
+    @classmethod
+    def format_number(cls, series, number):
+        """第12号 or 闭会第12号: the one way a registration number is written, on every page."""
+        if not number:
             return ""
-        if self.series == self.Series.RECESS:
-            return _("闭会第%(number)s号") % {"number": self.number}
-        return _("第%(number)s号") % {"number": self.number}
+        if series == cls.Series.RECESS:
+            return _("闭会第%(number)s号") % {"number": number}
+        return _("第%(number)s号") % {"number": number}
 
     @property
     def is_closed(self):
@@ -360,9 +365,26 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    """A file attached to a suggestion, reply or opinion; served only through a permission check."""
+    """A file attached to a suggestion, reply or opinion; served only through a permission check.
+
+    Who may download it depends on its kind (``selectors.attachment_for_user``): the suggestion's own
+    files go to everyone who may read the suggestion; an office's files (reply letters, opinion files)
+    stay with that office until they become part of a submitted reply or a sent opinion.
+    """
+
+    class Kind(models.TextChoices):
+        SUGGESTION = "suggestion", _("建议附件")
+        LETTER = "letter", _("答复函")
+        OPINION = "opinion", _("协办意见附件")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(
+        _("用途"), max_length=12, choices=Kind.choices, default=Kind.SUGGESTION, db_default=Kind.SUGGESTION
+    )
+    # The office whose file it is (reply letters and opinion files); empty for the suggestion's own files.
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("承办单位")
+    )
     file = models.FileField(_("文件"), upload_to=attachment_path)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)

@@ -20,7 +20,6 @@ from . import roles, selectors
 from .models import (
     Assignment,
     AssignmentRequest,
-    Attachment,
     AuditLog,
     ContactRecord,
     CoSigner,
@@ -223,14 +222,8 @@ def assignment_page(user, assignment):
             .first()
         )
         lead_office = lead.office if lead else None
-    # The suggestion's own files: not other offices' reply letters or opinion files.
-    letter_ids = Reply.objects.filter(suggestion=suggestion, attachment__isnull=False).values("attachment_id")
-    opinion_file_ids = Opinion.objects.filter(assignment__suggestion=suggestion, attachment__isnull=False).values(
-        "attachment_id"
-    )
-    attachments = list(
-        Attachment.objects.filter(suggestion=suggestion).exclude(pk__in=letter_ids).exclude(pk__in=opinion_file_ids)
-    )
+    # The suggestion's own files: not any office's reply letters (drafts, replaced ones) or opinion files.
+    attachments = list(selectors.suggestion_files(suggestion))
     # Timeline: what happened to the suggestion itself and to this office's own assignment.
     logs = list(
         AuditLog.objects.filter(suggestion=suggestion)

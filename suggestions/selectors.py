@@ -1,32 +1,55 @@
 """Reads that pages share. Permission scoping lives here once, so no view can forget it."""
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 
 from . import roles
-from .models import Assignment, AuditLog, CoSigner, Reply, Suggestion
+from .models import Assignment, Attachment, AuditLog, CoSigner, Reply, Suggestion
 
 S = Suggestion.Status
+A = Assignment.Status
 PUBLIC_EXCLUDED = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
+# An office reads a suggestion through an assignment in any of these; once its return is approved it does not.
+OFFICE_READS = tuple(status for status in A.values if status != A.RETURNED)
+
+
+def delegate_access(delegate, prefix=""):
+    """The suggestions a delegate may read: those they lead, those they co-signed (confirmed), and those they
+    are invited to co-sign while the invitation is open (they read it to decide). An expired, declined or
+    dropped invitation reads nothing."""
+    cosigner = f"{prefix}cosigners__"
+    return (
+        Q(**{f"{prefix}lead_delegate": delegate})
+        | Q(**{f"{cosigner}delegate": delegate, f"{cosigner}status": CoSigner.Status.CONFIRMED})
+        | (
+            Q(**{f"{cosigner}delegate": delegate, f"{cosigner}status": CoSigner.Status.INVITED})
+            & (Q(**{f"{cosigner}deadline__isnull": True}) | Q(**{f"{cosigner}deadline__gte": timezone.now()}))
+        )
+    )
 
 
 def suggestions_visible_to(user):
-    """Suggestions a logged-in user may open, whatever their roles."""
+    """Suggestions a logged-in user may open, whatever their roles.
+
+    Staff read every suggestion once it was submitted: a draft is its author's (and confirmed co-signers')
+    alone. An office reads the suggestions it handles, and no longer one whose return it was granted.
+    """
     qs = Suggestion.objects.all()
     if not user.is_authenticated:
         return qs.none()
-    if roles.is_staff_member(user):
-        return qs
-    condition = Q(pk__in=[])
     delegate = roles.delegate_of(user)
-    if delegate:
-        condition |= Q(lead_delegate=delegate) | Q(
-            cosigners__delegate=delegate,
-            cosigners__status__in=[CoSigner.Status.INVITED, CoSigner.Status.CONFIRMED],
-        )
     office_ids = roles.office_ids_of(user)
-    if office_ids:
-        condition |= Q(assignments__office_id__in=office_ids)
     leader = roles.leader_of(user)
+    if roles.is_staff_member(user) and not delegate:
+        # The staff's own pages exclude drafts too; an office or leader role adds nothing beyond this.
+        return qs.exclude(status=S.DRAFT)
+    condition = Q(pk__in=[])
+    if roles.is_staff_member(user):
+        condition |= ~Q(status=S.DRAFT)
+    if delegate:
+        condition |= delegate_access(delegate)
+    if office_ids:
+        condition |= Q(assignments__office_id__in=office_ids, assignments__status__in=OFFICE_READS)
     if leader:
         condition |= Q(leader=leader, is_key=True)
     return qs.filter(condition).distinct()
@@ -48,7 +71,9 @@ def visible_suggestion(user, queryset, pk):
     """
     queryset = queryset.filter(pk=pk).order_by()
     if user.is_authenticated and roles.is_staff_member(user):
-        return next(iter(queryset), None)
+        suggestion = next(iter(queryset), None)
+        if suggestion is None or suggestion.status != S.DRAFT:
+            return suggestion
     visible = suggestions_visible_to(user).filter(pk=pk).values("pk")
     return next(iter(queryset.filter(pk__in=visible)), None)
 
@@ -64,6 +89,54 @@ def assignments_for_user(user):
     if roles.is_staff_member(user):
         return qs
     return qs.filter(office_id__in=roles.office_ids_of(user))
+
+
+def suggestion_files(suggestion):
+    """The suggestion's own files, which everyone who may read it may download (and see listed).
+
+    Offices' files (reply letters, opinion files) are not among them: a submitted reply shows its own
+    letter, and an office's drafts, replaced letters and opinions stay on that office's pages.
+    """
+    return Attachment.objects.filter(suggestion=suggestion, kind=Attachment.Kind.SUGGESTION)
+
+
+def may_download(user, attachment):
+    """Whether ``user``, who may read the attachment's suggestion, may download it.
+
+    - the suggestion's own files: everyone who may read the suggestion;
+    - a reply letter: everyone who may read the suggestion once its reply is submitted; before that, and
+      for a letter the office replaced, only the office that uploaded it;
+    - an opinion file: the co-office that sent it, the lead office and staff.
+    """
+    if attachment.kind == Attachment.Kind.SUGGESTION:
+        return True
+    my_offices = roles.office_ids_of(user)
+    if attachment.kind == Attachment.Kind.LETTER:
+        if Reply.objects.filter(attachment=attachment, status=Reply.Status.SUBMITTED).exists():
+            return True
+        return attachment.office_id in my_offices
+    if attachment.kind == Attachment.Kind.OPINION:
+        if roles.is_staff_member(user) or attachment.office_id in my_offices:
+            return True
+        return Assignment.objects.filter(
+            suggestion_id=attachment.suggestion_id,
+            role=Assignment.Role.LEAD,
+            office_id__in=my_offices,
+            status__in=OFFICE_READS,
+        ).exists()
+    return roles.is_staff_member(user)  # a kind this rule does not know yet
+
+
+def attachment_for_user(user, pk):
+    """The attachment if the user may download it, else ``None`` (callers answer 404).
+
+    Only those who may read the suggestion may download any of its files; a published reply does not
+    open its signed original letter to everyone (the public reads the redacted reply text).
+    """
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None or not suggestions_visible_to(user).filter(pk=attachment.suggestion_id).exists():
+        return None
+    return attachment if may_download(user, attachment) else None
 
 
 def _replies(suggestion):

@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 S = Suggestion.Status
 A = Assignment.Status
+DRAFTING = (S.DRAFT, S.RETURNED)
 
 
 # --------------------------------------------------------------------------- errors
@@ -301,31 +302,35 @@ def suggestion_save_draft(
 
 
 @transaction.atomic
-def attachment_add(*, suggestion, actor, uploaded_file, content_type):
+def attachment_add(*, suggestion, actor, uploaded_file, content_type, assignment=None):
     """Store an already validated upload (see ``suggestions.uploads``) against a suggestion.
 
     The lead delegate adds files while drafting; an office working on the suggestion adds its reply letter or
-    opinion file; staff may add files at any time.
+    opinion file (``assignment``: the file is that office's until it is sent); staff may add files at any time.
     """
     delegate = roles.delegate_of(actor)
     office_ids = roles.office_ids_of(actor)
+    drafting = delegate is not None and delegate.pk == suggestion.lead_delegate_id and suggestion.status in DRAFTING
+    if assignment is None and office_ids and not drafting:
+        # An office's upload is always the office's own file, never one every reader may download.
+        assignment = (
+            suggestion.assignments.filter(office_id__in=office_ids).exclude(status__in=[A.RETURNED, A.WITHDRAWN]).first()
+        )
     _require(
         roles.is_staff_member(actor)
+        or (drafting and assignment is None)
         or (
-            delegate is not None
-            and delegate.pk == suggestion.lead_delegate_id
-            and suggestion.status in (S.DRAFT, S.RETURNED)
-        )
-        or (
-            office_ids
-            and suggestion.assignments.filter(office_id__in=office_ids)
-            .exclude(status__in=[A.RETURNED, A.WITHDRAWN])
-            .exists()
+            assignment is not None
+            and assignment.suggestion_id == suggestion.pk
+            and assignment.office_id in office_ids
+            and assignment.status not in (A.RETURNED, A.WITHDRAWN)
         ),
         _("您不能为这件建议上传附件。"),
     )
     attachment = Attachment(
         suggestion=suggestion,
+        kind=Attachment.Kind.LETTER if assignment is not None else Attachment.Kind.SUGGESTION,
+        office_id=assignment.office_id if assignment is not None else None,
         original_name=uploaded_file.name[:200],
         content_type=content_type,
         size=uploaded_file.size,
@@ -333,8 +338,23 @@ def attachment_add(*, suggestion, actor, uploaded_file, content_type):
     )
     attachment.file.save(uploaded_file.name, uploaded_file, save=False)
     attachment.save()
-    _audit(action="attach", actor=actor, suggestion=suggestion, note=attachment.original_name)
+    _audit(
+        action="office_attach" if assignment is not None else "attach",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        note=attachment.original_name,
+        data={"attachment": attachment.pk},
+    )
     return attachment
+
+
+def _office_file(attachment, assignment, kind):
+    """An upload becomes this office's reply letter or opinion file; another office's file is refused."""
+    if attachment.suggestion_id != assignment.suggestion_id or attachment.office_id != assignment.office_id:
+        raise NotPermitted(_("附件不属于本单位。"))
+    attachment.kind, attachment.office_id = kind, assignment.office_id
+    attachment.save(update_fields=["kind", "office"])
 
 
 @transaction.atomic
@@ -970,6 +990,8 @@ def opinion_send(*, assignment, actor, text, attachment=None):
     if assignment.role != Assignment.Role.CO:
         raise TransitionNotAllowed(_("只有协办单位需要提交协办意见。"))
     _check_transition(assignment, A.OPINION_SENT)
+    if attachment is not None:
+        _office_file(attachment, assignment, Attachment.Kind.OPINION)
     opinion = Opinion.objects.create(
         assignment=assignment,
         round=_current_round(suggestion),
@@ -1031,6 +1053,7 @@ def reply_save_draft(*, assignment, actor, text, result_class=None, signed_off_b
     reply.result_class = result_class
     reply.signed_off_by = (signed_off_by or "").strip()[:50]
     if attachment is not None:
+        _office_file(attachment, assignment, Attachment.Kind.LETTER)
         reply.attachment = attachment
     reply.save()
     return reply

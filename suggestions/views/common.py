@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from .. import roles, selectors
-from ..models import Assignment, Attachment, AuditLog, CoSigner, Notification, Opinion, Rating, Reply, Suggestion
+from .. import roles, selectors, timeline
+from ..models import Assignment, AuditLog, CoSigner, Notification, Rating, Suggestion
 from ..timeline import build_timeline
 
 ROLE_HOMES = {
@@ -41,11 +41,15 @@ def _shared_parts(suggestion):
     suggestion (``selectors.with_audit_version``) or costs one small query. Assignments are read
     fresh: model instances with their office and handler take longer to unpickle than to query,
     and staff actions are decided on them.
+
+    Nothing here depends on who looks: the attachments are the suggestion's own files (every reader
+    may download them), and the timeline holds every step, which ``suggestion_detail_context``
+    filters for the viewer through ``timeline.VISIBILITY`` after reading it from the cache.
     """
     version = getattr(suggestion, "audit_version", None)
     if version is None:
         version = AuditLog.objects.filter(suggestion=suggestion).aggregate(v=Max("pk"))["v"]
-    key = f"detail:shared:2:{suggestion.pk}:{version or 0}:{get_language()}"
+    key = f"detail:shared:3:{suggestion.pk}:{version or 0}:{get_language()}"
     try:
         shared = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache outage costs the queries below
@@ -71,6 +75,7 @@ def _shared_parts(suggestion):
             "actor__username",
             "actor__first_name",
             "actor__last_name",
+            "assignment__office__id",
             "assignment__office__name",
         )
         .order_by("created_at", "id")
@@ -80,7 +85,7 @@ def _shared_parts(suggestion):
     shared = {
         "submitted_replies": list(selectors.submitted_replies(suggestion).prefetch_related(ratings, "follow_ups")),
         "cosigners": cosigners,
-        "attachments": list(suggestion.attachments.all()),
+        "attachments": list(selectors.suggestion_files(suggestion)),
         "timeline": build_timeline(logs),
     }
     try:
@@ -102,10 +107,13 @@ def suggestion_detail_context(user, suggestion):
     my_office_ids = roles.office_ids_of(user)
     if any(a.office_id in my_office_ids and a.status in Assignment.ACTIVE for a in assignments):
         replies += list(selectors.draft_replies_visible_to(user, suggestion))
+    viewer = timeline.viewer_of(user, suggestion, assignments=assignments, cosigners=shared["cosigners"])
     return {
         "suggestion": suggestion,
         "assignments": assignments,
         **shared,
+        "timeline": timeline.timeline_for(viewer, shared["timeline"], suggestion=suggestion),
+        "viewer": viewer,
         "replies": replies,
         "rounds": suggestion.rounds.all(),  # lazy: only the delegate page reads it
         "today": timezone.localdate(),
@@ -129,27 +137,9 @@ def suggestion_detail(request, pk):
 
 @login_required
 def attachment_download(request, pk):
-    attachment = get_object_or_404(Attachment, pk=pk)
-    if selectors.suggestion_for_user(request.user, attachment.suggestion_id) is None:
-        public = selectors.public_suggestions().filter(pk=attachment.suggestion_id).exists()
-        published_reply = Reply.objects.filter(attachment=attachment, is_published=True).exists()
-        if not (public and published_reply):
-            raise Http404
-    # Submitted replies are for everyone who may see the suggestion; a draft reply only for its own office;
-    # a co-office's opinion only for that office, the lead office and staff.
-    my_offices = roles.office_ids_of(request.user)
-    draft = Reply.objects.filter(attachment=attachment, status=Reply.Status.DRAFT).select_related("assignment").first()
-    if draft and draft.assignment.office_id not in my_offices:
+    attachment = selectors.attachment_for_user(request.user, pk)
+    if attachment is None:
         raise Http404
-    opinion = Opinion.objects.filter(attachment=attachment).select_related("assignment").first()
-    if opinion and not roles.is_staff_member(request.user):
-        lead_offices = set(
-            Assignment.objects.filter(suggestion_id=attachment.suggestion_id, role=Assignment.Role.LEAD).values_list(
-                "office_id", flat=True
-            )
-        )
-        if not ({opinion.assignment.office_id} | lead_offices) & my_offices:
-            raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

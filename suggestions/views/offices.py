@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import office_forms, office_selectors, roles, services
+from .. import office_forms, office_selectors, roles, services, timeline
 from ..decorators import office_required
 from ..models import Assignment, AssignmentRequest, FollowUp, OfficeMember, Reply
-from ..timeline import build_timeline
 from ..workdays import WorkCalendar
 
 A = Assignment.Status
@@ -166,7 +165,11 @@ def _render_page(request, assignment, **forms):
             "assignment": assignment,
             "suggestion": suggestion,
             "today": today,
-            "timeline": build_timeline(context.pop("logs")),
+            "timeline": timeline.timeline_for(
+                timeline.viewer_of(request.user, suggestion, assignments=[assignment], cosigners=[]),
+                timeline.build_timeline(context.pop("logs")),
+                suggestion=suggestion,
+            ),
             "salutation": office_selectors.salutation(context["delegates"]),
             "return_form": forms.get("return_form") or office_forms.ReturnRequestForm(assignment=assignment),
             "contact_form": forms.get("contact_form")
@@ -279,7 +282,11 @@ def _store_file(*, assignment, actor, form, name):
     if not uploaded:
         return None
     return services.attachment_add(
-        suggestion=assignment.suggestion, actor=actor, uploaded_file=uploaded, content_type=form.content_types[name]
+        suggestion=assignment.suggestion,
+        actor=actor,
+        uploaded_file=uploaded,
+        content_type=form.content_types[name],
+        assignment=assignment,
     )
 
 
