@@ -236,3 +236,177 @@ def test_each_role_is_allowed_or_refused_as_declared(client, world, name):
         elif role not in spec["allowed"] and not refused(response):
             problems.append(f"{role}: allowed ({response.status_code}) but should be refused")
     assert not problems, f"{name} {url}: " + "; ".join(problems)
+
+
+# --------------------------------------------------------------------------- files
+# Every role × every kind of file. "co_clerk" works for the co-handling office. The suggestion F is key
+# (led by the leader), handled by the clerk's office with the co_clerk's office as co-office; the
+# cosigner confirmed it. Its first reply, with the signed letter, is submitted and published; the
+# delegate was not satisfied, and in the second round the office replaced a draft letter by another.
+FILE_ROLES = ROLES + ["co_clerk"]
+F_READERS = {"delegate", "cosigner", "clerk", "co_clerk", "staff", "leader", "admin"}
+FILE_MATRIX = {
+    # A delegate's file on a draft: the author and the invitee reading it to decide; not staff before submission.
+    "draft_file": {"delegate", "cosigner"},
+    "suggestion_file": F_READERS,
+    # A co-office's opinion file: that office, the lead office and staff.
+    "opinion_file": {"co_clerk", "clerk", "staff", "admin"},
+    "draft_letter": {"clerk"},
+    "superseded_letter": {"clerk"},
+    # The signed original of a published reply: those who may read the suggestion, not every account.
+    "published_letter": F_READERS,
+}
+
+
+@pytest.fixture
+def files_world(db, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def upload(name):
+        return SimpleUploadedFile(name, b"%PDF-1.4 " + b"0" * 64)
+
+    session = factories.SessionFactory()
+    staff = factories.StaffFactory()
+    delegate, cosigner, other_delegate = (factories.DelegateFactory(term=session.term) for _ in range(3))
+    office, co_office, other_office = (factories.OfficeFactory(name=n) for n in ("区住建局", "区财政局", "区交通局"))
+    clerk, co_clerk, other_clerk = (
+        factories.OfficeMemberFactory(office=o).user for o in (office, co_office, other_office)
+    )
+    leader = factories.LeaderFactory()
+    admin = factories.UserFactory(username="files-admin", is_superuser=True, is_staff=True)
+
+    draft = factories.SuggestionFactory(session=session, lead_delegate=delegate)
+    draft_file = services.attachment_add(
+        suggestion=draft, actor=delegate.user, uploaded_file=upload("草稿附件.pdf"), content_type="application/pdf"
+    )
+    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[cosigner])
+
+    f = factories.SuggestionFactory(session=session, lead_delegate=delegate)
+    services.cosigner_invite(suggestion=f, actor=delegate.user, delegates=[cosigner])
+    services.cosigner_respond(cosigner=f.cosigners.get(), actor=cosigner.user, accept=True)
+    suggestion_file = services.attachment_add(
+        suggestion=f, actor=delegate.user, uploaded_file=upload("现场情况.pdf"), content_type="application/pdf"
+    )
+    services.suggestion_submit(suggestion=f, actor=delegate.user)
+    services.suggestion_register(suggestion=f, actor=staff)
+    lead, co = services.suggestion_assign(
+        suggestion=f, actor=staff, lead_office=office, co_offices=[co_office], is_key=True, leader=leader
+    )
+    services.assignment_sign(assignment=co, actor=co_clerk)
+    opinion_file = services.attachment_add(
+        suggestion=f, actor=co_clerk, uploaded_file=upload("协办意见.pdf"), content_type="application/pdf"
+    )
+    services.opinion_send(assignment=co, actor=co_clerk, text="同意。", attachment=opinion_file)
+    services.assignment_sign(assignment=lead, actor=clerk)
+    services.contact_record(
+        assignment=lead,
+        actor=clerk,
+        method="visit",
+        date=timezone.localdate(),
+        participants="代表",
+        summary="上门。",
+        delegate_invited=True,
+    )
+
+    def save_letter(name, text):
+        letter = services.attachment_add(
+            suggestion=f, actor=clerk, uploaded_file=upload(name), content_type="application/pdf"
+        )
+        return services.reply_save_draft(
+            assignment=lead,
+            actor=clerk,
+            text=text,
+            result_class=factories.result_class("B"),
+            signed_off_by="局长",
+            attachment=letter,
+        )
+
+    reply = save_letter("答复函（签章）.pdf", "答复。")
+    published_letter = reply.attachment
+    services.reply_submit(reply=reply, actor=clerk)
+    services.reply_publish(reply=reply, actor=staff, public_text="答复。")
+    services.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment="没有解决。")
+    lead.refresh_from_db()
+    superseded_letter = save_letter("答复函初稿.pdf", "第二轮草稿。").attachment
+    draft_letter = save_letter("答复函二稿.pdf", "第二轮草稿。").attachment
+    assert superseded_letter.pk != draft_letter.pk
+    users = {
+        "anonymous": None,
+        "delegate": delegate.user,
+        "cosigner": cosigner.user,
+        "other_delegate": other_delegate.user,
+        "clerk": clerk,
+        "co_clerk": co_clerk,
+        "other_clerk": other_clerk,
+        "staff": staff,
+        "leader": leader.user,
+        "admin": admin,
+    }
+    files = {
+        "draft_file": draft_file,
+        "suggestion_file": suggestion_file,
+        "opinion_file": opinion_file,
+        "draft_letter": draft_letter,
+        "superseded_letter": superseded_letter,
+        "published_letter": published_letter,
+    }
+    return users, files, f
+
+
+def test_every_attachment_kind_has_a_row():
+    from suggestions.models import Attachment
+
+    kinds = {"draft_file": "suggestion", "suggestion_file": "suggestion", "opinion_file": "opinion"}
+    kinds |= {name: "letter" for name in FILE_MATRIX if name.endswith("_letter")}
+    assert set(kinds) == set(FILE_MATRIX)
+    assert set(kinds.values()) == set(Attachment.Kind.values), "a new kind of file needs rows in FILE_MATRIX"
+
+
+@pytest.mark.parametrize("kind", sorted(FILE_MATRIX))
+def test_each_role_may_download_a_file_or_not_as_declared(client, files_world, kind):
+    users, files, _ = files_world
+    url = reverse("suggestions:attachment", kwargs={"pk": files[kind].pk})
+    problems = []
+    for role in FILE_ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        response = client.get(url)
+        allowed = role in FILE_MATRIX[kind]
+        if response.status_code >= 500:
+            problems.append(f"{role}: server error {response.status_code}")
+        elif allowed and response.status_code != 200:
+            problems.append(f"{role}: refused ({response.status_code}) but should be allowed")
+        elif not allowed and not refused(response):
+            problems.append(f"{role}: allowed ({response.status_code}) but should be refused")
+    assert not problems, f"{kind}: " + "; ".join(problems)
+
+
+def test_a_file_name_is_shown_only_to_those_who_may_download_it(client, files_world):
+    """Every page a role opens for the suggestion names only the files that role may download."""
+    users, files, f = files_world
+    pages = {
+        "delegate": [reverse("suggestions:detail", args=[f.pk]), reverse("delegates:suggestion", args=[f.pk])],
+        "cosigner": [reverse("suggestions:detail", args=[f.pk]), reverse("delegates:suggestion", args=[f.pk])],
+        "leader": [reverse("suggestions:detail", args=[f.pk])],
+        "staff": [reverse("suggestions:detail", args=[f.pk]), reverse("staff:suggestion", args=[f.pk])],
+        "clerk": [reverse("suggestions:detail", args=[f.pk])]
+        + [reverse("offices:assignment", args=[a.pk]) for a in f.assignments.filter(role="lead")],
+        "co_clerk": [reverse("suggestions:detail", args=[f.pk])]
+        + [reverse("offices:assignment", args=[a.pk]) for a in f.assignments.filter(role="co")],
+    }
+    problems = []
+    for role, urls in pages.items():
+        client.force_login(users[role])
+        for url in urls:
+            page = client.get(url).content.decode()
+            for kind, attachment in files.items():
+                if kind == "draft_file":
+                    continue
+                if role not in FILE_MATRIX[kind] and attachment.original_name in page:
+                    problems.append(f"{role} sees {kind} ({attachment.original_name}) on {url}")
+                if role not in FILE_MATRIX[kind] and f"/suggestions/attachments/{attachment.pk}/" in page:
+                    problems.append(f"{role} is offered {kind} on {url}")
+    assert not problems, "; ".join(problems)
