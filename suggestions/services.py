@@ -314,7 +314,9 @@ def attachment_add(*, suggestion, actor, uploaded_file, content_type, assignment
     if assignment is None and office_ids and not drafting:
         # An office's upload is always the office's own file, never one every reader may download.
         assignment = (
-            suggestion.assignments.filter(office_id__in=office_ids).exclude(status__in=[A.RETURNED, A.WITHDRAWN]).first()
+            suggestion.assignments.filter(office_id__in=office_ids)
+            .exclude(status__in=[A.RETURNED, A.WITHDRAWN])
+            .first()
         )
     _require(
         roles.is_staff_member(actor)

@@ -11,8 +11,8 @@ Audit rows of an office's upload get their own action (``office_attach``, shown 
 their note is the file's name, which is not for the delegates.
 """
 
-from django.db import migrations, models
 import django.db.models.deletion
+from django.db import migrations, models
 
 
 def classify(apps, schema_editor):
@@ -25,18 +25,24 @@ def classify(apps, schema_editor):
     for reply in Reply.objects.filter(attachment__isnull=False).only("attachment_id", "office_id"):
         Attachment.objects.filter(pk=reply.attachment_id).update(kind="letter", office_id=reply.office_id)
     for opinion in Opinion.objects.filter(attachment__isnull=False).select_related("assignment"):
-        Attachment.objects.filter(pk=opinion.attachment_id).update(kind="opinion", office_id=opinion.assignment.office_id)
+        Attachment.objects.filter(pk=opinion.attachment_id).update(
+            kind="opinion", office_id=opinion.assignment.office_id
+        )
     for attachment in Attachment.objects.filter(kind="suggestion").select_related("suggestion__lead_delegate"):
         if attachment.uploaded_by_id == attachment.suggestion.lead_delegate.user_id:
             continue
-        offices = set(Assignment.objects.filter(suggestion_id=attachment.suggestion_id).values_list("office_id", flat=True))
+        offices = set(
+            Assignment.objects.filter(suggestion_id=attachment.suggestion_id).values_list("office_id", flat=True)
+        )
         mine = OfficeMember.objects.filter(user_id=attachment.uploaded_by_id, office_id__in=offices).first()
         if mine is not None:
             Attachment.objects.filter(pk=attachment.pk).update(kind="letter", office_id=mine.office_id)
     for log in AuditLog.objects.filter(action="attach").select_related("suggestion__lead_delegate"):
         if log.suggestion_id is None or log.actor_id == log.suggestion.lead_delegate.user_id:
             continue
-        offices = Assignment.objects.filter(suggestion_id=log.suggestion_id).exclude(status__in=["returned", "withdrawn"])
+        offices = Assignment.objects.filter(suggestion_id=log.suggestion_id).exclude(
+            status__in=["returned", "withdrawn"]
+        )
         member_of = set(OfficeMember.objects.filter(user_id=log.actor_id).values_list("office_id", flat=True))
         assignment = next((a for a in offices if a.office_id in member_of), None)
         if assignment is not None:
