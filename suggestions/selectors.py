@@ -13,19 +13,15 @@ PUBLIC_EXCLUDED = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.NOT_REGISTERED, S.WITHDRA
 OFFICE_READS = tuple(status for status in A.values if status != A.RETURNED)
 
 
-def delegate_access(delegate, prefix=""):
+def delegate_access(delegate):
     """The suggestions a delegate may read: those they lead, those they co-signed (confirmed), and those they
     are invited to co-sign while the invitation is open (they read it to decide). An expired, declined or
     dropped invitation reads nothing."""
-    cosigner = f"{prefix}cosigners__"
-    return (
-        Q(**{f"{prefix}lead_delegate": delegate})
-        | Q(**{f"{cosigner}delegate": delegate, f"{cosigner}status": CoSigner.Status.CONFIRMED})
-        | (
-            Q(**{f"{cosigner}delegate": delegate, f"{cosigner}status": CoSigner.Status.INVITED})
-            & (Q(**{f"{cosigner}deadline__isnull": True}) | Q(**{f"{cosigner}deadline__gte": timezone.now()}))
-        )
+    invited = Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.INVITED) & (
+        Q(cosigners__deadline__isnull=True) | Q(cosigners__deadline__gte=timezone.now())
     )
+    confirmed = Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
+    return Q(lead_delegate=delegate) | confirmed | invited
 
 
 def suggestions_visible_to(user):
@@ -65,9 +61,9 @@ def with_audit_version(queryset):
 def visible_suggestion(user, queryset, pk):
     """``queryset``'s suggestion ``pk`` if the user may see it, else ``None``.
 
-    Staff see every suggestion, so they get the row straight away; for anyone else the scope is a
-    subquery of ids, so its DISTINCT never runs over whole rows with the body text. The merged-into
-    suggestion is left to the template (it asks only when ``merged_into_id`` is set).
+    Staff see every suggestion but drafts, so they get the row straight away; for anyone else (and for
+    a draft) the scope is a subquery of ids, so its DISTINCT never runs over whole rows with the body
+    text. The merged-into suggestion is left to the template (it asks only when ``merged_into_id`` is set).
     """
     queryset = queryset.filter(pk=pk).order_by()
     if user.is_authenticated and roles.is_staff_member(user):

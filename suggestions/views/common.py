@@ -113,7 +113,6 @@ def suggestion_detail_context(user, suggestion):
         "assignments": assignments,
         **shared,
         "timeline": timeline.timeline_for(viewer, shared["timeline"], suggestion=suggestion),
-        "viewer": viewer,
         "replies": replies,
         "rounds": suggestion.rounds.all(),  # lazy: only the delegate page reads it
         "today": timezone.localdate(),
