@@ -198,3 +198,38 @@ def test_a_cosigner_answer_is_not_a_secret_to_the_lead(client, handled, delegate
     steps, _ = _timeline(client, delegate.user, reverse("delegates:suggestion", args=[handled.pk]))
     respond = next(item for item in steps if item["action"] == "cosigner_respond")
     assert respond["detail"].endswith(str(CoSigner.Status.CONFIRMED.label))
+
+
+# --------------------------------------------------------------------------- cost
+
+
+def test_filtering_per_viewer_costs_no_query_and_the_count_does_not_grow_with_the_steps(
+    client, handled, staff, clerk, co_clerk, delegate, leader
+):
+    """The timeline is cached for everyone and filtered per viewer in Python: the detail page's query
+    count per role stays what it is, however many steps there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = _detail(handled)
+    users = {"staff": staff, "clerk": clerk, "co_clerk": co_clerk, "delegate": delegate.user, "leader": leader.user}
+
+    def counts():
+        found = {}
+        for name, user in users.items():
+            client.force_login(user)
+            client.get(url)  # fills the cache
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found[name] = len(queries.captured_queries)
+        return found
+
+    few = counts()
+    lead = handled.assignments.get(role="lead")
+    for n in range(8):
+        services.contact_record(
+            assignment=lead, actor=clerk, method="phone", date=timezone.localdate(), participants="代表", summary=f"{n}"
+        )
+        services.reminder_manual(assignment=handled.assignments.get(role="co"), actor=staff, message=f"催办{n}")
+    assert counts() == few
+    assert max(few.values()) <= 6
