@@ -91,36 +91,56 @@ def suggestion_files(suggestion):
     """The suggestion's own files, which everyone who may read it may download (and see listed).
 
     Offices' files (reply letters, opinion files) are not among them: a submitted reply shows its own
-    letter, and an office's drafts, replaced letters and opinions stay on that office's pages.
+    letter, and the others are listed only to those who may download them (``may_download``).
     """
     return Attachment.objects.filter(suggestion=suggestion, kind=Attachment.Kind.SUGGESTION)
 
 
-def may_download(user, attachment):
-    """Whether ``user``, who may read the attachment's suggestion, may download it.
+def may_download(user, attachment, *, submitted_letter_ids=None, lead_office_ids=None):
+    """Whether ``user``, who may read the attachment's suggestion, may download it (and see its name).
 
     - the suggestion's own files: everyone who may read the suggestion;
     - a reply letter: everyone who may read the suggestion once its reply is submitted; before that, and
       for a letter the office replaced, only the office that uploaded it;
     - an opinion file: the co-office that sent it, the lead office and staff.
+
+    A page that has the suggestion's submitted replies and assignments at hand passes the ids of the
+    submitted replies' letters and of the lead offices still handling it; otherwise they are queried.
     """
     if attachment.kind == Attachment.Kind.SUGGESTION:
         return True
     my_offices = roles.office_ids_of(user)
     if attachment.kind == Attachment.Kind.LETTER:
-        if Reply.objects.filter(attachment=attachment, status=Reply.Status.SUBMITTED).exists():
-            return True
-        return attachment.office_id in my_offices
+        if submitted_letter_ids is None:
+            submitted = Reply.objects.filter(attachment=attachment, status=Reply.Status.SUBMITTED).exists()
+        else:
+            submitted = attachment.pk in submitted_letter_ids
+        return submitted or attachment.office_id in my_offices
     if attachment.kind == Attachment.Kind.OPINION:
         if roles.is_staff_member(user) or attachment.office_id in my_offices:
             return True
-        return Assignment.objects.filter(
-            suggestion_id=attachment.suggestion_id,
-            role=Assignment.Role.LEAD,
-            office_id__in=my_offices,
-            status__in=OFFICE_READS,
-        ).exists()
+        if lead_office_ids is None:
+            lead_office_ids = Assignment.objects.filter(
+                suggestion_id=attachment.suggestion_id, role=Assignment.Role.LEAD, status__in=OFFICE_READS
+            ).values_list("office_id", flat=True)
+        return bool(set(lead_office_ids) & my_offices)
     return roles.is_staff_member(user)  # a kind this rule does not know yet
+
+
+def office_files_for(user, files, *, replies, assignments):
+    """Of a suggestion's office files, those ``user`` may download, but not the letters of the replies the
+    page shows (each shows its own); from rows the page already has, without a query."""
+    shown_letter_ids = {reply.attachment_id for reply in replies if reply.attachment_id}
+    submitted_letter_ids = {
+        reply.attachment_id for reply in replies if reply.attachment_id and reply.status == Reply.Status.SUBMITTED
+    }
+    lead_office_ids = {a.office_id for a in assignments if a.role == Assignment.Role.LEAD and a.status in OFFICE_READS}
+    return [
+        f
+        for f in files
+        if f.pk not in shown_letter_ids
+        and may_download(user, f, submitted_letter_ids=submitted_letter_ids, lead_office_ids=lead_office_ids)
+    ]
 
 
 def attachment_for_user(user, pk):

@@ -410,3 +410,10 @@ def test_a_file_name_is_shown_only_to_those_who_may_download_it(client, files_wo
                 if role not in FILE_MATRIX[kind] and f"/suggestions/attachments/{attachment.pk}/" in page:
                     problems.append(f"{role} is offered {kind} on {url}")
     assert not problems, "; ".join(problems)
+    # And those who may download a file find it listed.
+    detail = reverse("suggestions:detail", args=[f.pk])
+    for role, kinds in (("staff", ["opinion_file"]), ("clerk", ["superseded_letter", "draft_letter"])):
+        client.force_login(users[role])
+        page = client.get(detail).content.decode()
+        for kind in kinds:
+            assert f"/suggestions/attachments/{files[kind].pk}/" in page, (role, kind)

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from .. import roles, selectors, timeline
-from ..models import Assignment, AuditLog, CoSigner, Notification, Rating, Suggestion
+from ..models import Assignment, Attachment, AuditLog, CoSigner, Notification, Rating, Suggestion
 from ..timeline import build_timeline
 
 ROLE_HOMES = {
@@ -42,9 +42,9 @@ def _shared_parts(suggestion):
     fresh: model instances with their office and handler take longer to unpickle than to query,
     and staff actions are decided on them.
 
-    Nothing here depends on who looks: the attachments are the suggestion's own files (every reader
-    may download them), and the timeline holds every step, which ``suggestion_detail_context``
-    filters for the viewer through ``timeline.VISIBILITY`` after reading it from the cache.
+    Nothing here depends on who looks: every file and every step is cached, and
+    ``suggestion_detail_context`` keeps, after reading the cache, the offices' files the viewer may
+    download (``selectors.may_download``) and the steps the viewer may see (``timeline.VISIBILITY``).
     """
     version = getattr(suggestion, "audit_version", None)
     if version is None:
@@ -82,10 +82,13 @@ def _shared_parts(suggestion):
     )
     # Ratings with their delegates in one query (a nested prefetch would take two).
     ratings = Prefetch("ratings", queryset=Rating.objects.select_related("delegate"))
+    files = list(suggestion.attachments.select_related("office"))
     shared = {
         "submitted_replies": list(selectors.submitted_replies(suggestion).prefetch_related(ratings, "follow_ups")),
         "cosigners": cosigners,
-        "attachments": list(selectors.suggestion_files(suggestion)),
+        "attachments": [f for f in files if f.kind == Attachment.Kind.SUGGESTION],
+        # Offices' files, for every viewer alike: each page lists only those its viewer may download.
+        "office_files": [f for f in files if f.kind != Attachment.Kind.SUGGESTION],
         "timeline": build_timeline(logs),
     }
     try:
@@ -112,6 +115,9 @@ def suggestion_detail_context(user, suggestion):
         "suggestion": suggestion,
         "assignments": assignments,
         **shared,
+        "office_files": selectors.office_files_for(
+            user, shared["office_files"], replies=replies, assignments=assignments
+        ),
         "timeline": timeline.timeline_for(viewer, shared["timeline"], suggestion=suggestion),
         "replies": replies,
         "rounds": suggestion.rounds.all(),  # lazy: only the delegate page reads it
