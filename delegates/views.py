@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from suggestions import roles, services
 from suggestions.decorators import delegate_required
 from suggestions.models import CoSigner, Rating, Suggestion
+from suggestions.selectors import suggestion_files
 from suggestions.views.common import suggestion_detail_context
 
 from . import selectors
@@ -149,7 +150,7 @@ def _form_page(request, *, suggestion=None):
         )
     else:
         form = SuggestionForm()
-    attachments = list(suggestion.attachments.all()) if suggestion else []
+    attachments = list(suggestion_files(suggestion)) if suggestion else []
     return render(
         request,
         "delegates/suggestion_form.html",
