@@ -32,15 +32,18 @@ CREATE INDEX IF NOT EXISTS sugg_public_bigrams ON suggestions_suggestion USING g
 
 
 def mask_published(apps, schema_editor):
+    from django.utils import timezone
+
     from suggestions import pii
 
+    now = timezone.now()
     Suggestion = apps.get_model("suggestions", "Suggestion")
     Reply = apps.get_model("suggestions", "Reply")
     rows = Suggestion.objects.filter(is_published=True).only("id", "title", "body", "published_at")
     batch = []
     for s in rows.iterator(chunk_size=BATCH):
         s.public_title, s.public_body = pii.mask(s.title), pii.mask(s.body)
-        s.public_reviewed_at = s.published_at
+        s.public_reviewed_at = s.published_at or now
         batch.append(s)
         if len(batch) >= BATCH:
             Suggestion.objects.bulk_update(batch, ["public_title", "public_body", "public_reviewed_at"])
@@ -53,7 +56,7 @@ def mask_published(apps, schema_editor):
         .iterator(chunk_size=BATCH)
     ):
         r.public_text = pii.mask(r.public_text or r.text)
-        r.public_reviewed_at = r.published_at
+        r.public_reviewed_at = r.published_at or now
         batch.append(r)
         if len(batch) >= BATCH:
             Reply.objects.bulk_update(batch, ["public_text", "public_reviewed_at"])
