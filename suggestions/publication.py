@@ -88,7 +88,7 @@ def is_rated(reply, suggestion):
 
 
 def describe(spans):
-    return "、".join(f"{span.label}“{span.text}”" for span in spans)
+    return "、".join(_("%(kind)s“%(text)s”") % {"kind": span.label, "text": span.text} for span in spans)
 
 
 def blockers(suggestion, reply, texts):

@@ -1547,7 +1547,7 @@ def reply_save_public_text(*, reply, actor, public_text, public_title=None, publ
             note=note,
         )
     _set_reply_public_text(suggestion, reply, actor, public_text=public_text, not_personal=not_personal, note=note)
-    if reply.is_published:
+    if reply.is_published or suggestion.is_published:
         _public_changed()
     return reply
 

@@ -22,7 +22,9 @@ def replied(db):
     office = factories.OfficeFactory(name="区交通运输局")
     clerk = factories.OfficeMemberFactory(office=office).user
     staff = factories.StaffFactory()
-    s = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="关于硬化龙井村道路的建议", body=BODY)
+    s = factories.SuggestionFactory(
+        session=session, lead_delegate=delegate, title="关于硬化龙井村道路的建议", body=BODY
+    )
     services.suggestion_submit(suggestion=s, actor=delegate.user)
     services.suggestion_register(suggestion=s, actor=staff)
     [assignment] = services.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
