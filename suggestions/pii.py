@@ -61,6 +61,9 @@ _LANDLINE_BARE = re.compile(
     r"(?:电话|座机|联系方式|联系|热线|手机|号码|传真|拨打|致电|tel|Tel|TEL)[^\d\n]{0,6}?"
     r"(?<![\d.])([2-9]\d{2,3}[ \-]?\d{4}(?!\d)" + _EXT + r")(?![万亿元])"
 )
+_LISTED = re.compile(
+    r"[ ]?(?:、|,|，|/|或|和|及)[ ]?((?:0\d{2,3}[ \-]?)?[1-9]\d{2,3}[ \-]?\d{4}(?:[ \-]?\d{3})?)(?![\d万亿元])"
+)
 _ID = re.compile(
     r"(?<![\d])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
 )
@@ -125,6 +128,15 @@ def find(text):
     found += [(m.start(1), m.end(1), "landline") for m in _LANDLINE_BARE.finditer(folded)]
     for pattern in _ADDRESSES:
         found += [(m.start(1), m.end(1), "address") for m in pattern.finditer(folded)]
+    # A number listed after a phone number (电话83861234、83865678) is a phone number too.
+    phones = [f for f in found if f[2] in ("mobile", "landline")]
+    while phones:
+        _start, end, _kind = phones.pop()
+        m = _LISTED.match(folded, end)
+        if m:
+            more = (m.start(1), m.end(1), "mobile" if _MOBILE.fullmatch(m.group(1)) else "landline")
+            found.append(more)
+            phones.append(more)
     spans, taken = [], []
     priority = {"id": 0, "email": 1, "mobile": 2, "landline": 3, "address": 4}
     for start, end, kind in sorted(found, key=lambda f: (priority[f[2]], f[0], -(f[1] - f[0]))):
