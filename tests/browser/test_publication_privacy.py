@@ -53,6 +53,15 @@ def test_staff_review_masks_the_phone_and_the_public_page_and_search_never_show_
     assert MOBILE not in body and "139****2345" in body and "村*组**号" in body
     assert "13608512345" not in page.locator("#id_public_text").input_value()
     _check(page, "review", DESKTOP)
+    # Putting the number back is refused: the page names it and offers to record it as not personal.
+    page.fill("#id_public_body", BODY)
+    page.get_by_role("button", name="保存并公开").click()
+    page.wait_for_load_state()
+    assert "仍有未隐去的个人信息" in page.locator("main").inner_text()
+    assert page.locator(f'input[name="not_personal"][value="{MOBILE}"]').count() == 1
+    assert not Suggestion.objects.get(pk=suggestion.pk).is_published
+    _check(page, "refused", DESKTOP)
+    page.fill("#id_public_body", body)
     page.get_by_role("button", name="保存并公开").click()
     page.wait_for_load_state()
     assert "答复已公开" in page.locator(".messages").inner_text()
