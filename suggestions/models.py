@@ -268,6 +268,16 @@ class Suggestion(models.Model):
     # Denormalised by the publish / unpublish services so public lists need no join.
     is_published = models.BooleanField(_("已公开"), default=False)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    # What the public reads instead of title and body: reviewed by staff (personal data masked) before the
+    # first publication; PostgreSQL keeps their bigrams in ``public_bigrams`` (migration 0014).
+    public_title = models.CharField(_("公开标题"), max_length=200, blank=True)
+    public_body = models.TextField(_("公开内容"), blank=True)
+    public_reviewed_at = models.DateTimeField(_("公开版本审核时间"), null=True, blank=True)
+    public_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # Spans the detector flagged that staff recorded as not personal (each decision has an audit row).
+    public_not_personal = models.JSONField(_("经确认非个人信息"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -636,6 +646,10 @@ class Reply(models.Model):
     submitted_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     on_time = models.BooleanField(_("按时答复"), null=True)
     public_text = models.TextField(_("公开版本"), blank=True)
+    public_reviewed_at = models.DateTimeField(_("公开版本审核时间"), null=True, blank=True)
+    public_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     is_published = models.BooleanField(_("已公开"), default=False)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)

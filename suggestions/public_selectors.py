@@ -2,7 +2,8 @@
 
 Every row shown to the public starts from ``selectors.public_suggestions()`` (published, registered, not
 withdrawn) and every reply from the same conditions as ``selectors.public_replies()`` (submitted and
-published). Only ``Reply.public_text`` is ever read for display, never ``Reply.text``; delegates are loaded
+published). Only ``Reply.public_text``, ``Suggestion.public_title`` and ``Suggestion.public_body`` (the versions
+staff reviewed, personal data masked) are ever read for display, never ``text``, ``title`` or ``body``; delegates are loaded
 without their ``DelegateContact``; opinions, contact records, audit notes and staff names are never loaded.
 """
 
@@ -81,7 +82,7 @@ LIST_FIELDS = (
     "id",
     "number",
     "series",
-    "title",
+    "public_title",
     "status",
     "is_key",
     "current_round",
@@ -146,7 +147,7 @@ class ResultClassRef:
 
 
 ROW_COLUMNS = (
-    "title",
+    "public_title",
     "number",
     "series",
     "is_key",
@@ -205,9 +206,16 @@ def load_rows(items):
     ):
         cosigners.setdefault(suggestion_id, []).append(name)
     for s in items:
-        (s.title, s.number, s.series, s.is_key, s.current_round, s.session_name, s.category_name, s.lead_name) = own[
-            s.pk
-        ]
+        (
+            s.public_title,
+            s.number,
+            s.series,
+            s.is_key,
+            s.current_round,
+            s.session_name,
+            s.category_name,
+            s.lead_name,
+        ) = own[s.pk]
         s.cosigner_names = cosigners.get(s.pk, [])
         s.summary = _summary(replies.get(s.pk, []), ratings.get(s.pk, []), s.current_round)
     return items
@@ -384,7 +392,7 @@ def outcome_detail(pk):
     """The suggestion and everything its public page shows, or ``None``. Fixed number of queries (6)."""
     suggestion = (
         outcomes()
-        .only(*LIST_FIELDS, "body", "registered_at", "assigned_at")
+        .only(*LIST_FIELDS, "public_body", "registered_at", "assigned_at")
         .prefetch_related(
             Prefetch(
                 "rounds",
@@ -447,10 +455,12 @@ def public_timeline(suggestion):
         items.append((suggestion.registered_at, _("立案")))
     if suggestion.assigned_at:
         items.append((suggestion.assigned_at, _("交办承办单位")))
-    # A later round shows only once its answer is published: before that it would hint at an unpublished part.
+    # A later round shows only once its answer is published: before that it would hint at an unpublished part;
+    # and only after an earlier published answer, or the page would tell of re-handling with nothing before it.
     published_rounds = {reply.round.number for reply in suggestion.published_replies}
+    first_published = min(published_rounds, default=0)
     for rnd in suggestion.round_list:
-        if rnd.number > 1 and rnd.number in published_rounds:
+        if rnd.number > first_published and rnd.number in published_rounds:
             items.append((rnd.opened_at, _("重新办理（第%(n)s轮）") % {"n": rnd.number}))
     for reply in suggestion.published_replies:
         items.append((reply.submitted_at, _("%(office)s答复") % {"office": reply.assignment.office.name}))
@@ -477,7 +487,7 @@ def lead_paragraph(suggestion):
         opening = _("%(session)s闭会期间，%(who)s提出《%(title)s》。")
     else:
         opening = _("在%(session)s上，%(who)s提出《%(title)s》。")
-    parts = [opening % {"session": suggestion.session.name, "who": who, "title": suggestion.title}]
+    parts = [opening % {"session": suggestion.session.name, "who": who, "title": suggestion.public_title}]
     if suggestion.is_key and suggestion.leader_id:
         leader = suggestion.leader
         parts.append(

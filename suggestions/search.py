@@ -31,6 +31,9 @@ _SPLIT = re.compile(r"[\s,，、；;。]+")
 # CJK unified ideographs (basic, extension A, compatibility) — what the bigram index is for.
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 INDEXED_FIELDS = ("title", "body")
+# Each indexed pair of fields and the generated column holding its bigrams: the public pages search the
+# reviewed public versions only (migration 0014), never the text as the delegate wrote it.
+BIGRAM_COLUMNS = {("title", "body"): "search_bigrams", ("public_title", "public_body"): "public_bigrams"}
 
 
 def search_terms(text, *, max_terms=5):
@@ -49,9 +52,9 @@ class BigramMatch(Expression):
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, title, body, term):
+    def __init__(self, title, body, term, column="search_bigrams"):
         super().__init__()
-        self.title, self.body, self.term = title, body, term
+        self.title, self.body, self.term, self.column = title, body, term, column
 
     def get_source_expressions(self):
         return [self.title, self.body]
@@ -69,7 +72,7 @@ class BigramMatch(Expression):
         # The bigrams are stored in a generated column beside title and body (migration 0006); the
         # title's table alias says which row's column to test.
         alias = compiler.quote_name_unless_alias(self.title.alias)
-        column = connection.ops.quote_name("search_bigrams")
+        column = connection.ops.quote_name(self.column)
         return f"{alias}.{column} @@ huaxi_bigram_query(%s)", (self.term,)
 
 
@@ -80,7 +83,7 @@ def _indexed_prefix(queryset, fields):
     prefixes = set()
     for field in fields:
         prefix, _sep, name = field.rpartition("__")
-        if name not in INDEXED_FIELDS:
+        if not any(name in pair for pair in BIGRAM_COLUMNS):
             return None
         prefixes.add(f"{prefix}__" if prefix else "")
     if len(prefixes) != 1:
@@ -105,6 +108,10 @@ def apply_text_search(queryset, text, *, fields=("title", "body")):
     prefix = None
     if connections[queryset.db].vendor == "postgresql":
         prefix = _indexed_prefix(queryset, fields)
+    names = {field.rpartition("__")[2] for field in fields}
+    pair = next((pair for pair in BIGRAM_COLUMNS if names <= set(pair)), None)
+    if pair is None:
+        prefix = None
     for term in terms:
         indexed = prefix is not None and uses_bigram_index(term)
         condition = Q()
@@ -114,8 +121,10 @@ def apply_text_search(queryset, text, *, fields=("title", "body")):
             condition |= Q(number=int(term))
         if indexed:
             gram = rarest_piece(term, connections[queryset.db])
-            queryset = queryset.filter(BigramMatch(F(f"{prefix}title"), F(f"{prefix}body"), gram))
-            if len(term) == 2 and set(fields) == {f"{prefix}title", f"{prefix}body"}:
+            title, body = pair
+            match = BigramMatch(F(f"{prefix}{title}"), F(f"{prefix}{body}"), gram, BIGRAM_COLUMNS[pair])
+            queryset = queryset.filter(match)
+            if len(term) == 2 and set(fields) == {f"{prefix}{title}", f"{prefix}{body}"}:
                 # A two-character term is one bigram: the index match is already exact (no term has a
                 # space, so no false match across the ' ' between title and body).
                 continue

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from delegates.models import Session
 
-from . import roles
+from . import pii, publication, roles
 from .models import (
     Assignment,
     AssignmentRequest,
@@ -1424,21 +1424,119 @@ def followup_confirm_solved(*, follow_up, actor, accept, note=""):
 # --------------------------------------------------------------------------- publication
 
 
+def _record_not_personal(suggestion, actor, texts, not_personal, note, assignment=None):
+    """Staff decided that flagged spans are not personal (e.g. a hotline): kept on the suggestion, audited."""
+    flagged = {span.text for text in texts for span in pii.find(text)}
+    new = [v for v in dict.fromkeys(v.strip() for v in not_personal or ()) if v in flagged]
+    new = [v for v in new if v not in (suggestion.public_not_personal or [])]
+    if not new:
+        return
+    suggestion.public_not_personal = [*(suggestion.public_not_personal or []), *new]
+    _audit(
+        action="pii_not_personal",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        note=(note or "").strip()[:2000],
+        data={"spans": new},
+    )
+
+
+def _set_public_version(suggestion, actor, *, public_title, public_body, not_personal=(), note=""):
+    title = _text(public_title, _("公开标题"), max_length=200)
+    body = _text(public_body, _("公开内容"), max_length=20000)
+    _record_not_personal(suggestion, actor, [title, body], not_personal, note)
+    suggestion.public_title, suggestion.public_body = title, body
+    suggestion.public_reviewed_at, suggestion.public_reviewed_by = timezone.now(), actor
+    suggestion.save()
+    _audit(
+        action="review_public_version",
+        actor=actor,
+        suggestion=suggestion,
+        data={"title_edited": title != suggestion.title, "body_edited": body != suggestion.body},
+    )
+
+
+def _set_reply_public_text(suggestion, reply, actor, *, public_text, not_personal=(), note=""):
+    text = _text(public_text, _("答复公开版本"), max_length=20000)
+    _record_not_personal(suggestion, actor, [text], not_personal, note, assignment=reply.assignment)
+    suggestion.save()
+    reply.public_text = text
+    reply.public_reviewed_at, reply.public_reviewed_by = timezone.now(), actor
+    reply.save()
+    _audit(
+        action="edit_public_text",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=reply.assignment,
+        data={"reply": reply.pk, "edited": text != reply.text},
+    )
+
+
 @transaction.atomic
-def reply_publish(*, reply, actor, public_text=None):
-    """Publish a reply; ``public_text`` is the redacted version shown to the public."""
+def suggestion_save_public_version(*, suggestion, actor, public_title, public_body, not_personal=(), note=""):
+    """Staff review the public version of a suggestion's title and body (what the public pages and search read)."""
+    _require_staff(actor)
+    suggestion = _lock_suggestion(suggestion)
+    _set_public_version(
+        suggestion, actor, public_title=public_title, public_body=public_body, not_personal=not_personal, note=note
+    )
+    if suggestion.is_published:
+        _public_changed()
+    return suggestion
+
+
+@transaction.atomic
+def reply_publish(
+    *,
+    reply,
+    actor,
+    public_text=None,
+    public_title=None,
+    public_body=None,
+    not_personal=(),
+    note="",
+    early_reason="",
+):
+    """Publish a reply with its suggestion; every text public in a version staff reviewed.
+
+    The texts given here are saved as reviewed first. Refused while the title, body or reply has no
+    reviewed public version, while a public version holds personal data staff did not mask or record as
+    not personal (``not_personal``, ``note``), for a reply a later round superseded, and before every
+    delegate rated the reply unless ``early_reason`` says why (recorded in the audit row).
+    """
     _require_staff(actor)
     suggestion = _lock_suggestion(reply.suggestion)
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment", "round").get(pk=reply.pk)
     if reply.status != Reply.Status.SUBMITTED:
         raise TransitionNotAllowed(_("答复尚未提交，不能公开。"))
     if suggestion.status in (S.WITHDRAWN, S.DRAFT, S.SUBMITTED, S.NOT_REGISTERED, S.MERGED):
         raise TransitionNotAllowed(_("该建议不能公开。"))
-    text = (public_text if public_text is not None else (reply.public_text or reply.text)).strip()
-    if not text:
-        raise InvalidInput(_("公开版本不能为空。"))
     was = reply.is_published
-    reply.public_text = text
+    if not was and publication.is_superseded(reply, suggestion):
+        raise TransitionNotAllowed(_("这份答复已由后一轮办理的答复取代，只能公开最后一轮的答复。"))
+    if public_title is not None or public_body is not None:
+        _set_public_version(
+            suggestion,
+            actor,
+            public_title=suggestion.public_title if public_title is None else public_title,
+            public_body=suggestion.public_body if public_body is None else public_body,
+            not_personal=not_personal,
+            note=note,
+        )
+    if public_text is not None:
+        _set_reply_public_text(suggestion, reply, actor, public_text=public_text, not_personal=not_personal, note=note)
+    if suggestion.public_reviewed_at is None:
+        raise InvalidInput(_("请先审核建议标题和内容的公开版本，再公开答复。"))
+    if reply.public_reviewed_at is None:
+        raise InvalidInput(_("这份答复的公开版本尚未审核，请先逐件审核。"))
+    texts = publication.public_texts(suggestion, reply)
+    problems = publication.blockers(suggestion, reply, texts)
+    if problems:
+        raise InvalidInput(" ".join(problems))
+    early = (early_reason or "").strip()[:2000]
+    if not was and not publication.is_rated(reply, suggestion) and not early:
+        raise TransitionNotAllowed(_("代表尚未评价这份答复，暂不能公开；确需提前公开的，请写明理由。"))
     reply.is_published, reply.published_by = True, actor
     reply.published_at = reply.published_at if was else timezone.now()
     reply.save()
@@ -1450,27 +1548,31 @@ def reply_publish(*, reply, actor, public_text=None):
         actor=actor,
         suggestion=suggestion,
         assignment=reply.assignment,
-        data={"reply": reply.pk, "republished": was},
+        note=early,
+        data={"reply": reply.pk, "republished": was, **({"before_rating": True} if early else {})},
     )
     _public_changed()
     return reply
 
 
 @transaction.atomic
-def reply_save_public_text(*, reply, actor, public_text):
+def reply_save_public_text(*, reply, actor, public_text, public_title=None, public_body=None, not_personal=(), note=""):
+    """Staff review a reply's public version (and the suggestion's, when given) without publishing it:
+    bulk publish may then take it."""
     _require_staff(actor)
     suggestion = _lock_suggestion(reply.suggestion)
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    reply.public_text = (public_text or "").strip()
-    reply.save()
-    _audit(
-        action="edit_public_text",
-        actor=actor,
-        suggestion=suggestion,
-        assignment=reply.assignment,
-        data={"reply": reply.pk},
-    )
-    if reply.is_published:
+    reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=reply.pk)
+    if public_title is not None or public_body is not None:
+        _set_public_version(
+            suggestion,
+            actor,
+            public_title=suggestion.public_title if public_title is None else public_title,
+            public_body=suggestion.public_body if public_body is None else public_body,
+            not_personal=not_personal,
+            note=note,
+        )
+    _set_reply_public_text(suggestion, reply, actor, public_text=public_text, not_personal=not_personal, note=note)
+    if reply.is_published or suggestion.is_published:
         _public_changed()
     return reply
 

@@ -213,12 +213,38 @@ class FollowUpDecisionForm(StaffForm):
 
 
 class PublicTextForm(StaffForm):
+    """The public versions of everything a publication shows: the suggestion's title and body and the reply."""
+
+    public_title = forms.CharField(
+        label=_("建议标题（公开版本）"),
+        max_length=200,
+        error_messages={"required": _("公开标题不能为空。")},
+    )
+    public_body = forms.CharField(
+        label=_("建议内容（公开版本）"),
+        max_length=20000,
+        widget=_textarea(10),
+        error_messages={"required": _("建议内容的公开版本不能为空。")},
+    )
     public_text = forms.CharField(
-        label=_("公开版本"),
+        label=_("答复内容（公开版本）"),
         max_length=20000,
         widget=_textarea(14),
         help_text=_("删去代表的联系方式、个人隐私、商业秘密等不宜公开的内容。"),
         error_messages={"required": _("公开版本不能为空。")},
+    )
+    note = forms.CharField(
+        label=_("确认非个人信息的说明"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(2),
+        help_text=_("勾选上面的号码或地址时，请说明为什么它不是个人信息（如单位热线、公开办公地址）。"),
+    )
+    early_reason = forms.CharField(
+        label=_("代表尚未评价即公开的理由"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(2),
     )
 
 

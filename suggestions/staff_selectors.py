@@ -1,14 +1,32 @@
 """Reads for the NPC staff pages. Each runs a fixed number of queries, however many rows."""
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from . import roles
 from .models import (
     Assignment,
     AssignmentRequest,
+    CoSigner,
     DeadlinePolicy,
     FollowUp,
     Office,
+    Rating,
     Reply,
     Suggestion,
 )
@@ -124,10 +142,37 @@ def pending_solved_claims():
 
 
 def replies_for_publication(*, published):
+    """Submitted replies, published or waiting. Waiting: only an office's final reply (a later round supersedes
+    one rated 不满意), with what the list shows about its review (``edited``, ``n_rated``, ``n_delegates``)."""
+    qs = Reply.objects.filter(status=Reply.Status.SUBMITTED, is_published=published).exclude(
+        suggestion__status__in=[S.WITHDRAWN, S.MERGED, S.NOT_REGISTERED]
+    )
+    if not published:
+        later = Reply.objects.filter(assignment=OuterRef("assignment"), round__number__gt=OuterRef("round__number"))
+        qs = qs.exclude(Exists(later)).exclude(
+            assignment__status=A.REHANDLING, round__number__lt=F("suggestion__current_round")
+        )
+    edited = (
+        ~Q(public_text=F("text"))
+        | ~Q(suggestion__public_title=F("suggestion__title"))
+        | ~Q(suggestion__public_body=F("suggestion__body"))
+    )
+    rated = Rating.objects.filter(reply=OuterRef("pk")).order_by().values("reply").annotate(n=Count("pk")).values("n")
+    cosigners = (
+        CoSigner.objects.filter(suggestion=OuterRef("suggestion"), status=CoSigner.Status.CONFIRMED)
+        .order_by()
+        .values("suggestion")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        Reply.objects.filter(status=Reply.Status.SUBMITTED, is_published=published)
-        .exclude(suggestion__status__in=[S.WITHDRAWN, S.MERGED, S.NOT_REGISTERED])
-        .select_related("suggestion", "assignment__office", "round", "result_class")
+        qs.select_related("suggestion", "assignment__office", "round", "result_class")
+        .defer("suggestion__body", "suggestion__public_body")
+        .annotate(
+            edited=ExpressionWrapper(edited, output_field=BooleanField()),
+            n_rated=Coalesce(Subquery(rated), 0),
+            n_delegates=Coalesce(Subquery(cosigners), 0) + 1,
+        )
         .order_by("submitted_at", "pk")
     )
 

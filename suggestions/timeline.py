@@ -61,7 +61,9 @@ ACTION_LABELS = {
     "follow_up_confirm": _("确认解决情况"),
     "publish": _("公开答复"),
     "unpublish": _("撤回公开"),
-    "edit_public_text": _("修改公开版本"),
+    "edit_public_text": _("审核答复公开版本"),
+    "review_public_version": _("审核建议公开版本"),
+    "pii_not_personal": _("确认非个人信息"),
     "remind": _("催办"),
 }
 

@@ -150,6 +150,23 @@ def carry_to_reply(suggestion, assignment, clerk, *, code="A", text="已解决�
     return reply
 
 
+def publish(reply, staff, *, public_text=None, early_reason="本测试不涉及代表评价", **versions):
+    """Publish as staff do on the review page: title, body and reply reviewed (as written unless given).
+
+    For tests about what the public sees; the rules of publishing itself are tested in test_publication.
+    """
+    suggestion = reply.suggestion
+    return services.reply_publish(
+        reply=reply,
+        actor=staff,
+        public_title=versions.pop("public_title", suggestion.title),
+        public_body=versions.pop("public_body", suggestion.body),
+        public_text=reply.text if public_text is None else public_text,
+        early_reason=early_reason,
+        **versions,
+    )
+
+
 @pytest.fixture
 def replied(assigned, lead_assignment, clerk):
     """The suggestion with its lead office's reply submitted (co-office opinion not needed for it)."""

@@ -62,6 +62,9 @@ def test_generated_states_are_what_the_services_would_produce(bench_data):
     assert published.exists()
     assert not published.exclude(replies__is_published=True).exists()
     assert not published.filter(status__in=[S.DRAFT, S.SUBMITTED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED]).exists()
+    # The public pages read reviewed public versions: every published row has them (issue #14).
+    assert not published.filter(Q(public_title="") | Q(public_body="") | Q(public_reviewed_at__isnull=True)).exists()
+    assert not Reply.objects.filter(is_published=True, public_reviewed_at__isnull=True).exists()
     first_round_only = Reply.objects.filter(suggestion__current_round=1).select_related("assignment", "round")
     for reply in first_round_only[:300]:
         due = reply.assignment.extended_due or reply.round.due_date

@@ -12,6 +12,7 @@ from django.utils import timezone
 from suggestions import services
 from suggestions.models import Notification
 from tests import factories
+from tests.conftest import publish
 
 ROLES = ["anonymous", "delegate", "cosigner", "other_delegate", "clerk", "other_clerk", "staff", "leader", "admin"]
 LOGGED_IN = set(ROLES) - {"anonymous"}
@@ -163,7 +164,7 @@ def world(db, tmp_path, settings):
         signed_off_by="局长",
     )
     services.reply_submit(reply=reply, actor=clerk)
-    services.reply_publish(reply=reply, actor=staff, public_text="答复。")
+    publish(reply, staff, public_text="答复。")
 
     draft = factories.SuggestionFactory(session=session, lead_delegate=delegate)
     invitation = services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[cosigner])[0]

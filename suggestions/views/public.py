@@ -244,7 +244,7 @@ def outcome_detail(request, pk):
             for number, replies in public_selectors.rounds_of(suggestion)
         ]
         return {
-            "title": suggestion.title,
+            "title": suggestion.public_title,
             "body": _body(
                 "suggestions/public/outcome_detail.html",
                 {
@@ -410,7 +410,7 @@ def outcomes_csv(request):
                     _cell(v)
                     for v in (
                         s.number_display,
-                        s.title,
+                        s.public_title,
                         s.lead_delegate.name,
                         "、".join(c.delegate.name for c in s.confirmed_cosigners),
                         s.category.name,
@@ -444,7 +444,7 @@ class OutcomesFeed(Feed):
         return public_selectors.outcome_rows(items)
 
     def item_title(self, item):
-        return f"{item.number_display} {item.title}".strip()
+        return f"{item.number_display} {item.public_title}".strip()
 
     def item_description(self, item):
         return public_selectors.lead_paragraph(item)

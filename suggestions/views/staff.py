@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import roles, selectors, services, staff_selectors
+from .. import pii, roles, selectors, services, staff_selectors
+from .. import publication as publication_rules
 from .. import staff_forms as forms
 from ..decorators import leader_or_staff_required, staff_required
 from ..filters import SuggestionFilter
@@ -596,14 +597,20 @@ def publication_bulk(request):
 
 @staff_required
 def publication_edit(request, pk):
+    """Review every text the publication makes public: the suggestion's title and body and the reply, each
+    with its personal data marked and a public version (masked until staff save their own) to edit."""
     reply = get_object_or_404(
         Reply.objects.filter(status=Reply.Status.SUBMITTED).select_related(
             "suggestion__lead_delegate", "assignment__office", "round", "result_class"
         ),
         pk=pk,
     )
+    suggestion = reply.suggestion
     action = request.POST.get("action") if request.method == "POST" else None
-    form = forms.PublicTextForm(initial={"public_text": reply.public_text or reply.text})
+    texts = publication_rules.public_texts(suggestion, reply)
+    form = forms.PublicTextForm(
+        initial={"public_title": texts[0].public, "public_body": texts[1].public, "public_text": texts[2].public}
+    )
     if action == "unpublish":
         try:
             services.reply_unpublish(reply=reply, actor=request.user, note=request.POST.get("note", "")[:2000])
@@ -614,20 +621,31 @@ def publication_edit(request, pk):
         return redirect("staff:publication_edit", pk=pk)
     if action in ("save", "publish"):
         form = forms.PublicTextForm(request.POST)
+        not_personal = [v[:200] for v in request.POST.getlist("not_personal")[:50]]
+
+        def versions(d):
+            return {
+                "public_title": d["public_title"],
+                "public_body": d["public_body"],
+                "public_text": d["public_text"],
+                "not_personal": not_personal,
+                "note": d["note"],
+            }
+
         if action == "save":
             done = _run(
                 request,
                 form,
-                lambda d: services.reply_save_public_text(
-                    reply=reply, actor=request.user, public_text=d["public_text"]
-                ),
+                lambda d: services.reply_save_public_text(reply=reply, actor=request.user, **versions(d)),
                 _("公开版本已保存（尚未公开）。"),
             )
         else:
             done = _run(
                 request,
                 form,
-                lambda d: services.reply_publish(reply=reply, actor=request.user, public_text=d["public_text"]),
+                lambda d: services.reply_publish(
+                    reply=reply, actor=request.user, early_reason=d["early_reason"], **versions(d)
+                ),
                 _("答复已公开。"),
             )
         if done:
@@ -635,7 +653,27 @@ def publication_edit(request, pk):
                 "staff:publication" if action == "publish" else "staff:publication_edit",
                 **({} if action == "publish" else {"pk": pk}),
             )
-    context = {"reply": reply, "suggestion": reply.suggestion, "form": form}
+        suggestion.refresh_from_db()
+        texts = publication_rules.public_texts(
+            suggestion,
+            reply,
+            title=form.data.get("public_title", ""),
+            body=form.data.get("public_body", ""),
+            text=form.data.get("public_text", ""),
+        )
+    follow_ups = [
+        {"follow_up": f, "pieces": pii.highlight(f.text)} for f in reply.follow_ups.order_by("posted_at", "pk")
+    ]
+    context = {
+        "reply": reply,
+        "suggestion": suggestion,
+        "form": form,
+        "texts": texts,
+        "open_spans": [(t, span) for t in texts for span in t.open_spans],
+        "follow_ups": follow_ups,
+        "rated": publication_rules.is_rated(reply, suggestion),
+        "superseded": not reply.is_published and publication_rules.is_superseded(reply, suggestion),
+    }
     return render(request, "suggestions/staff/publication_edit.html", context, status=400 if form.errors else 200)
 
 

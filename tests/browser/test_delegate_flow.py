@@ -13,7 +13,7 @@ from suggestions import services
 from suggestions.models import CoSigner, Suggestion
 from tests import factories
 from tests.browser.conftest import AXE, DESKTOP, PHONE, assert_no_horizontal_scroll, screenshot
-from tests.conftest import carry_to_reply
+from tests.conftest import carry_to_reply, publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,9 +37,7 @@ def world(db):
     services.suggestion_submit(suggestion=old, actor=old.lead_delegate.user)
     services.suggestion_register(suggestion=old, actor=staff)
     services.suggestion_assign(suggestion=old, actor=staff, lead_office=office)
-    services.reply_publish(
-        reply=carry_to_reply(old, old.assignments.get(), clerk, code="B", text="已列入计划。"), actor=staff
-    )
+    publish(carry_to_reply(old, old.assignments.get(), clerk, code="B", text="已列入计划。"), staff)
     return {"lead": lead, "cosigner": cosigner, "staff": staff, "office": office, "clerk": clerk}
 
 

@@ -112,6 +112,7 @@ def test_staff_register_assign_reassign_extend_and_publish(open_page, people):
     reply = carry_to_reply(
         suggestion, new_lead, clerks[other.name], text="已纳入改造计划。联系人：张三，电话13900001111。"
     )
+    services.rating_submit(reply=reply, actor=suggestion.lead_delegate.user, value="satisfied")
     page.goto("/staff/publication/")
     _check(page, "publication", DESKTOP)
     page.get_by_role("link", name="审核", exact=True).click()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from suggestions import services
 from suggestions.models import Attachment, CoSigner, Rating, Suggestion
 from tests import factories
-from tests.conftest import carry_to_reply
+from tests.conftest import carry_to_reply, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +198,7 @@ def test_similar_shows_registered_suggestions_with_their_outcome_but_never_other
     services.suggestion_register(suggestion=published, actor=staff)
     services.suggestion_assign(suggestion=published, actor=staff, lead_office=office)
     reply = carry_to_reply(published, published.assignments.get(), clerk)
-    services.reply_publish(reply=reply, actor=staff)
+    publish(reply, staff)
     results = as_delegate.get(reverse("delegates:similar"), {"title": "花溪大道公交站点"}).json()["results"]
     ids = [r["id"] for r in results]
     assert published.pk in ids

@@ -12,6 +12,7 @@ from suggestions import public_selectors, services
 from suggestions.models import CoSigner, Rating, Reply
 from tests import factories
 from tests.conftest import carry_to_reply
+from tests.conftest import publish as publish_reply
 
 SECRETS = [
     "SECRET-DRAFT-MARKER",
@@ -78,7 +79,7 @@ def _replied(
     s.refresh_from_db()
     reply = carry_to_reply(s, s.assignments.get(office=office), clerk, code=code, text=text)
     if publish:
-        services.reply_publish(reply=reply, actor=staff, public_text=public_text)
+        publish_reply(reply, staff, public_text=public_text)
     s.refresh_from_db()
     return s, reply
 
@@ -136,7 +137,7 @@ def world(session, staff, delegate, other_delegate, office, co_office, clerk, co
     )
     services.rating_submit(reply=reply, actor=other_delegate.user, value=Rating.Value.BASIC)
     services.followup_post(reply=reply, actor=clerk, text="进展 SECRET-FOLLOWUP-MARKER")
-    services.reply_publish(reply=reply, actor=staff, public_text="已将该小区列入改造计划，管网改造正在施工。")
+    publish_reply(reply, staff, public_text="已将该小区列入改造计划，管网改造正在施工。")
     s.refresh_from_db()
 
     # Never shown: a draft, a submitted one, a not registered one, a withdrawn published one,
@@ -369,7 +370,7 @@ def _make_outcomes(n, session, staff, office, clerk):
         services.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
         reply = carry_to_reply(s, s.assignments.get(), clerk)
         services.rating_submit(reply=reply, actor=d.user, value=Rating.Value.SATISFIED)
-        services.reply_publish(reply=reply, actor=staff)
+        publish_reply(reply, staff)
 
 
 def _count_list_queries(client):
@@ -431,7 +432,7 @@ def test_the_outcome_page_holds_a_fixed_query_count(
     services.reply_submit(reply=r2, actor=clerk)
     services.followup_post(reply=r2, actor=clerk, text="进展一")
     services.followup_post(reply=r2, actor=clerk, text="进展二")
-    services.reply_publish(reply=r2, actor=staff)
+    publish_reply(r2, staff)
 
     def count(pk):
         cache.clear()
@@ -474,7 +475,7 @@ def test_the_lead_paragraph_names_the_key_leader_and_the_rating(session, staff, 
         publish=False,
     )
     services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
-    services.reply_publish(reply=reply, actor=staff)
+    publish_reply(reply, staff)
     suggestion = public_selectors.outcome_detail(s.pk)
     text = public_selectors.lead_paragraph(suggestion)
     assert f"由{leader.title}{leader.name}领衔督办" in text
@@ -562,7 +563,7 @@ def test_an_unpublished_reply_next_to_a_published_one_stays_hidden(
         s, s.assignments.get(office=other_office), other_clerk, code="C", text="SECRET-UNPUB-REPLY-MARKER"
     )
     services.rating_submit(reply=hidden, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="SECRET-X")
-    services.reply_publish(reply=shown, actor=staff, public_text="污水管网已接入市政管网。")
+    publish_reply(shown, staff, public_text="污水管网已接入市政管网。")
     urls = [
         reverse("public:list"),
         reverse("public:detail", args=[s.pk]),
@@ -654,7 +655,7 @@ def test_a_delegate_rating_two_separate_replies_counts_once(
     for o, c in ((office, clerk), (other_office, other_clerk)):
         reply = carry_to_reply(s, s.assignments.get(office=o), c)
         services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
-        services.reply_publish(reply=reply, actor=staff)
+        publish_reply(reply, staff)
     suggestion = public_selectors.outcome_detail(s.pk)
     assert suggestion.summary.rating_text == "满意"
     assert [o.name for o in suggestion.summary.offices] == [office.name, other_office.name]
@@ -668,7 +669,7 @@ def test_a_list_row_says_what_the_outcome_page_says(
     for o, c, value in ((office, clerk, Rating.Value.SATISFIED), (other_office, other_clerk, Rating.Value.BASIC)):
         reply = carry_to_reply(separate, separate.assignments.get(office=o), c)
         services.rating_submit(reply=reply, actor=delegate.user, value=value)
-        services.reply_publish(reply=reply, actor=staff)
+        publish_reply(reply, staff)
     ids = [world["published"].pk, separate.pk]
     rows = public_selectors.load_rows(list(public_selectors.outcome_rows_base().filter(pk__in=ids)))
     assert len(rows) == 2
@@ -735,7 +736,7 @@ def test_list_rows_are_cached_per_suggestion_and_redrawn_when_it_changes(
         s.session, delegate, staff, world["office"], clerk, title="关于修缮老旧小区路面的建议", publish=False
     )
     with django_capture_on_commit_callbacks(execute=True):  # the publication bumps the page version on commit
-        services.reply_publish(reply=reply, actor=staff, public_text="路面已修缮。")
+        publish_reply(reply, staff, public_text="路面已修缮。")
     with CaptureQueriesContext(connection) as captured:
         html = client.get(reverse("public:list")).content.decode()
     assert "关于修缮老旧小区路面的建议" in html and s.title in html

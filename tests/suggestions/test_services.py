@@ -17,7 +17,7 @@ from suggestions.models import (
     Suggestion,
 )
 from tests import factories
-from tests.conftest import carry_to_reply
+from tests.conftest import carry_to_reply, publish
 
 S = Suggestion.Status
 A = Assignment.Status
@@ -85,7 +85,7 @@ def test_full_lifecycle_from_draft_to_published_with_an_audit_row_per_step(
     services.rating_submit(reply=reply, actor=other_delegate.user, value=Rating.Value.BASIC, comment="")
     s.refresh_from_db()
     assert s.status == S.CLOSED and s.closed_at
-    services.reply_publish(reply=reply, actor=staff, public_text="已列入改造计划并完工。")
+    publish(reply, staff, public_text="已列入改造计划并完工。")
     s.refresh_from_db()
     assert s.is_published and s.published_at
 
@@ -446,7 +446,7 @@ def test_merging_makes_the_other_lead_delegate_a_cosigner(session, delegate, oth
 
 
 def test_unpublishing_the_last_reply_hides_the_suggestion(replied, staff):
-    services.reply_publish(reply=replied, actor=staff, public_text="公开版本")
+    publish(replied, staff, public_text="公开版本")
     services.reply_unpublish(reply=replied, actor=staff)
     s = Suggestion.objects.get(pk=replied.suggestion_id)
     assert not s.is_published and s.published_at is None
@@ -456,7 +456,7 @@ def test_a_draft_reply_cannot_be_published(assigned, lead_assignment, clerk, sta
     services.assignment_sign(assignment=lead_assignment, actor=clerk)
     reply = services.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿")
     with pytest.raises(services.TransitionNotAllowed):
-        services.reply_publish(reply=reply, actor=staff)
+        publish(reply, staff)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,9 +9,27 @@ from suggestions import services
 from suggestions.models import Reply, Suggestion
 
 from .. import factories
-from ..conftest import carry_to_reply
+from ..conftest import carry_to_reply, publish
 
 pytestmark = pytest.mark.django_db
+
+
+def _post(client, reply, action, **fields):
+    """The review form as staff send it: the suggestion's title and body as written unless given."""
+    data = {"action": action, "public_title": reply.suggestion.title, "public_body": reply.suggestion.body}
+    return client.post(reverse("staff:publication_edit", args=[reply.pk]), {**data, **fields})
+
+
+def _ready(reply, staff, delegate):
+    """Reviewed (phone masked) and rated by the delegate: what bulk publishing may take."""
+    services.reply_save_public_text(
+        reply=reply,
+        actor=staff,
+        public_text=reply.text.replace("13900000000", "139****0000"),
+        public_title=reply.suggestion.title,
+        public_body=reply.suggestion.body,
+    )
+    services.rating_submit(reply=reply, actor=delegate.user, value="satisfied")
 
 
 def _replied(session, delegate, staff, office, clerk, title):
@@ -31,10 +49,7 @@ def test_unpublished_replies_are_listed_for_review(client, staff, replied):
 
 def test_saving_a_redacted_version_holds_it_back(client, staff, replied):
     client.force_login(staff)
-    response = client.post(
-        reverse("staff:publication_edit", args=[replied.pk]),
-        {"action": "save", "public_text": "已解决。（联系方式已删去）"},
-    )
+    response = _post(client, replied, "save", public_text="已解决。（联系方式已删去）")
     assert response.status_code == 302
     replied.refresh_from_db()
     assert replied.public_text == "已解决。（联系方式已删去）" and not replied.is_published
@@ -42,9 +57,7 @@ def test_saving_a_redacted_version_holds_it_back(client, staff, replied):
 
 def test_publishing_uses_the_edited_public_version_not_the_original(client, staff, replied):
     client.force_login(staff)
-    response = client.post(
-        reverse("staff:publication_edit", args=[replied.pk]), {"action": "publish", "public_text": "公开版本"}
-    )
+    response = _post(client, replied, "publish", public_text="公开版本", early_reason="代表已口头表示满意")
     assert response.status_code == 302
     replied.refresh_from_db()
     replied.suggestion.refresh_from_db()
@@ -53,9 +66,7 @@ def test_publishing_uses_the_edited_public_version_not_the_original(client, staf
 
 def test_an_empty_public_version_is_refused_and_nothing_is_published(client, staff, replied):
     client.force_login(staff)
-    response = client.post(
-        reverse("staff:publication_edit", args=[replied.pk]), {"action": "publish", "public_text": "   "}
-    )
+    response = _post(client, replied, "publish", public_text="   ", early_reason="代表已口头表示满意")
     assert response.status_code == 400
     assert "公开版本不能为空" in response.content.decode()
     replied.refresh_from_db()
@@ -63,7 +74,7 @@ def test_an_empty_public_version_is_refused_and_nothing_is_published(client, sta
 
 
 def test_unpublishing_hides_the_reply_again(client, staff, replied):
-    services.reply_publish(reply=replied, actor=staff)
+    publish(replied, staff)
     client.force_login(staff)
     response = client.post(
         reverse("staff:publication_edit", args=[replied.pk]), {"action": "unpublish", "note": "涉密"}
@@ -85,6 +96,8 @@ def test_bulk_publishing_publishes_every_ticked_reply(client, staff, session, de
     first = _replied(session, delegate, staff, office, clerk, "关于甲的建议")
     second = _replied(session, delegate, staff, office, clerk, "关于乙的建议")
     left = _replied(session, delegate, staff, office, clerk, "关于丙的建议")
+    for reply in (first, second, left):
+        _ready(reply, staff, delegate)
     client.force_login(staff)
     response = client.post(reverse("staff:publication_bulk"), {"replies": [first.pk, second.pk]}, follow=True)
     assert "已公开2份答复" in response.content.decode()
@@ -97,6 +110,7 @@ def test_bulk_publishing_reports_a_reply_whose_suggestion_was_withdrawn_meanwhil
 ):
     first = _replied(session, delegate, staff, office, clerk, "关于甲的建议")
     second = _replied(session, delegate, staff, office, clerk, "关于乙的建议")
+    _ready(first, staff, delegate)
     real = services.reply_publish
 
     def racing(*, reply, **kwargs):

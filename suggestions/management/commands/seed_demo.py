@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from delegates.models import Constituency, Delegate, DelegateContact, Delegation, Session, Term
-from suggestions import services
+from suggestions import pii, services
 from suggestions.models import Category, Leader, Office, OfficeMember, Rating, ResultClass, Suggestion
 from suggestions.roles import STAFF_GROUP
 
@@ -243,7 +243,7 @@ class Command(BaseCommand):
             services.rating_submit(reply=reply, actor=self.u("daibiao_chen"), value=Rating.Value.SATISFIED, comment="")
         with time_machine.travel(at(2025, 5, 6)):
             public = SHOWCASE_REPLY.replace("联系人：李明　联系电话：0851-8888XXXX", "")
-            services.reply_publish(reply=reply, actor=self.staff, public_text=public)
+            self.publish(reply, public)
 
     # ------------------------------------------------------------------ the current session, every state
     def draft(self, login, title, body, category, when, session):
@@ -450,7 +450,7 @@ class Command(BaseCommand):
         with time_machine.travel(at(2026, 9, 10)):
             services.followup_post(reply=reply, actor=self.clerk("教育局"), text="食堂主体结构已封顶，正在内部装修。")
         with time_machine.travel(at(2026, 6, 20)):
-            services.reply_publish(reply=reply, actor=self.staff)
+            self.publish(reply)
         # Closed A, published, separate handling by two offices.
         sp = self.filed(
             "daibiao_wang",
@@ -490,7 +490,7 @@ class Command(BaseCommand):
             with time_machine.travel(at(2026, 4, 8)):
                 services.rating_submit(reply=reply, actor=self.u("daibiao_wang"), value=Rating.Value.SATISFIED)
             with time_machine.travel(at(2026, 4, 15)):
-                services.reply_publish(reply=reply, actor=self.staff)
+                self.publish(reply)
         # Withdrawn, and merged.
         w = self.filed(
             "daibiao_chen",
@@ -515,6 +515,17 @@ class Command(BaseCommand):
             services.suggestion_merge(
                 target=target, sources=[m], actor=self.staff, note="同属老旧小区改造事项，并案办理。"
             )
+
+    def publish(self, reply, public_text=None):
+        """As staff do on the review page: the masked versions of title, body and reply, then publish."""
+        s = reply.suggestion
+        services.reply_publish(
+            reply=reply,
+            actor=self.staff,
+            public_title=pii.mask(s.title),
+            public_body=pii.mask(s.body),
+            public_text=pii.mask(public_text or reply.text),
+        )
 
     def carry_to_reply(self, suggestion, short, assigned, code, text):
         with time_machine.travel(assigned):
