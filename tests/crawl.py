@@ -2,8 +2,10 @@
 
 Run inside a configured Django process whose database holds the demo data (``seed_demo``).
 Every URL pattern of the resolver is reversed with ids of demo objects of the right model and
-requested as each role; then the links found on the pages (same host, GET, bounded per view)
-are followed. ``crawl()`` returns the server errors and the patterns never requested.
+requested as each role (once more with NUL bytes in the query); then
+the links found on the pages (same host, GET, bounded per view) are followed. ``crawl()``
+returns the server errors, the logged-in pages sent without ``Cache-Control: no-store``, and
+the patterns never requested.
 
 As a script (``python -m tests.crawl``) it prints the result as JSON, for the SQLite run in a
 subprocess.
@@ -34,8 +36,9 @@ NOT_CRAWLED = {
 }
 
 HOST = "127.0.0.1"
-PER_VIEW = 6  # links followed per role and view: enough for every kind of page, bounded whatever the data
-MAX_LINKS = 300  # links followed per role
+PUBLIC_PREFIXES = ("/public/", "/static/", "/favicon.ico")  # may be cached; every other page is private
+PER_VIEW = 5  # links followed per role and view: enough for every kind of page, bounded whatever the data
+MAX_LINKS = 200  # links followed per role
 HREF = re.compile(r"""href=["']([^"'#]+)""")
 SKIP_PREFIXES = ("/static/", "/accounts/logout/", "/admin/logout/")
 
@@ -234,7 +237,12 @@ def crawl():
         client = Client(HTTP_HOST=HOST, raise_request_exception=True)
         if user:
             client.force_login(user)
-        queue = deque(url for key, url in pattern_urls(patterns, user))
+        keyed = pattern_urls(patterns, user)
+        urls = [url for key, url in keyed]
+        # Each pattern once more with NUL bytes in the usual query parameters (the admin's own pages apart).
+        firsts = {key: url for key, url in reversed(keyed) if not url.startswith("/admin/")}
+        urls += [f"{url}?q=%00&page=%00&session=%00" for url in firsts.values()]
+        queue = deque(urls)
         seen = set(queue)
         per_view = Counter()
         count = 0
@@ -256,6 +264,11 @@ def crawl():
                     {"role": username, "url": url, "status": status, "error": response.content[:500].decode()}
                 )
                 continue
+            if username and status == 200 and not url.startswith(PUBLIC_PREFIXES):
+                if "no-store" not in response.get("Cache-Control", ""):
+                    errors.append(
+                        {"role": username, "url": url, "status": status, "error": "no Cache-Control: no-store"}
+                    )
             if status in (301, 302) and response.get("Location"):
                 links = [response["Location"]]
             else:
