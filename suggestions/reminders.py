@@ -766,7 +766,12 @@ def _send_one(delivery):
             headers={"Message-ID": message_id("reminder", delivery.pk)},
         ).send()
     elif delivery.channel == D.Channel.SMS:
-        text = sms.fit_sms(_("【花溪人大】%(message)s") % {"message": reminder.message})
+        number = reminder.suggestion.number_display if reminder.suggestion_id else ""
+        if number:  # one SMS has no room for a title: the number says which suggestion
+            text = _("【花溪人大】%(number)s：%(message)s") % {"number": number, "message": reminder.message}
+        else:
+            text = _("【花溪人大】%(message)s") % {"message": reminder.message}
+        text = sms.fit_sms(text)
         sms.get_sms_backend().send(delivery.address, text, message_id=f"reminder-delivery-{delivery.pk}")
 
 

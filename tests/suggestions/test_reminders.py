@@ -491,3 +491,13 @@ def test_reminder_notifications_and_emails_name_the_suggestion_with_its_number(l
     (email,) = mail.outbox
     assert f"{suggestion.number_display}《{suggestion.title}》" in email.body
     assert suggestion.get_absolute_url() in email.body
+
+
+def test_a_reminder_sms_names_the_suggestion_by_its_number(lead_assignment, staff, clerk, settings):
+    settings.SMS_BACKEND = "tests.suggestions.test_reminders.FlakySMS"
+    FlakySMS.calls, FlakySMS.error = [], None
+    OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
+    reminder = services.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快签收。")
+    reminders.reminder_deliver(reminder_id=reminder.pk)
+    ((_phone, text, _id),) = FlakySMS.calls
+    assert text == f"【花溪人大】{lead_assignment.suggestion.number_display}：请尽快签收。"
