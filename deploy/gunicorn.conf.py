@@ -23,6 +23,8 @@ max_requests_jitter = 500
 # Only nginx on this host may set X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+# The client as nginx saw it (X-Real-IP), then the peer gunicorn saw (nginx itself, 127.0.0.1).
+access_log_format = '%({x-real-ip}i)s via %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "huaxi-renda"

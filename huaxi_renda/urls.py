@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +11,15 @@ admin.site.site_header = _("花溪人大代表建议办理系统 · 系统设置
 admin.site.site_title = _("花溪人大代表建议办理系统")
 admin.site.index_title = _("系统设置")
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static file."""
+    return redirect(static("favicon.ico"))
+
+
 urlpatterns = [
     path("", common.home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -29,6 +29,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from delegates.models import Session
@@ -677,6 +678,20 @@ def message_id(kind, *parts):
     return f"<{kind}-{'-'.join(str(p) for p in parts)}@{domain}>"
 
 
+def suggestion_label(suggestion):
+    """Which suggestion a message is about: its number once registered, and its title."""
+    if suggestion.number:
+        return _("%(number)s《%(title)s》") % {"number": suggestion.number_display, "title": suggestion.title}
+    return _("《%(title)s》") % {"title": suggestion.title}
+
+
+def _about(reminder):
+    """The reminder's text with the suggestion it concerns named first."""
+    if not reminder.suggestion_id:
+        return reminder.message
+    return _("建议：%(suggestion)s") % {"suggestion": suggestion_label(reminder.suggestion)} + "\n" + reminder.message
+
+
 def _claim(queryset, *, now, **extra):
     """Take rows for sending: lock (skipping rows another sender holds), mark sending, count the attempt, commit."""
     with transaction.atomic():
@@ -737,7 +752,7 @@ def _send_one(delivery):
                     suggestion_id=reminder.suggestion_id,
                     url=url,
                     title=(_("【催办】%(kind)s") % {"kind": reminder.get_kind_display()})[:200],
-                    body=reminder.message,
+                    body=_about(reminder),
                     dedupe_key=f"reminder-delivery:{delivery.pk}",
                 )
             ],
@@ -751,7 +766,12 @@ def _send_one(delivery):
             headers={"Message-ID": message_id("reminder", delivery.pk)},
         ).send()
     elif delivery.channel == D.Channel.SMS:
-        text = sms.fit_sms(_("【花溪人大】%(message)s") % {"message": reminder.message})
+        number = reminder.suggestion.number_display if reminder.suggestion_id else ""
+        if number:  # one SMS has no room for a title: the number says which suggestion
+            text = _("【花溪人大】%(number)s：%(message)s") % {"number": number, "message": reminder.message}
+        else:
+            text = _("【花溪人大】%(message)s") % {"message": reminder.message}
+        text = sms.fit_sms(text)
         sms.get_sms_backend().send(delivery.address, text, message_id=f"reminder-delivery-{delivery.pk}")
 
 
@@ -760,6 +780,8 @@ def _email_body(reminders):
     lines = []
     for index, reminder in enumerate(reminders, start=1):
         lines.append(f"{index}. {reminder.get_kind_display()}：{reminder.message}")
+        if reminder.suggestion_id:
+            lines.append("   " + _("建议：%(suggestion)s") % {"suggestion": suggestion_label(reminder.suggestion)})
         if reminder.suggestion_id and base:
             lines.append(f"   {base}{reminder.suggestion.get_absolute_url()}")
     lines.append("")
@@ -804,6 +826,9 @@ def digest_send(*, user_id, date, now=None):
     now = now or timezone.now()
     if isinstance(date, str):
         date = datetime.date.fromisoformat(date)
+    # A digest belongs to the day it goes out: a run for a later day (send_reminders --date) sends
+    # today's, and never spends that day's.
+    date = min(date, timezone.localdate(now))
     mine = D.objects.filter(recipient_id=user_id, channel=D.Channel.EMAIL)
     if mine.filter(digest_date=date, status=D.Status.SENT).exists():
         return 0
@@ -818,7 +843,9 @@ def digest_send(*, user_id, date, now=None):
             subject=_("【催办】今日待办提醒（%(count)s项）") % {"count": len(reminders)},
             body=_email_body(reminders),
             to=[user.email],
-            headers={"Message-ID": message_id("digest", user_id, date.isoformat())},
+            # The first delivery names the digest: a retry of the same claim keeps its Message-ID, and a
+            # second digest sent while this one is still in flight gets its own.
+            headers={"Message-ID": message_id("digest", user_id, date.isoformat(), ids[0])},
         ).send()
     except Exception as exc:  # noqa: BLE001 - recorded on the rows
         if _mark_failed(ids, exc):
@@ -837,7 +864,7 @@ def dispatch_pending(*, now=None, today=None, run=None):
     measured against ``now``, the real time.
     """
     now = now or timezone.now()
-    today = today or timezone.localdate(now)
+    today = min(today or timezone.localdate(now), timezone.localdate(now))  # see digest_send
     run = run or run_inline
     waiting = D.objects.filter(_claimable(now))
     immediate = list(
@@ -892,3 +919,47 @@ def run_queued(task_name, *args):
 def failed_count():
     """Deliveries that failed for good, for the staff home page."""
     return D.objects.filter(status=D.Status.FAILED).count()
+
+
+# --------------------------------------------------------------------------- what "sent" means
+
+
+def _records_only(backend_path, recording_classes):
+    try:
+        backend = import_string(backend_path)
+    except ImportError:
+        return False
+    return isinstance(backend, type) and issubclass(backend, recording_classes)
+
+
+def sent_label(channel):
+    """What a sent delivery of ``channel`` really became with the configured backends.
+
+    The console, in-memory, dummy and file e-mail backends and the logging SMS backend deliver
+    nothing: their messages are only recorded. SMTP (or any other backend) hands them over.
+    """
+    from django.core.mail.backends import console, dummy, filebased, locmem
+
+    if channel == D.Channel.EMAIL:
+        recording = (console.EmailBackend, dummy.EmailBackend, filebased.EmailBackend, locmem.EmailBackend)
+        if _records_only(settings.EMAIL_BACKEND, recording):
+            return _("仅记录")
+        return _("已交给邮件服务")
+    if channel == D.Channel.SMS:
+        if _records_only(settings.SMS_BACKEND, sms.LoggingSMSBackend):
+            return _("仅记录")
+        return _("已交给短信服务")
+    return _("已送达")
+
+
+def label_deliveries(deliveries):
+    """Set ``status_label`` on each delivery: the status, with "sent" said as what really happened."""
+    labels = {}
+    for delivery in deliveries:
+        if delivery.status == D.Status.SENT:
+            if delivery.channel not in labels:
+                labels[delivery.channel] = sent_label(delivery.channel)
+            delivery.status_label = labels[delivery.channel]
+        else:
+            delivery.status_label = delivery.get_status_display()
+    return deliveries

@@ -35,6 +35,7 @@ from .models import (
     ResultClass,
     Suggestion,
 )
+from .reminders import suggestion_label
 from .workdays import work_calendar
 
 logger = logging.getLogger(__name__)
@@ -198,12 +199,31 @@ def _today():
 
 
 def _notify(users, *, title, body="", url="", suggestion=None):
-    """In-app notifications (rows in the same transaction); e-mail goes out after commit."""
+    """In-app notifications (rows in the same transaction); e-mail goes out after commit.
+
+    A notification about a suggestion names it (number and title) and links to it, whatever the caller wrote.
+    """
+    if suggestion is not None:
+        about = _("建议：%(suggestion)s") % {"suggestion": suggestion_label(suggestion)}
+        body = f"{about}\n{body}" if body else about
+        url = url or suggestion.get_absolute_url()
     rows = [
         Notification(user=user, title=title[:200], body=body, url=url, suggestion=suggestion)
         for user in {u.pk: u for u in users if u is not None}.values()
     ]
     Notification.objects.bulk_create(rows)
+
+
+def _notify_leader(suggestion, *, previous_leader_id):
+    """A leader newly named to lead a key suggestion hears of it."""
+    leader = suggestion.leader if suggestion.is_key else None
+    if leader is None or leader.pk == previous_leader_id or not leader.user_id:
+        return
+    _notify(
+        [leader.user],
+        title=_("您被确定为重点督办建议“%(title)s”的领衔督办领导") % {"title": suggestion.title},
+        suggestion=suggestion,
+    )
 
 
 def _office_users(office_id):
@@ -726,11 +746,13 @@ def suggestion_assign(
         deadlines["return_by"] = return_by
     if deadlines["opinion_due"] and deadlines["opinion_due"] > deadlines["due_date"]:
         raise InvalidInput(_("协办意见期限不能晚于答复期限。"))
+    previous_leader_id = suggestion.leader_id
     if is_key is not None:
         suggestion.is_key = is_key
         suggestion.leader = leader if is_key else None
     if suggestion.is_key and suggestion.leader is None:
         raise InvalidInput(_("重点督办建议须指定领衔督办领导。"))
+    _notify_leader(suggestion, previous_leader_id=previous_leader_id)
     suggestion.current_round = 1
     suggestion.assigned_at = timezone.now()
     HandlingRound.objects.get_or_create(suggestion=suggestion, number=1, defaults={"due_date": deadlines["due_date"]})
@@ -772,8 +794,10 @@ def suggestion_set_key(*, suggestion, actor, is_key, leader=None):
     suggestion = _lock_suggestion(suggestion)
     if is_key and leader is None:
         raise InvalidInput(_("重点督办建议须指定领衔督办领导。"))
+    previous_leader_id = suggestion.leader_id
     suggestion.is_key, suggestion.leader = is_key, (leader if is_key else None)
     suggestion.save()
+    _notify_leader(suggestion, previous_leader_id=previous_leader_id)
     _audit(
         action="set_key",
         actor=actor,

@@ -212,3 +212,11 @@ def test_systemd_units_run_the_services_with_the_environment_file(unit, command)
     assert service["EnvironmentFile"] == "/etc/huaxi-renda/env"
     assert service["User"] == "huaxi" and service["Restart"] in {"always", "on-failure"}
     assert parser["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_the_client_address_header_the_app_trusts_is_the_one_nginx_sets_and_gunicorn_logs():
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    assert "proxy_set_header X-Real-IP $remote_addr;" in nginx  # read by huaxi_renda.middleware.TrustedProxyMiddleware
+    conf = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert conf["access_log_format"].startswith("%({x-real-ip}i)s")
+    assert django_settings.TRUSTED_PROXIES == ["127.0.0.1"]  # nginx on the same host, as bound in gunicorn.conf.py

@@ -34,6 +34,7 @@ def row(method, kwargs, allowed, data=None):
 MATRIX = {
     "home": row("get", {}, LOGGED_IN),
     "login": row("get", {}, EVERYONE),
+    "favicon": row("get", {}, EVERYONE),
     "logout": row("post", {}, EVERYONE),
     "set_language": row("post", {}, EVERYONE, {"language": "zh-hans"}),
     "notifications": row("get", {}, LOGGED_IN),

@@ -46,12 +46,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "huaxi_renda.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "huaxi_renda.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "huaxi_renda.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "huaxi_renda.middleware.SecurityHeadersMiddleware",
@@ -209,6 +212,9 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The documented nginx (deploy/nginx.conf) sets X-Real-IP; only requests from these addresses may
+# name the client (huaxi_renda.middleware.TrustedProxyMiddleware), so axes and the logs see the real one.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1")
 
 # Sessions from the cache, kept in the database (see huaxi_renda/sessions.py).
 SESSION_ENGINE = "huaxi_renda.sessions"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import roles, selectors
 from ..decorators import office_required, staff_required
 from ..models import Reminder, ReminderDelivery
+from ..reminders import label_deliveries
 
 PAGE_SIZE = 50
 
@@ -65,6 +66,13 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _delivery_page(request, queryset):
+    """A page of deliveries, each saying what "sent" really was with the configured backends."""
+    page = _page(request, queryset)
+    page.object_list = label_deliveries(list(page.object_list))
+    return page
+
+
 def _query_without_page(request):
     params = request.GET.copy()
     params.pop("page", None)
@@ -77,7 +85,7 @@ def reminder_list(request):
     queryset = form.filter(_deliveries()) if request.GET.keys() - {"page"} else _deliveries()
     context = {
         "form": form,
-        "page": _page(request, queryset),
+        "page": _delivery_page(request, queryset),
         "query": _query_without_page(request),
         "failed": ReminderDelivery.objects.filter(status=ReminderDelivery.Status.FAILED).count(),
     }
@@ -89,7 +97,7 @@ def suggestion_reminders(request, pk):
     suggestion = selectors.suggestion_for_user(request.user, pk)
     if suggestion is None:
         raise Http404
-    page = _page(request, _deliveries().filter(reminder__suggestion=suggestion))
+    page = _delivery_page(request, _deliveries().filter(reminder__suggestion=suggestion))
     return render(
         request,
         "suggestions/reminders/suggestion_reminders.html",
@@ -108,9 +116,8 @@ def office_reminders(request):
     )
     page = _page(request, reminders)
     mine = {}
-    for delivery in ReminderDelivery.objects.filter(
-        reminder__in=[r.pk for r in page.object_list], recipient=request.user
-    ).order_by("channel"):
+    deliveries = ReminderDelivery.objects.filter(reminder__in=[r.pk for r in page.object_list], recipient=request.user)
+    for delivery in label_deliveries(list(deliveries.order_by("channel"))):
         mine.setdefault(delivery.reminder_id, []).append(delivery)
     rows = [(r, mine.get(r.pk, [])) for r in page.object_list]
     return render(

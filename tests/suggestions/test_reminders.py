@@ -244,7 +244,7 @@ def test_manual_reminder_goes_out_at_once_by_email_and_in_app(lead_assignment, s
     reminders.reminder_deliver(reminder_id=reminder.pk)
     assert [m.to for m in mail.outbox] == [[clerk.email]]
     assert mail.outbox[0].extra_headers["Message-ID"].startswith("<reminder-")
-    assert Notification.objects.filter(user=clerk, body="请尽快签收并联系代表。").count() == 1
+    assert Notification.objects.filter(user=clerk, body__endswith="请尽快签收并联系代表。").count() == 1
     reminders.reminder_deliver(reminder_id=reminder.pk)  # again: nothing more
     assert len(mail.outbox) == 1
 
@@ -327,7 +327,8 @@ def test_daily_digest_is_one_email_per_recipient_per_day(assign_on, clerk):
     to_clerk = [m for m in mail.outbox if m.to == [clerk.email]]
     assert len(to_clerk) == 1
     assert to_clerk[0].body.count("待签收") == 2
-    assert to_clerk[0].extra_headers["Message-ID"] == f"<digest-{clerk.pk}-2026-10-09@huaxi-renda.local>"
+    first = ReminderDelivery.objects.filter(recipient=clerk, channel="email").order_by("pk").first()
+    assert to_clerk[0].extra_headers["Message-ID"] == f"<digest-{clerk.pk}-2026-10-09-{first.pk}@huaxi-renda.local>"
     assert Notification.objects.filter(user=clerk, dedupe_key__startswith="reminder-delivery:").count() == 2
     # A reminder found later the same day waits for tomorrow's digest.
     scan_on("2026-10-09", 15)
@@ -450,3 +451,53 @@ def test_cosigner_reminders_stop_once_they_answer(session, delegate, other_deleg
     assert CoSigner.objects.get(pk=cosigner.pk).status == "confirmed"
     scan_on("2026-10-01", 11)
     assert keys("invitation") == set()
+
+
+def test_a_second_digest_sent_while_the_first_is_in_flight_gets_its_own_message_id(assign_on, clerk, settings):
+    """The first digest's send is still running when a new reminder's digest goes out."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    assign_on("2026-09-30")
+    scan_on("2026-10-09")
+    state = {"inner": False}
+
+    class InFlight(EmailBackend):
+        def send_messages(self, messages):
+            if not state["inner"]:  # while the first digest is being sent...
+                state["inner"] = True
+                assign_on("2026-09-29")
+                scan_on("2026-10-09", 9)
+                in_flight = at("2026-10-09", 9) + datetime.timedelta(minutes=1)  # within the first's lease
+                assert reminders.digest_send(user_id=clerk.pk, date="2026-10-09", now=in_flight) == 1
+            return super().send_messages(messages)
+
+    settings.EMAIL_BACKEND = f"{__name__}.InFlightBackend"
+    globals()["InFlightBackend"] = InFlight
+    assert reminders.digest_send(user_id=clerk.pk, date="2026-10-09", now=at("2026-10-09", 9)) == 1
+    to_clerk = [m for m in mail.outbox if m.to == [clerk.email]]
+    assert len(to_clerk) == 2
+    ids = {m.extra_headers["Message-ID"] for m in to_clerk}
+    assert len(ids) == 2, ids
+
+
+def test_reminder_notifications_and_emails_name_the_suggestion_with_its_number(lead_assignment, staff, clerk):
+    suggestion = lead_assignment.suggestion
+    reminder = services.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快签收。")
+    reminders.reminder_deliver(reminder_id=reminder.pk)
+    (note,) = Notification.objects.filter(user=clerk, dedupe_key__startswith="reminder-delivery:")
+    assert note.title == "【催办】人工催办"
+    assert note.body == f"建议：{suggestion.number_display}《{suggestion.title}》\n请尽快签收。"
+    assert note.url == lead_assignment.get_absolute_url()
+    (email,) = mail.outbox
+    assert f"{suggestion.number_display}《{suggestion.title}》" in email.body
+    assert suggestion.get_absolute_url() in email.body
+
+
+def test_a_reminder_sms_names_the_suggestion_by_its_number(lead_assignment, staff, clerk, settings):
+    settings.SMS_BACKEND = "tests.suggestions.test_reminders.FlakySMS"
+    FlakySMS.calls, FlakySMS.error = [], None
+    OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
+    reminder = services.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快签收。")
+    reminders.reminder_deliver(reminder_id=reminder.pk)
+    ((_phone, text, _id),) = FlakySMS.calls
+    assert text == f"【花溪人大】{lead_assignment.suggestion.number_display}：请尽快签收。"

@@ -138,3 +138,58 @@ def test_send_reminders_command(session, delegate, staff, office, clerk):
     assert [m.to for m in mail.outbox] == [[clerk.email]]  # the day's digest
     with pytest.raises(Exception, match="YYYY-MM-DD"):
         call_command("send_reminders", "--date", "9 Oct")
+
+
+def test_send_reminders_for_a_future_day_does_not_spend_that_days_digest(session, delegate, staff, office, clerk):
+    def assign(day):
+        suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
+        with time_machine.travel(at(day, 10), tick=False):
+            services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+            services.suggestion_register(suggestion=suggestion, actor=staff)
+            services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
+
+    assign("2026-09-30")
+    with time_machine.travel(at("2026-10-09", 8), tick=False):
+        call_command("send_reminders", "--date", "2026-10-12", stdout=StringIO())  # a run for next Monday
+    assert [m.to for m in mail.outbox] == [[clerk.email]]  # sent today, as today's digest
+    assert set(ReminderDelivery.objects.filter(channel="email").values_list("digest_date", flat=True)) == {
+        datetime.date(2026, 10, 9)
+    }
+    assign("2026-10-08")  # due to be signed by Monday: a new reminder that day
+    with time_machine.travel(at("2026-10-12", 9), tick=False):
+        call_command("send_reminders", stdout=StringIO())
+    assert [m.to for m in mail.outbox] == [[clerk.email], [clerk.email]]  # Monday's digest still went out
+
+
+@pytest.mark.parametrize(
+    ("email_backend", "sms_backend", "email_label", "sms_label"),
+    [
+        ("django.core.mail.backends.console.EmailBackend", "suggestions.sms.LoggingSMSBackend", "仅记录", "仅记录"),
+        ("django.core.mail.backends.locmem.EmailBackend", "suggestions.sms.LoggingSMSBackend", "仅记录", "仅记录"),
+        ("django.core.mail.backends.filebased.EmailBackend", "suggestions.sms.LoggingSMSBackend", "仅记录", "仅记录"),
+        ("django.core.mail.backends.dummy.EmailBackend", "suggestions.sms.LoggingSMSBackend", "仅记录", "仅记录"),
+        (
+            "django.core.mail.backends.smtp.EmailBackend",
+            "suggestions.sms.BaseSMSBackend",
+            "已交给邮件服务",
+            "已交给短信服务",
+        ),
+    ],
+)
+def test_the_reminder_log_says_what_a_sent_delivery_really_became(
+    client, settings, staff, clerk, make_due, email_backend, sms_backend, email_label, sms_label
+):
+    make_due(1)
+    ReminderDelivery.objects.update(status="sent")
+    settings.EMAIL_BACKEND, settings.SMS_BACKEND = email_backend, sms_backend
+    login(client, staff)
+    response = client.get(reverse("reminders:list"))
+    labels = {d.channel: d.status_label for d in response.context["page"].object_list}
+    assert labels == {"email": email_label, "inapp": "已送达"}
+    assert email_label in response.content.decode()
+    from suggestions.reminders import sent_label
+
+    assert sent_label("sms") == sms_label
+    login(client, clerk)
+    rows = client.get(reverse("reminders:office")).context["rows"]
+    assert {d.channel: d.status_label for d in rows[0][1]} == {"email": email_label, "inapp": "已送达"}

@@ -470,3 +470,48 @@ def test_a_broker_outage_never_fails_a_service(settings, staff, lead_assignment)
     finally:
         app.conf.broker_url = settings.CELERY_BROKER_URL
     assert reminder.pk and reminder.message == "请尽快办理。"
+
+
+# --------------------------------------------------------------------------- notifications name the suggestion
+
+
+def test_every_notification_names_its_suggestion_with_number_and_link(registered, staff, office, clerk):
+    from suggestions.models import Notification
+
+    services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office)
+    for note in Notification.objects.filter(suggestion=registered):
+        assert registered.number_display in note.body, (note.title, note.body)
+        assert registered.title in note.body, (note.title, note.body)
+        assert note.url, note.title
+
+
+def test_a_rating_notification_to_the_office_says_which_suggestion(lead_assignment, clerk, delegate):
+    from suggestions.models import Notification
+    from tests.conftest import carry_to_reply
+
+    suggestion = lead_assignment.suggestion
+    reply = carry_to_reply(suggestion, lead_assignment, clerk)
+    services.rating_submit(reply=reply, actor=delegate.user, value="satisfied")
+    (note,) = Notification.objects.filter(user=clerk, title__contains="评价")
+    assert note.body.startswith(f"建议：{suggestion.number_display}《{suggestion.title}》")
+    assert note.url == lead_assignment.get_absolute_url()
+
+
+def test_a_leader_named_to_lead_a_key_suggestion_is_notified_once(registered, staff, office, leader, client):
+    from suggestions.models import Notification
+
+    services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, is_key=True, leader=leader)
+    (note,) = Notification.objects.filter(user=leader.user)
+    assert registered.title in note.title and registered.number_display in note.body
+    services.suggestion_set_key(suggestion=registered, actor=staff, is_key=True, leader=leader)  # same leader
+    assert Notification.objects.filter(user=leader.user).count() == 1
+    client.force_login(leader.user)
+    assert client.get(note.url).status_code == 200
+
+
+def test_a_leader_named_later_through_set_key_is_notified(assigned, staff, leader):
+    from suggestions.models import Notification
+
+    services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
+    (note,) = Notification.objects.filter(user=leader.user)
+    assert "领衔督办" in note.title and note.url == assigned.get_absolute_url()

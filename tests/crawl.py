@@ -1,0 +1,295 @@
+"""Crawl every page and export of every demo role (not a test module; used by tests/test_crawl.py).
+
+Run inside a configured Django process whose database holds the demo data (``seed_demo``).
+Every URL pattern of the resolver is reversed with ids of demo objects of the right model and
+requested as each role (once more with NUL bytes in the query); then
+the links found on the pages (same host, GET, bounded per view) are followed. ``crawl()``
+returns the server errors, the logged-in pages sent without ``Cache-Control: no-store``, and
+the patterns never requested.
+
+As a script (``python -m tests.crawl``) it prints the result as JSON, for the SQLite run in a
+subprocess.
+"""
+
+import html
+import json
+import re
+import traceback
+from collections import Counter, deque
+from urllib.parse import urljoin, urlsplit
+
+ROLES = [
+    None,  # anonymous
+    "staff_zhang",
+    "leader_li",
+    "daibiao_wang",
+    "daibiao_chen",
+    "zhujian",
+    "zhujian_head",
+    "caizheng",
+    "admin",
+]
+
+# Patterns that a GET never reaches as designed, each with its reason.
+NOT_CRAWLED = {
+    "admin/(?P<url>.*)$": "the admin's catch-all for unknown addresses: any address it answers is another pattern",
+}
+
+HOST = "127.0.0.1"
+PUBLIC_PREFIXES = ("/public/", "/static/", "/favicon.ico")  # may be cached; every other page is private
+PER_VIEW = 5  # links followed per role and view: enough for every kind of page, bounded whatever the data
+MAX_LINKS = 200  # links followed per role
+HREF = re.compile(r"""href=["']([^"'#]+)""")
+SKIP_PREFIXES = ("/static/", "/accounts/logout/", "/admin/logout/")
+
+
+def url_patterns():
+    """``[(key, name, route, params)]`` of every pattern; key is the name, or the route when unnamed."""
+    from django.urls import URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, namespace, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+            else:
+                name = f"{namespace}{pattern.name}" if pattern.name else None
+                route = prefix + str(pattern.pattern)
+                found.append((name or route, name, route, list(pattern.pattern.regex.groupindex)))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def _pks(queryset, limit=3):
+    return list(queryset.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def _one_per(queryset, field):
+    """The first pk of each value of ``field``: one object in every state."""
+    seen = {}
+    for pk, value in queryset.order_by("pk").values_list("pk", field):
+        seen.setdefault(value, pk)
+    return list(seen.values())
+
+
+def _samples(user):
+    from django.contrib.auth import get_user_model
+
+    from delegates.models import Delegate
+    from suggestions.models import Assignment, Attachment, CoSigner, Notification, Office, Reply, Suggestion
+
+    published = Suggestion.objects.filter(published_at__isnull=False)
+    mine = Notification.objects.filter(user=user) if user else Notification.objects.none()
+    return {
+        "suggestion": _one_per(Suggestion.objects.all(), "status") + _pks(published, 1),
+        "published": _pks(published),
+        "assignment": _one_per(Assignment.objects.all(), "status"),
+        "attachment": _pks(Attachment.objects.all()),
+        "cosigner": _one_per(CoSigner.objects.all(), "status"),
+        "reply": _one_per(Reply.objects.all(), "status"),
+        "office": _pks(Office.objects.all()),
+        "delegate": _pks(Delegate.objects.filter(user=user), 1) + _pks(Delegate.objects.all(), 1),
+        "notification": _pks(mine, 2) or _pks(Notification.objects.all(), 1),
+        "user": _pks(get_user_model().objects.all(), 2),
+    }
+
+
+# Which model's ids fill a pattern's <int:pk>, by the pattern's name (namespace:name).
+PK_MODEL = {
+    "suggestions:detail": "suggestion",
+    "suggestions:attachment": "attachment",
+    "notification_open": "notification",
+    "delegates:suggestion": "suggestion",
+    "delegates:edit": "suggestion",
+    "delegates:submit": "suggestion",
+    "delegates:withdraw": "suggestion",
+    "delegates:invite": "suggestion",
+    "delegates:drop": "cosigner",
+    "delegates:respond": "cosigner",
+    "delegates:rate": "reply",
+    "delegates:record": "delegate",
+    "staff:review": "suggestion",
+    "staff:suggestion": "suggestion",
+    "staff:assign": "suggestion",
+    "staff:publication_edit": "suggestion",
+    "reminders:suggestion": "suggestion",
+    "public:detail": "published",
+    "public:office": "office",
+}
+PK_MODEL.update({f"offices:{name}": "assignment" for name in (
+    "assignment", "sign", "request_return", "contact", "opinion", "reply", "letter", "extension", "followup", "handler",
+)})  # fmt: skip
+
+
+def _admin_models():
+    from django.contrib import admin
+
+    return {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
+
+
+def pattern_urls(patterns, user):
+    """Every pattern reversed with demo ids: ``[(key, url)]``; raises on a pattern it cannot fill."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    from suggestions.models import Suggestion
+
+    samples = _samples(user)
+    admin_models = _admin_models()
+    urls = []
+    for key, name, route, params in patterns:
+        if key in NOT_CRAWLED:
+            continue
+        if not params:
+            urls.append((key, reverse(name)))
+            continue
+        if params == ["pk"]:
+            values = [{"pk": pk} for pk in samples[PK_MODEL[name]]]
+        elif params == ["kind"]:
+            values = [{"kind": kind} for kind in ("delegates", "offices")]
+        elif params == ["app_label"]:
+            values = [{"app_label": label} for label in ("auth", "axes", "delegates", "suggestions")]
+        elif params == ["content_type_id", "object_id"]:
+            suggestion_type = ContentType.objects.get_for_model(Suggestion).pk
+            values = [{"content_type_id": suggestion_type, "object_id": pk} for pk in samples["suggestion"][:1]]
+        elif params == ["object_id"] or params == ["id"]:
+            if name:  # admin:<app>_<model>_<change|delete|history|password_change>
+                model = admin_models[name.split(":", 1)[1].rsplit("_", 1)[0].removesuffix("_password")]
+            else:  # admin/<app>/<model>/<path:object_id>/ (redirects to the change page)
+                app, model_name = route.split("/")[1:3]
+                model = admin_models[f"{app}_{model_name}"]
+            values = [{params[0]: pk} for pk in _pks(model.objects.all(), 2)]
+            if not values:
+                values = [{params[0]: 1}]  # an empty table: the admin's "does not exist" answer
+        else:
+            raise AssertionError(f"tests/crawl.py does not know how to fill {key} {params}")
+        if not values:
+            raise AssertionError(f"the demo has no object to fill {key}")
+        if name:
+            urls.extend((key, reverse(name, kwargs=kw)) for kw in values)
+        else:
+            urls.extend((key, "/" + route.replace(f"<path:{params[0]}>", str(kw[params[0]]))) for kw in values)
+    return urls
+
+
+def _key_of(path, keys_by_route):
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.url_name:
+        return match.view_name
+    return keys_by_route.get(match.route, match.route)
+
+
+def _links(response, base):
+    if "html" not in response.get("Content-Type", ""):
+        return []
+    links = []
+    for href in HREF.findall(response.content.decode(errors="replace")):
+        url = urljoin(base, html.unescape(href))
+        parts = urlsplit(url)
+        if parts.scheme not in ("", "http") or parts.netloc not in ("", HOST, "testserver"):
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if path.startswith("/") and not path.startswith(SKIP_PREFIXES):
+            links.append(path)
+    return links
+
+
+def prepare():
+    """The demo has no uploaded file: staff attach one to the showcase so the download page is crawled too."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from suggestions import services
+    from suggestions.models import Attachment, Suggestion
+
+    if Attachment.objects.exists():
+        return
+    showcase = Suggestion.objects.filter(published_at__isnull=False).order_by("pk").first()
+    services.attachment_add(
+        suggestion=showcase,
+        actor=get_user_model().objects.get(username="staff_zhang"),
+        uploaded_file=SimpleUploadedFile("现场照片说明.pdf", b"%PDF-1.4\n%crawl\n"),
+        content_type="application/pdf",
+    )
+
+
+def crawl():
+    """``{"errors": [...], "unrequested": [...], "requests": n}`` over every role."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    prepare()
+    patterns = url_patterns()
+    keys_by_route = {route: key for key, name, route, params in patterns}
+    requested = set()
+    errors = []
+    total = 0
+    for username in ROLES:
+        user = get_user_model().objects.get(username=username) if username else None
+        client = Client(HTTP_HOST=HOST, raise_request_exception=True)
+        if user:
+            client.force_login(user)
+        keyed = pattern_urls(patterns, user)
+        urls = [url for key, url in keyed]
+        # Each pattern once more with NUL bytes in the usual query parameters (the admin's own pages apart).
+        firsts = {key: url for key, url in reversed(keyed) if not url.startswith("/admin/")}
+        urls += [f"{url}?q=%00&page=%00&session=%00" for url in firsts.values()]
+        queue = deque(urls)
+        seen = set(queue)
+        per_view = Counter()
+        count = 0
+        budget = len(queue) + MAX_LINKS  # every pattern, then a bounded number of followed links
+        while queue and count < budget:
+            url = queue.popleft()
+            key = _key_of(urlsplit(url).path, keys_by_route)
+            count += 1
+            try:
+                response = client.get(url)
+                status = response.status_code
+            except Exception:  # noqa: BLE001 - every server error is reported, not raised
+                errors.append({"role": username, "url": url, "status": 500, "error": traceback.format_exc()[-1500:]})
+                continue
+            if key:
+                requested.add(key)
+            if status >= 500:
+                errors.append(
+                    {"role": username, "url": url, "status": status, "error": response.content[:500].decode()}
+                )
+                continue
+            if username and status == 200 and not url.startswith(PUBLIC_PREFIXES):
+                if "no-store" not in response.get("Cache-Control", ""):
+                    errors.append(
+                        {"role": username, "url": url, "status": status, "error": "no Cache-Control: no-store"}
+                    )
+            if status in (301, 302) and response.get("Location"):
+                links = [response["Location"]]
+            else:
+                links = _links(response, url)
+            for link in links:
+                link_key = _key_of(urlsplit(urljoin(url, link)).path, keys_by_route)
+                link = urljoin(url, link)
+                if link.startswith("http"):
+                    link = urlsplit(link).path + (f"?{urlsplit(link).query}" if urlsplit(link).query else "")
+                if link in seen or link_key is None or per_view[link_key] >= PER_VIEW:
+                    continue
+                seen.add(link)
+                per_view[link_key] += 1
+                queue.append(link)
+        total += count
+    unrequested = sorted(key for key, *_ in patterns if key not in requested and key not in NOT_CRAWLED)
+    return {"errors": errors, "unrequested": unrequested, "requests": total}
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    print("CRAWL-RESULT " + json.dumps(crawl(), ensure_ascii=False))  # noqa: T201
