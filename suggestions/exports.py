@@ -351,7 +351,9 @@ def _summary_chunk_rows(chunk, labels):
         active = assignments.get(pk, ())
         ordered = sorted(active, key=lambda a: (ROLE_ORDER.get(a[2], 9), a[1]))
         offices = "\n".join(labels.office_role % {"office": a[3], "role": labels.roles[a[2]]} for a in ordered)
-        dues = [a[5] or a[4] for a in active if a[2] in answering]
+        dues = [
+            Assignment.deadline_of(role=a[2], due_date=a[4], extended_due=a[5]) for a in active if a[2] in answering
+        ]
 
         latest = {}
         for reply in sorted(replies.get(pk, ()), key=lambda r: rounds[r[1]]):

@@ -541,3 +541,14 @@ def test_a_returned_suggestion_shows_its_reason_on_the_home_page(as_delegate, su
     services.suggestion_return(suggestion=submitted, actor=staff, reason="请补充具体地点。")
     drafts = as_delegate.get(reverse("delegates:home")).content.decode().split('id="drafts"')[1]
     assert "退回理由：请补充具体地点。" in drafts.split("</section>")[0]
+
+
+def test_the_co_office_is_shown_with_its_opinion_deadline_on_the_delegate_pages(as_delegate, assigned, co_assignment):
+    co_assignment.refresh_from_db()
+    content = as_delegate.get(reverse("delegates:suggestion", args=[assigned.pk])).content.decode()
+    row = content[content.index(co_assignment.office.name) :].split("</tr>")[0]
+    assert f"{co_assignment.opinion_due:%Y-%m-%d}" in row and "协办意见期限" in row
+    assert f"{co_assignment.due_date:%Y-%m-%d}" not in row
+    home = as_delegate.get(reverse("delegates:home")).content.decode()
+    line = home[home.index(co_assignment.office.name) :].split("</li>")[0]
+    assert f"协办意见期限 {co_assignment.opinion_due:%Y-%m-%d}" in line
