@@ -347,7 +347,7 @@ def _detail(request, suggestion, *, rating_forms=None, withdraw_form=None, statu
             "my_cosign": my_cosign,
             "editable": editable,
             "open_invites": [c for c in context["cosigners"] if c.status == CoSigner.Status.INVITED],
-            "can_withdraw": is_lead and S.WITHDRAWN in Suggestion.TRANSITIONS.get(suggestion.status, set()),
+            "can_withdraw": services.withdrawal_refusal(suggestion=suggestion, actor=request.user) is None,
             "withdraw_form": withdraw_form or WithdrawForm(),
             "invite_query": query,
             "invite_candidates": selectors.delegates_to_invite(me, query, suggestion=suggestion) if query else [],

@@ -145,6 +145,12 @@ class DeadlinePolicy(models.Model):
     rehandle_months = models.PositiveSmallIntegerField(_("重新办理期限（月）"), default=1)
     rating_days = models.PositiveSmallIntegerField(_("代表评价期限（天）"), default=15)
     invitation_days = models.PositiveSmallIntegerField(_("联名邀请答复期限（天）"), default=3)
+    reply_letter_required = models.BooleanField(
+        _("答复须上传盖章答复函"),
+        default=True,
+        db_default=True,
+        help_text=_("每一轮答复代表前，承办单位须上传已签发盖章的答复函（PDF或图片）。"),
+    )
     reminder_offsets = models.JSONField(_("催办提醒设置"), default=default_reminder_offsets, blank=True)
 
     class Meta:
@@ -221,6 +227,7 @@ class Suggestion(models.Model):
         Status.REGISTERED: {Status.ASSIGNED, Status.WITHDRAWN, Status.MERGED},
         Status.ASSIGNED: {Status.HANDLING, Status.WITHDRAWN},
         Status.HANDLING: {Status.REPLIED, Status.WITHDRAWN},
+        # Withdrawn from here only through staff (``services.withdrawal_refusal``).
         Status.REPLIED: {Status.CLOSED, Status.REHANDLING, Status.WITHDRAWN},
         Status.REHANDLING: {Status.REPLIED, Status.WITHDRAWN},
         Status.CLOSED: set(),

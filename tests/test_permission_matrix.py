@@ -161,6 +161,7 @@ def world(db, tmp_path, settings):
         text="答复。",
         result_class=factories.result_class("B"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(assignment, clerk),
     )
     services.reply_submit(reply=reply, actor=clerk)
     services.reply_publish(reply=reply, actor=staff, public_text="答复。")

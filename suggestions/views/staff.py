@@ -487,13 +487,13 @@ def _sort_links(params):
 # --------------------------------------------------------------------------- one suggestion, staff view
 
 
-def _available_actions(suggestion, open_assignments):
+def _available_actions(suggestion, open_assignments, actor):
     """The staff actions that fit the suggestion's status now."""
-    status, allowed = suggestion.status, Suggestion.TRANSITIONS.get(suggestion.status, set())
+    status = suggestion.status
     available = set()
     if status == S.SUBMITTED:
         available |= {"register", "return", "reject"}
-    if S.WITHDRAWN in allowed:
+    if services.withdrawal_refusal(suggestion=suggestion, actor=actor) is None:
         available.add("withdraw")
     if status == S.REPLIED:
         available.add("close")
@@ -509,7 +509,7 @@ def suggestion(request, pk):
     suggestion = _get_suggestion(pk)
     context = suggestion_detail_context(request.user, suggestion)
     open_assignments = [a for a in context["assignments"] if a.status in Assignment.ACTIVE]
-    available = _available_actions(suggestion, open_assignments)
+    available = _available_actions(suggestion, open_assignments, request.user)
     bound = {}
     action = request.POST.get("action") if request.method == "POST" else None
     if action is not None and action not in available:

@@ -75,6 +75,7 @@ def test_full_lifecycle_from_draft_to_published_with_an_audit_row_per_step(
         text="已列入改造计划并完工。",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(lead, clerk),
     )
     services.reply_submit(reply=reply, actor=clerk)
     s.refresh_from_db()
@@ -204,6 +205,7 @@ def test_a_reply_cannot_be_submitted_before_the_delegate_was_contacted(lead_assi
         text="答复",
         result_class=factories.result_class("C"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(lead_assignment, clerk),
     )
     with pytest.raises(services.InvalidInput) as error:
         services.reply_submit(reply=reply, actor=clerk)
@@ -233,6 +235,9 @@ def test_a_key_suggestion_needs_the_delegate_invited_face_to_face(assigned, lead
         participants="代表、经办人",
         summary="座谈。",
         delegate_invited=True,
+    )
+    services.reply_save_draft(
+        assignment=lead_assignment, actor=clerk, text="答复", attachment=factories.signed_letter(lead_assignment, clerk)
     )
     assert services.reply_requirements(assignment=lead_assignment) == []
 
@@ -350,6 +355,7 @@ def test_unsatisfied_needs_a_comment_and_opens_a_rehandling_round(replied, deleg
         text="新的措施。",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(assignment, clerk),
     )
     services.reply_submit(reply=second, actor=clerk)
     s.refresh_from_db()
