@@ -398,8 +398,12 @@ def suggestion_withdraw(request, pk):
     if form.is_valid():
         try:
             services.suggestion_withdraw(suggestion=suggestion, actor=request.user, reason=form.cleaned_data["reason"])
-        except services.WorkflowError as error:
+        except services.InvalidInput as error:
             form.add_error("reason", error.message)
+        except services.WorkflowError as error:
+            # Not allowed now: the page no longer offers the form, so the reason goes on top of it.
+            messages.error(request, error.message)
+            return redirect("delegates:suggestion", pk)
         else:
             messages.success(request, _("建议已撤回。"))
             return redirect("delegates:suggestion", pk)

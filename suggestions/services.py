@@ -1139,6 +1139,33 @@ def reply_submit(*, reply, actor):
 
 
 @transaction.atomic
+def reply_attach_letter(*, reply, actor, attachment):
+    """Attach the signed letter to a submitted reply that has none (sent before the letter was required)."""
+    suggestion, assignment = _lock_assignment(reply.assignment)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    _require_office(actor, assignment)
+    if attachment is None:
+        raise InvalidInput(_("请选择已签发盖章的答复函（PDF或图片）。"))
+    if reply.status != Reply.Status.SUBMITTED:
+        raise TransitionNotAllowed(_("答复尚未提交，请在答复表单中上传答复函。"))
+    if reply.attachment_id is not None:
+        raise TransitionNotAllowed(_("这份答复已有盖章答复函。"))
+    reply.attachment = attachment
+    reply.save()
+    _audit(
+        action="attach",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        note=_("补传盖章答复函：%(name)s") % {"name": attachment.original_name},
+        data={"reply": reply.pk, "attachment": attachment.pk},
+    )
+    return reply
+
+
+@transaction.atomic
 def extension_request(*, assignment, actor, reason, until):
     reason = _text(reason, _("延期理由"), max_length=2000)
     suggestion, assignment = _lock_assignment(assignment)
