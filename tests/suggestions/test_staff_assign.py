@@ -110,6 +110,9 @@ def test_assigning_to_several_separate_offices(client, staff, registered, office
         ({"mode": "separate"}, "请至少选择一个分办单位"),
         ({"mode": "lead", "is_key": "on"}, "重点督办建议须指定领衔督办领导"),
         ({"mode": "lead", "due_date": "2020-01-01"}, "答复期限必须晚于今天"),
+        ({"mode": "lead", "due_date": "9999-12-31"}, "答复期限不能晚于"),
+        ({"mode": "lead", "return_by": "0001-01-01"}, "申请退回截止日期不能早于今天"),
+        ({"mode": "lead", "return_by": "9999-12-31"}, "申请退回截止日期不能晚于答复期限"),
     ],
 )
 def test_an_invalid_assignment_is_explained_beside_the_form_and_nothing_is_saved(
