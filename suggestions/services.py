@@ -974,6 +974,11 @@ def _current_round(suggestion):
     return HandlingRound.objects.get(suggestion=suggestion, number=suggestion.current_round)
 
 
+def contact_date_bounds(*, assignment):
+    """The first and last day a contact may be dated: from the day of assignment to today."""
+    return timezone.localdate(assignment.assigned_at), _today()
+
+
 @transaction.atomic
 def contact_record(*, assignment, actor, method, date, participants, summary, delegate_invited=False):
     suggestion, assignment = _lock_assignment(assignment)
@@ -982,11 +987,11 @@ def contact_record(*, assignment, actor, method, date, participants, summary, de
         raise TransitionNotAllowed(_("请先签收再记录沟通联系情况。"))
     if method not in ContactRecord.Method.values:
         raise InvalidInput(_("请选择沟通方式。"))
-    if date is None or date > _today():
+    earliest, latest = contact_date_bounds(assignment=assignment)
+    if date is None or date > latest:
         raise InvalidInput(_("沟通日期不能晚于今天。"))
-    assigned_on = timezone.localdate(assignment.assigned_at)
-    if date < assigned_on:
-        raise InvalidInput(_("沟通日期不能早于交办日期（%(date)s）。") % {"date": assigned_on})
+    if date < earliest:
+        raise InvalidInput(_("沟通日期不能早于交办日期（%(date)s）。") % {"date": earliest})
     record = ContactRecord.objects.create(
         assignment=assignment,
         method=method,

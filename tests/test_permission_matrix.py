@@ -80,6 +80,7 @@ MATRIX = {
     "offices:opinion": row("post", {"pk": "A"}, {"clerk"}),
     "offices:reply": row("post", {"pk": "A"}, {"clerk"}),
     "offices:letter": row("get", {"pk": "A"}, {"clerk"}),
+    "offices:letter_upload": row("post", {"pk": "A"}, {"clerk"}),
     "offices:extension": row("post", {"pk": "A"}, {"clerk"}),
     "offices:followup": row("post", {"pk": "A"}, {"clerk"}),
     "offices:handler": row("post", {"pk": "A"}, {"clerk"}),

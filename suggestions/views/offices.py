@@ -1,5 +1,7 @@
 """Office clerks' pages: only their own office's assignments (404 for any other)."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -157,6 +159,11 @@ def _reply_initial(draft):
     return {"text": draft.text, "result_class": draft.result_class_id, "signed_off_by": draft.signed_off_by}
 
 
+def _date_bounds(form, name, earliest, latest):
+    """The service's bounds as the date picker's min and max (the service still checks)."""
+    form.fields[name].widget.attrs.update({"min": earliest.isoformat(), "max": latest.isoformat()})
+
+
 def _render_page(request, assignment, **forms):
     assignment = _assignment_or_404(request, assignment.pk)  # fresh after any change
     suggestion = assignment.suggestion
@@ -194,6 +201,13 @@ def _render_page(request, assignment, **forms):
         context["reply_missing"] = services.reply_requirements(assignment=assignment, suggestion=suggestion)
     if actions["can_extend"] or forms.get("extension_form"):
         context["extension_limit"] = services.extension_limit(assignment=assignment, suggestion=suggestion)
+        _date_bounds(
+            context["extension_form"],
+            "until",
+            assignment.effective_due + datetime.timedelta(days=1),
+            context["extension_limit"],
+        )
+    _date_bounds(context["contact_form"], "date", *services.contact_date_bounds(assignment=assignment))
     return render(request, "suggestions/offices/assignment_detail.html", context)
 
 

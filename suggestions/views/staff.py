@@ -226,6 +226,15 @@ def _assign_initial(session, suggested=()):
     return initial
 
 
+def _assign_date_bounds(form, session):
+    """The service's date bounds as the date pickers' min and max (``suggestion_assign`` still checks)."""
+    today = timezone.localdate()
+    latest = services.latest_due_date(session=session, assigned_on=today)
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    for name, earliest in (("due_date", tomorrow), ("opinion_due", tomorrow), ("return_by", today.isoformat())):
+        form.fields[name].widget.attrs.update({"min": earliest, "max": latest.isoformat()})
+
+
 @staff_required
 def assign(request, pk):
     suggestion = _get_suggestion(pk)
@@ -257,6 +266,7 @@ def assign(request, pk):
         initial = _assign_initial(suggestion.session, suggested)
         initial.update({"is_key": suggestion.is_key, "leader": suggestion.leader_id})
         form = forms.AssignForm(initial=initial, offices=offices, suggested=suggested)
+    _assign_date_bounds(form, suggestion.session)
     context = {"suggestion": suggestion, "form": form, "suggested": suggested}
     return render(request, "suggestions/staff/assign.html", context, status=400 if form.errors else 200)
 
@@ -296,6 +306,8 @@ def assign_list(request):
         session = rows[0].session if rows else None
         initial = _assign_initial(session) if session else {}
         form = forms.BulkAssignForm(initial=initial, offices=offices, candidates=base)
+        if session:
+            _assign_date_bounds(form, session)
         checked = set()
     usage = staff_selectors.office_usage_by_category(
         category_ids={r.category_id for r in rows},

@@ -727,3 +727,17 @@ def test_the_co_office_page_shows_no_lead_only_prompts(client, staff, assigned, 
     assert "请上传已签发盖章的答复函" not in page
     assert "reply_missing" not in response.context
     assert '<details class="action-details stack" open>' not in page.split('id="contacts"')[1].split("</section>")[0]
+
+
+def test_the_date_pickers_offer_only_the_dates_the_service_accepts(client, lead_assignment, clerk):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    lead_assignment.refresh_from_db()
+    page = login(client, clerk).get(url("assignment", lead_assignment)).content.decode()
+    contact_date = page.split('name="contact-date"')[1].split(">")[0]
+    today = timezone.localdate().isoformat()
+    assert f'max="{today}"' in contact_date
+    assert f'min="{timezone.localdate(lead_assignment.assigned_at).isoformat()}"' in contact_date
+    until = page.split('name="ext-until"')[1].split(">")[0]
+    limit = services.extension_limit(assignment=lead_assignment)
+    assert f'max="{limit.isoformat()}"' in until
+    assert f'min="{(lead_assignment.effective_due + datetime.timedelta(days=1)).isoformat()}"' in until

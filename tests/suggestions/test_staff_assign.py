@@ -237,3 +237,11 @@ def test_the_assignment_list_holds_a_fixed_query_count(client, staff, session, d
         response = client.get(reverse("staff:assign_list"))
     assert len(response.context["rows"]) == 14
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_assign_form_date_pickers_stop_at_the_policy_maximum(client, staff, registered):
+    client.force_login(staff)
+    page = client.get(reverse("staff:assign", args=[registered.pk])).content.decode()
+    latest = services.latest_due_date(session=registered.session, assigned_on=timezone.localdate())
+    due = page.split('name="due_date"')[1].split(">")[0]
+    assert f'max="{latest.isoformat()}"' in due
