@@ -1149,7 +1149,7 @@ def reply_attach_letter(*, reply, actor, attachment):
     suggestion, assignment = _lock_assignment(reply.assignment)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     _require_office(actor, assignment)
-    if attachment is None:
+    if attachment is None or attachment.suggestion_id != suggestion.pk:
         raise InvalidInput(_("请选择已签发盖章的答复函（PDF或图片）。"))
     if reply.status != Reply.Status.SUBMITTED:
         raise TransitionNotAllowed(_("答复尚未提交，请在答复表单中上传答复函。"))
@@ -1230,6 +1230,8 @@ def extension_limit(*, assignment, suggestion=None):
 def extension_approve(*, request, actor, until=None, note=""):
     _require_staff(actor)
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
+    if not assignment.answers_delegate:  # a request made before co-offices were refused: only refusal remains
+        raise TransitionNotAllowed(_("协办单位不直接答复代表，不能延期，请不同意这项申请。"))
     until = until or request.requested_until
     limit = extension_limit(assignment=assignment, suggestion=suggestion)
     if until > limit:

@@ -648,3 +648,20 @@ def test_a_delegate_may_withdraw_during_handling_and_rehandling(replied, delegat
     suggestion.refresh_from_db()
     assert suggestion.status == S.REHANDLING
     assert services.withdrawal_refusal(suggestion=suggestion, actor=delegate.user) is None
+
+
+def test_a_co_office_extension_request_left_from_before_cannot_be_approved(co_assignment, co_clerk, staff):
+    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    co_assignment.refresh_from_db()
+    request = AssignmentRequest.objects.create(
+        assignment=co_assignment,
+        kind=AssignmentRequest.Kind.EXTENSION,
+        reason="旧申请",
+        requested_until=co_assignment.due_date + datetime.timedelta(days=10),
+        requested_by=co_clerk,
+    )
+    with pytest.raises(services.TransitionNotAllowed):
+        services.extension_approve(request=request, actor=staff)
+    services.extension_refuse(request=request, actor=staff, note="协办单位按意见期限办理。")
+    co_assignment.refresh_from_db()
+    assert co_assignment.extended_due is None
