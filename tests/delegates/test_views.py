@@ -577,4 +577,4 @@ def test_withdrawal_is_offered_while_the_suggestion_is_in_handling(as_delegate, 
 def test_the_preview_button_says_it_saves_the_draft(as_delegate, session):
     page = as_delegate.get(reverse("delegates:create")).content.decode()
     button = page.split('value="preview"')[1].split("</button>")[0]
-    assert "保存草稿并预览" in button
+    assert "保存并预览" in button
