@@ -303,7 +303,7 @@ def _detail(request, suggestion, *, rating_forms=None, withdraw_form=None, statu
             "my_cosign": my_cosign,
             "editable": editable,
             "open_invites": [c for c in context["cosigners"] if c.status == CoSigner.Status.INVITED],
-            "can_withdraw": is_lead and S.WITHDRAWN in Suggestion.TRANSITIONS.get(suggestion.status, set()),
+            "can_withdraw": services.withdrawal_refusal(suggestion=suggestion, actor=request.user) is None,
             "withdraw_form": withdraw_form or WithdrawForm(),
             "invite_query": query,
             "invite_candidates": selectors.delegates_to_invite(me, query, suggestion=suggestion) if query else [],
@@ -354,8 +354,12 @@ def suggestion_withdraw(request, pk):
     if form.is_valid():
         try:
             services.suggestion_withdraw(suggestion=suggestion, actor=request.user, reason=form.cleaned_data["reason"])
-        except services.WorkflowError as error:
+        except services.InvalidInput as error:
             form.add_error("reason", error.message)
+        except services.WorkflowError as error:
+            # Not allowed now: the page no longer offers the form, so the reason goes on top of it.
+            messages.error(request, error.message)
+            return redirect("delegates:suggestion", pk)
         else:
             messages.success(request, _("建议已撤回。"))
             return redirect("delegates:suggestion", pk)

@@ -55,7 +55,14 @@ class ResultClassAdmin(admin.ModelAdmin):
 
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(admin.ModelAdmin):
-    list_display = ["session", "reply_months", "return_window_workdays", "rehandle_months", "rating_days"]
+    list_display = [
+        "session",
+        "reply_months",
+        "return_window_workdays",
+        "rehandle_months",
+        "rating_days",
+        "reply_letter_required",
+    ]
 
 
 @admin.register(CalendarDay)

@@ -25,6 +25,8 @@ from .models import Assignment, CoSigner, HandlingRound, Office, Rating, Reply, 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROLE_ORDER = {Assignment.Role.LEAD: 0, Assignment.Role.CO: 1, Assignment.Role.SEPARATE: 2}
 CHUNK = 500
+# Text that a spreadsheet could read as a formula (or a DDE call): written as text, never live.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -78,7 +80,8 @@ class Sheet:
         self._bold = self._styled_row(HEADER_FONT)
 
     def _cell(self, value, *, column, font=BODY_FONT, alignment=PLAIN, border=BORDER, fill=None, number_format=None):
-        cell = WriteOnlyCell(self.ws, value=value)
+        cell = WriteOnlyCell(self.ws)
+        _set_value(cell, value)
         cell.column = column
         cell.font = font
         cell.alignment = alignment
@@ -108,9 +111,19 @@ class Sheet:
     def append(self, values, *, bold=False):
         cells = self._bold if bold else self._body
         for cell, value in zip(cells, values, strict=True):
-            cell.value = value
+            _set_value(cell, value)
         self.ws.append(cells)
         self.count += 1
+
+
+def _set_value(cell, value):
+    """Set a cell's value; text that starts like a formula is stored as text and marked as such."""
+    cell.value = value
+    risky = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    if risky:
+        cell.data_type = "s"  # openpyxl would write "=..." as a live formula
+    if risky or cell.quotePrefix:
+        cell.quotePrefix = risky  # Excel keeps it text even when the cell is edited
 
 
 def _cells_to_row(cells, row_idx):
@@ -354,7 +367,9 @@ def _summary_chunk_rows(chunk, labels):
         active = assignments.get(pk, ())
         ordered = sorted(active, key=lambda a: (ROLE_ORDER.get(a[2], 9), a[1]))
         offices = "\n".join(labels.office_role % {"office": a[3], "role": labels.roles[a[2]]} for a in ordered)
-        dues = [a[5] or a[4] for a in active if a[2] in answering]
+        dues = [
+            Assignment.deadline_of(role=a[2], due_date=a[4], extended_due=a[5]) for a in active if a[2] in answering
+        ]
 
         latest = {}
         for reply in sorted(replies.get(pk, ()), key=lambda r: rounds[r[1]]):

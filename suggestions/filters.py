@@ -11,7 +11,6 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +26,6 @@ YES_NO = [("1", _("是")), ("0", _("否"))]
 TRACKED_STATUSES = [(value, label) for value, label in Suggestion.Status.choices if value != Suggestion.Status.DRAFT]
 
 
-def effective_due_expression(prefix=""):
-    return Coalesce(F(f"{prefix}extended_due"), F(f"{prefix}due_date"))
-
-
 def open_assignments():
     """Assignments still owing something (sign, reply or re-handling)."""
     return Assignment.objects.filter(status__in=Assignment.ACTIVE)
@@ -41,7 +36,7 @@ def annotate_next_due(queryset):
     earliest = (
         open_assignments()
         .filter(suggestion=OuterRef("pk"))
-        .annotate(effective=effective_due_expression())
+        .annotate(effective=Assignment.effective_due_expression())
         .order_by("effective")
         .values("effective")[:1]
     )
@@ -180,7 +175,7 @@ class SuggestionFilter(django_filters.FilterSet):
     def _overdue_assignments(self):
         return (
             open_assignments()
-            .annotate(effective=effective_due_expression())
+            .annotate(effective=Assignment.effective_due_expression())
             .filter(suggestion=OuterRef("pk"), effective__lt=self._today())
         )
 
@@ -198,7 +193,7 @@ class SuggestionFilter(django_filters.FilterSet):
         today = self._today()
         due = (
             open_assignments()
-            .annotate(effective=effective_due_expression())
+            .annotate(effective=Assignment.effective_due_expression())
             .filter(
                 suggestion=OuterRef("pk"), effective__gte=today, effective__lte=today + datetime.timedelta(days=days)
             )

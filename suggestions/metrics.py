@@ -6,7 +6,6 @@ Every function runs a fixed number of aggregate queries, however many rows.
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -177,8 +176,7 @@ def by_office(suggestions, *, today=None):
             overdue=Count(
                 "pk",
                 filter=Q(status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING])
-                & Q(due_date__lt=today)
-                & (Q(extended_due__isnull=True) | Q(extended_due__lt=today)),
+                & Assignment.effective_due_q("lt", today),
             ),
         )
         .order_by("office__order", "office__name")
@@ -219,7 +217,7 @@ def overdue_assignments(suggestions=None, *, today=None):
     today = today or timezone.localdate()
     qs = (
         Assignment.objects.filter(status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING])
-        .annotate(effective=Coalesce("extended_due", "due_date"))
+        .annotate(effective=Assignment.effective_due_expression())
         .filter(effective__lt=today)
     )
     if suggestions is not None:

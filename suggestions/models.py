@@ -6,6 +6,7 @@ transitions are the ``TRANSITIONS`` tables on the models below.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +145,12 @@ class DeadlinePolicy(models.Model):
     rehandle_months = models.PositiveSmallIntegerField(_("重新办理期限（月）"), default=1)
     rating_days = models.PositiveSmallIntegerField(_("代表评价期限（天）"), default=15)
     invitation_days = models.PositiveSmallIntegerField(_("联名邀请答复期限（天）"), default=3)
+    reply_letter_required = models.BooleanField(
+        _("答复须上传盖章答复函"),
+        default=True,
+        db_default=True,
+        help_text=_("每一轮答复代表前，承办单位须上传已签发盖章的答复函（PDF或图片）。"),
+    )
     reminder_offsets = models.JSONField(_("催办提醒设置"), default=default_reminder_offsets, blank=True)
 
     class Meta:
@@ -220,6 +227,7 @@ class Suggestion(models.Model):
         Status.REGISTERED: {Status.ASSIGNED, Status.WITHDRAWN, Status.MERGED},
         Status.ASSIGNED: {Status.HANDLING, Status.WITHDRAWN},
         Status.HANDLING: {Status.REPLIED, Status.WITHDRAWN},
+        # Withdrawn from here only through staff (``services.withdrawal_refusal``).
         Status.REPLIED: {Status.CLOSED, Status.REHANDLING, Status.WITHDRAWN},
         Status.REHANDLING: {Status.REPLIED, Status.WITHDRAWN},
         Status.CLOSED: set(),
@@ -517,7 +525,52 @@ class Assignment(models.Model):
 
     @property
     def effective_due(self):
-        return self.extended_due or self.due_date
+        """The deadline this office works to now (see ``deadline_of``)."""
+        return self.deadline_of(
+            role=self.role, due_date=self.due_date, extended_due=self.extended_due, opinion_due=self.opinion_due
+        )
+
+    @classmethod
+    def deadline_of(cls, *, role, due_date, extended_due=None, opinion_due=None):
+        """The one rule for an assignment's effective deadline, on plain values.
+
+        A co-office owes its opinion to the lead office, so its deadline is the opinion deadline; the lead
+        and separate offices owe the delegate a reply, by the extended deadline when staff granted one.
+        A re-handling round sets a new ``due_date`` and clears ``extended_due``. ``effective_due_expression``
+        and ``effective_due_q`` are the same rule in SQL.
+        """
+        if role == cls.Role.CO and opinion_due is not None:
+            return opinion_due
+        return extended_due or due_date
+
+    @classmethod
+    def effective_due_expression(cls, prefix=""):
+        """``deadline_of`` as an SQL expression, e.g. ``.annotate(due=Assignment.effective_due_expression())``."""
+        return models.Case(
+            models.When(
+                models.Q(**{f"{prefix}role": cls.Role.CO, f"{prefix}opinion_due__isnull": False}),
+                then=models.F(f"{prefix}opinion_due"),
+            ),
+            default=Coalesce(models.F(f"{prefix}extended_due"), models.F(f"{prefix}due_date")),
+            output_field=models.DateField(),
+        )
+
+    @classmethod
+    def effective_due_q(cls, lookup, value, prefix=""):
+        """``effective_due_expression() <lookup> value`` as a condition whose every arm can use an index
+        on (status, opinion_due), (status, extended_due) or (status, due_date): what large scans use."""
+        co = models.Q(**{f"{prefix}role": cls.Role.CO, f"{prefix}opinion_due__isnull": False})
+        return (co & models.Q(**{f"{prefix}opinion_due__{lookup}": value})) | (
+            ~co
+            & (
+                models.Q(**{f"{prefix}extended_due__isnull": True, f"{prefix}due_date__{lookup}": value})
+                | models.Q(**{f"{prefix}extended_due__{lookup}": value})
+            )
+        )
+
+    @property
+    def deadline_label(self):
+        return _("协办意见期限") if self.role == self.Role.CO else _("答复期限")
 
     @property
     def answers_delegate(self):

@@ -131,6 +131,21 @@ class ReplyForm(Form):
         return _file_checked(self, "letter", images_and_pdf_only=True)
 
 
+class LetterForm(Form):
+    """The signed letter of a reply already submitted without one."""
+
+    prefix = "letter"
+
+    letter = forms.FileField(label=_("已签发盖章的答复函（PDF或图片）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.content_types = {}
+
+    def clean_letter(self):
+        return _file_checked(self, "letter", images_and_pdf_only=True)
+
+
 class ExtensionForm(Form):
     prefix = "ext"
 

@@ -76,10 +76,7 @@ def _annotated(qs, office_ids):
         ),
         needs_follow_up=Exists(follow_up),
         extension_pending=Exists(pending_extension),
-        deadline=Case(
-            When(role=Assignment.Role.CO, then="opinion_due"),
-            default=Coalesce("extended_due", "due_date"),
-        ),
+        deadline=Assignment.effective_due_expression(),
     ).annotate(
         group=Case(
             When(status__in=[A.PENDING, A.RETURN_REQUESTED], then=Value("sign")),

@@ -209,11 +209,11 @@ def _batches(queryset, size=BATCH_SIZE):
 
 
 def _effective_due_in(days):
-    return Q(extended_due__isnull=True, due_date__in=days) | Q(extended_due__in=days)
+    return Assignment.effective_due_q("in", days)
 
 
 def _effective_due_lte(day):
-    return Q(extended_due__isnull=True, due_date__lte=day) | Q(extended_due__lte=day)
+    return Assignment.effective_due_q("lte", day)
 
 
 def _assignment_plan(assignment, kind, stage, message, recipients, *, urgent=False):
@@ -268,18 +268,16 @@ class Scanner:
                 plans.append(_assignment_plan(a, K.SIGN, f"n{stage}", message, self.people.clerks(a.office_id)))
             yield plans
 
-    def _before_and_late(self, *, kind, session_ids, before, every, base, due_field, message_before, message_late):
-        """Reminders N working days before a due date, on the day, then every ``every`` days after it."""
+    def _before_and_late(self, *, kind, session_ids, before, every, base, message_before, message_late):
+        """Reminders N working days before the effective deadline, on the day, then every ``every`` days after it."""
         stage_days = before_stage_dates(self.cal, self.today, before)
         for offset, days in stage_days.items():
-            condition = base & (
-                _effective_due_in(days) if due_field == "effective" else Q(**{f"{due_field}__in": days})
-            )
+            condition = base & _effective_due_in(days)
             for batch in _batches(self._assignments(session_ids, condition)):
                 self.people.load_offices({a.office_id for a in batch})
                 plans = []
                 for a in batch:
-                    due = a.effective_due if due_field == "effective" else getattr(a, due_field)
+                    due = a.effective_due
                     message = message_before % {"title": a.suggestion.title, "date": due}
                     stage = f"before{offset}"
                     plans.append(_assignment_plan(a, kind, stage, message, self.people.clerks(a.office_id)))
@@ -287,12 +285,12 @@ class Scanner:
         if not every:
             return
         last = self.today - datetime.timedelta(days=every)
-        condition = base & (_effective_due_lte(last) if due_field == "effective" else Q(**{f"{due_field}__lte": last}))
+        condition = base & _effective_due_lte(last)
         for batch in _batches(self._assignments(session_ids, condition)):
             self.people.load_offices({a.office_id for a in batch})
             plans = []
             for a in batch:
-                due = a.effective_due if due_field == "effective" else getattr(a, due_field)
+                due = a.effective_due
                 stage = every_stage((self.today - due).days, every)
                 message = message_late % {"title": a.suggestion.title, "date": due, "n": stage}
                 plans.append(_assignment_plan(a, kind, f"late{stage}", message, self.people.clerks(a.office_id)))
@@ -305,7 +303,6 @@ class Scanner:
             before=policy.offset("opinion_before_workdays"),
             every=policy.offset("opinion_overdue_every_days"),
             base=Q(role=Assignment.Role.CO, status__in=[A.PENDING, A.SIGNED]),
-            due_field="opinion_due",
             message_before=_("协办意见须于%(date)s前送主办单位：建议“%(title)s”。"),
             message_late=_("协办意见已逾期（期限%(date)s），请尽快送主办单位：建议“%(title)s”。"),
         )
@@ -320,7 +317,6 @@ class Scanner:
                 role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
                 status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED],
             ),
-            due_field="effective",
             message_before=_("建议“%(title)s”须于%(date)s前答复代表。"),
             message_late="",
         )
@@ -332,7 +328,6 @@ class Scanner:
             before=policy.offset("rehandle_before_workdays"),
             every=policy.offset("overdue_every_days"),
             base=Q(status=A.REHANDLING),
-            due_field="effective",
             message_before=_("重新办理的建议“%(title)s”须于%(date)s前再次答复代表。"),
             message_late=_("重新办理的建议“%(title)s”已超过期限%(date)s，请尽快答复（第%(n)s次催办）。"),
         )

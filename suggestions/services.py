@@ -502,6 +502,27 @@ def suggestion_submit(*, suggestion, actor):
     return suggestion
 
 
+def withdrawal_refusal(*, suggestion, actor):
+    """Why ``actor`` may not withdraw ``suggestion`` now, or ``None``: the rule the service and the pages share.
+
+    A suggestion may be withdrawn until it is closed (domain.md), by its lead delegate or by staff who register
+    the delegate's written request. While a reply waits for the delegates' rating the delegate is asked to rate
+    it (不满意 opens a new round), not offered to withdraw: a withdrawal then goes in writing through staff.
+    """
+    delegate = roles.delegate_of(actor)
+    is_staff = roles.is_staff_member(actor)
+    if not is_staff and (delegate is None or delegate.pk != suggestion.lead_delegate_id):
+        return _("只有领衔代表可以进行此操作。")
+    if S.WITHDRAWN not in Suggestion.TRANSITIONS.get(suggestion.status, set()):
+        return _("建议当前为“%(status)s”，不能撤回。") % {"status": _status_label(Suggestion, suggestion.status)}
+    if suggestion.status == S.REPLIED and not is_staff:
+        return _(
+            "承办单位已经答复，请先评价答复：不满意的，请选择“不满意”并写明理由。"
+            "如仍要撤回，请向人大工作人员提交书面申请。"
+        )
+    return None
+
+
 @transaction.atomic
 def suggestion_withdraw(*, suggestion, actor, reason):
     reason = _text(reason, _("撤回理由"), max_length=2000)
@@ -509,6 +530,9 @@ def suggestion_withdraw(*, suggestion, actor, reason):
     if not roles.is_staff_member(actor):
         _require_lead_delegate(actor, suggestion)
     _check_transition(suggestion, S.WITHDRAWN)
+    refusal = withdrawal_refusal(suggestion=suggestion, actor=actor)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
     suggestion.status_reason = reason
     suggestion.closed_at = timezone.now()
     _set_suggestion_status(suggestion, S.WITHDRAWN, actor=actor, action="withdraw", note=reason)
@@ -674,6 +698,16 @@ def assignment_deadlines(*, session, assigned_on):
     }
 
 
+def _max_months(session):
+    policy = policy_for(session)
+    return policy.reply_months + policy.extension_max_months
+
+
+def latest_due_date(*, session, assigned_on):
+    """The latest reply deadline staff may set: the policy's reply months plus its longest extension."""
+    return work_calendar().add_months(assigned_on, _max_months(session))
+
+
 def _create_assignment(*, suggestion, office, role, actor, deadlines, replaces=None):
     assignment = Assignment.objects.create(
         suggestion=suggestion,
@@ -737,16 +771,26 @@ def suggestion_assign(
     if due_date:
         if due_date <= today:
             raise InvalidInput(_("答复期限必须晚于今天。"))
+        latest = latest_due_date(session=suggestion.session, assigned_on=today)
+        if due_date > latest:
+            raise InvalidInput(
+                _("答复期限不能晚于%(date)s（交办后最长%(months)s个月，含可批准的延期）。")
+                % {"date": latest, "months": _max_months(suggestion.session)}
+            )
         deadlines["due_date"] = due_date
     if opinion_due:
         if opinion_due <= today:
             raise InvalidInput(_("协办意见期限必须晚于今天。"))
         deadlines["opinion_due"] = opinion_due
     if return_by:
+        if return_by < today:
+            raise InvalidInput(_("申请退回截止日期不能早于今天。"))
         deadlines["return_by"] = return_by
     if deadlines["opinion_due"] and deadlines["opinion_due"] > deadlines["due_date"]:
         raise InvalidInput(_("协办意见期限不能晚于答复期限。"))
     previous_leader_id = suggestion.leader_id
+    if deadlines["return_by"] > deadlines["due_date"]:
+        raise InvalidInput(_("申请退回截止日期不能晚于答复期限。"))
     if is_key is not None:
         suggestion.is_key = is_key
         suggestion.leader = leader if is_key else None
@@ -976,6 +1020,11 @@ def _current_round(suggestion):
     return HandlingRound.objects.get(suggestion=suggestion, number=suggestion.current_round)
 
 
+def contact_date_bounds(*, assignment):
+    """The first and last day a contact may be dated: from the day of assignment to today."""
+    return timezone.localdate(assignment.assigned_at), _today()
+
+
 @transaction.atomic
 def contact_record(*, assignment, actor, method, date, participants, summary, delegate_invited=False):
     suggestion, assignment = _lock_assignment(assignment)
@@ -984,8 +1033,11 @@ def contact_record(*, assignment, actor, method, date, participants, summary, de
         raise TransitionNotAllowed(_("请先签收再记录沟通联系情况。"))
     if method not in ContactRecord.Method.values:
         raise InvalidInput(_("请选择沟通方式。"))
-    if date is None or date > _today():
+    earliest, latest = contact_date_bounds(assignment=assignment)
+    if date is None or date > latest:
         raise InvalidInput(_("沟通日期不能晚于今天。"))
+    if date < earliest:
+        raise InvalidInput(_("沟通日期不能早于交办日期（%(date)s）。") % {"date": earliest})
     record = ContactRecord.objects.create(
         assignment=assignment,
         method=method,
@@ -1042,8 +1094,11 @@ def opinion_send(*, assignment, actor, text, attachment=None):
     return opinion
 
 
-def reply_requirements(*, assignment, suggestion=None):
-    """What must be done before this assignment may reply; a list of Chinese messages (empty when ready)."""
+def reply_requirements(*, assignment, suggestion=None, reply=None):
+    """What must be done before this assignment may reply; a list of Chinese messages (empty when ready).
+
+    ``reply`` is this round's draft (looked up when not given): its signed letter is one of the requirements.
+    """
     suggestion = suggestion or Suggestion.objects.get(pk=assignment.suggestion_id)
     missing = []
     if assignment.status not in (A.SIGNED, A.REHANDLING):
@@ -1056,6 +1111,11 @@ def reply_requirements(*, assignment, suggestion=None):
         missing.append(_("答复前须与代表沟通联系，并记录沟通情况。"))
     elif suggestion.is_key and not any(c.delegate_invited and c.is_face_to_face for c in contacts):
         missing.append(_("重点督办建议须邀请代表当面参与（走访、座谈或现场察看），并记录。"))
+    if assignment.answers_delegate and policy_for(suggestion.session).reply_letter_required:
+        if reply is None:
+            reply = Reply.objects.filter(assignment=assignment, round__number=suggestion.current_round).first()
+        if reply is None or reply.attachment_id is None:
+            missing.append(_("请上传已签发盖章的答复函（PDF或图片）。"))
     return missing
 
 
@@ -1092,7 +1152,7 @@ def reply_submit(*, reply, actor):
     _require_office(actor, assignment)
     if reply.status != Reply.Status.DRAFT:
         raise TransitionNotAllowed(_("本轮答复已提交。"))
-    missing = reply_requirements(assignment=assignment, suggestion=suggestion)
+    missing = reply_requirements(assignment=assignment, suggestion=suggestion, reply=reply)
     if not reply.text.strip():
         missing.append(_("请填写答复内容。"))
     if reply.result_class_id is None:
@@ -1133,10 +1193,42 @@ def reply_submit(*, reply, actor):
 
 
 @transaction.atomic
+def reply_attach_letter(*, reply, actor, attachment):
+    """Attach the signed letter to a submitted reply that has none (sent before the letter was required)."""
+    suggestion, assignment = _lock_assignment(reply.assignment)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    _require_office(actor, assignment)
+    if attachment is None or attachment.suggestion_id != suggestion.pk:
+        raise InvalidInput(_("请选择已签发盖章的答复函（PDF或图片）。"))
+    if reply.status != Reply.Status.SUBMITTED:
+        raise TransitionNotAllowed(_("答复尚未提交，请在答复表单中上传答复函。"))
+    if reply.attachment_id is not None:
+        raise TransitionNotAllowed(_("这份答复已有盖章答复函。"))
+    reply.attachment = attachment
+    reply.save()
+    _audit(
+        action="attach",
+        actor=actor,
+        suggestion=suggestion,
+        assignment=assignment,
+        from_status=assignment.status,
+        to_status=assignment.status,
+        note=_("补传盖章答复函：%(name)s") % {"name": attachment.original_name},
+        data={"reply": reply.pk, "attachment": attachment.pk},
+    )
+    return reply
+
+
+@transaction.atomic
 def extension_request(*, assignment, actor, reason, until):
     reason = _text(reason, _("延期理由"), max_length=2000)
     suggestion, assignment = _lock_assignment(assignment)
     _require_office(actor, assignment)
+    if not assignment.answers_delegate:
+        raise TransitionNotAllowed(
+            _("协办单位不直接答复代表，不能申请延期；请在协办意见期限（%(date)s）前把意见送主办单位。")
+            % {"date": assignment.opinion_due}
+        )
     if assignment.status not in (A.SIGNED, A.REHANDLING):
         raise TransitionNotAllowed(_("只有办理中的建议可以申请延期。"))
     if _today() > assignment.effective_due:
@@ -1187,6 +1279,8 @@ def extension_limit(*, assignment, suggestion=None):
 def extension_approve(*, request, actor, until=None, note=""):
     _require_staff(actor)
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
+    if not assignment.answers_delegate:  # a request made before co-offices were refused: only refusal remains
+        raise TransitionNotAllowed(_("协办单位不直接答复代表，不能延期，请不同意这项申请。"))
     until = until or request.requested_until
     limit = extension_limit(assignment=assignment, suggestion=suggestion)
     if until > limit:

@@ -159,7 +159,7 @@ def assignment_facts(assignments):
             f_has_reply=Exists(latest),
             f_result_class_id=Subquery(latest.values("result_class_id")[:1]),
             f_due=Case(
-                When(status__in=OPEN, then=Coalesce("extended_due", "due_date", Value(NO_DUE))),
+                When(status__in=OPEN, then=Coalesce(Assignment.effective_due_expression(), Value(NO_DUE))),
                 default=Value(NO_DUE),
             ),
             f_n=Value(1),

@@ -143,7 +143,12 @@ def carry_to_reply(suggestion, assignment, clerk, *, code="A", text="已解决�
         delegate_invited=True,
     )
     reply = services.reply_save_draft(
-        assignment=assignment, actor=clerk, text=text, result_class=factories.result_class(code), signed_off_by="局长"
+        assignment=assignment,
+        actor=clerk,
+        text=text,
+        result_class=factories.result_class(code),
+        signed_off_by="局长",
+        attachment=factories.signed_letter(assignment, clerk),
     )
     services.reply_submit(reply=reply, actor=clerk)
     reply.refresh_from_db()

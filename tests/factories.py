@@ -132,3 +132,18 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
 
 def result_class(code):
     return ResultClass.objects.get(code=code)
+
+
+SIGNED_LETTER_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def signed_letter(assignment, actor, *, name="盖章答复函.pdf"):
+    """The scanned, signed and stamped reply letter an office attaches before replying (a PDF)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from suggestions import services
+
+    uploaded = SimpleUploadedFile(name, SIGNED_LETTER_PDF, content_type="application/pdf")
+    return services.attachment_add(
+        suggestion=assignment.suggestion, actor=actor, uploaded_file=uploaded, content_type="application/pdf"
+    )

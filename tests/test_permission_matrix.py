@@ -82,6 +82,7 @@ MATRIX = {
     "offices:opinion": row("post", {"pk": "A"}, {"clerk"}),
     "offices:reply": row("post", {"pk": "A"}, {"clerk"}),
     "offices:letter": row("get", {"pk": "A"}, {"clerk"}),
+    "offices:letter_upload": row("post", {"pk": "A"}, {"clerk"}),
     "offices:extension": row("post", {"pk": "A"}, {"clerk"}),
     "offices:followup": row("post", {"pk": "A"}, {"clerk"}),
     "offices:handler": row("post", {"pk": "A"}, {"clerk"}),
@@ -163,6 +164,7 @@ def world(db, tmp_path, settings):
         text="答复。",
         result_class=factories.result_class("B"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(assignment, clerk),
     )
     services.reply_submit(reply=reply, actor=clerk)
     publish(reply, staff, public_text="答复。")

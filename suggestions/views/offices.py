@@ -1,5 +1,7 @@
 """Office clerks' pages: only their own office's assignments (404 for any other)."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -130,6 +132,10 @@ def _actions(assignment, context, today):
         ),
         "pending_extension": pending_extension,
         "follow_up_reply": follow_up_reply,
+        "letter_missing_reply": next(
+            (r for r in reversed(context["replies"]) if r.status == Reply.Status.SUBMITTED and not r.attachment_id),
+            None,
+        ),
     }
 
 
@@ -141,6 +147,7 @@ FORM_SHOWN_BY = {
     "reply_form": "can_reply",
     "extension_form": "can_extend",
     "followup_form": "follow_up_reply",
+    "letter_form": "letter_missing_reply",
     "handler_form": "is_head",
 }
 
@@ -149,6 +156,11 @@ def _reply_initial(draft):
     if draft is None:
         return {}
     return {"text": draft.text, "result_class": draft.result_class_id, "signed_off_by": draft.signed_off_by}
+
+
+def _date_bounds(form, name, earliest, latest):
+    """The service's bounds as the date picker's min and max (the service still checks)."""
+    form.fields[name].widget.attrs.update({"min": earliest.isoformat(), "max": latest.isoformat()})
 
 
 def _render_page(request, assignment, **forms):
@@ -172,12 +184,13 @@ def _render_page(request, assignment, **forms):
             ),
             "salutation": office_selectors.salutation(context["delegates"]),
             "return_form": forms.get("return_form") or office_forms.ReturnRequestForm(assignment=assignment),
-            "contact_form": forms.get("contact_form")
-            or office_forms.ContactForm(initial={"date": today, "delegate_invited": suggestion.is_key}),
+            # Never pre-ticked: "the delegate was invited" is the clerk's statement, not a default.
+            "contact_form": forms.get("contact_form") or office_forms.ContactForm(initial={"date": today}),
             "opinion_form": forms.get("opinion_form") or office_forms.OpinionForm(),
             "reply_form": forms.get("reply_form") or office_forms.ReplyForm(initial=_reply_initial(context["draft"])),
             "extension_form": forms.get("extension_form") or office_forms.ExtensionForm(),
             "followup_form": forms.get("followup_form") or office_forms.FollowUpForm(),
+            "letter_form": forms.get("letter_form") or office_forms.LetterForm(),
             "handler_form": forms.get("handler_form") or office_forms.HandlerForm(assignment=assignment),
         }
     )
@@ -191,6 +204,13 @@ def _render_page(request, assignment, **forms):
         context["reply_missing"] = services.reply_requirements(assignment=assignment, suggestion=suggestion)
     if actions["can_extend"] or forms.get("extension_form"):
         context["extension_limit"] = services.extension_limit(assignment=assignment, suggestion=suggestion)
+        _date_bounds(
+            context["extension_form"],
+            "until",
+            assignment.effective_due + datetime.timedelta(days=1),
+            context["extension_limit"],
+        )
+    _date_bounds(context["contact_form"], "date", *services.contact_date_bounds(assignment=assignment))
     return render(request, "suggestions/offices/assignment_detail.html", context)
 
 
@@ -344,6 +364,34 @@ def reply_save(request, pk):
         messages.success(request, _("答复已提交，代表将收到通知并进行评价。"))
         return redirect(_page_url(assignment))
     return _render_page(request, assignment, reply_form=form)
+
+
+@office_required
+@require_POST
+def reply_attach_letter(request, pk):
+    """补传: the signed letter of this office's latest submitted reply that has none."""
+
+    def act(assignment, form):
+        reply = (
+            Reply.objects.filter(assignment=assignment, status=Reply.Status.SUBMITTED, attachment__isnull=True)
+            .order_by("-round__number")
+            .first()
+        )
+        if reply is None:
+            raise services.TransitionNotAllowed(_("没有缺少答复函的已提交答复。"))
+        with transaction.atomic():
+            letter = _store_file(assignment=assignment, actor=request.user, form=form, name="letter")
+            services.reply_attach_letter(reply=reply, actor=request.user, attachment=letter)
+
+    return _form_action(
+        request,
+        pk,
+        form_class=office_forms.LetterForm,
+        form_name="letter_form",
+        act=act,
+        success=_("盖章答复函已上传。"),
+        anchor="",
+    )
 
 
 @office_required

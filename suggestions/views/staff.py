@@ -227,6 +227,15 @@ def _assign_initial(session, suggested=()):
     return initial
 
 
+def _assign_date_bounds(form, session):
+    """The service's date bounds as the date pickers' min and max (``suggestion_assign`` still checks)."""
+    today = timezone.localdate()
+    latest = services.latest_due_date(session=session, assigned_on=today)
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    for name, earliest in (("due_date", tomorrow), ("opinion_due", tomorrow), ("return_by", today.isoformat())):
+        form.fields[name].widget.attrs.update({"min": earliest, "max": latest.isoformat()})
+
+
 @staff_required
 def assign(request, pk):
     suggestion = _get_suggestion(pk)
@@ -258,6 +267,7 @@ def assign(request, pk):
         initial = _assign_initial(suggestion.session, suggested)
         initial.update({"is_key": suggestion.is_key, "leader": suggestion.leader_id})
         form = forms.AssignForm(initial=initial, offices=offices, suggested=suggested)
+    _assign_date_bounds(form, suggestion.session)
     context = {"suggestion": suggestion, "form": form, "suggested": suggested}
     return render(request, "suggestions/staff/assign.html", context, status=400 if form.errors else 200)
 
@@ -297,6 +307,8 @@ def assign_list(request):
         session = rows[0].session if rows else None
         initial = _assign_initial(session) if session else {}
         form = forms.BulkAssignForm(initial=initial, offices=offices, candidates=base)
+        if session:
+            _assign_date_bounds(form, session)
         checked = set()
     usage = staff_selectors.office_usage_by_category(
         category_ids={r.category_id for r in rows},
@@ -488,13 +500,13 @@ def _sort_links(params):
 # --------------------------------------------------------------------------- one suggestion, staff view
 
 
-def _available_actions(suggestion, open_assignments):
+def _available_actions(suggestion, open_assignments, actor):
     """The staff actions that fit the suggestion's status now."""
-    status, allowed = suggestion.status, Suggestion.TRANSITIONS.get(suggestion.status, set())
+    status = suggestion.status
     available = set()
     if status == S.SUBMITTED:
         available |= {"register", "return", "reject"}
-    if S.WITHDRAWN in allowed:
+    if services.withdrawal_refusal(suggestion=suggestion, actor=actor) is None:
         available.add("withdraw")
     if status == S.REPLIED:
         available.add("close")
@@ -510,7 +522,7 @@ def suggestion(request, pk):
     suggestion = _get_suggestion(pk)
     context = suggestion_detail_context(request.user, suggestion)
     open_assignments = [a for a in context["assignments"] if a.status in Assignment.ACTIVE]
-    available = _available_actions(suggestion, open_assignments)
+    available = _available_actions(suggestion, open_assignments, request.user)
     bound = {}
     action = request.POST.get("action") if request.method == "POST" else None
     if action is not None and action not in available:

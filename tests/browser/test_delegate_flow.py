@@ -156,6 +156,7 @@ def test_delegate_files_a_joint_suggestion_follows_it_and_rates_twice(open_page,
         text="已在中段增设站点。",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(assignment, clerk),
     )
     services.reply_submit(reply=second, actor=clerk)
     page.reload()

@@ -69,7 +69,9 @@ def test_a_lead_and_a_co_office_walk_sign_contact_opinion_reply(
     page.check("#id_contact-delegate_invited")
     page.get_by_role("button", name="保存沟通记录").click()
     assert "沟通联系情况已记录" in page.locator(".messages").inner_text()
-    assert page.locator(".reply-missing").count() == 0
+    # What is still missing is the signed letter, until a draft carries it.
+    assert page.locator(".reply-missing").inner_text().count("。") == 1
+    assert "请上传已签发盖章的答复函" in page.locator(".reply-missing").inner_text()
     assert "可安排专项资金200万元" in page.locator("#co-opinions").inner_text()
     page.fill("#id_reply-text", "经研究，已将该小区列入今年改造计划。\n预计年底完工。")
     page.select_option("#id_reply-result_class", label="A 已经解决或者基本解决")
@@ -79,6 +81,7 @@ def test_a_lead_and_a_co_office_walk_sign_contact_opinion_reply(
     page.set_input_files("#id_reply-letter", str(letter))
     page.get_by_role("button", name="保存草稿").click()
     assert "答复草稿已保存" in page.locator(".messages").inner_text()
+    assert page.locator(".reply-missing").count() == 0
     screenshot(page, "office-assignment-draft-desktop")
     page.get_by_role("link", name="打印答复函").first.click()
     assert page.locator(".reply-letter .letter-title").inner_text().startswith("关于《")
@@ -123,7 +126,7 @@ def test_a_clerk_requests_an_extension(open_page, lead_assignment, clerk):
     assert AssignmentRequest.objects.get().requested_until == until
 
 
-def test_a_re_handling_round_shows_the_delegates_comment_and_is_answered(open_page, replied, clerk, delegate):
+def test_a_re_handling_round_shows_the_delegates_comment_and_is_answered(open_page, replied, clerk, delegate, tmp_path):
     services.rating_submit(reply=replied, actor=delegate.user, value="unsatisfied", comment="路灯仍然不亮，请再落实。")
     assignment = replied.assignment
     page = open_page(user=clerk, viewport=PHONE)
@@ -140,6 +143,9 @@ def test_a_re_handling_round_shows_the_delegates_comment_and_is_answered(open_pa
     page.fill("#id_reply-text", "路灯已全部修复，并安排专人巡查。")
     page.select_option("#id_reply-result_class", label="A 已经解决或者基本解决")
     page.fill("#id_reply-signed_off_by", "张局长")
+    letter = tmp_path / "第二轮答复函.pdf"
+    letter.write_bytes(PDF)
+    page.set_input_files("#id_reply-letter", str(letter))  # every round's reply carries its own signed letter
     page.get_by_role("button", name="提交答复").click()
     assert "答复已提交" in page.locator(".messages").inner_text()
     assert Reply.objects.filter(assignment=assignment, round__number=2, status="submitted").exists()
@@ -200,3 +206,56 @@ def test_the_inbox_on_a_phone_and_a_desktop(open_page, busy_inbox, clerk, viewpo
     page.locator(".tabs a[data-group='followup']").click()
     assert page.locator("tbody tr").count() == 1
     assert "B类" in page.locator("tbody").inner_text()
+
+
+def test_a_reply_sent_without_its_signed_letter_gets_it_uploaded_afterwards(
+    open_page, session, lead_assignment, clerk, tmp_path
+):
+    policy = services.policy_for(session)
+    policy.reply_letter_required = False  # as replies sent before the letter was required
+    policy.save()
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    services.contact_record(
+        assignment=lead_assignment,
+        actor=clerk,
+        method="visit",
+        date=timezone.localdate(),
+        participants="代表、经办人",
+        summary="上门沟通。",
+        delegate_invited=True,
+    )
+    reply = services.reply_save_draft(
+        assignment=lead_assignment,
+        actor=clerk,
+        text="答复。",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+    )
+    services.reply_submit(reply=reply, actor=clerk)
+    page = open_page(user=clerk, viewport=PHONE)
+    page.goto(f"/office/assignments/{lead_assignment.pk}/")
+    assert "还没有已签发盖章的答复函" in page.locator("#letter-upload").inner_text()
+    screenshot(page, "office-letter-missing-phone")
+    letter = tmp_path / "盖章答复函.pdf"
+    letter.write_bytes(PDF)
+    page.set_input_files("#id_letter-letter", str(letter))
+    page.get_by_role("button", name="上传盖章答复函").click()
+    assert "盖章答复函已上传" in page.locator(".messages").inner_text()
+    assert page.locator("#letter-upload").count() == 0
+    reply.refresh_from_db()
+    assert reply.attachment.original_name == "盖章答复函.pdf"
+    assert_no_horizontal_scroll(page)
+
+
+def test_the_co_office_page_on_a_phone_shows_only_what_a_co_office_does(
+    open_page, staff, leader, assigned, co_assignment, co_clerk
+):
+    services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
+    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    page = open_page(user=co_clerk, viewport=PHONE)
+    page.goto(f"/office/assignments/{co_assignment.pk}/")
+    text = page.locator("main").inner_text()
+    assert "协办意见" in text and "答复前须与代表沟通" not in text and "重点督办建议须邀请代表" not in text
+    assert not page.locator("#contacts details").evaluate("d => d.open")
+    screenshot(page, "office-co-office-phone")
+    assert_no_horizontal_scroll(page)

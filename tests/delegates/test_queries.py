@@ -88,6 +88,7 @@ def _handled(session, delegate, staff, offices, clerks, *, contacts, rounds):
             text=f"第{number}轮答复。",
             result_class=factories.result_class("B"),
             signed_off_by="局长",
+            attachment=factories.signed_letter(lead, clerks[0]),
         )
         services.reply_submit(reply=reply, actor=clerks[0])
     co = suggestion.assignments.get(office=offices[1])

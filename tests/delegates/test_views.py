@@ -541,3 +541,40 @@ def test_a_returned_suggestion_shows_its_reason_on_the_home_page(as_delegate, su
     services.suggestion_return(suggestion=submitted, actor=staff, reason="请补充具体地点。")
     drafts = as_delegate.get(reverse("delegates:home")).content.decode().split('id="drafts"')[1]
     assert "退回理由：请补充具体地点。" in drafts.split("</section>")[0]
+
+
+def test_the_co_office_is_shown_with_its_opinion_deadline_on_the_delegate_pages(as_delegate, assigned, co_assignment):
+    co_assignment.refresh_from_db()
+    content = as_delegate.get(reverse("delegates:suggestion", args=[assigned.pk])).content.decode()
+    row = content[content.index(co_assignment.office.name) :].split("</tr>")[0]
+    assert f"{co_assignment.opinion_due:%Y-%m-%d}" in row and "协办意见期限" in row
+    assert f"{co_assignment.due_date:%Y-%m-%d}" not in row
+    home = as_delegate.get(reverse("delegates:home")).content.decode()
+    line = home[home.index(co_assignment.office.name) :].split("</li>")[0]
+    assert f"协办意见期限 {co_assignment.opinion_due:%Y-%m-%d}" in line
+
+
+def test_withdrawal_is_not_offered_while_a_reply_waits_for_the_rating(as_delegate, replied, delegate):
+    suggestion = replied.suggestion
+    page = as_delegate.get(reverse("delegates:suggestion", args=[suggestion.pk]))
+    assert page.context["can_withdraw"] is False
+    assert "撤回这件建议" not in page.content.decode()
+    assert "请评价这份答复" in page.content.decode()
+    response = as_delegate.post(
+        reverse("delegates:withdraw", args=[suggestion.pk]), {"reason": "不想要了。"}, follow=True
+    )
+    assert "请先评价答复" in response.content.decode()
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.REPLIED
+
+
+def test_withdrawal_is_offered_while_the_suggestion_is_in_handling(as_delegate, assigned):
+    page = as_delegate.get(reverse("delegates:suggestion", args=[assigned.pk]))
+    assert page.context["can_withdraw"] is True
+    assert "撤回这件建议" in page.content.decode()
+
+
+def test_the_preview_button_says_it_saves_the_draft(as_delegate, session):
+    page = as_delegate.get(reverse("delegates:create")).content.decode()
+    button = page.split('value="preview"')[1].split("</button>")[0]
+    assert "保存并预览" in button

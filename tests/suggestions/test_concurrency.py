@@ -121,7 +121,12 @@ def test_two_clerks_submitting_the_same_reply_at_once_send_it_once():
         summary="电话沟通。",
     )
     reply = services.reply_save_draft(
-        assignment=assignment, actor=clerk1, text="答复", result_class=factories.result_class("A"), signed_off_by="局长"
+        assignment=assignment,
+        actor=clerk1,
+        text="答复",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+        attachment=factories.signed_letter(assignment, clerk1),
     )
     results = run_together(
         lambda: services.reply_submit(reply=reply, actor=clerk1),
@@ -149,7 +154,12 @@ def test_a_delegate_rating_twice_at_once_is_recorded_once():
         summary="电话沟通。",
     )
     reply = services.reply_save_draft(
-        assignment=assignment, actor=clerk, text="答复", result_class=factories.result_class("A"), signed_off_by="局长"
+        assignment=assignment,
+        actor=clerk,
+        text="答复",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+        attachment=factories.signed_letter(assignment, clerk),
     )
     services.reply_submit(reply=reply, actor=clerk)
     user = s.lead_delegate.user

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from suggestions import exports
+from suggestions import exports, services
 from tests import factories
 
 from .test_reports import _new
@@ -183,3 +183,52 @@ class TestExportAccess:
         person = request.getfixturevalue(who)
         client.force_login(getattr(person, "user", person))
         assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+class TestFormulaInjection:
+    """Text a delegate or an administrator typed is never a live formula in an exported workbook."""
+
+    HOSTILE = ['=HYPERLINK("http://evil.example/","点我")', "+1+2", "-3+4", "@SUM(A1)", "\t=1+1"]
+
+    def test_every_text_cell_that_starts_like_a_formula_is_written_as_text(self, client, staff, session):
+        for title in self.HOSTILE:
+            delegate = factories.DelegateFactory(name="=代表" + title[:3], term=session.term)
+            _new(session, delegate, staff, title=title)
+        client.force_login(staff)
+        sheet = _workbook(client.get(SUMMARY, {"session": session.pk}))["汇总表"]
+        cells = {cell.value: cell for row in sheet.iter_rows(min_row=3) for cell in row if isinstance(cell.value, str)}
+        for text in self.HOSTILE:
+            cell = cells[text]
+            assert cell.data_type == "s", text
+            assert cell.quotePrefix, text
+        names = [c for v, c in cells.items() if v.startswith("=代表")]
+        assert names and all(c.data_type == "s" for c in names)
+        assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+        # Ordinary text keeps the plain style.
+        assert not cells["城乡建设"].quotePrefix and cells["城乡建设"].data_type == "s"
+
+    @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1"])
+    def test_a_reused_cell_is_text_for_risky_values_and_plain_again_after(self, text):
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(Workbook(write_only=True).create_sheet("x"))
+        exports._set_value(cell, text)
+        assert cell.data_type == "s" and cell.quotePrefix
+        exports._set_value(cell, "普通文字")
+        assert cell.data_type == "s" and not cell.quotePrefix
+        exports._set_value(cell, 3)
+        assert cell.data_type == "n" and not cell.quotePrefix
+
+    def test_the_office_table_writes_an_office_name_starting_with_equals_as_text(
+        self, client, staff, session, delegate
+    ):
+        hostile = factories.OfficeFactory(name="=cmd|' /C calc'!A0")
+        s = _new(session, delegate, staff)
+        services.suggestion_assign(suggestion=s, actor=staff, lead_office=hostile)
+        client.force_login(staff)
+        sheet = _workbook(client.get(OFFICES, {"session": session.pk}))["承办单位统计"]
+        cell = next(c for row in sheet.iter_rows() for c in row if c.value == "=cmd|' /C calc'!A0")
+        assert cell.data_type == "s" and cell.quotePrefix
+        assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)

@@ -623,3 +623,121 @@ def test_a_co_offices_clock_is_its_opinion_deadline(client, co_assignment, co_cl
     assert row.deadline == timezone.localdate() - datetime.timedelta(7) and row.urgency == "overdue"
     page = client.get(url("assignment", co_assignment)).content.decode()
     assert "已超过协办意见期限" in page
+
+
+# --------------------------------------------------------------------------- issue 14: rules the pages ask
+
+
+def test_the_reply_checklist_asks_for_the_signed_letter_until_it_is_uploaded(client, lead_assignment, clerk):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    contact(lead_assignment, clerk)
+    login(client, clerk)
+    response = client.post(
+        url("reply", lead_assignment),
+        {
+            "reply-text": "已完成改造。",
+            "reply-result_class": factories.result_class("A").pk,
+            "reply-signed_off_by": "张局长",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 200
+    assert "草稿已保存，但还不能提交" in response.content.decode()
+    assert Reply.objects.get().status == Reply.Status.DRAFT
+    page = client.get(url("assignment", lead_assignment))
+    assert "请上传已签发盖章的答复函（PDF或图片）。" in page.context["reply_missing"]
+    assert "请上传已签发盖章的答复函" in page.content.decode()
+    client.post(url("reply", lead_assignment), {"reply-text": "已完成改造。", "reply-letter": pdf(), "action": "draft"})
+    assert client.get(url("assignment", lead_assignment)).context["reply_missing"] == []
+
+
+def test_a_reply_sent_without_a_letter_can_have_it_added_afterwards(client, session, lead_assignment, clerk):
+    policy = services.policy_for(session)
+    policy.reply_letter_required = False
+    policy.save()
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    contact(lead_assignment, clerk)
+    reply = services.reply_save_draft(
+        assignment=lead_assignment,
+        actor=clerk,
+        text="答复。",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+    )
+    services.reply_submit(reply=reply, actor=clerk)
+    page = login(client, clerk).get(url("assignment", lead_assignment))
+    assert page.context["letter_missing_reply"] == reply
+    assert url("letter_upload", lead_assignment) in page.content.decode()
+    response = client.post(url("letter_upload", lead_assignment), {"letter-letter": pdf("盖章答复函.pdf")})
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.attachment.original_name == "盖章答复函.pdf"
+    page = client.get(url("assignment", lead_assignment))
+    assert page.context["letter_missing_reply"] is None
+    assert url("letter_upload", lead_assignment) not in page.content.decode()
+    with pytest.raises(services.TransitionNotAllowed):
+        services.reply_attach_letter(reply=reply, actor=clerk, attachment=reply.attachment)
+
+
+def test_a_co_office_posting_an_extension_request_is_refused(client, co_assignment, co_clerk):
+    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    co_assignment.refresh_from_db()
+    response = login(client, co_clerk).post(
+        url("extension", co_assignment),
+        {"ext-until": (co_assignment.due_date + datetime.timedelta(days=10)).isoformat(), "ext-reason": "需要时间"},
+    )
+    assert response.status_code == 200
+    assert "协办单位不直接答复代表，不能申请延期" in response.content.decode()
+    assert not AssignmentRequest.objects.exists()
+
+
+def test_a_contact_dated_before_the_assignment_is_refused_with_a_message_on_the_form(client, lead_assignment, clerk):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    response = login(client, clerk).post(
+        url("contact", lead_assignment),
+        {
+            "contact-method": "phone",
+            "contact-date": "0001-01-01",
+            "contact-participants": "代表",
+            "contact-summary": "电话沟通",
+        },
+    )
+    assert response.status_code == 200
+    assert "沟通日期不能早于交办日期" in response.content.decode()
+    assert not ContactRecord.objects.exists()
+
+
+def test_the_delegate_invited_box_is_never_pre_ticked_on_a_key_suggestion(client, staff, office, clerk, leader):
+    assignment = assign_new(staff, office, is_key=True, leader=leader)
+    services.assignment_sign(assignment=assignment, actor=clerk)
+    response = login(client, clerk).get(url("assignment", assignment))
+    form = response.context["contact_form"]
+    assert not form["delegate_invited"].value()
+    box = response.content.decode().split('name="contact-delegate_invited"')[1].split(">")[0]
+    assert "checked" not in box
+
+
+def test_the_co_office_page_shows_no_lead_only_prompts(client, staff, assigned, co_assignment, co_clerk, leader):
+    services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
+    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    response = login(client, co_clerk).get(url("assignment", co_assignment))
+    page = response.content.decode()
+    assert "答复前须与代表沟通" not in page
+    assert "重点督办建议须邀请代表" not in page
+    assert "请上传已签发盖章的答复函" not in page
+    assert "reply_missing" not in response.context
+    assert '<details class="action-details stack" open>' not in page.split('id="contacts"')[1].split("</section>")[0]
+
+
+def test_the_date_pickers_offer_only_the_dates_the_service_accepts(client, lead_assignment, clerk):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    lead_assignment.refresh_from_db()
+    page = login(client, clerk).get(url("assignment", lead_assignment)).content.decode()
+    contact_date = page.split('name="contact-date"')[1].split(">")[0]
+    today = timezone.localdate().isoformat()
+    assert f'max="{today}"' in contact_date
+    assert f'min="{timezone.localdate(lead_assignment.assigned_at).isoformat()}"' in contact_date
+    until = page.split('name="ext-until"')[1].split(">")[0]
+    limit = services.extension_limit(assignment=lead_assignment)
+    assert f'max="{limit.isoformat()}"' in until
+    assert f'min="{(lead_assignment.effective_due + datetime.timedelta(days=1)).isoformat()}"' in until

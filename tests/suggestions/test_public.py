@@ -130,6 +130,7 @@ def world(session, staff, delegate, other_delegate, office, co_office, clerk, co
         text="内部版本 SECRET-INTERNAL-REPLY-MARKER 联系电话 0851-1234",
         result_class=factories.result_class("B"),
         signed_off_by="SECRET-SIGNER-MARKER",
+        attachment=factories.signed_letter(lead, clerk),
     )
     services.reply_submit(reply=reply, actor=clerk)
     services.rating_submit(
@@ -147,7 +148,7 @@ def world(session, staff, delegate, other_delegate, office, co_office, clerk, co
     notreg = _filed(session, delegate, staff, title="不予立案 SECRET-NOTREG-MARKER 小区")
     services.suggestion_reject(suggestion=notreg, actor=staff, reason="个人事务")
     withdrawn, _r = _replied(session, delegate, staff, office, clerk, title="撤回 SECRET-WITHDRAWN-MARKER 小区")
-    services.suggestion_withdraw(suggestion=withdrawn, actor=delegate.user, reason="已解决")
+    services.suggestion_withdraw(suggestion=withdrawn, actor=staff, reason="代表书面申请撤回")
     unpublished, _r = _replied(
         session,
         delegate,
@@ -239,7 +240,7 @@ def test_withdrawing_a_published_suggestion_removes_it_from_the_cached_pages(
     s, _reply = _replied(session, delegate, staff, office, clerk, title="关于增设小区路灯的建议")
     assert "关于增设小区路灯的建议" in client.get(reverse("public:list")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        services.suggestion_withdraw(suggestion=s, actor=delegate.user, reason="已自行解决")
+        services.suggestion_withdraw(suggestion=s, actor=staff, reason="代表书面申请撤回")
     assert "关于增设小区路灯的建议" not in client.get(reverse("public:list")).content.decode()
     assert client.get(reverse("public:detail", args=[s.pk])).status_code == 404
 
@@ -427,7 +428,12 @@ def test_the_outcome_page_holds_a_fixed_query_count(
         summary="再次座谈。",
     )
     r2 = services.reply_save_draft(
-        assignment=lead, actor=clerk, text="第二轮", result_class=factories.result_class("B"), signed_off_by="局长"
+        assignment=lead,
+        actor=clerk,
+        text="第二轮",
+        result_class=factories.result_class("B"),
+        signed_off_by="局长",
+        attachment=factories.signed_letter(lead, clerk),
     )
     services.reply_submit(reply=r2, actor=clerk)
     services.followup_post(reply=r2, actor=clerk, text="进展一")

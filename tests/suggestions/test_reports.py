@@ -266,6 +266,7 @@ def test_a_rehandled_suggestion_counts_its_latest_rating_for_satisfaction_and_it
         text="已落实。",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(assignment, clerk),
     )
     services.reply_submit(reply=second, actor=clerk)
     services.rating_submit(reply=second, actor=delegate.user, value="satisfied")

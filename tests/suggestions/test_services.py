@@ -75,6 +75,7 @@ def test_full_lifecycle_from_draft_to_published_with_an_audit_row_per_step(
         text="已列入改造计划并完工。",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(lead, clerk),
     )
     services.reply_submit(reply=reply, actor=clerk)
     s.refresh_from_db()
@@ -204,6 +205,7 @@ def test_a_reply_cannot_be_submitted_before_the_delegate_was_contacted(lead_assi
         text="答复",
         result_class=factories.result_class("C"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(lead_assignment, clerk),
     )
     with pytest.raises(services.InvalidInput) as error:
         services.reply_submit(reply=reply, actor=clerk)
@@ -233,6 +235,9 @@ def test_a_key_suggestion_needs_the_delegate_invited_face_to_face(assigned, lead
         participants="代表、经办人",
         summary="座谈。",
         delegate_invited=True,
+    )
+    services.reply_save_draft(
+        assignment=lead_assignment, actor=clerk, text="答复", attachment=factories.signed_letter(lead_assignment, clerk)
     )
     assert services.reply_requirements(assignment=lead_assignment) == []
 
@@ -350,6 +355,7 @@ def test_unsatisfied_needs_a_comment_and_opens_a_rehandling_round(replied, deleg
         text="新的措施。",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(assignment, clerk),
     )
     services.reply_submit(reply=second, actor=clerk)
     s.refresh_from_db()
@@ -515,3 +521,190 @@ def test_a_leader_named_later_through_set_key_is_notified(assigned, staff, leade
     services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
     (note,) = Notification.objects.filter(user=leader.user)
     assert "领衔督办" in note.title and note.url == assigned.get_absolute_url()
+# ------------------------------------------------------------------ issue 14: service rules
+
+
+def _contacted(assignment, clerk):
+    services.assignment_sign(assignment=assignment, actor=clerk)
+    services.contact_record(
+        assignment=assignment,
+        actor=clerk,
+        method="visit",
+        date=timezone.localdate(),
+        participants="代表、经办人",
+        summary="上门沟通。",
+        delegate_invited=True,
+    )
+
+
+def test_a_reply_cannot_be_submitted_without_the_signed_letter(lead_assignment, clerk):
+    _contacted(lead_assignment, clerk)
+    lead_assignment.refresh_from_db()
+    reply = services.reply_save_draft(
+        assignment=lead_assignment,
+        actor=clerk,
+        text="答复",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+    )
+    assert "请上传已签发盖章的答复函（PDF或图片）。" in services.reply_requirements(assignment=lead_assignment)
+    with pytest.raises(services.InvalidInput) as error:
+        services.reply_submit(reply=reply, actor=clerk)
+    assert "盖章的答复函" in error.value.message
+    reply = services.reply_save_draft(
+        assignment=lead_assignment,
+        actor=clerk,
+        text="答复",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+        attachment=factories.signed_letter(lead_assignment, clerk),
+    )
+    assert services.reply_requirements(assignment=lead_assignment) == []
+    services.reply_submit(reply=reply, actor=clerk)
+    lead_assignment.refresh_from_db()
+    assert lead_assignment.status == A.REPLIED
+
+
+def test_every_rehandling_round_needs_its_own_signed_letter(replied, delegate, clerk, lead_assignment):
+    services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没解决。")
+    services.contact_record(
+        assignment=lead_assignment,
+        actor=clerk,
+        method="visit",
+        date=timezone.localdate(),
+        participants="代表",
+        summary="再次上门。",
+        delegate_invited=True,
+    )
+    second = services.reply_save_draft(
+        assignment=lead_assignment,
+        actor=clerk,
+        text="第二轮",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+    )
+    with pytest.raises(services.InvalidInput) as error:
+        services.reply_submit(reply=second, actor=clerk)
+    assert "盖章的答复函" in error.value.message
+
+
+def test_the_letter_rule_is_a_per_session_setting_that_defaults_to_required(session, lead_assignment, clerk):
+    policy = services.policy_for(session)
+    assert policy.reply_letter_required is True
+    policy.reply_letter_required = False
+    policy.save()
+    _contacted(lead_assignment, clerk)
+    reply = services.reply_save_draft(
+        assignment=lead_assignment,
+        actor=clerk,
+        text="答复",
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+    )
+    services.reply_submit(reply=reply, actor=clerk)
+
+
+def test_a_co_office_cannot_request_an_extension(co_assignment, co_clerk):
+    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    co_assignment.refresh_from_db()
+    with pytest.raises(services.TransitionNotAllowed) as error:
+        services.extension_request(
+            assignment=co_assignment,
+            actor=co_clerk,
+            reason="需要更多时间。",
+            until=co_assignment.due_date + datetime.timedelta(days=10),
+        )
+    assert "协办单位" in error.value.message
+    assert not AssignmentRequest.objects.filter(assignment=co_assignment).exists()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"due_date": datetime.date(9999, 12, 31)}, "答复期限不能晚于"),
+        ({"due_date": datetime.date(1, 1, 1)}, "答复期限必须晚于今天"),
+        ({"opinion_due": datetime.date(9999, 12, 31)}, "协办意见期限不能晚于答复期限"),
+        ({"return_by": datetime.date(1, 1, 1)}, "申请退回截止日期不能早于今天"),
+        ({"return_by": datetime.date(9999, 12, 31)}, "申请退回截止日期不能晚于答复期限"),
+    ],
+)
+def test_assignment_dates_are_bounded_by_the_policy(registered, staff, office, co_office, kwargs, message):
+    with pytest.raises(services.InvalidInput) as error:
+        services.suggestion_assign(
+            suggestion=registered, actor=staff, lead_office=office, co_offices=[co_office], **kwargs
+        )
+    assert message in error.value.message
+    registered.refresh_from_db()
+    assert registered.status == S.REGISTERED and not registered.assignments.exists()
+
+
+def test_the_latest_allowed_due_date_is_the_reply_months_plus_the_longest_extension(registered, staff, office):
+    today = timezone.localdate()
+    latest = services.latest_due_date(session=registered.session, assigned_on=today)
+    assert latest == services.work_calendar().add_months(today, 6)
+    (assignment,) = services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, due_date=latest)
+    assert assignment.due_date == latest
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [(datetime.date(1, 1, 1), "沟通日期不能早于交办日期"), (datetime.date(9999, 12, 31), "沟通日期不能晚于今天")],
+)
+def test_contact_dates_lie_between_the_assignment_and_today(lead_assignment, clerk, date, message):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    with pytest.raises(services.InvalidInput) as error:
+        services.contact_record(
+            assignment=lead_assignment, actor=clerk, method="phone", date=date, participants="经办人", summary="电话。"
+        )
+    assert message in error.value.message
+
+
+def test_extension_dates_are_bounded_by_the_policy_maximum(lead_assignment, clerk, staff):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    for until in (datetime.date(9999, 12, 31), datetime.date(1, 1, 1)):
+        with pytest.raises(services.InvalidInput):
+            services.extension_request(assignment=lead_assignment, actor=clerk, reason="需协调。", until=until)
+    limit = services.extension_limit(assignment=lead_assignment)
+    request = services.extension_request(assignment=lead_assignment, actor=clerk, reason="需协调。", until=limit)
+    with pytest.raises(services.InvalidInput):
+        services.extension_approve(request=request, actor=staff, until=datetime.date(9999, 12, 31))
+
+
+def test_a_delegate_cannot_withdraw_while_the_reply_waits_for_the_rating(replied, delegate, staff):
+    suggestion = replied.suggestion
+    assert suggestion.status == S.REPLIED
+    refusal = services.withdrawal_refusal(suggestion=suggestion, actor=delegate.user)
+    assert refusal and "请先评价答复" in refusal
+    with pytest.raises(services.TransitionNotAllowed) as error:
+        services.suggestion_withdraw(suggestion=suggestion, actor=delegate.user, reason="不想要了。")
+    assert error.value.message == refusal
+    # A written request registered by staff still withdraws it (domain.md: before it is closed).
+    assert services.withdrawal_refusal(suggestion=suggestion, actor=staff) is None
+    services.suggestion_withdraw(suggestion=suggestion, actor=staff, reason="代表书面申请撤回。")
+    suggestion.refresh_from_db()
+    assert suggestion.status == S.WITHDRAWN
+
+
+def test_a_delegate_may_withdraw_during_handling_and_rehandling(replied, delegate):
+    suggestion = replied.suggestion
+    services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没解决。")
+    suggestion.refresh_from_db()
+    assert suggestion.status == S.REHANDLING
+    assert services.withdrawal_refusal(suggestion=suggestion, actor=delegate.user) is None
+
+
+def test_a_co_office_extension_request_left_from_before_cannot_be_approved(co_assignment, co_clerk, staff):
+    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    co_assignment.refresh_from_db()
+    request = AssignmentRequest.objects.create(
+        assignment=co_assignment,
+        kind=AssignmentRequest.Kind.EXTENSION,
+        reason="旧申请",
+        requested_until=co_assignment.due_date + datetime.timedelta(days=10),
+        requested_by=co_clerk,
+    )
+    with pytest.raises(services.TransitionNotAllowed):
+        services.extension_approve(request=request, actor=staff)
+    services.extension_refuse(request=request, actor=staff, note="协办单位按意见期限办理。")
+    co_assignment.refresh_from_db()
+    assert co_assignment.extended_due is None

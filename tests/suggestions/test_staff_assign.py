@@ -110,6 +110,9 @@ def test_assigning_to_several_separate_offices(client, staff, registered, office
         ({"mode": "separate"}, "请至少选择一个分办单位"),
         ({"mode": "lead", "is_key": "on"}, "重点督办建议须指定领衔督办领导"),
         ({"mode": "lead", "due_date": "2020-01-01"}, "答复期限必须晚于今天"),
+        ({"mode": "lead", "due_date": "9999-12-31"}, "答复期限不能晚于"),
+        ({"mode": "lead", "return_by": "0001-01-01"}, "申请退回截止日期不能早于今天"),
+        ({"mode": "lead", "return_by": "9999-12-31"}, "申请退回截止日期不能晚于答复期限"),
     ],
 )
 def test_an_invalid_assignment_is_explained_beside_the_form_and_nothing_is_saved(
@@ -234,3 +237,11 @@ def test_the_assignment_list_holds_a_fixed_query_count(client, staff, session, d
         response = client.get(reverse("staff:assign_list"))
     assert len(response.context["rows"]) == 14
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_assign_form_date_pickers_stop_at_the_policy_maximum(client, staff, registered):
+    client.force_login(staff)
+    page = client.get(reverse("staff:assign", args=[registered.pk])).content.decode()
+    latest = services.latest_due_date(session=registered.session, assigned_on=timezone.localdate())
+    due = page.split('name="due_date"')[1].split(">")[0]
+    assert f'max="{latest.isoformat()}"' in due

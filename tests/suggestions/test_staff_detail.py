@@ -216,3 +216,14 @@ def test_submitted_replies_are_cached_and_a_draft_is_shown_only_to_its_office(
         response = client.get(url)
         assert response.status_code == 200
         assert "第二轮答复草稿" not in response.content.decode()
+
+
+def test_the_co_office_is_shown_with_its_opinion_deadline_not_the_lead_reply_deadline(
+    client, staff, assigned, co_assignment, lead_assignment
+):
+    co_assignment.refresh_from_db()
+    client.force_login(staff)
+    content = client.get(reverse("staff:suggestion", args=[assigned.pk])).content.decode()
+    row = content[content.index(co_assignment.office.name) :].split("</tr>")[0]
+    assert f"{co_assignment.opinion_due:%Y-%m-%d}" in row and "协办意见期限" in row
+    assert f"{co_assignment.due_date:%Y-%m-%d}" not in row

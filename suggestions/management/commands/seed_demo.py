@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -69,6 +70,15 @@ SHOWCASE_REPLY = """王秀英代表：
 
 def at(year, month, day, hour=10):
     return datetime.datetime(year, month, day, hour, 0, tzinfo=TZ)
+
+
+# A one-page PDF standing in for the scanned, signed and stamped reply letter (盖章答复函).
+LETTER_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 class Command(BaseCommand):
@@ -166,6 +176,13 @@ class Command(BaseCommand):
     def u(self, name):
         return self.users[name]
 
+    def letter(self, assignment, actor):
+        """The signed reply letter every reply to a delegate carries (see ``services.reply_requirements``)."""
+        uploaded = SimpleUploadedFile("盖章答复函.pdf", LETTER_PDF, content_type="application/pdf")
+        return services.attachment_add(
+            suggestion=assignment.suggestion, actor=actor, uploaded_file=uploaded, content_type="application/pdf"
+        )
+
     def clerk(self, short):
         login = next(login for _n, s, login in OFFICES if s == short)
         return self.u(login)
@@ -231,6 +248,7 @@ class Command(BaseCommand):
                 text=SHOWCASE_REPLY,
                 result_class=self.rc["A"],
                 signed_off_by="杨光（局长）",
+                attachment=self.letter(lead, self.clerk("住建局")),
             )
             services.reply_submit(reply=reply, actor=self.clerk("住建局"))
         with time_machine.travel(at(2025, 4, 25)):
@@ -485,6 +503,7 @@ class Command(BaseCommand):
                     text=f"{a.office.name}已完成职责范围内的整治工作，小区雨污管网已接入市政管网。",
                     result_class=self.rc["A"],
                     signed_off_by=f"{short}负责人",
+                    attachment=self.letter(a, self.clerk(short)),
                 )
                 services.reply_submit(reply=reply, actor=self.clerk(short))
             with time_machine.travel(at(2026, 4, 8)):
@@ -550,6 +569,7 @@ class Command(BaseCommand):
                 text=text,
                 result_class=self.rc[code],
                 signed_off_by=f"{short}负责人",
+                attachment=self.letter(asg, self.clerk(short)),
             )
             services.reply_submit(reply=reply, actor=self.clerk(short))
         return reply
