@@ -50,7 +50,7 @@ def classify(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("suggestions", "0013_public_bigram_index")]
+    dependencies = [("suggestions", "0015_rules")]
 
     operations = [
         migrations.AddField(
