@@ -402,8 +402,7 @@ def _parse(kind, file_obj, result):
             else:
                 values[key] = texts[0]
             sources[key] = header
-        if not _sort_phones(offset, values, errors, kind=kind, present=positions):
-            continue
+        _sort_phones(offset, values, errors, kind=kind, present=positions)
         parsed.append((offset, values, sources))
     last_data = max((r for r, _v, _s in parsed), default=0)
     blank = [r for r in blank if r < last_data]
@@ -434,7 +433,7 @@ def _sort_phones(row, values, errors, *, kind, present):
                         % {"value": part[:30]},
                     )
                 )
-                return False
+                return  # the row's other cells are still checked; nothing is imported anyway
             (mobiles if sort == "mobile" else landlines).append(number)
     if kind == "delegates":
         # A column that is not in the file leaves the stored number alone; a landline found in a
@@ -446,7 +445,6 @@ def _sort_phones(row, values, errors, *, kind, present):
     elif "phone" in present:
         numbers = mobiles + landlines
         values["phone"] = numbers[0] if numbers else ""
-    return True
 
 
 def _check_username(row, header, username, errors):

@@ -12,7 +12,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from delegates import imports
+from delegates import imports, roster_views
 from delegates.models import Session, Term
 
 from .. import exports, metrics, roles, stats
@@ -309,15 +309,24 @@ def import_confirm(request, kind):
         messages.error(request, _("导入文件已失效，请重新上传。"))
         return redirect("reports:import", kind=kind)
     term = Term.objects.filter(pk=stashed["term"]).first() if stashed.get("term") else None
+    create_accounts = request.POST.get("create_accounts") == "1"
     try:
-        result = imports.apply(kind, stashed["token"], term=term, actor=request.user)
+        result = imports.apply(kind, stashed["token"], term=term, actor=request.user, create_accounts=create_accounts)
     except imports.ImportFailed as error:
         messages.error(request, error.message)
         return redirect("reports:import", kind=kind)
     del request.session[_session_key(kind)]
     messages.success(
         request,
-        _("导入完成：新增%(new)s条，更新%(updated)s条，未变%(unchanged)s条。")
-        % {"new": result.new, "updated": result.updated, "unchanged": result.unchanged},
+        _("导入完成：新增%(new)s条，更新%(updated)s条，未变%(unchanged)s条，新建登录账号%(accounts)s个。")
+        % {
+            "new": result.new,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "accounts": len(result.activations),
+        },
     )
+    if result.activations:
+        roster_views.remember_links(request, result.activations)
+        return redirect("roster:links")
     return redirect(reverse("reports:import", kwargs={"kind": kind}))

@@ -80,7 +80,7 @@ class TestDelegateImport:
         client.force_login(staff)
         preview = client.post(url("delegates"), {"term": term.pk, "file": good_delegates_file()}).context["preview"]
         response = client.post(url("delegates", "import_confirm"), {"token": preview.token}, follow=True)
-        assert "导入完成：新增2条，更新1条，未变0条。" in response.content.decode()
+        assert "导入完成：新增2条，更新1条，未变0条，新建登录账号1个。" in response.content.decode()
         chen = Delegate.objects.select_related("user", "delegation", "constituency", "contact").get(name="陈志强")
         assert chen.term == term
         assert chen.user.username == "daibiao_chen" and chen.user.first_name == "陈志强"
@@ -118,7 +118,7 @@ class TestDelegateImport:
         errors = [str(e) for e in response.context["preview"].errors]
         assert errors == [
             "第2行“姓名”：不能为空",
-            "第3行“手机号码”：应为11位手机号码，如13800000000",
+            "第3行“手机号码”：“1380000”不是电话号码（手机如13800000000，固定电话如0851-83600000）",
             "第4行“登录账号”：与第3行重复",
             "第5行“登录账号”：只能包含英文字母、数字和 @ . + - _",
             "第6行“登录账号”：该账号已被工作人员或承办单位使用",
@@ -162,10 +162,10 @@ class TestDelegateImport:
         client.force_login(staff)
         response = client.post(url("delegates"), {"term": term.pk, "file": xlsx([["代表团", "选区"], ["a", "b"]])})
         assert [str(e) for e in response.context["preview"].errors] == [
-            "找不到表头：第一个工作表的前10行中应有“姓名”列。"
+            "找不到表头：第一个工作表的前10行中应有“姓名”列（也可写作：代表姓名）。"
         ]
 
-    def test_two_rows_with_the_same_name_and_no_account_are_an_error(self, client, staff, term):
+    def test_two_rows_with_the_same_name_and_delegation_are_an_error(self, client, staff, term):
         client.force_login(staff)
         response = client.post(
             url("delegates"),
@@ -176,12 +176,13 @@ class TestDelegateImport:
                         ["姓名", "代表团"],
                         ["张三", "甲"],
                         ["张三", "乙"],
+                        ["张三", "甲"],
                     ]
                 ),
             },
         )
         assert [str(e) for e in response.context["preview"].errors] == [
-            "第3行“姓名”：与第2行同名，请填写登录账号以区分"
+            "第4行“姓名”：与第2行是同一人（姓名和代表团相同），请删除重复的一行"
         ]
 
 
@@ -209,7 +210,7 @@ class TestOfficeImport:
         ]
         assert not Office.objects.filter(name="区水务管理局").exists()
         response = client.post(url("offices", "import_confirm"), {"token": preview.token}, follow=True)
-        assert "导入完成：新增2条，更新1条，未变0条。" in response.content.decode()
+        assert "导入完成：新增2条，更新1条，未变0条，新建登录账号1个。" in response.content.decode()
         office.refresh_from_db()
         assert office.short_name == "住建局"
         member = OfficeMember.objects.select_related("user", "office").get(user__username="shuiwu")
@@ -232,11 +233,12 @@ class TestOfficeImport:
         errors = [str(e) for e in response.context["preview"].errors]
         assert errors == [
             "第2行“经办人账号”：该账号已是“区交通运输局”的经办人",
-            "第3行“经办人账号”：填写了经办人姓名，请同时填写经办人账号",
-            "第4行“单位名称”：与第3行重复",
-            "第5行“联系电话”：应为电话号码，如0851-83600000或13800000000",
-            "第5行“经办人姓名”：新建经办人账号须填写经办人姓名",
+            "第5行“联系电话”：“电话号码”不是电话号码（手机如13800000000，固定电话如0851-83600000）",
+            "第5行“经办人姓名”：新建经办人账号须填写联系人（经办人姓名）",
             "第6行“经办人账号”：该账号已被代表或工作人员使用",
+        ]
+        assert [str(w) for w in response.context["preview"].warnings] == [
+            "第4行“单位名称”：与第3行是同一单位，已合并为一行"
         ]
         assert not Office.objects.filter(name__in=["区水务管理局", "区林业局", "区民政局"]).exists()
 
@@ -246,10 +248,10 @@ class TestOfficeImport:
         token = client.post(url("offices"), {"file": good}).context["preview"].token
         real = services.office_save
 
-        def fail_on_second(*, actor, values, office=None):
+        def fail_on_second(*, actor, values, office=None, new_username=""):
             if values["name"] == "区乙局":
                 raise services.InvalidInput("模拟失败")
-            return real(actor=actor, values=values, office=office)
+            return real(actor=actor, values=values, office=office, new_username=new_username)
 
         monkeypatch.setattr(services, "office_save", fail_on_second)
         response = client.post(url("offices", "import_confirm"), {"token": token}, follow=True)
@@ -262,8 +264,8 @@ class TestTemplatesAndAccess:
     @pytest.mark.parametrize(
         ("kind", "headers"),
         [
-            ("delegates", ["姓名", "代表团", "选区", "工作单位及职务", "手机号码", "登录账号"]),
-            ("offices", ["单位名称", "简称", "经办人姓名", "经办人账号", "联系电话"]),
+            ("delegates", ["姓名", "代表团", "选区", "工作单位及职务", "手机号码", "固定电话", "电子邮箱", "登录账号"]),
+            ("offices", ["单位名称", "简称", "联系人", "联系电话", "经办人账号"]),
         ],
     )
     def test_the_template_has_the_headers_the_import_reads(self, client, staff, session, kind, headers):
