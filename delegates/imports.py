@@ -296,7 +296,8 @@ def _find_header(raw_rows, columns):
     required = {c.key for c in columns if c.required}
     best = (0, None, [])
     for index, raw in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
-        cells = [(p, _text(v), _read_as(names, v)) for p, v in enumerate(raw or ()) if _text(v)]
+        # The file's own header text (not normalized) is what the preview and the errors name.
+        cells = [(p, str(v).strip(), _read_as(names, v)) for p, v in enumerate(raw or ()) if _text(v)]
         keys = {key for _p, _t, key in cells if key}
         if required <= keys and len(keys) > best[0]:
             best = (len(keys), index, cells)

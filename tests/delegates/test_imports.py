@@ -310,3 +310,156 @@ class TestTemplatesAndAccess:
         with pytest.raises(services.NotPermitted):
             services.office_save(actor=clerk, values={"name": "区甲局"})
         assert imports.ImportFailed("x").message == "x"
+
+
+# --------------------------------------------------------------------------- rosters as they really come
+
+
+def roster_upload(data, name):
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+@pytest.fixture
+def roster_world(term, staff):
+    from delegates.models import Delegation
+    from tests.delegates import roster_files
+
+    for name, delegation, username in roster_files.EXISTING_WITH_ACCOUNTS:
+        factories.DelegateFactory(
+            term=term,
+            name=name,
+            delegation=Delegation.objects.get_or_create(term=term, name=delegation)[0],
+            user=factories.UserFactory(username=username),
+        )
+    shiban = Delegation.objects.get_or_create(term=term, name="石板镇代表团")[0]
+    factories.DelegateFactory(
+        term=term, name="王芳", delegation=shiban, user=factories.UserFactory(username="wangfang")
+    )
+    return roster_files
+
+
+@pytest.mark.django_db
+class TestRealRosters:
+    def preview(self, client, staff, term, roster_world):
+        client.force_login(staff)
+        upload = roster_upload(roster_world.delegate_roster(), "第十八届代表名单.xlsx")
+        return client.post(url("delegates"), {"term": term.pk, "file": upload})
+
+    def test_a_real_delegate_roster_previews_without_editing(self, client, staff, term, roster_world):
+        response = self.preview(client, staff, term, roster_world)
+        preview = response.context["preview"]
+        assert preview.errors == []
+        assert (preview.new, preview.updated, preview.unchanged) == (49, 11, 0)
+        assert len(preview.accounts_to_create) == 49
+        read_as = dict(preview.columns)
+        assert read_as["代表姓名"] == "姓名" and read_as["代表团（组）"] == "代表团"
+        assert read_as["手机"] == "手机号码" and read_as["联系电话"] == "手机号码"
+        assert preview.ignored_columns == ["序号", "性别", "备注"]
+        skipped = [str(rows) + "：" + str(reason) for rows, reason in preview.skipped]
+        assert skipped == ["第1–2行：表头上方的标题", "第34行：空行", "第66–67行：表格下方的备注、说明"]
+        warnings = [str(w) for w in preview.warnings]
+        same_name = [w for w in warnings if "同名不同代表团，按新代表导入" in w]
+        assert len(same_name) == 3 and "王芳（石板镇代表团，账号wangfang）" in same_name[0]
+        assert any("“青溪代表团”与“清溪代表团”读音相同，请确认不是同一个代表团的不同写法" in w for w in warnings)
+        html = response.content.decode()
+        assert "同名不同代表团，按新代表导入" in html
+        assert "13900000001" not in html and "139****0001" in html  # masked in the preview
+        assert Delegate.objects.filter(term=term).count() == 12
+
+    def test_phones_as_people_write_them_are_stored_as_mobiles_and_landlines(self, client, staff, term, roster_world):
+        preview = self.preview(client, staff, term, roster_world).context["preview"]
+        by_row = {r.row: r.values for r in preview.rows}
+        first = 4  # the header is on row 3
+        assert by_row[first]["phone"] == "13900000000"
+        assert (by_row[first + 1]["phone"], by_row[first + 1]["landline"]) == ("13900000001", "0851-83612345")
+        assert (by_row[first + 2]["phone"], by_row[first + 2]["landline"]) == ("13900000002", "83612345-801")
+        assert (by_row[first + 3]["phone"], by_row[first + 3]["landline"]) == ("13900000003", "0851-83612346")
+
+    def test_confirming_imports_every_person_with_an_account_and_an_activation_link(
+        self, client, staff, term, roster_world
+    ):
+        from delegates.models import AccountActivation
+
+        token = self.preview(client, staff, term, roster_world).context["preview"].token
+        response = client.post(url("delegates", "import_confirm"), {"token": token, "create_accounts": "1"})
+        assert response.status_code == 302 and response.url == reverse("roster:links")
+        assert Delegate.objects.filter(term=term).count() == 61
+        assert not Delegate.objects.filter(term=term, user__isnull=True).exists()
+        wangs = Delegate.objects.filter(term=term, name="王芳").select_related("user", "delegation")
+        assert {d.delegation.name: d.user.username for d in wangs} == {
+            "石板镇代表团": "wangfang",  # already there, untouched
+            "花溪街道代表团": "wangfang2",  # login names: pinyin, then the next free number
+            "青岩镇代表团": "wangfang3",
+            "清溪代表团": "wangfang4",
+        }
+        assert AccountActivation.objects.filter(used_at__isnull=True).count() == 49
+        assert not User.objects.filter(username="wangfang2").get().has_usable_password()
+        links = client.get(reverse("roster:links"))
+        assert links.content.decode().count("data-activation-link") == 49
+        workbook = load_workbook(io.BytesIO(client.get(reverse("roster:links") + "?format=xlsx").content))
+        rows = list(workbook.active.iter_rows(values_only=True))
+        assert rows[0] == ("姓名", "代表团或单位", "登录名", "激活链接", "有效期至") and len(rows) == 50
+        assert all("/accounts/activate/" in row[3] for row in rows[1:])
+
+    def test_the_second_import_of_the_same_roster_changes_nothing(self, client, staff, term, roster_world):
+        token = self.preview(client, staff, term, roster_world).context["preview"].token
+        client.post(url("delegates", "import_confirm"), {"token": token, "create_accounts": "1"})
+        audit_rows, users = AuditLog.objects.count(), User.objects.count()
+        again = self.preview(client, staff, term, roster_world).context["preview"]
+        assert (again.new, again.updated, again.unchanged) == (0, 0, 60)
+        assert again.accounts_to_create == []
+        client.post(url("delegates", "import_confirm"), {"token": again.token, "create_accounts": "1"})
+        assert (AuditLog.objects.count(), User.objects.count()) == (audit_rows, users)
+
+    def test_a_row_matching_two_existing_people_names_both(self, client, staff, term):
+        from delegates.models import Delegation
+
+        huaxi = Delegation.objects.get_or_create(term=term, name="花溪街道代表团")[0]
+        factories.DelegateFactory(term=term, name="李娜", delegation=huaxi, user=factories.UserFactory(username="lina"))
+        factories.DelegateFactory(
+            term=term, name="李娜", delegation=huaxi, user=factories.UserFactory(username="lina2")
+        )
+        client.force_login(staff)
+        response = client.post(
+            url("delegates"), {"term": term.pk, "file": xlsx([["姓名", "代表团"], ["李娜", "花溪街道代表团"]])}
+        )
+        assert [str(e) for e in response.context["preview"].errors] == [
+            "第2行“姓名”：系统中有2位代表与此行相符：李娜（花溪街道代表团，账号lina）；"
+            "李娜（花溪街道代表团，账号lina2）。请在“登录账号”列填写账号以区分"
+        ]
+
+    def test_a_real_office_list_merges_the_duplicate_and_offers_clerk_accounts(self, client, staff, office):
+        from tests.delegates import roster_files
+
+        client.force_login(staff)
+        upload = roster_upload(roster_files.office_roster(), "承办单位.xlsx")
+        response = client.post(url("offices"), {"file": upload})
+        preview = response.context["preview"]
+        assert preview.errors == []
+        assert preview.new == 18
+        warnings = [str(w) for w in preview.warnings]
+        assert "第22行“承办单位”：与第3行是同一单位，已合并为一行" in warnings
+        assert any("“区住建局”与“区住房和城乡建设局”可能是简称" in w for w in warnings)
+        assert len(preview.without_account) == 18
+        assert preview.ignored_columns == ["序号", "办公地址"]
+        assert ("第24行", "表格下方的备注、说明") in [(str(a), str(b)) for a, b in preview.skipped]
+        html = response.content.decode()
+        assert "18个单位还没有经办人账号，无法签收交办的建议" in html
+        assert "0851-83600001" not in html
+        response = client.post(url("offices", "import_confirm"), {"token": preview.token, "create_accounts": "1"})
+        assert response.url == reverse("roster:links")
+        housing = Office.objects.get(name="区住建局")
+        assert (housing.contact_name, housing.contact_phone) == ("李明", "0851-83600001")
+        health = Office.objects.get(name="区卫生健康局")
+        assert health.contact_phone == "0851-83600004-12"
+        member = OfficeMember.objects.select_related("user").get(office=housing)
+        assert (member.user.username, member.user.first_name, member.role) == ("liming", "李明", "clerk")
+        again = client.post(url("offices"), {"file": roster_upload(roster_files.office_roster(), "a.xlsx")})
+        assert (again.context["preview"].unchanged, again.context["preview"].without_account) == (18, [])
+
+    def test_without_create_accounts_the_import_creates_no_account(self, client, staff, term, roster_world):
+        token = self.preview(client, staff, term, roster_world).context["preview"].token
+        users = User.objects.count()
+        client.post(url("delegates", "import_confirm"), {"token": token})
+        assert User.objects.count() == users
+        assert Delegate.objects.filter(term=term, user__isnull=True).count() == 49
