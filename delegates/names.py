@@ -11,7 +11,6 @@ import unicodedata
 from pypinyin import Style, lazy_pinyin
 
 NON_LOGIN_RE = re.compile(r"[^a-z0-9]")
-# Words that say what kind of body a name is; "区住建局" and "区住房和城乡建设局" differ in the rest.
 PUNCT_RE = re.compile(r"[\s()（）·.、,，]+")
 
 
@@ -58,7 +57,8 @@ def look_alike(a, b):
     a, b = normalize(a), normalize(b)
     if not a or not b or a == b:
         return ""
-    if len(a) == len(b) and len(a) >= 3:
+    # 区财政局 / 区民政局 are two bodies: one different character means little in a short name.
+    if len(a) == len(b) and len(a) >= 5:
         differing = sum(1 for x, y in zip(a, b, strict=True) if x != y)
         if differing == 1:
             return "pinyin" if _pinyin(a) == _pinyin(b) else "one_char"

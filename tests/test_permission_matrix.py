@@ -60,6 +60,11 @@ MATRIX = {
     "reports:import": row("get", {"kind": "delegates"}, STAFF),
     "reports:import_confirm": row("post", {"kind": "delegates"}, STAFF),
     "reports:import_template": row("get", {"kind": "delegates"}, STAFF),
+    "roster:home": row("get", {}, STAFF),
+    "roster:activations": row("get", {}, STAFF),
+    "roster:links": row("get", {}, STAFF),
+    "roster:links_send": row("post", {}, STAFF),
+    "activate": row("get", {"token": "no-such-token"}, EVERYONE),  # 410 for an unknown link, whoever asks
     "staff:inbox": row("get", {}, STAFF),
     "staff:inbox_bulk_register": row("post", {}, STAFF),
     "staff:review": row("get", {"pk": "SUB"}, STAFF),
