@@ -315,7 +315,10 @@ def _map_columns(cells, kind):
             key = None  # a column read twice is listed as ignored
         elif key:
             positions[key] = [position]
-        report.append((header, str(by_key[key].header) if key else ""))
+        label = str(by_key[key].header) if key else ""
+        if kind == "delegates" and key in PHONE_KEYS:
+            label = _("电话（手机存为手机号码，座机存为固定电话）")
+        report.append((header, label))
     return positions, report
 
 

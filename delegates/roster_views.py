@@ -7,23 +7,37 @@ from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from suggestions.decorators import staff_required
 from suggestions.services import WorkflowError
 
-from . import phones, selectors, services
+from . import imports, phones, selectors, services
+from .models import Term
 
 LINKS_SESSION_KEY = "roster_activation_links"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook_response(build, *, filename):
+    """A write-only workbook built by ``build``, as an attachment."""
+    import tempfile
+
+    workbook = Workbook(write_only=True)
+    build(workbook)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 def remember_links(request, issued):
@@ -56,6 +70,89 @@ def _links(request):
             }
         )
     return links
+
+
+# --------------------------------------------------------------------------- imports
+
+IMPORT_KINDS = {
+    "delegates": {"title": gettext_lazy("导入代表名单"), "template": gettext_lazy("代表名单导入模板")},
+    "offices": {"title": gettext_lazy("导入承办单位"), "template": gettext_lazy("承办单位导入模板")},
+}
+
+
+def _import_kind(kind):
+    if kind not in IMPORT_KINDS:
+        raise Http404
+    return IMPORT_KINDS[kind]
+
+
+@staff_required
+@require_GET
+def import_template(request, kind):
+    meta = _import_kind(kind)
+    return _workbook_response(lambda wb: imports.write_template(wb, kind), filename=f"{meta['template']}.xlsx")
+
+
+def _session_key(kind):
+    return f"roster_import_{kind}"
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, kind):
+    """Step 1: upload a file; step 2 (same page): the preview of what will change, or the errors."""
+    meta = _import_kind(kind)
+    terms = list(Term.objects.order_by("-number"))
+    form = imports.ImportForm(request.POST or None, request.FILES or None, kind=kind, terms=terms)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        preview = imports.preview(kind, form.cleaned_data["file"], term=form.cleaned_data.get("term"))
+        if preview.ok:
+            token = imports.stash(form.cleaned_data["file"])
+            request.session[_session_key(kind)] = {
+                "token": token,
+                "term": form.cleaned_data["term"].pk if form.cleaned_data.get("term") else None,
+                "name": form.cleaned_data["file"].name,
+            }
+            preview.token = token
+    return render(
+        request,
+        "delegates/roster_import.html",
+        {"kind": kind, "meta": meta, "form": form, "preview": preview},
+    )
+
+
+@staff_required
+@require_http_methods(["POST"])
+def import_confirm(request, kind):
+    """Step 3: apply the file previewed in this browser session, all rows or none."""
+    _import_kind(kind)
+    stashed = request.session.get(_session_key(kind))
+    if not stashed or stashed.get("token") != request.POST.get("token"):
+        messages.error(request, _("导入文件已失效，请重新上传。"))
+        return redirect("roster:import", kind=kind)
+    term = Term.objects.filter(pk=stashed["term"]).first() if stashed.get("term") else None
+    create_accounts = request.POST.get("create_accounts") == "1"
+    try:
+        result = imports.apply(kind, stashed["token"], term=term, actor=request.user, create_accounts=create_accounts)
+    except imports.ImportFailed as error:
+        messages.error(request, error.message)
+        return redirect("roster:import", kind=kind)
+    del request.session[_session_key(kind)]
+    messages.success(
+        request,
+        _("导入完成：新增%(new)s条，更新%(updated)s条，未变%(unchanged)s条，新建登录账号%(accounts)s个。")
+        % {
+            "new": result.new,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "accounts": len(result.activations),
+        },
+    )
+    if result.activations:
+        remember_links(request, result.activations)
+        return redirect("roster:links")
+    return redirect(reverse("roster:import", kwargs={"kind": kind}))
 
 
 @staff_required

@@ -34,7 +34,7 @@ PAGES = {
         ("staff:track", {}),
         ("staff:publication", {}),
         ("reports:dashboard", {}),
-        ("reports:import", {"kind": "delegates"}),
+        ("roster:import", {"kind": "delegates"}),
         ("reminders:list", {}),
     ],
     "clerk": [

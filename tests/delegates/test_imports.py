@@ -27,7 +27,7 @@ def xlsx(rows, *, name="名单.xlsx"):
 
 
 def url(kind, name="import"):
-    return reverse(f"reports:{name}", kwargs={"kind": kind})
+    return reverse(f"roster:{name}", kwargs={"kind": kind})
 
 
 DELEGATE_HEADER = ["序号", "姓名", "代表团", "选区", "工作单位及职务", "手机号码", "登录账号"]
@@ -127,7 +127,7 @@ class TestDelegateImport:
         assert "文件有5处错误，未导入任何数据" in html
         assert "确认导入" not in html
         assert not Delegate.objects.filter(name__in=["张三", "李四", "孙七"]).exists()
-        assert client.session.get("reports_import_delegates") is None
+        assert client.session.get("roster_import_delegates") is None
 
     def test_a_previewed_file_left_unconfirmed_for_a_day_is_removed(self, client, staff, term, settings, tmp_path):
         import os
@@ -353,7 +353,7 @@ class TestRealRosters:
         assert len(preview.accounts_to_create) == 49
         read_as = dict(preview.columns)
         assert read_as["代表姓名"] == "姓名" and read_as["代表团（组）"] == "代表团"
-        assert read_as["手机"] == "手机号码" and read_as["联系电话"] == "手机号码"
+        assert read_as["手机"] == read_as["联系电话"] == "电话（手机存为手机号码，座机存为固定电话）"
         assert preview.ignored_columns == ["序号", "性别", "备注"]
         skipped = [str(rows) + "：" + str(reason) for rows, reason in preview.skipped]
         assert skipped == ["第1–2行：表头上方的标题", "第34行：空行", "第66–67行：表格下方的备注、说明"]

@@ -123,8 +123,8 @@ class TestRosterPages:
         labels = {item["label"]: item["url"] for item in response.context["nav_items"]}
         assert labels["代表与单位"] == reverse("roster:home")
         home = client.get(reverse("roster:home")).content.decode()
-        assert reverse("reports:import", kwargs={"kind": "delegates"}) in home
-        assert reverse("reports:import", kwargs={"kind": "offices"}) in home
+        assert reverse("roster:import", kwargs={"kind": "delegates"}) in home
+        assert reverse("roster:import", kwargs={"kind": "offices"}) in home
 
     def test_pending_accounts_are_listed_with_masked_phones_and_links_issued_for_the_chosen(
         self, client, staff, pending_delegate, pending_clerk
