@@ -197,7 +197,11 @@ def activation_find(token):
     return (
         AccountActivation.objects.select_related("user")
         .filter(
-            token_hash=_token_hash(token), used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+            token_hash=_token_hash(token),
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,  # an account switched off by the administrator stays off
         )
         .first()
     )
@@ -214,8 +218,7 @@ def activation_use(*, token, password):
         raise InvalidInput(_("激活链接无效、已使用或已过期，请联系人大工作人员重新获取。"))
     user = activation.user
     user.set_password(password)
-    user.is_active = True
-    user.save(update_fields=["password", "is_active"])
+    user.save(update_fields=["password"])
     activation.used_at = timezone.now()
     activation.save(update_fields=["used_at"])
     _audit(actor=user, action="activation_use", note=user.username, data={"user": user.pk, "activation": activation.pk})

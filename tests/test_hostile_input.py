@@ -55,7 +55,6 @@ PAGES = [
     ("staff", "staff:publication_edit", {"pk": "R"}),
     ("staff", "staff:track", {}),
     ("staff", "roster:import", {"kind": "delegates"}),
-    ("staff", "roster:activations", {}),
     ("clerk", "offices:assignment", {"pk": "A"}),
     ("clerk", "offices:inbox", {}),
 ]

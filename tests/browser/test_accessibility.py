@@ -34,7 +34,9 @@ PAGES = {
         ("staff:track", {}),
         ("staff:publication", {}),
         ("reports:dashboard", {}),
+        ("roster:home", {}),
         ("roster:import", {"kind": "delegates"}),
+        ("roster:activations", {}),
         ("reminders:list", {}),
     ],
     "clerk": [

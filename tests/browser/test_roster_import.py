@@ -5,6 +5,7 @@ import pytest
 from delegates.models import Delegate
 from tests import factories
 from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, assert_no_horizontal_scroll, screenshot
+from tests.browser.test_reports_dashboard import axe_violations
 from tests.delegates import roster_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,6 +46,7 @@ def test_staff_import_a_real_roster_and_a_delegate_activates_the_account(open_pa
     assert "同名不同代表团，按新代表导入" in page.locator("[data-import-warnings]").inner_text()
     assert "读音相同" in page.locator("[data-import-warnings]").inner_text()
     screenshot(page, "roster-import-preview-desktop")
+    assert axe_violations(page) == []
     assert page.locator(".nav-menu [aria-current=page]").inner_text() == "代表与单位"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator("[data-import-report]").screenshot(path=str(ARTIFACTS / "roster-import-report-detail.png"))
@@ -56,6 +58,7 @@ def test_staff_import_a_real_roster_and_a_delegate_activates_the_account(open_pa
     assert "新建登录账号49个" in page.locator(".alert-success").inner_text()
     assert page.locator("[data-activation-link]").count() == 49
     screenshot(page, "roster-activation-links-desktop")
+    assert axe_violations(page) == []
     row = page.locator("[data-link-user=wangfang2]")
     link = row.locator("[data-activation-link]").get_attribute("href")
     assert Delegate.objects.filter(term=world["term"]).count() == 60
@@ -65,6 +68,7 @@ def test_staff_import_a_real_roster_and_a_delegate_activates_the_account(open_pa
     assert person.locator("[data-username]").inner_text() == "wangfang2"
     assert_no_horizontal_scroll(person)
     screenshot(person, "roster-activate-phone")
+    assert axe_violations(person) == []
     person.fill("#id_new_password1", "12345678")
     person.fill("#id_new_password2", "12345678")
     person.get_by_role("button", name="设置密码").click()

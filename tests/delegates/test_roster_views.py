@@ -110,6 +110,11 @@ class TestActivationLinks:
         assert client.get(activate_url(first.token)).status_code == 410
         assert client.get(activate_url(second.token)).status_code == 200
 
+    def test_a_link_does_not_reopen_an_account_the_administrator_switched_off(self, client, staff, pending_delegate):
+        (link,) = services.activation_issue(actor=staff, users=[pending_delegate])
+        User.objects.filter(pk=pending_delegate.pk).update(is_active=False)
+        assert client.get(activate_url(link.token)).status_code == 410
+
     def test_only_staff_issue_links(self, clerk, pending_delegate):
         with pytest.raises(services.NotPermitted):
             services.activation_issue(actor=clerk, users=[pending_delegate])
@@ -170,3 +175,16 @@ class TestRosterPages:
         assert "没有刚生成的激活链接" in client.get(reverse("roster:links")).content.decode()
         response = client.post(reverse("roster:activations"), {"user": ["x", "99999"]}, follow=True)
         assert "请选择要生成激活链接的账号" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "token", ["", "x" * 500, "<script>alert(1)</script>", "../../etc/passwd", "\u0000", "ａｂｃ", "%00"]
+)
+def test_a_hostile_activation_token_gets_a_clear_page_not_an_error(client, token):
+    from urllib.parse import quote
+
+    response = client.get(f"/accounts/activate/{quote(token, safe='')}/")
+    assert response.status_code in (404, 410)
+    response = client.post(f"/accounts/activate/{quote(token, safe='')}/", {"new_password1": token})
+    assert response.status_code in (403, 404, 410)
