@@ -463,3 +463,30 @@ class TestRealRosters:
         client.post(url("delegates", "import_confirm"), {"token": token})
         assert User.objects.count() == users
         assert Delegate.objects.filter(term=term, user__isnull=True).count() == 49
+
+    def test_an_error_names_the_files_own_column(self, client, staff, term):
+        client.force_login(staff)
+        upload = xlsx([["名字说明"], ["代表姓名", "手机", "办公电话"], ["张三", "+86 139 0000 0001", "分机"]])
+        errors = [
+            str(e) for e in client.post(url("delegates"), {"term": term.pk, "file": upload}).context["preview"].errors
+        ]
+        assert errors == ["第3行“办公电话”：“分机”不是电话号码（手机如13800000000，固定电话如0851-83600000）"]
+
+    def test_without_a_delegation_column_a_delegate_is_matched_by_constituency(self, client, staff, term):
+        from delegates.models import Constituency
+
+        first = Constituency.objects.create(name="青岩镇第1选区")
+        second = Constituency.objects.create(name="石板镇第2选区")
+        factories.DelegateFactory(term=term, name="刘芳", constituency=first, user=None, work_unit="教师")
+        factories.DelegateFactory(term=term, name="刘芳", constituency=second, user=None, work_unit="医生")
+        client.force_login(staff)
+        upload = xlsx(
+            [["姓名", "选区", "工作单位"], ["刘芳", "石板镇第2选区", "镇卫生院医生"], ["刘芳", "花溪第9选区", "律师"]]
+        )
+        preview = client.post(url("delegates"), {"term": term.pk, "file": upload}).context["preview"]
+        assert preview.errors == []
+        assert [(r.action, r.target.work_unit if r.target else None) for r in preview.rows] == [
+            ("updated", "医生"),
+            ("new", None),
+        ]
+        assert preview.rows[1].note == "同名不同代表团，按新代表导入"
