@@ -493,12 +493,12 @@ def _assign_usernames(plans, name_of, explicit):
         plan.new_username = roster_names.login_name(name_of(plan), taken)
 
 
-def _warn_look_alikes(warnings, first_rows, new_names, existing_names, what):
+def _warn_look_alikes(warnings, first_rows, new_names, existing_names, *, column, what):
     for a, b, reason in roster_names.near_duplicates(new_names, existing_names):
         warnings.append(
             RowWarning(
                 first_rows.get(a, 0),
-                what,
+                column,
                 _("“%(a)s”与“%(b)s”%(reason)s，请确认不是同一个%(what)s的不同写法")
                 % {"a": a, "b": b, "reason": LOOK_ALIKE_REASONS[reason], "what": what},
             )
@@ -676,7 +676,8 @@ def _plan_delegates(parsed, errors, warnings, *, term):
         delegation_rows,
         [n for n in delegation_rows if n not in known],
         list(known) + [n for n in delegation_rows if n in known],
-        str(by_key["delegation"].header),
+        column=next((s["delegation"] for _r, _v, s in parsed if "delegation" in s), ""),
+        what=_("代表团"),
     )
     return plans
 
@@ -791,7 +792,8 @@ def _plan_offices(parsed, errors, warnings):
         first_rows,
         [n for n in first_rows if n not in known],
         list(known),
-        str(by_key["name"].header),
+        column=next((s["name"] for _r, _v, s in parsed if "name" in s), ""),
+        what=_("单位"),
     )
     return plans
 

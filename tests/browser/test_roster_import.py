@@ -87,3 +87,29 @@ def test_staff_import_a_real_roster_and_a_delegate_activates_the_account(open_pa
     screenshot(person, "roster-activated-delegate-home-phone")
     person.goto(link)
     assert "激活链接无效、已使用或已过期" in person.locator("[data-activation-invalid]").inner_text()
+
+
+def test_staff_import_a_real_office_list_and_create_clerk_accounts(open_page, world, tmp_path):
+    from suggestions.models import Office, OfficeMember
+
+    factories.OfficeFactory(name="区住房和城乡建设局")
+    path = tmp_path / "承办单位及联系人.xlsx"
+    path.write_bytes(roster_files.office_roster())
+    page = open_page(user=world["staff"], viewport=PHONE)
+    page.goto("/staff/roster/")
+    page.get_by_role("link", name="导入承办单位").click()
+    page.set_input_files("#id_file", str(path))
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_selector("[data-import-preview]")
+    warnings = page.locator("[data-import-warnings]").inner_text()
+    assert "已合并为一行" in warnings and "可能是简称" in warnings
+    assert "18个单位还没有经办人账号" in page.locator("[data-without-clerk]").inner_text()
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "roster-office-preview-phone")
+    page.locator("[data-import-warnings]").screenshot(path=str(ARTIFACTS / "roster-office-warnings-phone.png"))
+    page.locator("[data-without-clerk]").screenshot(path=str(ARTIFACTS / "roster-office-without-clerk-phone.png"))
+    page.get_by_role("button", name="确认导入").click()
+    page.wait_for_selector("[data-links]")
+    assert page.locator("[data-activation-link]").count() == 18
+    screenshot(page, "roster-office-links-phone")
+    assert OfficeMember.objects.filter(office=Office.objects.get(name="区住建局"), user__username="liming").exists()

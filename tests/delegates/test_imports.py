@@ -439,7 +439,7 @@ class TestRealRosters:
         assert preview.new == 18
         warnings = [str(w) for w in preview.warnings]
         assert "第22行“承办单位”：与第3行是同一单位，已合并为一行" in warnings
-        assert any("“区住建局”与“区住房和城乡建设局”可能是简称" in w for w in warnings)
+        assert "第3行“承办单位”：“区住建局”与“区住房和城乡建设局”可能是简称，请确认不是同一个单位的不同写法" in warnings
         assert len(preview.without_account) == 18
         assert preview.ignored_columns == ["序号", "办公地址"]
         assert ("第24行", "表格下方的备注、说明") in [(str(a), str(b)) for a, b in preview.skipped]
