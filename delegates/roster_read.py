@@ -221,6 +221,24 @@ def _row_ranges(numbers):
     return _("第%(rows)s行") % {"rows": text}
 
 
+def _is_note(raw, name_position):
+    """One sentence in one cell, not in the name column: how a note under a table looks."""
+    filled = [(p, _text(v)) for p, v in enumerate(raw or ()) if _text(v)]
+    return len(filled) == 1 and filled[0][0] != name_position and len(filled[0][1]) >= 6
+
+
+def _note_tail(rows, *, name_position):
+    """The first row number from which every row is blank or a note, or infinity."""
+    start = float("inf")
+    for offset, raw in reversed(rows):
+        if _is_blank(raw) or _is_note(raw, name_position):
+            if not _is_blank(raw):
+                start = offset
+            continue
+        break
+    return start
+
+
 def parse_rows(kind, file_obj, result):
     """Rows of cleaned values keyed by column, with each value's file header; fills skips and column report."""
     columns = COLUMNS[kind]
@@ -240,8 +258,12 @@ def parse_rows(kind, file_obj, result):
         result.skipped.append((_row_ranges(range(1, header_index + 1)), _("表头上方的标题")))
     parsed, errors, blank, footnote, repeated = [], [], [], [], []
     rows = list(enumerate(raw_rows[header_index + 1 :], start=header_index + 2))
+    note_from = _note_tail(rows, name_position=positions["name"][0])
     for offset, raw in rows:
         raw = raw or ()
+        if offset >= note_from and not footnote and not _is_blank(raw):
+            footnote.append(offset)  # "本名单共60人" alone under the table: a note without a keyword
+            continue
         if footnote:
             if not _is_blank(raw):
                 footnote.append(offset)

@@ -490,3 +490,18 @@ class TestRealRosters:
             ("new", None),
         ]
         assert preview.rows[1].note == "同名不同代表团，按新代表导入"
+
+    def test_a_note_without_a_keyword_under_the_table_is_skipped_not_refused(self, client, staff, term):
+        client.force_login(staff)
+        upload = xlsx(
+            [
+                ["序号", "姓名", "代表团"],
+                [1, "张三", "甲代表团"],
+                [],
+                ["本名单共1人，按姓氏笔画排列。"],
+                [None, None, "资料来源：区人大选联工委"],
+            ]
+        )
+        preview = client.post(url("delegates"), {"term": term.pk, "file": upload}).context["preview"]
+        assert preview.errors == []
+        assert [(str(rows), str(why)) for rows, why in preview.skipped] == [("第4–5行", "表格下方的备注、说明")]
