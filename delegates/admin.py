@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Constituency, Delegate, DelegateContact, Delegation, Session, Term
+from .models import AccountActivation, Constituency, Delegate, DelegateContact, Delegation, Session, Term
 
 
 @admin.register(Term)
@@ -38,3 +38,22 @@ class DelegateAdmin(admin.ModelAdmin):
     search_fields = ["name", "work_unit"]
     autocomplete_fields = ["user"]
     inlines = [DelegateContactInline]
+
+
+@admin.register(AccountActivation)
+class AccountActivationAdmin(admin.ModelAdmin):
+    """Read-only: links are issued from 代表与单位 and used by their owners; the token itself is never stored."""
+
+    list_display = ["user", "created_at", "created_by", "expires_at", "used_at", "revoked_at"]
+    list_filter = ["used_at", "revoked_at"]
+    search_fields = ["user__username", "user__first_name"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

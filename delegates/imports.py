@@ -1,111 +1,72 @@
-"""Import delegates and offices from the Excel lists staff receive.
+"""Import delegates and offices from the Excel lists staff receive, as they come.
 
-upload → ``preview`` (what is new, updated, unchanged; or every error with its
-row and column) → ``apply`` the same file in one transaction. A file with any
-error imports nothing.
+upload → ``preview`` → ``apply`` the same file in one transaction; a file with any
+error imports nothing. The preview says which file column was read as what, which
+columns are ignored, which rows were skipped and why (blank rows, a 备注/说明 block
+under the table, a repeated header), and warns about what a person should look at:
+same-named delegates of another delegation, merged duplicate office rows, names of
+delegations and offices that look alike, offices without a clerk account.
+
+Matching existing people: by login account when the row gives one, otherwise by
+name **and** delegation (or constituency when the row has no delegation) — never
+by name alone. A same-named person of another delegation is a new delegate.
+
+Accounts: ``apply(create_accounts=True)`` creates login accounts (names by the rule
+of ``delegates.names``) for delegates and office contacts who have none; new
+accounts have no usable password and get a one-time activation link.
+
+The file itself (columns, header, skipped rows, phones, template, upload form) is
+read by ``delegates.roster_read``.
 """
 
 import re
 import time
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from suggestions import roles
 from suggestions.models import Office
 from suggestions.services import WorkflowError
 
-from . import services
-from .models import Delegate, Session
-
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
-STASH_SECONDS = 24 * 3600
-HEADER_SEARCH_ROWS = 10
-USERNAME_RE = re.compile(r"^[A-Za-z0-9@.+_-]+$")
-MOBILE_RE = re.compile(r"^1\d{10}$")
-PHONE_RE = re.compile(r"^[0-9+\-()（）转 ]{5,30}$")
-SPACES_RE = re.compile(r"[\s\u3000]+")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    aliases: tuple = ()
-    required: bool = False
-    max_length: int = 100
-    example: str = ""
-
-
-DELEGATE_COLUMNS = (
-    Column("name", "姓名", ("代表姓名",), required=True, max_length=50, example="王秀英"),
-    Column("delegation", "代表团", ("代表团（组）", "代表组", "所在代表团"), example="花溪街道代表团"),
-    Column("constituency", "选区", ("选举单位",), example="花溪街道第3选区"),
-    Column(
-        "work_unit",
-        "工作单位及职务",
-        ("工作单位", "单位及职务", "工作单位和职务"),
-        max_length=200,
-        example="花溪街道清华社区居委会主任",
-    ),
-    Column("phone", "手机号码", ("手机", "联系电话", "手机号"), max_length=30, example="13800000001"),
-    Column("username", "登录账号", ("账号", "用户名"), max_length=150, example="daibiao_wang"),
+from . import names as roster_names
+from . import phones, services
+from .models import Delegate, Delegation
+from .roster_read import (  # noqa: F401 - ImportFailed, COLUMNS … are this module's interface too
+    COLUMNS,
+    DELEGATE_COLUMNS,
+    MAX_BYTES,
+    MAX_ROWS,
+    OFFICE_COLUMNS,
+    SPACES_RE,
+    STASH_SECONDS,
+    Column,
+    ImportFailed,
+    ImportForm,
+    RowError,
+    RowWarning,
+    check_username,
+    parse_rows,
+    write_template,
 )
-OFFICE_COLUMNS = (
-    Column(
-        "name",
-        "单位名称",
-        ("承办单位", "单位", "承办单位名称"),
-        required=True,
-        max_length=100,
-        example="区住房和城乡建设局",
-    ),
-    Column("short_name", "简称", ("单位简称",), max_length=50, example="住建局"),
-    Column("clerk_name", "经办人姓名", ("经办人",), max_length=150, example="李明"),
-    Column("clerk_username", "经办人账号", ("登录账号", "账号"), max_length=150, example="zhujian"),
-    Column("phone", "联系电话", ("电话", "手机号码", "手机"), max_length=30, example="0851-83600000"),
-)
-COLUMNS = {"delegates": DELEGATE_COLUMNS, "offices": OFFICE_COLUMNS}
+
 ACTION_LABELS = {
     "new": gettext_lazy("新增"),
     "updated": gettext_lazy("更新"),
     "unchanged": gettext_lazy("不变"),
 }
-
-
-class ImportFailed(WorkflowError):
-    """The file cannot be imported; ``message`` says why, in Chinese."""
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        if self.row and self.column:
-            return _("第%(row)s行“%(column)s”：%(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        if self.row:
-            return _("第%(row)s行：%(message)s") % {"row": self.row, "message": self.message}
-        return self.message
+LOOK_ALIKE_REASONS = {
+    "pinyin": gettext_lazy("读音相同"),
+    "one_char": gettext_lazy("只差一个字"),
+    "abbreviation": gettext_lazy("可能是简称"),
+}
 
 
 @dataclass
@@ -116,6 +77,9 @@ class RowPlan:
     values: dict
     changes: list = field(default_factory=list)
     target: object = None
+    new_username: str = ""  # the account an import with "create accounts" makes for this row
+    needs_account: bool = False
+    note: str = ""
 
     @property
     def action_label(self):
@@ -127,7 +91,11 @@ class Preview:
     kind: str
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # (rows text, reason)
+    columns: list = field(default_factory=list)  # (file header, read as, or "" when ignored)
     token: str = ""
+    activations: list = field(default_factory=list)  # filled by apply: services.IssuedLink
 
     @property
     def ok(self):
@@ -148,127 +116,64 @@ class Preview:
     def unchanged(self):
         return self.count("unchanged")
 
+    @property
+    def ignored_columns(self):
+        return [header for header, read_as in self.columns if not read_as]
 
-# --------------------------------------------------------------------------- form
+    @property
+    def without_account(self):
+        return [r for r in self.rows if r.needs_account]
 
-
-class ImportForm(forms.Form):
-    term = forms.ModelChoiceField(label=gettext_lazy("届次"), queryset=None, required=False, empty_label=None)
-    file = forms.FileField(label=gettext_lazy("Excel 文件"), help_text=gettext_lazy("请使用 .xlsx 格式，最大 5 MB。"))
-
-    def __init__(self, *args, kind, terms, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind = kind
-        if kind == "delegates":
-            from .models import Term
-
-            self.fields["term"].queryset = Term.objects.order_by("-number")
-            self.fields["term"].required = True
-            current = Session.objects.filter(is_current=True).values_list("term_id", flat=True).first()
-            self.fields["term"].initial = current or (terms[0].pk if terms else None)
-        else:
-            del self.fields["term"]
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("请上传 Excel（.xlsx）文件；旧版 .xls 文件请先在 Excel 中另存为 .xlsx。"))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("文件不能超过 5 MB。"))
-        upload.seek(0)
-        if upload.read(4) != b"PK\x03\x04":
-            raise forms.ValidationError(_("这不是有效的 Excel（.xlsx）文件。"))
-        upload.seek(0)
-        return upload
+    @property
+    def accounts_to_create(self):
+        return [r for r in self.rows if r.new_username]
 
 
-# --------------------------------------------------------------------------- reading
+def _display(key, value):
+    return phones.mask(value) if key in ("phone", "landline") else value
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\u3000", " ").strip()
-
-
-def _read_rows(file_obj):
-    """(header_row_number, {key: column_index}, [(row_number, [values])]) or raise ImportFailed."""
-    try:
-        workbook = load_workbook(file_obj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFailed(_("无法读取该文件，请确认是 Excel（.xlsx）文件。")) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + HEADER_SEARCH_ROWS + 1))
-    finally:
-        workbook.close()
-
-
-def _find_header(raw_rows, columns):
-    names = {}
-    for column in columns:
-        for name in (column.header, *column.aliases):
-            names[SPACES_RE.sub("", name)] = column.key
-    for index, raw in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
-        found = {}
-        for position, value in enumerate(raw or ()):
-            key = names.get(SPACES_RE.sub("", _text(value)))
-            if key and key not in found:
-                found[key] = position
-        if any(c.required and c.key in found for c in columns):
-            return index, found
-    return None, {}
-
-
-def _parse(kind, file_obj):
-    """Rows of cleaned values keyed by column, and format errors."""
-    columns = COLUMNS[kind]
+def _changes(columns, current, values):
     by_key = {c.key: c for c in columns}
-    raw_rows = _read_rows(file_obj)
-    header_index, positions = _find_header(raw_rows, columns)
-    required = [c for c in columns if c.required]
-    if header_index is None:
-        raise ImportFailed(
-            _("找不到表头：第一个工作表的前%(n)s行中应有“%(column)s”列。")
-            % {"n": HEADER_SEARCH_ROWS, "column": required[0].header}
+    changes = []
+    for key, new in values.items():
+        old = current.get(key, "")
+        if key in ("username", "clerk_username") and not new:
+            continue  # a blank account cell never unlinks an account
+        if old != new:
+            changes.append((by_key[key].header, _display(key, old), _display(key, new)))
+    return changes
+
+
+def _taken_usernames(bases, explicit):
+    """Login names in use that the rule of ``delegates.names`` could produce from ``bases``."""
+    User = get_user_model()
+    taken = set(explicit)
+    if bases:
+        query = Q()
+        for base in bases:
+            query |= Q(username__startswith=base)
+        taken |= set(User.objects.filter(query).values_list("username", flat=True))
+    return taken
+
+
+def _assign_usernames(plans, name_of, explicit):
+    needing = [p for p in plans if p.needs_account and name_of(p)]
+    taken = _taken_usernames({roster_names.login_base(name_of(p)) for p in needing}, explicit)
+    for plan in needing:
+        plan.new_username = roster_names.login_name(name_of(plan), taken)
+
+
+def _warn_look_alikes(warnings, first_rows, new_names, existing_names, *, column, what):
+    for a, b, reason in roster_names.near_duplicates(new_names, existing_names):
+        warnings.append(
+            RowWarning(
+                first_rows.get(a, 0),
+                column,
+                _("“%(a)s”与“%(b)s”%(reason)s，请确认不是同一个%(what)s的不同写法")
+                % {"a": a, "b": b, "reason": LOOK_ALIKE_REASONS[reason], "what": what},
+            )
         )
-    parsed, errors = [], []
-    for offset, raw in enumerate(raw_rows[header_index + 1 :], start=header_index + 2):
-        raw = raw or ()
-        if not any(_text(v) for v in raw):
-            continue
-        if len(parsed) >= MAX_ROWS:
-            raise ImportFailed(_("一次最多导入%(n)s行，请分批导入。") % {"n": MAX_ROWS})
-        values = {}
-        for key, position in positions.items():
-            column = by_key[key]
-            value = _text(raw[position] if position < len(raw) else None)
-            if key == "name" and kind == "delegates":
-                value = SPACES_RE.sub("", value)  # "王  芳" is padded for alignment, not two words
-            if key in ("phone", "username", "clerk_username"):
-                value = SPACES_RE.sub("", value)
-            if key == "phone" and kind == "delegates":
-                value = value.replace("-", "")
-            if column.required and not value:
-                errors.append(RowError(offset, column.header, _("不能为空")))
-                continue
-            if len(value) > column.max_length:
-                errors.append(RowError(offset, column.header, _("不能超过%(n)s个字") % {"n": column.max_length}))
-                continue
-            values[key] = value
-        parsed.append((offset, values))
-    if not parsed and not errors:
-        raise ImportFailed(_("文件中没有数据行。"))
-    return parsed, errors
-
-
-def _check_username(row, header, username, errors):
-    if username and not USERNAME_RE.match(username):
-        errors.append(RowError(row, header, _("只能包含英文字母、数字和 @ . + - _")))
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------- delegates
@@ -282,26 +187,53 @@ def _delegate_current(delegate):
         "constituency": delegate.constituency.name if delegate.constituency_id else "",
         "work_unit": delegate.work_unit,
         "phone": contact.phone if contact else "",
+        "landline": contact.landline if contact else "",
+        "email": contact.email if contact else "",
         "username": delegate.user.username if delegate.user_id else "",
     }
 
 
-def _changes(columns, current, values):
-    by_key = {c.key: c for c in columns}
-    changes = []
-    for key, new in values.items():
-        old = current.get(key, "")
-        if key in ("username", "clerk_username") and not new:
-            continue  # a blank account cell never unlinks an account
-        if old != new:
-            changes.append((by_key[key].header, old, new))
-    return changes
+def _who(delegate):
+    parts = [delegate.delegation.name if delegate.delegation_id else _("无代表团")]
+    if delegate.constituency_id:
+        parts.append(delegate.constituency.name)
+    parts.append(_("账号%(u)s") % {"u": delegate.user.username} if delegate.user_id else _("无账号"))
+    return _("%(name)s（%(details)s）") % {"name": delegate.name, "details": "，".join(parts)}
 
 
-def _plan_delegates(parsed, errors, *, term):
+def _delegate_candidates(same_name, delegation, constituency, username):
+    """Existing delegates this row is: by name and delegation (or constituency), never by name alone."""
+
+    def named(obj, attr):
+        return getattr(obj, attr).name if getattr(obj, f"{attr}_id") else ""
+
+    if delegation:
+        found = [d for d in same_name if named(d, "delegation") == delegation]
+        if not found:  # entered before with no delegation: the roster fills it in
+            found = [
+                d
+                for d in same_name
+                if not d.delegation_id and (not constituency or named(d, "constituency") in ("", constituency))
+            ]
+    elif constituency:
+        found = [d for d in same_name if named(d, "constituency") == constituency]
+        if not found:
+            found = [d for d in same_name if not d.constituency_id and not d.delegation_id]
+    else:
+        found = list(same_name)
+    if username:  # an account cell tells same-named people of one delegation apart
+        found = [d for d in found if not d.user_id or d.user.username == username]
+    return found
+
+
+def _plan_delegates(parsed, errors, warnings, *, term):
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
     User = get_user_model()
-    names = {v["name"] for _r, v in parsed if v.get("name")}
-    usernames = {v["username"] for _r, v in parsed if v.get("username")}
+    by_key = {c.key: c for c in DELEGATE_COLUMNS}
+    names = {v["name"] for _r, v, _s in parsed if v.get("name")}
+    usernames = {v["username"] for _r, v, _s in parsed if v.get("username")}
     existing = list(
         Delegate.objects.filter(term=term, name__in=names).select_related(
             "delegation", "constituency", "contact", "user"
@@ -316,104 +248,174 @@ def _plan_delegates(parsed, errors, *, term):
         .select_related("delegate")
         .prefetch_related("groups", "office_memberships")
     }
-    header = {c.key: c.header for c in DELEGATE_COLUMNS}
-    seen_usernames, seen_names = {}, {}
+    seen_people, seen_names, seen_usernames = {}, {}, {}
+    delegation_rows = {}
     plans = []
-    for row, values in parsed:
+    for row, values, sources in parsed:
         if "name" not in values:
             continue
+
+        def col(key, sources=sources):
+            return sources.get(key) or by_key[key].header
+
         name, username = values["name"], values.get("username", "")
-        ok = _check_username(row, header["username"], username, errors)
-        phone = values.get("phone", "")
-        if phone and not MOBILE_RE.match(phone):
-            errors.append(RowError(row, header["phone"], _("应为11位手机号码，如13800000000")))
-            ok = False
+        delegation, constituency = values.get("delegation", ""), values.get("constituency", "")
+        if delegation:
+            delegation_rows.setdefault(delegation, row)
+        ok = check_username(row, col("username"), username, errors)
+        if values.get("email"):
+            try:
+                validate_email(values["email"])
+            except ValidationError:
+                errors.append(RowError(row, col("email"), _("不是有效的电子邮箱")))
+                ok = False
         if username:
             if username in seen_usernames:
                 errors.append(
-                    RowError(row, header["username"], _("与第%(row)s行重复") % {"row": seen_usernames[username]})
+                    RowError(row, col("username"), _("与第%(row)s行重复") % {"row": seen_usernames[username]})
                 )
                 ok = False
             seen_usernames.setdefault(username, row)
-        if name in seen_names and not (username and seen_names[name][1]):
+        person = (name, delegation or constituency, username)
+        if person in seen_people:
             errors.append(
                 RowError(
-                    row, header["name"], _("与第%(row)s行同名，请填写登录账号以区分") % {"row": seen_names[name][0]}
+                    row,
+                    col("name"),
+                    _("与第%(row)s行是同一人（姓名和代表团相同），请删除重复的一行") % {"row": seen_people[person]},
                 )
             )
             ok = False
-        seen_names.setdefault(name, (row, username))
+        seen_people.setdefault(person, row)
         if not ok:
             continue
-        target = None
+        target, note = None, ""
         user = users.get(username) if username else None
         if user is not None:
             linked = getattr(user, "delegate", None)
             if linked is not None and linked.term_id != term.pk:
-                errors.append(RowError(row, header["username"], _("该账号已属于其他届的代表")))
+                errors.append(RowError(row, col("username"), _("该账号已属于其他届的代表")))
                 continue
             if linked is None and (roles.is_staff_member(user) or user.office_memberships.all()):
-                errors.append(RowError(row, header["username"], _("该账号已被工作人员或承办单位使用")))
+                errors.append(RowError(row, col("username"), _("该账号已被工作人员或承办单位使用")))
                 continue
             if linked is not None:
                 target = next((d for d in existing if d.pk == linked.pk), None) or Delegate.objects.select_related(
                     "delegation", "constituency", "contact", "user"
                 ).get(pk=linked.pk)
         if target is None:
-            candidates = [d for d in by_name.get(name, []) if not username or d.user_id is None]
+            same_name = by_name.get(name, [])
+            candidates = _delegate_candidates(same_name, delegation, constituency, username)
             if len(candidates) > 1:
-                errors.append(RowError(row, header["name"], _("系统中有多位同名代表，请填写登录账号以区分")))
+                errors.append(
+                    RowError(
+                        row,
+                        col("name"),
+                        _("系统中有%(n)s位代表与此行相符：%(who)s。请在“登录账号”列填写账号以区分")
+                        % {"n": len(candidates), "who": "；".join(_who(d) for d in candidates)},
+                    )
+                )
                 continue
             target = candidates[0] if candidates else None
+            if target is None and (same_name or name in seen_names):
+                note = _("同名不同代表团，按新代表导入")
+                others = "；".join(_who(d) for d in same_name) or _("第%(row)s行") % {"row": seen_names[name]}
+                warnings.append(
+                    RowWarning(row, col("name"), _("与%(who)s同名不同代表团，按新代表导入") % {"who": others})
+                )
+        seen_names.setdefault(name, row)
         if target is None:
-            plans.append(RowPlan(row, name, "new", values))
+            plans.append(RowPlan(row, name, "new", values, needs_account=not username, note=note))
             continue
         changes = _changes(DELEGATE_COLUMNS, _delegate_current(target), values)
-        plans.append(RowPlan(row, name, "updated" if changes else "unchanged", values, changes, target))
+        plans.append(
+            RowPlan(
+                row,
+                name,
+                "updated" if changes else "unchanged",
+                values,
+                changes,
+                target,
+                needs_account=not username and not target.user_id,
+            )
+        )
+    _assign_usernames(plans, lambda p: p.values["name"], usernames)
+    existing_delegations = Delegation.objects.filter(term=term).values_list("name", flat=True)
+    known = set(existing_delegations)
+    _warn_look_alikes(
+        warnings,
+        delegation_rows,
+        [n for n in delegation_rows if n not in known],
+        list(known) + [n for n in delegation_rows if n in known],
+        column=next((s["delegation"] for _r, _v, s in parsed if "delegation" in s), ""),
+        what=_("代表团"),
+    )
     return plans
 
 
 # --------------------------------------------------------------------------- offices
 
 
-def _plan_offices(parsed, errors):
+def _merge_duplicate_offices(parsed, warnings):
+    """One entry per office name: a repeated row fills blanks of the first and is reported, not refused."""
+    by_key = {c.key: c for c in OFFICE_COLUMNS}
+    groups = {}
+    for row, values, sources in parsed:
+        name = values.get("name")
+        if not name:
+            continue
+        values["name"] = name = SPACES_RE.sub("", name)
+        if name not in groups:
+            groups[name] = (row, values, sources)
+            continue
+        first_row, first, first_sources = groups[name]
+        differing = []
+        for key, value in values.items():
+            if value and not first.get(key):
+                first[key] = value
+                first_sources.setdefault(key, sources.get(key))
+            elif value and value != first.get(key):
+                differing.append(str(sources.get(key) or by_key[key].header))
+        message = _("与第%(row)s行是同一单位，已合并为一行") % {"row": first_row}
+        if differing:
+            message += _("；“%(columns)s”与第%(row)s行不同，采用第%(row)s行的") % {
+                "columns": "、".join(differing),
+                "row": first_row,
+            }
+        warnings.append(RowWarning(row, sources.get("name") or by_key["name"].header, message))
+    return list(groups.values())
+
+
+def _plan_offices(parsed, errors, warnings):
     User = get_user_model()
-    names = {v["name"] for _r, v in parsed if v.get("name")}
-    usernames = {v["clerk_username"] for _r, v in parsed if v.get("clerk_username")}
-    offices = {o.name: o for o in Office.objects.filter(name__in=names)}
+    by_key = {c.key: c for c in OFFICE_COLUMNS}
+    parsed = _merge_duplicate_offices(parsed, warnings)
+    names = {v["name"] for _r, v, _s in parsed}
+    usernames = {v["clerk_username"] for _r, v, _s in parsed if v.get("clerk_username")}
+    offices = {o.name: o for o in Office.objects.filter(name__in=names).prefetch_related("members")}
     users = {
         u.username: u
         for u in User.objects.filter(username__in=usernames)
         .select_related("delegate")
         .prefetch_related("groups", "office_memberships__office")
     }
-    header = {c.key: c.header for c in OFFICE_COLUMNS}
-    seen_names, seen_usernames = {}, {}
+    seen_usernames = {}
     plans = []
-    for row, values in parsed:
-        if "name" not in values:
-            continue
+    for row, values, sources in parsed:
+
+        def col(key, sources=sources):
+            return sources.get(key) or by_key[key].header
+
         name = values["name"]
-        username, clerk_name = values.get("clerk_username", ""), values.get("clerk_name", "")
-        ok = _check_username(row, header["clerk_username"], username, errors)
-        if name in seen_names:
-            errors.append(RowError(row, header["name"], _("与第%(row)s行重复") % {"row": seen_names[name]}))
-            ok = False
-        seen_names.setdefault(name, row)
+        username, contact = values.get("clerk_username", ""), values.get("contact_name", "")
+        ok = check_username(row, col("clerk_username"), username, errors)
         if username:
             if username in seen_usernames:
                 errors.append(
-                    RowError(row, header["clerk_username"], _("与第%(row)s行重复") % {"row": seen_usernames[username]})
+                    RowError(row, col("clerk_username"), _("与第%(row)s行重复") % {"row": seen_usernames[username]})
                 )
                 ok = False
             seen_usernames.setdefault(username, row)
-        elif clerk_name:
-            errors.append(RowError(row, header["clerk_username"], _("填写了经办人姓名，请同时填写经办人账号")))
-            ok = False
-        phone = values.get("phone", "")
-        if phone and not PHONE_RE.match(phone):
-            errors.append(RowError(row, header["phone"], _("应为电话号码，如0851-83600000或13800000000")))
-            ok = False
         user = users.get(username) if username else None
         office = offices.get(name)
         member = None
@@ -423,34 +425,47 @@ def _plan_offices(parsed, errors):
                 errors.append(
                     RowError(
                         row,
-                        header["clerk_username"],
+                        col("clerk_username"),
                         _("该账号已是“%(office)s”的经办人") % {"office": others[0].office.name},
                     )
                 )
                 ok = False
             elif getattr(user, "delegate", None) is not None or roles.is_staff_member(user):
-                errors.append(RowError(row, header["clerk_username"], _("该账号已被代表或工作人员使用")))
+                errors.append(RowError(row, col("clerk_username"), _("该账号已被代表或工作人员使用")))
                 ok = False
             member = next((m for m in user.office_memberships.all() if office and m.office_id == office.pk), None)
-        elif username and not clerk_name:
-            errors.append(RowError(row, header["clerk_name"], _("新建经办人账号须填写经办人姓名")))
+        elif username and not contact:
+            errors.append(RowError(row, col("contact_name"), _("新建经办人账号须填写联系人（经办人姓名）")))
             ok = False
         if not ok:
             continue
-        if office is None:
-            plans.append(RowPlan(row, name, "new", values))
-            continue
-        current = {"name": office.name, "short_name": office.short_name}
-        if username:
-            current["clerk_username"] = username if member else ""
-            current["clerk_name"] = user.first_name if user else ""
-            current["phone"] = member.phone if member else ""
-        elif "phone" in values:
-            values = {k: v for k, v in values.items() if k != "phone"}  # a phone number belongs to a clerk
-        plans.append(RowPlan(row, name, "unchanged", values, target=office))
-        changes = _changes(OFFICE_COLUMNS, current, values)
-        plans[-1].changes = changes
-        plans[-1].action = "updated" if changes else "unchanged"
+        has_clerk = bool(username) or (office is not None and bool(office.members.all()))
+        plan = RowPlan(row, name, "new", values, target=office, needs_account=not has_clerk)
+        if office is not None:
+            current = {
+                "name": office.name,
+                "short_name": office.short_name,
+                "contact_name": office.contact_name,
+                "phone": office.contact_phone,
+            }
+            if username:
+                current["clerk_username"] = username if member else ""
+            plan.changes = _changes(OFFICE_COLUMNS, current, values)
+            plan.action = "updated" if plan.changes else "unchanged"
+        if plan.needs_account and not contact:
+            plan.note = _("没有联系人，无法创建经办人账号")
+        plans.append(plan)
+    _assign_usernames(plans, lambda p: p.values.get("contact_name", ""), usernames)
+    first_rows = {v["name"]: r for r, v, _s in parsed}
+    known = set(Office.objects.values_list("name", flat=True))
+    _warn_look_alikes(
+        warnings,
+        first_rows,
+        [n for n in first_rows if n not in known],
+        list(known),
+        column=next((s["name"] for _r, _v, s in parsed if "name" in s), ""),
+        what=_("单位"),
+    )
     return plans
 
 
@@ -461,15 +476,16 @@ def preview(kind, file_obj, *, term=None):
     """What importing the file would do, or why it cannot be imported."""
     result = Preview(kind)
     try:
-        parsed, errors = _parse(kind, file_obj)
+        parsed, errors = parse_rows(kind, file_obj, result)
     except ImportFailed as error:
         result.errors.append(RowError(0, "", error.message))
         return result
     if kind == "delegates":
-        result.rows = _plan_delegates(parsed, errors, term=term)
+        result.rows = _plan_delegates(parsed, errors, result.warnings, term=term)
     else:
-        result.rows = _plan_offices(parsed, errors)
+        result.rows = _plan_offices(parsed, errors, result.warnings)
     result.errors = sorted(errors, key=lambda e: e.row)
+    result.warnings = sorted(result.warnings, key=lambda w: w.row)
     return result
 
 
@@ -510,8 +526,9 @@ def _stashed_path(token):
     return path
 
 
-def apply(kind, token, *, actor, term=None):
-    """Import the previewed file: every row or none."""
+def apply(kind, token, *, actor, term=None, create_accounts=False):
+    """Import the previewed file: every row or none. New accounts get activation links (``result.activations``)."""
+    User = get_user_model()
     path = _stashed_path(token)
     with open(path, "rb") as handle:
         result = preview(kind, handle, term=term)
@@ -519,52 +536,28 @@ def apply(kind, token, *, actor, term=None):
         raise ImportFailed(
             _("文件有%(n)s处错误，未导入任何数据：%(first)s") % {"n": len(result.errors), "first": result.errors[0]}
         )
+    account_key = "username" if kind == "delegates" else "clerk_username"
+    named = {p.values.get(account_key) for p in result.rows if p.values.get(account_key)}
+    if create_accounts:
+        named |= {p.new_username for p in result.rows if p.new_username}
+    existed = set(User.objects.filter(username__in=named).values_list("username", flat=True))
     try:
         with transaction.atomic():
             for plan in result.rows:
-                if plan.action == "unchanged":
+                new_username = plan.new_username if create_accounts else ""
+                if plan.action == "unchanged" and not new_username:
                     continue
                 if kind == "delegates":
-                    services.delegate_save(actor=actor, term=term, values=plan.values, delegate=plan.target)
+                    services.delegate_save(
+                        actor=actor, term=term, values=plan.values, delegate=plan.target, new_username=new_username
+                    )
                 else:
-                    services.office_save(actor=actor, values=plan.values, office=plan.target)
+                    services.office_save(actor=actor, values=plan.values, office=plan.target, new_username=new_username)
+            created = list(User.objects.filter(username__in=named - existed).order_by("username"))
+            result.activations = services.activation_issue(actor=actor, users=created)
     except IntegrityError as error:
         raise ImportFailed(_("导入时数据已被他人修改，未导入任何数据，请重新上传。")) from error
     except WorkflowError as error:
         raise ImportFailed(error.message) from error
     path.unlink(missing_ok=True)
     return result
-
-
-def write_template(workbook, kind):
-    """An empty list with the expected headers, and a sheet that explains each column."""
-    columns = COLUMNS[kind]
-    sheet = workbook.create_sheet(_("代表名单") if kind == "delegates" else _("承办单位"))
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(14, 2.2 * len(column.example) + 2)
-    headers = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = Font(bold=True)
-        headers.append(cell)
-    sheet.append(headers)
-    notes = workbook.create_sheet(_("填写说明"))
-    notes.column_dimensions["A"].width = 16
-    notes.column_dimensions["B"].width = 60
-    notes.column_dimensions["C"].width = 30
-    notes.append([_("列名"), _("说明"), _("示例")])
-    for column in columns:
-        text = _("必填") if column.required else _("选填")
-        if column.aliases:
-            text += _("；也可写作：%(aliases)s") % {"aliases": "、".join(column.aliases)}
-        notes.append([column.header, text, column.example])
-    notes.append([])
-    notes.append(
-        [
-            _("提示"),
-            _(
-                "表头可以不在第一行（上面可有标题行）；空行会被跳过；新建的登录账号没有密码，"
-                "须由管理员设置密码后才能登录。"
-            ),
-        ]
-    )

@@ -134,6 +134,7 @@ class DelegateContact(models.Model):
 
     delegate = models.OneToOneField(Delegate, on_delete=models.CASCADE, related_name="contact", verbose_name=_("代表"))
     phone = models.CharField(_("手机号码"), max_length=30, blank=True)
+    landline = models.CharField(_("固定电话"), max_length=40, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     address = models.CharField(_("通讯地址"), max_length=200, blank=True)
 
@@ -143,3 +144,31 @@ class DelegateContact(models.Model):
 
     def __str__(self):
         return str(self.delegate)
+
+
+class AccountActivation(models.Model):
+    """A one-time link that lets a person whose account was created for them set their own password.
+
+    Only a hash of the token is stored; the link itself is shown once to staff (printable list,
+    Excel, SMS or e-mail). Using it, or issuing a newer one, ends it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="activations", verbose_name=_("登录账号")
+    )
+    token_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("生成人")
+    )
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("账号激活链接")
+        verbose_name_plural = _("账号激活链接")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

@@ -244,3 +244,61 @@ def record_rows(delegate):
         entry = sessions.setdefault(s.session_id, {"session": s.session, "led": [], "cosigned": []})
         entry["led" if s.is_led else "cosigned"].append(s)
     return list(sessions.values())
+
+
+# --------------------------------------------------------------------------- accounts (代表与单位)
+
+
+def accounts_pending_activation():
+    """Delegates' and office clerks' accounts that have no usable password yet, oldest first."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    User = get_user_model()
+    return (
+        User.objects.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX, is_active=True)
+        .filter(Q(delegate__isnull=False) | Q(office_memberships__isnull=False))
+        .distinct()
+        .order_by("date_joined", "pk")
+    )
+
+
+def account_details(user_ids):
+    """{user id: {unit, phone, email}}: what staff need to hand a link to the right person."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    details = {}
+    users = (
+        User.objects.filter(pk__in=user_ids)
+        .select_related("delegate__delegation", "delegate__contact")
+        .prefetch_related("office_memberships__office")
+    )
+    for user in users:
+        delegate = getattr(user, "delegate", None)
+        if delegate is not None:
+            contact = getattr(delegate, "contact", None)
+            details[user.pk] = {
+                "unit": delegate.delegation.name if delegate.delegation_id else "",
+                "phone": contact.phone if contact else "",
+                "email": (contact.email if contact else "") or user.email,
+            }
+            continue
+        member = next(iter(user.office_memberships.all()), None)
+        details[user.pk] = {
+            "unit": member.office.name if member else "",
+            "phone": member.phone if member else "",
+            "email": user.email,
+        }
+    return details
+
+
+def with_activation_state(users):
+    """[(user, details, latest activation or None)] for a page of accounts."""
+    from .models import AccountActivation
+
+    latest = {}
+    for activation in AccountActivation.objects.filter(user__in=users).order_by("user_id", "-created_at"):
+        latest.setdefault(activation.user_id, activation)
+    details = account_details([u.pk for u in users])
+    return [(user, details.get(user.pk, {}), latest.get(user.pk)) for user in users]

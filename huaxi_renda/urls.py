@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from delegates import roster_views
 from suggestions.views import common
 
 admin.site.site_header = _("花溪人大代表建议办理系统 · 系统设置")
@@ -22,6 +23,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/activate/<str:token>/", roster_views.activate, name="activate"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("suggestions/", include("suggestions.urls.common")),
     path("notifications/", common.notifications, name="notifications"),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("notifications/<int:pk>/", common.notification_open, name="notification_open"),
     path("delegate/", include("delegates.urls")),
     path("staff/reports/", include("suggestions.urls.reports")),
+    path("staff/roster/", include("delegates.roster_urls")),
     path("staff/", include("suggestions.urls.staff")),
     path("office/", include("suggestions.urls.offices")),
     path("reminders/", include("suggestions.urls.reminders")),

@@ -36,7 +36,7 @@ class OfficeMemberInline(admin.TabularInline):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "order", "is_active"]
+    list_display = ["name", "short_name", "contact_name", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name", "short_name"]
     inlines = [OfficeMemberInline]

@@ -22,6 +22,7 @@ def _nav_for(user):
             (_("公开审核"), "staff:publication"),
             (_("统计"), "reports:dashboard"),
             (_("催办记录"), "reminders:list"),
+            (_("代表与单位"), "roster:home"),
         ]
     elif "leader" in user_roles:
         items += [(_("重点督办"), "staff:leader_home"), (_("统计"), "reports:dashboard")]

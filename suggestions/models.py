@@ -52,6 +52,8 @@ class Office(models.Model):
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 

@@ -54,7 +54,7 @@ PAGES = [
     ("staff", "staff:publication", {}),
     ("staff", "staff:publication_edit", {"pk": "R"}),
     ("staff", "staff:track", {}),
-    ("staff", "reports:import", {"kind": "delegates"}),
+    ("staff", "roster:import", {"kind": "delegates"}),
     ("clerk", "offices:assignment", {"pk": "A"}),
     ("clerk", "offices:inbox", {}),
 ]

@@ -1,19 +1,16 @@
-"""Reports for staff and (read-only) leaders: dashboard, Excel exports, Excel imports."""
+"""Reports for staff and (read-only) leaders: dashboard, Excel exports."""
 
 import logging
 
-from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from delegates import imports
-from delegates.models import Session, Term
+from delegates.models import Session
 
 from .. import exports, metrics, roles, stats
 from ..decorators import leader_or_staff_required, staff_required
@@ -247,77 +244,3 @@ def export_offices(request):
         lambda wb: exports.write_offices(wb, rows, title=title),
         filename=exports.export_filename(_("承办单位统计表")),
     )
-
-
-# --------------------------------------------------------------------------- imports
-
-IMPORT_KINDS = {
-    "delegates": {"title": _("导入代表名单"), "template": _("代表名单导入模板")},
-    "offices": {"title": _("导入承办单位"), "template": _("承办单位导入模板")},
-}
-
-
-def _import_kind(kind):
-    if kind not in IMPORT_KINDS:
-        raise Http404
-    return IMPORT_KINDS[kind]
-
-
-@staff_required
-@require_GET
-def import_template(request, kind):
-    meta = _import_kind(kind)
-    return exports.workbook_response(lambda wb: imports.write_template(wb, kind), filename=f"{meta['template']}.xlsx")
-
-
-def _session_key(kind):
-    return f"reports_import_{kind}"
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def import_upload(request, kind):
-    """Step 1: upload a file; step 2 (same page): the preview of what will change, or the errors."""
-    meta = _import_kind(kind)
-    terms = list(Term.objects.order_by("-number"))
-    form = imports.ImportForm(request.POST or None, request.FILES or None, kind=kind, terms=terms)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        preview = imports.preview(kind, form.cleaned_data["file"], term=form.cleaned_data.get("term"))
-        if preview.ok:
-            token = imports.stash(form.cleaned_data["file"])
-            request.session[_session_key(kind)] = {
-                "token": token,
-                "term": form.cleaned_data["term"].pk if form.cleaned_data.get("term") else None,
-                "name": form.cleaned_data["file"].name,
-            }
-            preview.token = token
-    return render(
-        request,
-        "suggestions/reports/import.html",
-        {"kind": kind, "meta": meta, "form": form, "preview": preview},
-    )
-
-
-@staff_required
-@require_http_methods(["POST"])
-def import_confirm(request, kind):
-    """Step 3: apply the file previewed in this browser session, all rows or none."""
-    _import_kind(kind)
-    stashed = request.session.get(_session_key(kind))
-    if not stashed or stashed.get("token") != request.POST.get("token"):
-        messages.error(request, _("导入文件已失效，请重新上传。"))
-        return redirect("reports:import", kind=kind)
-    term = Term.objects.filter(pk=stashed["term"]).first() if stashed.get("term") else None
-    try:
-        result = imports.apply(kind, stashed["token"], term=term, actor=request.user)
-    except imports.ImportFailed as error:
-        messages.error(request, error.message)
-        return redirect("reports:import", kind=kind)
-    del request.session[_session_key(kind)]
-    messages.success(
-        request,
-        _("导入完成：新增%(new)s条，更新%(updated)s条，未变%(unchanged)s条。")
-        % {"new": result.new, "updated": result.updated, "unchanged": result.unchanged},
-    )
-    return redirect(reverse("reports:import", kwargs={"kind": kind}))

@@ -34,7 +34,9 @@ PAGES = {
         ("staff:track", {}),
         ("staff:publication", {}),
         ("reports:dashboard", {}),
-        ("reports:import", {"kind": "delegates"}),
+        ("roster:home", {}),
+        ("roster:import", {"kind": "delegates"}),
+        ("roster:activations", {}),
         ("reminders:list", {}),
     ],
     "clerk": [

@@ -132,7 +132,7 @@ def test_staff_imports_offices_after_checking_the_preview(open_page, data, tmp_p
     path = tmp_path / "承办单位.xlsx"
     workbook.save(path)
     page = open_page(user=data["staff"], viewport=PHONE)
-    page.goto("/staff/reports/import/offices/")
+    page.goto("/staff/roster/import/offices/")
     page.set_input_files("#id_file", str(path))
     page.get_by_role("button", name="上传并预览").click()
     page.wait_for_selector("[data-import-preview]")
@@ -157,12 +157,12 @@ def test_a_bad_import_file_shows_the_errors_in_chinese(open_page, data, tmp_path
     path = tmp_path / "代表.xlsx"
     path.write_bytes(buffer.getvalue())
     page = open_page(user=data["staff"], viewport=DESKTOP)
-    page.goto("/staff/reports/import/delegates/")
+    page.goto("/staff/roster/import/delegates/")
     page.set_input_files("#id_file", str(path))
     page.get_by_role("button", name="上传并预览").click()
     page.wait_for_selector("[data-import-errors]")
     assert "第2行" in page.locator("[data-error-row='2']").inner_text()
-    assert "应为11位手机号码" in page.locator("[data-error-row='2']").inner_text()
+    assert "不是电话号码" in page.locator("[data-error-row='2']").inner_text()
     assert page.get_by_role("button", name="确认导入").count() == 0
     assert axe_violations(page) == []
     screenshot(page, "reports-import-errors-desktop")

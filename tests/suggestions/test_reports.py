@@ -188,14 +188,14 @@ class TestDashboardAccess:
         assert response.status_code == 200
         html = response.content.decode()
         assert reverse("reports:export_summary") not in html
-        assert reverse("reports:import", kwargs={"kind": "delegates"}) not in html
+        assert reverse("roster:import", kwargs={"kind": "delegates"}) not in html
         assert '<form method="post"' not in html
 
     def test_staff_sees_export_and_import_links(self, client, staff, session):
         client.force_login(staff)
         html = client.get(DASHBOARD).content.decode()
         assert reverse("reports:export_summary") in html
-        assert reverse("reports:import", kwargs={"kind": "offices"}) in html
+        assert reverse("roster:import", kwargs={"kind": "offices"}) in html
 
     def test_post_is_not_allowed(self, client, staff, session):
         client.force_login(staff)
