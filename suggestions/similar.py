@@ -1,0 +1,361 @@
+"""Similar suggestions: what a delegate sees while typing a title, and staff beside each one under review.
+
+The similarity is a weighted overlap of *terms*: every two-character piece of the width-folded,
+upper-cased text (``search.normalize``) inside a run of word characters, after administrative
+boilerplate (``STOP_WORDS``: 关于, 建议, 加快, 推进, 进一步 …) has been cut out, so that
+《关于加快推进老旧小区改造的建议》 is about 老旧, 旧小, 小区, 区改, 改造 only. Chinese has no spaces;
+overlapping bigrams find the words of a text without a dictionary (one ``jieba`` would have to
+load into every worker), and the bigram index the search already keeps (``search_bigrams``)
+finds candidates by them.
+
+Each term weighs by how rare it is: ``idf = ln(1 + (N - df + .5) / (df + .5))`` over N
+suggestions, df of them holding it. A term in the query's title weighs ``TITLE_WEIGHT`` times
+one in its body; a candidate scores ``Σ q(t) · idf(t) · m(t)`` where ``m`` is ``TITLE_WEIGHT``
+for a term in its title plus 1 for one in its body (the first ``BODY_CHARS`` characters),
+divided by a length factor (long bodies hold more terms by chance), and the result is shown as
+a share of the query's score against itself. Results below ``MIN_SHARE`` are dropped.
+
+Where the candidates come from:
+
+* small data (SQLite, or PostgreSQL below ``EXACT_LIMIT`` suggestions): every suggestion of the
+  pool is scored and df is counted exactly;
+* PostgreSQL at scale: df comes from PostgreSQL's own statistics of ``search_bigrams`` (the
+  frequencies ANALYZE keeps, migration 0009); the ``RETRIEVAL_TERMS`` heaviest query terms
+  each fetch at most ``PER_TERM_CAP`` suggestions through the bigram index, the
+  ``CANDIDATE_CAP`` best by the weight of the terms that found them are read and scored.
+  No query scores every row.
+
+Who sees what (``visible_text``): staff, and a delegate for their own suggestions, are matched
+on title and body; another delegate's published suggestion on its public version
+(``_public_view_of``); another's registered but unpublished one on its title only, which is
+all that is shown of it.
+"""
+
+import math
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import F
+from django.db.models.functions import Substr
+
+from . import search
+from .models import Suggestion
+
+S = Suggestion.Status
+# Registered or later: what the hint looks through (never a draft, an unreviewed, returned or refused one).
+HINT_STATUSES = (S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED)
+
+# Administrative boilerplate: present in nearly every suggestion, says nothing of its subject.
+STOP_WORDS = (
+    "关于",
+    "建议",
+    "加快",
+    "推进",
+    "进一步",
+    "加强",
+    "加大",
+    "力度",
+    "完善",
+    "提高",
+    "提升",
+    "推动",
+    "促进",
+    "落实",
+    "实施",
+    "开展",
+    "解决",
+    "问题",
+    "工作",
+    "有关",
+    "相关",
+    "进行",
+    "部门",
+    "政府",
+    "群众",
+    "目前",
+    "存在",
+    "希望",
+    "要求",
+    "请求",
+    "尽快",
+    "切实",
+    "积极",
+    "我区",
+    "全区",
+    "建设",
+    "情况",
+    "方面",
+    "措施",
+    "机制",
+    "体系",
+    "水平",
+    "保障",
+    "重视",
+    "支持",
+    "办法",
+    "根据",
+    "通过",
+    "以及",
+    "同时",
+    "其中",
+    "一些",
+    "部分",
+    "我们",
+    "由于",
+    "因此",
+    "导致",
+    "造成",
+    "可以",
+    "能够",
+    "应当",
+    "需要",
+    "建立",
+    "健全",
+    "实现",
+    "有效",
+    "明显",
+    "严重",
+    "不断",
+    "认真",
+    "及时",
+    "全面",
+    "持续",
+    "优化",
+    "规范",
+    "统筹",
+    "协调",
+    "研究",
+    "相应",
+    "对策",
+    "现状",
+    "代表",
+    "人大",
+    "进一步",
+    "整治",
+    "治理",
+    "改造",
+    "增设",
+    "增加",
+    "新建",
+    "设置",
+    "设立",
+    "开通",
+    "发展",
+    "扶持",
+    "规划",
+    "提供",
+    "组织",
+    "引导",
+    "鼓励",
+    "配套",
+    "设施",
+    "周边",
+    "管理",
+    "服务",
+    "推行",
+    "推广",
+    "督促",
+    "明确",
+    "制定",
+    "出台",
+    "给予",
+    "部分",
+    "不少",
+    "很多",
+    "多数",
+    "一是",
+    "二是",
+    "三是",
+    "四是",
+)
+_STOP = re.compile("|".join(re.escape(w) for w in sorted(set(STOP_WORDS), key=len, reverse=True)))
+# Runs of word characters; particles that join words are breaks too.
+_BREAK = re.compile(r"[\W_的了和与及或等之]+")
+
+TITLE_WEIGHT = 2.0
+BODY_CHARS = 1500
+FEEDBACK = 2
+FEEDBACK_WEIGHT = 1.0
+MIN_SCORE = 0.02
+LIMIT = 10
+EXACT_LIMIT = 5000
+RETRIEVAL_TERMS = 24
+FEEDBACK_TERMS = 6
+PER_TERM_CAP = 400
+CANDIDATE_CAP = 200
+MIN_QUERY_CHARS = 2
+
+
+def terms(text):
+    """The terms of a text, in order, with repeats."""
+    text = _STOP.sub(" ", search.normalize(text or "").upper())
+    found = []
+    for run in _BREAK.split(text):
+        found.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return found
+
+
+def idf(df, total):
+    return math.log(1.0 + (total - df + 0.5) / (df + 0.5))
+
+
+@dataclass
+class Hit:
+    suggestion: object
+    score: float  # share of the query's score against itself, 0..1
+
+
+def vector(title, body, idfs):
+    """The unit tf-idf vector of a text: term -> (1 + ln tf) × idf, a title term counting ``TITLE_WEIGHT`` times."""
+    counts = Counter()
+    for term in terms(title):
+        counts[term] += TITLE_WEIGHT
+    counts.update(terms((body or "")[:BODY_CHARS]))
+    weights = {t: (1.0 + math.log(n)) * idfs(t) for t, n in counts.items() if n >= 1}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {t: w / norm for t, w in weights.items() if w} if norm else {}
+
+
+def visible_text(suggestion):
+    """(title, body) a suggestion is matched on: all of it (staff, or the viewer's own)."""
+    return suggestion.title, getattr(suggestion, "body_head", "") or ""
+
+
+def find(pool, title, body="", *, exclude_pk=None, limit=LIMIT, text_of=visible_text, method=None):
+    """The suggestions of ``pool`` most similar to ``title`` (and ``body``), best first, as ``Hit``.
+
+    ``pool`` scopes the candidates (statuses, session); ``text_of(suggestion)`` gives the
+    (title, body) a candidate may be matched on for this viewer. ``method`` forces "exact" or
+    "index" (tests); by default the index is used on PostgreSQL at scale.
+    """
+    if len("".join(_BREAK.split(search.normalize(title or "")))) < MIN_QUERY_CHARS and not body:
+        return []
+    if not terms(title) and not terms(body):
+        return []
+    if exclude_pk:
+        pool = pool.exclude(pk=exclude_pk)
+    pool = pool.annotate(body_head=Substr("body", 1, BODY_CHARS)).defer("body")
+    connection = connections[pool.db]
+    if method is None:
+        method = "index" if _large(connection) else "exact"
+    if method == "index":
+        return _find_indexed(pool, title, body, connection, limit, text_of)
+    return _find_exact(pool, title, body, limit, text_of)
+
+
+def _find_exact(pool, title, body, limit, text_of):
+    rows = list(pool.order_by("-pk")[:EXACT_LIMIT])
+    texts = [text_of(s) for s in rows]
+    df = Counter()
+    for t, b in texts:
+        df.update(set(terms(t)) | set(terms((b or "")[:BODY_CHARS])))
+    total = len(rows)
+    idfs = lambda term: idf(df.get(term, 0), total)  # noqa: E731
+    return _rank(rows, texts, vector(title, body, idfs), idfs, limit)
+
+
+def _find_indexed(pool, title, body, connection, limit, text_of):
+    total, frequencies, floor = table_statistics(connection)
+    idfs = lambda term: idf(frequencies.get(term, floor) * total, total)  # noqa: E731
+    query = vector(title, body, idfs)
+    title_terms = set(terms(title))
+    # Heaviest first, the title's before the body's; a term no other suggestion holds finds nothing.
+    useful = [t for t in query if frequencies.get(t, floor) * total >= 2]
+    ranked = sorted(useful, key=lambda t: (t not in title_terms, -query[t], t))
+    rows = _candidates(pool, ranked[:RETRIEVAL_TERMS], query)
+    vectors = {s.pk: vector(*text_of(s), idfs) for s in rows}
+    widened = _widen(query, [vectors[s.pk] for s in rows])
+    # The subject's other words, brought in by the best matches, find candidates of their own.
+    more = [t for t in sorted(widened, key=lambda t: (-widened[t], t)) if t not in query][:FEEDBACK_TERMS]
+    for s in _candidates(pool.exclude(pk__in=list(vectors)), more, widened):
+        rows.append(s)
+        vectors[s.pk] = vector(*text_of(s), idfs)
+    return _score(rows, [vectors[s.pk] for s in rows], widened, limit)
+
+
+def _candidates(pool, retrieval, weights):
+    """Suggestions holding one of the ``retrieval`` terms (at most ``PER_TERM_CAP`` each, through
+    the bigram index), the ``CANDIDATE_CAP`` best by the weight of the terms that found them."""
+    found = defaultdict(float)
+    for term in retrieval:
+        ids = pool.filter(search.BigramMatch(F("title"), F("body"), term)).values_list("pk", flat=True)
+        for pk in ids[:PER_TERM_CAP]:
+            found[pk] += weights[term]
+    best = sorted(found, key=lambda pk: (-found[pk], -pk))[:CANDIDATE_CAP]
+    return list(pool.filter(pk__in=best)) if best else []
+
+
+def _cosine(query, vec):
+    if len(query) > len(vec):
+        query, vec = vec, query
+    return sum(w * vec.get(t, 0.0) for t, w in query.items())
+
+
+def _widen(query, vectors):
+    """The query widened by its ``FEEDBACK`` best matches (pseudo-relevance feedback).
+
+    Suggestions on one subject use different words: 泊位 and 车库 beside 停车. Once the best
+    matches have brought those words in, the others that use them are found too.
+    """
+    first = sorted(((_cosine(query, v), i) for i, v in enumerate(vectors)), reverse=True)
+    feedback = [vectors[i] for score, i in first[:FEEDBACK] if score > 0]
+    widened = dict(query)
+    for v in feedback:
+        for term, w in v.items():
+            widened[term] = widened.get(term, 0.0) + FEEDBACK_WEIGHT * w / len(feedback)
+    norm = math.sqrt(sum(w * w for w in widened.values())) or 1.0
+    return {t: w / norm for t, w in widened.items()}
+
+
+def _rank(rows, texts, query, idfs, limit):
+    if not rows or not query:
+        return []
+    vectors = [vector(t, b, idfs) for t, b in texts]
+    return _score(rows, vectors, _widen(query, vectors), limit)
+
+
+def _score(rows, vectors, widened, limit):
+    hits = [Hit(s, score) for s, v in zip(rows, vectors, strict=True) if (score := _cosine(widened, v)) >= MIN_SCORE]
+    hits.sort(key=lambda h: (-h.score, -h.suggestion.pk))
+    return hits[:limit]
+
+
+STATS_SECONDS = 10 * 60
+_statistics = {}  # database alias -> (read at, (rows, {bigram: share}, share of an unlisted bigram))
+
+
+def table_statistics(connection):
+    """(suggestions, {bigram: share of suggestions holding it}, share assumed for any other bigram).
+
+    From PostgreSQL's statistics of ``search_bigrams`` (ANALYZE, kept for many bigrams since 0009),
+    read at most every ten minutes per process. A bigram ANALYZE did not list is rarer than every
+    one it did: it is given half the smallest listed share.
+    """
+    now = time.monotonic()
+    read_at, value = _statistics.get(connection.alias, (None, None))
+    if read_at is not None and now - read_at < STATS_SECONDS:
+        return value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs "
+            "FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = current_schema() "
+            "AND s.tablename = c.relname AND s.attname = 'search_bigrams' "
+            "WHERE c.relname = 'suggestions_suggestion' AND c.relnamespace = current_schema()::regnamespace"
+        )
+        row = cursor.fetchone()
+    rows, elements, shares = (row or (0, None, None))[:3]
+    frequencies = dict(zip(elements or (), shares or (), strict=False))
+    floor = min(frequencies.values()) / 2 if frequencies else 0.5
+    value = (max(float(rows or 0), 1.0), frequencies, floor)
+    _statistics[connection.alias] = (now, value)
+    return value
+
+
+def _large(connection):
+    if connection.vendor != "postgresql":
+        return False
+    rows, frequencies, _floor = table_statistics(connection)
+    return bool(frequencies) and rows > EXACT_LIMIT
