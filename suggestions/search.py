@@ -1,7 +1,7 @@
 """Chinese text search. Chinese has no spaces, so matching is by substring.
 
 ``apply_text_search`` finds exactly what ``ILIKE '%term%'`` finds on title and
-body; every list (staff, public, similar-suggestion hints) goes through it.
+body; every list (staff, public) goes through it. Both sides are width-folded first (``normalize``).
 
 On PostgreSQL a term of two or more characters that contains a Chinese
 character first goes through a bigram index (migrations ``search_index`` and
@@ -240,29 +240,3 @@ def width_pattern(term):
 
 def is_caseless(term):
     return term == term.lower() == term.upper() == term.casefold()
-
-
-def bigrams(text):
-    text = re.sub(r"[\W_]+", "", text or "")
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
-def similar_suggestions(queryset, title, *, exclude_pk=None, limit=5, min_score=0.2):
-    """Suggestions whose titles share enough two-character pieces with ``title``, best first."""
-    grams = bigrams(title)
-    if not grams:
-        return []
-    condition = Q()
-    for gram in sorted(grams)[:12]:
-        condition |= Q(title__contains=gram)
-    candidates = queryset.filter(condition)
-    if exclude_pk:
-        candidates = candidates.exclude(pk=exclude_pk)
-    scored = []
-    for suggestion in candidates.order_by("-created_at")[:300]:
-        other = bigrams(suggestion.title)
-        score = len(grams & other) / len(grams | other) if other else 0
-        if score >= min_score:
-            scored.append((score, suggestion))
-    scored.sort(key=lambda pair: (-pair[0], -pair[1].pk))
-    return [s for _score, s in scored[:limit]]

@@ -220,6 +220,60 @@ def test_similar_does_not_list_another_delegates_registered_but_unpublished_sugg
     assert results == []
 
 
+def test_similar_shows_another_delegates_registered_unpublished_suggestion_as_title_session_and_status_only(
+    as_delegate, session, other_delegate, staff
+):
+    registered = factories.SuggestionFactory(
+        session=session, lead_delegate=other_delegate, title="关于花溪大道公交站点的建议", body="私人电话13800000000"
+    )
+    services.suggestion_submit(suggestion=registered, actor=other_delegate.user)
+    services.suggestion_register(suggestion=registered, actor=staff)
+    response = as_delegate.get(reverse("delegates:similar"), {"title": "花溪大道公交站点"})
+    (hit,) = response.json()["results"]
+    assert hit["id"] == registered.pk and hit["title"] == registered.title
+    assert (
+        hit["session"] == session.name
+        and hit["status"] == Suggestion.objects.get(pk=registered.pk).get_status_display()
+    )
+    assert hit["url"] == "" and hit["number"] == "" and hit["outcome"] == "" and hit["mine"] is False
+    assert "13800000000" not in response.content.decode() and other_delegate.name not in response.content.decode()
+
+
+def test_similar_never_matches_another_delegates_unpublished_suggestion_by_its_body(
+    as_delegate, session, other_delegate, staff
+):
+    registered = factories.SuggestionFactory(
+        session=session, lead_delegate=other_delegate, title="关于某事项的建议", body="青岩古镇停车场收费过高"
+    )
+    services.suggestion_submit(suggestion=registered, actor=other_delegate.user)
+    services.suggestion_register(suggestion=registered, actor=staff)
+    results = as_delegate.get(reverse("delegates:similar"), {"title": "青岩古镇停车场收费"}).json()["results"]
+    assert results == []
+
+
+def test_similar_matches_my_own_suggestion_by_its_body_and_links_to_it(as_delegate, session, delegate, staff):
+    mine = factories.SuggestionFactory(
+        session=session, lead_delegate=delegate, title="关于某事项的建议", body="青岩古镇停车场收费过高"
+    )
+    services.suggestion_submit(suggestion=mine, actor=delegate.user)
+    services.suggestion_register(suggestion=mine, actor=staff)
+    (hit,) = as_delegate.get(reverse("delegates:similar"), {"title": "青岩古镇停车场收费"}).json()["results"]
+    assert hit["id"] == mine.pk and hit["mine"] is True
+    assert hit["url"] == reverse("delegates:suggestion", args=[mine.pk])
+
+
+def test_similar_reads_the_body_being_typed_and_shows_up_to_ten(as_delegate, session, other_delegate, staff):
+    for n in range(12):
+        s = factories.SuggestionFactory(
+            session=session, lead_delegate=other_delegate, title=f"关于第{n}号路段停车难的建议", body="车位不足"
+        )
+        services.suggestion_submit(suggestion=s, actor=other_delegate.user)
+        services.suggestion_register(suggestion=s, actor=staff)
+    results = as_delegate.get(reverse("delegates:similar"), {"title": "停车难"}).json()["results"]
+    assert len(results) == 10
+    assert as_delegate.get(reverse("delegates:similar"), {"title": "关于", "body": "停车难"}).json()["results"]
+
+
 # --------------------------------------------------------------------------- joint suggestions
 
 
