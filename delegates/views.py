@@ -250,7 +250,7 @@ def similar(request):
     """Similar registered suggestions for the title being typed (static/js/delegate.js)."""
     me = _me(request)
     title = (request.GET.get("title") or "").strip()[:200]
-    body = (request.GET.get("body") or "").strip()[:1500]
+    body = (request.GET.get("body") or "").strip()[:600]
     results = selectors.similar_for_delegate(me, title, body, exclude_pk=_int_or_none(request.GET.get("exclude")))
     for item in results:
         if item["mine"]:

@@ -25,8 +25,8 @@ Where the candidates come from:
   frequencies ANALYZE keeps, migration 0009); the ``RETRIEVAL_TERMS`` heaviest query terms
   each fetch at most ``PER_TERM_CAP`` suggestions through the bigram index, the
   ``CANDIDATE_CAP`` best by the weight of the terms that found them are read and scored; the
-  widened query's ``FEEDBACK_TERMS`` new terms fetch a second round, capped the same way. No
-  query scores every row.
+  widened query's ``FEEDBACK_TERMS`` new terms fetch a second round of at most ``FEEDBACK_CAP``.
+  No query scores every row.
 
 Who sees what (``text_for``): staff, and a delegate for their own suggestions, are matched on
 title and body; another delegate's published suggestion on its public version
@@ -35,6 +35,7 @@ but unpublished one on its title only, which is all that is shown of it.
 """
 
 import math
+import operator
 import re
 import time
 from collections import Counter, defaultdict
@@ -174,12 +175,28 @@ STOP_WORDS = (
     "三是",
     "四是",
 )
-_STOP = re.compile("|".join(re.escape(w) for w in sorted(set(STOP_WORDS), key=len, reverse=True)))
+
+
+def _trie_pattern(words):
+    """One alternation per first character (Python's re tries every branch of a flat one at each position)."""
+    by_first = defaultdict(set)
+    for word in words:
+        by_first[word[0]].add(word[1:])
+    parts = []
+    for first, rests in sorted(by_first.items()):
+        tails = sorted(rests, key=len, reverse=True)
+        parts.append(re.escape(first) + "(?:" + "|".join(map(re.escape, tails)) + ")")
+    return "|".join(parts)
+
+
+_STOP = re.compile(_trie_pattern(set(STOP_WORDS)))
+# Characters that width folding or upper-casing changes (ASCII letters, full-width forms).
+_FOLDED = re.compile(r"[a-z\u3000\uff01-\uffef]")
 # Runs of word characters; particles that join words are breaks too.
 _BREAK = re.compile(r"[\W_的了和与及或等之]+")
 
-TITLE_WEIGHT = 2.0
-BODY_CHARS = 1500
+TITLE_WEIGHT = 2
+BODY_CHARS = 600
 FEEDBACK = 2
 FEEDBACK_WEIGHT = 1.0
 MIN_SHARE = 0.03
@@ -187,18 +204,34 @@ LIMIT = 10
 EXACT_LIMIT = 5000
 RETRIEVAL_TERMS = 24
 FEEDBACK_TERMS = 6
-PER_TERM_CAP = 400
-CANDIDATE_CAP = 200
+PER_TERM_CAP = 300
+CANDIDATE_CAP = 80
+FEEDBACK_CAP = 40
 MIN_QUERY_CHARS = 2
 
 
 def terms(text):
     """The terms of a text, in order, with repeats."""
-    text = _STOP.sub(" ", search.normalize(text or "").upper())
+    text = text or ""
+    if _FOLDED.search(text):
+        text = search.normalize(text).upper()
     found = []
-    for run in _BREAK.split(text):
-        found.extend(run[i : i + 2] for i in range(len(run) - 1))
+    for run in _BREAK.split(_STOP.sub(" ", text)):
+        found.extend(map(operator.add, run, run[1:]))
     return found
+
+
+class _Memo(dict):
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+    def get(self, key):
+        return self[key]
 
 
 def idf(df, total):
@@ -211,13 +244,15 @@ class Hit:
     score: float  # share of the query's score against itself, 0..1
 
 
+_TF = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
+
+
 def vector(title, body, idfs):
     """The unit tf-idf vector of a text: term -> (1 + ln tf) × idf, a title term counting ``TITLE_WEIGHT`` times."""
-    counts = Counter()
+    counts = Counter(terms((body or "")[:BODY_CHARS]))
     for term in terms(title):
         counts[term] += TITLE_WEIGHT
-    counts.update(terms((body or "")[:BODY_CHARS]))
-    weights = {t: (1.0 + math.log(n)) * idfs(t) for t, n in counts.items() if n >= 1}
+    weights = {t: (_TF[n] if n < 64 else 1.0 + math.log(n)) * idfs(t) for t, n in counts.items()}
     norm = math.sqrt(sum(w * w for w in weights.values()))
     return {t: w / norm for t, w in weights.items() if w} if norm else {}
 
@@ -293,13 +328,13 @@ def _find_exact(pool, title, body, limit, text_of):
     for t, b in texts:
         df.update(set(terms(t)) | set(terms((b or "")[:BODY_CHARS])))
     total = len(rows)
-    idfs = lambda term: idf(df.get(term, 0), total)  # noqa: E731
+    idfs = _Memo(lambda term: idf(df.get(term, 0), total)).get
     return _rank(rows, texts, vector(title, body, idfs), idfs, limit)
 
 
 def _find_indexed(pool, title, body, connection, limit, text_of):
     total, frequencies, floor = table_statistics(connection)
-    idfs = lambda term: idf(frequencies.get(term, floor) * total, total)  # noqa: E731
+    idfs = _Memo(lambda term: idf(frequencies.get(term, floor) * total, total)).get
     query = vector(title, body, idfs)
     title_terms = set(terms(title))
     # Heaviest first, the title's before the body's; a term no other suggestion holds finds nothing.
@@ -310,13 +345,13 @@ def _find_indexed(pool, title, body, connection, limit, text_of):
     widened = _widen(query, [vectors[s.pk] for s in rows])
     # The subject's other words, brought in by the best matches, find candidates of their own.
     more = [t for t in sorted(widened, key=lambda t: (-widened[t], t)) if t not in query][:FEEDBACK_TERMS]
-    for s in _candidates(pool.exclude(pk__in=list(vectors)), more, widened):
+    for s in _candidates(pool.exclude(pk__in=list(vectors)), more, widened, cap=FEEDBACK_CAP):
         rows.append(s)
         vectors[s.pk] = vector(*text_of(s), idfs)
     return _score(rows, [vectors[s.pk] for s in rows], widened, limit)
 
 
-def _candidates(pool, retrieval, weights):
+def _candidates(pool, retrieval, weights, cap=None):
     """Suggestions holding one of the ``retrieval`` terms (at most ``PER_TERM_CAP`` each, through
     the bigram index), the ``CANDIDATE_CAP`` best by the weight of the terms that found them."""
     found = defaultdict(float)
@@ -324,7 +359,7 @@ def _candidates(pool, retrieval, weights):
         ids = pool.filter(search.BigramMatch(F("title"), F("body"), term)).values_list("pk", flat=True)
         for pk in ids[:PER_TERM_CAP]:
             found[pk] += weights[term]
-    best = sorted(found, key=lambda pk: (-found[pk], -pk))[:CANDIDATE_CAP]
+    best = sorted(found, key=lambda pk: (-found[pk], -pk))[: cap or CANDIDATE_CAP]
     return list(pool.filter(pk__in=best)) if best else []
 
 
