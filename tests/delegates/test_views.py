@@ -239,6 +239,26 @@ def test_similar_shows_another_delegates_registered_unpublished_suggestion_as_ti
     assert "13800000000" not in response.content.decode() and other_delegate.name not in response.content.decode()
 
 
+def test_similar_shows_and_matches_another_delegates_published_suggestion_through_its_public_view_only(
+    as_delegate, session, other_delegate, staff, office, clerk, monkeypatch
+):
+    from suggestions import similar
+
+    published = factories.SuggestionFactory(
+        session=session, lead_delegate=other_delegate, title="关于张三家门口公交站点的建议", body="张三电话"
+    )
+    services.suggestion_submit(suggestion=published, actor=other_delegate.user)
+    services.suggestion_register(suggestion=published, actor=staff)
+    services.suggestion_assign(suggestion=published, actor=staff, lead_office=office)
+    services.reply_publish(reply=carry_to_reply(published, published.assignments.get(), clerk), actor=staff)
+    monkeypatch.setattr(similar, "public_view_of", lambda s: similar.PublicView("关于某处公交站点的建议", ""))
+    (hit,) = as_delegate.get(reverse("delegates:similar"), {"title": "公交站点"}).json()["results"]
+    assert hit["id"] == published.pk and hit["title"] == "关于某处公交站点的建议"
+    assert hit["url"] == reverse("public:detail", args=[published.pk]) and hit["outcome"]
+    # Matched on the public version only: what it masks finds nothing.
+    assert as_delegate.get(reverse("delegates:similar"), {"title": "张三家门口"}).json()["results"] == []
+
+
 def test_similar_never_matches_another_delegates_unpublished_suggestion_by_its_body(
     as_delegate, session, other_delegate, staff
 ):
