@@ -172,7 +172,11 @@ def similar_for_delegate(delegate, title, body="", *, exclude_pk=None, limit=sim
     but unpublished one: title, session and status only. Never a body or whose it is; each is
     matched only on what this delegate may read of it (``similar.text_for``).
     """
-    own = set(suggestions_of(delegate).values_list("pk", flat=True))
+    # Two index lookups (an OR across the co-signer join would read every suggestion).
+    own = set(Suggestion.objects.filter(lead_delegate=delegate).order_by().values_list("pk", flat=True))
+    own |= set(
+        CoSigner.objects.filter(delegate=delegate, status__in=VISIBLE_COSIGNER).values_list("suggestion_id", flat=True)
+    )
     pool = Suggestion.objects.filter(status__in=similar.HINT_STATUSES).select_related("session")
     hits = similar.find(pool, title, body, exclude_pk=exclude_pk, limit=limit, text_of=similar.text_for(own))
     found = [h.suggestion for h in hits]

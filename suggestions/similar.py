@@ -23,7 +23,7 @@ Where the candidates come from:
   pool is scored and df is counted exactly;
 * PostgreSQL at scale: df comes from PostgreSQL's own statistics of ``search_bigrams`` (the
   frequencies ANALYZE keeps, migration 0009); the ``RETRIEVAL_TERMS`` heaviest query terms
-  each fetch at most ``PER_TERM_CAP`` suggestions through the bigram index, the
+  held by at most ``RETRIEVAL_SHARE`` of the suggestions (or ``RETRIEVAL_ROWS``) each fetch at most ``PER_TERM_CAP`` suggestions through the bigram index, the
   ``CANDIDATE_CAP`` best by the weight of the terms that found them are read and scored; the
   widened query's ``FEEDBACK_TERMS`` new terms fetch a second round of at most ``FEEDBACK_CAP``.
   No query scores every row.
@@ -197,16 +197,20 @@ _BREAK = re.compile(r"[\W_的了和与及或等之]+")
 
 TITLE_WEIGHT = 2
 BODY_CHARS = 600
+# What is read of a candidate's body: its opening states the matter (and bounds the scoring time).
+CANDIDATE_BODY_CHARS = 400
 FEEDBACK = 2
 FEEDBACK_WEIGHT = 1.0
 MIN_SHARE = 0.03
 LIMIT = 10
 EXACT_LIMIT = 5000
 RETRIEVAL_TERMS = 24
+RETRIEVAL_SHARE = 0.02
+RETRIEVAL_ROWS = 1000  # a term in fewer suggestions than this is always rare enough
 FEEDBACK_TERMS = 6
 PER_TERM_CAP = 300
-CANDIDATE_CAP = 80
-FEEDBACK_CAP = 40
+CANDIDATE_CAP = 50
+FEEDBACK_CAP = 25
 MIN_QUERY_CHARS = 2
 
 
@@ -312,7 +316,7 @@ def find(pool, title, body="", *, exclude_pk=None, limit=LIMIT, text_of=visible_
         return []
     if exclude_pk:
         pool = pool.exclude(pk=exclude_pk)
-    pool = pool.annotate(body_head=Substr("body", 1, BODY_CHARS)).defer("body")
+    pool = pool.annotate(body_head=Substr("body", 1, CANDIDATE_BODY_CHARS)).defer("body")
     connection = connections[pool.db]
     if method is None:
         method = "index" if _large(connection) else "exact"
@@ -339,28 +343,41 @@ def _find_indexed(pool, title, body, connection, limit, text_of):
     title_terms = set(terms(title))
     # Heaviest first, the title's before the body's; a term no other suggestion holds finds nothing.
     useful = [t for t in query if frequencies.get(t, floor) * total >= 2]
-    ranked = sorted(useful, key=lambda t: (t not in title_terms, -query[t], t))
+    # A term in more than one suggestion in RETRIEVAL_SHARE picks nothing out: PostgreSQL would read
+    # the table for it. Only if the query has nothing rarer does its rarest term fetch (fewer) rows.
+    most = max(RETRIEVAL_SHARE * total, RETRIEVAL_ROWS)
+    rare = [t for t in useful if frequencies.get(t, floor) * total <= most]
+    if not rare and useful:
+        rare = [min(useful, key=lambda t: frequencies.get(t, floor))]
+    ranked = sorted(rare, key=lambda t: (t not in title_terms, -query[t], t))
     rows = _candidates(pool, ranked[:RETRIEVAL_TERMS], query)
     vectors = {s.pk: vector(*text_of(s), idfs) for s in rows}
     widened = _widen(query, [vectors[s.pk] for s in rows])
     # The subject's other words, brought in by the best matches, find candidates of their own.
-    more = [t for t in sorted(widened, key=lambda t: (-widened[t], t)) if t not in query][:FEEDBACK_TERMS]
-    for s in _candidates(pool.exclude(pk__in=list(vectors)), more, widened, cap=FEEDBACK_CAP):
+    more = [
+        t
+        for t in sorted(widened, key=lambda t: (-widened[t], t))
+        if t not in query and frequencies.get(t, floor) * total <= most
+    ][:FEEDBACK_TERMS]
+    for s in _candidates(pool, more, widened, cap=FEEDBACK_CAP, seen=vectors):
         rows.append(s)
         vectors[s.pk] = vector(*text_of(s), idfs)
     return _score(rows, [vectors[s.pk] for s in rows], widened, limit)
 
 
-def _candidates(pool, retrieval, weights, cap=None):
+def _candidates(pool, retrieval, weights, cap=None, seen=()):
     """Suggestions holding one of the ``retrieval`` terms (at most ``PER_TERM_CAP`` each, through
-    the bigram index), the ``CANDIDATE_CAP`` best by the weight of the terms that found them."""
+    the bigram index), the ``CANDIDATE_CAP`` best by the weight of the terms that found them.
+
+    Unordered: an ORDER BY would let PostgreSQL walk another index and test every row's bigrams."""
     found = defaultdict(float)
     for term in retrieval:
-        ids = pool.filter(search.BigramMatch(F("title"), F("body"), term)).values_list("pk", flat=True)
+        ids = pool.filter(search.BigramMatch(F("title"), F("body"), term)).order_by().values_list("pk", flat=True)
         for pk in ids[:PER_TERM_CAP]:
-            found[pk] += weights[term]
+            if pk not in seen:
+                found[pk] += weights[term]
     best = sorted(found, key=lambda pk: (-found[pk], -pk))[: cap or CANDIDATE_CAP]
-    return list(pool.filter(pk__in=best)) if best else []
+    return list(pool.filter(pk__in=best).order_by()) if best else []
 
 
 def _cosine(query, vec):
