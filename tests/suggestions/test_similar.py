@@ -129,9 +129,10 @@ def test_width_forms_are_one_term():
 def test_the_index_path_never_scores_every_row(labelled, monkeypatch, django_assert_max_num_queries):
     _exact_statistics(monkeypatch, labelled)
     monkeypatch.setattr(similar, "CANDIDATE_CAP", 7)
+    monkeypatch.setattr(similar, "FEEDBACK_CAP", 4)
     scored = []
     original = similar._score
     monkeypatch.setattr(similar, "_score", lambda rows, *a: scored.append(len(rows)) or original(rows, *a))
     with django_assert_max_num_queries(similar.RETRIEVAL_TERMS + similar.FEEDBACK_TERMS + 2):
         hits = similar.find(_pool(), "关于缓解老城区停车难的建议", "停车位不足。", method="index")
-    assert hits and scored[0] <= 14  # two rounds of at most CANDIDATE_CAP
+    assert hits and scored[0] <= 7 + 4  # two capped rounds, not the 59 others
