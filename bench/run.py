@@ -620,6 +620,63 @@ def figures_search(quick):
     return figs
 
 
+HINT_TYPED = ("停车难", "垃圾分类", "关于加快推进青岩镇老旧小区改造的建议")
+
+
+def figures_similar(quick):
+    """The similar-suggestion hint (suggestions.similar): a delegate typing, and staff reviewing one.
+
+    Baseline: the SQL those calls ran, timed inside the same calls (the rest is Python scoring).
+    """
+    from django.db import connection
+
+    from delegates.models import Delegate
+    from delegates.selectors import similar_for_delegate
+    from suggestions import similar
+    from suggestions.models import Suggestion
+    from suggestions.views.staff import _similar
+
+    similar._statistics.clear()
+    delegate = Delegate.objects.filter(led_suggestions__isnull=False).order_by("pk").first()
+    under_review = Suggestion.objects.filter(status=Suggestion.Status.SUBMITTED).order_by("-pk").first()
+    cases = [(f"a delegate types “{q}”", (lambda q=q: similar_for_delegate(delegate, q))) for q in HINT_TYPED]
+    if under_review is not None:
+        cases.append(("staff review, beside a submitted suggestion (title and body)", lambda: _similar(under_review)))
+    sql_time = [0.0]
+
+    def timer(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_time[0] += time.perf_counter() - start
+
+    figs = []
+    for label, call in cases:
+        call()  # statistics read once per process, as in a running server
+        times, sqls = [], []
+        for _ in range(3 if quick else 11):
+            sql_time[0] = 0.0
+            with connection.execute_wrapper(timer):
+                start = time.perf_counter()
+                found = call()
+                times.append(time.perf_counter() - start)
+            sqls.append(sql_time[0])
+        median, p95 = statistics.median(times), pctl(times, 0.95)
+        figs.append(
+            Figure(
+                f"similar-suggestion hint, {label}",
+                value=f"{ms(median)} median, {ms(p95)} p95, {len(found)} shown",
+                bar="≤ 50 ms",
+                baseline=f"its SQL {ms(statistics.median(sqls))}",
+                ratio=f"{median / statistics.median(sqls):.1f}× its SQL" if statistics.median(sqls) else "—",
+                verdict="ok" if p95 <= 0.050 else "MISS",
+                data={"median": median, "p95": p95, "sql": statistics.median(sqls), "shown": len(found)},
+            )
+        )
+    return figs
+
+
 def figure_reminder_scan():
     import inspect
 
@@ -902,6 +959,7 @@ def main(argv=None):
     parser.add_argument("--db", default=None, help="database name (default huaxi_bench, or huaxi_bench_x<scale>)")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--only", choices=["similar"], help="measure only these figures")
     parser.add_argument("--no-write", action="store_true", help="print only, write no results file")
     parser.add_argument("--compare", default=None, help="results .json of a 100k run (default: the latest)")
     args = parser.parse_args(argv)
@@ -926,11 +984,16 @@ def main(argv=None):
             print(f.line(), flush=True)
         figs.extend(new)
 
-    emit(figures_query_counts(pages))
-    emit(figures_page_times(pages, args.quick))
-    emit(figures_search(args.quick))
-    emit(figure_reminder_scan())
-    emit(figure_export())
+    if args.only == "similar":
+        emit(figures_similar(args.quick))
+        args.no_throughput = True
+    else:
+        emit(figures_query_counts(pages))
+        emit(figures_page_times(pages, args.quick))
+        emit(figures_search(args.quick))
+        emit(figures_similar(args.quick))
+        emit(figure_reminder_scan())
+        emit(figure_export())
     if not args.no_throughput:
         emit(figure_throughput(args.quick))
     if args.scale > 1:

@@ -11,7 +11,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Valu
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from suggestions import search, selectors
+from suggestions import selectors, similar
 from suggestions.models import Assignment, CoSigner, Rating, Reply, Suggestion
 
 from .models import Delegate
@@ -19,8 +19,6 @@ from .models import Delegate
 S = Suggestion.Status
 A = Assignment.Status
 VISIBLE_COSIGNER = (CoSigner.Status.INVITED, CoSigner.Status.CONFIRMED)
-# Registered or later: never a draft, an unreviewed, returned or refused suggestion of someone else.
-SIMILAR_STATUSES = (S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED)
 DRAFT_STATUSES = (S.DRAFT, S.RETURNED)
 HANDLING_STATUSES = (S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING)
 FINISHED_STATUSES = (S.CLOSED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
@@ -166,25 +164,25 @@ def delegates_to_invite(delegate, query, *, suggestion=None, limit=10):
     return list(qs.select_related("delegation").order_by("name", "id")[:limit])
 
 
-def similar_for_delegate(delegate, title, *, exclude_pk=None, limit=5):
-    """Registered-or-later suggestions with a similar title that the public or this delegate may see.
+def similar_for_delegate(delegate, title, body="", *, exclude_pk=None, limit=similar.LIMIT):
+    """Registered-or-later suggestions of every session like the one being typed, best first.
 
-    Returns dicts with what the hint shows: title, session, number, status and outcome (result class),
-    never the body or another delegate's name.
+    Returns dicts with what the hint shows. The delegate's own (led or co-signed): title, session,
+    number, status and outcome. Another delegate's published one: its public version
+    (``similar.public_view_of``), number, status and the outcome as published. Another's registered
+    but unpublished one: title, session and status only. Never a body or whose it is; each is
+    matched only on what this delegate may read of it (``similar.text_for``).
     """
-    visible = Suggestion.objects.filter(
-        Q(pk__in=selectors.public_suggestions().values("pk")) | Q(pk__in=suggestions_of(delegate).values("pk")),
-        status__in=SIMILAR_STATUSES,
-    ).select_related("session")
-    found = search.similar_suggestions(visible, title, exclude_pk=exclude_pk, limit=limit)
+    # Two index lookups (an OR across the co-signer join would read every suggestion).
+    own = set(Suggestion.objects.filter(lead_delegate=delegate).order_by().values_list("pk", flat=True))
+    own |= set(
+        CoSigner.objects.filter(delegate=delegate, status__in=VISIBLE_COSIGNER).values_list("suggestion_id", flat=True)
+    )
+    pool = Suggestion.objects.filter(status__in=similar.HINT_STATUSES).select_related("session")
+    hits = similar.find(pool, title, body, exclude_pk=exclude_pk, limit=limit, text_of=similar.text_for(own))
+    found = [h.suggestion for h in hits]
     if not found:
         return []
-    own = {s.pk for s in found if s.lead_delegate_id == delegate.pk}
-    own |= set(
-        CoSigner.objects.filter(suggestion__in=found, delegate=delegate, status__in=VISIBLE_COSIGNER).values_list(
-            "suggestion_id", flat=True
-        )
-    )
     outcomes = {}
     replies = (
         Reply.objects.filter(suggestion__in=found, status=Reply.Status.SUBMITTED, result_class__isnull=False)
@@ -194,18 +192,26 @@ def similar_for_delegate(delegate, title, *, exclude_pk=None, limit=5):
     for reply in replies:
         if reply.is_published or reply.suggestion_id in own:
             outcomes[reply.suggestion_id] = str(reply.result_class)
-    return [
-        {
-            "id": s.pk,
-            "title": s.title,
-            "session": s.session.name,
-            "number": s.number_display,
-            "status": s.get_status_display(),
-            "outcome": outcomes.get(s.pk, ""),
-            "mine": s.pk in own,
-        }
-        for s in found
-    ]
+    results = []
+    for s in found:
+        if s.pk in own:
+            item = {"title": s.title, "number": s.number_display, "outcome": outcomes.get(s.pk, "")}
+        elif similar.is_public(s):
+            view = similar.public_view_of(s)
+            item = {"title": view.title, "number": s.number_display, "outcome": outcomes.get(s.pk, "")}
+        else:
+            item = {"title": s.title, "number": "", "outcome": ""}
+        item.update(
+            {
+                "id": s.pk,
+                "session": s.session.name,
+                "status": s.get_status_display(),
+                "mine": s.pk in own,
+                "public": s.pk not in own and similar.is_public(s),
+            }
+        )
+        results.append(item)
+    return results
 
 
 def record_rows(delegate):

@@ -250,13 +250,15 @@ def similar(request):
     """Similar registered suggestions for the title being typed (static/js/delegate.js)."""
     me = _me(request)
     title = (request.GET.get("title") or "").strip()[:200]
-    results = selectors.similar_for_delegate(me, title, exclude_pk=_int_or_none(request.GET.get("exclude")))
+    body = (request.GET.get("body") or "").strip()[:600]
+    results = selectors.similar_for_delegate(me, title, body, exclude_pk=_int_or_none(request.GET.get("exclude")))
     for item in results:
-        item["url"] = (
-            reverse("delegates:suggestion", args=[item["id"]])
-            if item["mine"]
-            else reverse("public:detail", args=[item["id"]])
-        )
+        if item["mine"]:
+            item["url"] = reverse("delegates:suggestion", args=[item["id"]])
+        elif item["public"]:
+            item["url"] = reverse("public:detail", args=[item["id"]])
+        else:
+            item["url"] = ""  # not published: nothing of it may be opened
     return JsonResponse({"results": results})
 
 

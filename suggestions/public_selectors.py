@@ -285,6 +285,15 @@ class Page:
         return bool(self.next_cursor or self.prev_cursor)
 
 
+COUNT_CAP = 1000
+
+
+def count_matches(queryset):
+    """How many outcomes a search or filter finds, counted up to ``COUNT_CAP`` (then "more than"):
+    the count reads at most that many rows however common the term."""
+    return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+
 def outcome_page(queryset, *, after=None, before=None, size=PAGE_SIZE):
     """Newest first, by (published_at, id); fetches ``size + 1`` rows to know whether a next page exists.
 

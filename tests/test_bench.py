@@ -90,6 +90,7 @@ def test_harness_measures_every_figure_and_writes_a_markdown_table(bench_data, t
         run.figures_query_counts(pages)
         + run.figures_page_times(pages, quick=True)
         + run.figures_search(quick=True)
+        + run.figures_similar(quick=True)
         + run.figure_reminder_scan()
         + run.figure_export(n=50, small=10)
     )
@@ -100,6 +101,8 @@ def test_harness_measures_every_figure_and_writes_a_markdown_table(bench_data, t
         "suggestion detail",
         "dashboard",
         "Chinese search",
+        "similar-suggestion hint, a delegate types “停车难”",
+        "similar-suggestion hint, staff review",
         "reminder scan",
         "Excel export",
     ):
@@ -107,6 +110,7 @@ def test_harness_measures_every_figure_and_writes_a_markdown_table(bench_data, t
     assert all(f.verdict in {"ok", "MISS", "n/a", "info"} for f in figs)
     # Search finds exactly what ILIKE finds, whatever the time.
     assert all("finds 100% of ILIKE" in f.value and "NOT exact" not in f.value for f in figs if "search" in f.name)
+    assert all(f.data["shown"] for f in figs if "hint" in f.name), [f.line() for f in figs if "hint" in f.name]
     monkeypatch.setattr(run, "RESULTS", tmp_path)
     path = run.write_results(figs, {"scale": 0.01, "database": "test", "counts": run.counts(), "machine": "test"})
     table = path.read_text()

@@ -2,9 +2,10 @@
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from suggestions.models import Assignment, Suggestion
-from suggestions.search import apply_text_search, search_terms, uses_bigram_index
+from suggestions.search import BigramMatch, apply_text_search, normalize, search_terms, uses_bigram_index
 
 from . import factories
 
@@ -130,7 +131,8 @@ def test_two_character_terms_need_no_recheck_but_longer_ones_do(sample):
     assert "search_bigrams" in two and "LIKE" not in two and "STRPOS" not in two
     # Caseless: the bigram match is checked with the case-sensitive STRPOS, not LIKE or UPPER.
     assert "search_bigrams" in four and "STRPOS" in four and "LIKE" not in four and "UPPER" not in four
-    assert "UPPER" in str(apply_text_search(Suggestion.objects.all(), "5g基站").query)
+    # A term with a Latin letter or digit matches it in either width and case: a regular expression.
+    assert "~*" in str(apply_text_search(Suggestion.objects.all(), "5g基站").query)
     assert "STRPOS" not in str(apply_text_search(Suggestion.objects.all(), "区").query)  # no index: LIKE
 
 
@@ -251,3 +253,89 @@ def test_bigram_frequencies_come_from_postgresql_statistics_once(sample, django_
         assert search.bigram_frequencies(connection) is frequencies
     assert frequencies and all(0 < f <= 1 for f in frequencies.values())
     assert "老旧" in frequencies
+
+
+# --------------------------------------------------------------------------- width folding (NFKC)
+
+WIDE_SAMPLE = [
+    ("关于降低ＰＭ２.５浓度的建议", "全角写的ＰＭ２.５。"),
+    ("关于PM2.5监测的建议", "半角写的PM2.5，和pm10。"),
+    ("增设５Ｇ基站", "全角５ｇ信号。"),
+    ("Ａ区停车", "全角字母Ａ区，（括号）里面。"),
+    ("A区绿化", "半角A区,(括号)里面。"),
+    ("无关", "没有这些字。"),
+]
+WIDE_TERMS = [
+    "ＰＭ２.５",
+    "PM2.5",
+    "pm2.5",
+    "ｐｍ２．５",
+    "5G基站",
+    "５ｇ基",
+    "A区",
+    "Ａ区",
+    "ａ区",
+    "（括号）",
+    "(括号)",
+    "PM10",
+]
+
+
+def folded_ilike_ids(term):
+    """ILIKE '%term%' with NFKC's width folding applied to both sides (in the database, slowly)."""
+    wide = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+    narrow = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
+    folded = normalize(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    where = " OR ".join(f"translate({c}, %s, %s) ILIKE %s" for c in ("title", "body"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM suggestions_suggestion WHERE {where}", [wide, narrow, f"%{folded}%"] * 2)  # noqa: S608
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.fixture
+def wide_sample(session, delegate):
+    category = factories.CategoryFactory()
+    return [
+        Suggestion.objects.create(session=session, title=t, body=b, category=category, lead_delegate=delegate)
+        for t, b in WIDE_SAMPLE
+    ]
+
+
+def test_full_width_pm25_finds_half_width_and_the_other_way_round(wide_sample):
+    titles = lambda q: {s.title for s in apply_text_search(Suggestion.objects.all(), q)}  # noqa: E731
+    both = {"关于降低ＰＭ２.５浓度的建议", "关于PM2.5监测的建议"}
+    assert titles("ＰＭ２.５") == both
+    assert titles("PM2.5") == both
+    assert titles("Ａ区") == {"Ａ区停车", "A区绿化"}
+
+
+@pytest.mark.parametrize("term", WIDE_TERMS)
+def test_search_equals_ilike_with_nfkc_width_folding_on_both_sides(wide_sample, sample, term):
+    found = set(apply_text_search(Suggestion.objects.all(), term).values_list("pk", flat=True))
+    assert found == folded_ilike_ids(term)
+    assert found  # every term of the list is somewhere in the sample
+
+
+@pytest.mark.parametrize("term", WIDE_TERMS)
+def test_the_bigram_index_holds_every_width_of_a_term(wide_sample, term):
+    term = normalize(term)
+    qs = Suggestion.objects.all()
+    if uses_bigram_index(term):
+        qs = qs.filter(BigramMatch(F("title"), F("body"), term))
+    assert set(qs.values_list("pk", flat=True)) >= folded_ilike_ids(term)
+
+
+def test_search_terms_are_width_folded():
+    assert search_terms("ＰＭ２.５　老旧小区") == ["PM2.5", "老旧小区"]
+    assert normalize("（１２３）ＡＢＣ") == "(123)ABC"
+    assert normalize("老旧小区。、") == "老旧小区。、"  # Chinese punctuation without another width stays
+
+
+@pytest.mark.parametrize("query", ["，。！", "  ", "—— …… ？", "（）【】", "!!!", "_"])
+def test_a_query_of_punctuation_or_spaces_only_is_no_query(sample, query):
+    assert search_terms(query) == []
+    assert apply_text_search(Suggestion.objects.all(), query).count() == len(SAMPLE)
+
+
+def test_a_punctuation_term_beside_a_real_one_is_dropped(sample):
+    assert search_terms("老旧小区 ！！") == ["老旧小区"]

@@ -18,9 +18,9 @@ from django.test import Client
 User = get_user_model()
 client = Client()
 for username, urls in (
-    (None, ["/public/", "/public/stats/", "/public/?q=小区"]),
-    ("staff_zhang", ["/staff/reports/", "/staff/track/", "/staff/track/?q=老旧小区"]),
-    ("daibiao_wang", ["/delegate/"]),
+    (None, ["/public/", "/public/stats/", "/public/?q=小区", "/public/?q=ＰＭ２.５"]),
+    ("staff_zhang", ["/staff/reports/", "/staff/track/", "/staff/track/?q=老旧小区", "/staff/track/?q=9855厂"]),
+    ("daibiao_wang", ["/delegate/", "/delegate/similar/?title=老旧小区改造"]),
 ):
     if username:
         client.force_login(User.objects.get(username=username))

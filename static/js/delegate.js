@@ -2,8 +2,9 @@
  * Delegate pages: similar-suggestion hints, draft autosave, nothing typed lost.
  *
  * form#suggestion-form[data-autosave-url][data-similar-url][data-draft-key][data-pk]
- *   - while the title is typed (debounced) asks data-similar-url for similar
- *     registered suggestions and lists them in #similar-list;
+ *   - while the title is typed (debounced; with the body once it is written) asks
+ *     data-similar-url for up to ten similar registered suggestions of every session
+ *     and lists them in #similar-list (unpublished ones of others without a link);
  *   - every 20 s (when something changed) and when a field loses focus, posts
  *     the text fields to data-autosave-url; the first save turns the "new"
  *     page into the draft's edit page;
@@ -273,12 +274,16 @@
       }
       results.forEach(function (item) {
         var li = document.createElement('li');
-        var a = document.createElement('a');
-        a.href = item.url;
-        a.textContent = item.title;
-        a.target = '_blank';
-        a.rel = 'noopener';
-        li.appendChild(a);
+        if (item.url) {
+          var a = document.createElement('a');
+          a.href = item.url;
+          a.textContent = item.title;
+          a.target = '_blank';
+          a.rel = 'noopener';
+          li.appendChild(a);
+        } else {
+          li.appendChild(document.createTextNode(item.title));
+        }
         var parts = [item.session];
         if (item.number) {
           parts.push(item.number);
@@ -293,6 +298,8 @@
       box.hidden = results.length === 0;
     }
 
+    var body = form.elements.body;
+
     function ask() {
       var text = title.value.trim();
       if (text.length < 2) {
@@ -300,11 +307,18 @@
         asked = '';
         return;
       }
-      if (text === asked) {
+      // The body, once typed, says more about the subject than a title does (its first 400 characters: the
+      // address stays well inside a proxy's 8 KB request line).
+      var more = body ? body.value.trim().slice(0, 400) : '';
+      var key = text + '\n' + more;
+      if (key === asked) {
         return;
       }
-      asked = text;
+      asked = key;
       var query = '?title=' + encodeURIComponent(text);
+      if (more) {
+        query += '&body=' + encodeURIComponent(more);
+      }
       var pk = form.getAttribute('data-pk');
       if (pk) {
         query += '&exclude=' + encodeURIComponent(pk);
@@ -314,7 +328,7 @@
           return response.ok ? response.json() : { results: [] };
         })
         .then(function (body) {
-          if (asked === text) {
+          if (asked === key) {
             render(body.results || []);
           }
         })
@@ -325,6 +339,9 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(ask, DEBOUNCE_MS);
     });
+    if (body) {
+      body.addEventListener('change', ask);
+    }
     if (title.value.trim()) {
       ask();
     }

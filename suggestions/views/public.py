@@ -192,6 +192,7 @@ def outcome_list(request):
         filterset, params = _filtered(request.GET, public_selectors.outcome_rows_base())
         filterset.form.is_valid()
         page = public_selectors.outcome_page(filterset.qs, after=after, before=before)
+        matches = public_selectors.count_matches(filterset.qs) if params else None
         _rows_html(page.items)
         query = "&".join(f"{k}={v}" for k, v in _encode(params))
         return {
@@ -204,6 +205,8 @@ def outcome_list(request):
                     "items": page.items,
                     "query": query,
                     "filtered": bool(params),
+                    "matches": matches,
+                    "matches_cap": public_selectors.COUNT_CAP,
                     "is_first_page": not (after or before) or not page.prev_cursor,
                     "csv_url": reverse("public:csv") + (f"?{query}" if query else ""),
                 },

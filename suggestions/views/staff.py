@@ -8,19 +8,19 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import pii, roles, selectors, services, staff_selectors
+from .. import pii, roles, selectors, services, similar, staff_selectors
 from .. import publication as publication_rules
 from .. import staff_forms as forms
 from ..decorators import leader_or_staff_required, staff_required
 from ..filters import SuggestionFilter
 from ..models import Assignment, AssignmentRequest, FollowUp, Reply, Suggestion
-from ..search import similar_suggestions
 from .common import suggestion_detail_context
 
 S = Suggestion.Status
@@ -138,10 +138,25 @@ def inbox_bulk_register(request):
 
 
 def _similar(suggestion):
-    candidates = Suggestion.objects.filter(session=suggestion.session_id, status__in=MERGE_TARGETS).select_related(
-        "lead_delegate"
+    """The hint delegates see, with everything staff may see: registered-or-later suggestions of
+    every session, and the unreviewed ones of the same session (candidates for 并案), best first,
+    each with its latest result class as ``outcome``."""
+    pool = Suggestion.objects.filter(
+        Q(status__in=similar.HINT_STATUSES) | Q(session=suggestion.session_id, status=S.SUBMITTED)
+    ).select_related("session", "lead_delegate")
+    found = [h.suggestion for h in similar.find(pool, suggestion.title, suggestion.body, exclude_pk=suggestion.pk)]
+    outcomes = {}
+    replies = (
+        Reply.objects.filter(suggestion__in=found, status=Reply.Status.SUBMITTED, result_class__isnull=False)
+        .select_related("result_class", "round")
+        .order_by("round__number", "submitted_at", "id")
     )
-    return similar_suggestions(candidates, suggestion.title, exclude_pk=suggestion.pk, limit=8)
+    for reply in replies:
+        outcomes[reply.suggestion_id] = str(reply.result_class)
+    for s in found:
+        s.outcome = outcomes.get(s.pk, "")
+        s.merge_target = s.session_id == suggestion.session_id and s.status in MERGE_TARGETS
+    return found
 
 
 @staff_required
@@ -150,8 +165,8 @@ def review(request, pk):
     if suggestion.status != S.SUBMITTED:
         messages.info(request, _("该建议已处理（%(status)s）。") % {"status": suggestion.get_status_display()})
         return redirect("staff:suggestion", pk=pk)
-    similar = _similar(suggestion)
-    mergeable = [s for s in similar if s.status in MERGEABLE_SOURCES]
+    similar_ones = _similar(suggestion)
+    mergeable = [s for s in similar_ones if s.merge_target and s.status in MERGEABLE_SOURCES]
     bound = {}
     action = request.POST.get("action") if request.method == "POST" else None
     if action in ("register", "return", "reject"):
@@ -172,7 +187,7 @@ def review(request, pk):
         if done:
             return redirect("staff:review", pk=pk)
     elif action == "merge_into":
-        target = next((s for s in similar if str(s.pk) == request.POST.get("target")), None)
+        target = next((s for s in similar_ones if s.merge_target and str(s.pk) == request.POST.get("target")), None)
         if target is None:
             messages.error(request, _("请选择要并入的建议。"))
         else:
@@ -190,7 +205,7 @@ def review(request, pk):
     context = suggestion_detail_context(request.user, suggestion)
     context.update(
         {
-            "similar": similar,
+            "similar": similar_ones,
             "mergeable_ids": {s.pk for s in mergeable},
             "register_form": bound.get("register")
             or forms.RegisterForm(prefix="register", initial=_register_initial(suggestion)),

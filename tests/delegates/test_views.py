@@ -220,6 +220,80 @@ def test_similar_does_not_list_another_delegates_registered_but_unpublished_sugg
     assert results == []
 
 
+def test_similar_shows_another_delegates_registered_unpublished_suggestion_as_title_session_and_status_only(
+    as_delegate, session, other_delegate, staff
+):
+    registered = factories.SuggestionFactory(
+        session=session, lead_delegate=other_delegate, title="关于花溪大道公交站点的建议", body="私人电话13800000000"
+    )
+    services.suggestion_submit(suggestion=registered, actor=other_delegate.user)
+    services.suggestion_register(suggestion=registered, actor=staff)
+    response = as_delegate.get(reverse("delegates:similar"), {"title": "花溪大道公交站点"})
+    (hit,) = response.json()["results"]
+    assert hit["id"] == registered.pk and hit["title"] == registered.title
+    assert (
+        hit["session"] == session.name
+        and hit["status"] == Suggestion.objects.get(pk=registered.pk).get_status_display()
+    )
+    assert hit["url"] == "" and hit["number"] == "" and hit["outcome"] == "" and hit["mine"] is False
+    assert "13800000000" not in response.content.decode() and other_delegate.name not in response.content.decode()
+
+
+def test_similar_shows_and_matches_another_delegates_published_suggestion_through_its_public_view_only(
+    as_delegate, session, other_delegate, staff, office, clerk, monkeypatch
+):
+    from suggestions import similar
+
+    published = factories.SuggestionFactory(
+        session=session, lead_delegate=other_delegate, title="关于张三家门口公交站点的建议", body="张三电话"
+    )
+    services.suggestion_submit(suggestion=published, actor=other_delegate.user)
+    services.suggestion_register(suggestion=published, actor=staff)
+    services.suggestion_assign(suggestion=published, actor=staff, lead_office=office)
+    services.reply_publish(reply=carry_to_reply(published, published.assignments.get(), clerk), actor=staff)
+    monkeypatch.setattr(similar, "public_view_of", lambda s: similar.PublicView("关于某处公交站点的建议", ""))
+    (hit,) = as_delegate.get(reverse("delegates:similar"), {"title": "公交站点"}).json()["results"]
+    assert hit["id"] == published.pk and hit["title"] == "关于某处公交站点的建议"
+    assert hit["url"] == reverse("public:detail", args=[published.pk]) and hit["outcome"]
+    # Matched on the public version only: what it masks finds nothing.
+    assert as_delegate.get(reverse("delegates:similar"), {"title": "张三家门口"}).json()["results"] == []
+
+
+def test_similar_never_matches_another_delegates_unpublished_suggestion_by_its_body(
+    as_delegate, session, other_delegate, staff
+):
+    registered = factories.SuggestionFactory(
+        session=session, lead_delegate=other_delegate, title="关于某事项的建议", body="青岩古镇停车场收费过高"
+    )
+    services.suggestion_submit(suggestion=registered, actor=other_delegate.user)
+    services.suggestion_register(suggestion=registered, actor=staff)
+    results = as_delegate.get(reverse("delegates:similar"), {"title": "青岩古镇停车场收费"}).json()["results"]
+    assert results == []
+
+
+def test_similar_matches_my_own_suggestion_by_its_body_and_links_to_it(as_delegate, session, delegate, staff):
+    mine = factories.SuggestionFactory(
+        session=session, lead_delegate=delegate, title="关于某事项的建议", body="青岩古镇停车场收费过高"
+    )
+    services.suggestion_submit(suggestion=mine, actor=delegate.user)
+    services.suggestion_register(suggestion=mine, actor=staff)
+    (hit,) = as_delegate.get(reverse("delegates:similar"), {"title": "青岩古镇停车场收费"}).json()["results"]
+    assert hit["id"] == mine.pk and hit["mine"] is True
+    assert hit["url"] == reverse("delegates:suggestion", args=[mine.pk])
+
+
+def test_similar_reads_the_body_being_typed_and_shows_up_to_ten(as_delegate, session, other_delegate, staff):
+    for n in range(12):
+        s = factories.SuggestionFactory(
+            session=session, lead_delegate=other_delegate, title=f"关于第{n}号路段停车难的建议", body="车位不足"
+        )
+        services.suggestion_submit(suggestion=s, actor=other_delegate.user)
+        services.suggestion_register(suggestion=s, actor=staff)
+    results = as_delegate.get(reverse("delegates:similar"), {"title": "停车难"}).json()["results"]
+    assert len(results) == 10
+    assert as_delegate.get(reverse("delegates:similar"), {"title": "关于", "body": "停车难"}).json()["results"]
+
+
 # --------------------------------------------------------------------------- joint suggestions
 
 

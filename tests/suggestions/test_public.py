@@ -280,6 +280,26 @@ def test_a_two_character_search_finds_the_outcome(client, world):
     assert "没有找到符合条件的办理结果" in body
 
 
+def test_the_list_says_how_many_outcomes_a_search_finds(client, world):
+    body = client.get(reverse("public:list"), {"q": "小区"}).content.decode()
+    assert "找到1件办理结果" in body
+    assert "找到0件办理结果" in client.get(reverse("public:list"), {"q": "路灯"}).content.decode()
+    assert "match-count" not in client.get(reverse("public:list")).content.decode()
+
+
+def test_the_count_stops_at_its_cap(client, world, monkeypatch):
+    from suggestions import public_selectors
+
+    monkeypatch.setattr(public_selectors, "COUNT_CAP", 0)
+    assert "找到超过0件办理结果" in client.get(reverse("public:list"), {"q": "小区"}).content.decode()
+
+
+def test_a_punctuation_only_query_lists_everything_like_no_query(client, world):
+    body = client.get(reverse("public:list"), {"q": "，。！？"}).content.decode()
+    assert world["published"].title in body
+    assert "没有找到符合条件的办理结果" not in body
+
+
 @pytest.mark.parametrize(
     ("param", "match", "miss"),
     [
@@ -390,10 +410,10 @@ def test_the_list_holds_a_fixed_query_count(client, session, staff, office, cler
     _make_outcomes(10, session, staff, office, clerk)
     many = _count_list_queries(client)
     # Page of suggestions (ids only), the rows' own columns, co-signers, replies, ratings + the four filter
-    # menus (session, category, office, result class); never a COUNT.
+    # menus (session, category, office, result class); never a COUNT over the table.
     assert few == many == 9
     cache.clear()
-    with django_assert_num_queries(many):
+    with django_assert_num_queries(many + 1):  # a search also counts its matches, up to COUNT_CAP
         client.get(reverse("public:list"), {"q": "小区"})
 
 

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 S = Suggestion.Status
 
 
-def _submit(session, delegate, title="关于改善花溪大道交通拥堵的建议"):
-    suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title)
+def _submit(session, delegate, title="关于改善花溪大道交通拥堵的建议", body=None):
+    extra = {"body": body} if body else {}
+    suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title, **extra)
     return services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
 
 
@@ -123,13 +124,31 @@ def test_an_unknown_standard_reason_is_refused(client, staff, submitted):
 
 
 def test_similar_suggestions_are_listed_beside_the_one_under_review(client, staff, session, delegate, other_delegate):
-    under_review = _submit(session, delegate, "关于改善花溪大道交通拥堵的建议")
-    _submit(session, other_delegate, "关于缓解花溪大道交通拥堵的建议")
-    _submit(session, other_delegate, "关于发展乡村旅游的建议")
+    under_review = _submit(session, delegate, "关于改善花溪大道交通拥堵的建议", "早晚高峰花溪大道车辆排长队。")
+    _submit(session, other_delegate, "关于缓解花溪大道交通拥堵的建议", "花溪大道上下班时段堵车严重。")
+    _submit(session, other_delegate, "关于发展乡村旅游的建议", "村寨有发展民宿的条件。")
     client.force_login(staff)
     response = client.get(reverse("staff:review", args=[under_review.pk]))
     titles = [s.title for s in response.context["similar"]]
     assert titles == ["关于缓解花溪大道交通拥堵的建议"]
+
+
+def test_the_review_lists_answered_suggestions_of_earlier_sessions_with_their_outcome(
+    client, staff, session, delegate, other_delegate, office
+):
+    earlier = factories.SessionFactory(number=4, is_current=False, start_date=session.start_date.replace(year=2025))
+    old = _submit(earlier, other_delegate, "关于花溪大道交通拥堵治理的建议", "花溪大道高峰时段拥堵。")
+    services.suggestion_register(suggestion=old, actor=staff)
+    services.suggestion_assign(suggestion=old, actor=staff, lead_office=office)
+    registered_elsewhere = Suggestion.objects.get(pk=old.pk)
+    under_review = _submit(session, delegate, "关于改善花溪大道交通拥堵的建议", "早晚高峰花溪大道车辆排长队。")
+    client.force_login(staff)
+    response = client.get(reverse("staff:review", args=[under_review.pk]))
+    similar_ones = response.context["similar"]
+    assert [s.pk for s in similar_ones] == [registered_elsewhere.pk]
+    assert not similar_ones[0].merge_target  # 并案 stays within the session
+    content = response.content.decode()
+    assert earlier.name in content and "本件并入此件" not in content
 
 
 def test_merging_a_similar_suggestion_into_the_one_under_review(client, staff, session, delegate, other_delegate):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0013_public_bigram_index'),
+        ('suggestions', '0015_rules'),
     ]
 
     operations = [

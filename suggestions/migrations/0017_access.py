@@ -50,7 +50,7 @@ def classify(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("suggestions", "0015_rules")]
+    dependencies = [("suggestions", "0016_roster")]
 
     operations = [
         migrations.AddField(

@@ -1,4 +1,4 @@
-"""Migration 0019 classifies the files and upload rows written before attachments knew whose they are."""
+"""Migration 0017 classifies the files and upload rows written before attachments knew whose they are."""
 
 import importlib
 
@@ -10,7 +10,7 @@ from suggestions import services
 from suggestions.models import Attachment, AuditLog
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
-migration = importlib.import_module("suggestions.migrations.0019_access")
+migration = importlib.import_module("suggestions.migrations.0017_access")
 
 
 @pytest.fixture(autouse=True)
