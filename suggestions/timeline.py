@@ -118,6 +118,9 @@ VISIBILITY = {
     "publish": frozenset({STAFF, PUBLIC}),
     "unpublish": frozenset({STAFF}),
     "edit_public_text": frozenset({STAFF}),
+    # Reviewing what the public will read (the spans found and the decisions on them) is staff work.
+    "review_public_version": frozenset({STAFF}),
+    "pii_not_personal": frozenset({STAFF}),
 }
 STAFF_ONLY = frozenset({STAFF})
 

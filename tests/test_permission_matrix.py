@@ -335,7 +335,7 @@ def files_world(db, tmp_path, settings):
     reply = save_letter("答复函（签章）.pdf", "答复。")
     published_letter = reply.attachment
     services.reply_submit(reply=reply, actor=clerk)
-    services.reply_publish(reply=reply, actor=staff, public_text="答复。")
+    publish(reply, staff, public_text="答复。")
     services.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment="没有解决。")
     lead.refresh_from_db()
     superseded_letter = save_letter("答复函初稿.pdf", "第二轮草稿。").attachment

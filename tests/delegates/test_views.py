@@ -240,9 +240,9 @@ def test_similar_shows_another_delegates_registered_unpublished_suggestion_as_ti
 
 
 def test_similar_shows_and_matches_another_delegates_published_suggestion_through_its_public_view_only(
-    as_delegate, session, other_delegate, staff, office, clerk, monkeypatch
+    as_delegate, session, other_delegate, staff, office, clerk
 ):
-    from suggestions import similar
+    from tests.conftest import publish
 
     published = factories.SuggestionFactory(
         session=session, lead_delegate=other_delegate, title="关于张三家门口公交站点的建议", body="张三电话"
@@ -250,8 +250,8 @@ def test_similar_shows_and_matches_another_delegates_published_suggestion_throug
     services.suggestion_submit(suggestion=published, actor=other_delegate.user)
     services.suggestion_register(suggestion=published, actor=staff)
     services.suggestion_assign(suggestion=published, actor=staff, lead_office=office)
-    services.reply_publish(reply=carry_to_reply(published, published.assignments.get(), clerk), actor=staff)
-    monkeypatch.setattr(similar, "public_view_of", lambda s: similar.PublicView("关于某处公交站点的建议", ""))
+    reply = carry_to_reply(published, published.assignments.get(), clerk)
+    publish(reply, staff, public_title="关于某处公交站点的建议", public_body="（内容涉及个人信息，不予公开。）")
     (hit,) = as_delegate.get(reverse("delegates:similar"), {"title": "公交站点"}).json()["results"]
     assert hit["id"] == published.pk and hit["title"] == "关于某处公交站点的建议"
     assert hit["url"] == reverse("public:detail", args=[published.pk]) and hit["outcome"]

@@ -245,7 +245,12 @@ def _second_round(reply, delegate, clerk, text="第二轮答复：道路已硬�
     assignment = reply.assignment
     _contact(assignment, clerk)
     r2 = services.reply_save_draft(
-        assignment=assignment, actor=clerk, text=text, result_class=factories.result_class("A"), signed_off_by="局长"
+        assignment=assignment,
+        actor=clerk,
+        text=text,
+        result_class=factories.result_class("A"),
+        signed_off_by="局长",
+        attachment=factories.signed_letter(assignment, clerk),
     )
     services.reply_submit(reply=r2, actor=clerk)
     return r2
@@ -271,6 +276,7 @@ def test_a_superseded_reply_leaves_the_publication_queue_and_cannot_be_published
         text="道路已硬化。",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
+        attachment=factories.signed_letter(first.assignment, clerk),
     )
     services.reply_submit(reply=second, actor=clerk)
     queue = [r.pk for r in client.get(reverse("staff:publication")).context["page"].object_list]

@@ -521,6 +521,8 @@ def test_a_leader_named_later_through_set_key_is_notified(assigned, staff, leade
     services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
     (note,) = Notification.objects.filter(user=leader.user)
     assert "领衔督办" in note.title and note.url == assigned.get_absolute_url()
+
+
 # ------------------------------------------------------------------ issue 14: service rules
 
 
