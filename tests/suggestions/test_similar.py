@@ -68,15 +68,16 @@ def _exact_statistics(monkeypatch, topic_of):
     monkeypatch.setattr(similar, "table_statistics", lambda connection: (total, frequencies, 0.5 / total))
 
 
+# Measured on the labelled set (queries with 3+ unrelated items in the top 5, of 60):
+# before the character features and the feedback change, 14 (exact) and 13 (index).
+OVER_TWO_TODAY = {"exact": 10, "index": 11}
+
+
 @pytest.mark.parametrize("method", ["exact", "index"])
 def test_the_hint_finds_the_same_topic_across_sessions(labelled, method, monkeypatch):
-    """Each suggestion (title and body, as staff review it) against the other 59.
-
-    Measured here: recall@10 0.84 (exact and index); per query, unrelated items in the top 5
-    are 0–2 for 46–47 of the 60 and 3–5 for 13–14, 1.7–1.8 on average (paraphrases whose topic words are few and short). The
-    issue's bar of at most two for every query is not reached by this lexical similarity; the bounds
-    below hold what it does reach.
-    """
+    """Each suggestion (title and body, as staff review it) against the other 59: the issue's recall
+    bar, and no more queries with 3+ unrelated items in the top 5 than today (recall@10 0.90 exact /
+    0.85 index, 0.84 both before; unrelated in the top 5 1.50 / 1.72 on average, 1.78 / 1.72 before)."""
     if method == "index":
         _exact_statistics(monkeypatch, labelled)
     recall, unrelated = _measure(labelled, method)
@@ -84,13 +85,28 @@ def test_the_hint_finds_the_same_topic_across_sessions(labelled, method, monkeyp
     mean = sum(n for n, _t in unrelated) / len(unrelated)
     print(f"\n{method}: recall@10 {recall:.3f}; unrelated in top 5: mean {mean:.2f}, over two for {len(over)}")
     assert recall >= 0.8
-    assert mean <= 1.9
-    assert len(over) <= 15, over
+    assert len(over) <= OVER_TWO_TODAY[method], over
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Issue #16's bar, not met: 10 (exact) / 11 (index) of 60 queries have 3+ unrelated items in "
+    "their top 5 -- neighbouring topics (school traffic / buses, kindergartens / elderly care, waste / "
+    "water) share words; cutting low-scoring hits loses recall@10 long before the bar is met.",
+)
+@pytest.mark.parametrize("method", ["exact", "index"])
+def test_no_query_has_more_than_two_unrelated_items_in_its_top_five(labelled, method, monkeypatch):
+    """Issue #16 exactly: recall@10 >= 0.8 and, for every query, at most two unrelated in the top 5."""
+    if method == "index":
+        _exact_statistics(monkeypatch, labelled)
+    recall, unrelated = _measure(labelled, method)
+    assert recall >= 0.8
+    assert [title for n, title in unrelated if n > 2] == []
 
 
 @pytest.mark.parametrize("method", ["exact", "index"])
 def test_titles_alone_find_the_topic_less_well(labelled, method, monkeypatch):
-    """As a delegate types only a title: measured, with a lower bar (recall@10 0.63 exact / 0.54 index)."""
+    """As a delegate types only a title: measured, with a lower bar (recall@10 0.77 exact / 0.56 index)."""
     if method == "index":
         _exact_statistics(monkeypatch, labelled)
     recall, unrelated = _measure(labelled, method, with_body=False)
@@ -120,6 +136,18 @@ def test_nothing_for_less_than_two_characters_or_boilerplate_only(labelled, type
 def test_stop_words_weigh_nothing():
     assert similar.terms("关于加快推进进一步的建议") == []
     assert similar.terms("关于加快推进老旧小区改造的建议") == ["老旧", "旧小", "小区"]
+
+
+def test_characters_are_scored_but_do_not_retrieve():
+    assert similar.terms("老人食堂") == ["老人", "人食", "食堂"]
+    assert similar.features("老人食堂") == ["老人", "人食", "食堂", "老", "人", "食", "堂"]
+
+
+def test_a_characters_share_is_estimated_from_its_bigrams():
+    shares = similar.character_shares({"老人": 0.5, "养老": 0.5, "车位": 0.1})
+    assert shares["老"] == pytest.approx(0.75)  # in either bigram, taken as independent
+    assert shares["车"] == pytest.approx(0.1)
+    assert "猫" not in shares
 
 
 def test_width_forms_are_one_term():
