@@ -118,6 +118,7 @@ PK_MODEL = {
     "reminders:suggestion": "suggestion",
     "public:detail": "published",
     "public:office": "office",
+    "offices:letter_upload": "letter_missing",
 }
 PK_MODEL.update({f"offices:{name}": "assignment" for name in (
     "assignment", "sign", "request_return", "contact", "opinion", "reply", "letter", "extension", "followup", "handler",
@@ -130,14 +131,16 @@ def _admin_models():
     return {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
 
 
-def pattern_urls(patterns, user):
-    """Every pattern reversed with demo ids: ``[(key, url)]``; raises on a pattern it cannot fill."""
+def pattern_urls(patterns, user, prepared):
+    """Every pattern reversed with demo ids (and ``prepare()``'s values): ``[(key, url)]``; raises on a pattern it cannot fill."""
     from django.contrib.contenttypes.models import ContentType
     from django.urls import reverse
 
     from suggestions.models import Suggestion
 
-    samples = _samples(user)
+    samples = {**_samples(user), **prepared}
+    # The office pages of the reply without a letter too, where the 补传 form shows.
+    samples["assignment"] += [pk for pk in samples["letter_missing"] if pk not in samples["assignment"]]
     admin_models = _admin_models()
     urls = []
     for key, name, route, params in patterns:
@@ -148,6 +151,8 @@ def pattern_urls(patterns, user):
             continue
         if params == ["pk"]:
             values = [{"pk": pk} for pk in samples[PK_MODEL[name]]]
+        elif params == ["token"]:
+            values = [{"token": token} for token in samples["token"]]
         elif params == ["kind"]:
             values = [{"kind": kind} for kind in ("delegates", "offices")]
         elif params == ["app_label"]:
@@ -203,8 +208,27 @@ def _links(response, base):
 
 
 def prepare():
-    """The demo has no uploaded file: staff attach one to the showcase so the download page is crawled too."""
+    """Bring about, through the project's own services, the states the demo lacks; ``{name: [values]}``.
+
+    - an uploaded file: staff attach one to the showcase so the download page is crawled too;
+    - a submitted reply without its signed letter (one sent while the letter was not required), so the
+      office's 补传 form and ``offices:letter_upload`` are crawled on the assignment that needs it;
+    - an activation link: only the SHA-256 hash of a token is stored, so a real link is issued for a demo
+      delegate here (every run: the token exists only in this process), next to a token that matches none.
+    """
     from django.contrib.auth import get_user_model
+
+    from delegates import services as delegate_services
+
+    users = get_user_model().objects
+    staff = users.get(username="staff_zhang")
+    _attach_a_file(staff)
+    letter_missing = _reply_without_letter(users.get(username="zhujian"))
+    issued = delegate_services.activation_issue(actor=staff, users=[users.get(username="daibiao_chen")])
+    return {"letter_missing": letter_missing, "token": [issued[0].token, "no-such-token"]}
+
+
+def _attach_a_file(staff):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from suggestions import services
@@ -215,10 +239,61 @@ def prepare():
     showcase = Suggestion.objects.filter(published_at__isnull=False).order_by("pk").first()
     services.attachment_add(
         suggestion=showcase,
-        actor=get_user_model().objects.get(username="staff_zhang"),
+        actor=staff,
         uploaded_file=SimpleUploadedFile("现场照片说明.pdf", b"%PDF-1.4\n%crawl\n"),
         content_type="application/pdf",
     )
+
+
+def _reply_without_letter(clerk):
+    """The assignment pks of submitted replies with no letter; made on a signed assignment of ``clerk``'s office."""
+    from django.utils import timezone
+
+    from suggestions import roles, services
+    from suggestions.models import Assignment, Reply, ResultClass
+
+    def existing():
+        replies = Reply.objects.filter(status=Reply.Status.SUBMITTED, attachment__isnull=True)
+        return _pks(Assignment.objects.filter(pk__in=replies.values("assignment")), 2)
+
+    if existing():
+        return existing()
+    assignment = (
+        Assignment.objects.filter(
+            office__in=roles.office_ids_of(clerk),
+            role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
+            status=Assignment.Status.SIGNED,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if assignment is None:
+        raise AssertionError(f"the demo has no signed assignment of {clerk}'s office to reply to without a letter")
+    policy = services.policy_for(assignment.suggestion.session)
+    required, policy.reply_letter_required = policy.reply_letter_required, False
+    policy.save()
+    try:
+        services.contact_record(
+            assignment=assignment,
+            actor=clerk,
+            method="visit",
+            date=timezone.localdate(),
+            participants="代表、经办人",
+            summary="上门沟通。",
+            delegate_invited=True,
+        )
+        reply = services.reply_save_draft(
+            assignment=assignment,
+            actor=clerk,
+            text="已答复，盖章答复函待补传。",
+            result_class=ResultClass.objects.order_by("pk").first(),
+            signed_off_by="局长",
+        )
+        services.reply_submit(reply=reply, actor=clerk)
+    finally:
+        policy.reply_letter_required = required
+        policy.save()
+    return existing()
 
 
 def crawl():
@@ -226,7 +301,7 @@ def crawl():
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    prepare()
+    prepared = prepare()
     patterns = url_patterns()
     keys_by_route = {route: key for key, name, route, params in patterns}
     requested = set()
@@ -237,7 +312,7 @@ def crawl():
         client = Client(HTTP_HOST=HOST, raise_request_exception=True)
         if user:
             client.force_login(user)
-        keyed = pattern_urls(patterns, user)
+        keyed = pattern_urls(patterns, user, prepared)
         urls = [url for key, url in keyed]
         # Each pattern once more with NUL bytes in the usual query parameters (the admin's own pages apart).
         firsts = {key: url for key, url in reversed(keyed) if not url.startswith("/admin/")}
