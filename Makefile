@@ -43,7 +43,7 @@ test: install-dev messages
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/ruff format --check .
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
