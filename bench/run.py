@@ -519,10 +519,6 @@ def figure_dashboard_recount(pages, url, *, repeat):
     )
 
 
-def rare_term(pages):
-    return "内涝"
-
-
 def figures_query_counts(pages):
     """SQL queries per page with few rows and with many rows (the count must not change; bar ≤ 12)."""
     figs = []

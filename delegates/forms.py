@@ -100,10 +100,6 @@ class SuggestionForm(forms.Form):
         return checked
 
 
-class InviteForm(forms.Form):
-    delegate = forms.IntegerField(widget=forms.HiddenInput)
-
-
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("撤回理由"),

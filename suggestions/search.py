@@ -32,7 +32,6 @@ from django.db.models.lookups import GreaterThan
 _SPLIT = re.compile(r"[\s,，、；;。]+")
 # CJK unified ideographs (basic, extension A, compatibility) — what the bigram index is for.
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-INDEXED_FIELDS = ("title", "body")
 # Each indexed pair of fields and the generated column holding its bigrams: the public pages search the
 # reviewed public versions only (migration 0014), never the text as the delegate wrote it.
 BIGRAM_COLUMNS = {("title", "body"): "search_bigrams", ("public_title", "public_body"): "public_bigrams"}

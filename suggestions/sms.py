@@ -5,6 +5,7 @@ message id can use it to drop a repeat after a retry.
 """
 
 import logging
+from collections import deque
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -28,9 +29,14 @@ class BaseSMSBackend:
 
 
 class LoggingSMSBackend(BaseSMSBackend):
-    """Default: writes the message to the log instead of sending it."""
+    """Default: writes the message to the log instead of sending it.
 
-    sent = []
+    ``sent`` keeps the last SENT_KEPT messages for tests to read; bounded, so that a long-running
+    worker using this backend does not grow it forever.
+    """
+
+    SENT_KEPT = 100
+    sent = deque(maxlen=SENT_KEPT)
 
     def send(self, phone, text, message_id=None):
         logger.info("SMS to %s [%s]: %s", phone, message_id or "-", text)
