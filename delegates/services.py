@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suggestions import roles
-from suggestions.models import AuditLog, Office, OfficeMember
+from suggestions.models import AuditAction, AuditLog, Office, OfficeMember
 from suggestions.services import InvalidInput, NotPermitted
 
 from .models import AccountActivation, Constituency, Delegate, DelegateContact, Delegation
@@ -95,7 +95,7 @@ def delegate_save(*, actor, term, values, delegate=None, new_username=""):
             contact.save(update_fields=changed)
     _audit(
         actor=actor,
-        action="delegate_import" if created else "delegate_update",
+        action=AuditAction.DELEGATE_IMPORT if created else AuditAction.DELEGATE_UPDATE,
         note=delegate.name,
         data={"delegate": delegate.pk, "term": term.pk, "fields": sorted(values)},
     )
@@ -137,7 +137,7 @@ def office_save(*, actor, values, office=None, new_username=""):
             member.save(update_fields=["phone"])
     _audit(
         actor=actor,
-        action="office_import" if created else "office_update",
+        action=AuditAction.OFFICE_IMPORT if created else AuditAction.OFFICE_UPDATE,
         note=office.name,
         data={"office": office.pk, "fields": sorted(values)},
     )
@@ -185,7 +185,10 @@ def activation_issue(*, actor, users, days=None):
         issued.append(IssuedLink(user.pk, user.username, user.get_full_name() or user.username, token, expires))
     AccountActivation.objects.bulk_create(rows)
     AuditLog.objects.bulk_create(
-        [AuditLog(actor=actor, action="activation_issue", note=user.username, data={"user": user.pk}) for user in users]
+        [
+            AuditLog(actor=actor, action=AuditAction.ACTIVATION_ISSUE, note=user.username, data={"user": user.pk})
+            for user in users
+        ]
     )
     return issued
 
@@ -221,5 +224,10 @@ def activation_use(*, token, password):
     user.save(update_fields=["password"])
     activation.used_at = timezone.now()
     activation.save(update_fields=["used_at"])
-    _audit(actor=user, action="activation_use", note=user.username, data={"user": user.pk, "activation": activation.pk})
+    _audit(
+        actor=user,
+        action=AuditAction.ACTIVATION_USE,
+        note=user.username,
+        data={"user": user.pk, "activation": activation.pk},
+    )
     return user

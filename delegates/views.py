@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from suggestions import roles, services
 from suggestions.decorators import delegate_required
-from suggestions.models import CoSigner, Rating, Suggestion
+from suggestions.models import AuditAction, CoSigner, Rating, Suggestion
 from suggestions.selectors import suggestion_files
 from suggestions.views.common import suggestion_detail_context
 
@@ -266,7 +266,7 @@ def similar(request):
 
 
 # Suggestion-level rows that repeat what the per-office rows beside them already say.
-_REPEATED_PER_OFFICE = {"assign", "rehandle"}
+_REPEATED_PER_OFFICE = {AuditAction.ASSIGN, AuditAction.REHANDLE}
 
 
 def _delegate_timeline(items):

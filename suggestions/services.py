@@ -21,6 +21,7 @@ from .models import (
     Assignment,
     AssignmentRequest,
     Attachment,
+    AuditAction,
     AuditLog,
     ContactRecord,
     CoSigner,
@@ -297,7 +298,7 @@ def suggestion_save_draft(
             category=category,
             lead_delegate=delegate,
         )
-        _audit(action="create", actor=actor, suggestion=suggestion, to_status=S.DRAFT)
+        _audit(action=AuditAction.CREATE, actor=actor, suggestion=suggestion, to_status=S.DRAFT)
         return suggestion
     suggestion = _lock_suggestion(suggestion)
     _require_lead_delegate(actor, suggestion)
@@ -312,7 +313,7 @@ def suggestion_save_draft(
     suggestion.save()
     if changed:
         _audit(
-            action="edit",
+            action=AuditAction.EDIT,
             actor=actor,
             suggestion=suggestion,
             from_status=suggestion.status,
@@ -361,7 +362,7 @@ def attachment_add(*, suggestion, actor, uploaded_file, content_type, assignment
     attachment.file.save(uploaded_file.name, uploaded_file, save=False)
     attachment.save()
     _audit(
-        action="office_attach" if assignment is not None else "attach",
+        action=AuditAction.OFFICE_ATTACH if assignment is not None else AuditAction.ATTACH,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -402,7 +403,7 @@ def cosigner_invite(*, suggestion, actor, delegates):
             cosigner.invited_at, cosigner.deadline, cosigner.responded_at = timezone.now(), deadline, None
             cosigner.save()
         _audit(
-            action="cosigner_invite",
+            action=AuditAction.COSIGNER_INVITE,
             actor=actor,
             suggestion=suggestion,
             to_status=CoSigner.Status.INVITED,
@@ -437,7 +438,7 @@ def cosigner_respond(*, cosigner, actor, accept):
     cosigner.status, cosigner.responded_at = target, timezone.now()
     cosigner.save()
     _audit(
-        action="cosigner_respond",
+        action=AuditAction.COSIGNER_RESPOND,
         actor=actor,
         suggestion=suggestion,
         from_status=from_status,
@@ -466,7 +467,7 @@ def cosigner_drop(*, cosigner, actor):
     cosigner.status, cosigner.responded_at = CoSigner.Status.DROPPED, timezone.now()
     cosigner.save()
     _audit(
-        action="cosigner_drop",
+        action=AuditAction.COSIGNER_DROP,
         actor=actor,
         suggestion=suggestion,
         from_status=from_status,
@@ -491,7 +492,7 @@ def suggestion_submit(*, suggestion, actor):
     suggestion.submitted_at = timezone.now()
     suggestion.status_reason = ""
     _set_suggestion_status(
-        suggestion, S.SUBMITTED, actor=actor, action="submit", data={"resubmitted": from_status == S.RETURNED}
+        suggestion, S.SUBMITTED, actor=actor, action=AuditAction.SUBMIT, data={"resubmitted": from_status == S.RETURNED}
     )
     _notify(
         _staff_users(),
@@ -535,12 +536,12 @@ def suggestion_withdraw(*, suggestion, actor, reason):
         raise TransitionNotAllowed(refusal)
     suggestion.status_reason = reason
     suggestion.closed_at = timezone.now()
-    _set_suggestion_status(suggestion, S.WITHDRAWN, actor=actor, action="withdraw", note=reason)
+    _set_suggestion_status(suggestion, S.WITHDRAWN, actor=actor, action=AuditAction.WITHDRAW, note=reason)
     if suggestion.is_published:  # a withdrawn suggestion leaves the public pages at once
         _public_changed()
     for assignment in suggestion.assignments.select_for_update().exclude(status__in=[A.RETURNED, A.WITHDRAWN]):
         if A.WITHDRAWN in Assignment.TRANSITIONS[assignment.status]:
-            _set_assignment_status(assignment, A.WITHDRAWN, actor=actor, action="withdraw", note=reason)
+            _set_assignment_status(assignment, A.WITHDRAWN, actor=actor, action=AuditAction.WITHDRAW, note=reason)
             _notify(
                 _office_users(assignment.office_id),
                 title=_("建议已撤回：%(title)s") % {"title": suggestion.title},
@@ -559,7 +560,7 @@ def suggestion_return(*, suggestion, actor, reason):
     reason = _text(reason, _("退回理由"), max_length=2000)
     suggestion = _lock_suggestion(suggestion)
     suggestion.status_reason = reason
-    _set_suggestion_status(suggestion, S.RETURNED, actor=actor, action="return", note=reason)
+    _set_suggestion_status(suggestion, S.RETURNED, actor=actor, action=AuditAction.RETURN, note=reason)
     _notify(
         _delegate_users(suggestion),
         title=_("建议“%(title)s”被退回修改") % {"title": suggestion.title},
@@ -591,7 +592,7 @@ def suggestion_reject(*, suggestion, actor, reason):
     suggestion = _lock_suggestion(suggestion)
     suggestion.status_reason = reason
     suggestion.closed_at = timezone.now()
-    _set_suggestion_status(suggestion, S.NOT_REGISTERED, actor=actor, action="not_register", note=reason)
+    _set_suggestion_status(suggestion, S.NOT_REGISTERED, actor=actor, action=AuditAction.NOT_REGISTER, note=reason)
     _notify(
         _delegate_users(suggestion),
         title=_("建议“%(title)s”不予立案") % {"title": suggestion.title},
@@ -632,7 +633,9 @@ def suggestion_register(*, suggestion, actor, number=None):
     suggestion.status_reason = ""
     try:
         with transaction.atomic():
-            _set_suggestion_status(suggestion, S.REGISTERED, actor=actor, action="register", data={"number": number})
+            _set_suggestion_status(
+                suggestion, S.REGISTERED, actor=actor, action=AuditAction.REGISTER, data={"number": number}
+            )
     except IntegrityError:
         raise NumberTaken(_("编号%(number)s已被使用，请换一个编号。") % {"number": number}) from None
     _notify(
@@ -663,7 +666,9 @@ def suggestion_merge(*, target, sources, actor, note=""):
         source = locked[pk]
         source.merged_into = target
         source.closed_at = timezone.now()
-        _set_suggestion_status(source, S.MERGED, actor=actor, action="merge", note=note, data={"into": target.pk})
+        _set_suggestion_status(
+            source, S.MERGED, actor=actor, action=AuditAction.MERGE, note=note, data={"into": target.pk}
+        )
         for delegate in [source.lead_delegate] + [
             c.delegate for c in source.cosigners.filter(status=CoSigner.Status.CONFIRMED)
         ]:
@@ -674,7 +679,7 @@ def suggestion_merge(*, target, sources, actor, note=""):
                 delegate=delegate,
                 defaults={"status": CoSigner.Status.CONFIRMED, "responded_at": timezone.now()},
             )
-        _audit(action="merge_in", actor=actor, suggestion=target, note=note, data={"from": source.pk})
+        _audit(action=AuditAction.MERGE_IN, actor=actor, suggestion=target, note=note, data={"from": source.pk})
         _notify(
             _delegate_users(source),
             title=_("建议“%(title)s”已与“%(target)s”并案办理") % {"title": source.title, "target": target.title},
@@ -720,7 +725,7 @@ def _create_assignment(*, suggestion, office, role, actor, deadlines, replaces=N
         replaces=replaces,
     )
     _audit(
-        action="assign",
+        action=AuditAction.ASSIGN,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -801,7 +806,11 @@ def suggestion_assign(
     suggestion.assigned_at = timezone.now()
     HandlingRound.objects.get_or_create(suggestion=suggestion, number=1, defaults={"due_date": deadlines["due_date"]})
     _set_suggestion_status(
-        suggestion, S.ASSIGNED, actor=actor, action="assign", data={"offices": office_ids, "key": suggestion.is_key}
+        suggestion,
+        S.ASSIGNED,
+        actor=actor,
+        action=AuditAction.ASSIGN,
+        data={"offices": office_ids, "key": suggestion.is_key},
     )
     assignments = []
     if lead_office:
@@ -843,7 +852,7 @@ def suggestion_set_key(*, suggestion, actor, is_key, leader=None):
     suggestion.save()
     _notify_leader(suggestion, previous_leader_id=previous_leader_id)
     _audit(
-        action="set_key",
+        action=AuditAction.SET_KEY,
         actor=actor,
         suggestion=suggestion,
         from_status=suggestion.status,
@@ -865,9 +874,9 @@ def assignment_sign(*, assignment, actor):
     _check_transition(assignment, A.SIGNED)
     assignment.signed_at, assignment.signed_by = timezone.now(), actor
     assignment.handler = assignment.handler or actor
-    _set_assignment_status(assignment, A.SIGNED, actor=actor, action="sign")
+    _set_assignment_status(assignment, A.SIGNED, actor=actor, action=AuditAction.SIGN)
     if suggestion.status == S.ASSIGNED:
-        _set_suggestion_status(suggestion, S.HANDLING, actor=actor, action="handling_started")
+        _set_suggestion_status(suggestion, S.HANDLING, actor=actor, action=AuditAction.HANDLING_STARTED)
     return assignment
 
 
@@ -885,7 +894,7 @@ def assignment_set_handler(*, assignment, actor, handler):
     assignment.handler = handler
     assignment.save()
     _audit(
-        action="set_handler",
+        action=AuditAction.SET_HANDLER,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -926,7 +935,7 @@ def assignment_request_return(*, assignment, actor, reason, suggested_office=Non
         assignment,
         A.RETURN_REQUESTED,
         actor=actor,
-        action="request_return",
+        action=AuditAction.REQUEST_RETURN,
         note=reason,
         data={"previous": assignment.status, "request": request.pk},
     )
@@ -974,7 +983,7 @@ def return_request_approve(*, request, actor, new_office, note=""):
         assignment,
         A.RETURNED,
         actor=actor,
-        action="return_approved",
+        action=AuditAction.RETURN_APPROVED,
         note=note,
         data={"request": request.pk, "new_office": new_office.pk},
     )
@@ -1004,7 +1013,7 @@ def return_request_refuse(*, request, actor, note):
     _decide(request, AssignmentRequest.Status.REFUSED, actor=actor, note=note)
     previous = A.SIGNED if assignment.signed_at else A.PENDING
     _set_assignment_status(
-        assignment, previous, actor=actor, action="return_refused", note=note, data={"request": request.pk}
+        assignment, previous, actor=actor, action=AuditAction.RETURN_REFUSED, note=note, data={"request": request.pk}
     )
     _notify(
         _office_users(assignment.office_id),
@@ -1048,7 +1057,7 @@ def contact_record(*, assignment, actor, method, date, participants, summary, de
         recorded_by=actor,
     )
     _audit(
-        action="contact",
+        action=AuditAction.CONTACT,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -1079,7 +1088,9 @@ def opinion_send(*, assignment, actor, text, attachment=None):
         sent_at=timezone.now(),
     )
     assignment.finished_at = timezone.now()
-    _set_assignment_status(assignment, A.OPINION_SENT, actor=actor, action="opinion", data={"opinion": opinion.pk})
+    _set_assignment_status(
+        assignment, A.OPINION_SENT, actor=actor, action=AuditAction.OPINION, data={"opinion": opinion.pk}
+    )
     lead = (
         suggestion.assignments.filter(role=Assignment.Role.LEAD).exclude(status__in=[A.RETURNED, A.WITHDRAWN]).first()
     )
@@ -1170,7 +1181,7 @@ def reply_submit(*, reply, actor):
         assignment,
         A.REPLIED,
         actor=actor,
-        action="reply",
+        action=AuditAction.REPLY,
         data={"reply": reply.pk, "result": reply.result_class.code, "on_time": reply.on_time},
     )
     suggestion.first_replied_at = suggestion.first_replied_at or now
@@ -1179,7 +1190,7 @@ def reply_submit(*, reply, actor):
         status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING],
     ).exists()
     if not still_open:
-        _set_suggestion_status(suggestion, S.REPLIED, actor=actor, action="replied")
+        _set_suggestion_status(suggestion, S.REPLIED, actor=actor, action=AuditAction.REPLIED)
     else:
         suggestion.save()
     _notify(
@@ -1207,7 +1218,7 @@ def reply_attach_letter(*, reply, actor, attachment):
     reply.attachment = attachment
     reply.save()
     _audit(
-        action="attach",
+        action=AuditAction.ATTACH,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -1250,7 +1261,7 @@ def extension_request(*, assignment, actor, reason, until):
         requested_by=actor,
     )
     _audit(
-        action="request_extension",
+        action=AuditAction.REQUEST_EXTENSION,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -1292,7 +1303,7 @@ def extension_approve(*, request, actor, until=None, note=""):
     assignment.extended_due = until
     assignment.save()
     _audit(
-        action="extension_approved",
+        action=AuditAction.EXTENSION_APPROVED,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -1318,7 +1329,7 @@ def extension_refuse(*, request, actor, note):
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
     _decide(request, AssignmentRequest.Status.REFUSED, actor=actor, note=note)
     _audit(
-        action="extension_refused",
+        action=AuditAction.EXTENSION_REFUSED,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -1373,7 +1384,7 @@ def rating_submit(*, reply, actor, value, comment=""):
         reply=reply, suggestion=suggestion, round=reply.round, delegate=delegate, value=value, comment=comment
     )
     _audit(
-        action="rate",
+        action=AuditAction.RATE,
         actor=actor,
         suggestion=suggestion,
         assignment=reply.assignment,
@@ -1399,7 +1410,9 @@ def rating_submit(*, reply, actor, value, comment=""):
         unsatisfied = reply.round.ratings.filter(value=Rating.Value.UNSATISFIED).exists()
         if not unsatisfied:
             suggestion.closed_at = timezone.now()
-            _set_suggestion_status(suggestion, S.CLOSED, actor=actor, action="close", note=_("全部代表已评价"))
+            _set_suggestion_status(
+                suggestion, S.CLOSED, actor=actor, action=AuditAction.CLOSE, note=_("全部代表已评价")
+            )
     return rating
 
 
@@ -1421,7 +1434,7 @@ def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=Fal
     suggestion.current_round = next_number
     if suggestion.status == S.REPLIED:
         _set_suggestion_status(
-            suggestion, S.REHANDLING, actor=actor, action="rehandle", note=reason, data={"round": next_number}
+            suggestion, S.REHANDLING, actor=actor, action=AuditAction.REHANDLE, note=reason, data={"round": next_number}
         )
     else:
         suggestion.save()
@@ -1434,7 +1447,7 @@ def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=Fal
             assignment,
             A.REHANDLING,
             actor=actor,
-            action="rehandle",
+            action=AuditAction.REHANDLE,
             note=reason,
             data={"round": next_number, "due": round_.due_date.isoformat()},
         )
@@ -1455,7 +1468,7 @@ def suggestion_close(*, suggestion, actor, note=""):
     _require_staff(actor)
     suggestion = _lock_suggestion(suggestion)
     suggestion.closed_at = timezone.now()
-    _set_suggestion_status(suggestion, S.CLOSED, actor=actor, action="close", note=note)
+    _set_suggestion_status(suggestion, S.CLOSED, actor=actor, action=AuditAction.CLOSE, note=note)
     return suggestion
 
 
@@ -1478,7 +1491,7 @@ def followup_post(*, reply, actor, text, solved=False):
         status=FollowUp.Status.SOLVED_CLAIMED if solved else FollowUp.Status.PROGRESS,
     )
     _audit(
-        action="follow_up",
+        action=AuditAction.FOLLOW_UP,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -1527,7 +1540,7 @@ def followup_confirm_solved(*, follow_up, actor, accept, note=""):
         reply.result_class = solved_class
         reply.save()
     _audit(
-        action="follow_up_confirm",
+        action=AuditAction.FOLLOW_UP_CONFIRM,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -1551,7 +1564,7 @@ def _record_not_personal(suggestion, actor, texts, not_personal, note, assignmen
         return
     suggestion.public_not_personal = [*(suggestion.public_not_personal or []), *new]
     _audit(
-        action="pii_not_personal",
+        action=AuditAction.PII_NOT_PERSONAL,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,
@@ -1568,7 +1581,7 @@ def _set_public_version(suggestion, actor, *, public_title, public_body, not_per
     suggestion.public_reviewed_at, suggestion.public_reviewed_by = timezone.now(), actor
     suggestion.save()
     _audit(
-        action="review_public_version",
+        action=AuditAction.REVIEW_PUBLIC_VERSION,
         actor=actor,
         suggestion=suggestion,
         data={"title_edited": title != suggestion.title, "body_edited": body != suggestion.body},
@@ -1583,7 +1596,7 @@ def _set_reply_public_text(suggestion, reply, actor, *, public_text, not_persona
     reply.public_reviewed_at, reply.public_reviewed_by = timezone.now(), actor
     reply.save()
     _audit(
-        action="edit_public_text",
+        action=AuditAction.EDIT_PUBLIC_TEXT,
         actor=actor,
         suggestion=suggestion,
         assignment=reply.assignment,
@@ -1662,7 +1675,7 @@ def reply_publish(
         suggestion.is_published, suggestion.published_at = True, timezone.now()
         suggestion.save()
     _audit(
-        action="publish",
+        action=AuditAction.PUBLISH,
         actor=actor,
         suggestion=suggestion,
         assignment=reply.assignment,
@@ -1708,7 +1721,7 @@ def reply_unpublish(*, reply, actor, note=""):
         suggestion.is_published, suggestion.published_at = False, None
         suggestion.save()
     _audit(
-        action="unpublish",
+        action=AuditAction.UNPUBLISH,
         actor=actor,
         suggestion=suggestion,
         assignment=reply.assignment,
@@ -1758,7 +1771,7 @@ def reminder_manual(*, assignment, actor, message):
         created_by=actor,
     )
     _audit(
-        action="remind",
+        action=AuditAction.REMIND,
         actor=actor,
         suggestion=suggestion,
         assignment=assignment,

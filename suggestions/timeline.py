@@ -22,50 +22,11 @@ notes on them, 催办 messages and who handles an assignment are for staff and t
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-ACTION_LABELS = {
-    "create": _("创建草稿"),
-    "edit": _("修改建议"),
-    "attach": _("上传附件"),
-    "office_attach": _("上传办理文件"),
-    "cosigner_invite": _("邀请联名"),
-    "cosigner_respond": _("答复联名邀请"),
-    "cosigner_drop": _("撤销联名邀请"),
-    "submit": _("提交建议"),
-    "return": _("退回修改"),
-    "register": _("立案"),
-    "not_register": _("不予立案"),
-    "withdraw": _("撤回"),
-    "merge": _("并案"),
-    "merge_in": _("并入其他建议"),
-    "assign": _("交办"),
-    "set_key": _("设置重点督办"),
-    "sign": _("签收"),
-    "handling_started": _("开始办理"),
-    "set_handler": _("指定经办人"),
-    "request_return": _("申请退回"),
-    "return_approved": _("同意退回并重新交办"),
-    "return_refused": _("不同意退回"),
-    "contact": _("沟通联系"),
-    "opinion": _("提交协办意见"),
-    "reply": _("答复"),
-    "replied": _("全部答复完成"),
-    "request_extension": _("申请延期"),
-    "extension_approved": _("同意延期"),
-    "extension_refused": _("不同意延期"),
-    "rate": _("代表评价"),
-    "rehandle": _("重新办理"),
-    "close": _("办结"),
-    "follow_up": _("跟踪督办进展"),
-    "follow_up_confirm": _("确认解决情况"),
-    "publish": _("公开答复"),
-    "unpublish": _("撤回公开"),
-    "edit_public_text": _("审核答复公开版本"),
-    "review_public_version": _("审核建议公开版本"),
-    "pii_not_personal": _("确认非个人信息"),
-    "remind": _("催办"),
-}
+from .models import AuditAction as Action
+
+# The label of each audit action, from the one enumeration (``AuditLog.Action``).
+ACTION_LABELS = dict(Action.choices)
 
 DELEGATE, COSIGNER, OFFICE, STAFF, LEADER, PUBLIC = "delegate", "cosigner", "office", "staff", "leader", "public"
 AUDIENCES = (DELEGATE, COSIGNER, OFFICE, STAFF, LEADER, PUBLIC)
@@ -76,51 +37,51 @@ _HANDLING = frozenset({DELEGATE, COSIGNER, OFFICE, STAFF, LEADER})
 # Who may see each step. Staff see every step; an action not listed here is shown to staff only.
 VISIBILITY = {
     # Drafting: the delegates' own, and the staff who review what was filed.
-    "create": _DELEGATES | {STAFF},
-    "edit": frozenset({STAFF}),  # autosave writes one per change: the delegates' page would drown in them
-    "attach": _DELEGATES | {STAFF},
-    "cosigner_invite": _DELEGATES | {STAFF},
-    "cosigner_respond": _DELEGATES | {STAFF},
-    "cosigner_drop": _DELEGATES | {STAFF},
-    "submit": _DELEGATES | {STAFF},
+    Action.CREATE: _DELEGATES | {STAFF},
+    Action.EDIT: frozenset({STAFF}),  # autosave writes one per change: the delegates' page would drown in them
+    Action.ATTACH: _DELEGATES | {STAFF},
+    Action.COSIGNER_INVITE: _DELEGATES | {STAFF},
+    Action.COSIGNER_RESPOND: _DELEGATES | {STAFF},
+    Action.COSIGNER_DROP: _DELEGATES | {STAFF},
+    Action.SUBMIT: _DELEGATES | {STAFF},
     # Review: its reasons are written to the delegates.
-    "return": _DELEGATES | {STAFF},
-    "register": _HANDLING | {PUBLIC},
-    "not_register": _DELEGATES | {STAFF},
-    "merge": _DELEGATES | {STAFF},
-    "merge_in": _DELEGATES | {STAFF},
-    "withdraw": _HANDLING,
+    Action.RETURN: _DELEGATES | {STAFF},
+    Action.REGISTER: _HANDLING | {PUBLIC},
+    Action.NOT_REGISTER: _DELEGATES | {STAFF},
+    Action.MERGE: _DELEGATES | {STAFF},
+    Action.MERGE_IN: _DELEGATES | {STAFF},
+    Action.WITHDRAW: _HANDLING,
     # Assignment and handling.
-    "assign": _HANDLING | {PUBLIC},
-    "set_key": frozenset({STAFF, LEADER}),
-    "sign": _HANDLING,
-    "handling_started": frozenset({OFFICE, STAFF, LEADER}),
-    "contact": _HANDLING,
-    "opinion": frozenset({OFFICE, STAFF, LEADER}),
-    "reply": _HANDLING | {PUBLIC},
-    "replied": frozenset({OFFICE, STAFF, LEADER}),
-    "rate": _HANDLING | {PUBLIC},
-    "rehandle": _HANDLING | {PUBLIC},
-    "close": _HANDLING,
-    "follow_up": _HANDLING,
-    "follow_up_confirm": _HANDLING,
+    Action.ASSIGN: _HANDLING | {PUBLIC},
+    Action.SET_KEY: frozenset({STAFF, LEADER}),
+    Action.SIGN: _HANDLING,
+    Action.HANDLING_STARTED: frozenset({OFFICE, STAFF, LEADER}),
+    Action.CONTACT: _HANDLING,
+    Action.OPINION: frozenset({OFFICE, STAFF, LEADER}),
+    Action.REPLY: _HANDLING | {PUBLIC},
+    Action.REPLIED: frozenset({OFFICE, STAFF, LEADER}),
+    Action.RATE: _HANDLING | {PUBLIC},
+    Action.REHANDLE: _HANDLING | {PUBLIC},
+    Action.CLOSE: _HANDLING,
+    Action.FOLLOW_UP: _HANDLING,
+    Action.FOLLOW_UP_CONFIRM: _HANDLING,
     # Internal to an office and the staff: reasons, decisions on them, reminders, who handles it, its files.
-    "office_attach": frozenset({OFFICE}),
-    "set_handler": frozenset({OFFICE, STAFF}),
-    "request_return": frozenset({OFFICE, STAFF}),
-    "return_approved": frozenset({OFFICE, STAFF}),
-    "return_refused": frozenset({OFFICE, STAFF}),
-    "request_extension": frozenset({OFFICE, STAFF}),
-    "extension_approved": frozenset({OFFICE, STAFF}),
-    "extension_refused": frozenset({OFFICE, STAFF}),
-    "remind": frozenset({OFFICE, STAFF}),
+    Action.OFFICE_ATTACH: frozenset({OFFICE}),
+    Action.SET_HANDLER: frozenset({OFFICE, STAFF}),
+    Action.REQUEST_RETURN: frozenset({OFFICE, STAFF}),
+    Action.RETURN_APPROVED: frozenset({OFFICE, STAFF}),
+    Action.RETURN_REFUSED: frozenset({OFFICE, STAFF}),
+    Action.REQUEST_EXTENSION: frozenset({OFFICE, STAFF}),
+    Action.EXTENSION_APPROVED: frozenset({OFFICE, STAFF}),
+    Action.EXTENSION_REFUSED: frozenset({OFFICE, STAFF}),
+    Action.REMIND: frozenset({OFFICE, STAFF}),
     # Publication.
-    "publish": frozenset({STAFF, PUBLIC}),
-    "unpublish": frozenset({STAFF}),
-    "edit_public_text": frozenset({STAFF}),
+    Action.PUBLISH: frozenset({STAFF, PUBLIC}),
+    Action.UNPUBLISH: frozenset({STAFF}),
+    Action.EDIT_PUBLIC_TEXT: frozenset({STAFF}),
     # Reviewing what the public will read (the spans found and the decisions on them) is staff work.
-    "review_public_version": frozenset({STAFF}),
-    "pii_not_personal": frozenset({STAFF}),
+    Action.REVIEW_PUBLIC_VERSION: frozenset({STAFF}),
+    Action.PII_NOT_PERSONAL: frozenset({STAFF}),
 }
 STAFF_ONLY = frozenset({STAFF})
 
@@ -215,24 +176,24 @@ def step_detail(item, suggestion):
 
     data = item["data"] or {}
     action = item["action"]
-    if action == "register" and data.get("number"):
+    if action == Action.REGISTER and data.get("number"):
         number = suggestion.format_number(suggestion.series, data["number"])
         return gettext("编号：%(number)s") % {"number": number}
-    if action == "assign" and item["office"] and data.get("role"):
+    if action == Action.ASSIGN and item["office"] and data.get("role"):
         role = _choice_label(Assignment.Role, data["role"])
         return gettext("承办方式：%(role)s，答复期限：%(due)s") % {"role": role, "due": data.get("due", "")}
-    if action == "rehandle" and data.get("due"):
+    if action == Action.REHANDLE and data.get("due"):
         return gettext("第%(round)s轮重新办理，期限：%(due)s") % {"round": data.get("round", ""), "due": data["due"]}
-    if action == "rate" and data.get("value"):
+    if action == Action.RATE and data.get("value"):
         value = _choice_label(Rating.Value, data["value"])
         return gettext("第%(round)s轮答复：%(value)s") % {"round": data.get("round", ""), "value": value}
-    if action == "reply" and data.get("result"):
+    if action == Action.REPLY and data.get("result"):
         late = gettext("，逾期答复") if data.get("on_time") is False else ""
         return gettext("办理结果：%(result)s类%(late)s") % {"result": data["result"], "late": late}
-    if action == "cosigner_respond" and item["to_status"]:
+    if action == Action.COSIGNER_RESPOND and item["to_status"]:
         answer = _choice_label(CoSigner.Status, item["to_status"])
         return gettext("%(name)s：%(answer)s") % {"name": item["note"], "answer": answer}
-    if action == "extension_approved" and data.get("to"):
+    if action == Action.EXTENSION_APPROVED and data.get("to"):
         return gettext("答复期限延至%(date)s") % {"date": data["to"]}
     return ""
 
@@ -249,7 +210,7 @@ def timeline_for(viewer, items, *, suggestion):
         if not viewer.sees_actor(item):
             item["actor"] = ""
         # The note of some steps names who acted or which office: it is in the title or detail already.
-        if item["note"] in (item["actor"], item["office"]) or item["action"] == "cosigner_respond":
+        if item["note"] in (item["actor"], item["office"]) or item["action"] == Action.COSIGNER_RESPOND:
             item["note"] = ""
         shown.append(item)
     return shown

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from suggestions import services, timeline
-from suggestions.models import CoSigner, Suggestion
+from suggestions.models import AuditAction, AuditLog, CoSigner, Suggestion
 from tests import factories
 
 # What each party writes that is for the staff and that office only.
@@ -76,14 +76,29 @@ def _detail(suggestion):
 # --------------------------------------------------------------------------- the table
 
 
-def test_every_action_the_services_write_has_a_row_and_a_label():
+def test_every_action_the_services_write_is_a_member_of_the_enumeration_with_a_row_and_a_label():
     root = Path(__file__).resolve().parents[2] / "suggestions"
     source = (root / "services.py").read_text()
-    written = set(re.findall(r'action="([a-z_]+)"', source)) | {"attach", "office_attach"}
+    assert not re.findall(r'action="[a-z_]+"', source), "write audit actions as AuditAction members"
+    written = {AuditAction[name] for name in re.findall(r"AuditAction\.([A-Z_]+)", source)}
+    assert {AuditAction.REPLY, AuditAction.ATTACH, AuditAction.OFFICE_ATTACH} <= written
     assert written - set(timeline.VISIBILITY) == set(), "decide who sees each new action in timeline.VISIBILITY"
-    assert set(timeline.VISIBILITY) <= set(timeline.ACTION_LABELS)
+    assert all(isinstance(action, AuditAction) for action in timeline.VISIBILITY)
     for audiences in timeline.VISIBILITY.values():
         assert audiences <= set(timeline.AUDIENCES)
+
+
+def test_every_action_label_comes_from_the_enumeration():
+    assert timeline.ACTION_LABELS == dict(AuditAction.choices)
+    assert str(timeline.ACTION_LABELS["reply"]) == "答复"
+    assert AuditLog.Action is AuditAction
+    assert AuditLog(action=AuditAction.REMIND).get_action_display() == "催办"
+
+
+def test_no_module_writes_an_audit_action_as_a_bare_string():
+    root = Path(__file__).resolve().parents[2]
+    for path in [*(root / "suggestions").glob("*.py"), root / "delegates" / "services.py"]:
+        assert not re.findall(r'\baction="[a-z_]+"', path.read_text()), path
 
 
 def test_an_action_the_table_does_not_know_is_shown_to_staff_only():

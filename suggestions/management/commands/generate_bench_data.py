@@ -39,6 +39,7 @@ from delegates.models import Constituency, Delegate, DelegateContact, Delegation
 from suggestions import stats
 from suggestions.models import (
     Assignment,
+    AuditAction,
     AuditLog,
     Category,
     ContactRecord,
@@ -502,7 +503,7 @@ class Command(BaseCommand):
             return self.finish(row, cosigners, events, created)
         submitted = self.after(created, 0, 2)
         row["submitted_at"] = submitted
-        events.append(("submit", self.delegate_user[lead], S.DRAFT, S.SUBMITTED, None, submitted))
+        events.append((AuditAction.SUBMIT, self.delegate_user[lead], S.DRAFT, S.SUBMITTED, None, submitted))
         if status in (S.SUBMITTED, S.RETURNED):
             if status == S.RETURNED:
                 row["status_reason"] = "请补充具体地点和问题的详细情况。"
@@ -510,7 +511,7 @@ class Command(BaseCommand):
         if status == S.NOT_REGISTERED:
             row["status_reason"] = rng.choice(NOT_REGISTERED_REASONS)
             row["closed_at"] = self.after(submitted, 1, 10)
-            events.append(("reject", staff, S.SUBMITTED, S.NOT_REGISTERED, None, row["closed_at"]))
+            events.append((AuditAction.NOT_REGISTER, staff, S.SUBMITTED, S.NOT_REGISTERED, None, row["closed_at"]))
             return self.finish(row, cosigners, events, row["closed_at"])
         if status == S.MERGED:
             targets = self.recent.get(session_index)
@@ -519,12 +520,14 @@ class Command(BaseCommand):
             else:
                 row["merged_into_id"] = rng.choice(targets)
                 row["closed_at"] = self.after(submitted, 1, 10)
-                events.append(("merge", staff, S.SUBMITTED, S.MERGED, None, row["closed_at"]))
+                events.append((AuditAction.MERGE, staff, S.SUBMITTED, S.MERGED, None, row["closed_at"]))
                 return self.finish(row, cosigners, events, row["closed_at"])
         if status == S.WITHDRAWN:
             row["status_reason"] = "问题已在基层解决，申请撤回。"
             row["closed_at"] = self.after(submitted, 1, 20)
-            events.append(("withdraw", self.delegate_user[lead], S.SUBMITTED, S.WITHDRAWN, None, row["closed_at"]))
+            events.append(
+                (AuditAction.WITHDRAW, self.delegate_user[lead], S.SUBMITTED, S.WITHDRAWN, None, row["closed_at"])
+            )
             return self.finish(row, cosigners, events, row["closed_at"])
         # Registered: numbered within session and series.
         key = (session.pk, series)
@@ -532,7 +535,7 @@ class Command(BaseCommand):
         row["number"] = self.numbers[key]
         registered = self.after(submitted, 1, 10)
         row["registered_at"] = registered
-        events.append(("register", staff, S.SUBMITTED, S.REGISTERED, None, registered))
+        events.append((AuditAction.REGISTER, staff, S.SUBMITTED, S.REGISTERED, None, registered))
         self.recent.setdefault(session_index, []).append(sid)
         if len(self.recent[session_index]) > 200:
             self.recent[session_index].pop(0)
@@ -550,7 +553,7 @@ class Command(BaseCommand):
         row["current_round"] = 1
         if rng.random() < 0.01:
             row["is_key"], row["leader_id"] = True, rng.choice(self.leaders)
-        events.append(("assign", staff, S.REGISTERED, S.ASSIGNED, None, assigned))
+        events.append((AuditAction.ASSIGN, staff, S.REGISTERED, S.ASSIGNED, None, assigned))
         assigned_day = assigned.astimezone(TZ).date()
         due = self.cal.add_months(assigned_day, 3)
         return_by = self.cal.add_workdays(assigned_day, 7)
@@ -616,7 +619,7 @@ class Command(BaseCommand):
                 sid, aid, office, round1, clerk, replied, extended or due, first_result, published, staff
             )
             row["first_replied_at"] = min(row.get("first_replied_at") or replied, replied)
-            events.append(("reply", clerk, A.SIGNED, A.REPLIED, aid, replied))
+            events.append((AuditAction.REPLY, clerk, A.SIGNED, A.REPLIED, aid, replied))
             a.update(status=A.REPLIED, finished_at=replied)
             last_event = max(last_event, replied)
             this_rehandled = rehandle and i == answering[0]
@@ -684,7 +687,7 @@ class Command(BaseCommand):
             row["status"] = status = S.REPLIED if status == S.REHANDLING else status
         if status == S.CLOSED:
             row["closed_at"] = self.after(last_event, 0, 3)
-            events.append(("close", None, S.REPLIED, S.CLOSED, None, row["closed_at"]))
+            events.append((AuditAction.CLOSE, None, S.REPLIED, S.CLOSED, None, row["closed_at"]))
             last_event = row["closed_at"]
         if published and row.get("first_replied_at"):
             row["is_published"] = True
@@ -692,7 +695,7 @@ class Command(BaseCommand):
             # The generated texts hold no personal data: the reviewed public versions equal them.
             row["public_title"], row["public_body"] = row["title"], row["body"]
             row["public_reviewed_at"], row["public_reviewed_by_id"] = row["published_at"], staff
-            events.append(("publish", staff, "", "", None, row["published_at"]))
+            events.append((AuditAction.PUBLISH, staff, "", "", None, row["published_at"]))
         return self.finish(row, cosigners, events, last_event)
 
     def finish(self, row, cosigners, events, updated):
