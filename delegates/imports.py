@@ -235,9 +235,9 @@ def _plan_delegates(parsed, errors, warnings, *, term):
     names = {v["name"] for _r, v, _s in parsed if v.get("name")}
     usernames = {v["username"] for _r, v, _s in parsed if v.get("username")}
     existing = list(
-        Delegate.objects.filter(term=term, name__in=names).select_related(
-            "delegation", "constituency", "contact", "user"
-        )
+        Delegate.objects.filter(term=term, name__in=names)
+        .select_related("delegation", "constituency", "contact", "user")
+        .order_by("name", "pk")  # people of one name in the order they were added: a stable message
     )
     by_name = {}
     for d in existing:
