@@ -11,18 +11,18 @@ import logging
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 
-logger = logging.getLogger("django.contrib.sessions")
+from huaxi_renda.cache import cache_delete, cache_get, cache_set
 
 CACHE_SECONDS = 15 * 60
 
 
 class SessionStore(cached_db.SessionStore):
     def load(self):
-        try:
-            data = self._cache.get(self.cache_key)
-        except Exception:  # noqa: BLE001 - the database has it
-            logger.warning("Session cache unavailable; reading the session from the database", exc_info=True)
-            data = None
+        data = cache_get(  # on an outage the database has it
+            self.cache_key,
+            cache=self._cache,
+            message="Session cache unavailable; reading the session from the database",
+        )
         if data is not None:
             return data
         stored = self._get_session_from_db()
@@ -37,10 +37,9 @@ class SessionStore(cached_db.SessionStore):
         self._cache_set(self._session, self.get_expiry_age())
 
     def _cache_set(self, data, age):
-        try:
-            self._cache.set(self.cache_key, data, min(age, CACHE_SECONDS))
-        except Exception:  # noqa: BLE001
-            logger.warning("Could not cache the session", exc_info=True)
+        cache_set(
+            self.cache_key, data, min(age, CACHE_SECONDS), cache=self._cache, message="Could not cache the session"
+        )
 
     def exists(self, session_key):
         return DBStore.exists(self, session_key)
@@ -51,10 +50,12 @@ class SessionStore(cached_db.SessionStore):
             if self.session_key is None:
                 return
             session_key = self.session_key
-        try:
-            self._cache.delete(self.cache_key_prefix + session_key)
-        except Exception:  # noqa: BLE001
-            logger.error("Could not remove a deleted session from the cache", exc_info=True)
+        cache_delete(
+            self.cache_key_prefix + session_key,
+            cache=self._cache,
+            message="Could not remove a deleted session from the cache",
+            level=logging.ERROR,
+        )
 
     def flush(self):
         self.clear()

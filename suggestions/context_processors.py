@@ -1,6 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from huaxi_renda.cache import cache_get_many, cache_set_many
+
 from . import roles
 
 
@@ -35,18 +37,12 @@ def _nav_for(user):
 
 def _cached_many(computations, timeout=60):
     """{key: value} for {key: compute}: one cache round trip when all are cached."""
-    from django.core.cache import cache
-
-    try:
-        found = cache.get_many(list(computations))
-    except Exception:  # noqa: BLE001 - a cache outage must not break every page
+    found = cache_get_many(list(computations), default=None, message="Navigation cache unavailable")
+    if found is None:  # a cache outage must not break every page
         return {key: compute() for key, compute in computations.items()}
     missing = {key: compute() for key, compute in computations.items() if key not in found}
     if missing:
-        try:
-            cache.set_many(missing, timeout)
-        except Exception:  # noqa: BLE001
-            pass
+        cache_set_many(missing, timeout, message="Could not cache the navigation counts")
     return {**found, **missing}
 
 

@@ -175,8 +175,7 @@ def by_office(suggestions, *, today=None):
             on_time=Count("pk", filter=Q(status__in=[A.REPLIED, A.OPINION_SENT]) & ~Q(pk__in=late)),
             overdue=Count(
                 "pk",
-                filter=Q(status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING])
-                & Assignment.effective_due_q("lt", today),
+                filter=Q(status__in=Assignment.ACTIVE) & Assignment.effective_due_q("lt", today),
             ),
         )
         .order_by("office__order", "office__name")
@@ -216,7 +215,7 @@ def office_figures(rows):
 def overdue_assignments(suggestions=None, *, today=None):
     today = today or timezone.localdate()
     qs = (
-        Assignment.objects.filter(status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING])
+        Assignment.objects.filter(status__in=Assignment.ACTIVE)
         .annotate(effective=Assignment.effective_due_expression())
         .filter(effective__lt=today)
     )

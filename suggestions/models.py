@@ -468,7 +468,10 @@ class Assignment(models.Model):
         Status.REHANDLING: {Status.REPLIED, Status.WITHDRAWN},
         Status.WITHDRAWN: set(),
     }
+    # Still to be handled: the statuses that count as open, overdue and awaiting an answer.
     ACTIVE = (Status.PENDING, Status.SIGNED, Status.RETURN_REQUESTED, Status.REHANDLING)
+    # Active, first round: the answer has never been given (a rehandling has its own reminders).
+    UNANSWERED = (Status.PENDING, Status.SIGNED, Status.RETURN_REQUESTED)
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("承办单位"))

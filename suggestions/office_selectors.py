@@ -22,7 +22,6 @@ from .models import (
     AssignmentRequest,
     AuditLog,
     ContactRecord,
-    CoSigner,
     HandlingRound,
     Opinion,
     Reply,
@@ -43,7 +42,7 @@ GROUPS = [
 ]
 ACTIVE_GROUPS = ("sign", "handling", "waiting", "rehandling")
 SOON_WORKDAYS = 5
-CO_STILL_DUE = (A.PENDING, A.SIGNED, A.RETURN_REQUESTED)
+CO_STILL_DUE = Assignment.UNANSWERED
 
 
 def _annotated(qs, office_ids):
@@ -172,14 +171,6 @@ def assignment_for_user(user, pk):
     )
 
 
-def suggestion_delegates(suggestion):
-    """The lead delegate first, then every confirmed co-signer: the people a reply is addressed to."""
-    cosigners = CoSigner.objects.filter(suggestion=suggestion, status=CoSigner.Status.CONFIRMED).select_related(
-        "delegate"
-    )
-    return [suggestion.lead_delegate] + [c.delegate for c in cosigners]
-
-
 def salutation(delegates):
     return "、".join(_("%(name)s代表") % {"name": d.name} for d in delegates) + "："
 
@@ -243,7 +234,7 @@ def assignment_page(user, assignment):
         "attachments": attachments,
         "logs": logs,
         "is_head": roles.is_office_head(user, assignment.office_id),
-        "delegates": suggestion_delegates(suggestion),
+        "delegates": selectors.suggestion_delegates(suggestion),
     }
 
 

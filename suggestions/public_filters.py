@@ -5,11 +5,11 @@ Filters on related rows are ``EXISTS`` subqueries (``public_selectors.with_*``),
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from delegates.models import Session
+from huaxi_renda.cache import cache_get_many, cache_set_many
 
 from . import public_selectors
 from .models import Category, Office, Rating, ResultClass
@@ -49,10 +49,7 @@ def menu_choices():
     """Every menu's choices: reference data, cached a few minutes and read in one cache round trip
     (no query on a warm page, even a cold list)."""
     keys = {name: f"public:choices:{name}:{get_language()}" for name in MENUS}
-    try:
-        found = cache.get_many(list(keys.values()))
-    except Exception:  # noqa: BLE001 - the cache is an optimisation
-        found = {}
+    found = cache_get_many(list(keys.values()), message="Menu choices cache unavailable")
     choices, missing = {}, {}
     for name, build in MENUS.items():
         hit = found.get(keys[name])
@@ -60,10 +57,7 @@ def menu_choices():
             hit = missing[keys[name]] = build()
         choices[name] = hit
     if missing:
-        try:
-            cache.set_many(missing, CHOICES_TIMEOUT)
-        except Exception:  # noqa: BLE001
-            pass
+        cache_set_many(missing, CHOICES_TIMEOUT, message="Could not cache the menu choices")
     return choices
 
 

@@ -315,7 +315,7 @@ class Scanner:
             every=0,
             base=Q(
                 role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
-                status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED],
+                status__in=Assignment.UNANSWERED,
             ),
             message_before=_("建议“%(title)s”须于%(date)s前答复代表。"),
             message_late="",
@@ -338,7 +338,7 @@ class Scanner:
         yesterday = self.today - datetime.timedelta(days=1)
         base = Q(
             role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
-            status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED],
+            status__in=Assignment.UNANSWERED,
         )
         for batch in _batches(self._assignments(session_ids, base & _effective_due_lte(yesterday))):
             self.people.load_offices({a.office_id for a in batch})

@@ -8,6 +8,17 @@ from .models import Assignment, Attachment, AuditLog, CoSigner, Reply, Suggestio
 
 S = Suggestion.Status
 A = Assignment.Status
+
+
+def suggestion_delegates(suggestion):
+    """The lead delegate first, then every confirmed co-signer (in the order invited): the delegates a
+    reply is addressed to, who rate it and who are told of each step."""
+    cosigners = CoSigner.objects.filter(suggestion=suggestion, status=CoSigner.Status.CONFIRMED).select_related(
+        "delegate"
+    )
+    return [suggestion.lead_delegate] + [c.delegate for c in cosigners]
+
+
 PUBLIC_EXCLUDED = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
 # An office reads a suggestion through an assignment in any of these; once its return is approved it does not.
 OFFICE_READS = tuple(status for status in A.values if status != A.RETURNED)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegates.models import Session
+from huaxi_renda.cache import cache_incr
 
 from . import pii, publication, roles
 from .models import (
@@ -37,6 +38,7 @@ from .models import (
     Suggestion,
 )
 from .reminders import suggestion_label
+from .selectors import suggestion_delegates
 from .workdays import work_calendar
 
 logger = logging.getLogger(__name__)
@@ -239,17 +241,8 @@ def _staff_users():
     return list(get_user_model().objects.filter(groups__name=roles.STAFF_GROUP, is_active=True))
 
 
-def _suggestion_delegates(suggestion):
-    """The lead delegate and every confirmed co-signer."""
-    delegates = [suggestion.lead_delegate]
-    delegates += [
-        c.delegate for c in suggestion.cosigners.select_related("delegate").filter(status=CoSigner.Status.CONFIRMED)
-    ]
-    return delegates
-
-
 def _delegate_users(suggestion):
-    return [d.user for d in _suggestion_delegates(suggestion) if d.user_id]
+    return [d.user for d in suggestion_delegates(suggestion) if d.user_id]
 
 
 def queue_after_commit(task_path, *args):
@@ -669,9 +662,7 @@ def suggestion_merge(*, target, sources, actor, note=""):
         _set_suggestion_status(
             source, S.MERGED, actor=actor, action=AuditAction.MERGE, note=note, data={"into": target.pk}
         )
-        for delegate in [source.lead_delegate] + [
-            c.delegate for c in source.cosigners.filter(status=CoSigner.Status.CONFIRMED)
-        ]:
+        for delegate in suggestion_delegates(source):
             if delegate.pk == target.lead_delegate_id:
                 continue
             CoSigner.objects.update_or_create(
@@ -1187,7 +1178,7 @@ def reply_submit(*, reply, actor):
     suggestion.first_replied_at = suggestion.first_replied_at or now
     still_open = suggestion.assignments.filter(
         role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
-        status__in=[A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING],
+        status__in=Assignment.ACTIVE,
     ).exists()
     if not still_open:
         _set_suggestion_status(suggestion, S.REPLIED, actor=actor, action=AuditAction.REPLIED)
@@ -1353,7 +1344,7 @@ def extension_refuse(*, request, actor, note):
 
 def _raters_done(suggestion, round_):
     """True when every delegate has rated every submitted reply of the round."""
-    delegates = _suggestion_delegates(suggestion)
+    delegates = suggestion_delegates(suggestion)
     replies = list(round_.replies.filter(status=Reply.Status.SUBMITTED))
     rated = set(Rating.objects.filter(round=round_).values_list("reply_id", "delegate_id"))
     return all((r.pk, d.pk) in rated for r in replies for d in delegates)
@@ -1365,7 +1356,7 @@ def rating_submit(*, reply, actor, value, comment=""):
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment", "round").get(pk=reply.pk)
     delegate = roles.delegate_of(actor)
-    allowed = {d.pk for d in _suggestion_delegates(suggestion)}
+    allowed = {d.pk for d in suggestion_delegates(suggestion)}
     _require(delegate is not None and delegate.pk in allowed, _("只有本建议的领衔代表和联名代表可以评价。"))
     if reply.status != Reply.Status.SUBMITTED:
         raise TransitionNotAllowed(_("答复尚未提交，不能评价。"))
@@ -1736,14 +1727,8 @@ def _public_changed():
     """Invalidate cached public pages once the publication change commits."""
 
     def bump():
-        from django.core.cache import cache
-
-        try:
-            cache.incr("public:version")
-        except ValueError:
-            cache.set("public:version", 2, None)
-        except Exception:  # noqa: BLE001 - a cache outage must not fail the publication
-            logger.warning("Could not bump the public cache version", exc_info=True)
+        # A cache outage must not fail the publication.
+        cache_incr("public:version", initial=2, message="Could not bump the public cache version")
 
     transaction.on_commit(bump)
 

@@ -65,7 +65,7 @@ from .models import (
 S = Suggestion.Status
 A = Assignment.Status
 EXCLUDED = (S.WITHDRAWN, S.MERGED)
-OPEN = (A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING)
+OPEN = Assignment.ACTIVE
 NOT_COUNTED = (A.RETURNED, A.WITHDRAWN)
 REPLIED = (A.REPLIED, A.OPINION_SENT)
 NO_DUE = datetime.date(9999, 12, 31)

@@ -1,13 +1,14 @@
 """Pages every logged-in role shares: home, suggestion detail, attachments, notifications."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Max, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
+
+from huaxi_renda.cache import cache_get, cache_set
 
 from .. import roles, selectors, timeline
 from ..models import Assignment, Attachment, AuditLog, CoSigner, Notification, Rating, Suggestion
@@ -50,10 +51,7 @@ def _shared_parts(suggestion):
     if version is None:
         version = AuditLog.objects.filter(suggestion=suggestion).aggregate(v=Max("pk"))["v"]
     key = f"detail:shared:3:{suggestion.pk}:{version or 0}:{get_language()}"
-    try:
-        shared = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage costs the queries below
-        shared = None
+    shared = cache_get(key, message="Detail page cache unavailable")  # an outage costs the queries below
     if shared is not None:
         return shared
     cosigners = list(suggestion.cosigners.select_related("delegate").exclude(status=CoSigner.Status.DROPPED))
@@ -91,10 +89,7 @@ def _shared_parts(suggestion):
         "office_files": [f for f in files if f.kind != Attachment.Kind.SUGGESTION],
         "timeline": build_timeline(logs),
     }
-    try:
-        cache.set(key, shared, SHARED_SECONDS)
-    except Exception:  # noqa: BLE001
-        pass
+    cache_set(key, shared, SHARED_SECONDS, message="Could not cache a detail page")
     return shared
 
 

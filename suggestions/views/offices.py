@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import office_forms, office_selectors, roles, services, timeline
+from .. import office_forms, office_selectors, roles, selectors, services, timeline
 from ..decorators import office_required
 from ..models import Assignment, AssignmentRequest, FollowUp, OfficeMember, Reply
 from ..workdays import WorkCalendar
@@ -482,7 +482,7 @@ def reply_letter(request, pk):
     if reply is None:
         messages.info(request, _("请先保存答复草稿，再打印答复函。"))
         return redirect(_page_url(assignment, "reply"))
-    delegates = office_selectors.suggestion_delegates(suggestion)
+    delegates = selectors.suggestion_delegates(suggestion)
     handler = assignment.handler
     handler_phone = ""
     if handler is not None:

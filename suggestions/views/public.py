@@ -9,12 +9,10 @@ so an unpublished reply disappears from every page at once.
 
 import csv
 import hashlib
-import logging
 import time
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -27,11 +25,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from huaxi_renda.cache import cache_add, cache_get, cache_get_many, cache_set, cache_set_many
+
 from .. import public_selectors
 from ..public_filters import PublicOutcomeFilter, clean_params
 from ..templatetags.outcomes import outcome_row
-
-logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public:version"
 PAGE_TIMEOUT = 10 * 60
@@ -43,9 +41,10 @@ STATS_TIMEOUT = 5 * 60
 
 
 def _start_version():
+    """The publication version (``None`` on a cache outage)."""
     # Start from the clock, not 1: if the key was evicted, old pages under a small number never return.
-    cache.add(VERSION_KEY, int(time.time()), None)
-    return cache.get(VERSION_KEY)
+    cache_add(VERSION_KEY, int(time.time()), None, message="Public page cache unavailable")
+    return cache_get(VERSION_KEY, message="Public page cache unavailable")
 
 
 def _key(name, *parts):
@@ -61,23 +60,16 @@ def cached(name, parts, build, *, timeout=PAGE_TIMEOUT):
     a publication changed is never served as current). ``None`` from build is not stored.
     """
     key = _key(name, *parts)
-    try:
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = _start_version()
-    except Exception:  # noqa: BLE001 - pages work without the cache
-        logger.warning("Public page cache unavailable", exc_info=True)
+    found = cache_get_many([VERSION_KEY, key], default=None, message="Public page cache unavailable")
+    version = None if found is None else found.get(VERSION_KEY) or _start_version()
+    if version is None:  # pages work without the cache
         return build()
     hit = found.get(key)
     if hit is not None and hit[0] == version:
         return hit[1]
     value = build()
     if value is not None:
-        try:
-            cache.set(key, (version, value), timeout)
-        except Exception:  # noqa: BLE001
-            logger.warning("Could not store a public page in the cache", exc_info=True)
+        cache_set(key, (version, value), timeout, message="Could not store a public page in the cache")
     return value
 
 
@@ -166,18 +158,12 @@ def _rows_html(items):
     Renamed offices or people show when the cache entry expires.
     """
     keys = {s.pk: f"public:row:{get_language()}:{s.pk}:{s.audit_version or 0}" for s in items}
-    try:
-        found = cache.get_many(list(keys.values()))
-    except Exception:  # noqa: BLE001 - pages work without the cache
-        found = {}
+    found = cache_get_many(list(keys.values()), message="Public list row cache unavailable")
     missing = [s for s in items if keys[s.pk] not in found]
     if missing:
         public_selectors.load_rows(missing)
         fresh = {keys[s.pk]: str(outcome_row(s)) for s in missing}
-        try:
-            cache.set_many(fresh, PAGE_TIMEOUT)
-        except Exception:  # noqa: BLE001
-            logger.warning("Could not store public list rows in the cache", exc_info=True)
+        cache_set_many(fresh, PAGE_TIMEOUT, message="Could not store public list rows in the cache")
         found.update(fresh)
     for s in items:
         s.row_html = mark_safe(found[keys[s.pk]])  # noqa: S308 - rendered by our own template, escaped there

@@ -1,8 +1,5 @@
 """Reports for staff and (read-only) leaders: dashboard, Excel exports."""
 
-import logging
-
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from delegates.models import Session
+from huaxi_renda.cache import cache_get, cache_set
 
 from .. import exports, metrics, roles, stats
 from ..decorators import leader_or_staff_required, staff_required
 from ..filters import SuggestionFilter
 from ..models import Suggestion
 
-logger = logging.getLogger(__name__)
 S = Suggestion.Status
 CACHE_SECONDS = 10 * 60  # an upper bound for changes without an audit row (e.g. an office renamed)
 OVERDUE_SHOWN = 100
@@ -134,17 +131,10 @@ def cached_dashboard_figures(session, *, today):
     """
     version = stats.catch_up().version
     key = f"reports:dashboard:{session.pk if session else 0}:{today.isoformat()}:{get_language()}:{version}"
-    try:
-        data = cache.get(key)
-    except Exception:  # noqa: BLE001 - Redis down: compute instead
-        logger.warning("Dashboard cache unavailable", exc_info=True)
-        data = None
+    data = cache_get(key, message="Dashboard cache unavailable")  # Redis down: compute instead
     if data is None:
         data = _tallied_figures(session, today=today)
-        try:
-            cache.set(key, data, CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("Could not cache the dashboard", exc_info=True)
+        cache_set(key, data, CACHE_SECONDS, message="Could not cache the dashboard")
     return data
 
 

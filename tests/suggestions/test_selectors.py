@@ -111,3 +111,47 @@ def test_an_office_cannot_pass_off_another_offices_file_as_its_letter(
     co_file = _file(assigned, co_clerk)
     with pytest.raises(services.NotPermitted):
         services.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿。", attachment=co_file)
+
+
+# --------------------------------------------------------------------------- the suggestion's delegates
+
+
+@pytest.mark.django_db
+def test_the_suggestions_delegates_are_the_lead_then_the_confirmed_cosigners_only(draft, delegate, other_delegate):
+    declined, invited = factories.DelegateFactory(), factories.DelegateFactory()
+    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate, declined, invited])
+    services.cosigner_respond(
+        cosigner=draft.cosigners.get(delegate=other_delegate), actor=other_delegate.user, accept=True
+    )
+    services.cosigner_respond(cosigner=draft.cosigners.get(delegate=declined), actor=declined.user, accept=False)
+    assert selectors.suggestion_delegates(draft) == [delegate, other_delegate]
+
+
+def test_the_active_assignment_statuses_are_written_out_once():
+    """``Assignment.ACTIVE`` / ``Assignment.UNANSWERED`` are the one place these status lists live."""
+    import re
+    from pathlib import Path
+
+    from suggestions.models import Assignment
+
+    A = Assignment.Status
+    assert Assignment.ACTIVE == (A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING)
+    assert Assignment.UNANSWERED == (A.PENDING, A.SIGNED, A.RETURN_REQUESTED)
+    written_out = re.compile(r"A\.PENDING, A\.SIGNED, A\.RETURN_REQUESTED")
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("suggestions", "delegates")
+        for path in (root / folder).rglob("*.py")
+        if written_out.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_services_and_office_pages_share_one_suggestion_delegates_helper():
+    from suggestions import office_selectors
+    from suggestions import services as services_module
+
+    assert not hasattr(services_module, "_suggestion_delegates")
+    assert not hasattr(office_selectors, "suggestion_delegates")
+    assert services_module.suggestion_delegates is selectors.suggestion_delegates
