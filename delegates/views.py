@@ -5,7 +5,6 @@ delegate, 404 otherwise) and every write through ``suggestions.services``.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,19 +120,15 @@ def _form_page(request, *, suggestion=None):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    saved = services.suggestion_save_draft(
-                        actor=request.user,
-                        title=data["title"],
-                        body=data["body"],
-                        category=data["category"],
-                        series=data["series"],
-                        suggestion=suggestion,
-                    )
-                    for uploaded, content_type in data["attachments"]:
-                        services.attachment_add(
-                            suggestion=saved, actor=request.user, uploaded_file=uploaded, content_type=content_type
-                        )
+                saved = services.suggestion_save_draft_with_files(
+                    actor=request.user,
+                    title=data["title"],
+                    body=data["body"],
+                    category=data["category"],
+                    series=data["series"],
+                    suggestion=suggestion,
+                    uploads=data["attachments"],
+                )
             except services.WorkflowError as error:
                 form.add_error(None, error.message)
             else:

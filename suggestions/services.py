@@ -1767,3 +1767,74 @@ def reminder_manual(*, assignment, actor, message):
     )
     queue_after_commit("suggestions.tasks.deliver_reminder", reminder.pk)
     return reminder
+
+
+# --------------------------------------------------------------------------- steps with their files
+# A form that saves text and a file is one service: both are written, or neither.
+
+
+def _add_file(*, suggestion, actor, upload, assignment=None):
+    """``upload`` is ``(uploaded_file, content_type)`` or ``None``."""
+    if not upload:
+        return None
+    uploaded_file, content_type = upload
+    return attachment_add(
+        suggestion=suggestion,
+        actor=actor,
+        uploaded_file=uploaded_file,
+        content_type=content_type,
+        assignment=assignment,
+    )
+
+
+def suggestion_save_draft_with_files(*, actor, title, body, category, series=None, suggestion=None, uploads=()):
+    """Save a draft (``suggestion_save_draft``) and add its new files, in one transaction."""
+    with transaction.atomic():
+        saved = suggestion_save_draft(
+            actor=actor, title=title, body=body, category=category, series=series, suggestion=suggestion
+        )
+        for upload in uploads:
+            _add_file(suggestion=saved, actor=actor, upload=upload)
+    return saved
+
+
+def opinion_send_with_file(*, assignment, actor, text, upload=None):
+    """A co-office's opinion (``opinion_send``) with its optional file, in one transaction."""
+    with transaction.atomic():
+        attachment = _add_file(suggestion=assignment.suggestion, actor=actor, upload=upload, assignment=assignment)
+        return opinion_send(assignment=assignment, actor=actor, text=text, attachment=attachment)
+
+
+def reply_save_draft_with_letter(*, assignment, actor, text, result_class=None, signed_off_by="", letter=None):
+    """Save the reply draft (``reply_save_draft``) with its optional signed letter, in one transaction."""
+    with transaction.atomic():
+        attachment = _add_file(suggestion=assignment.suggestion, actor=actor, upload=letter, assignment=assignment)
+        return reply_save_draft(
+            assignment=assignment,
+            actor=actor,
+            text=text,
+            result_class=result_class,
+            signed_off_by=signed_off_by,
+            attachment=attachment,
+        )
+
+
+def reply_attach_uploaded_letter(*, reply, actor, letter):
+    """补传: store the signed letter and attach it to the submitted ``reply``, in one transaction."""
+    assignment = reply.assignment
+    with transaction.atomic():
+        attachment = _add_file(suggestion=assignment.suggestion, actor=actor, upload=letter, assignment=assignment)
+        return reply_attach_letter(reply=reply, actor=actor, attachment=attachment)
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def notification_mark_read(*, user, notification=None):
+    """Mark ``notification`` read, or every unread notification of ``user``; only the user's own.
+
+    Returns how many were marked."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from huaxi_renda.cache import cache_get, cache_set
 
-from .. import roles, selectors, timeline
+from .. import roles, selectors, services, timeline
 from ..models import Assignment, Attachment, AuditLog, CoSigner, Notification, Rating, Suggestion
 from ..timeline import build_timeline
 
@@ -157,7 +157,7 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_read(request):
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    services.notification_mark_read(user=request.user)
     return redirect("notifications")
 
 
@@ -165,6 +165,5 @@ def notifications_read(request):
 def notification_open(request, pk):
     item = get_object_or_404(Notification, pk=pk, user=request.user)
     if item.read_at is None:
-        item.read_at = timezone.now()
-        item.save(update_fields=["read_at"])
+        services.notification_mark_read(user=request.user, notification=item)
     return redirect(item.url or "notifications")

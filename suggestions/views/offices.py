@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -297,28 +296,19 @@ def contact_record(request, pk):
     )
 
 
-def _store_file(*, assignment, actor, form, name):
+def _upload(form, name):
+    """``(uploaded_file, content_type)`` of the form's file field ``name``, or ``None``."""
     uploaded = form.cleaned_data.get(name)
-    if not uploaded:
-        return None
-    return services.attachment_add(
-        suggestion=assignment.suggestion,
-        actor=actor,
-        uploaded_file=uploaded,
-        content_type=form.content_types[name],
-        assignment=assignment,
-    )
+    return (uploaded, form.content_types[name]) if uploaded else None
 
 
 @office_required
 @require_POST
 def opinion_send(request, pk):
     def act(assignment, form):
-        with transaction.atomic():
-            attachment = _store_file(assignment=assignment, actor=request.user, form=form, name="file")
-            services.opinion_send(
-                assignment=assignment, actor=request.user, text=form.cleaned_data["text"], attachment=attachment
-            )
+        services.opinion_send_with_file(
+            assignment=assignment, actor=request.user, text=form.cleaned_data["text"], upload=_upload(form, "file")
+        )
 
     return _form_action(
         request,
@@ -340,16 +330,14 @@ def reply_save(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                letter = _store_file(assignment=assignment, actor=request.user, form=form, name="letter")
-                reply = services.reply_save_draft(
-                    assignment=assignment,
-                    actor=request.user,
-                    text=data["text"],
-                    result_class=data["result_class"],
-                    signed_off_by=data["signed_off_by"],
-                    attachment=letter,
-                )
+            reply = services.reply_save_draft_with_letter(
+                assignment=assignment,
+                actor=request.user,
+                text=data["text"],
+                result_class=data["result_class"],
+                signed_off_by=data["signed_off_by"],
+                letter=_upload(form, "letter"),
+            )
         except services.WorkflowError as error:
             form.add_error(None, error.message)
             return _render_page(request, assignment, reply_form=form)
@@ -379,9 +367,7 @@ def reply_attach_letter(request, pk):
         )
         if reply is None:
             raise services.TransitionNotAllowed(_("没有缺少答复函的已提交答复。"))
-        with transaction.atomic():
-            letter = _store_file(assignment=assignment, actor=request.user, form=form, name="letter")
-            services.reply_attach_letter(reply=reply, actor=request.user, attachment=letter)
+        services.reply_attach_uploaded_letter(reply=reply, actor=request.user, letter=_upload(form, "letter"))
 
     return _form_action(
         request,

@@ -9,11 +9,14 @@ from suggestions import services
 from suggestions.models import (
     Assignment,
     AssignmentRequest,
+    Attachment,
     AuditLog,
     CoSigner,
     FollowUp,
     HandlingRound,
+    Notification,
     Rating,
+    Reply,
     Suggestion,
 )
 from tests import factories
@@ -710,3 +713,96 @@ def test_a_co_office_extension_request_left_from_before_cannot_be_approved(co_as
     services.extension_refuse(request=request, actor=staff, note="协办单位按意见期限办理。")
     co_assignment.refresh_from_db()
     assert co_assignment.extended_due is None
+
+
+# --------------------------------------------------------------------------- steps with their files, in one transaction
+
+
+def _pdf(name="盖章答复函.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return (SimpleUploadedFile(name, factories.SIGNED_LETTER_PDF, content_type="application/pdf"), "application/pdf")
+
+
+def _refuse(*args, **kwargs):
+    raise services.TransitionNotAllowed("拒绝")
+
+
+def test_a_reply_draft_and_its_letter_are_saved_together_or_not_at_all(lead_assignment, clerk, monkeypatch):
+    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    files = Attachment.objects.filter(suggestion=lead_assignment.suggestion)
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "reply_save_draft", _refuse)
+        with pytest.raises(services.TransitionNotAllowed):
+            services.reply_save_draft_with_letter(
+                assignment=lead_assignment, actor=clerk, text="已解决。", letter=_pdf()
+            )
+    assert files.count() == 0
+    reply = services.reply_save_draft_with_letter(
+        assignment=lead_assignment,
+        actor=clerk,
+        text="已解决。",
+        result_class=factories.result_class("A"),
+        letter=_pdf(),
+    )
+    assert reply.attachment == files.get()
+
+
+def test_an_opinion_and_its_file_are_sent_together_or_not_at_all(co_assignment, co_clerk, monkeypatch):
+    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "opinion_send", _refuse)
+        with pytest.raises(services.TransitionNotAllowed):
+            services.opinion_send_with_file(
+                assignment=co_assignment, actor=co_clerk, text="同意。", upload=_pdf("意见.pdf")
+            )
+    assert not Attachment.objects.filter(suggestion=co_assignment.suggestion).exists()
+    opinion = services.opinion_send_with_file(
+        assignment=co_assignment, actor=co_clerk, text="同意。", upload=_pdf("意见.pdf")
+    )
+    assert opinion.attachment.original_name == "意见.pdf"
+
+
+def test_a_draft_whose_file_is_refused_is_not_created(session, delegate, monkeypatch):
+    before = Suggestion.objects.count()
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "attachment_add", _refuse)
+        with pytest.raises(services.TransitionNotAllowed):
+            services.suggestion_save_draft_with_files(
+                actor=delegate.user, title="标题", body="内容", category=factories.CategoryFactory(), uploads=[_pdf()]
+            )
+    assert Suggestion.objects.count() == before
+    saved = services.suggestion_save_draft_with_files(
+        actor=delegate.user, title="标题", body="内容", category=factories.CategoryFactory(), uploads=[_pdf("附件.pdf")]
+    )
+    assert [a.original_name for a in saved.attachments.all()] == ["附件.pdf"]
+
+
+def test_a_late_letter_is_stored_and_attached_together_or_not_at_all(lead_assignment, clerk, monkeypatch):
+    reply = carry_to_reply(lead_assignment.suggestion, lead_assignment, clerk)
+    Reply.objects.filter(pk=reply.pk).update(attachment=None)
+    reply.refresh_from_db()
+    files = Attachment.objects.filter(suggestion=lead_assignment.suggestion)
+    count = files.count()
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "reply_attach_letter", _refuse)
+        with pytest.raises(services.TransitionNotAllowed):
+            services.reply_attach_uploaded_letter(reply=reply, actor=clerk, letter=_pdf("补传.pdf"))
+    assert files.count() == count
+    services.reply_attach_uploaded_letter(reply=reply, actor=clerk, letter=_pdf("补传.pdf"))
+    reply.refresh_from_db()
+    assert reply.attachment.original_name == "补传.pdf"
+
+
+# --------------------------------------------------------------------------- notifications read
+
+
+def test_marking_notifications_read_touches_only_the_users_own(clerk, staff):
+    mine = [Notification.objects.create(user=clerk, title=f"通知{n}") for n in range(3)]
+    theirs = Notification.objects.create(user=staff, title="别人的")
+    assert services.notification_mark_read(user=clerk, notification=mine[0]) == 1
+    assert services.notification_mark_read(user=clerk, notification=theirs) == 0
+    assert services.notification_mark_read(user=clerk) == 2
+    assert not Notification.objects.filter(user=clerk, read_at__isnull=True).exists()
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
