@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from delegates.models import Session
 
-from . import pii, publication, roles
+from . import pii, policy, publication, roles
+from .errors import InvalidInput, NotPermitted, NumberTaken, TransitionNotAllowed, WorkflowError
 from .models import (
     Assignment,
     AssignmentRequest,
@@ -42,60 +43,23 @@ logger = logging.getLogger(__name__)
 
 S = Suggestion.Status
 A = Assignment.Status
-DRAFTING = (S.DRAFT, S.RETURNED)
 
 
-# --------------------------------------------------------------------------- errors
-
-
-class WorkflowError(Exception):
-    """Base of every refusal; ``message`` is shown to the user as it is."""
-
-    default_message = ""
-
-    def __init__(self, message=None):
-        self.message = str(message or self.default_message)
-        super().__init__(self.message)
-
-
-class NotPermitted(WorkflowError):
-    @property
-    def default_message(self):
-        return _("您没有权限进行此操作。")
-
-
-class TransitionNotAllowed(WorkflowError):
-    pass
-
-
-class InvalidInput(WorkflowError):
-    pass
-
-
-class NumberTaken(WorkflowError):
-    pass
+# The refusals (``suggestions.errors``) are raised from here as ``services.NotPermitted`` etc.
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _status_label(model, value):
-    try:
-        return str(model.Status(value).label)
-    except ValueError:
-        return value
+__all__ = ["InvalidInput", "NotPermitted", "NumberTaken", "TransitionNotAllowed", "WorkflowError"]
+Action = policy.Action
 
 
 def _check_transition(obj, to_status):
-    current = obj.status
-    if to_status not in obj.TRANSITIONS.get(current, set()):
-        raise TransitionNotAllowed(
-            _("当前状态为“%(current)s”，不能变更为“%(target)s”。可能已被他人处理，请刷新页面。")
-            % {
-                "current": _status_label(type(obj), current),
-                "target": _status_label(type(obj), to_status),
-            }
-        )
+    """The guard under every status change: the model's ``TRANSITIONS`` table (``policy.transition_refusal``)."""
+    refusal = policy.transition_refusal(obj, to_status)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
 
 
 def _lock_suggestion(suggestion):
@@ -155,26 +119,7 @@ def _set_assignment_status(assignment, to_status, *, actor, action, note="", dat
     )
 
 
-def _require(condition, message=None):
-    if not condition:
-        raise NotPermitted(message)
-
-
-def _require_staff(actor):
-    _require(roles.is_staff_member(actor), _("只有人大工作人员可以进行此操作。"))
-
-
-def _require_lead_delegate(actor, suggestion):
-    delegate = roles.delegate_of(actor)
-    _require(delegate is not None and delegate.pk == suggestion.lead_delegate_id, _("只有领衔代表可以进行此操作。"))
-    return delegate
-
-
-def _require_office(actor, assignment):
-    _require(
-        assignment.office_id in roles.office_ids_of(actor),
-        _("只有承办单位“%(office)s”的工作人员可以进行此操作。") % {"office": assignment.office.name},
-    )
+_require = policy.require  # (actor, action, obj): the rule book's refusal as NotPermitted / TransitionNotAllowed
 
 
 def _text(value, field_label, *, max_length=None):
@@ -282,10 +227,8 @@ def suggestion_save_draft(
     if category is None:
         raise InvalidInput(_("请选择类别。"))
     if suggestion is None:
+        _require(actor, Action.CREATE, lead_delegate)
         delegate = lead_delegate or roles.delegate_of(actor)
-        _require(delegate is not None, _("只有人大代表可以提出建议。"))
-        if lead_delegate is not None and not roles.is_staff_member(actor):
-            _require(roles.delegate_of(actor) == lead_delegate)
         session = session or Session.objects.filter(is_current=True).first()
         if session is None:
             raise InvalidInput(_("尚未设置当前会议，请联系人大工作人员。"))
@@ -300,9 +243,7 @@ def suggestion_save_draft(
         _audit(action="create", actor=actor, suggestion=suggestion, to_status=S.DRAFT)
         return suggestion
     suggestion = _lock_suggestion(suggestion)
-    _require_lead_delegate(actor, suggestion)
-    if suggestion.status not in (S.DRAFT, S.RETURNED):
-        raise TransitionNotAllowed(_("建议已提交，不能再修改。"))
+    _require(actor, Action.EDIT, suggestion)
     changed = suggestion.title != title or suggestion.body != body or suggestion.category_id != category.pk
     suggestion.title, suggestion.body, suggestion.category = title, body, category
     if series:
@@ -328,9 +269,8 @@ def attachment_add(*, suggestion, actor, uploaded_file, content_type, assignment
     The lead delegate adds files while drafting; an office working on the suggestion adds its reply letter or
     opinion file (``assignment``: the file is that office's until it is sent); staff may add files at any time.
     """
-    delegate = roles.delegate_of(actor)
     office_ids = roles.office_ids_of(actor)
-    drafting = delegate is not None and delegate.pk == suggestion.lead_delegate_id and suggestion.status in DRAFTING
+    drafting = policy.may(actor, Action.EDIT, suggestion)
     if assignment is None and office_ids and not drafting:
         # An office's upload is always the office's own file, never one every reader may download.
         assignment = (
@@ -338,17 +278,9 @@ def attachment_add(*, suggestion, actor, uploaded_file, content_type, assignment
             .exclude(status__in=[A.RETURNED, A.WITHDRAWN])
             .first()
         )
-    _require(
-        roles.is_staff_member(actor)
-        or (drafting and assignment is None)
-        or (
-            assignment is not None
-            and assignment.suggestion_id == suggestion.pk
-            and assignment.office_id in office_ids
-            and assignment.status not in (A.RETURNED, A.WITHDRAWN)
-        ),
-        _("您不能为这件建议上传附件。"),
-    )
+    if assignment is not None and assignment.suggestion_id != suggestion.pk:
+        raise NotPermitted(_("您不能为这件建议上传附件。"))
+    _require(actor, Action.ATTACH, assignment if assignment is not None else suggestion)
     attachment = Attachment(
         suggestion=suggestion,
         kind=Attachment.Kind.LETTER if assignment is not None else Attachment.Kind.SUGGESTION,
@@ -382,9 +314,7 @@ def _office_file(attachment, assignment, kind):
 @transaction.atomic
 def cosigner_invite(*, suggestion, actor, delegates):
     suggestion = _lock_suggestion(suggestion)
-    _require_lead_delegate(actor, suggestion)
-    if suggestion.status not in (S.DRAFT, S.RETURNED):
-        raise TransitionNotAllowed(_("建议提交后不能再邀请联名代表。"))
+    _require(actor, Action.INVITE, suggestion)
     policy = policy_for(suggestion.session)
     deadline = timezone.now() + datetime.timedelta(days=policy.invitation_days)
     invited = []
@@ -425,12 +355,10 @@ def cosigner_invite(*, suggestion, actor, delegates):
 def cosigner_respond(*, cosigner, actor, accept):
     suggestion = _lock_suggestion(cosigner.suggestion)
     cosigner = CoSigner.objects.select_for_update().get(pk=cosigner.pk)
+    cosigner.suggestion = suggestion
     delegate = roles.delegate_of(actor)
-    _require(delegate is not None and delegate.pk == cosigner.delegate_id, _("只有被邀请的代表本人可以答复邀请。"))
-    if suggestion.status not in (S.DRAFT, S.RETURNED):
-        raise TransitionNotAllowed(_("该建议已提交，邀请已结束。"))
-    if cosigner.deadline and cosigner.deadline < timezone.now() and cosigner.status == CoSigner.Status.INVITED:
-        raise TransitionNotAllowed(_("联名邀请已过确认期限。"))
+    target = CoSigner.Status.CONFIRMED if accept else CoSigner.Status.DECLINED
+    _require(actor, Action.RESPOND, cosigner)
     target = CoSigner.Status.CONFIRMED if accept else CoSigner.Status.DECLINED
     _check_transition(cosigner, target)
     from_status = cosigner.status
@@ -458,10 +386,8 @@ def cosigner_respond(*, cosigner, actor, accept):
 def cosigner_drop(*, cosigner, actor):
     suggestion = _lock_suggestion(cosigner.suggestion)
     cosigner = CoSigner.objects.select_for_update().get(pk=cosigner.pk)
-    _require_lead_delegate(actor, suggestion)
-    if suggestion.status not in (S.DRAFT, S.RETURNED):
-        raise TransitionNotAllowed(_("建议提交后不能再变更联名代表。"))
-    _check_transition(cosigner, CoSigner.Status.DROPPED)
+    cosigner.suggestion = suggestion
+    _require(actor, Action.DROP_COSIGNER, cosigner)
     from_status = cosigner.status
     cosigner.status, cosigner.responded_at = CoSigner.Status.DROPPED, timezone.now()
     cosigner.save()
@@ -479,14 +405,7 @@ def cosigner_drop(*, cosigner, actor):
 @transaction.atomic
 def suggestion_submit(*, suggestion, actor):
     suggestion = _lock_suggestion(suggestion)
-    _require_lead_delegate(actor, suggestion)
-    _check_transition(suggestion, S.SUBMITTED)
-    open_invites = suggestion.cosigners.filter(status=CoSigner.Status.INVITED).select_related("delegate")
-    if open_invites:
-        names = "、".join(c.delegate.name for c in open_invites)
-        raise TransitionNotAllowed(
-            _("还有联名邀请未答复（%(names)s），请等待确认或撤销邀请后再提交。") % {"names": names}
-        )
+    _require(actor, Action.SUBMIT, suggestion)
     from_status = suggestion.status
     suggestion.submitted_at = timezone.now()
     suggestion.status_reason = ""
@@ -502,37 +421,16 @@ def suggestion_submit(*, suggestion, actor):
     return suggestion
 
 
-def withdrawal_refusal(*, suggestion, actor):
-    """Why ``actor`` may not withdraw ``suggestion`` now, or ``None``: the rule the service and the pages share.
-
-    A suggestion may be withdrawn until it is closed (domain.md), by its lead delegate or by staff who register
-    the delegate's written request. While a reply waits for the delegates' rating the delegate is asked to rate
-    it (不满意 opens a new round), not offered to withdraw: a withdrawal then goes in writing through staff.
-    """
-    delegate = roles.delegate_of(actor)
-    is_staff = roles.is_staff_member(actor)
-    if not is_staff and (delegate is None or delegate.pk != suggestion.lead_delegate_id):
-        return _("只有领衔代表可以进行此操作。")
-    if S.WITHDRAWN not in Suggestion.TRANSITIONS.get(suggestion.status, set()):
-        return _("建议当前为“%(status)s”，不能撤回。") % {"status": _status_label(Suggestion, suggestion.status)}
-    if suggestion.status == S.REPLIED and not is_staff:
-        return _(
-            "承办单位已经答复，请先评价答复：不满意的，请选择“不满意”并写明理由。"
-            "如仍要撤回，请向人大工作人员提交书面申请。"
-        )
-    return None
+def withdrawal_refusal(*, suggestion, actor) -> str | None:
+    """Why ``actor`` may not withdraw ``suggestion`` now, or ``None`` (the rule is ``policy`` ``Action.WITHDRAW``)."""
+    return policy.may(actor, Action.WITHDRAW, suggestion).reason or None
 
 
 @transaction.atomic
 def suggestion_withdraw(*, suggestion, actor, reason):
     reason = _text(reason, _("撤回理由"), max_length=2000)
     suggestion = _lock_suggestion(suggestion)
-    if not roles.is_staff_member(actor):
-        _require_lead_delegate(actor, suggestion)
-    _check_transition(suggestion, S.WITHDRAWN)
-    refusal = withdrawal_refusal(suggestion=suggestion, actor=actor)
-    if refusal:
-        raise TransitionNotAllowed(refusal)
+    _require(actor, Action.WITHDRAW, suggestion)
     suggestion.status_reason = reason
     suggestion.closed_at = timezone.now()
     _set_suggestion_status(suggestion, S.WITHDRAWN, actor=actor, action="withdraw", note=reason)
@@ -555,9 +453,9 @@ def suggestion_withdraw(*, suggestion, actor, reason):
 
 @transaction.atomic
 def suggestion_return(*, suggestion, actor, reason):
-    _require_staff(actor)
-    reason = _text(reason, _("退回理由"), max_length=2000)
     suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.RETURN, suggestion)
+    reason = _text(reason, _("退回理由"), max_length=2000)
     suggestion.status_reason = reason
     _set_suggestion_status(suggestion, S.RETURNED, actor=actor, action="return", note=reason)
     _notify(
@@ -586,9 +484,9 @@ def not_registered_reasons():
 @transaction.atomic
 def suggestion_reject(*, suggestion, actor, reason):
     """不予立案 with a standard or custom reason."""
-    _require_staff(actor)
-    reason = _text(reason, _("不予立案理由"), max_length=2000)
     suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.REJECT, suggestion)
+    reason = _text(reason, _("不予立案理由"), max_length=2000)
     suggestion.status_reason = reason
     suggestion.closed_at = timezone.now()
     _set_suggestion_status(suggestion, S.NOT_REGISTERED, actor=actor, action="not_register", note=reason)
@@ -612,9 +510,8 @@ def suggestion_propose_number(*, session, series):
 @transaction.atomic
 def suggestion_register(*, suggestion, actor, number=None):
     """立案: fix the suggestion's number, unique in its session and series."""
-    _require_staff(actor)
     suggestion = _lock_suggestion(suggestion)
-    _check_transition(suggestion, S.REGISTERED)
+    _require(actor, Action.REGISTER, suggestion)
     # Serialise numbering within the session so two staff never take the same number.
     Session.objects.select_for_update().get(pk=suggestion.session_id)
     if number is None:
@@ -648,14 +545,16 @@ def suggestion_register(*, suggestion, actor, number=None):
 @transaction.atomic
 def suggestion_merge(*, target, sources, actor, note=""):
     """并案: fold ``sources`` into ``target``; their lead delegates become co-signers of it."""
-    _require_staff(actor)
     ids = sorted({target.pk, *(s.pk for s in sources)})
     if len(ids) < 2:
+        _require(actor, Action.MERGE_INTO, target)
         raise InvalidInput(_("请选择至少一件要并入的建议。"))
     locked = {s.pk: s for s in Suggestion.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     target = locked[target.pk]
-    if target.status not in (S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING):
-        raise TransitionNotAllowed(_("只能并入尚未答复的建议。"))
+    _require(actor, Action.MERGE_INTO, target)
+    for pk in ids:
+        if pk != target.pk:
+            _require(actor, Action.MERGE, locked[pk])
     merged = []
     for pk in ids:
         if pk == target.pk:
@@ -753,7 +652,8 @@ def suggestion_assign(
     leader=None,
 ):
     """交办 to a lead office and co-handling offices, or to several separate offices."""
-    _require_staff(actor)
+    suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.ASSIGN, suggestion)
     co_offices, separate_offices = list(co_offices), list(separate_offices)
     if lead_office and separate_offices:
         raise InvalidInput(_("主办/协办与分办不能同时使用。"))
@@ -764,8 +664,6 @@ def suggestion_assign(
     office_ids = [o.pk for o in ([lead_office] if lead_office else []) + co_offices + separate_offices]
     if len(office_ids) != len(set(office_ids)):
         raise InvalidInput(_("同一单位不能重复交办。"))
-    suggestion = _lock_suggestion(suggestion)
-    _check_transition(suggestion, S.ASSIGNED)
     today = _today()
     deadlines = assignment_deadlines(session=suggestion.session, assigned_on=today)
     if due_date:
@@ -834,8 +732,8 @@ def suggestion_assign(
 
 @transaction.atomic
 def suggestion_set_key(*, suggestion, actor, is_key, leader=None):
-    _require_staff(actor)
     suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.SET_KEY, suggestion)
     if is_key and leader is None:
         raise InvalidInput(_("重点督办建议须指定领衔督办领导。"))
     previous_leader_id = suggestion.leader_id
@@ -859,10 +757,10 @@ def suggestion_set_key(*, suggestion, actor, is_key, leader=None):
 @transaction.atomic
 def assignment_sign(*, assignment, actor):
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    if assignment.status == A.SIGNED:
+    decision = policy.may(actor, Action.SIGN, assignment)
+    if not decision and decision.kind == policy.STATE and assignment.status == A.SIGNED:
         return assignment  # signing twice does nothing
-    _check_transition(assignment, A.SIGNED)
+    _require(actor, Action.SIGN, assignment)
     assignment.signed_at, assignment.signed_by = timezone.now(), actor
     assignment.handler = assignment.handler or actor
     _set_assignment_status(assignment, A.SIGNED, actor=actor, action="sign")
@@ -875,10 +773,7 @@ def assignment_sign(*, assignment, actor):
 def assignment_set_handler(*, assignment, actor, handler):
     """An office head gives an assignment to one of the office's clerks."""
     suggestion, assignment = _lock_assignment(assignment)
-    _require(
-        roles.is_office_head(actor, assignment.office_id) or roles.is_staff_member(actor),
-        _("只有单位负责人可以调整经办人。"),
-    )
+    _require(actor, Action.SET_HANDLER, assignment)
     if assignment.office_id not in roles.office_ids_of(handler):
         raise InvalidInput(_("经办人必须是本单位工作人员。"))
     previous = assignment.handler
@@ -907,12 +802,7 @@ def assignment_set_handler(*, assignment, actor, handler):
 def assignment_request_return(*, assignment, actor, reason, suggested_office=None):
     reason = _text(reason, _("申请退回理由"), max_length=2000)
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    _check_transition(assignment, A.RETURN_REQUESTED)
-    if _today() > assignment.return_by:
-        raise TransitionNotAllowed(
-            _("已超过申请退回期限（%(date)s），请与人大工作人员联系。") % {"date": assignment.return_by}
-        )
+    _require(actor, Action.REQUEST_RETURN, assignment, today=_today())
     if suggested_office is not None and suggested_office.pk == assignment.office_id:
         raise InvalidInput(_("建议改由的单位不能是本单位。"))
     request = AssignmentRequest.objects.create(
@@ -946,8 +836,7 @@ def _lock_request(request, kind):
     request = AssignmentRequest.objects.select_for_update().get(pk=request.pk)
     if request.kind != kind:
         raise InvalidInput(_("申请类型不符。"))
-    if request.status != AssignmentRequest.Status.PENDING:
-        raise TransitionNotAllowed(_("该申请已经审核过了。"))
+    request.assignment = assignment
     return suggestion, assignment, request
 
 
@@ -960,10 +849,10 @@ def _decide(request, status, *, actor, note):
 @transaction.atomic
 def return_request_approve(*, request, actor, new_office, note=""):
     """Approve a return and re-assign the same role to ``new_office``."""
-    _require_staff(actor)
+    suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
+    _require(actor, Action.APPROVE_RETURN, request)
     if new_office is None:
         raise InvalidInput(_("请选择改由哪个单位承办。"))
-    suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
     if new_office.pk == assignment.office_id:
         raise InvalidInput(_("改由的单位不能与原单位相同。"))
     if suggestion.assignments.filter(office=new_office).exclude(status__in=[A.RETURNED, A.WITHDRAWN]).exists():
@@ -998,9 +887,9 @@ def return_request_approve(*, request, actor, new_office, note=""):
 
 @transaction.atomic
 def return_request_refuse(*, request, actor, note):
-    _require_staff(actor)
-    note = _text(note, _("不同意的理由"), max_length=2000)
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
+    _require(actor, Action.REFUSE_RETURN, request)
+    note = _text(note, _("不同意的理由"), max_length=2000)
     _decide(request, AssignmentRequest.Status.REFUSED, actor=actor, note=note)
     previous = A.SIGNED if assignment.signed_at else A.PENDING
     _set_assignment_status(
@@ -1028,9 +917,7 @@ def contact_date_bounds(*, assignment):
 @transaction.atomic
 def contact_record(*, assignment, actor, method, date, participants, summary, delegate_invited=False):
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    if assignment.status not in (A.SIGNED, A.REHANDLING, A.REPLIED, A.OPINION_SENT):
-        raise TransitionNotAllowed(_("请先签收再记录沟通联系情况。"))
+    _require(actor, Action.CONTACT, assignment)
     if method not in ContactRecord.Method.values:
         raise InvalidInput(_("请选择沟通方式。"))
     earliest, latest = contact_date_bounds(assignment=assignment)
@@ -1064,10 +951,7 @@ def contact_record(*, assignment, actor, method, date, participants, summary, de
 def opinion_send(*, assignment, actor, text, attachment=None):
     """A co-handling office sends its opinion to the lead office."""
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    if assignment.role != Assignment.Role.CO:
-        raise TransitionNotAllowed(_("只有协办单位需要提交协办意见。"))
-    _check_transition(assignment, A.OPINION_SENT)
+    _require(actor, Action.OPINION, assignment)
     if attachment is not None:
         _office_file(attachment, assignment, Attachment.Kind.OPINION)
     opinion = Opinion.objects.create(
@@ -1122,11 +1006,7 @@ def reply_requirements(*, assignment, suggestion=None, reply=None):
 @transaction.atomic
 def reply_save_draft(*, assignment, actor, text, result_class=None, signed_off_by="", attachment=None):
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    if not assignment.answers_delegate:
-        raise TransitionNotAllowed(_("协办单位不直接答复代表，请提交协办意见。"))
-    if assignment.status not in (A.SIGNED, A.REHANDLING):
-        raise TransitionNotAllowed(_("当前不能答复：%(status)s。") % {"status": assignment.get_status_display()})
+    _require(actor, Action.REPLY, assignment)
     round_ = _current_round(suggestion)
     reply, _created = Reply.objects.select_for_update().get_or_create(
         assignment=assignment,
@@ -1149,9 +1029,8 @@ def reply_save_draft(*, assignment, actor, text, result_class=None, signed_off_b
 def reply_submit(*, reply, actor):
     suggestion, assignment = _lock_assignment(reply.assignment)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    _require_office(actor, assignment)
-    if reply.status != Reply.Status.DRAFT:
-        raise TransitionNotAllowed(_("本轮答复已提交。"))
+    reply.assignment = assignment
+    _require(actor, Action.REPLY_SUBMIT, reply)
     missing = reply_requirements(assignment=assignment, suggestion=suggestion, reply=reply)
     if not reply.text.strip():
         missing.append(_("请填写答复内容。"))
@@ -1197,13 +1076,10 @@ def reply_attach_letter(*, reply, actor, attachment):
     """Attach the signed letter to a submitted reply that has none (sent before the letter was required)."""
     suggestion, assignment = _lock_assignment(reply.assignment)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    _require_office(actor, assignment)
+    reply.assignment = assignment
+    _require(actor, Action.ATTACH_LETTER, reply)
     if attachment is None or attachment.suggestion_id != suggestion.pk:
         raise InvalidInput(_("请选择已签发盖章的答复函（PDF或图片）。"))
-    if reply.status != Reply.Status.SUBMITTED:
-        raise TransitionNotAllowed(_("答复尚未提交，请在答复表单中上传答复函。"))
-    if reply.attachment_id is not None:
-        raise TransitionNotAllowed(_("这份答复已有盖章答复函。"))
     reply.attachment = attachment
     reply.save()
     _audit(
@@ -1223,25 +1099,12 @@ def reply_attach_letter(*, reply, actor, attachment):
 def extension_request(*, assignment, actor, reason, until):
     reason = _text(reason, _("延期理由"), max_length=2000)
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    if not assignment.answers_delegate:
-        raise TransitionNotAllowed(
-            _("协办单位不直接答复代表，不能申请延期；请在协办意见期限（%(date)s）前把意见送主办单位。")
-            % {"date": assignment.opinion_due}
-        )
-    if assignment.status not in (A.SIGNED, A.REHANDLING):
-        raise TransitionNotAllowed(_("只有办理中的建议可以申请延期。"))
-    if _today() > assignment.effective_due:
-        raise TransitionNotAllowed(_("已超过答复期限，不能再申请延期，请尽快答复。"))
+    _require(actor, Action.REQUEST_EXTENSION, assignment, today=_today())
     if until is None or until <= assignment.effective_due:
         raise InvalidInput(_("申请延至的日期须晚于当前期限（%(date)s）。") % {"date": assignment.effective_due})
     limit = extension_limit(assignment=assignment, suggestion=suggestion)
     if until > limit:
         raise InvalidInput(_("延期最长至%(date)s。") % {"date": limit})
-    if assignment.requests.filter(
-        kind=AssignmentRequest.Kind.EXTENSION, status=AssignmentRequest.Status.PENDING
-    ).exists():
-        raise TransitionNotAllowed(_("已有延期申请正在审核。"))
     request = AssignmentRequest.objects.create(
         assignment=assignment,
         kind=AssignmentRequest.Kind.EXTENSION,
@@ -1277,10 +1140,8 @@ def extension_limit(*, assignment, suggestion=None):
 
 @transaction.atomic
 def extension_approve(*, request, actor, until=None, note=""):
-    _require_staff(actor)
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
-    if not assignment.answers_delegate:  # a request made before co-offices were refused: only refusal remains
-        raise TransitionNotAllowed(_("协办单位不直接答复代表，不能延期，请不同意这项申请。"))
+    _require(actor, Action.APPROVE_EXTENSION, request)
     until = until or request.requested_until
     limit = extension_limit(assignment=assignment, suggestion=suggestion)
     if until > limit:
@@ -1313,9 +1174,9 @@ def extension_approve(*, request, actor, until=None, note=""):
 
 @transaction.atomic
 def extension_refuse(*, request, actor, note):
-    _require_staff(actor)
-    note = _text(note, _("不同意的理由"), max_length=2000)
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
+    _require(actor, Action.REFUSE_EXTENSION, request)
+    note = _text(note, _("不同意的理由"), max_length=2000)
     _decide(request, AssignmentRequest.Status.REFUSED, actor=actor, note=note)
     _audit(
         action="extension_refused",
@@ -1353,15 +1214,9 @@ def rating_submit(*, reply, actor, value, comment=""):
     """代表评价; 不满意 opens a re-handling round for that office."""
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment", "round").get(pk=reply.pk)
+    reply.suggestion = suggestion
+    _require(actor, Action.RATE, reply)
     delegate = roles.delegate_of(actor)
-    allowed = {d.pk for d in _suggestion_delegates(suggestion)}
-    _require(delegate is not None and delegate.pk in allowed, _("只有本建议的领衔代表和联名代表可以评价。"))
-    if reply.status != Reply.Status.SUBMITTED:
-        raise TransitionNotAllowed(_("答复尚未提交，不能评价。"))
-    if Rating.objects.filter(reply=reply, delegate=delegate).exists():
-        raise TransitionNotAllowed(_("您已经评价过这份答复。"))
-    if reply.round.number != suggestion.current_round or suggestion.status in (S.WITHDRAWN, S.CLOSED):
-        raise TransitionNotAllowed(_("这一轮答复的评价已经结束。"))
     if value not in Rating.Value.values:
         raise InvalidInput(_("请选择满意、基本满意或不满意。"))
     comment = (comment or "").strip()
@@ -1407,8 +1262,8 @@ def rating_submit(*, reply, actor, value, comment=""):
 def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=False):
     """重新办理: open the next round (once) and put the given offices back to work."""
     if not _locked:
-        _require_staff(actor)
         suggestion = _lock_suggestion(suggestion)
+        _require(actor, Action.REHANDLE, suggestion)
     policy = policy_for(suggestion.session)
     due = work_calendar().add_months(_today(), policy.rehandle_months)
     next_number = suggestion.current_round + 1
@@ -1452,8 +1307,8 @@ def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=Fal
 @transaction.atomic
 def suggestion_close(*, suggestion, actor, note=""):
     """Staff close a replied suggestion, e.g. when the rating window has passed."""
-    _require_staff(actor)
     suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.CLOSE, suggestion)
     suggestion.closed_at = timezone.now()
     _set_suggestion_status(suggestion, S.CLOSED, actor=actor, action="close", note=note)
     return suggestion
@@ -1466,11 +1321,8 @@ def suggestion_close(*, suggestion, actor, note=""):
 def followup_post(*, reply, actor, text, solved=False):
     suggestion, assignment = _lock_assignment(reply.assignment)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("result_class").get(pk=reply.pk)
-    _require_office(actor, assignment)
-    if reply.status != Reply.Status.SUBMITTED or not (reply.result_class and reply.result_class.needs_follow_up):
-        raise TransitionNotAllowed(_("只有正在解决（B类）的答复需要跟踪督办。"))
-    if reply.follow_ups.filter(status__in=[FollowUp.Status.SOLVED_CLAIMED, FollowUp.Status.SOLVED_CONFIRMED]).exists():
-        raise TransitionNotAllowed(_("已报告解决，正在等待人大工作人员确认。"))
+    reply.assignment = assignment
+    _require(actor, Action.FOLLOW_UP, reply)
     follow_up = FollowUp.objects.create(
         reply=reply,
         text=_text(text, _("进展情况"), max_length=5000),
@@ -1508,12 +1360,10 @@ def followup_post(*, reply, actor, text, solved=False):
 @transaction.atomic
 def followup_confirm_solved(*, follow_up, actor, accept, note=""):
     """Staff confirm a claimed solution: the reply's result becomes the adopted class (A)."""
-    _require_staff(actor)
     follow_up = FollowUp.objects.select_related("reply").get(pk=follow_up.pk)
     suggestion, assignment = _lock_assignment(follow_up.reply.assignment)
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if follow_up.status != FollowUp.Status.SOLVED_CLAIMED:
-        raise TransitionNotAllowed(_("该进展不是待确认的解决报告。"))
+    _require(actor, Action.CONFIRM_SOLVED, follow_up)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("result_class").get(pk=follow_up.reply_id)
     follow_up.status = FollowUp.Status.SOLVED_CONFIRMED if accept else FollowUp.Status.SOLVED_REFUSED
     follow_up.confirmed_by, follow_up.confirmed_at = actor, timezone.now()
@@ -1594,8 +1444,8 @@ def _set_reply_public_text(suggestion, reply, actor, *, public_text, not_persona
 @transaction.atomic
 def suggestion_save_public_version(*, suggestion, actor, public_title, public_body, not_personal=(), note=""):
     """Staff review the public version of a suggestion's title and body (what the public pages and search read)."""
-    _require_staff(actor)
     suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.SAVE_PUBLIC_VERSION, suggestion)
     _set_public_version(
         suggestion, actor, public_title=public_title, public_body=public_body, not_personal=not_personal, note=note
     )
@@ -1623,16 +1473,11 @@ def reply_publish(
     not personal (``not_personal``, ``note``), for a reply a later round superseded, and before every
     delegate rated the reply unless ``early_reason`` says why (recorded in the audit row).
     """
-    _require_staff(actor)
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment", "round").get(pk=reply.pk)
-    if reply.status != Reply.Status.SUBMITTED:
-        raise TransitionNotAllowed(_("答复尚未提交，不能公开。"))
-    if suggestion.status in (S.WITHDRAWN, S.DRAFT, S.SUBMITTED, S.NOT_REGISTERED, S.MERGED):
-        raise TransitionNotAllowed(_("该建议不能公开。"))
+    reply.suggestion = suggestion
+    _require(actor, Action.PUBLISH, reply)
     was = reply.is_published
-    if not was and publication.is_superseded(reply, suggestion):
-        raise TransitionNotAllowed(_("这份答复已由后一轮办理的答复取代，只能公开最后一轮的答复。"))
     if public_title is not None or public_body is not None:
         _set_public_version(
             suggestion,
@@ -1677,9 +1522,9 @@ def reply_publish(
 def reply_save_public_text(*, reply, actor, public_text, public_title=None, public_body=None, not_personal=(), note=""):
     """Staff review a reply's public version (and the suggestion's, when given) without publishing it:
     bulk publish may then take it."""
-    _require_staff(actor)
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=reply.pk)
+    _require(actor, Action.SAVE_PUBLIC_VERSION, reply)
     if public_title is not None or public_body is not None:
         _set_public_version(
             suggestion,
@@ -1697,11 +1542,11 @@ def reply_save_public_text(*, reply, actor, public_text, public_title=None, publ
 
 @transaction.atomic
 def reply_unpublish(*, reply, actor, note=""):
-    _require_staff(actor)
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    if not reply.is_published:
-        return reply
+    if not reply.is_published and policy.may(actor, Action.SAVE_PUBLIC_VERSION, reply):
+        return reply  # nothing to take back
+    _require(actor, Action.UNPUBLISH, reply)
     reply.is_published = False
     reply.save()
     if not suggestion.replies.filter(is_published=True).exists():
@@ -1741,11 +1586,9 @@ def _public_changed():
 @transaction.atomic
 def reminder_manual(*, assignment, actor, message):
     """催办 by staff: a reminder row now; delivery is queued after commit."""
-    _require_staff(actor)
-    message = _text(message, _("催办内容"), max_length=500)
     suggestion, assignment = _lock_assignment(assignment)
-    if assignment.status not in Assignment.ACTIVE:
-        raise TransitionNotAllowed(_("该单位当前没有待办事项，无需催办。"))
+    _require(actor, Action.REMIND, assignment)
+    message = _text(message, _("催办内容"), max_length=500)
     reminder = Reminder.objects.create(
         key=f"manual:{assignment.pk}:{timezone.now().isoformat()}",
         kind=Reminder.Kind.MANUAL,
