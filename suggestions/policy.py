@@ -267,6 +267,10 @@ def _attach(actor: Actor, obj: Suggestion | Assignment, today: datetime.date) ->
             return ALLOWED
     elif _lead(actor, obj) and _drafting(obj):
         return ALLOWED
+    elif actor.office_ids and any(
+        _live(a) for a in obj.assignments.filter(office_id__in=actor.office_ids)
+    ):  # the file becomes that office's own (``services.attachment_add``)
+        return ALLOWED
     return _no(_("您不能为这件建议上传附件。"))
 
 
@@ -283,9 +287,7 @@ def _staff_to(to_status: str):
 def _merge_into(actor: Actor, suggestion: Suggestion, today: datetime.date) -> Decision:
     return _first(
         _staff(actor),
-        lambda: (
-            ALLOWED if suggestion.status in MERGE_TARGET_STATUSES else _not_now(_("只能并入尚未答复的建议。"))
-        ),
+        lambda: ALLOWED if suggestion.status in MERGE_TARGET_STATUSES else _not_now(_("只能并入尚未答复的建议。")),
     )
 
 
@@ -293,6 +295,20 @@ def _set_key(actor: Actor, suggestion: Suggestion, today: datetime.date) -> Deci
     return _first(
         _staff(actor),
         lambda: ALLOWED if not suggestion.is_closed else _not_now(_("该建议已结束办理，不能再调整重点督办。")),
+    )
+
+
+def _rehandle(actor: Actor, suggestion: Suggestion, today: datetime.date) -> Decision:
+    """Staff put offices back to work on a replied suggestion (a new round), or add one to a round open."""
+    return _first(
+        _staff(actor),
+        lambda: (
+            ALLOWED
+            if suggestion.status == S.REHANDLING or S.REHANDLING in Suggestion.TRANSITIONS.get(suggestion.status, ())
+            else _not_now(
+                _("建议当前为“%(status)s”，不能重新办理。") % {"status": status_label(Suggestion, suggestion.status)}
+            )
+        ),
     )
 
 
@@ -307,7 +323,10 @@ def _sign(actor: Actor, assignment: Assignment, today: datetime.date) -> Decisio
     def pending() -> Decision:
         if assignment.status == A.PENDING:
             return _to(assignment, A.SIGNED)
-        return _not_now(transition_refusal(assignment, A.SIGNED) or _("已签收。"))
+        return _not_now(
+            transition_refusal(assignment, A.SIGNED)
+            or _("当前状态为“%(status)s”，不能签收。") % {"status": status_label(Assignment, assignment.status)}
+        )
 
     return _first(_office(actor, assignment), pending)
 
@@ -316,9 +335,7 @@ def _request_return(actor: Actor, assignment: Assignment, today: datetime.date) 
     def in_time() -> Decision:
         if today <= assignment.return_by:
             return ALLOWED
-        return _not_now(
-            _("已超过申请退回期限（%(date)s），请与人大工作人员联系。") % {"date": assignment.return_by}
-        )
+        return _not_now(_("已超过申请退回期限（%(date)s），请与人大工作人员联系。") % {"date": assignment.return_by})
 
     return _first(_office(actor, assignment), lambda: _to(assignment, A.RETURN_REQUESTED), in_time)
 
@@ -332,20 +349,14 @@ def _set_handler(actor: Actor, assignment: Assignment, today: datetime.date) -> 
 def _contact(actor: Actor, assignment: Assignment, today: datetime.date) -> Decision:
     return _first(
         _office(actor, assignment),
-        lambda: (
-            ALLOWED if assignment.status in CONTACT_STATUSES else _not_now(_("请先签收再记录沟通联系情况。"))
-        ),
+        lambda: ALLOWED if assignment.status in CONTACT_STATUSES else _not_now(_("请先签收再记录沟通联系情况。")),
     )
 
 
 def _opinion(actor: Actor, assignment: Assignment, today: datetime.date) -> Decision:
     return _first(
         _office(actor, assignment),
-        lambda: (
-            ALLOWED
-            if assignment.role == Assignment.Role.CO
-            else _not_now(_("只有协办单位需要提交协办意见。"))
-        ),
+        lambda: ALLOWED if assignment.role == Assignment.Role.CO else _not_now(_("只有协办单位需要提交协办意见。")),
         lambda: _to(assignment, A.OPINION_SENT),
     )
 
@@ -532,7 +543,7 @@ RULES = {
     Action.ASSIGN: _staff_to(S.ASSIGNED),
     Action.SET_KEY: _set_key,
     Action.CLOSE: _staff_to(S.CLOSED),
-    Action.REHANDLE: _staff_only,
+    Action.REHANDLE: _rehandle,
     Action.SIGN: _sign,
     Action.REQUEST_RETURN: _request_return,
     Action.SET_HANDLER: _set_handler,
