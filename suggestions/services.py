@@ -6,8 +6,12 @@ its audit row in one transaction, and queues side effects after commit.
 Views, forms, admin actions, tasks and commands call these; none saves a status.
 """
 
+from __future__ import annotations
+
 import datetime
 import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -38,6 +42,17 @@ from .models import (
 )
 from .reminders import suggestion_label
 from .workdays import work_calendar
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files.uploadedfile import UploadedFile
+
+    from delegates.models import Delegate
+
+    from .models import Category, Leader, Office
+
+    ActorUser = AbstractBaseUser | AnonymousUser
 
 logger = logging.getLogger(__name__)
 
@@ -132,11 +147,11 @@ def _text(value, field_label, *, max_length=None):
 
 
 def policy_for(session):
-    policy = getattr(session, "_policy_cache", None)
-    if policy is None:
-        policy, _created = DeadlinePolicy.objects.get_or_create(session=session)
-        session._policy_cache = policy
-    return policy
+    deadline_policy = getattr(session, "_policy_cache", None)
+    if deadline_policy is None:
+        deadline_policy, _created = DeadlinePolicy.objects.get_or_create(session=session)
+        session._policy_cache = deadline_policy
+    return deadline_policy
 
 
 def _today():
@@ -219,8 +234,16 @@ def queue_after_commit(task_path, *args):
 
 @transaction.atomic
 def suggestion_save_draft(
-    *, actor, title, body, category, session=None, series=None, suggestion=None, lead_delegate=None
-):
+    *,
+    actor: ActorUser,
+    title: str,
+    body: str,
+    category: Category | None,
+    session: Session | None = None,
+    series: str | None = None,
+    suggestion: Suggestion | None = None,
+    lead_delegate: Delegate | None = None,
+) -> Suggestion:
     """Create a draft, or update a draft or a suggestion returned for revision."""
     title = _text(title, _("标题"), max_length=200)
     body = _text(body, _("内容"), max_length=20000)
@@ -263,7 +286,14 @@ def suggestion_save_draft(
 
 
 @transaction.atomic
-def attachment_add(*, suggestion, actor, uploaded_file, content_type, assignment=None):
+def attachment_add(
+    *,
+    suggestion: Suggestion,
+    actor: ActorUser,
+    uploaded_file: UploadedFile,
+    content_type: str,
+    assignment: Assignment | None = None,
+) -> Attachment:
     """Store an already validated upload (see ``suggestions.uploads``) against a suggestion.
 
     The lead delegate adds files while drafting; an office working on the suggestion adds its reply letter or
@@ -312,11 +342,12 @@ def _office_file(attachment, assignment, kind):
 
 
 @transaction.atomic
-def cosigner_invite(*, suggestion, actor, delegates):
+def cosigner_invite(*, suggestion: Suggestion, actor: ActorUser, delegates: Iterable[Delegate]) -> list[CoSigner]:
+    """The lead delegate invites delegates to co-sign a draft (again, after a decline or a drop)."""
     suggestion = _lock_suggestion(suggestion)
     _require(actor, Action.INVITE, suggestion)
-    policy = policy_for(suggestion.session)
-    deadline = timezone.now() + datetime.timedelta(days=policy.invitation_days)
+    deadline_policy = policy_for(suggestion.session)
+    deadline = timezone.now() + datetime.timedelta(days=deadline_policy.invitation_days)
     invited = []
     for delegate in delegates:
         if delegate.pk == suggestion.lead_delegate_id:
@@ -352,7 +383,8 @@ def cosigner_invite(*, suggestion, actor, delegates):
 
 
 @transaction.atomic
-def cosigner_respond(*, cosigner, actor, accept):
+def cosigner_respond(*, cosigner: CoSigner, actor: ActorUser, accept: bool) -> CoSigner:
+    """The invited delegate confirms or declines co-signing."""
     suggestion = _lock_suggestion(cosigner.suggestion)
     cosigner = CoSigner.objects.select_for_update().get(pk=cosigner.pk)
     cosigner.suggestion = suggestion
@@ -383,7 +415,8 @@ def cosigner_respond(*, cosigner, actor, accept):
 
 
 @transaction.atomic
-def cosigner_drop(*, cosigner, actor):
+def cosigner_drop(*, cosigner: CoSigner, actor: ActorUser) -> CoSigner:
+    """The lead delegate takes back an invitation or a co-signature before submitting."""
     suggestion = _lock_suggestion(cosigner.suggestion)
     cosigner = CoSigner.objects.select_for_update().get(pk=cosigner.pk)
     cosigner.suggestion = suggestion
@@ -403,7 +436,8 @@ def cosigner_drop(*, cosigner, actor):
 
 
 @transaction.atomic
-def suggestion_submit(*, suggestion, actor):
+def suggestion_submit(*, suggestion: Suggestion, actor: ActorUser) -> Suggestion:
+    """The lead delegate submits the draft (or the revised suggestion) for review."""
     suggestion = _lock_suggestion(suggestion)
     _require(actor, Action.SUBMIT, suggestion)
     from_status = suggestion.status
@@ -421,13 +455,14 @@ def suggestion_submit(*, suggestion, actor):
     return suggestion
 
 
-def withdrawal_refusal(*, suggestion, actor) -> str | None:
+def withdrawal_refusal(*, suggestion: Suggestion, actor: ActorUser) -> str | None:
     """Why ``actor`` may not withdraw ``suggestion`` now, or ``None`` (the rule is ``policy`` ``Action.WITHDRAW``)."""
     return policy.may(actor, Action.WITHDRAW, suggestion).reason or None
 
 
 @transaction.atomic
-def suggestion_withdraw(*, suggestion, actor, reason):
+def suggestion_withdraw(*, suggestion: Suggestion, actor: ActorUser, reason: str) -> Suggestion:
+    """The lead delegate, or staff on the delegate's written request, withdraw the suggestion."""
     reason = _text(reason, _("撤回理由"), max_length=2000)
     suggestion = _lock_suggestion(suggestion)
     _require(actor, Action.WITHDRAW, suggestion)
@@ -452,7 +487,8 @@ def suggestion_withdraw(*, suggestion, actor, reason):
 
 
 @transaction.atomic
-def suggestion_return(*, suggestion, actor, reason):
+def suggestion_return(*, suggestion: Suggestion, actor: ActorUser, reason: str) -> Suggestion:
+    """Staff return a submitted suggestion to the delegate for revision."""
     suggestion = _lock_suggestion(suggestion)
     _require(actor, Action.RETURN, suggestion)
     reason = _text(reason, _("退回理由"), max_length=2000)
@@ -482,7 +518,7 @@ def not_registered_reasons():
 
 
 @transaction.atomic
-def suggestion_reject(*, suggestion, actor, reason):
+def suggestion_reject(*, suggestion: Suggestion, actor: ActorUser, reason: str) -> Suggestion:
     """不予立案 with a standard or custom reason."""
     suggestion = _lock_suggestion(suggestion)
     _require(actor, Action.REJECT, suggestion)
@@ -508,7 +544,7 @@ def suggestion_propose_number(*, session, series):
 
 
 @transaction.atomic
-def suggestion_register(*, suggestion, actor, number=None):
+def suggestion_register(*, suggestion: Suggestion, actor: ActorUser, number: int | str | None = None) -> Suggestion:
     """立案: fix the suggestion's number, unique in its session and series."""
     suggestion = _lock_suggestion(suggestion)
     _require(actor, Action.REGISTER, suggestion)
@@ -543,7 +579,9 @@ def suggestion_register(*, suggestion, actor, number=None):
 
 
 @transaction.atomic
-def suggestion_merge(*, target, sources, actor, note=""):
+def suggestion_merge(
+    *, target: Suggestion, sources: Iterable[Suggestion], actor: ActorUser, note: str = ""
+) -> Suggestion:
     """并案: fold ``sources`` into ``target``; their lead delegates become co-signers of it."""
     ids = sorted({target.pk, *(s.pk for s in sources)})
     if len(ids) < 2:
@@ -588,18 +626,18 @@ def suggestion_merge(*, target, sources, actor, note=""):
 
 
 def assignment_deadlines(*, session, assigned_on):
-    policy = policy_for(session)
+    deadline_policy = policy_for(session)
     cal = work_calendar()
     return {
-        "return_by": cal.add_workdays(assigned_on, policy.return_window_workdays),
-        "opinion_due": cal.add_months(assigned_on, policy.opinion_months),
-        "due_date": cal.add_months(assigned_on, policy.reply_months),
+        "return_by": cal.add_workdays(assigned_on, deadline_policy.return_window_workdays),
+        "opinion_due": cal.add_months(assigned_on, deadline_policy.opinion_months),
+        "due_date": cal.add_months(assigned_on, deadline_policy.reply_months),
     }
 
 
 def _max_months(session):
-    policy = policy_for(session)
-    return policy.reply_months + policy.extension_max_months
+    deadline_policy = policy_for(session)
+    return deadline_policy.reply_months + deadline_policy.extension_max_months
 
 
 def latest_due_date(*, session, assigned_on):
@@ -640,17 +678,17 @@ def _create_assignment(*, suggestion, office, role, actor, deadlines, replaces=N
 @transaction.atomic
 def suggestion_assign(
     *,
-    suggestion,
-    actor,
-    lead_office=None,
-    co_offices=(),
-    separate_offices=(),
-    due_date=None,
-    opinion_due=None,
-    return_by=None,
-    is_key=None,
-    leader=None,
-):
+    suggestion: Suggestion,
+    actor: ActorUser,
+    lead_office: Office | None = None,
+    co_offices: Iterable[Office] = (),
+    separate_offices: Iterable[Office] = (),
+    due_date: datetime.date | None = None,
+    opinion_due: datetime.date | None = None,
+    return_by: datetime.date | None = None,
+    is_key: bool | None = None,
+    leader: Leader | None = None,
+) -> list[Assignment]:
     """交办 to a lead office and co-handling offices, or to several separate offices."""
     suggestion = _lock_suggestion(suggestion)
     _require(actor, Action.ASSIGN, suggestion)
@@ -731,7 +769,10 @@ def suggestion_assign(
 
 
 @transaction.atomic
-def suggestion_set_key(*, suggestion, actor, is_key, leader=None):
+def suggestion_set_key(
+    *, suggestion: Suggestion, actor: ActorUser, is_key: bool, leader: Leader | None = None
+) -> Suggestion:
+    """Staff mark a suggestion as a key one (with its leading leader) or take the mark off."""
     suggestion = _lock_suggestion(suggestion)
     _require(actor, Action.SET_KEY, suggestion)
     if is_key and leader is None:
@@ -755,7 +796,8 @@ def suggestion_set_key(*, suggestion, actor, is_key, leader=None):
 
 
 @transaction.atomic
-def assignment_sign(*, assignment, actor):
+def assignment_sign(*, assignment: Assignment, actor: ActorUser) -> Assignment:
+    """The office signs for its assignment (签收); signing twice does nothing."""
     suggestion, assignment = _lock_assignment(assignment)
     decision = policy.may(actor, Action.SIGN, assignment)
     if not decision and decision.kind == policy.STATE and assignment.status == A.SIGNED:
@@ -770,7 +812,7 @@ def assignment_sign(*, assignment, actor):
 
 
 @transaction.atomic
-def assignment_set_handler(*, assignment, actor, handler):
+def assignment_set_handler(*, assignment: Assignment, actor: ActorUser, handler: AbstractBaseUser) -> Assignment:
     """An office head gives an assignment to one of the office's clerks."""
     suggestion, assignment = _lock_assignment(assignment)
     _require(actor, Action.SET_HANDLER, assignment)
@@ -799,7 +841,10 @@ def assignment_set_handler(*, assignment, actor, handler):
 
 
 @transaction.atomic
-def assignment_request_return(*, assignment, actor, reason, suggested_office=None):
+def assignment_request_return(
+    *, assignment: Assignment, actor: ActorUser, reason: str, suggested_office: Office | None = None
+) -> AssignmentRequest:
+    """The office asks staff to take the assignment back (within the return window)."""
     reason = _text(reason, _("申请退回理由"), max_length=2000)
     suggestion, assignment = _lock_assignment(assignment)
     _require(actor, Action.REQUEST_RETURN, assignment, today=_today())
@@ -847,7 +892,9 @@ def _decide(request, status, *, actor, note):
 
 
 @transaction.atomic
-def return_request_approve(*, request, actor, new_office, note=""):
+def return_request_approve(
+    *, request: AssignmentRequest, actor: ActorUser, new_office: Office | None, note: str = ""
+) -> Assignment:
     """Approve a return and re-assign the same role to ``new_office``."""
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
     _require(actor, Action.APPROVE_RETURN, request)
@@ -886,7 +933,8 @@ def return_request_approve(*, request, actor, new_office, note=""):
 
 
 @transaction.atomic
-def return_request_refuse(*, request, actor, note):
+def return_request_refuse(*, request: AssignmentRequest, actor: ActorUser, note: str) -> AssignmentRequest:
+    """Staff refuse a return: the office works on (signed or pending, as before)."""
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
     _require(actor, Action.REFUSE_RETURN, request)
     note = _text(note, _("不同意的理由"), max_length=2000)
@@ -915,7 +963,17 @@ def contact_date_bounds(*, assignment):
 
 
 @transaction.atomic
-def contact_record(*, assignment, actor, method, date, participants, summary, delegate_invited=False):
+def contact_record(
+    *,
+    assignment: Assignment,
+    actor: ActorUser,
+    method: str,
+    date: datetime.date | None,
+    participants: str,
+    summary: str,
+    delegate_invited: bool = False,
+) -> ContactRecord:
+    """The office records a contact with the delegates (dated from the assignment to today)."""
     suggestion, assignment = _lock_assignment(assignment)
     _require(actor, Action.CONTACT, assignment)
     if method not in ContactRecord.Method.values:
@@ -948,7 +1006,9 @@ def contact_record(*, assignment, actor, method, date, participants, summary, de
 
 
 @transaction.atomic
-def opinion_send(*, assignment, actor, text, attachment=None):
+def opinion_send(
+    *, assignment: Assignment, actor: ActorUser, text: str, attachment: Attachment | None = None
+) -> Opinion:
     """A co-handling office sends its opinion to the lead office."""
     suggestion, assignment = _lock_assignment(assignment)
     _require(actor, Action.OPINION, assignment)
@@ -1004,7 +1064,16 @@ def reply_requirements(*, assignment, suggestion=None, reply=None):
 
 
 @transaction.atomic
-def reply_save_draft(*, assignment, actor, text, result_class=None, signed_off_by="", attachment=None):
+def reply_save_draft(
+    *,
+    assignment: Assignment,
+    actor: ActorUser,
+    text: str,
+    result_class: ResultClass | None = None,
+    signed_off_by: str = "",
+    attachment: Attachment | None = None,
+) -> Reply:
+    """The office saves this round's reply as a draft (with its signed letter, when given)."""
     suggestion, assignment = _lock_assignment(assignment)
     _require(actor, Action.REPLY, assignment)
     round_ = _current_round(suggestion)
@@ -1026,7 +1095,8 @@ def reply_save_draft(*, assignment, actor, text, result_class=None, signed_off_b
 
 
 @transaction.atomic
-def reply_submit(*, reply, actor):
+def reply_submit(*, reply: Reply, actor: ActorUser) -> Reply:
+    """The office sends its reply to the delegates once ``reply_requirements`` are met."""
     suggestion, assignment = _lock_assignment(reply.assignment)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     reply.assignment = assignment
@@ -1072,7 +1142,7 @@ def reply_submit(*, reply, actor):
 
 
 @transaction.atomic
-def reply_attach_letter(*, reply, actor, attachment):
+def reply_attach_letter(*, reply: Reply, actor: ActorUser, attachment: Attachment | None) -> Reply:
     """Attach the signed letter to a submitted reply that has none (sent before the letter was required)."""
     suggestion, assignment = _lock_assignment(reply.assignment)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
@@ -1096,7 +1166,10 @@ def reply_attach_letter(*, reply, actor, attachment):
 
 
 @transaction.atomic
-def extension_request(*, assignment, actor, reason, until):
+def extension_request(
+    *, assignment: Assignment, actor: ActorUser, reason: str, until: datetime.date | None
+) -> AssignmentRequest:
+    """An office answering the delegates asks for a later deadline, before the current one passes."""
     reason = _text(reason, _("延期理由"), max_length=2000)
     suggestion, assignment = _lock_assignment(assignment)
     _require(actor, Action.REQUEST_EXTENSION, assignment, today=_today())
@@ -1134,12 +1207,15 @@ def extension_request(*, assignment, actor, reason, until):
 
 def extension_limit(*, assignment, suggestion=None):
     suggestion = suggestion or assignment.suggestion
-    policy = policy_for(suggestion.session)
-    return work_calendar().add_months(assignment.due_date, policy.extension_max_months)
+    deadline_policy = policy_for(suggestion.session)
+    return work_calendar().add_months(assignment.due_date, deadline_policy.extension_max_months)
 
 
 @transaction.atomic
-def extension_approve(*, request, actor, until=None, note=""):
+def extension_approve(
+    *, request: AssignmentRequest, actor: ActorUser, until: datetime.date | None = None, note: str = ""
+) -> Assignment:
+    """Staff approve an extension (until the requested or another date within the limit)."""
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
     _require(actor, Action.APPROVE_EXTENSION, request)
     until = until or request.requested_until
@@ -1173,7 +1249,8 @@ def extension_approve(*, request, actor, until=None, note=""):
 
 
 @transaction.atomic
-def extension_refuse(*, request, actor, note):
+def extension_refuse(*, request: AssignmentRequest, actor: ActorUser, note: str) -> AssignmentRequest:
+    """Staff refuse an extension; the office keeps its deadline."""
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
     _require(actor, Action.REFUSE_EXTENSION, request)
     note = _text(note, _("不同意的理由"), max_length=2000)
@@ -1210,7 +1287,7 @@ def _raters_done(suggestion, round_):
 
 
 @transaction.atomic
-def rating_submit(*, reply, actor, value, comment=""):
+def rating_submit(*, reply: Reply, actor: ActorUser, value: str, comment: str = "") -> Rating:
     """代表评价; 不满意 opens a re-handling round for that office."""
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment", "round").get(pk=reply.pk)
@@ -1259,13 +1336,15 @@ def rating_submit(*, reply, actor, value, comment=""):
 
 
 @transaction.atomic
-def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=False):
+def round_open_rehandling(
+    *, suggestion: Suggestion, actor: ActorUser, assignments: Iterable[Assignment], reason: str, _locked: bool = False
+) -> HandlingRound:
     """重新办理: open the next round (once) and put the given offices back to work."""
     if not _locked:
         suggestion = _lock_suggestion(suggestion)
         _require(actor, Action.REHANDLE, suggestion)
-    policy = policy_for(suggestion.session)
-    due = work_calendar().add_months(_today(), policy.rehandle_months)
+    deadline_policy = policy_for(suggestion.session)
+    due = work_calendar().add_months(_today(), deadline_policy.rehandle_months)
     next_number = suggestion.current_round + 1
     round_, created = HandlingRound.objects.get_or_create(
         suggestion=suggestion, number=next_number, defaults={"due_date": due, "reason": reason}
@@ -1305,7 +1384,7 @@ def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=Fal
 
 
 @transaction.atomic
-def suggestion_close(*, suggestion, actor, note=""):
+def suggestion_close(*, suggestion: Suggestion, actor: ActorUser, note: str = "") -> Suggestion:
     """Staff close a replied suggestion, e.g. when the rating window has passed."""
     suggestion = _lock_suggestion(suggestion)
     _require(actor, Action.CLOSE, suggestion)
@@ -1318,7 +1397,8 @@ def suggestion_close(*, suggestion, actor, note=""):
 
 
 @transaction.atomic
-def followup_post(*, reply, actor, text, solved=False):
+def followup_post(*, reply: Reply, actor: ActorUser, text: str, solved: bool = False) -> FollowUp:
+    """The office posts progress on a B-class reply, or reports it solved (staff confirm)."""
     suggestion, assignment = _lock_assignment(reply.assignment)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("result_class").get(pk=reply.pk)
     reply.assignment = assignment
@@ -1358,7 +1438,7 @@ def followup_post(*, reply, actor, text, solved=False):
 
 
 @transaction.atomic
-def followup_confirm_solved(*, follow_up, actor, accept, note=""):
+def followup_confirm_solved(*, follow_up: FollowUp, actor: ActorUser, accept: bool, note: str = "") -> FollowUp:
     """Staff confirm a claimed solution: the reply's result becomes the adopted class (A)."""
     follow_up = FollowUp.objects.select_related("reply").get(pk=follow_up.pk)
     suggestion, assignment = _lock_assignment(follow_up.reply.assignment)
@@ -1442,7 +1522,15 @@ def _set_reply_public_text(suggestion, reply, actor, *, public_text, not_persona
 
 
 @transaction.atomic
-def suggestion_save_public_version(*, suggestion, actor, public_title, public_body, not_personal=(), note=""):
+def suggestion_save_public_version(
+    *,
+    suggestion: Suggestion,
+    actor: ActorUser,
+    public_title: str,
+    public_body: str,
+    not_personal: Iterable[str] = (),
+    note: str = "",
+) -> Suggestion:
     """Staff review the public version of a suggestion's title and body (what the public pages and search read)."""
     suggestion = _lock_suggestion(suggestion)
     _require(actor, Action.SAVE_PUBLIC_VERSION, suggestion)
@@ -1457,15 +1545,15 @@ def suggestion_save_public_version(*, suggestion, actor, public_title, public_bo
 @transaction.atomic
 def reply_publish(
     *,
-    reply,
-    actor,
-    public_text=None,
-    public_title=None,
-    public_body=None,
-    not_personal=(),
-    note="",
-    early_reason="",
-):
+    reply: Reply,
+    actor: ActorUser,
+    public_text: str | None = None,
+    public_title: str | None = None,
+    public_body: str | None = None,
+    not_personal: Iterable[str] = (),
+    note: str = "",
+    early_reason: str = "",
+) -> Reply:
     """Publish a reply with its suggestion; every text public in a version staff reviewed.
 
     The texts given here are saved as reviewed first. Refused while the title, body or reply has no
@@ -1519,7 +1607,16 @@ def reply_publish(
 
 
 @transaction.atomic
-def reply_save_public_text(*, reply, actor, public_text, public_title=None, public_body=None, not_personal=(), note=""):
+def reply_save_public_text(
+    *,
+    reply: Reply,
+    actor: ActorUser,
+    public_text: str,
+    public_title: str | None = None,
+    public_body: str | None = None,
+    not_personal: Iterable[str] = (),
+    note: str = "",
+) -> Reply:
     """Staff review a reply's public version (and the suggestion's, when given) without publishing it:
     bulk publish may then take it."""
     suggestion = _lock_suggestion(reply.suggestion)
@@ -1541,7 +1638,8 @@ def reply_save_public_text(*, reply, actor, public_text, public_title=None, publ
 
 
 @transaction.atomic
-def reply_unpublish(*, reply, actor, note=""):
+def reply_unpublish(*, reply: Reply, actor: ActorUser, note: str = "") -> Reply:
+    """Staff take a reply off the public pages (the suggestion too, when no reply of it stays public)."""
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     if not reply.is_published and policy.may(actor, Action.SAVE_PUBLIC_VERSION, reply):
@@ -1584,7 +1682,7 @@ def _public_changed():
 
 
 @transaction.atomic
-def reminder_manual(*, assignment, actor, message):
+def reminder_manual(*, assignment: Assignment, actor: ActorUser, message: str) -> Reminder:
     """催办 by staff: a reminder row now; delivery is queued after commit."""
     suggestion, assignment = _lock_assignment(assignment)
     _require(actor, Action.REMIND, assignment)
