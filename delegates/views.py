@@ -284,6 +284,7 @@ def _detail(request, suggestion, *, rating_forms=None, withdraw_form=None, statu
     timeline = _delegate_timeline(context["timeline"])
     is_lead = suggestion.lead_delegate_id == me.pk
     my_cosign = next((c for c in context["cosigners"] if c.delegate_id == me.pk), None)
+    suggestion.loaded_cosigners = context["cosigners"]  # the rule book reads them from here, no query again
     offered = policy.available(actor, suggestion)  # what this page offers: the rule book's answer
     rating_forms = rating_forms or {}
     for reply in context["replies"]:

@@ -27,7 +27,6 @@ from .models import (
     AssignmentRequest,
     CoSigner,
     FollowUp,
-    Rating,
     Reply,
     Suggestion,
 )
@@ -145,6 +144,14 @@ def _live(assignment: Assignment) -> bool:
     return bool(Assignment.TRANSITIONS.get(assignment.status))
 
 
+def _cosigners(suggestion: Suggestion) -> list[CoSigner]:
+    """The suggestion's co-signer rows: those a page already loaded (``suggestion.loaded_cosigners``), else a query."""
+    loaded = getattr(suggestion, "loaded_cosigners", None)
+    if loaded is not None:
+        return list(loaded)
+    return list(suggestion.cosigners.select_related("delegate"))
+
+
 def _drafting(suggestion: Suggestion) -> bool:
     """The lead delegate may still change it: it may (again) be submitted."""
     return S.SUBMITTED in Suggestion.TRANSITIONS.get(suggestion.status, set())
@@ -198,10 +205,7 @@ def _edit(actor: Actor, suggestion: Suggestion, today: datetime.date) -> Decisio
 
 def _submit(actor: Actor, suggestion: Suggestion, today: datetime.date) -> Decision:
     def no_open_invitations() -> Decision:
-        names = [
-            c.delegate.name
-            for c in suggestion.cosigners.filter(status=CoSigner.Status.INVITED).select_related("delegate")
-        ]
+        names = [c.delegate.name for c in _cosigners(suggestion) if c.status == CoSigner.Status.INVITED]
         if not names:
             return ALLOWED
         return _not_now(
@@ -511,13 +515,13 @@ def _rate(actor: Actor, reply: Reply, today: datetime.date) -> Decision:
     delegate_id = actor.delegate_id
     raters = delegate_id is not None and (
         delegate_id == suggestion.lead_delegate_id
-        or suggestion.cosigners.filter(delegate_id=delegate_id, status=CoSigner.Status.CONFIRMED).exists()
+        or any(c.delegate_id == delegate_id and c.status == CoSigner.Status.CONFIRMED for c in _cosigners(suggestion))
     )
     if not raters:
         return _no(_("只有本建议的领衔代表和联名代表可以评价。"))
     if reply.status != Reply.Status.SUBMITTED:
         return _not_now(_("答复尚未提交，不能评价。"))
-    if Rating.objects.filter(reply=reply, delegate_id=delegate_id).exists():
+    if any(r.delegate_id == delegate_id for r in reply.ratings.all()):  # prefetched on the pages
         return _not_now(_("您已经评价过这份答复。"))
     if reply.round.number != suggestion.current_round or suggestion.status in (S.WITHDRAWN, S.CLOSED):
         return _not_now(_("这一轮答复的评价已经结束。"))
