@@ -259,7 +259,11 @@ def _respond(actor: Actor, cosigner: CoSigner, today: datetime.date) -> Decision
         return _not_now(_("该建议已提交，邀请已结束。"))
     if cosigner.status == CoSigner.Status.INVITED and cosigner.deadline and cosigner.deadline < timezone.now():
         return _not_now(_("联名邀请已过确认期限。"))
-    return _to(cosigner, CoSigner.Status.CONFIRMED)
+    if transition_refusal(cosigner, CoSigner.Status.CONFIRMED):  # only an open invitation is answered
+        return _not_now(
+            _("这份联名邀请已经是“%(status)s”，无需再答复。") % {"status": status_label(CoSigner, cosigner.status)}
+        )
+    return ALLOWED
 
 
 def _attach(actor: Actor, obj: Suggestion | Assignment, today: datetime.date) -> Decision:

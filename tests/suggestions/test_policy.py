@@ -122,6 +122,10 @@ ASSIGNMENT_TABLE = {
 # "superseded": the first-round reply of the suggestion in re-handling; "letterless": a B-class reply of a closed
 # suggestion without its signed letter, published; "claimed": a B-class reply whose solution waits for staff.
 OTHER_TABLE = {
+    # Co-signer rows: the open invitation of the draft, the confirmed co-signature of the draft, and an invitation
+    # left on a submitted suggestion.
+    Action.RESPOND: {"open_invitation": {"invited"}},
+    Action.DROP_COSIGNER: {"open_invitation": LEAD, "confirmed_cosign": LEAD},
     Action.REPLY_SUBMIT: {"draft": LEAD_OFFICE},
     Action.ATTACH_LETTER: {"letterless": LEAD_OFFICE, "claimed": LEAD_OFFICE},
     Action.FOLLOW_UP: {"letterless": LEAD_OFFICE},
@@ -135,6 +139,8 @@ OTHER_TABLE = {
     Action.CONFIRM_SOLVED: {"solved_claim": STAFF},
 }
 OTHER_OBJECTS = {
+    Action.RESPOND: ("open_invitation", "confirmed_cosign", "stale_invitation"),
+    Action.DROP_COSIGNER: ("open_invitation", "confirmed_cosign", "stale_invitation"),
     Action.REPLY_SUBMIT: ("draft", "answered", "letterless"),
     Action.ATTACH_LETTER: ("draft", "answered", "letterless", "claimed"),
     Action.FOLLOW_UP: ("answered", "letterless", "claimed", "draft"),
@@ -336,6 +342,9 @@ class World:
         )
         services.return_request_refuse(request=o["decided_request"], actor=self.staff, note="仍由你单位办理。")
         self.target = self.submitted()  # the other suggestion of a merge
+        o["open_invitation"] = s["draft"].cosigners.get(delegate=self.delegates["invited"])
+        o["confirmed_cosign"] = s["draft"].cosigners.get(delegate=self.delegates["cosigner"])
+        o["stale_invitation"] = s["submitted"].cosigners.get(delegate=self.delegates["invited"])
 
     def fresh(self, obj):
         return type(obj).objects.get(pk=obj.pk)
@@ -416,6 +425,8 @@ def _call_assignment_service(world, action, assignment, user):
 def _call_other_service(world, action, obj, user, name):
     letters = {"letterless": "late_letter", "claimed": "claimed_letter"}
     calls = {
+        Action.RESPOND: lambda: services.cosigner_respond(cosigner=obj, actor=user, accept=True),
+        Action.DROP_COSIGNER: lambda: services.cosigner_drop(cosigner=obj, actor=user),
         Action.REPLY_SUBMIT: lambda: services.reply_submit(reply=obj, actor=user),
         Action.ATTACH_LETTER: lambda: services.reply_attach_letter(
             reply=obj,
@@ -605,6 +616,16 @@ def test_the_delegate_page_offers_exactly_the_allowed_buttons(world):
                 expected = role in SUGGESTION_TABLE[action].get(status_name, set())
                 if shown != expected:
                     mismatches.append(f"{action} {status_name} {role}: page shows {shown}")
+    for name in ("open_invitation", "confirmed_cosign"):
+        cosigner = world.objects[name]
+        for role in ("lead", "cosigner", "invited"):
+            client = Client()
+            client.force_login(world.users[role])
+            html = client.get(reverse("delegates:suggestion", args=[cosigner.suggestion_id])).content.decode()
+            for action, url_name in ((Action.DROP_COSIGNER, "delegates:drop"), (Action.RESPOND, "delegates:respond")):
+                shown = f'action="{reverse(url_name, args=[cosigner.pk])}"' in html
+                if shown != (role in OTHER_TABLE[action].get(name, set())):
+                    mismatches.append(f"{action} {name} {role}: page shows {shown}")
     for name in ("answered", "claimed", "superseded", "letterless"):
         reply = world.objects[name]
         for role in ("lead", "cosigner"):
