@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from suggestions import roles, services
+from suggestions import policy, roles, services
+from suggestions.actor import actor_of
 from suggestions.decorators import delegate_required
 from suggestions.models import AuditAction, CoSigner, Rating, Suggestion
+from suggestions.policy import Action
 from suggestions.selectors import suggestion_files
 from suggestions.views.common import suggestion_detail_context
 
@@ -187,8 +189,9 @@ def suggestion_edit(request, pk):
     suggestion = selectors.led_suggestion(_me(request), pk)
     if suggestion is None:
         raise Http404
-    if suggestion.status not in selectors.DRAFT_STATUSES:
-        messages.info(request, _("建议已提交，不能再修改。"))
+    decision = policy.may(actor_of(request), Action.EDIT, suggestion)
+    if not decision:
+        messages.info(request, decision.reason)
         return redirect("delegates:suggestion", suggestion.pk)
     return _form_page(request, suggestion=suggestion)
 
@@ -271,25 +274,24 @@ def _delegate_timeline(items):
 
 def _detail(request, suggestion, *, rating_forms=None, withdraw_form=None, status=200):
     me = _me(request)
+    actor = actor_of(request)
     context = suggestion_detail_context(request.user, suggestion)
     timeline = _delegate_timeline(context["timeline"])
     is_lead = suggestion.lead_delegate_id == me.pk
     my_cosign = next((c for c in context["cosigners"] if c.delegate_id == me.pk), None)
-    may_rate = is_lead or (my_cosign is not None and my_cosign.status == CoSigner.Status.CONFIRMED)
-    rating_open = suggestion.status not in (S.WITHDRAWN, S.CLOSED)
+    suggestion.loaded_cosigners = context["cosigners"]  # the rule book reads them from here, no query again
+    offered = policy.available(actor, suggestion)  # what this page offers: the rule book's answer
     rating_forms = rating_forms or {}
     for reply in context["replies"]:
+        reply.suggestion = suggestion
         reply.my_rating = next((r for r in reply.ratings.all() if r.delegate_id == me.pk), None)
-        reply.can_rate = (
-            may_rate
-            and rating_open
-            and reply.status == reply.Status.SUBMITTED
-            and reply.round.number == suggestion.current_round
-            and reply.my_rating is None
-        )
+        reply.can_rate = policy.may(actor, Action.RATE, reply).allowed
         if reply.can_rate:
             reply.rating_form = rating_forms.get(reply.pk) or RatingForm(prefix=f"r{reply.pk}")
-    editable = is_lead and suggestion.status in selectors.DRAFT_STATUSES
+    for cosigner in context["cosigners"]:
+        cosigner.suggestion = suggestion
+        cosigner.can_drop = policy.may(actor, Action.DROP_COSIGNER, cosigner).allowed
+    editable = offered[Action.EDIT].allowed
     query = (request.GET.get("q") or "").strip()[:50] if editable else ""
     current_round = next((r for r in context["rounds"] if r.number == suggestion.current_round), None)
     context.update(
@@ -300,7 +302,11 @@ def _detail(request, suggestion, *, rating_forms=None, withdraw_form=None, statu
             "my_cosign": my_cosign,
             "editable": editable,
             "open_invites": [c for c in context["cosigners"] if c.status == CoSigner.Status.INVITED],
-            "can_withdraw": services.withdrawal_refusal(suggestion=suggestion, actor=request.user) is None,
+            "can_submit": offered[Action.SUBMIT].allowed,
+            "submit_refusal": offered[Action.SUBMIT].reason if editable else "",
+            "can_invite": offered[Action.INVITE].allowed,
+            "can_respond": my_cosign is not None and policy.may(actor, Action.RESPOND, my_cosign).allowed,
+            "can_withdraw": offered[Action.WITHDRAW].allowed,
             "withdraw_form": withdraw_form or WithdrawForm(),
             "invite_query": query,
             "invite_candidates": selectors.delegates_to_invite(me, query, suggestion=suggestion) if query else [],

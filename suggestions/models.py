@@ -229,7 +229,7 @@ class Suggestion(models.Model):
         Status.REGISTERED: {Status.ASSIGNED, Status.WITHDRAWN, Status.MERGED},
         Status.ASSIGNED: {Status.HANDLING, Status.WITHDRAWN},
         Status.HANDLING: {Status.REPLIED, Status.WITHDRAWN},
-        # Withdrawn from here only through staff (``services.withdrawal_refusal``).
+        # Withdrawn from here only through staff (``policy.Action.WITHDRAW``).
         Status.REPLIED: {Status.CLOSED, Status.REHANDLING, Status.WITHDRAWN},
         Status.REHANDLING: {Status.REPLIED, Status.WITHDRAWN},
         Status.CLOSED: set(),

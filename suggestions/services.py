@@ -6,8 +6,12 @@ its audit row in one transaction, and queues side effects after commit.
 Views, forms, admin actions, tasks and commands call these; none saves a status.
 """
 
+from __future__ import annotations
+
 import datetime
 import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -17,7 +21,8 @@ from django.utils.translation import gettext as _
 from delegates.models import Session
 from huaxi_renda.cache import cache_incr
 
-from . import pii, publication, roles
+from . import pii, policy, publication, roles
+from .errors import InvalidInput, NotPermitted, NumberTaken, TransitionNotAllowed, WorkflowError
 from .models import (
     Assignment,
     AssignmentRequest,
@@ -41,64 +46,38 @@ from .reminders import suggestion_label
 from .selectors import suggestion_delegates
 from .workdays import work_calendar
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files.uploadedfile import UploadedFile
+
+    from delegates.models import Delegate
+
+    from .models import Category, Leader, Office
+
+    ActorUser = AbstractBaseUser | AnonymousUser
+
 logger = logging.getLogger(__name__)
 
 S = Suggestion.Status
 A = Assignment.Status
-DRAFTING = (S.DRAFT, S.RETURNED)
 
 
-# --------------------------------------------------------------------------- errors
-
-
-class WorkflowError(Exception):
-    """Base of every refusal; ``message`` is shown to the user as it is."""
-
-    default_message = ""
-
-    def __init__(self, message=None):
-        self.message = str(message or self.default_message)
-        super().__init__(self.message)
-
-
-class NotPermitted(WorkflowError):
-    @property
-    def default_message(self):
-        return _("您没有权限进行此操作。")
-
-
-class TransitionNotAllowed(WorkflowError):
-    pass
-
-
-class InvalidInput(WorkflowError):
-    pass
-
-
-class NumberTaken(WorkflowError):
-    pass
+# The refusals (``suggestions.errors``) are raised from here as ``services.NotPermitted`` etc.
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _status_label(model, value):
-    try:
-        return str(model.Status(value).label)
-    except ValueError:
-        return value
+__all__ = ["InvalidInput", "NotPermitted", "NumberTaken", "TransitionNotAllowed", "WorkflowError"]
+Action = policy.Action
 
 
 def _check_transition(obj, to_status):
-    current = obj.status
-    if to_status not in obj.TRANSITIONS.get(current, set()):
-        raise TransitionNotAllowed(
-            _("当前状态为“%(current)s”，不能变更为“%(target)s”。可能已被他人处理，请刷新页面。")
-            % {
-                "current": _status_label(type(obj), current),
-                "target": _status_label(type(obj), to_status),
-            }
-        )
+    """The guard under every status change: the model's ``TRANSITIONS`` table (``policy.transition_refusal``)."""
+    refusal = policy.transition_refusal(obj, to_status)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
 
 
 def _lock_suggestion(suggestion):
@@ -158,26 +137,7 @@ def _set_assignment_status(assignment, to_status, *, actor, action, note="", dat
     )
 
 
-def _require(condition, message=None):
-    if not condition:
-        raise NotPermitted(message)
-
-
-def _require_staff(actor):
-    _require(roles.is_staff_member(actor), _("只有人大工作人员可以进行此操作。"))
-
-
-def _require_lead_delegate(actor, suggestion):
-    delegate = roles.delegate_of(actor)
-    _require(delegate is not None and delegate.pk == suggestion.lead_delegate_id, _("只有领衔代表可以进行此操作。"))
-    return delegate
-
-
-def _require_office(actor, assignment):
-    _require(
-        assignment.office_id in roles.office_ids_of(actor),
-        _("只有承办单位“%(office)s”的工作人员可以进行此操作。") % {"office": assignment.office.name},
-    )
+_require = policy.require  # (actor, action, obj): the rule book's refusal as NotPermitted / TransitionNotAllowed
 
 
 def _text(value, field_label, *, max_length=None):
@@ -190,11 +150,11 @@ def _text(value, field_label, *, max_length=None):
 
 
 def policy_for(session):
-    policy = getattr(session, "_policy_cache", None)
-    if policy is None:
-        policy, _created = DeadlinePolicy.objects.get_or_create(session=session)
-        session._policy_cache = policy
-    return policy
+    deadline_policy = getattr(session, "_policy_cache", None)
+    if deadline_policy is None:
+        deadline_policy, _created = DeadlinePolicy.objects.get_or_create(session=session)
+        session._policy_cache = deadline_policy
+    return deadline_policy
 
 
 def _today():
@@ -268,18 +228,24 @@ def queue_after_commit(task_path, *args):
 
 @transaction.atomic
 def suggestion_save_draft(
-    *, actor, title, body, category, session=None, series=None, suggestion=None, lead_delegate=None
-):
+    *,
+    actor: ActorUser,
+    title: str,
+    body: str,
+    category: Category | None,
+    session: Session | None = None,
+    series: str | None = None,
+    suggestion: Suggestion | None = None,
+    lead_delegate: Delegate | None = None,
+) -> Suggestion:
     """Create a draft, or update a draft or a suggestion returned for revision."""
     title = _text(title, _("标题"), max_length=200)
     body = _text(body, _("内容"), max_length=20000)
     if category is None:
         raise InvalidInput(_("请选择类别。"))
     if suggestion is None:
+        _require(actor, Action.CREATE, lead_delegate)
         delegate = lead_delegate or roles.delegate_of(actor)
-        _require(delegate is not None, _("只有人大代表可以提出建议。"))
-        if lead_delegate is not None and not roles.is_staff_member(actor):
-            _require(roles.delegate_of(actor) == lead_delegate)
         session = session or Session.objects.filter(is_current=True).first()
         if session is None:
             raise InvalidInput(_("尚未设置当前会议，请联系人大工作人员。"))
@@ -294,9 +260,7 @@ def suggestion_save_draft(
         _audit(action=AuditAction.CREATE, actor=actor, suggestion=suggestion, to_status=S.DRAFT)
         return suggestion
     suggestion = _lock_suggestion(suggestion)
-    _require_lead_delegate(actor, suggestion)
-    if suggestion.status not in (S.DRAFT, S.RETURNED):
-        raise TransitionNotAllowed(_("建议已提交，不能再修改。"))
+    _require(actor, Action.EDIT, suggestion)
     changed = suggestion.title != title or suggestion.body != body or suggestion.category_id != category.pk
     suggestion.title, suggestion.body, suggestion.category = title, body, category
     if series:
@@ -316,15 +280,21 @@ def suggestion_save_draft(
 
 
 @transaction.atomic
-def attachment_add(*, suggestion, actor, uploaded_file, content_type, assignment=None):
+def attachment_add(
+    *,
+    suggestion: Suggestion,
+    actor: ActorUser,
+    uploaded_file: UploadedFile,
+    content_type: str,
+    assignment: Assignment | None = None,
+) -> Attachment:
     """Store an already validated upload (see ``suggestions.uploads``) against a suggestion.
 
     The lead delegate adds files while drafting; an office working on the suggestion adds its reply letter or
     opinion file (``assignment``: the file is that office's until it is sent); staff may add files at any time.
     """
-    delegate = roles.delegate_of(actor)
     office_ids = roles.office_ids_of(actor)
-    drafting = delegate is not None and delegate.pk == suggestion.lead_delegate_id and suggestion.status in DRAFTING
+    drafting = policy.may(actor, Action.EDIT, suggestion)
     if assignment is None and office_ids and not drafting:
         # An office's upload is always the office's own file, never one every reader may download.
         assignment = (
@@ -332,17 +302,9 @@ def attachment_add(*, suggestion, actor, uploaded_file, content_type, assignment
             .exclude(status__in=[A.RETURNED, A.WITHDRAWN])
             .first()
         )
-    _require(
-        roles.is_staff_member(actor)
-        or (drafting and assignment is None)
-        or (
-            assignment is not None
-            and assignment.suggestion_id == suggestion.pk
-            and assignment.office_id in office_ids
-            and assignment.status not in (A.RETURNED, A.WITHDRAWN)
-        ),
-        _("您不能为这件建议上传附件。"),
-    )
+    if assignment is not None and assignment.suggestion_id != suggestion.pk:
+        raise NotPermitted(_("您不能为这件建议上传附件。"))
+    _require(actor, Action.ATTACH, assignment if assignment is not None else suggestion)
     attachment = Attachment(
         suggestion=suggestion,
         kind=Attachment.Kind.LETTER if assignment is not None else Attachment.Kind.SUGGESTION,
@@ -374,13 +336,12 @@ def _office_file(attachment, assignment, kind):
 
 
 @transaction.atomic
-def cosigner_invite(*, suggestion, actor, delegates):
+def cosigner_invite(*, suggestion: Suggestion, actor: ActorUser, delegates: Iterable[Delegate]) -> list[CoSigner]:
+    """The lead delegate invites delegates to co-sign a draft (again, after a decline or a drop)."""
     suggestion = _lock_suggestion(suggestion)
-    _require_lead_delegate(actor, suggestion)
-    if suggestion.status not in (S.DRAFT, S.RETURNED):
-        raise TransitionNotAllowed(_("建议提交后不能再邀请联名代表。"))
-    policy = policy_for(suggestion.session)
-    deadline = timezone.now() + datetime.timedelta(days=policy.invitation_days)
+    _require(actor, Action.INVITE, suggestion)
+    deadline_policy = policy_for(suggestion.session)
+    deadline = timezone.now() + datetime.timedelta(days=deadline_policy.invitation_days)
     invited = []
     for delegate in delegates:
         if delegate.pk == suggestion.lead_delegate_id:
@@ -416,15 +377,14 @@ def cosigner_invite(*, suggestion, actor, delegates):
 
 
 @transaction.atomic
-def cosigner_respond(*, cosigner, actor, accept):
+def cosigner_respond(*, cosigner: CoSigner, actor: ActorUser, accept: bool) -> CoSigner:
+    """The invited delegate confirms or declines co-signing."""
     suggestion = _lock_suggestion(cosigner.suggestion)
     cosigner = CoSigner.objects.select_for_update().get(pk=cosigner.pk)
+    cosigner.suggestion = suggestion
     delegate = roles.delegate_of(actor)
-    _require(delegate is not None and delegate.pk == cosigner.delegate_id, _("只有被邀请的代表本人可以答复邀请。"))
-    if suggestion.status not in (S.DRAFT, S.RETURNED):
-        raise TransitionNotAllowed(_("该建议已提交，邀请已结束。"))
-    if cosigner.deadline and cosigner.deadline < timezone.now() and cosigner.status == CoSigner.Status.INVITED:
-        raise TransitionNotAllowed(_("联名邀请已过确认期限。"))
+    target = CoSigner.Status.CONFIRMED if accept else CoSigner.Status.DECLINED
+    _require(actor, Action.RESPOND, cosigner)
     target = CoSigner.Status.CONFIRMED if accept else CoSigner.Status.DECLINED
     _check_transition(cosigner, target)
     from_status = cosigner.status
@@ -449,13 +409,12 @@ def cosigner_respond(*, cosigner, actor, accept):
 
 
 @transaction.atomic
-def cosigner_drop(*, cosigner, actor):
+def cosigner_drop(*, cosigner: CoSigner, actor: ActorUser) -> CoSigner:
+    """The lead delegate takes back an invitation or a co-signature before submitting."""
     suggestion = _lock_suggestion(cosigner.suggestion)
     cosigner = CoSigner.objects.select_for_update().get(pk=cosigner.pk)
-    _require_lead_delegate(actor, suggestion)
-    if suggestion.status not in (S.DRAFT, S.RETURNED):
-        raise TransitionNotAllowed(_("建议提交后不能再变更联名代表。"))
-    _check_transition(cosigner, CoSigner.Status.DROPPED)
+    cosigner.suggestion = suggestion
+    _require(actor, Action.DROP_COSIGNER, cosigner)
     from_status = cosigner.status
     cosigner.status, cosigner.responded_at = CoSigner.Status.DROPPED, timezone.now()
     cosigner.save()
@@ -471,16 +430,10 @@ def cosigner_drop(*, cosigner, actor):
 
 
 @transaction.atomic
-def suggestion_submit(*, suggestion, actor):
+def suggestion_submit(*, suggestion: Suggestion, actor: ActorUser) -> Suggestion:
+    """The lead delegate submits the draft (or the revised suggestion) for review."""
     suggestion = _lock_suggestion(suggestion)
-    _require_lead_delegate(actor, suggestion)
-    _check_transition(suggestion, S.SUBMITTED)
-    open_invites = suggestion.cosigners.filter(status=CoSigner.Status.INVITED).select_related("delegate")
-    if open_invites:
-        names = "、".join(c.delegate.name for c in open_invites)
-        raise TransitionNotAllowed(
-            _("还有联名邀请未答复（%(names)s），请等待确认或撤销邀请后再提交。") % {"names": names}
-        )
+    _require(actor, Action.SUBMIT, suggestion)
     from_status = suggestion.status
     suggestion.submitted_at = timezone.now()
     suggestion.status_reason = ""
@@ -496,37 +449,17 @@ def suggestion_submit(*, suggestion, actor):
     return suggestion
 
 
-def withdrawal_refusal(*, suggestion, actor):
-    """Why ``actor`` may not withdraw ``suggestion`` now, or ``None``: the rule the service and the pages share.
-
-    A suggestion may be withdrawn until it is closed (domain.md), by its lead delegate or by staff who register
-    the delegate's written request. While a reply waits for the delegates' rating the delegate is asked to rate
-    it (不满意 opens a new round), not offered to withdraw: a withdrawal then goes in writing through staff.
-    """
-    delegate = roles.delegate_of(actor)
-    is_staff = roles.is_staff_member(actor)
-    if not is_staff and (delegate is None or delegate.pk != suggestion.lead_delegate_id):
-        return _("只有领衔代表可以进行此操作。")
-    if S.WITHDRAWN not in Suggestion.TRANSITIONS.get(suggestion.status, set()):
-        return _("建议当前为“%(status)s”，不能撤回。") % {"status": _status_label(Suggestion, suggestion.status)}
-    if suggestion.status == S.REPLIED and not is_staff:
-        return _(
-            "承办单位已经答复，请先评价答复：不满意的，请选择“不满意”并写明理由。"
-            "如仍要撤回，请向人大工作人员提交书面申请。"
-        )
-    return None
+def withdrawal_refusal(*, suggestion: Suggestion, actor: ActorUser) -> str | None:
+    """Why ``actor`` may not withdraw ``suggestion`` now, or ``None`` (the rule is ``policy`` ``Action.WITHDRAW``)."""
+    return policy.may(actor, Action.WITHDRAW, suggestion).reason or None
 
 
 @transaction.atomic
-def suggestion_withdraw(*, suggestion, actor, reason):
+def suggestion_withdraw(*, suggestion: Suggestion, actor: ActorUser, reason: str) -> Suggestion:
+    """The lead delegate, or staff on the delegate's written request, withdraw the suggestion."""
     reason = _text(reason, _("撤回理由"), max_length=2000)
     suggestion = _lock_suggestion(suggestion)
-    if not roles.is_staff_member(actor):
-        _require_lead_delegate(actor, suggestion)
-    _check_transition(suggestion, S.WITHDRAWN)
-    refusal = withdrawal_refusal(suggestion=suggestion, actor=actor)
-    if refusal:
-        raise TransitionNotAllowed(refusal)
+    _require(actor, Action.WITHDRAW, suggestion)
     suggestion.status_reason = reason
     suggestion.closed_at = timezone.now()
     _set_suggestion_status(suggestion, S.WITHDRAWN, actor=actor, action=AuditAction.WITHDRAW, note=reason)
@@ -548,10 +481,11 @@ def suggestion_withdraw(*, suggestion, actor, reason):
 
 
 @transaction.atomic
-def suggestion_return(*, suggestion, actor, reason):
-    _require_staff(actor)
-    reason = _text(reason, _("退回理由"), max_length=2000)
+def suggestion_return(*, suggestion: Suggestion, actor: ActorUser, reason: str) -> Suggestion:
+    """Staff return a submitted suggestion to the delegate for revision."""
     suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.RETURN, suggestion)
+    reason = _text(reason, _("退回理由"), max_length=2000)
     suggestion.status_reason = reason
     _set_suggestion_status(suggestion, S.RETURNED, actor=actor, action=AuditAction.RETURN, note=reason)
     _notify(
@@ -578,11 +512,11 @@ def not_registered_reasons():
 
 
 @transaction.atomic
-def suggestion_reject(*, suggestion, actor, reason):
+def suggestion_reject(*, suggestion: Suggestion, actor: ActorUser, reason: str) -> Suggestion:
     """不予立案 with a standard or custom reason."""
-    _require_staff(actor)
-    reason = _text(reason, _("不予立案理由"), max_length=2000)
     suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.REJECT, suggestion)
+    reason = _text(reason, _("不予立案理由"), max_length=2000)
     suggestion.status_reason = reason
     suggestion.closed_at = timezone.now()
     _set_suggestion_status(suggestion, S.NOT_REGISTERED, actor=actor, action=AuditAction.NOT_REGISTER, note=reason)
@@ -604,11 +538,10 @@ def suggestion_propose_number(*, session, series):
 
 
 @transaction.atomic
-def suggestion_register(*, suggestion, actor, number=None):
+def suggestion_register(*, suggestion: Suggestion, actor: ActorUser, number: int | str | None = None) -> Suggestion:
     """立案: fix the suggestion's number, unique in its session and series."""
-    _require_staff(actor)
     suggestion = _lock_suggestion(suggestion)
-    _check_transition(suggestion, S.REGISTERED)
+    _require(actor, Action.REGISTER, suggestion)
     # Serialise numbering within the session so two staff never take the same number.
     Session.objects.select_for_update().get(pk=suggestion.session_id)
     if number is None:
@@ -642,16 +575,20 @@ def suggestion_register(*, suggestion, actor, number=None):
 
 
 @transaction.atomic
-def suggestion_merge(*, target, sources, actor, note=""):
+def suggestion_merge(
+    *, target: Suggestion, sources: Iterable[Suggestion], actor: ActorUser, note: str = ""
+) -> Suggestion:
     """并案: fold ``sources`` into ``target``; their lead delegates become co-signers of it."""
-    _require_staff(actor)
     ids = sorted({target.pk, *(s.pk for s in sources)})
     if len(ids) < 2:
+        _require(actor, Action.MERGE_INTO, target)
         raise InvalidInput(_("请选择至少一件要并入的建议。"))
     locked = {s.pk: s for s in Suggestion.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     target = locked[target.pk]
-    if target.status not in (S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING):
-        raise TransitionNotAllowed(_("只能并入尚未答复的建议。"))
+    _require(actor, Action.MERGE_INTO, target)
+    for pk in ids:
+        if pk != target.pk:
+            _require(actor, Action.MERGE, locked[pk])
     merged = []
     for pk in ids:
         if pk == target.pk:
@@ -685,18 +622,18 @@ def suggestion_merge(*, target, sources, actor, note=""):
 
 
 def assignment_deadlines(*, session, assigned_on):
-    policy = policy_for(session)
+    deadline_policy = policy_for(session)
     cal = work_calendar()
     return {
-        "return_by": cal.add_workdays(assigned_on, policy.return_window_workdays),
-        "opinion_due": cal.add_months(assigned_on, policy.opinion_months),
-        "due_date": cal.add_months(assigned_on, policy.reply_months),
+        "return_by": cal.add_workdays(assigned_on, deadline_policy.return_window_workdays),
+        "opinion_due": cal.add_months(assigned_on, deadline_policy.opinion_months),
+        "due_date": cal.add_months(assigned_on, deadline_policy.reply_months),
     }
 
 
 def _max_months(session):
-    policy = policy_for(session)
-    return policy.reply_months + policy.extension_max_months
+    deadline_policy = policy_for(session)
+    return deadline_policy.reply_months + deadline_policy.extension_max_months
 
 
 def latest_due_date(*, session, assigned_on):
@@ -737,19 +674,20 @@ def _create_assignment(*, suggestion, office, role, actor, deadlines, replaces=N
 @transaction.atomic
 def suggestion_assign(
     *,
-    suggestion,
-    actor,
-    lead_office=None,
-    co_offices=(),
-    separate_offices=(),
-    due_date=None,
-    opinion_due=None,
-    return_by=None,
-    is_key=None,
-    leader=None,
-):
+    suggestion: Suggestion,
+    actor: ActorUser,
+    lead_office: Office | None = None,
+    co_offices: Iterable[Office] = (),
+    separate_offices: Iterable[Office] = (),
+    due_date: datetime.date | None = None,
+    opinion_due: datetime.date | None = None,
+    return_by: datetime.date | None = None,
+    is_key: bool | None = None,
+    leader: Leader | None = None,
+) -> list[Assignment]:
     """交办 to a lead office and co-handling offices, or to several separate offices."""
-    _require_staff(actor)
+    suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.ASSIGN, suggestion)
     co_offices, separate_offices = list(co_offices), list(separate_offices)
     if lead_office and separate_offices:
         raise InvalidInput(_("主办/协办与分办不能同时使用。"))
@@ -760,8 +698,6 @@ def suggestion_assign(
     office_ids = [o.pk for o in ([lead_office] if lead_office else []) + co_offices + separate_offices]
     if len(office_ids) != len(set(office_ids)):
         raise InvalidInput(_("同一单位不能重复交办。"))
-    suggestion = _lock_suggestion(suggestion)
-    _check_transition(suggestion, S.ASSIGNED)
     today = _today()
     deadlines = assignment_deadlines(session=suggestion.session, assigned_on=today)
     if due_date:
@@ -833,9 +769,12 @@ def suggestion_assign(
 
 
 @transaction.atomic
-def suggestion_set_key(*, suggestion, actor, is_key, leader=None):
-    _require_staff(actor)
+def suggestion_set_key(
+    *, suggestion: Suggestion, actor: ActorUser, is_key: bool, leader: Leader | None = None
+) -> Suggestion:
+    """Staff mark a suggestion as a key one (with its leading leader) or take the mark off."""
     suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.SET_KEY, suggestion)
     if is_key and leader is None:
         raise InvalidInput(_("重点督办建议须指定领衔督办领导。"))
     previous_leader_id = suggestion.leader_id
@@ -857,12 +796,13 @@ def suggestion_set_key(*, suggestion, actor, is_key, leader=None):
 
 
 @transaction.atomic
-def assignment_sign(*, assignment, actor):
+def assignment_sign(*, assignment: Assignment, actor: ActorUser) -> Assignment:
+    """The office signs for its assignment (签收); signing twice does nothing."""
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    if assignment.status == A.SIGNED:
+    decision = policy.may(actor, Action.SIGN, assignment)
+    if not decision and decision.kind == policy.STATE and assignment.status == A.SIGNED:
         return assignment  # signing twice does nothing
-    _check_transition(assignment, A.SIGNED)
+    _require(actor, Action.SIGN, assignment)
     assignment.signed_at, assignment.signed_by = timezone.now(), actor
     assignment.handler = assignment.handler or actor
     _set_assignment_status(assignment, A.SIGNED, actor=actor, action=AuditAction.SIGN)
@@ -872,13 +812,10 @@ def assignment_sign(*, assignment, actor):
 
 
 @transaction.atomic
-def assignment_set_handler(*, assignment, actor, handler):
+def assignment_set_handler(*, assignment: Assignment, actor: ActorUser, handler: AbstractBaseUser) -> Assignment:
     """An office head gives an assignment to one of the office's clerks."""
     suggestion, assignment = _lock_assignment(assignment)
-    _require(
-        roles.is_office_head(actor, assignment.office_id) or roles.is_staff_member(actor),
-        _("只有单位负责人可以调整经办人。"),
-    )
+    _require(actor, Action.SET_HANDLER, assignment)
     if assignment.office_id not in roles.office_ids_of(handler):
         raise InvalidInput(_("经办人必须是本单位工作人员。"))
     previous = assignment.handler
@@ -904,15 +841,13 @@ def assignment_set_handler(*, assignment, actor, handler):
 
 
 @transaction.atomic
-def assignment_request_return(*, assignment, actor, reason, suggested_office=None):
+def assignment_request_return(
+    *, assignment: Assignment, actor: ActorUser, reason: str, suggested_office: Office | None = None
+) -> AssignmentRequest:
+    """The office asks staff to take the assignment back (within the return window)."""
     reason = _text(reason, _("申请退回理由"), max_length=2000)
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    _check_transition(assignment, A.RETURN_REQUESTED)
-    if _today() > assignment.return_by:
-        raise TransitionNotAllowed(
-            _("已超过申请退回期限（%(date)s），请与人大工作人员联系。") % {"date": assignment.return_by}
-        )
+    _require(actor, Action.REQUEST_RETURN, assignment, today=_today())
     if suggested_office is not None and suggested_office.pk == assignment.office_id:
         raise InvalidInput(_("建议改由的单位不能是本单位。"))
     request = AssignmentRequest.objects.create(
@@ -946,8 +881,7 @@ def _lock_request(request, kind):
     request = AssignmentRequest.objects.select_for_update().get(pk=request.pk)
     if request.kind != kind:
         raise InvalidInput(_("申请类型不符。"))
-    if request.status != AssignmentRequest.Status.PENDING:
-        raise TransitionNotAllowed(_("该申请已经审核过了。"))
+    request.assignment = assignment
     return suggestion, assignment, request
 
 
@@ -958,12 +892,14 @@ def _decide(request, status, *, actor, note):
 
 
 @transaction.atomic
-def return_request_approve(*, request, actor, new_office, note=""):
+def return_request_approve(
+    *, request: AssignmentRequest, actor: ActorUser, new_office: Office | None, note: str = ""
+) -> Assignment:
     """Approve a return and re-assign the same role to ``new_office``."""
-    _require_staff(actor)
+    suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
+    _require(actor, Action.APPROVE_RETURN, request)
     if new_office is None:
         raise InvalidInput(_("请选择改由哪个单位承办。"))
-    suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
     if new_office.pk == assignment.office_id:
         raise InvalidInput(_("改由的单位不能与原单位相同。"))
     if suggestion.assignments.filter(office=new_office).exclude(status__in=[A.RETURNED, A.WITHDRAWN]).exists():
@@ -997,10 +933,11 @@ def return_request_approve(*, request, actor, new_office, note=""):
 
 
 @transaction.atomic
-def return_request_refuse(*, request, actor, note):
-    _require_staff(actor)
-    note = _text(note, _("不同意的理由"), max_length=2000)
+def return_request_refuse(*, request: AssignmentRequest, actor: ActorUser, note: str) -> AssignmentRequest:
+    """Staff refuse a return: the office works on (signed or pending, as before)."""
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.RETURN)
+    _require(actor, Action.REFUSE_RETURN, request)
+    note = _text(note, _("不同意的理由"), max_length=2000)
     _decide(request, AssignmentRequest.Status.REFUSED, actor=actor, note=note)
     previous = A.SIGNED if assignment.signed_at else A.PENDING
     _set_assignment_status(
@@ -1026,11 +963,19 @@ def contact_date_bounds(*, assignment):
 
 
 @transaction.atomic
-def contact_record(*, assignment, actor, method, date, participants, summary, delegate_invited=False):
+def contact_record(
+    *,
+    assignment: Assignment,
+    actor: ActorUser,
+    method: str,
+    date: datetime.date | None,
+    participants: str,
+    summary: str,
+    delegate_invited: bool = False,
+) -> ContactRecord:
+    """The office records a contact with the delegates (dated from the assignment to today)."""
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    if assignment.status not in (A.SIGNED, A.REHANDLING, A.REPLIED, A.OPINION_SENT):
-        raise TransitionNotAllowed(_("请先签收再记录沟通联系情况。"))
+    _require(actor, Action.CONTACT, assignment)
     if method not in ContactRecord.Method.values:
         raise InvalidInput(_("请选择沟通方式。"))
     earliest, latest = contact_date_bounds(assignment=assignment)
@@ -1061,13 +1006,12 @@ def contact_record(*, assignment, actor, method, date, participants, summary, de
 
 
 @transaction.atomic
-def opinion_send(*, assignment, actor, text, attachment=None):
+def opinion_send(
+    *, assignment: Assignment, actor: ActorUser, text: str, attachment: Attachment | None = None
+) -> Opinion:
     """A co-handling office sends its opinion to the lead office."""
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    if assignment.role != Assignment.Role.CO:
-        raise TransitionNotAllowed(_("只有协办单位需要提交协办意见。"))
-    _check_transition(assignment, A.OPINION_SENT)
+    _require(actor, Action.OPINION, assignment)
     if attachment is not None:
         _office_file(attachment, assignment, Attachment.Kind.OPINION)
     opinion = Opinion.objects.create(
@@ -1122,13 +1066,18 @@ def reply_requirements(*, assignment, suggestion=None, reply=None):
 
 
 @transaction.atomic
-def reply_save_draft(*, assignment, actor, text, result_class=None, signed_off_by="", attachment=None):
+def reply_save_draft(
+    *,
+    assignment: Assignment,
+    actor: ActorUser,
+    text: str,
+    result_class: ResultClass | None = None,
+    signed_off_by: str = "",
+    attachment: Attachment | None = None,
+) -> Reply:
+    """The office saves this round's reply as a draft (with its signed letter, when given)."""
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    if not assignment.answers_delegate:
-        raise TransitionNotAllowed(_("协办单位不直接答复代表，请提交协办意见。"))
-    if assignment.status not in (A.SIGNED, A.REHANDLING):
-        raise TransitionNotAllowed(_("当前不能答复：%(status)s。") % {"status": assignment.get_status_display()})
+    _require(actor, Action.REPLY, assignment)
     round_ = _current_round(suggestion)
     reply, _created = Reply.objects.select_for_update().get_or_create(
         assignment=assignment,
@@ -1148,12 +1097,12 @@ def reply_save_draft(*, assignment, actor, text, result_class=None, signed_off_b
 
 
 @transaction.atomic
-def reply_submit(*, reply, actor):
+def reply_submit(*, reply: Reply, actor: ActorUser) -> Reply:
+    """The office sends its reply to the delegates once ``reply_requirements`` are met."""
     suggestion, assignment = _lock_assignment(reply.assignment)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    _require_office(actor, assignment)
-    if reply.status != Reply.Status.DRAFT:
-        raise TransitionNotAllowed(_("本轮答复已提交。"))
+    reply.assignment = assignment
+    _require(actor, Action.REPLY_SUBMIT, reply)
     missing = reply_requirements(assignment=assignment, suggestion=suggestion, reply=reply)
     if not reply.text.strip():
         missing.append(_("请填写答复内容。"))
@@ -1195,17 +1144,14 @@ def reply_submit(*, reply, actor):
 
 
 @transaction.atomic
-def reply_attach_letter(*, reply, actor, attachment):
+def reply_attach_letter(*, reply: Reply, actor: ActorUser, attachment: Attachment | None) -> Reply:
     """Attach the signed letter to a submitted reply that has none (sent before the letter was required)."""
     suggestion, assignment = _lock_assignment(reply.assignment)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    _require_office(actor, assignment)
+    reply.assignment = assignment
+    _require(actor, Action.ATTACH_LETTER, reply)
     if attachment is None or attachment.suggestion_id != suggestion.pk:
         raise InvalidInput(_("请选择已签发盖章的答复函（PDF或图片）。"))
-    if reply.status != Reply.Status.SUBMITTED:
-        raise TransitionNotAllowed(_("答复尚未提交，请在答复表单中上传答复函。"))
-    if reply.attachment_id is not None:
-        raise TransitionNotAllowed(_("这份答复已有盖章答复函。"))
     reply.attachment = attachment
     reply.save()
     _audit(
@@ -1222,28 +1168,18 @@ def reply_attach_letter(*, reply, actor, attachment):
 
 
 @transaction.atomic
-def extension_request(*, assignment, actor, reason, until):
+def extension_request(
+    *, assignment: Assignment, actor: ActorUser, reason: str, until: datetime.date | None
+) -> AssignmentRequest:
+    """An office answering the delegates asks for a later deadline, before the current one passes."""
     reason = _text(reason, _("延期理由"), max_length=2000)
     suggestion, assignment = _lock_assignment(assignment)
-    _require_office(actor, assignment)
-    if not assignment.answers_delegate:
-        raise TransitionNotAllowed(
-            _("协办单位不直接答复代表，不能申请延期；请在协办意见期限（%(date)s）前把意见送主办单位。")
-            % {"date": assignment.opinion_due}
-        )
-    if assignment.status not in (A.SIGNED, A.REHANDLING):
-        raise TransitionNotAllowed(_("只有办理中的建议可以申请延期。"))
-    if _today() > assignment.effective_due:
-        raise TransitionNotAllowed(_("已超过答复期限，不能再申请延期，请尽快答复。"))
+    _require(actor, Action.REQUEST_EXTENSION, assignment, today=_today())
     if until is None or until <= assignment.effective_due:
         raise InvalidInput(_("申请延至的日期须晚于当前期限（%(date)s）。") % {"date": assignment.effective_due})
     limit = extension_limit(assignment=assignment, suggestion=suggestion)
     if until > limit:
         raise InvalidInput(_("延期最长至%(date)s。") % {"date": limit})
-    if assignment.requests.filter(
-        kind=AssignmentRequest.Kind.EXTENSION, status=AssignmentRequest.Status.PENDING
-    ).exists():
-        raise TransitionNotAllowed(_("已有延期申请正在审核。"))
     request = AssignmentRequest.objects.create(
         assignment=assignment,
         kind=AssignmentRequest.Kind.EXTENSION,
@@ -1273,16 +1209,17 @@ def extension_request(*, assignment, actor, reason, until):
 
 def extension_limit(*, assignment, suggestion=None):
     suggestion = suggestion or assignment.suggestion
-    policy = policy_for(suggestion.session)
-    return work_calendar().add_months(assignment.due_date, policy.extension_max_months)
+    deadline_policy = policy_for(suggestion.session)
+    return work_calendar().add_months(assignment.due_date, deadline_policy.extension_max_months)
 
 
 @transaction.atomic
-def extension_approve(*, request, actor, until=None, note=""):
-    _require_staff(actor)
+def extension_approve(
+    *, request: AssignmentRequest, actor: ActorUser, until: datetime.date | None = None, note: str = ""
+) -> Assignment:
+    """Staff approve an extension (until the requested or another date within the limit)."""
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
-    if not assignment.answers_delegate:  # a request made before co-offices were refused: only refusal remains
-        raise TransitionNotAllowed(_("协办单位不直接答复代表，不能延期，请不同意这项申请。"))
+    _require(actor, Action.APPROVE_EXTENSION, request)
     until = until or request.requested_until
     limit = extension_limit(assignment=assignment, suggestion=suggestion)
     if until > limit:
@@ -1314,10 +1251,11 @@ def extension_approve(*, request, actor, until=None, note=""):
 
 
 @transaction.atomic
-def extension_refuse(*, request, actor, note):
-    _require_staff(actor)
-    note = _text(note, _("不同意的理由"), max_length=2000)
+def extension_refuse(*, request: AssignmentRequest, actor: ActorUser, note: str) -> AssignmentRequest:
+    """Staff refuse an extension; the office keeps its deadline."""
     suggestion, assignment, request = _lock_request(request, AssignmentRequest.Kind.EXTENSION)
+    _require(actor, Action.REFUSE_EXTENSION, request)
+    note = _text(note, _("不同意的理由"), max_length=2000)
     _decide(request, AssignmentRequest.Status.REFUSED, actor=actor, note=note)
     _audit(
         action=AuditAction.EXTENSION_REFUSED,
@@ -1351,19 +1289,13 @@ def _raters_done(suggestion, round_):
 
 
 @transaction.atomic
-def rating_submit(*, reply, actor, value, comment=""):
+def rating_submit(*, reply: Reply, actor: ActorUser, value: str, comment: str = "") -> Rating:
     """代表评价; 不满意 opens a re-handling round for that office."""
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment", "round").get(pk=reply.pk)
+    reply.suggestion = suggestion
+    _require(actor, Action.RATE, reply)
     delegate = roles.delegate_of(actor)
-    allowed = {d.pk for d in suggestion_delegates(suggestion)}
-    _require(delegate is not None and delegate.pk in allowed, _("只有本建议的领衔代表和联名代表可以评价。"))
-    if reply.status != Reply.Status.SUBMITTED:
-        raise TransitionNotAllowed(_("答复尚未提交，不能评价。"))
-    if Rating.objects.filter(reply=reply, delegate=delegate).exists():
-        raise TransitionNotAllowed(_("您已经评价过这份答复。"))
-    if reply.round.number != suggestion.current_round or suggestion.status in (S.WITHDRAWN, S.CLOSED):
-        raise TransitionNotAllowed(_("这一轮答复的评价已经结束。"))
     if value not in Rating.Value.values:
         raise InvalidInput(_("请选择满意、基本满意或不满意。"))
     comment = (comment or "").strip()
@@ -1408,13 +1340,15 @@ def rating_submit(*, reply, actor, value, comment=""):
 
 
 @transaction.atomic
-def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=False):
+def round_open_rehandling(
+    *, suggestion: Suggestion, actor: ActorUser, assignments: Iterable[Assignment], reason: str, _locked: bool = False
+) -> HandlingRound:
     """重新办理: open the next round (once) and put the given offices back to work."""
     if not _locked:
-        _require_staff(actor)
         suggestion = _lock_suggestion(suggestion)
-    policy = policy_for(suggestion.session)
-    due = work_calendar().add_months(_today(), policy.rehandle_months)
+        _require(actor, Action.REHANDLE, suggestion)
+    deadline_policy = policy_for(suggestion.session)
+    due = work_calendar().add_months(_today(), deadline_policy.rehandle_months)
     next_number = suggestion.current_round + 1
     round_, created = HandlingRound.objects.get_or_create(
         suggestion=suggestion, number=next_number, defaults={"due_date": due, "reason": reason}
@@ -1454,10 +1388,10 @@ def round_open_rehandling(*, suggestion, actor, assignments, reason, _locked=Fal
 
 
 @transaction.atomic
-def suggestion_close(*, suggestion, actor, note=""):
+def suggestion_close(*, suggestion: Suggestion, actor: ActorUser, note: str = "") -> Suggestion:
     """Staff close a replied suggestion, e.g. when the rating window has passed."""
-    _require_staff(actor)
     suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.CLOSE, suggestion)
     suggestion.closed_at = timezone.now()
     _set_suggestion_status(suggestion, S.CLOSED, actor=actor, action=AuditAction.CLOSE, note=note)
     return suggestion
@@ -1467,14 +1401,12 @@ def suggestion_close(*, suggestion, actor, note=""):
 
 
 @transaction.atomic
-def followup_post(*, reply, actor, text, solved=False):
+def followup_post(*, reply: Reply, actor: ActorUser, text: str, solved: bool = False) -> FollowUp:
+    """The office posts progress on a B-class reply, or reports it solved (staff confirm)."""
     suggestion, assignment = _lock_assignment(reply.assignment)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("result_class").get(pk=reply.pk)
-    _require_office(actor, assignment)
-    if reply.status != Reply.Status.SUBMITTED or not (reply.result_class and reply.result_class.needs_follow_up):
-        raise TransitionNotAllowed(_("只有正在解决（B类）的答复需要跟踪督办。"))
-    if reply.follow_ups.filter(status__in=[FollowUp.Status.SOLVED_CLAIMED, FollowUp.Status.SOLVED_CONFIRMED]).exists():
-        raise TransitionNotAllowed(_("已报告解决，正在等待人大工作人员确认。"))
+    reply.assignment = assignment
+    _require(actor, Action.FOLLOW_UP, reply)
     follow_up = FollowUp.objects.create(
         reply=reply,
         text=_text(text, _("进展情况"), max_length=5000),
@@ -1510,14 +1442,12 @@ def followup_post(*, reply, actor, text, solved=False):
 
 
 @transaction.atomic
-def followup_confirm_solved(*, follow_up, actor, accept, note=""):
+def followup_confirm_solved(*, follow_up: FollowUp, actor: ActorUser, accept: bool, note: str = "") -> FollowUp:
     """Staff confirm a claimed solution: the reply's result becomes the adopted class (A)."""
-    _require_staff(actor)
     follow_up = FollowUp.objects.select_related("reply").get(pk=follow_up.pk)
     suggestion, assignment = _lock_assignment(follow_up.reply.assignment)
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if follow_up.status != FollowUp.Status.SOLVED_CLAIMED:
-        raise TransitionNotAllowed(_("该进展不是待确认的解决报告。"))
+    _require(actor, Action.CONFIRM_SOLVED, follow_up)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("result_class").get(pk=follow_up.reply_id)
     follow_up.status = FollowUp.Status.SOLVED_CONFIRMED if accept else FollowUp.Status.SOLVED_REFUSED
     follow_up.confirmed_by, follow_up.confirmed_at = actor, timezone.now()
@@ -1596,10 +1526,18 @@ def _set_reply_public_text(suggestion, reply, actor, *, public_text, not_persona
 
 
 @transaction.atomic
-def suggestion_save_public_version(*, suggestion, actor, public_title, public_body, not_personal=(), note=""):
+def suggestion_save_public_version(
+    *,
+    suggestion: Suggestion,
+    actor: ActorUser,
+    public_title: str,
+    public_body: str,
+    not_personal: Iterable[str] = (),
+    note: str = "",
+) -> Suggestion:
     """Staff review the public version of a suggestion's title and body (what the public pages and search read)."""
-    _require_staff(actor)
     suggestion = _lock_suggestion(suggestion)
+    _require(actor, Action.SAVE_PUBLIC_VERSION, suggestion)
     _set_public_version(
         suggestion, actor, public_title=public_title, public_body=public_body, not_personal=not_personal, note=note
     )
@@ -1611,15 +1549,15 @@ def suggestion_save_public_version(*, suggestion, actor, public_title, public_bo
 @transaction.atomic
 def reply_publish(
     *,
-    reply,
-    actor,
-    public_text=None,
-    public_title=None,
-    public_body=None,
-    not_personal=(),
-    note="",
-    early_reason="",
-):
+    reply: Reply,
+    actor: ActorUser,
+    public_text: str | None = None,
+    public_title: str | None = None,
+    public_body: str | None = None,
+    not_personal: Iterable[str] = (),
+    note: str = "",
+    early_reason: str = "",
+) -> Reply:
     """Publish a reply with its suggestion; every text public in a version staff reviewed.
 
     The texts given here are saved as reviewed first. Refused while the title, body or reply has no
@@ -1627,16 +1565,11 @@ def reply_publish(
     not personal (``not_personal``, ``note``), for a reply a later round superseded, and before every
     delegate rated the reply unless ``early_reason`` says why (recorded in the audit row).
     """
-    _require_staff(actor)
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment", "round").get(pk=reply.pk)
-    if reply.status != Reply.Status.SUBMITTED:
-        raise TransitionNotAllowed(_("答复尚未提交，不能公开。"))
-    if suggestion.status in (S.WITHDRAWN, S.DRAFT, S.SUBMITTED, S.NOT_REGISTERED, S.MERGED):
-        raise TransitionNotAllowed(_("该建议不能公开。"))
+    reply.suggestion = suggestion
+    _require(actor, Action.PUBLISH, reply)
     was = reply.is_published
-    if not was and publication.is_superseded(reply, suggestion):
-        raise TransitionNotAllowed(_("这份答复已由后一轮办理的答复取代，只能公开最后一轮的答复。"))
     if public_title is not None or public_body is not None:
         _set_public_version(
             suggestion,
@@ -1678,12 +1611,21 @@ def reply_publish(
 
 
 @transaction.atomic
-def reply_save_public_text(*, reply, actor, public_text, public_title=None, public_body=None, not_personal=(), note=""):
+def reply_save_public_text(
+    *,
+    reply: Reply,
+    actor: ActorUser,
+    public_text: str,
+    public_title: str | None = None,
+    public_body: str | None = None,
+    not_personal: Iterable[str] = (),
+    note: str = "",
+) -> Reply:
     """Staff review a reply's public version (and the suggestion's, when given) without publishing it:
     bulk publish may then take it."""
-    _require_staff(actor)
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=reply.pk)
+    _require(actor, Action.SAVE_PUBLIC_VERSION, reply)
     if public_title is not None or public_body is not None:
         _set_public_version(
             suggestion,
@@ -1700,12 +1642,13 @@ def reply_save_public_text(*, reply, actor, public_text, public_title=None, publ
 
 
 @transaction.atomic
-def reply_unpublish(*, reply, actor, note=""):
-    _require_staff(actor)
+def reply_unpublish(*, reply: Reply, actor: ActorUser, note: str = "") -> Reply:
+    """Staff take a reply off the public pages (the suggestion too, when no reply of it stays public)."""
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    if not reply.is_published:
-        return reply
+    if not reply.is_published and policy.may(actor, Action.SAVE_PUBLIC_VERSION, reply):
+        return reply  # nothing to take back
+    _require(actor, Action.UNPUBLISH, reply)
     reply.is_published = False
     reply.save()
     if not suggestion.replies.filter(is_published=True).exists():
@@ -1737,13 +1680,11 @@ def _public_changed():
 
 
 @transaction.atomic
-def reminder_manual(*, assignment, actor, message):
+def reminder_manual(*, assignment: Assignment, actor: ActorUser, message: str) -> Reminder:
     """催办 by staff: a reminder row now; delivery is queued after commit."""
-    _require_staff(actor)
-    message = _text(message, _("催办内容"), max_length=500)
     suggestion, assignment = _lock_assignment(assignment)
-    if assignment.status not in Assignment.ACTIVE:
-        raise TransitionNotAllowed(_("该单位当前没有待办事项，无需催办。"))
+    _require(actor, Action.REMIND, assignment)
+    message = _text(message, _("催办内容"), max_length=500)
     reminder = Reminder.objects.create(
         key=f"manual:{assignment.pk}:{timezone.now().isoformat()}",
         kind=Reminder.Kind.MANUAL,

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import office_forms, office_selectors, roles, selectors, services, timeline
+from .. import office_forms, office_selectors, policy, roles, selectors, services, timeline
+from ..actor import actor_of
 from ..decorators import office_required
-from ..models import Assignment, AssignmentRequest, FollowUp, OfficeMember, Reply
+from ..models import Assignment, AssignmentRequest, OfficeMember, Reply
+from ..policy import Action
 from ..workdays import WorkCalendar
 
 A = Assignment.Status
@@ -102,40 +104,49 @@ def _page_url(assignment, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def _actions(assignment, context, today):
-    """Which actions the page offers now; the services still decide."""
-    status = assignment.status
-    pending_extension = any(
-        r.kind == AssignmentRequest.Kind.EXTENSION and r.status == AssignmentRequest.Status.PENDING
-        for r in context["requests"]
-    )
-    follow_up_reply = None
-    for reply in context["replies"]:
-        if reply.status == Reply.Status.SUBMITTED and reply.result_class and reply.result_class.needs_follow_up:
-            claimed = any(
-                f.status in (FollowUp.Status.SOLVED_CLAIMED, FollowUp.Status.SOLVED_CONFIRMED)
-                for f in reply.follow_ups.all()
-            )
-            follow_up_reply = None if claimed else reply
+def _actions(actor, assignment, context, today):
+    """What the page offers now: the rule book's answer (``policy.available``) for this clerk."""
+    offered = policy.available(actor, assignment, today=today)
+    follow_up_reply, letter_reply = _follow_up_target(assignment), _letter_target(assignment)
     return {
-        "can_sign": status == A.PENDING,
-        "can_request_return": status in (A.PENDING, A.SIGNED) and today <= assignment.return_by,
-        "can_contact": status in (A.SIGNED, A.REHANDLING, A.REPLIED, A.OPINION_SENT),
-        "can_opinion": assignment.role == Assignment.Role.CO and status == A.SIGNED,
-        "can_reply": assignment.answers_delegate and status in (A.SIGNED, A.REHANDLING),
-        "can_extend": (
-            assignment.answers_delegate
-            and status in (A.SIGNED, A.REHANDLING)
-            and today <= assignment.effective_due
-            and not pending_extension
+        "can_sign": offered[Action.SIGN].allowed,
+        "can_request_return": offered[Action.REQUEST_RETURN].allowed,
+        "can_contact": offered[Action.CONTACT].allowed,
+        "can_opinion": offered[Action.OPINION].allowed,
+        "can_reply": offered[Action.REPLY].allowed,
+        "can_extend": offered[Action.REQUEST_EXTENSION].allowed,
+        "is_head": offered[Action.SET_HANDLER].allowed,
+        "pending_extension": any(
+            r.kind == AssignmentRequest.Kind.EXTENSION and r.status == AssignmentRequest.Status.PENDING
+            for r in context["requests"]
         ),
-        "pending_extension": pending_extension,
-        "follow_up_reply": follow_up_reply,
-        "letter_missing_reply": next(
-            (r for r in reversed(context["replies"]) if r.status == Reply.Status.SUBMITTED and not r.attachment_id),
-            None,
+        "follow_up_reply": (
+            follow_up_reply if follow_up_reply and policy.may(actor, Action.FOLLOW_UP, follow_up_reply) else None
+        ),
+        "letter_missing_reply": (
+            letter_reply if letter_reply and policy.may(actor, Action.ATTACH_LETTER, letter_reply) else None
         ),
     }
+
+
+def _follow_up_target(assignment):
+    """The reply a progress report is about: the office's latest B-class (正在解决) reply."""
+    return (
+        Reply.objects.filter(assignment=assignment, status=Reply.Status.SUBMITTED, result_class__needs_follow_up=True)
+        .select_related("result_class", "assignment__office")
+        .order_by("-round__number")
+        .first()
+    )
+
+
+def _letter_target(assignment):
+    """The reply a late signed letter is for: the office's latest submitted reply that has none."""
+    return (
+        Reply.objects.filter(assignment=assignment, status=Reply.Status.SUBMITTED, attachment__isnull=True)
+        .select_related("assignment__office")
+        .order_by("-round__number")
+        .first()
+    )
 
 
 # Which page flag shows each form; a refusal for a form that is not shown goes to the top of the page.
@@ -169,7 +180,7 @@ def _render_page(request, assignment, **forms):
     calendar = WorkCalendar()
     context = office_selectors.assignment_page(request.user, assignment)
     office_selectors.decorate([assignment], calendar=calendar, today=today)
-    actions = _actions(assignment, context, today)
+    actions = _actions(actor_of(request), assignment, context, today)
     context.update(actions)
     context.update(
         {
@@ -360,11 +371,7 @@ def reply_attach_letter(request, pk):
     """补传: the signed letter of this office's latest submitted reply that has none."""
 
     def act(assignment, form):
-        reply = (
-            Reply.objects.filter(assignment=assignment, status=Reply.Status.SUBMITTED, attachment__isnull=True)
-            .order_by("-round__number")
-            .first()
-        )
+        reply = _letter_target(assignment)
         if reply is None:
             raise services.TransitionNotAllowed(_("没有缺少答复函的已提交答复。"))
         services.reply_attach_uploaded_letter(reply=reply, actor=request.user, letter=_upload(form, "letter"))
@@ -406,13 +413,7 @@ def extension_request(request, pk):
 @require_POST
 def followup_post(request, pk):
     def act(assignment, form):
-        reply = (
-            Reply.objects.filter(
-                assignment=assignment, status=Reply.Status.SUBMITTED, result_class__needs_follow_up=True
-            )
-            .order_by("-round__number")
-            .first()
-        )
+        reply = _follow_up_target(assignment)
         if reply is None:
             raise services.TransitionNotAllowed(_("只有正在解决（B类）的答复需要跟踪督办。"))
         services.followup_post(

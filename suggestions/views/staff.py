@@ -15,19 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import pii, roles, selectors, services, similar, staff_selectors
+from .. import pii, policy, roles, selectors, services, similar, staff_selectors
 from .. import publication as publication_rules
 from .. import staff_forms as forms
 from ..decorators import leader_or_staff_required, staff_required
 from ..filters import SuggestionFilter
 from ..models import Assignment, AssignmentRequest, FollowUp, Reply, Suggestion
+from ..policy import Action
 from .common import suggestion_detail_context
 
 S = Suggestion.Status
 A = Assignment.Status
 PAGE_SIZE = 25
-MERGEABLE_SOURCES = (S.SUBMITTED, S.REGISTERED)
-MERGE_TARGETS = (S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING)
 
 
 def _label(suggestion):
@@ -137,7 +136,7 @@ def inbox_bulk_register(request):
     return redirect("staff:inbox")
 
 
-def _similar(suggestion):
+def _similar(suggestion, actor):
     """The hint delegates see, with everything staff may see: registered-or-later suggestions of
     every session, and the unreviewed ones of the same session (candidates for 并案), best first,
     each with its latest result class as ``outcome``."""
@@ -155,18 +154,18 @@ def _similar(suggestion):
         outcomes[reply.suggestion_id] = str(reply.result_class)
     for s in found:
         s.outcome = outcomes.get(s.pk, "")
-        s.merge_target = s.session_id == suggestion.session_id and s.status in MERGE_TARGETS
+        s.merge_target = s.session_id == suggestion.session_id and bool(policy.may(actor, Action.MERGE_INTO, s))
     return found
 
 
 @staff_required
 def review(request, pk):
     suggestion = _get_suggestion(pk)
-    if suggestion.status != S.SUBMITTED:
+    if not policy.may(request.user, Action.REGISTER, suggestion):
         messages.info(request, _("该建议已处理（%(status)s）。") % {"status": suggestion.get_status_display()})
         return redirect("staff:suggestion", pk=pk)
-    similar_ones = _similar(suggestion)
-    mergeable = [s for s in similar_ones if s.merge_target and s.status in MERGEABLE_SOURCES]
+    similar_ones = _similar(suggestion, request.user)
+    mergeable = [s for s in similar_ones if s.merge_target and policy.may(request.user, Action.MERGE, s)]
     bound = {}
     action = request.POST.get("action") if request.method == "POST" else None
     if action in ("register", "return", "reject"):
@@ -254,7 +253,7 @@ def _assign_date_bounds(form, session):
 @staff_required
 def assign(request, pk):
     suggestion = _get_suggestion(pk)
-    if suggestion.status != S.REGISTERED:
+    if not policy.may(request.user, Action.ASSIGN, suggestion):
         messages.info(
             request,
             _("只有已立案待交办的建议可以交办（当前：%(status)s）。") % {"status": suggestion.get_status_display()},
@@ -363,6 +362,8 @@ def requests_queue(request):
     pending = staff_selectors.attach_extension_limits(list(staff_selectors.pending_requests()))
     for req in pending:
         req.approve_form, req.refuse_form = _request_forms(req, offices, bound)
+        approve = Action.APPROVE_RETURN if req.kind == AssignmentRequest.Kind.RETURN else Action.APPROVE_EXTENSION
+        req.approval = policy.may(request.user, approve, req)
     claims = list(staff_selectors.pending_solved_claims())
     for claim in claims:
         claim.form = bound.get((f"f{claim.pk}", "followup")) or forms.FollowUpDecisionForm(prefix=f"f{claim.pk}")
@@ -515,29 +516,32 @@ def _sort_links(params):
 # --------------------------------------------------------------------------- one suggestion, staff view
 
 
-def _available_actions(suggestion, open_assignments, actor):
-    """The staff actions that fit the suggestion's status now."""
-    status = suggestion.status
-    available = set()
-    if status == S.SUBMITTED:
-        available |= {"register", "return", "reject"}
-    if services.withdrawal_refusal(suggestion=suggestion, actor=actor) is None:
-        available.add("withdraw")
-    if status == S.REPLIED:
-        available.add("close")
-    if not suggestion.is_closed:
-        available.add("key")
-    if open_assignments:
+# The page's form names for the rule book's actions on a suggestion.
+PAGE_ACTIONS = {
+    "register": Action.REGISTER,
+    "return": Action.RETURN,
+    "reject": Action.REJECT,
+    "withdraw": Action.WITHDRAW,
+    "close": Action.CLOSE,
+    "key": Action.SET_KEY,
+}
+
+
+def _available_actions(suggestion, remindable, actor):
+    """The page's forms that the rule book allows now (``policy.available``)."""
+    offered = policy.available(actor, suggestion)
+    available = {name for name, action in PAGE_ACTIONS.items() if offered[action]}
+    if remindable:
         available.add("remind")
-    return available
+    return available, offered
 
 
 @staff_required
 def suggestion(request, pk):
     suggestion = _get_suggestion(pk)
     context = suggestion_detail_context(request.user, suggestion)
-    open_assignments = [a for a in context["assignments"] if a.status in Assignment.ACTIVE]
-    available = _available_actions(suggestion, open_assignments, request.user)
+    open_assignments = [a for a in context["assignments"] if policy.may(request.user, Action.REMIND, a)]
+    available, offered = _available_actions(suggestion, open_assignments, request.user)
     bound = {}
     action = request.POST.get("action") if request.method == "POST" else None
     if action is not None and action not in available:
@@ -581,8 +585,8 @@ def suggestion(request, pk):
                 ),
             ),
             "remind_form": form_for("remind", lambda: forms.RemindForm(prefix="remind", assignments=open_assignments)),
-            "can_assign": suggestion.status == S.REGISTERED,
-            "can_review": suggestion.status == S.SUBMITTED,
+            "can_assign": offered[Action.ASSIGN].allowed,
+            "can_review": offered[Action.REGISTER].allowed,
         }
     )
     return render(request, "suggestions/staff/suggestion_detail.html", context, status=400 if bound else 200)
@@ -699,7 +703,8 @@ def publication_edit(request, pk):
         "open_spans": [(t, span) for t in texts for span in t.open_spans],
         "follow_ups": follow_ups,
         "rated": publication_rules.is_rated(reply, suggestion),
-        "superseded": not reply.is_published and publication_rules.is_superseded(reply, suggestion),
+        "publish": policy.may(request.user, Action.PUBLISH, reply),
+        "can_unpublish": policy.may(request.user, Action.UNPUBLISH, reply).allowed,
     }
     return render(request, "suggestions/staff/publication_edit.html", context, status=400 if form.errors else 200)
 

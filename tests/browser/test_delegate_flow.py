@@ -93,9 +93,9 @@ def test_delegate_files_a_joint_suggestion_follows_it_and_rates_twice(open_page,
     page.get_by_role("button", name="邀请联名 李芳").click()
     page.wait_for_load_state()
     assert "已邀请李芳联名" in page.content()
-    page.get_by_role("button", name="提交建议").first.click()  # refused: invitation still open
-    page.wait_for_load_state()
-    assert "还有联名邀请未答复（李芳）" in page.locator(".messages").inner_text()
+    # Not offered while the invitation is open (policy.Action.SUBMIT): the page says why instead.
+    assert page.get_by_role("button", name="提交建议").count() == 0
+    assert page.locator(".alert-warning", has_text="还有联名邀请未答复（李芳）").count() == 1
     check_page(page, f"delegate-2-invited-{tag}")
 
     # 3. The co-signer reads the invitation on the home page and confirms.

@@ -1,0 +1,677 @@
+"""The rule book walked whole: every action × every role × every status it concerns.
+
+The expected outcomes are the hand-written ``*_TABLE``s below (who may, per status; everybody else may not),
+not computed from ``suggestions.policy``. Each case asserts that the policy's answer, the service's answer
+(run in its own savepoint and rolled back) and, for the pages, the buttons offered all agree with the table.
+The worlds (one suggestion per status) are built once per test.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from suggestions import policy, services
+from suggestions.models import (
+    AssignmentRequest,
+    CoSigner,
+    OfficeMember,
+    Reply,
+)
+from suggestions.policy import Action
+from tests import factories
+from tests.conftest import publish
+
+ROLES = (
+    "lead",  # the lead delegate
+    "cosigner",  # a confirmed co-signer
+    "invited",  # an invited co-signer who has not answered
+    "other_delegate",
+    "lead_clerk",  # a clerk of the lead office
+    "co_clerk",  # a clerk of the co-handling office
+    "other_clerk",  # a clerk of an office not handling it
+    "head",  # the head of the lead office
+    "staff",
+    "leader",
+    "admin",  # a superuser outside the staff group
+    "anonymous",
+)
+LEAD = {"lead"}
+STAFF = {"staff", "admin"}
+LEAD_OFFICE = {"lead_clerk", "head"}
+CO_OFFICE = {"co_clerk"}
+RATERS = {"lead", "cosigner"}
+
+DRAFTING = ("draft", "draft_ready", "returned")
+HANDLING = ("assigned", "handling", "return_requested", "replied", "rehandling", "closed")
+NOT_CLOSED = DRAFTING + ("submitted", "registered", "assigned", "handling", "return_requested", "replied", "rehandling")
+EVERY = NOT_CLOSED + ("not_registered", "merged", "withdrawn", "closed")
+
+# --------------------------------------------------------------------------- the hand-written tables
+
+# Suggestion actions: {action: {world: roles allowed}}; a world not listed: nobody.
+SUGGESTION_TABLE = {
+    Action.EDIT: dict.fromkeys(DRAFTING, LEAD),
+    Action.SUBMIT: {"draft_ready": LEAD},  # draft and returned wait for an open invitation
+    Action.WITHDRAW: {
+        **dict.fromkeys(NOT_CLOSED, LEAD | STAFF),
+        "replied": STAFF,  # the delegate rates first; a withdrawal now goes in writing through staff
+    },
+    Action.INVITE: dict.fromkeys(DRAFTING, LEAD),
+    Action.ATTACH: {
+        **dict.fromkeys(EVERY, STAFF),
+        **dict.fromkeys(DRAFTING, LEAD | STAFF),
+        **dict.fromkeys(HANDLING, STAFF | LEAD_OFFICE | CO_OFFICE),
+    },
+    Action.REGISTER: {"submitted": STAFF},
+    Action.RETURN: {"submitted": STAFF},
+    Action.REJECT: {"submitted": STAFF},
+    Action.MERGE: {"submitted": STAFF, "registered": STAFF},
+    Action.MERGE_INTO: dict.fromkeys(("submitted", "registered", "assigned", "handling", "return_requested"), STAFF),
+    Action.ASSIGN: {"registered": STAFF},
+    Action.SET_KEY: dict.fromkeys(NOT_CLOSED, STAFF),
+    Action.CLOSE: {"replied": STAFF},
+    Action.REHANDLE: {"replied": STAFF, "rehandling": STAFF},
+    Action.SAVE_PUBLIC_VERSION: dict.fromkeys(EVERY, STAFF),
+}
+
+# Assignment actions: {action: {(world, "LA" lead assignment | "CA" co-handling assignment): roles allowed}}.
+ASSIGNMENT_WORLDS = ("assigned", "handling", "return_requested", "replied", "rehandling", "closed")
+ASSIGNMENT_TABLE = {
+    Action.SIGN: {
+        ("assigned", "LA"): LEAD_OFFICE,
+        ("assigned", "CA"): CO_OFFICE,
+        ("return_requested", "CA"): CO_OFFICE,
+    },
+    Action.REQUEST_RETURN: {
+        ("assigned", "LA"): LEAD_OFFICE,
+        ("handling", "LA"): LEAD_OFFICE,
+        ("assigned", "CA"): CO_OFFICE,
+        ("handling", "CA"): CO_OFFICE,
+        ("return_requested", "CA"): CO_OFFICE,
+    },
+    Action.SET_HANDLER: {
+        **{(w, "LA"): {"head"} | STAFF for w in ASSIGNMENT_WORLDS},
+        **{(w, "CA"): STAFF for w in ASSIGNMENT_WORLDS},
+    },
+    Action.CONTACT: {
+        **{(w, "LA"): LEAD_OFFICE for w in ("handling", "replied", "rehandling", "closed")},
+        **{(w, "CA"): CO_OFFICE for w in ("handling", "replied", "rehandling", "closed")},
+    },
+    Action.OPINION: {("handling", "CA"): CO_OFFICE},
+    # The co-handling office never replies nor asks for an extension: it sends its opinion to the lead office.
+    Action.REPLY: {("handling", "LA"): LEAD_OFFICE, ("rehandling", "LA"): LEAD_OFFICE},
+    Action.REQUEST_EXTENSION: {("handling", "LA"): LEAD_OFFICE, ("rehandling", "LA"): LEAD_OFFICE},
+    Action.ATTACH: {
+        **{(w, "LA"): LEAD_OFFICE | STAFF for w in ASSIGNMENT_WORLDS},
+        **{(w, "CA"): CO_OFFICE | STAFF for w in ASSIGNMENT_WORLDS},
+    },
+    Action.REMIND: {
+        **{(w, "LA"): STAFF for w in ("assigned", "handling", "return_requested", "rehandling")},
+        **{(w, "CA"): STAFF for w in ("assigned", "handling", "return_requested")},
+    },
+}
+
+# Actions on a reply, a request or a follow-up: {action: {object name: roles allowed}}.
+# "draft": the lead office's unsent reply; "answered": the replied suggestion's reply (A class, not rated);
+# "superseded": the first-round reply of the suggestion in re-handling; "letterless": a B-class reply of a closed
+# suggestion without its signed letter, published; "claimed": a B-class reply whose solution waits for staff.
+OTHER_TABLE = {
+    # Co-signer rows: the open invitation of the draft, the confirmed co-signature of the draft, and an invitation
+    # left on a submitted suggestion.
+    Action.RESPOND: {"open_invitation": {"invited"}},
+    Action.DROP_COSIGNER: {"open_invitation": LEAD, "confirmed_cosign": LEAD},
+    Action.REPLY_SUBMIT: {"draft": LEAD_OFFICE},
+    Action.ATTACH_LETTER: {"letterless": LEAD_OFFICE, "claimed": LEAD_OFFICE},
+    Action.FOLLOW_UP: {"letterless": LEAD_OFFICE},
+    Action.RATE: {"answered": RATERS, "claimed": RATERS},
+    Action.PUBLISH: {"answered": STAFF, "letterless": STAFF, "claimed": STAFF},
+    Action.UNPUBLISH: {"letterless": STAFF},
+    Action.APPROVE_RETURN: {"return_request": STAFF},
+    Action.REFUSE_RETURN: {"return_request": STAFF},
+    Action.APPROVE_EXTENSION: {"extension_request": STAFF},  # not "co_extension_request": a co-office's
+    Action.REFUSE_EXTENSION: {"extension_request": STAFF, "co_extension_request": STAFF},
+    Action.CONFIRM_SOLVED: {"solved_claim": STAFF},
+}
+OTHER_OBJECTS = {
+    Action.RESPOND: ("open_invitation", "confirmed_cosign", "stale_invitation"),
+    Action.DROP_COSIGNER: ("open_invitation", "confirmed_cosign", "stale_invitation"),
+    Action.REPLY_SUBMIT: ("draft", "answered", "letterless"),
+    Action.ATTACH_LETTER: ("draft", "answered", "letterless", "claimed"),
+    Action.FOLLOW_UP: ("answered", "letterless", "claimed", "draft"),
+    Action.RATE: ("draft", "answered", "superseded", "letterless", "claimed"),
+    Action.PUBLISH: ("draft", "answered", "superseded", "letterless", "claimed"),
+    Action.UNPUBLISH: ("answered", "letterless"),
+    Action.APPROVE_RETURN: ("return_request", "decided_request"),
+    Action.REFUSE_RETURN: ("return_request", "decided_request"),
+    Action.APPROVE_EXTENSION: ("extension_request", "co_extension_request"),
+    Action.REFUSE_EXTENSION: ("extension_request", "co_extension_request"),
+    Action.CONFIRM_SOLVED: ("solved_claim",),
+}
+
+# Services that do nothing (and refuse nothing) when the thing is already done: signing twice, taking back
+# a publication that is not public.
+NO_OPS = {(Action.SIGN, "handling", "LA"), (Action.SIGN, "handling", "CA"), (Action.UNPUBLISH, "answered")}
+
+
+# --------------------------------------------------------------------------- the worlds
+
+
+def _pdf(name="文件.pdf"):
+    return SimpleUploadedFile(name, factories.SIGNED_LETTER_PDF, content_type="application/pdf")
+
+
+class World:
+    """Everyone, and one suggestion in each status (built through the services, as the pages would)."""
+
+    def __init__(self):
+        self.session = factories.SessionFactory()
+        self.delegates = {k: factories.DelegateFactory() for k in ("lead", "cosigner", "invited", "other", "extra")}
+        self.lead_office = factories.OfficeFactory(name="区住房和城乡建设局")
+        self.co_office = factories.OfficeFactory(name="区财政局")
+        self.other_office = factories.OfficeFactory(name="区交通运输局")
+        self.spare_office = factories.OfficeFactory(name="区水务局")
+        self.users = {
+            "lead": self.delegates["lead"].user,
+            "cosigner": self.delegates["cosigner"].user,
+            "invited": self.delegates["invited"].user,
+            "other_delegate": self.delegates["other"].user,
+            "lead_clerk": factories.OfficeMemberFactory(office=self.lead_office).user,
+            "co_clerk": factories.OfficeMemberFactory(office=self.co_office).user,
+            "other_clerk": factories.OfficeMemberFactory(office=self.other_office).user,
+            "head": factories.OfficeMemberFactory(office=self.lead_office, role=OfficeMember.Role.HEAD).user,
+            "staff": factories.StaffFactory(),
+            "leader": factories.LeaderFactory().user,
+            "admin": factories.UserFactory(is_superuser=True, is_staff=True),
+            "anonymous": AnonymousUser(),
+        }
+        self.staff = self.users["staff"]
+        self.clerk = self.users["lead_clerk"]
+        self.s = {}
+        self.objects = {}
+        self._build()
+
+    # -- steps
+    def new(self, *, invite_open=False):
+        suggestion = factories.SuggestionFactory(session=self.session, lead_delegate=self.delegates["lead"])
+        lead = self.users["lead"]
+        services.cosigner_invite(suggestion=suggestion, actor=lead, delegates=[self.delegates["cosigner"]])
+        services.cosigner_respond(
+            cosigner=suggestion.cosigners.get(delegate=self.delegates["cosigner"]),
+            actor=self.users["cosigner"],
+            accept=True,
+        )
+        if invite_open:
+            services.cosigner_invite(suggestion=suggestion, actor=lead, delegates=[self.delegates["invited"]])
+        return suggestion
+
+    def stale_invitation(self, suggestion):
+        """The invited role on a suggestion past drafting: an invitation never answered (no powers)."""
+        CoSigner.objects.create(suggestion=suggestion, delegate=self.delegates["invited"])
+
+    def submitted(self):
+        suggestion = self.new()
+        services.suggestion_submit(suggestion=suggestion, actor=self.users["lead"])
+        self.stale_invitation(suggestion)
+        return suggestion
+
+    def registered(self):
+        suggestion = self.submitted()
+        return services.suggestion_register(suggestion=suggestion, actor=self.staff)
+
+    def assigned(self):
+        suggestion = self.registered()
+        services.suggestion_assign(
+            suggestion=suggestion, actor=self.staff, lead_office=self.lead_office, co_offices=[self.co_office]
+        )
+        return suggestion
+
+    def la(self, suggestion):
+        return suggestion.assignments.get(office=self.lead_office)
+
+    def ca(self, suggestion):
+        return suggestion.assignments.get(office=self.co_office)
+
+    def handling(self):
+        suggestion = self.assigned()
+        services.assignment_sign(assignment=self.la(suggestion), actor=self.clerk)
+        services.assignment_sign(assignment=self.ca(suggestion), actor=self.users["co_clerk"])
+        return suggestion
+
+    def draft_reply(self, suggestion, code="A"):
+        assignment = self.la(suggestion)
+        services.contact_record(
+            assignment=assignment,
+            actor=self.clerk,
+            method="visit",
+            date=timezone.localdate(),
+            participants="代表、经办人",
+            summary="上门沟通。",
+            delegate_invited=True,
+        )
+        return services.reply_save_draft(
+            assignment=assignment,
+            actor=self.clerk,
+            text="已按建议办理。",
+            result_class=factories.result_class(code),
+            signed_off_by="局长",
+            attachment=factories.signed_letter(assignment, self.clerk),
+        )
+
+    def replied(self, code="A"):
+        suggestion = self.handling()
+        services.opinion_send(assignment=self.ca(suggestion), actor=self.users["co_clerk"], text="同意主办意见。")
+        reply = services.reply_submit(reply=self.draft_reply(suggestion, code), actor=self.clerk)
+        suggestion.refresh_from_db()
+        return suggestion, reply
+
+    def rate(self, reply, role, value="satisfied", comment=""):
+        services.rating_submit(reply=reply, actor=self.users[role], value=value, comment=comment)
+
+    def _build(self):
+        s, o = self.s, self.objects
+        s["draft"] = self.new(invite_open=True)
+        s["draft_ready"] = self.new()
+        returned = self.submitted()
+        CoSigner.objects.filter(suggestion=returned, delegate=self.delegates["invited"]).delete()
+        services.suggestion_return(suggestion=returned, actor=self.staff, reason="请补充具体位置。")
+        services.cosigner_invite(suggestion=returned, actor=self.users["lead"], delegates=[self.delegates["invited"]])
+        s["returned"] = returned
+        s["submitted"] = self.submitted()
+        s["registered"] = self.registered()
+        s["not_registered"] = services.suggestion_reject(
+            suggestion=self.submitted(), actor=self.staff, reason="无实际内容"
+        )
+        merged = self.submitted()
+        services.suggestion_merge(target=self.submitted(), sources=[merged], actor=self.staff)
+        s["merged"] = merged
+        s["withdrawn"] = services.suggestion_withdraw(
+            suggestion=self.registered(), actor=self.users["lead"], reason="问题已解决。"
+        )
+        s["assigned"] = self.assigned()
+        s["handling"] = self.handling()
+        return_requested = self.assigned()
+        o["return_request"] = services.assignment_request_return(
+            assignment=self.la(return_requested), actor=self.clerk, reason="不属于本单位职责。"
+        )
+        s["return_requested"] = return_requested
+        s["replied"], o["answered"] = self.replied()
+        rehandling, o["superseded"] = self.replied()
+        self.rate(o["superseded"], "lead", "unsatisfied", "没有解决。")
+        rehandling.refresh_from_db()
+        s["rehandling"] = rehandling
+        closed, letterless = self.replied(code="B")
+        self.rate(letterless, "lead")
+        self.rate(letterless, "cosigner")
+        publish(letterless, self.staff)
+        Reply.objects.filter(pk=letterless.pk).update(attachment=None)  # replied before letters were required
+        closed.refresh_from_db()
+        s["closed"] = closed
+        o["letterless"] = Reply.objects.get(pk=letterless.pk)
+        o["late_letter"] = factories.signed_letter(self.la(closed), self.clerk, name="补传答复函.pdf")
+        # A B-class reply whose solution the office reported: waiting for staff, still open for rating.
+        claimed_suggestion, claimed = self.replied(code="B")
+        Reply.objects.filter(pk=claimed.pk).update(attachment=None)
+        o["solved_claim"] = services.followup_post(reply=claimed, actor=self.clerk, text="已解决。", solved=True)
+        o["claimed"] = Reply.objects.get(pk=claimed.pk)
+        o["claimed_letter"] = factories.signed_letter(self.la(claimed_suggestion), self.clerk, name="答复函.pdf")
+        # The draft reply of a suggestion in handling, complete and ready to send.
+        drafting_reply = self.handling()
+        o["draft"] = self.draft_reply(drafting_reply)
+        # Extension requests: the lead office's, and one a co-handling office made before that was refused.
+        extending = self.handling()
+        la = self.la(extending)
+        o["extension_request"] = services.extension_request(
+            assignment=la, actor=self.clerk, reason="需要协调。", until=la.effective_due + datetime.timedelta(days=10)
+        )
+        o["co_extension_request"] = AssignmentRequest.objects.create(
+            assignment=self.ca(extending),
+            kind=AssignmentRequest.Kind.EXTENSION,
+            reason="需要协调。",
+            requested_until=la.effective_due + datetime.timedelta(days=10),
+            requested_by=self.users["co_clerk"],
+        )
+        decided = self.assigned()
+        o["decided_request"] = services.assignment_request_return(
+            assignment=self.la(decided), actor=self.clerk, reason="不属于本单位职责。"
+        )
+        services.return_request_refuse(request=o["decided_request"], actor=self.staff, note="仍由你单位办理。")
+        self.target = self.submitted()  # the other suggestion of a merge
+        o["open_invitation"] = s["draft"].cosigners.get(delegate=self.delegates["invited"])
+        o["confirmed_cosign"] = s["draft"].cosigners.get(delegate=self.delegates["cosigner"])
+        o["stale_invitation"] = s["submitted"].cosigners.get(delegate=self.delegates["invited"])
+
+    def fresh(self, obj):
+        return type(obj).objects.get(pk=obj.pk)
+
+
+# --------------------------------------------------------------------------- what each service is asked
+
+
+def _call_suggestion_service(world, action, suggestion, user):
+    calls = {
+        Action.EDIT: lambda: services.suggestion_save_draft(
+            actor=user, title="新标题", body="新内容。", category=suggestion.category, suggestion=suggestion
+        ),
+        Action.SUBMIT: lambda: services.suggestion_submit(suggestion=suggestion, actor=user),
+        Action.WITHDRAW: lambda: services.suggestion_withdraw(suggestion=suggestion, actor=user, reason="不再需要。"),
+        Action.INVITE: lambda: services.cosigner_invite(
+            suggestion=suggestion, actor=user, delegates=[world.delegates["extra"]]
+        ),
+        Action.ATTACH: lambda: services.attachment_add(
+            suggestion=suggestion, actor=user, uploaded_file=_pdf(), content_type="application/pdf"
+        ),
+        Action.REGISTER: lambda: services.suggestion_register(suggestion=suggestion, actor=user),
+        Action.RETURN: lambda: services.suggestion_return(suggestion=suggestion, actor=user, reason="请补充。"),
+        Action.REJECT: lambda: services.suggestion_reject(suggestion=suggestion, actor=user, reason="无实际内容"),
+        Action.MERGE: lambda: services.suggestion_merge(target=world.target, sources=[suggestion], actor=user),
+        Action.MERGE_INTO: lambda: services.suggestion_merge(target=suggestion, sources=[world.target], actor=user),
+        Action.ASSIGN: lambda: services.suggestion_assign(
+            suggestion=suggestion, actor=user, lead_office=world.spare_office
+        ),
+        Action.SET_KEY: lambda: services.suggestion_set_key(suggestion=suggestion, actor=user, is_key=False),
+        Action.CLOSE: lambda: services.suggestion_close(suggestion=suggestion, actor=user),
+        Action.REHANDLE: lambda: services.round_open_rehandling(
+            suggestion=suggestion, actor=user, assignments=[], reason="重新办理。"
+        ),
+        Action.SAVE_PUBLIC_VERSION: lambda: services.suggestion_save_public_version(
+            suggestion=suggestion, actor=user, public_title="公开标题", public_body="公开内容。"
+        ),
+    }
+    return calls[action]()
+
+
+def _call_assignment_service(world, action, assignment, user):
+    handler = world.clerk if assignment.office_id == world.lead_office.pk else world.users["co_clerk"]
+    calls = {
+        Action.SIGN: lambda: services.assignment_sign(assignment=assignment, actor=user),
+        Action.REQUEST_RETURN: lambda: services.assignment_request_return(
+            assignment=assignment, actor=user, reason="不属于本单位职责。"
+        ),
+        Action.SET_HANDLER: lambda: services.assignment_set_handler(assignment=assignment, actor=user, handler=handler),
+        Action.CONTACT: lambda: services.contact_record(
+            assignment=assignment,
+            actor=user,
+            method="phone",
+            date=timezone.localdate(),
+            participants="代表",
+            summary="电话沟通。",
+        ),
+        Action.OPINION: lambda: services.opinion_send(assignment=assignment, actor=user, text="协办意见。"),
+        Action.REPLY: lambda: services.reply_save_draft(assignment=assignment, actor=user, text="答复。"),
+        Action.REQUEST_EXTENSION: lambda: services.extension_request(
+            assignment=assignment,
+            actor=user,
+            reason="需要协调。",
+            until=assignment.effective_due + datetime.timedelta(days=10),
+        ),
+        Action.ATTACH: lambda: services.attachment_add(
+            suggestion=assignment.suggestion,
+            actor=user,
+            uploaded_file=_pdf(),
+            content_type="application/pdf",
+            assignment=assignment,
+        ),
+        Action.REMIND: lambda: services.reminder_manual(assignment=assignment, actor=user, message="请尽快办理。"),
+    }
+    return calls[action]()
+
+
+def _call_other_service(world, action, obj, user, name):
+    letters = {"letterless": "late_letter", "claimed": "claimed_letter"}
+    calls = {
+        Action.RESPOND: lambda: services.cosigner_respond(cosigner=obj, actor=user, accept=True),
+        Action.DROP_COSIGNER: lambda: services.cosigner_drop(cosigner=obj, actor=user),
+        Action.REPLY_SUBMIT: lambda: services.reply_submit(reply=obj, actor=user),
+        Action.ATTACH_LETTER: lambda: services.reply_attach_letter(
+            reply=obj,
+            actor=user,
+            attachment=world.objects[letters[name]]
+            if name in letters
+            else factories.signed_letter(obj.assignment, world.clerk),
+        ),
+        Action.FOLLOW_UP: lambda: services.followup_post(reply=obj, actor=user, text="正在推进。"),
+        Action.RATE: lambda: services.rating_submit(reply=obj, actor=user, value="satisfied"),
+        Action.PUBLISH: lambda: services.reply_publish(
+            reply=obj,
+            actor=user,
+            public_title=obj.suggestion.title,
+            public_body=obj.suggestion.body,
+            public_text=obj.text,
+            early_reason="本测试不涉及代表评价",
+        ),
+        Action.UNPUBLISH: lambda: services.reply_unpublish(reply=obj, actor=user),
+        Action.APPROVE_RETURN: lambda: services.return_request_approve(
+            request=obj, actor=user, new_office=world.spare_office
+        ),
+        Action.REFUSE_RETURN: lambda: services.return_request_refuse(request=obj, actor=user, note="仍由你单位办理。"),
+        Action.APPROVE_EXTENSION: lambda: services.extension_approve(request=obj, actor=user),
+        Action.REFUSE_EXTENSION: lambda: services.extension_refuse(request=obj, actor=user, note="请按期答复。"),
+        Action.CONFIRM_SOLVED: lambda: services.followup_confirm_solved(follow_up=obj, actor=user, accept=True),
+    }
+    return calls[action]()
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+class Rollback(Exception):
+    pass
+
+
+def _service_answer(call, world, action, obj, user, *more):
+    """Run ``call`` on a fresh copy of ``obj`` in a savepoint that is always rolled back: None when it went
+    through, else the refusal."""
+    outcome = None
+    try:
+        with transaction.atomic():
+            try:
+                call(world, action, world.fresh(obj), user, *more)
+            except (services.NotPermitted, services.TransitionNotAllowed) as error:
+                outcome = error
+            raise Rollback
+    except Rollback:
+        pass
+    return outcome
+
+
+def _check(mismatches, label, expected, decision, refusal, *, no_op=False):
+    if bool(decision) != expected:
+        mismatches.append(f"{label}: policy says {bool(decision)} ({decision.reason}), table says {expected}")
+    if no_op and not expected:
+        return  # the service does nothing and refuses nothing
+    if (refusal is None) != expected:
+        mismatches.append(f"{label}: service {'refused: ' + refusal.message if refusal else 'went through'}")
+    if refusal is not None and not decision and refusal.message != decision.reason:
+        mismatches.append(f"{label}: service says {refusal.message!r}, policy says {decision.reason!r}")
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+def test_every_suggestion_action_for_every_role_in_every_status(world):
+    mismatches, cases = [], 0
+    for action, table in SUGGESTION_TABLE.items():
+        for status_name in EVERY:
+            suggestion = world.fresh(world.s[status_name])
+            for role in ROLES:
+                expected = role in table.get(status_name, set())
+                user = world.users[role]
+                decision = policy.may(user, action, suggestion)
+                refusal = _service_answer(_call_suggestion_service, world, action, suggestion, user)
+                _check(mismatches, f"{action} {status_name} {role}", expected, decision, refusal)
+                cases += 1
+    assert not mismatches, "\n".join(mismatches)
+    assert cases == len(SUGGESTION_TABLE) * len(EVERY) * len(ROLES)
+
+
+def test_every_assignment_action_for_every_role_in_every_status(world):
+    mismatches = []
+    for action, table in ASSIGNMENT_TABLE.items():
+        for status_name in ASSIGNMENT_WORLDS:
+            for which in ("LA", "CA"):
+                suggestion = world.s[status_name]
+                assignment = world.la(suggestion) if which == "LA" else world.ca(suggestion)
+                for role in ROLES:
+                    expected = role in table.get((status_name, which), set())
+                    user = world.users[role]
+                    decision = policy.may(user, action, assignment)
+                    refusal = _service_answer(_call_assignment_service, world, action, assignment, user)
+                    _check(
+                        mismatches,
+                        f"{action} {status_name} {which} ({assignment.get_status_display()}) {role}",
+                        expected,
+                        decision,
+                        refusal,
+                        no_op=(action, status_name, which) in NO_OPS and role in LEAD_OFFICE | CO_OFFICE,
+                    )
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_every_reply_request_and_follow_up_action_for_every_role(world):
+    mismatches = []
+    for action, names in OTHER_OBJECTS.items():
+        for name in names:
+            for role in ROLES:
+                expected = role in OTHER_TABLE[action].get(name, set())
+                user = world.users[role]
+                obj = world.fresh(world.objects[name])
+                decision = policy.may(user, action, obj)
+                refusal = _service_answer(_call_other_service, world, action, obj, user, name)
+                _check(
+                    mismatches,
+                    f"{action} {name} {role}",
+                    expected,
+                    decision,
+                    refusal,
+                    no_op=(action, name) in NO_OPS and role in STAFF,
+                )
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_a_co_handling_office_may_neither_reply_nor_ask_for_an_extension(world):
+    """The drift issue #17 was opened for, stated on its own: the page and the service give the same answer."""
+    co = world.ca(world.s["handling"])
+    for action in (Action.REPLY, Action.REQUEST_EXTENSION):
+        decision = policy.may(world.users["co_clerk"], action, co)
+        assert not decision and "协办单位不直接答复代表" in decision.reason
+    assert policy.may(world.users["co_clerk"], Action.OPINION, co)
+
+
+# --------------------------------------------------------------------------- the pages offer what the table allows
+
+# The office page: the form each action posts to.
+OFFICE_FORMS = {
+    Action.SIGN: "offices:sign",
+    Action.REQUEST_RETURN: "offices:request_return",
+    Action.CONTACT: "offices:contact",
+    Action.OPINION: "offices:opinion",
+    Action.REPLY: "offices:reply",
+    Action.REQUEST_EXTENSION: "offices:extension",
+    Action.SET_HANDLER: "offices:handler",
+}
+
+
+def test_the_office_page_offers_exactly_the_allowed_forms(world):
+    mismatches = []
+    for status_name in ASSIGNMENT_WORLDS:
+        for which, roles_ in (("LA", ("lead_clerk", "head")), ("CA", ("co_clerk",))):
+            suggestion = world.s[status_name]
+            assignment = world.la(suggestion) if which == "LA" else world.ca(suggestion)
+            for role in roles_:
+                client = Client()
+                client.force_login(world.users[role])
+                html = client.get(reverse("offices:assignment", args=[assignment.pk])).content.decode()
+                for action, url_name in OFFICE_FORMS.items():
+                    expected = role in ASSIGNMENT_TABLE[action].get((status_name, which), set())
+                    shown = f'action="{reverse(url_name, args=[assignment.pk])}"' in html
+                    if shown != expected:
+                        mismatches.append(f"{action} {status_name} {which} {role}: page shows {shown}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_delegate_page_offers_exactly_the_allowed_buttons(world):
+    mismatches = []
+    for status_name in EVERY:
+        suggestion = world.s[status_name]
+        for role in ("lead", "cosigner"):
+            client = Client()
+            client.force_login(world.users[role])
+            response = client.get(reverse("delegates:suggestion", args=[suggestion.pk]))
+            html = response.content.decode()
+            offered = {
+                Action.EDIT: f'href="{reverse("delegates:edit", args=[suggestion.pk])}"' in html,
+                Action.SUBMIT: f'action="{reverse("delegates:submit", args=[suggestion.pk])}"' in html,
+                Action.WITHDRAW: f'action="{reverse("delegates:withdraw", args=[suggestion.pk])}"' in html,
+                Action.INVITE: 'id="invite-q"' in html,
+            }
+            for action, shown in offered.items():
+                expected = role in SUGGESTION_TABLE[action].get(status_name, set())
+                if shown != expected:
+                    mismatches.append(f"{action} {status_name} {role}: page shows {shown}")
+    for name in ("open_invitation", "confirmed_cosign"):
+        cosigner = world.objects[name]
+        for role in ("lead", "cosigner", "invited"):
+            client = Client()
+            client.force_login(world.users[role])
+            html = client.get(reverse("delegates:suggestion", args=[cosigner.suggestion_id])).content.decode()
+            for action, url_name in ((Action.DROP_COSIGNER, "delegates:drop"), (Action.RESPOND, "delegates:respond")):
+                shown = f'action="{reverse(url_name, args=[cosigner.pk])}"' in html
+                if shown != (role in OTHER_TABLE[action].get(name, set())):
+                    mismatches.append(f"{action} {name} {role}: page shows {shown}")
+    for name in ("answered", "claimed", "superseded", "letterless"):
+        reply = world.objects[name]
+        for role in ("lead", "cosigner"):
+            client = Client()
+            client.force_login(world.users[role])
+            html = client.get(reverse("delegates:suggestion", args=[reply.suggestion_id])).content.decode()
+            shown = f'action="{reverse("delegates:rate", args=[reply.pk])}"' in html
+            if shown != (role in OTHER_TABLE[Action.RATE].get(name, set())):
+                mismatches.append(f"rate {name} {role}: page shows {shown}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+# The staff page: the form of each action (its ``action`` field).
+STAFF_FORMS = {
+    Action.REGISTER: "register",
+    Action.RETURN: "return",
+    Action.REJECT: "reject",
+    Action.WITHDRAW: "withdraw",
+    Action.CLOSE: "close",
+    Action.SET_KEY: "key",
+}
+
+
+def test_the_staff_page_offers_exactly_the_allowed_forms(world):
+    mismatches = []
+    client = Client()
+    client.force_login(world.staff)
+    for status_name in EVERY:
+        if status_name in ("draft", "draft_ready"):
+            continue  # staff never see drafts
+        suggestion = world.s[status_name]
+        html = client.get(reverse("staff:suggestion", args=[suggestion.pk])).content.decode()
+        for action, name in STAFF_FORMS.items():
+            expected = "staff" in SUGGESTION_TABLE[action].get(status_name, set())
+            shown = f'name="action" value="{name}"' in html
+            if shown != expected:
+                mismatches.append(f"{action} {status_name}: page shows {shown}")
+        assign_link = f'href="{reverse("staff:assign", args=[suggestion.pk])}"' in html
+        if assign_link != ("staff" in SUGGESTION_TABLE[Action.ASSIGN].get(status_name, set())):
+            mismatches.append(f"assign {status_name}: page shows {assign_link}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_available_lists_each_action_of_the_object_with_its_decision(world):
+    offered = policy.available(world.users["lead"], world.s["draft_ready"])
+    assert offered[Action.SUBMIT] and offered[Action.EDIT] and not offered[Action.REGISTER]
+    assert not offered[Action.REGISTER].allowed and offered[Action.REGISTER].reason
+    assert set(offered) >= {Action.EDIT, Action.SUBMIT, Action.WITHDRAW, Action.ASSIGN}
+    assert policy.allowed(world.users["staff"], world.fresh(world.s["submitted"])) >= {"register", "return", "reject"}
