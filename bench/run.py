@@ -624,6 +624,7 @@ def figures_similar(quick):
 
     Baseline: the SQL those calls ran, timed inside the same calls (the rest is Python scoring).
     """
+    from django.contrib.auth import get_user_model
     from django.db import connection
 
     from delegates.models import Delegate
@@ -636,8 +637,11 @@ def figures_similar(quick):
     delegate = Delegate.objects.filter(led_suggestions__isnull=False).order_by("pk").first()
     under_review = Suggestion.objects.filter(status=Suggestion.Status.SUBMITTED).order_by("-pk").first()
     cases = [(f"a delegate types “{q}”", (lambda q=q: similar_for_delegate(delegate, q))) for q in HINT_TYPED]
-    if under_review is not None:
-        cases.append(("staff review, beside a submitted suggestion (title and body)", lambda: _similar(under_review)))
+    staff = get_user_model().objects.filter(groups__name="npc_staff").order_by("pk").first()
+    if under_review is not None and staff is not None:
+        cases.append(
+            ("staff review, beside a submitted suggestion (title and body)", lambda: _similar(under_review, staff))
+        )
     sql_time = [0.0]
 
     def timer(execute, sql, params, many, context):
