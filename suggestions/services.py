@@ -1546,6 +1546,20 @@ def suggestion_save_public_version(
     return suggestion
 
 
+def _review_suggestion_version(suggestion, actor, public_title, public_body, *, not_personal, note):
+    """Review the suggestion's public title and body when a form sent either (the other kept as it is)."""
+    if public_title is None and public_body is None:
+        return
+    _set_public_version(
+        suggestion,
+        actor,
+        public_title=suggestion.public_title if public_title is None else public_title,
+        public_body=suggestion.public_body if public_body is None else public_body,
+        not_personal=not_personal,
+        note=note,
+    )
+
+
 @transaction.atomic
 def reply_publish(
     *,
@@ -1570,15 +1584,7 @@ def reply_publish(
     reply.suggestion = suggestion
     _require(actor, Action.PUBLISH, reply)
     was = reply.is_published
-    if public_title is not None or public_body is not None:
-        _set_public_version(
-            suggestion,
-            actor,
-            public_title=suggestion.public_title if public_title is None else public_title,
-            public_body=suggestion.public_body if public_body is None else public_body,
-            not_personal=not_personal,
-            note=note,
-        )
+    _review_suggestion_version(suggestion, actor, public_title, public_body, not_personal=not_personal, note=note)
     if public_text is not None:
         _set_reply_public_text(suggestion, reply, actor, public_text=public_text, not_personal=not_personal, note=note)
     if suggestion.public_reviewed_at is None:
@@ -1626,15 +1632,7 @@ def reply_save_public_text(
     suggestion = _lock_suggestion(reply.suggestion)
     reply = Reply.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=reply.pk)
     _require(actor, Action.SAVE_PUBLIC_VERSION, reply)
-    if public_title is not None or public_body is not None:
-        _set_public_version(
-            suggestion,
-            actor,
-            public_title=suggestion.public_title if public_title is None else public_title,
-            public_body=suggestion.public_body if public_body is None else public_body,
-            not_personal=not_personal,
-            note=note,
-        )
+    _review_suggestion_version(suggestion, actor, public_title, public_body, not_personal=not_personal, note=note)
     _set_reply_public_text(suggestion, reply, actor, public_text=public_text, not_personal=not_personal, note=note)
     if reply.is_published or suggestion.is_published:
         _public_changed()
