@@ -577,7 +577,7 @@ def figures_search(quick):
     from django.db import connection
 
     from suggestions.models import Suggestion
-    from suggestions.search import apply_text_search
+    from suggestions.queries.search import apply_text_search
 
     figs = []
     for term in ("内涝", "青岩", "老旧小区", "停车难问题"):
@@ -620,7 +620,7 @@ HINT_TYPED = ("停车难", "垃圾分类", "关于加快推进青岩镇老旧小
 
 
 def figures_similar(quick):
-    """The similar-suggestion hint (suggestions.similar): a delegate typing, and staff reviewing one.
+    """The similar-suggestion hint (suggestions.queries.similar): a delegate typing, and staff reviewing one.
 
     Baseline: the SQL those calls ran, timed inside the same calls (the rest is Python scoring).
     """
@@ -628,10 +628,10 @@ def figures_similar(quick):
     from django.db import connection
 
     from delegates.models import Delegate
-    from delegates.selectors import similar_for_delegate
-    from suggestions import similar
     from suggestions.models import Suggestion
-    from suggestions.views.staff import _similar
+    from suggestions.queries import similar
+    from suggestions.queries.delegate_selectors import similar_for_delegate
+    from suggestions.web.staff import _similar
 
     similar._statistics.clear()
     delegate = Delegate.objects.filter(led_suggestions__isnull=False).order_by("pk").first()
@@ -732,8 +732,8 @@ def _export(n, *, trace=False):
     """
     from openpyxl import Workbook
 
-    from suggestions import exports
     from suggestions.models import Suggestion
+    from suggestions.reporting import exports
 
     base = Suggestion.objects.exclude(status=Suggestion.Status.DRAFT).order_by("pk")
     last = base.values_list("pk", flat=True)[n - 1]
@@ -759,9 +759,9 @@ def figure_export(n=10_000, small=1_000):
 
     label = f"Excel export of {n:,} suggestions"
     try:
-        from suggestions import exports
+        from suggestions.reporting import exports
     except ImportError:
-        return [Figure(label, verdict="n/a", note="suggestions.exports not available yet")]
+        return [Figure(label, verdict="n/a", note="suggestions.reporting.exports not available yet")]
     if not hasattr(exports, "write_summary"):
         return [Figure(label, verdict="n/a", note="exports.write_summary not available yet")]
     small_t, _p, _r, _s, _q = _export(small)

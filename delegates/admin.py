@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AccountActivation, Constituency, Delegate, DelegateContact, Delegation, Session, Term
+from delegates.models import AccountActivation, Constituency, Delegate, DelegateContact, Delegation, Session, Term
 
 
 @admin.register(Term)

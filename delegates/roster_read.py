@@ -1,6 +1,6 @@
 """Reading a roster file as it comes: columns as people name them, the header row wherever it is,
 rows skipped with a reason (titles, blank rows, a repeated header, a 备注/说明 block under the table),
-and telephone numbers sorted into mobiles and landlines. ``delegates.imports`` plans and applies.
+and telephone numbers sorted into mobiles and landlines. ``suggestions.actions.roster_import`` plans and applies.
 """
 
 import re
@@ -16,10 +16,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from suggestions.services import WorkflowError
-
-from . import phones
-from .models import Session, Term
+from delegates import phones
+from delegates.models import Session, Term
+from suggestions.actions import WorkflowError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000

@@ -5,8 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from delegates import roster_views
-from suggestions.views import common
+from suggestions.web import common, roster
 
 admin.site.site_header = _("花溪人大代表建议办理系统 · 系统设置")
 admin.site.site_title = _("花溪人大代表建议办理系统")
@@ -23,18 +22,18 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/activate/<str:token>/", roster_views.activate, name="activate"),
+    path("accounts/activate/<str:token>/", roster.activate, name="activate"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("suggestions/", include("suggestions.urls.common")),
+    path("suggestions/", include("suggestions.web.urls.common")),
     path("notifications/", common.notifications, name="notifications"),
     path("notifications/read/", common.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", common.notification_open, name="notification_open"),
-    path("delegate/", include("delegates.urls")),
-    path("staff/reports/", include("suggestions.urls.reports")),
-    path("staff/roster/", include("delegates.roster_urls")),
-    path("staff/", include("suggestions.urls.staff")),
-    path("office/", include("suggestions.urls.offices")),
-    path("reminders/", include("suggestions.urls.reminders")),
-    path("public/", include("suggestions.urls.public")),
+    path("delegate/", include("suggestions.web.urls.delegates")),
+    path("staff/reports/", include("suggestions.web.urls.reports")),
+    path("staff/roster/", include("suggestions.web.urls.roster")),
+    path("staff/", include("suggestions.web.urls.staff")),
+    path("office/", include("suggestions.web.urls.offices")),
+    path("reminders/", include("suggestions.web.urls.reminders")),
+    path("public/", include("suggestions.web.urls.public")),
     path("admin/", admin.site.urls),
 ]

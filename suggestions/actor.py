@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import roles
+from suggestions import roles
 
 if TYPE_CHECKING:
     from delegates.models import Delegate
@@ -36,7 +36,7 @@ class Actor:
             return user
         if user is None or not user.is_authenticated:
             return cls(user=user)
-        from .models import OfficeMember
+        from suggestions.models import OfficeMember
 
         memberships = roles.memberships_of(user)
         return cls(

@@ -1,10 +1,10 @@
 """The admin holds configuration and reference data. Workflow records are read-only here:
-every state change goes through ``suggestions.services``."""
+every state change goes through ``suggestions.actions``."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from suggestions.models import (
     AssignmentRequest,
     AuditLog,
     CalendarDay,
@@ -19,7 +19,7 @@ from .models import (
     ResultClass,
     Suggestion,
 )
-from .workdays import calendar_import_from_library
+from suggestions.workdays import calendar_import_from_library
 
 
 @admin.register(Category)

@@ -31,7 +31,7 @@ def install_defaults(get_model):
     """Idempotent. ``get_model`` is ``apps.get_model`` (migration) or ``django.apps.apps.get_model``."""
     from chinese_calendar.constants import holidays, workdays
 
-    from .workdays import HOLIDAY_NAMES
+    from suggestions.workdays import HOLIDAY_NAMES
 
     Category = get_model("suggestions", "Category")
     ResultClass = get_model("suggestions", "ResultClass")

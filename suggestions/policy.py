@@ -20,9 +20,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .actor import Actor
-from .errors import NotPermitted, TransitionNotAllowed
-from .models import (
+from suggestions.actor import Actor
+from suggestions.errors import NotPermitted, TransitionNotAllowed
+from suggestions.models import (
     Assignment,
     AssignmentRequest,
     CoSigner,
@@ -483,7 +483,7 @@ def _confirm_solved(actor: Actor, follow_up: FollowUp, today: datetime.date) -> 
 
 
 def _publish(actor: Actor, reply: Reply, today: datetime.date) -> Decision:
-    from . import publication
+    from suggestions import publication
 
     def publishable() -> Decision:
         if reply.status != Reply.Status.SUBMITTED:

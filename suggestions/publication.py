@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import pii
-from .models import Assignment, CoSigner, Rating, Reply, Suggestion
+from suggestions import pii
+from suggestions.models import Assignment, CoSigner, Rating, Reply, Suggestion
 
 LABELS = {"title": gettext_lazy("建议标题"), "body": gettext_lazy("建议内容"), "reply": gettext_lazy("答复内容")}
 

@@ -53,7 +53,7 @@ def _users_with_roles():
     from django.db.models import Count, Exists, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
-    from .models import Notification, OfficeMember
+    from suggestions.models import Notification, OfficeMember
 
     return (
         get_user_model()
@@ -139,7 +139,7 @@ def memberships_of(user):
         return {}
 
     def compute():
-        from .models import OfficeMember
+        from suggestions.models import OfficeMember
 
         return dict(OfficeMember.objects.filter(user=user, office__is_active=True).values_list("office_id", "role"))
 
@@ -152,7 +152,7 @@ def office_ids_of(user):
 
 
 def is_office_head(user, office_id):
-    from .models import OfficeMember
+    from suggestions.models import OfficeMember
 
     return memberships_of(user).get(office_id) == OfficeMember.Role.HEAD
 

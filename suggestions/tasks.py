@@ -10,7 +10,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders
+from suggestions import reminders
 
 RETRY = {
     "autoretry_for": (reminders.TransientDeliveryError, ConnectionError, TimeoutError),
@@ -53,7 +53,7 @@ def catch_up_statistics():
     The dashboard catches up by itself before it reads; doing it every minute as well means a
     page view rarely has anything left to re-derive.
     """
-    from . import stats
+    from suggestions.reporting import stats
 
     result = stats.catch_up()
     return {"version": result.version, "rederived": result.rederived}

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .services import InvalidInput
+from suggestions.actions import InvalidInput
 
 # (magic bytes prefix, content type, allowed extensions)
 SIGNATURES = [

@@ -20,7 +20,7 @@ class WorkCalendar:
     """Answers working-day questions from one read of the exception table."""
 
     def __init__(self, exceptions=None, known_years=None):
-        from .models import CalendarDay, CalendarYear
+        from suggestions.models import CalendarDay, CalendarYear
 
         if exceptions is None:
             exceptions = dict(CalendarDay.objects.values_list("date", "is_workday"))
@@ -96,7 +96,7 @@ def work_calendar():
 
 def years_needing_data(today=None):
     """Years a deadline computed today can reach (six months ahead) that have no holiday data."""
-    from .models import CalendarYear
+    from suggestions.models import CalendarYear
 
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=200)
@@ -112,7 +112,7 @@ def calendar_import_from_library(*, years=None):
     import chinese_calendar
     from chinese_calendar.constants import holidays, workdays
 
-    from .models import CalendarDay, CalendarYear
+    from suggestions.models import CalendarDay, CalendarYear
 
     available = {d.year for d in holidays} | {d.year for d in workdays}
     wanted = sorted(available if years is None else set(years) & available)

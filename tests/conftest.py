@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from suggestions import services
+from suggestions import actions
 
 from . import factories
 
@@ -104,17 +104,17 @@ def draft(session, delegate):
 
 @pytest.fixture
 def submitted(draft, delegate):
-    return services.suggestion_submit(suggestion=draft, actor=delegate.user)
+    return actions.suggestion_submit(suggestion=draft, actor=delegate.user)
 
 
 @pytest.fixture
 def registered(submitted, staff):
-    return services.suggestion_register(suggestion=submitted, actor=staff)
+    return actions.suggestion_register(suggestion=submitted, actor=staff)
 
 
 @pytest.fixture
 def assigned(registered, staff, office, co_office, clerk, co_clerk):
-    services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, co_offices=[co_office])
+    actions.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, co_offices=[co_office])
     registered.refresh_from_db()
     return registered
 
@@ -132,8 +132,8 @@ def co_assignment(assigned, co_office):
 def carry_to_reply(suggestion, assignment, clerk, *, code="A", text="已解决。"):
     from django.utils import timezone
 
-    services.assignment_sign(assignment=assignment, actor=clerk)
-    services.contact_record(
+    actions.assignment_sign(assignment=assignment, actor=clerk)
+    actions.contact_record(
         assignment=assignment,
         actor=clerk,
         method="visit",
@@ -142,7 +142,7 @@ def carry_to_reply(suggestion, assignment, clerk, *, code="A", text="已解决�
         summary="上门沟通。",
         delegate_invited=True,
     )
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=assignment,
         actor=clerk,
         text=text,
@@ -150,7 +150,7 @@ def carry_to_reply(suggestion, assignment, clerk, *, code="A", text="已解决�
         signed_off_by="局长",
         attachment=factories.signed_letter(assignment, clerk),
     )
-    services.reply_submit(reply=reply, actor=clerk)
+    actions.reply_submit(reply=reply, actor=clerk)
     reply.refresh_from_db()
     return reply
 
@@ -161,7 +161,7 @@ def publish(reply, staff, *, public_text=None, early_reason="本测试不涉及�
     For tests about what the public sees; the rules of publishing itself are tested in test_publication.
     """
     suggestion = reply.suggestion
-    return services.reply_publish(
+    return actions.reply_publish(
         reply=reply,
         actor=staff,
         public_title=versions.pop("public_title", suggestion.title),

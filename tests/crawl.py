@@ -218,7 +218,7 @@ def prepare():
     """
     from django.contrib.auth import get_user_model
 
-    from delegates import services as delegate_services
+    from suggestions.actions import accounts as delegate_services
 
     users = get_user_model().objects
     staff = users.get(username="staff_zhang")
@@ -231,13 +231,13 @@ def prepare():
 def _attach_a_file(staff):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from suggestions import services
+    from suggestions import actions
     from suggestions.models import Attachment, Suggestion
 
     if Attachment.objects.exists():
         return
     showcase = Suggestion.objects.filter(published_at__isnull=False).order_by("pk").first()
-    services.attachment_add(
+    actions.attachment_add(
         suggestion=showcase,
         actor=staff,
         uploaded_file=SimpleUploadedFile("现场照片说明.pdf", b"%PDF-1.4\n%crawl\n"),
@@ -249,7 +249,7 @@ def _reply_without_letter(clerk):
     """The assignment pks of submitted replies with no letter; made on a signed assignment of ``clerk``'s office."""
     from django.utils import timezone
 
-    from suggestions import roles, services
+    from suggestions import actions, roles
     from suggestions.models import Assignment, Reply, ResultClass
 
     def existing():
@@ -269,11 +269,11 @@ def _reply_without_letter(clerk):
     )
     if assignment is None:
         raise AssertionError(f"the demo has no signed assignment of {clerk}'s office to reply to without a letter")
-    policy = services.policy_for(assignment.suggestion.session)
+    policy = actions.policy_for(assignment.suggestion.session)
     required, policy.reply_letter_required = policy.reply_letter_required, False
     policy.save()
     try:
-        services.contact_record(
+        actions.contact_record(
             assignment=assignment,
             actor=clerk,
             method="visit",
@@ -282,14 +282,14 @@ def _reply_without_letter(clerk):
             summary="上门沟通。",
             delegate_invited=True,
         )
-        reply = services.reply_save_draft(
+        reply = actions.reply_save_draft(
             assignment=assignment,
             actor=clerk,
             text="已答复，盖章答复函待补传。",
             result_class=ResultClass.objects.order_by("pk").first(),
             signed_off_by="局长",
         )
-        services.reply_submit(reply=reply, actor=clerk)
+        actions.reply_submit(reply=reply, actor=clerk)
     finally:
         policy.reply_letter_required = required
         policy.save()

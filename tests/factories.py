@@ -118,7 +118,7 @@ class LeaderFactory(factory.django.DjangoModelFactory):
 
 
 class SuggestionFactory(factory.django.DjangoModelFactory):
-    """A draft; move it on with ``suggestions.services``."""
+    """A draft; move it on with ``suggestions.actions``."""
 
     class Meta:
         model = Suggestion
@@ -141,9 +141,9 @@ def signed_letter(assignment, actor, *, name="盖章答复函.pdf"):
     """The scanned, signed and stamped reply letter an office attaches before replying (a PDF)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from suggestions import services
+    from suggestions import actions
 
     uploaded = SimpleUploadedFile(name, SIGNED_LETTER_PDF, content_type="application/pdf")
-    return services.attachment_add(
+    return actions.attachment_add(
         suggestion=assignment.suggestion, actor=actor, uploaded_file=uploaded, content_type="application/pdf"
     )

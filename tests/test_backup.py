@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Attachment, AuditLog, Suggestion
 
 from . import factories
@@ -109,11 +109,11 @@ def test_restore_refuses_a_corrupted_backup(tmp_path, settings, restore_db, draf
 
 def test_audit_rows_survive_the_round_trip(tmp_path, settings, restore_db, submitted, staff):
     settings.MEDIA_ROOT = tmp_path / "media"
-    services.suggestion_register(suggestion=submitted, actor=staff)
+    actions.suggestion_register(suggestion=submitted, actor=staff)
     source = connection.settings_dict["NAME"]
-    actions = sorted(AuditLog.objects.values_list("action", flat=True))
+    audit_actions = sorted(AuditLog.objects.values_list("action", flat=True))
     assert run("backup.sh", tmp_path / "b", database=source, media=settings.MEDIA_ROOT).returncode == 0
     assert run("restore.sh", tmp_path / "b", database=restore_db, media=tmp_path / "m").returncode == 0
     with psycopg.connect(f"{PG}/{restore_db}") as conn:
         restored = sorted(r[0] for r in conn.execute("SELECT action FROM suggestions_auditlog"))
-    assert restored == actions
+    assert restored == audit_actions

@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Notification
 from tests import factories
 from tests.conftest import publish
@@ -138,23 +138,21 @@ def world(db, tmp_path, settings):
     admin = factories.UserFactory(username="root-admin", is_superuser=True, is_staff=True)
 
     s = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-    services.cosigner_invite(suggestion=s, actor=delegate.user, delegates=[cosigner])
-    services.cosigner_respond(cosigner=s.cosigners.get(), actor=cosigner.user, accept=True)
+    actions.cosigner_invite(suggestion=s, actor=delegate.user, delegates=[cosigner])
+    actions.cosigner_respond(cosigner=s.cosigners.get(), actor=cosigner.user, accept=True)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    attachment = services.attachment_add(
+    attachment = actions.attachment_add(
         suggestion=s,
         actor=delegate.user,
         uploaded_file=SimpleUploadedFile("现场照片.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64),
         content_type="image/png",
     )
-    services.suggestion_submit(suggestion=s, actor=delegate.user)
-    services.suggestion_register(suggestion=s, actor=staff)
-    (assignment,) = services.suggestion_assign(
-        suggestion=s, actor=staff, lead_office=office, is_key=True, leader=leader
-    )
-    services.assignment_sign(assignment=assignment, actor=clerk)
-    services.contact_record(
+    actions.suggestion_submit(suggestion=s, actor=delegate.user)
+    actions.suggestion_register(suggestion=s, actor=staff)
+    (assignment,) = actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office, is_key=True, leader=leader)
+    actions.assignment_sign(assignment=assignment, actor=clerk)
+    actions.contact_record(
         assignment=assignment,
         actor=clerk,
         method="visit",
@@ -163,7 +161,7 @@ def world(db, tmp_path, settings):
         summary="上门。",
         delegate_invited=True,
     )
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=assignment,
         actor=clerk,
         text="答复。",
@@ -171,26 +169,26 @@ def world(db, tmp_path, settings):
         signed_off_by="局长",
         attachment=factories.signed_letter(assignment, clerk),
     )
-    services.reply_submit(reply=reply, actor=clerk)
+    actions.reply_submit(reply=reply, actor=clerk)
     publish(reply, staff, public_text="答复。")
 
     draft = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-    invitation = services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[cosigner])[0]
+    invitation = actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[cosigner])[0]
     sub = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
-    services.suggestion_submit(suggestion=sub, actor=other_delegate.user)
+    actions.suggestion_submit(suggestion=sub, actor=other_delegate.user)
     reg = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
-    services.suggestion_submit(suggestion=reg, actor=other_delegate.user)
-    services.suggestion_register(suggestion=reg, actor=staff)
+    actions.suggestion_submit(suggestion=reg, actor=other_delegate.user)
+    actions.suggestion_register(suggestion=reg, actor=staff)
     pending = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
-    services.suggestion_submit(suggestion=pending, actor=other_delegate.user)
-    services.suggestion_register(suggestion=pending, actor=staff)
-    (pending_assignment,) = services.suggestion_assign(suggestion=pending, actor=staff, lead_office=office)
-    services.assignment_sign(assignment=pending_assignment, actor=clerk)
-    services.extension_request(
+    actions.suggestion_submit(suggestion=pending, actor=other_delegate.user)
+    actions.suggestion_register(suggestion=pending, actor=staff)
+    (pending_assignment,) = actions.suggestion_assign(suggestion=pending, actor=staff, lead_office=office)
+    actions.assignment_sign(assignment=pending_assignment, actor=clerk)
+    actions.extension_request(
         assignment=pending_assignment,
         actor=clerk,
         reason="需协调。",
-        until=services.extension_limit(assignment=pending_assignment),
+        until=actions.extension_limit(assignment=pending_assignment),
     )
     notification = Notification.objects.create(user=delegate.user, title="通知", url="/")
     users = {
@@ -287,29 +285,29 @@ def files_world(db, tmp_path, settings):
     admin = factories.UserFactory(username="files-admin", is_superuser=True, is_staff=True)
 
     draft = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-    draft_file = services.attachment_add(
+    draft_file = actions.attachment_add(
         suggestion=draft, actor=delegate.user, uploaded_file=upload("草稿附件.pdf"), content_type="application/pdf"
     )
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[cosigner])
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[cosigner])
 
     f = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-    services.cosigner_invite(suggestion=f, actor=delegate.user, delegates=[cosigner])
-    services.cosigner_respond(cosigner=f.cosigners.get(), actor=cosigner.user, accept=True)
-    suggestion_file = services.attachment_add(
+    actions.cosigner_invite(suggestion=f, actor=delegate.user, delegates=[cosigner])
+    actions.cosigner_respond(cosigner=f.cosigners.get(), actor=cosigner.user, accept=True)
+    suggestion_file = actions.attachment_add(
         suggestion=f, actor=delegate.user, uploaded_file=upload("现场情况.pdf"), content_type="application/pdf"
     )
-    services.suggestion_submit(suggestion=f, actor=delegate.user)
-    services.suggestion_register(suggestion=f, actor=staff)
-    lead, co = services.suggestion_assign(
+    actions.suggestion_submit(suggestion=f, actor=delegate.user)
+    actions.suggestion_register(suggestion=f, actor=staff)
+    lead, co = actions.suggestion_assign(
         suggestion=f, actor=staff, lead_office=office, co_offices=[co_office], is_key=True, leader=leader
     )
-    services.assignment_sign(assignment=co, actor=co_clerk)
-    opinion_file = services.attachment_add(
+    actions.assignment_sign(assignment=co, actor=co_clerk)
+    opinion_file = actions.attachment_add(
         suggestion=f, actor=co_clerk, uploaded_file=upload("协办意见.pdf"), content_type="application/pdf"
     )
-    services.opinion_send(assignment=co, actor=co_clerk, text="同意。", attachment=opinion_file)
-    services.assignment_sign(assignment=lead, actor=clerk)
-    services.contact_record(
+    actions.opinion_send(assignment=co, actor=co_clerk, text="同意。", attachment=opinion_file)
+    actions.assignment_sign(assignment=lead, actor=clerk)
+    actions.contact_record(
         assignment=lead,
         actor=clerk,
         method="visit",
@@ -320,10 +318,10 @@ def files_world(db, tmp_path, settings):
     )
 
     def save_letter(name, text):
-        letter = services.attachment_add(
+        letter = actions.attachment_add(
             suggestion=f, actor=clerk, uploaded_file=upload(name), content_type="application/pdf"
         )
-        return services.reply_save_draft(
+        return actions.reply_save_draft(
             assignment=lead,
             actor=clerk,
             text=text,
@@ -334,9 +332,9 @@ def files_world(db, tmp_path, settings):
 
     reply = save_letter("答复函（签章）.pdf", "答复。")
     published_letter = reply.attachment
-    services.reply_submit(reply=reply, actor=clerk)
+    actions.reply_submit(reply=reply, actor=clerk)
     publish(reply, staff, public_text="答复。")
-    services.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment="没有解决。")
+    actions.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment="没有解决。")
     lead.refresh_from_db()
     superseded_letter = save_letter("答复函初稿.pdf", "第二轮草稿。").attachment
     draft_letter = save_letter("答复函二稿.pdf", "第二轮草稿。").attachment

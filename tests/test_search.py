@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.models import F
 
 from suggestions.models import Assignment, Suggestion
-from suggestions.search import BigramMatch, apply_text_search, normalize, search_terms, uses_bigram_index
+from suggestions.queries.search import BigramMatch, apply_text_search, normalize, search_terms, uses_bigram_index
 
 from . import factories
 
@@ -75,7 +75,7 @@ def search_ids(term, **kwargs):
     qs = Suggestion.objects.all()
     from django.db.models import F, Q
 
-    from suggestions.search import BigramMatch
+    from suggestions.queries.search import BigramMatch
 
     if uses_bigram_index(term):
         qs = qs.filter(BigramMatch(F("title"), F("body"), term))
@@ -163,7 +163,7 @@ def test_no_plan_computes_the_bigrams_of_a_row_it_reads(sample, office):
     """The stored column is tested, never ``huaxi_bigrams(body)`` per row (0.6 ms each on real bodies)."""
     from django.db import connection
 
-    from suggestions import public_selectors
+    from suggestions.queries import public_selectors
 
     queries = [
         apply_text_search(Suggestion.objects.filter(session=sample[0].session, category=sample[0].category), "小区"),
@@ -203,7 +203,7 @@ def test_public_searches_read_the_public_versions_through_the_index_of_published
     (their own bigram column and partial index), never the text as the delegate wrote it."""
     from django.db.models import F
 
-    from suggestions import selectors
+    from suggestions.queries import selectors
 
     Suggestion.objects.filter(pk__in=[s.pk for s in sample[:3]]).update(
         is_published=True, status=Suggestion.Status.CLOSED, public_title=F("title"), public_body=F("body")
@@ -231,7 +231,7 @@ def test_public_searches_read_the_public_versions_through_the_index_of_published
 
 def test_a_longer_term_goes_through_its_rarest_piece(monkeypatch):
     """One piece in the index filter keeps PostgreSQL's estimate close; the rarest keeps it tightest."""
-    from suggestions import search
+    from suggestions.queries import search
 
     frequencies = {"老旧": 0.05, "旧小": 0.01, "小区": 0.2, "5G": 0.3}
     monkeypatch.setattr(search, "bigram_frequencies", lambda connection: frequencies)
@@ -243,7 +243,7 @@ def test_a_longer_term_goes_through_its_rarest_piece(monkeypatch):
 
 
 def test_bigram_frequencies_come_from_postgresql_statistics_once(sample, django_assert_num_queries):
-    from suggestions import search
+    from suggestions.queries import search
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE suggestions_suggestion")

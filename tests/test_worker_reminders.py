@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 from kombu import pools
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Notification, Reminder, ReminderDelivery
 from tests import factories
 from tests.conftest import carry_to_reply
@@ -151,7 +151,7 @@ class Worker:
 
 
 def use_broker(url):
-    """Point this process's Celery app (used by services.queue_after_commit) at ``url``."""
+    """Point this process's Celery app (used by actions.queue_after_commit) at ``url``."""
     from huaxi_renda.celery import app
 
     app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url
@@ -214,13 +214,13 @@ def overdue(session, delegate, staff, office, clerk):
     """A signed lead assignment due 2026-10-16 (a Friday): overdue from Monday 2026-10-19."""
     suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
     with time_machine.travel(at("2026-09-11"), tick=False):
-        services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-        services.suggestion_register(suggestion=suggestion, actor=staff)
-        services.suggestion_assign(
+        actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+        actions.suggestion_register(suggestion=suggestion, actor=staff)
+        actions.suggestion_assign(
             suggestion=suggestion, actor=staff, lead_office=office, due_date=datetime.date(2026, 10, 16)
         )
         assignment = suggestion.assignments.get()
-        services.assignment_sign(assignment=assignment, actor=clerk)
+        actions.assignment_sign(assignment=assignment, actor=clerk)
     return assignment
 
 
@@ -254,9 +254,9 @@ def test_redis_down_while_replying_then_the_reminders_go_out_when_it_is_back(
 ):
     suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
     with time_machine.travel(at("2026-09-01"), tick=False):
-        services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-        services.suggestion_register(suggestion=suggestion, actor=staff)
-        services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
+        actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+        actions.suggestion_register(suggestion=suggestion, actor=staff)
+        actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
     assignment = suggestion.assignments.get()
     use_broker(infra["server"].url)  # the broker is not running: nothing listens on that port
     started = time.monotonic()
@@ -264,10 +264,10 @@ def test_redis_down_while_replying_then_the_reminders_go_out_when_it_is_back(
         reply = carry_to_reply(suggestion, assignment, clerk)
     # The 催办 is queued after commit: the broker error is swallowed, the reminder row is kept.
     other = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-    services.suggestion_submit(suggestion=other, actor=delegate.user)
-    services.suggestion_register(suggestion=other, actor=staff)
-    services.suggestion_assign(suggestion=other, actor=staff, lead_office=office)
-    manual = services.reminder_manual(assignment=other.assignments.get(), actor=staff, message="请尽快签收。")
+    actions.suggestion_submit(suggestion=other, actor=delegate.user)
+    actions.suggestion_register(suggestion=other, actor=staff)
+    actions.suggestion_assign(suggestion=other, actor=staff, lead_office=office)
+    manual = actions.reminder_manual(assignment=other.assignments.get(), actor=staff, message="请尽快签收。")
     assert time.monotonic() - started < 30
     reply.refresh_from_db()
     assert reply.status == "submitted" and not manual.deliveries.exists()

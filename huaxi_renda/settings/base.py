@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "suggestions.context_processors.navigation",
+                "suggestions.web.context_processors.navigation",
             ],
         },
     },
@@ -200,7 +200,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "花溪区人大常委会 <noreply@huaxi-renda.local>")
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "suggestions.sms.LoggingSMSBackend")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "suggestions.reminders.sms.LoggingSMSBackend")
 # Absolute address of the site, used for links in reminder e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Days an account activation link (sent to people whose accounts an import created) stays usable.

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import CoSigner, Suggestion
 from tests import factories
 from tests.browser.conftest import AXE, DESKTOP, PHONE, assert_no_horizontal_scroll, screenshot
@@ -34,9 +34,9 @@ def world(db):
     old = factories.SuggestionFactory(
         session=earlier, lead_delegate=factories.DelegateFactory(), title="关于花溪大道公交站点设置的建议"
     )
-    services.suggestion_submit(suggestion=old, actor=old.lead_delegate.user)
-    services.suggestion_register(suggestion=old, actor=staff)
-    services.suggestion_assign(suggestion=old, actor=staff, lead_office=office)
+    actions.suggestion_submit(suggestion=old, actor=old.lead_delegate.user)
+    actions.suggestion_register(suggestion=old, actor=staff)
+    actions.suggestion_assign(suggestion=old, actor=staff, lead_office=office)
     publish(carry_to_reply(old, old.assignments.get(), clerk, code="B", text="已列入计划。"), staff)
     return {"lead": lead, "cosigner": cosigner, "staff": staff, "office": office, "clerk": clerk}
 
@@ -117,10 +117,10 @@ def test_delegate_files_a_joint_suggestion_follows_it_and_rates_twice(open_page,
     page.wait_for_load_state()
     assert "建议已提交" in page.locator(".messages").inner_text()
 
-    # 5. Staff and office steps, through services.
+    # 5. Staff and office steps, through actions.
     suggestion.refresh_from_db()
-    services.suggestion_register(suggestion=suggestion, actor=staff)
-    services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
+    actions.suggestion_register(suggestion=suggestion, actor=staff)
+    actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
     reply = carry_to_reply(
         suggestion, suggestion.assignments.get(), clerk, code="C", text="受道路条件限制，暂不能增设。"
     )
@@ -141,7 +141,7 @@ def test_delegate_files_a_joint_suggestion_follows_it_and_rates_twice(open_page,
 
     # 7. The office replies again; both delegates rate satisfied and the suggestion closes.
     assignment = suggestion.assignments.get()
-    services.contact_record(
+    actions.contact_record(
         assignment=assignment,
         actor=clerk,
         method="site",
@@ -150,7 +150,7 @@ def test_delegate_files_a_joint_suggestion_follows_it_and_rates_twice(open_page,
         summary="现场察看。",
         delegate_invited=True,
     )
-    second = services.reply_save_draft(
+    second = actions.reply_save_draft(
         assignment=assignment,
         actor=clerk,
         text="已在中段增设站点。",
@@ -158,7 +158,7 @@ def test_delegate_files_a_joint_suggestion_follows_it_and_rates_twice(open_page,
         signed_off_by="局长",
         attachment=factories.signed_letter(assignment, clerk),
     )
-    services.reply_submit(reply=second, actor=clerk)
+    actions.reply_submit(reply=second, actor=clerk)
     page.reload()
     assert "第2轮" in page.content()
     rate(page, "满意")

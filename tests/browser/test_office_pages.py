@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Assignment, AssignmentRequest, Opinion, Reply
 from suggestions.workdays import work_calendar
 from tests import factories
@@ -113,7 +113,7 @@ def test_a_clerk_asks_to_have_an_assignment_returned(open_page, lead_assignment,
 
 
 def test_a_clerk_requests_an_extension(open_page, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     page = open_page(user=clerk, viewport=DESKTOP)
     page.goto(f"/office/assignments/{lead_assignment.pk}/")
     page.get_by_text("申请延期", exact=True).click()
@@ -127,7 +127,7 @@ def test_a_clerk_requests_an_extension(open_page, lead_assignment, clerk):
 
 
 def test_a_re_handling_round_shows_the_delegates_comment_and_is_answered(open_page, replied, clerk, delegate, tmp_path):
-    services.rating_submit(reply=replied, actor=delegate.user, value="unsatisfied", comment="路灯仍然不亮，请再落实。")
+    actions.rating_submit(reply=replied, actor=delegate.user, value="unsatisfied", comment="路灯仍然不亮，请再落实。")
     assignment = replied.assignment
     page = open_page(user=clerk, viewport=PHONE)
     accept_dialogs(page)
@@ -170,9 +170,9 @@ def busy_inbox(staff, office, co_office, clerk, co_clerk, leader):
     for i, title in enumerate(titles):
         delegate = factories.DelegateFactory(term=session.term)
         suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title)
-        services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-        services.suggestion_register(suggestion=suggestion, actor=staff)
-        services.suggestion_assign(
+        actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+        actions.suggestion_register(suggestion=suggestion, actor=staff)
+        actions.suggestion_assign(
             suggestion=suggestion,
             actor=staff,
             lead_office=office,
@@ -183,8 +183,8 @@ def busy_inbox(staff, office, co_office, clerk, co_clerk, leader):
         made.append(suggestion.assignments.get(office=office))
     Assignment.objects.filter(pk=made[0].pk).update(due_date=today - datetime.timedelta(days=10))
     Assignment.objects.filter(pk=made[1].pk).update(due_date=cal.add_workdays(today, 3))
-    services.assignment_sign(assignment=made[1], actor=clerk)
-    services.assignment_sign(assignment=made[2], actor=clerk)
+    actions.assignment_sign(assignment=made[1], actor=clerk)
+    actions.assignment_sign(assignment=made[2], actor=clerk)
     carry_to_reply(made[3].suggestion, made[3], clerk, code="B")
     carry_to_reply(made[4].suggestion, made[4], clerk, code="A")
     return made
@@ -211,11 +211,11 @@ def test_the_inbox_on_a_phone_and_a_desktop(open_page, busy_inbox, clerk, viewpo
 def test_a_reply_sent_without_its_signed_letter_gets_it_uploaded_afterwards(
     open_page, session, lead_assignment, clerk, tmp_path
 ):
-    policy = services.policy_for(session)
+    policy = actions.policy_for(session)
     policy.reply_letter_required = False  # as replies sent before the letter was required
     policy.save()
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
-    services.contact_record(
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.contact_record(
         assignment=lead_assignment,
         actor=clerk,
         method="visit",
@@ -224,14 +224,14 @@ def test_a_reply_sent_without_its_signed_letter_gets_it_uploaded_afterwards(
         summary="上门沟通。",
         delegate_invited=True,
     )
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=lead_assignment,
         actor=clerk,
         text="答复。",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
     )
-    services.reply_submit(reply=reply, actor=clerk)
+    actions.reply_submit(reply=reply, actor=clerk)
     page = open_page(user=clerk, viewport=PHONE)
     page.goto(f"/office/assignments/{lead_assignment.pk}/")
     assert "还没有已签发盖章的答复函" in page.locator("#letter-upload").inner_text()
@@ -250,8 +250,8 @@ def test_a_reply_sent_without_its_signed_letter_gets_it_uploaded_afterwards(
 def test_the_co_office_page_on_a_phone_shows_only_what_a_co_office_does(
     open_page, staff, leader, assigned, co_assignment, co_clerk
 ):
-    services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     page = open_page(user=co_clerk, viewport=PHONE)
     page.goto(f"/office/assignments/{co_assignment.pk}/")
     text = page.locator("main").inner_text()

@@ -3,7 +3,7 @@ page and public search show neither (issue #14)."""
 
 import pytest
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Rating, Suggestion
 from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE, assert_no_horizontal_scroll, axe_violations, screenshot
@@ -25,11 +25,11 @@ def replied(db):
     s = factories.SuggestionFactory(
         session=session, lead_delegate=delegate, title="关于硬化龙井村道路的建议", body=BODY
     )
-    services.suggestion_submit(suggestion=s, actor=delegate.user)
-    services.suggestion_register(suggestion=s, actor=staff)
-    [assignment] = services.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
+    actions.suggestion_submit(suggestion=s, actor=delegate.user)
+    actions.suggestion_register(suggestion=s, actor=staff)
+    [assignment] = actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
     reply = carry_to_reply(s, assignment, clerk, text="已将该道路硬化列入2025年计划。经办人电话13608512345。")
-    services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
+    actions.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
     return {"staff": staff, "suggestion": s, "reply": reply}
 
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from suggestions import reminders, services
+from suggestions import actions, reminders
 from suggestions.models import OfficeMember, ReminderDelivery
 from tests import factories
 from tests.browser.conftest import ARTIFACTS, AXE, DESKTOP, PHONE, assert_no_horizontal_scroll, screenshot
@@ -33,9 +33,9 @@ def logged(db):
     for title in ("关于加快老旧小区改造步伐、完善配套设施建设的建议", "关于增设公交线路的建议"):
         suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title)
         with time_machine.travel(datetime.datetime(2026, 9, 11, 10, tzinfo=TZ), tick=False):
-            services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-            services.suggestion_register(suggestion=suggestion, actor=staff)
-            services.suggestion_assign(
+            actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+            actions.suggestion_register(suggestion=suggestion, actor=staff)
+            actions.suggestion_assign(
                 suggestion=suggestion, actor=staff, lead_office=office, due_date=datetime.date(2026, 10, 16)
             )
     reminders.scan(now=datetime.datetime(2026, 10, 19, 9, tzinfo=TZ))

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Assignment, Reply, Suggestion
 from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE, assert_no_horizontal_scroll, screenshot
@@ -25,7 +25,7 @@ def people(db):
         title="关于加快花溪老旧小区改造的建议",
         body="花溪街道部分老旧小区管网老化、道路破损，建议纳入今年改造计划。",
     )
-    services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+    actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
     return {"staff": factories.StaffFactory(), "offices": offices, "clerks": clerks, "suggestion": suggestion}
 
 
@@ -79,7 +79,7 @@ def test_staff_register_assign_reassign_extend_and_publish(open_page, people):
 
     # The lead office asks to have it returned; staff approve and re-assign to the suggested office.
     lead_assignment = Assignment.objects.get(suggestion=suggestion, office=lead)
-    services.assignment_request_return(
+    actions.assignment_request_return(
         assignment=lead_assignment,
         actor=clerks[lead.name],
         reason="主要涉及市政管网，建议由城管局主办",
@@ -96,9 +96,9 @@ def test_staff_register_assign_reassign_extend_and_publish(open_page, people):
     assert new_lead.role == "lead"
 
     # The new lead office asks for more time; staff approve the date it asked for.
-    services.assignment_sign(assignment=new_lead, actor=clerks[other.name])
+    actions.assignment_sign(assignment=new_lead, actor=clerks[other.name])
     until = new_lead.due_date + datetime.timedelta(days=31)
-    services.extension_request(assignment=new_lead, actor=clerks[other.name], reason="需协调专项资金", until=until)
+    actions.extension_request(assignment=new_lead, actor=clerks[other.name], reason="需协调专项资金", until=until)
     page.goto("/staff/requests/")
     assert page.locator("input[type=date]").first.input_value() == until.isoformat()
     _check(page, "requests-extension", DESKTOP)
@@ -112,7 +112,7 @@ def test_staff_register_assign_reassign_extend_and_publish(open_page, people):
     reply = carry_to_reply(
         suggestion, new_lead, clerks[other.name], text="已纳入改造计划。联系人：张三，电话13900001111。"
     )
-    services.rating_submit(reply=reply, actor=suggestion.lead_delegate.user, value="satisfied")
+    actions.rating_submit(reply=reply, actor=suggestion.lead_delegate.user, value="satisfied")
     page.goto("/staff/publication/")
     _check(page, "publication", DESKTOP)
     page.get_by_role("link", name="审核", exact=True).click()
@@ -141,13 +141,13 @@ def busy(people):
     made = []
     for title in ("关于增设公交站点的建议", "关于整治河道污染的建议", "关于增加学位供给的建议"):
         s = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title)
-        services.suggestion_submit(suggestion=s, actor=delegate.user)
-        made.append(services.suggestion_register(suggestion=s, actor=staff))
-    [asg, _co] = services.suggestion_assign(suggestion=made[1], actor=staff, lead_office=lead, co_offices=[co])
-    services.assignment_request_return(
+        actions.suggestion_submit(suggestion=s, actor=delegate.user)
+        made.append(actions.suggestion_register(suggestion=s, actor=staff))
+    [asg, _co] = actions.suggestion_assign(suggestion=made[1], actor=staff, lead_office=lead, co_offices=[co])
+    actions.assignment_request_return(
         assignment=asg, actor=clerks[lead.name], reason="不属于本单位职责", suggested_office=other
     )
-    [asg2] = services.suggestion_assign(suggestion=made[2], actor=staff, lead_office=other)
+    [asg2] = actions.suggestion_assign(suggestion=made[2], actor=staff, lead_office=other)
     carry_to_reply(made[2], asg2, clerks[other.name])
     return people
 
@@ -174,7 +174,7 @@ def test_the_review_page_moves_on_with_the_keyboard(open_page, busy):
     second = factories.SuggestionFactory(
         session=busy["suggestion"].session, lead_delegate=busy["suggestion"].lead_delegate, title="关于第二件的建议"
     )
-    services.suggestion_submit(suggestion=second, actor=second.lead_delegate.user)
+    actions.suggestion_submit(suggestion=second, actor=second.lead_delegate.user)
     page = open_page(user=staff, viewport=PHONE)
     page.goto(f"/staff/review/{busy['suggestion'].pk}/")
     _check(page, "review", PHONE)

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from delegates import imports, services
 from delegates.models import Delegate
+from suggestions.actions import accounts, roster_import
 from suggestions.models import AuditLog, Office, OfficeMember
 from tests import factories
 
@@ -246,14 +246,14 @@ class TestOfficeImport:
         client.force_login(staff)
         good = xlsx([OFFICE_HEADER, ["区甲局", "", "", "", ""], ["区乙局", "", "", "", ""]])
         token = client.post(url("offices"), {"file": good}).context["preview"].token
-        real = services.office_save
+        real = accounts.office_save
 
         def fail_on_second(*, actor, values, office=None, new_username=""):
             if values["name"] == "区乙局":
-                raise services.InvalidInput("模拟失败")
+                raise accounts.InvalidInput("模拟失败")
             return real(actor=actor, values=values, office=office, new_username=new_username)
 
-        monkeypatch.setattr(services, "office_save", fail_on_second)
+        monkeypatch.setattr(accounts, "office_save", fail_on_second)
         response = client.post(url("offices", "import_confirm"), {"token": token}, follow=True)
         assert "模拟失败" in response.content.decode()
         assert not Office.objects.filter(name__in=["区甲局", "区乙局"]).exists()
@@ -307,9 +307,9 @@ class TestTemplatesAndAccess:
         assert response.status_code == 302 and reverse("login") in response["Location"]
 
     def test_services_refuse_non_staff(self, clerk):
-        with pytest.raises(services.NotPermitted):
-            services.office_save(actor=clerk, values={"name": "区甲局"})
-        assert imports.ImportFailed("x").message == "x"
+        with pytest.raises(accounts.NotPermitted):
+            accounts.office_save(actor=clerk, values={"name": "区甲局"})
+        assert roster_import.ImportFailed("x").message == "x"
 
 
 # --------------------------------------------------------------------------- rosters as they really come

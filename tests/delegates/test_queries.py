@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import CoSigner
 from tests import factories
 from tests.conftest import carry_to_reply
@@ -17,9 +17,9 @@ DETAIL_QUERIES = 10  # ratings come with their delegates in one query (suggestio
 
 def _assigned(session, lead, staff, offices):
     suggestion = factories.SuggestionFactory(session=session, lead_delegate=lead)
-    services.suggestion_submit(suggestion=suggestion, actor=lead.user)
-    services.suggestion_register(suggestion=suggestion, actor=staff)
-    services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=offices[0], co_offices=offices[1:])
+    actions.suggestion_submit(suggestion=suggestion, actor=lead.user)
+    actions.suggestion_register(suggestion=suggestion, actor=staff)
+    actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=offices[0], co_offices=offices[1:])
     return suggestion
 
 
@@ -29,17 +29,17 @@ def _fill_home(n, *, session, delegate, staff, offices, clerk):
     for _ in range(n):
         factories.SuggestionFactory(session=session, lead_delegate=delegate)
         submitted = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-        services.suggestion_submit(suggestion=submitted, actor=delegate.user)
+        actions.suggestion_submit(suggestion=submitted, actor=delegate.user)
         _assigned(session, delegate, staff, offices)
         replied = _assigned(session, delegate, staff, offices)
         carry_to_reply(replied, replied.assignments.get(office=offices[0]), clerk)
         joint = factories.SuggestionFactory(session=session, lead_delegate=other)
-        services.cosigner_invite(suggestion=joint, actor=other.user, delegates=[delegate])
+        actions.cosigner_invite(suggestion=joint, actor=other.user, delegates=[delegate])
         if _ % 2:
-            services.cosigner_respond(
+            actions.cosigner_respond(
                 cosigner=CoSigner.objects.get(suggestion=joint, delegate=delegate), actor=delegate.user, accept=True
             )
-            services.suggestion_submit(suggestion=joint, actor=other.user)
+            actions.suggestion_submit(suggestion=joint, actor=other.user)
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def _handled(session, delegate, staff, offices, clerks, *, contacts, rounds):
     lead = suggestion.assignments.get(office=offices[0])
     reply = carry_to_reply(suggestion, lead, clerks[0])
     for extra in range(contacts):
-        services.contact_record(
+        actions.contact_record(
             assignment=lead,
             actor=clerks[0],
             method="phone",
@@ -72,9 +72,9 @@ def _handled(session, delegate, staff, offices, clerks, *, contacts, rounds):
             summary=f"第{extra}次电话沟通。",
         )
     for number in range(2, rounds + 1):
-        services.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment=f"第{number}轮不满意。")
+        actions.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment=f"第{number}轮不满意。")
         lead.refresh_from_db()
-        services.contact_record(
+        actions.contact_record(
             assignment=lead,
             actor=clerks[0],
             method="visit",
@@ -82,7 +82,7 @@ def _handled(session, delegate, staff, offices, clerks, *, contacts, rounds):
             participants="代表",
             summary="再次上门沟通。",
         )
-        reply = services.reply_save_draft(
+        reply = actions.reply_save_draft(
             assignment=lead,
             actor=clerks[0],
             text=f"第{number}轮答复。",
@@ -90,9 +90,9 @@ def _handled(session, delegate, staff, offices, clerks, *, contacts, rounds):
             signed_off_by="局长",
             attachment=factories.signed_letter(lead, clerks[0]),
         )
-        services.reply_submit(reply=reply, actor=clerks[0])
+        actions.reply_submit(reply=reply, actor=clerks[0])
     co = suggestion.assignments.get(office=offices[1])
-    services.assignment_sign(assignment=co, actor=clerks[1])
+    actions.assignment_sign(assignment=co, actor=clerks[1])
     return suggestion
 
 
@@ -123,7 +123,7 @@ def test_home_lists_the_newest_finished_and_cosigned_rows_and_counts_them_all(
     client, django_assert_num_queries, session, delegate
 ):
     """A delegate with many finished suggestions: the newest few are listed, the counts are whole."""
-    from delegates.selectors import HOME_FINISHED_SHOWN
+    from suggestions.queries.delegate_selectors import HOME_FINISHED_SHOWN
 
     other = factories.DelegateFactory(term=session.term)
     extra = 3

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from delegates import services
 from delegates.models import AccountActivation, DelegateContact
+from suggestions.actions import accounts
 from suggestions.models import AuditLog, OfficeMember
-from suggestions.sms import LoggingSMSBackend
+from suggestions.reminders.sms import LoggingSMSBackend
 from tests import factories
 
 User = get_user_model()
@@ -49,7 +49,7 @@ def activate_url(token):
 @pytest.mark.django_db
 class TestActivationLinks:
     def test_only_a_hash_of_the_token_is_stored_and_issuing_is_audited(self, staff, pending_delegate):
-        (link,) = services.activation_issue(actor=staff, users=[pending_delegate])
+        (link,) = accounts.activation_issue(actor=staff, users=[pending_delegate])
         stored = AccountActivation.objects.get(user=pending_delegate)
         assert link.token not in stored.token_hash and len(stored.token_hash) == 64
         assert not AccountActivation.objects.filter(token_hash=link.token).exists()
@@ -58,11 +58,11 @@ class TestActivationLinks:
 
     def test_the_expiry_is_configurable_in_days(self, staff, pending_delegate, settings):
         settings.ACCOUNT_ACTIVATION_DAYS = 3
-        (link,) = services.activation_issue(actor=staff, users=[pending_delegate])
+        (link,) = accounts.activation_issue(actor=staff, users=[pending_delegate])
         assert timedelta(days=2) < link.expires_at - timezone.now() <= timedelta(days=3)
 
     def test_the_link_sets_a_password_once_and_the_person_can_log_in(self, client, staff, pending_delegate):
-        (link,) = services.activation_issue(actor=staff, users=[pending_delegate])
+        (link,) = accounts.activation_issue(actor=staff, users=[pending_delegate])
         page = client.get(activate_url(link.token))
         assert page.status_code == 200 and "wangfang" in page.content.decode()
         response = client.post(
@@ -82,7 +82,7 @@ class TestActivationLinks:
         assert again.status_code == 410 and "激活链接无效、已使用或已过期" in again.content.decode()
 
     def test_the_sites_password_rules_apply(self, client, staff, pending_delegate):
-        (link,) = services.activation_issue(actor=staff, users=[pending_delegate])
+        (link,) = accounts.activation_issue(actor=staff, users=[pending_delegate])
         response = client.post(activate_url(link.token), {"new_password1": "12345678", "new_password2": "12345678"})
         assert response.status_code == 200
         assert response.context["form"].errors["new_password2"]
@@ -91,7 +91,7 @@ class TestActivationLinks:
         assert AccountActivation.objects.get(user=pending_delegate).used_at is None
 
     def test_an_expired_link_is_refused(self, client, staff, pending_delegate):
-        (link,) = services.activation_issue(actor=staff, users=[pending_delegate])
+        (link,) = accounts.activation_issue(actor=staff, users=[pending_delegate])
         AccountActivation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
         response = client.get(activate_url(link.token))
         assert response.status_code == 410
@@ -105,19 +105,19 @@ class TestActivationLinks:
         assert not pending_delegate.has_usable_password()
 
     def test_a_new_link_ends_the_earlier_one(self, client, staff, pending_delegate):
-        (first,) = services.activation_issue(actor=staff, users=[pending_delegate])
-        (second,) = services.activation_issue(actor=staff, users=[pending_delegate])
+        (first,) = accounts.activation_issue(actor=staff, users=[pending_delegate])
+        (second,) = accounts.activation_issue(actor=staff, users=[pending_delegate])
         assert client.get(activate_url(first.token)).status_code == 410
         assert client.get(activate_url(second.token)).status_code == 200
 
     def test_a_link_does_not_reopen_an_account_the_administrator_switched_off(self, client, staff, pending_delegate):
-        (link,) = services.activation_issue(actor=staff, users=[pending_delegate])
+        (link,) = accounts.activation_issue(actor=staff, users=[pending_delegate])
         User.objects.filter(pk=pending_delegate.pk).update(is_active=False)
         assert client.get(activate_url(link.token)).status_code == 410
 
     def test_only_staff_issue_links(self, clerk, pending_delegate):
-        with pytest.raises(services.NotPermitted):
-            services.activation_issue(actor=clerk, users=[pending_delegate])
+        with pytest.raises(accounts.NotPermitted):
+            accounts.activation_issue(actor=clerk, users=[pending_delegate])
 
 
 @pytest.mark.django_db

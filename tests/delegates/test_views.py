@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Attachment, CoSigner, Rating, Suggestion
 from tests import factories
 from tests.conftest import carry_to_reply, publish
@@ -123,7 +123,7 @@ def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(as_delegate,
 def test_a_returned_suggestion_shows_its_reason_and_can_be_edited_and_resubmitted(
     as_delegate, submitted, staff, delegate, category
 ):
-    services.suggestion_return(suggestion=submitted, actor=staff, reason="请补充具体地点。")
+    actions.suggestion_return(suggestion=submitted, actor=staff, reason="请补充具体地点。")
     page = as_delegate.get(reverse("delegates:suggestion", args=[submitted.pk])).content.decode()
     assert "请补充具体地点。" in page
     edit = as_delegate.get(reverse("delegates:edit", args=[submitted.pk])).content.decode()
@@ -138,7 +138,7 @@ def test_a_returned_suggestion_shows_its_reason_and_can_be_edited_and_resubmitte
 
 
 def test_a_not_registered_suggestion_shows_its_reason_and_cannot_be_edited(as_delegate, submitted, staff):
-    services.suggestion_reject(suggestion=submitted, actor=staff, reason="属于代表本人及其亲属的个人事务")
+    actions.suggestion_reject(suggestion=submitted, actor=staff, reason="属于代表本人及其亲属的个人事务")
     page = as_delegate.get(reverse("delegates:suggestion", args=[submitted.pk])).content.decode()
     assert "属于代表本人及其亲属的个人事务" in page
     assert reverse("delegates:edit", args=[submitted.pk]) not in page
@@ -194,9 +194,9 @@ def test_similar_shows_registered_suggestions_with_their_outcome_but_never_other
     others_draft = factories.SuggestionFactory(session=session, lead_delegate=other_delegate, title=title)
     earlier = factories.SessionFactory(number=4, is_current=False)
     published = factories.SuggestionFactory(session=earlier, lead_delegate=other_delegate, title=title + "（续）")
-    services.suggestion_submit(suggestion=published, actor=other_delegate.user)
-    services.suggestion_register(suggestion=published, actor=staff)
-    services.suggestion_assign(suggestion=published, actor=staff, lead_office=office)
+    actions.suggestion_submit(suggestion=published, actor=other_delegate.user)
+    actions.suggestion_register(suggestion=published, actor=staff)
+    actions.suggestion_assign(suggestion=published, actor=staff, lead_office=office)
     reply = carry_to_reply(published, published.assignments.get(), clerk)
     publish(reply, staff)
     results = as_delegate.get(reverse("delegates:similar"), {"title": "花溪大道公交站点"}).json()["results"]
@@ -215,7 +215,7 @@ def test_similar_does_not_list_another_delegates_registered_but_unpublished_sugg
     hidden = factories.SuggestionFactory(
         session=session, lead_delegate=other_delegate, title="关于花溪大道公交站点的建议"
     )
-    services.suggestion_submit(suggestion=hidden, actor=other_delegate.user)
+    actions.suggestion_submit(suggestion=hidden, actor=other_delegate.user)
     results = as_delegate.get(reverse("delegates:similar"), {"title": "花溪大道公交站点"}).json()["results"]
     assert results == []
 
@@ -226,8 +226,8 @@ def test_similar_shows_another_delegates_registered_unpublished_suggestion_as_ti
     registered = factories.SuggestionFactory(
         session=session, lead_delegate=other_delegate, title="关于花溪大道公交站点的建议", body="私人电话13800000000"
     )
-    services.suggestion_submit(suggestion=registered, actor=other_delegate.user)
-    services.suggestion_register(suggestion=registered, actor=staff)
+    actions.suggestion_submit(suggestion=registered, actor=other_delegate.user)
+    actions.suggestion_register(suggestion=registered, actor=staff)
     response = as_delegate.get(reverse("delegates:similar"), {"title": "花溪大道公交站点"})
     (hit,) = response.json()["results"]
     assert hit["id"] == registered.pk and hit["title"] == registered.title
@@ -247,9 +247,9 @@ def test_similar_shows_and_matches_another_delegates_published_suggestion_throug
     published = factories.SuggestionFactory(
         session=session, lead_delegate=other_delegate, title="关于张三家门口公交站点的建议", body="张三电话"
     )
-    services.suggestion_submit(suggestion=published, actor=other_delegate.user)
-    services.suggestion_register(suggestion=published, actor=staff)
-    services.suggestion_assign(suggestion=published, actor=staff, lead_office=office)
+    actions.suggestion_submit(suggestion=published, actor=other_delegate.user)
+    actions.suggestion_register(suggestion=published, actor=staff)
+    actions.suggestion_assign(suggestion=published, actor=staff, lead_office=office)
     reply = carry_to_reply(published, published.assignments.get(), clerk)
     publish(reply, staff, public_title="关于某处公交站点的建议", public_body="（内容涉及个人信息，不予公开。）")
     (hit,) = as_delegate.get(reverse("delegates:similar"), {"title": "公交站点"}).json()["results"]
@@ -265,8 +265,8 @@ def test_similar_never_matches_another_delegates_unpublished_suggestion_by_its_b
     registered = factories.SuggestionFactory(
         session=session, lead_delegate=other_delegate, title="关于某事项的建议", body="青岩古镇停车场收费过高"
     )
-    services.suggestion_submit(suggestion=registered, actor=other_delegate.user)
-    services.suggestion_register(suggestion=registered, actor=staff)
+    actions.suggestion_submit(suggestion=registered, actor=other_delegate.user)
+    actions.suggestion_register(suggestion=registered, actor=staff)
     results = as_delegate.get(reverse("delegates:similar"), {"title": "青岩古镇停车场收费"}).json()["results"]
     assert results == []
 
@@ -275,8 +275,8 @@ def test_similar_matches_my_own_suggestion_by_its_body_and_links_to_it(as_delega
     mine = factories.SuggestionFactory(
         session=session, lead_delegate=delegate, title="关于某事项的建议", body="青岩古镇停车场收费过高"
     )
-    services.suggestion_submit(suggestion=mine, actor=delegate.user)
-    services.suggestion_register(suggestion=mine, actor=staff)
+    actions.suggestion_submit(suggestion=mine, actor=delegate.user)
+    actions.suggestion_register(suggestion=mine, actor=staff)
     (hit,) = as_delegate.get(reverse("delegates:similar"), {"title": "青岩古镇停车场收费"}).json()["results"]
     assert hit["id"] == mine.pk and hit["mine"] is True
     assert hit["url"] == reverse("delegates:suggestion", args=[mine.pk])
@@ -287,8 +287,8 @@ def test_similar_reads_the_body_being_typed_and_shows_up_to_ten(as_delegate, ses
         s = factories.SuggestionFactory(
             session=session, lead_delegate=other_delegate, title=f"关于第{n}号路段停车难的建议", body="车位不足"
         )
-        services.suggestion_submit(suggestion=s, actor=other_delegate.user)
-        services.suggestion_register(suggestion=s, actor=staff)
+        actions.suggestion_submit(suggestion=s, actor=other_delegate.user)
+        actions.suggestion_register(suggestion=s, actor=staff)
     results = as_delegate.get(reverse("delegates:similar"), {"title": "停车难"}).json()["results"]
     assert len(results) == 10
     assert as_delegate.get(reverse("delegates:similar"), {"title": "关于", "body": "停车难"}).json()["results"]
@@ -313,7 +313,7 @@ def test_a_delegate_of_another_term_cannot_be_invited(as_delegate, draft):
 
 
 def test_invitee_sees_the_invitation_on_the_home_page_reads_and_confirms(client, draft, delegate, other_delegate):
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
     client.force_login(other_delegate.user)
     home = client.get(reverse("delegates:home")).content.decode()
     assert draft.title in home
@@ -327,7 +327,7 @@ def test_invitee_sees_the_invitation_on_the_home_page_reads_and_confirms(client,
 
 
 def test_an_invitation_past_its_deadline_is_refused_with_a_message(client, draft, delegate, other_delegate):
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
     CoSigner.objects.update(deadline=timezone.now() - datetime.timedelta(hours=1))
     client.force_login(other_delegate.user)
     assert draft.title not in client.get(reverse("delegates:home")).content.decode()
@@ -339,7 +339,7 @@ def test_an_invitation_past_its_deadline_is_refused_with_a_message(client, draft
 def test_submit_is_refused_while_an_invitation_is_open_and_allowed_after_dropping_it(
     as_delegate, draft, delegate, other_delegate
 ):
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
     response = as_delegate.post(reverse("delegates:submit", args=[draft.pk]), follow=True)
     assert "还有联名邀请未答复" in response.content.decode()
     draft.refresh_from_db()
@@ -352,11 +352,11 @@ def test_submit_is_refused_while_an_invitation_is_open_and_allowed_after_droppin
 
 def test_lead_sees_who_confirmed_and_who_declined(as_delegate, draft, delegate, other_delegate):
     third = factories.DelegateFactory()
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate, third])
-    services.cosigner_respond(
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate, third])
+    actions.cosigner_respond(
         cosigner=CoSigner.objects.get(delegate=other_delegate), actor=other_delegate.user, accept=True
     )
-    services.cosigner_respond(cosigner=CoSigner.objects.get(delegate=third), actor=third.user, accept=False)
+    actions.cosigner_respond(cosigner=CoSigner.objects.get(delegate=third), actor=third.user, accept=False)
     page = as_delegate.get(reverse("delegates:suggestion", args=[draft.pk])).content.decode()
     assert "已确认" in page and "已谢绝" in page
 
@@ -409,11 +409,11 @@ def test_unsatisfied_opens_a_new_round_whose_deadline_the_delegate_sees(as_deleg
 def test_every_delegate_of_a_joint_suggestion_rates_separately(
     client, draft, delegate, other_delegate, staff, office, clerk
 ):
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
-    services.cosigner_respond(cosigner=CoSigner.objects.get(), actor=other_delegate.user, accept=True)
-    services.suggestion_submit(suggestion=draft, actor=delegate.user)
-    services.suggestion_register(suggestion=draft, actor=staff)
-    services.suggestion_assign(suggestion=draft, actor=staff, lead_office=office)
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    actions.cosigner_respond(cosigner=CoSigner.objects.get(), actor=other_delegate.user, accept=True)
+    actions.suggestion_submit(suggestion=draft, actor=delegate.user)
+    actions.suggestion_register(suggestion=draft, actor=staff)
+    actions.suggestion_assign(suggestion=draft, actor=staff, lead_office=office)
     reply = carry_to_reply(draft, draft.assignments.get(), clerk)
     for person in (delegate, other_delegate):
         client.force_login(person.user)
@@ -428,13 +428,13 @@ def test_every_delegate_of_a_joint_suggestion_rates_separately(
 def test_record_lists_led_and_cosigned_suggestions_per_session_with_outcomes_and_ratings(
     as_delegate, replied, delegate, other_delegate
 ):
-    services.rating_submit(reply=replied, actor=delegate.user, value="basic", comment="")
+    actions.rating_submit(reply=replied, actor=delegate.user, value="basic", comment="")
     cosigned = factories.SuggestionFactory(
         session=replied.suggestion.session, lead_delegate=other_delegate, title="关于路灯维修的建议"
     )
-    services.cosigner_invite(suggestion=cosigned, actor=other_delegate.user, delegates=[delegate])
-    services.cosigner_respond(cosigner=CoSigner.objects.get(suggestion=cosigned), actor=delegate.user, accept=True)
-    services.suggestion_submit(suggestion=cosigned, actor=other_delegate.user)
+    actions.cosigner_invite(suggestion=cosigned, actor=other_delegate.user, delegates=[delegate])
+    actions.cosigner_respond(cosigner=CoSigner.objects.get(suggestion=cosigned), actor=delegate.user, accept=True)
+    actions.suggestion_submit(suggestion=cosigned, actor=other_delegate.user)
     page = as_delegate.get(reverse("delegates:my_record")).content.decode()
     assert replied.suggestion.session.name in page
     assert replied.suggestion.title in page
@@ -498,7 +498,7 @@ def test_an_invited_cosigner_may_read_but_not_rate_edit_or_withdraw(client, repl
 
 def test_a_cosigner_cannot_drop_other_invitations_or_answer_someone_elses(client, draft, delegate, other_delegate):
     third = factories.DelegateFactory()
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate, third])
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate, third])
     client.force_login(other_delegate.user)
     thirds = CoSigner.objects.get(delegate=third)
     assert client.post(reverse("delegates:drop", args=[thirds.pk])).status_code == 404
@@ -508,8 +508,8 @@ def test_a_cosigner_cannot_drop_other_invitations_or_answer_someone_elses(client
 
 
 def test_a_declined_invitee_no_longer_sees_the_draft(client, draft, delegate, other_delegate):
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
-    services.cosigner_respond(cosigner=CoSigner.objects.get(), actor=other_delegate.user, accept=False)
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    actions.cosigner_respond(cosigner=CoSigner.objects.get(), actor=other_delegate.user, accept=False)
     client.force_login(other_delegate.user)
     assert client.get(reverse("delegates:suggestion", args=[draft.pk])).status_code == 404
 
@@ -548,7 +548,7 @@ def test_home_groups_my_suggestions_with_counts_offices_and_due_dates(as_delegat
 
 
 def test_after_rating_the_suggestion_leaves_the_to_rate_list(as_delegate, replied, delegate):
-    services.rating_submit(reply=replied, actor=delegate.user, value="satisfied")
+    actions.rating_submit(reply=replied, actor=delegate.user, value="satisfied")
     html = as_delegate.get(reverse("delegates:home")).content.decode()
     assert 'id="to-rate"' not in html
     assert replied.suggestion.title in html.split('id="finished"')[1]
@@ -601,8 +601,8 @@ def test_hostile_rating_input_is_refused_cleanly(as_delegate, replied):
 
 
 def test_cosigned_suggestions_are_listed_apart_from_those_i_lead(client, draft, delegate, other_delegate):
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
-    services.cosigner_respond(cosigner=CoSigner.objects.get(), actor=other_delegate.user, accept=True)
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    actions.cosigner_respond(cosigner=CoSigner.objects.get(), actor=other_delegate.user, accept=True)
     client.force_login(other_delegate.user)
     html = client.get(reverse("delegates:home")).content.decode()
     cosigned = html.split('id="cosigned"')[1].split("</section>")[0]
@@ -612,7 +612,7 @@ def test_cosigned_suggestions_are_listed_apart_from_those_i_lead(client, draft, 
 
 
 def test_a_returned_suggestion_shows_its_reason_on_the_home_page(as_delegate, submitted, staff):
-    services.suggestion_return(suggestion=submitted, actor=staff, reason="请补充具体地点。")
+    actions.suggestion_return(suggestion=submitted, actor=staff, reason="请补充具体地点。")
     drafts = as_delegate.get(reverse("delegates:home")).content.decode().split('id="drafts"')[1]
     assert "退回理由：请补充具体地点。" in drafts.split("</section>")[0]
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from suggestions import services
+from suggestions import actions
 from tests import factories
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
@@ -32,11 +32,11 @@ def test_a_second_co_office_cannot_download_the_first_co_offices_opinion_file(
         return_by=co_assignment.return_by,
         due_date=co_assignment.due_date,
     )
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
-    attachment = services.attachment_add(
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    attachment = actions.attachment_add(
         suggestion=assigned, actor=co_clerk, uploaded_file=upload(), content_type="image/png"
     )
-    services.opinion_send(assignment=co_assignment, actor=co_clerk, text="意见", attachment=attachment)
+    actions.opinion_send(assignment=co_assignment, actor=co_clerk, text="意见", attachment=attachment)
     url = f"/suggestions/attachments/{attachment.pk}/"
     for user, allowed in ((co_clerk, True), (clerk, True), (staff, True), (second_clerk, False)):
         client.force_login(user)
@@ -45,9 +45,9 @@ def test_a_second_co_office_cannot_download_the_first_co_offices_opinion_file(
 
 def test_only_the_suggestions_people_may_add_files(draft, delegate, other_delegate, other_clerk, staff):
     for actor in (other_delegate.user, other_clerk):
-        with pytest.raises(services.NotPermitted):
-            services.attachment_add(suggestion=draft, actor=actor, uploaded_file=upload(), content_type="image/png")
-    assert services.attachment_add(
+        with pytest.raises(actions.NotPermitted):
+            actions.attachment_add(suggestion=draft, actor=actor, uploaded_file=upload(), content_type="image/png")
+    assert actions.attachment_add(
         suggestion=draft, actor=delegate.user, uploaded_file=upload(), content_type="image/png"
     ).pk
-    assert services.attachment_add(suggestion=draft, actor=staff, uploaded_file=upload(), content_type="image/png").pk
+    assert actions.attachment_add(suggestion=draft, actor=staff, uploaded_file=upload(), content_type="image/png").pk

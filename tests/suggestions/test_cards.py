@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from suggestions import services
+from suggestions import actions
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +29,14 @@ def _body_card(html):
 def cosigned(draft, delegate, other_delegate, staff, office, clerk):
     """Submitted, registered and assigned; other_delegate confirmed, a third delegate declined."""
     third = factories.DelegateFactory(name="谢绝者")
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate, third])
-    services.cosigner_respond(
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate, third])
+    actions.cosigner_respond(
         cosigner=draft.cosigners.get(delegate=other_delegate), actor=other_delegate.user, accept=True
     )
-    services.cosigner_respond(cosigner=draft.cosigners.get(delegate=third), actor=third.user, accept=False)
-    services.suggestion_submit(suggestion=draft, actor=delegate.user)
-    services.suggestion_register(suggestion=draft, actor=staff, number=3)
-    services.suggestion_assign(suggestion=draft, actor=staff, lead_office=office, co_offices=[])
+    actions.cosigner_respond(cosigner=draft.cosigners.get(delegate=third), actor=third.user, accept=False)
+    actions.suggestion_submit(suggestion=draft, actor=delegate.user)
+    actions.suggestion_register(suggestion=draft, actor=staff, number=3)
+    actions.suggestion_assign(suggestion=draft, actor=staff, lead_office=office, co_offices=[])
     draft.refresh_from_db()
     return draft
 

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Suggestion
 from tests import factories
 
@@ -39,7 +39,7 @@ def submitted_suggestions(n):
     out = []
     for _ in range(n):
         s = factories.SuggestionFactory(session=session)
-        services.suggestion_submit(suggestion=s, actor=s.lead_delegate.user)
+        actions.suggestion_submit(suggestion=s, actor=s.lead_delegate.user)
         out.append(s)
     return out
 
@@ -48,8 +48,8 @@ def test_two_staff_registering_different_suggestions_at_once_get_different_numbe
     a, b = submitted_suggestions(2)
     staff1, staff2 = factories.StaffFactory(), factories.StaffFactory()
     results = run_together(
-        lambda: services.suggestion_register(suggestion=a, actor=staff1),
-        lambda: services.suggestion_register(suggestion=b, actor=staff2),
+        lambda: actions.suggestion_register(suggestion=a, actor=staff1),
+        lambda: actions.suggestion_register(suggestion=b, actor=staff2),
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(Suggestion.objects.values_list("number", flat=True)) == [1, 2]
@@ -59,11 +59,11 @@ def test_the_same_number_typed_by_two_staff_goes_to_one_and_the_other_is_told():
     a, b = submitted_suggestions(2)
     staff1, staff2 = factories.StaffFactory(), factories.StaffFactory()
     results = run_together(
-        lambda: services.suggestion_register(suggestion=a, actor=staff1, number=12),
-        lambda: services.suggestion_register(suggestion=b, actor=staff2, number=12),
+        lambda: actions.suggestion_register(suggestion=a, actor=staff1, number=12),
+        lambda: actions.suggestion_register(suggestion=b, actor=staff2, number=12),
     )
     errors = [r for r in results if isinstance(r, Exception)]
-    assert len(errors) == 1 and isinstance(errors[0], services.NumberTaken)
+    assert len(errors) == 1 and isinstance(errors[0], actions.NumberTaken)
     assert "编号12已被使用" in errors[0].message
     assert Suggestion.objects.filter(number=12).count() == 1
     assert Suggestion.objects.filter(status="submitted").count() == 1  # the loser is untouched
@@ -73,11 +73,11 @@ def test_two_staff_registering_the_same_suggestion_one_wins():
     (a,) = submitted_suggestions(1)
     staff1, staff2 = factories.StaffFactory(), factories.StaffFactory()
     results = run_together(
-        lambda: services.suggestion_register(suggestion=a, actor=staff1),
-        lambda: services.suggestion_register(suggestion=a, actor=staff2),
+        lambda: actions.suggestion_register(suggestion=a, actor=staff1),
+        lambda: actions.suggestion_register(suggestion=a, actor=staff2),
     )
     errors = [r for r in results if isinstance(r, Exception)]
-    assert len(errors) == 1 and isinstance(errors[0], services.TransitionNotAllowed)
+    assert len(errors) == 1 and isinstance(errors[0], actions.TransitionNotAllowed)
     assert "已立案" in errors[0].message
     a.refresh_from_db()
     assert a.number == 1
@@ -86,7 +86,7 @@ def test_two_staff_registering_the_same_suggestion_one_wins():
 
 def assigned_suggestion():
     (s,) = submitted_suggestions(1)
-    services.suggestion_register(suggestion=s, actor=factories.StaffFactory())
+    actions.suggestion_register(suggestion=s, actor=factories.StaffFactory())
     return s
 
 
@@ -95,11 +95,11 @@ def test_two_staff_assigning_at_once_create_one_set_of_assignments():
     office_a, office_b = factories.OfficeFactory(), factories.OfficeFactory()
     staff1, staff2 = factories.StaffFactory(), factories.StaffFactory()
     results = run_together(
-        lambda: services.suggestion_assign(suggestion=s, actor=staff1, lead_office=office_a),
-        lambda: services.suggestion_assign(suggestion=s, actor=staff2, lead_office=office_b),
+        lambda: actions.suggestion_assign(suggestion=s, actor=staff1, lead_office=office_a),
+        lambda: actions.suggestion_assign(suggestion=s, actor=staff2, lead_office=office_b),
     )
     errors = [r for r in results if isinstance(r, Exception)]
-    assert len(errors) == 1 and isinstance(errors[0], services.TransitionNotAllowed)
+    assert len(errors) == 1 and isinstance(errors[0], actions.TransitionNotAllowed)
     assert s.assignments.count() == 1
 
 
@@ -110,9 +110,9 @@ def test_two_clerks_submitting_the_same_reply_at_once_send_it_once():
     office = factories.OfficeFactory()
     clerk1 = factories.OfficeMemberFactory(office=office).user
     clerk2 = factories.OfficeMemberFactory(office=office).user
-    (assignment,) = services.suggestion_assign(suggestion=s, actor=factories.StaffFactory(), lead_office=office)
-    services.assignment_sign(assignment=assignment, actor=clerk1)
-    services.contact_record(
+    (assignment,) = actions.suggestion_assign(suggestion=s, actor=factories.StaffFactory(), lead_office=office)
+    actions.assignment_sign(assignment=assignment, actor=clerk1)
+    actions.contact_record(
         assignment=assignment,
         actor=clerk1,
         method="phone",
@@ -120,7 +120,7 @@ def test_two_clerks_submitting_the_same_reply_at_once_send_it_once():
         participants="代表",
         summary="电话沟通。",
     )
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=assignment,
         actor=clerk1,
         text="答复",
@@ -129,8 +129,8 @@ def test_two_clerks_submitting_the_same_reply_at_once_send_it_once():
         attachment=factories.signed_letter(assignment, clerk1),
     )
     results = run_together(
-        lambda: services.reply_submit(reply=reply, actor=clerk1),
-        lambda: services.reply_submit(reply=reply, actor=clerk2),
+        lambda: actions.reply_submit(reply=reply, actor=clerk1),
+        lambda: actions.reply_submit(reply=reply, actor=clerk2),
     )
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and "本轮答复已提交" in errors[0].message
@@ -143,9 +143,9 @@ def test_a_delegate_rating_twice_at_once_is_recorded_once():
     s = assigned_suggestion()
     office = factories.OfficeFactory()
     clerk = factories.OfficeMemberFactory(office=office).user
-    (assignment,) = services.suggestion_assign(suggestion=s, actor=factories.StaffFactory(), lead_office=office)
-    services.assignment_sign(assignment=assignment, actor=clerk)
-    services.contact_record(
+    (assignment,) = actions.suggestion_assign(suggestion=s, actor=factories.StaffFactory(), lead_office=office)
+    actions.assignment_sign(assignment=assignment, actor=clerk)
+    actions.contact_record(
         assignment=assignment,
         actor=clerk,
         method="phone",
@@ -153,7 +153,7 @@ def test_a_delegate_rating_twice_at_once_is_recorded_once():
         participants="代表",
         summary="电话沟通。",
     )
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=assignment,
         actor=clerk,
         text="答复",
@@ -161,11 +161,11 @@ def test_a_delegate_rating_twice_at_once_is_recorded_once():
         signed_off_by="局长",
         attachment=factories.signed_letter(assignment, clerk),
     )
-    services.reply_submit(reply=reply, actor=clerk)
+    actions.reply_submit(reply=reply, actor=clerk)
     user = s.lead_delegate.user
     results = run_together(
-        lambda: services.rating_submit(reply=reply, actor=user, value="satisfied"),
-        lambda: services.rating_submit(reply=reply, actor=user, value="unsatisfied", comment="不满意"),
+        lambda: actions.rating_submit(reply=reply, actor=user, value="satisfied"),
+        lambda: actions.rating_submit(reply=reply, actor=user, value="unsatisfied", comment="不满意"),
     )
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and "已经评价过" in errors[0].message

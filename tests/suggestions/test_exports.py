@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from suggestions import exports, services
+from suggestions import actions
+from suggestions.reporting import exports
 from tests import factories
 
 from .test_reports import _new
@@ -226,7 +227,7 @@ class TestFormulaInjection:
     ):
         hostile = factories.OfficeFactory(name="=cmd|' /C calc'!A0")
         s = _new(session, delegate, staff)
-        services.suggestion_assign(suggestion=s, actor=staff, lead_office=hostile)
+        actions.suggestion_assign(suggestion=s, actor=staff, lead_office=hostile)
         client.force_login(staff)
         sheet = _workbook(client.get(OFFICES, {"session": session.pk}))["承办单位统计"]
         cell = next(c for row in sheet.iter_rows() for c in row if c.value == "=cmd|' /C calc'!A0")

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from suggestions import exports
 from suggestions.models import Assignment, Rating, Reply, Suggestion
+from suggestions.reporting import exports
 from tests import factories
 
 

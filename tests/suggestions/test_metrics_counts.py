@@ -1,9 +1,9 @@
-"""Counts of suggestions.metrics that depend on other rows: late first replies and face-to-face contacts."""
+"""Counts of suggestions.reporting.metrics that depend on other rows: late first replies and face-to-face contacts."""
 
 import pytest
 
-from suggestions import metrics
 from suggestions.models import ContactRecord, Reply, Suggestion
+from suggestions.reporting import metrics
 
 
 def _office_row(rows, office):

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Attachment, AuditLog
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
@@ -19,7 +19,7 @@ def media(settings, tmp_path):
 
 
 def _file(suggestion, user, name):
-    return services.attachment_add(
+    return actions.attachment_add(
         suggestion=suggestion, actor=user, uploaded_file=SimpleUploadedFile(name, PNG), content_type="image/png"
     )
 
@@ -28,17 +28,17 @@ def test_old_files_and_upload_rows_are_classified_by_what_holds_them(
     draft, delegate, staff, office, co_office, clerk, co_clerk
 ):
     own = _file(draft, delegate.user, "照片.png")
-    services.suggestion_submit(suggestion=draft, actor=delegate.user)
-    services.suggestion_register(suggestion=draft, actor=staff)
-    lead, co = services.suggestion_assign(suggestion=draft, actor=staff, lead_office=office, co_offices=[co_office])
-    services.assignment_sign(assignment=lead, actor=clerk)
-    services.assignment_sign(assignment=co, actor=co_clerk)
+    actions.suggestion_submit(suggestion=draft, actor=delegate.user)
+    actions.suggestion_register(suggestion=draft, actor=staff)
+    lead, co = actions.suggestion_assign(suggestion=draft, actor=staff, lead_office=office, co_offices=[co_office])
+    actions.assignment_sign(assignment=lead, actor=clerk)
+    actions.assignment_sign(assignment=co, actor=co_clerk)
     opinion_file = _file(draft, co_clerk, "意见.png")
-    services.opinion_send(assignment=co, actor=co_clerk, text="同意。", attachment=opinion_file)
+    actions.opinion_send(assignment=co, actor=co_clerk, text="同意。", attachment=opinion_file)
     replaced = _file(draft, clerk, "初稿.png")
-    services.reply_save_draft(assignment=lead, actor=clerk, text="草稿。", attachment=replaced)
+    actions.reply_save_draft(assignment=lead, actor=clerk, text="草稿。", attachment=replaced)
     letter = _file(draft, clerk, "二稿.png")
-    services.reply_save_draft(assignment=lead, actor=clerk, text="草稿。", attachment=letter)
+    actions.reply_save_draft(assignment=lead, actor=clerk, text="草稿。", attachment=letter)
     # As the rows were before: every file the suggestion's, every upload row an "attach" of the suggestion.
     Attachment.objects.update(kind="suggestion", office=None)
     AuditLog.objects.filter(action="office_attach").update(action="attach", assignment=None)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Assignment, Rating, Suggestion
 from tests import factories
 from tests.conftest import carry_to_reply
@@ -19,11 +19,11 @@ def every_kind_of_assignment(session, staff, office, co_office, other_office, cl
 
     def registered():
         suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-        services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-        return services.suggestion_register(suggestion=suggestion, actor=staff)
+        actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+        return actions.suggestion_register(suggestion=suggestion, actor=staff)
 
     first = registered()
-    services.suggestion_assign(
+    actions.suggestion_assign(
         suggestion=first,
         actor=staff,
         lead_office=office,
@@ -32,25 +32,25 @@ def every_kind_of_assignment(session, staff, office, co_office, other_office, cl
     )
     first.refresh_from_db()
     reply = carry_to_reply(first, first.assignments.get(office=office), clerk)
-    services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没有解决。")
+    actions.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没有解决。")
 
     second = registered()
-    services.suggestion_assign(suggestion=second, actor=staff, lead_office=office, co_offices=[co_office])
+    actions.suggestion_assign(suggestion=second, actor=staff, lead_office=office, co_offices=[co_office])
     co = second.assignments.get(office=co_office)
-    services.assignment_sign(assignment=co, actor=co_clerk)
-    services.opinion_send(assignment=co, actor=co_clerk, text="同意主办单位意见。")
+    actions.assignment_sign(assignment=co, actor=co_clerk)
+    actions.opinion_send(assignment=co, actor=co_clerk, text="同意主办单位意见。")
 
     third = registered()
-    services.suggestion_assign(suggestion=third, actor=staff, separate_offices=[office, other_office])
+    actions.suggestion_assign(suggestion=third, actor=staff, separate_offices=[office, other_office])
     separate = third.assignments.get(office=other_office)
-    services.assignment_sign(assignment=separate, actor=other_clerk)
-    request = services.extension_request(
+    actions.assignment_sign(assignment=separate, actor=other_clerk)
+    request = actions.extension_request(
         assignment=separate,
         actor=other_clerk,
         reason="需协调资金。",
         until=separate.due_date + datetime.timedelta(days=30),
     )
-    services.extension_approve(request=request, actor=staff)
+    actions.extension_approve(request=request, actor=staff)
     return Assignment.objects.filter(suggestion__in=[first, second, third])
 
 
@@ -96,7 +96,7 @@ def test_co_office_deadline_is_its_opinion_deadline(assigned, co_assignment, lea
 
 def test_extension_and_rehandling_move_the_lead_deadline(replied, lead_assignment, delegate):
     lead_assignment.refresh_from_db()
-    services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="不满意。")
+    actions.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="不满意。")
     lead_assignment.refresh_from_db()
     round_two = replied.suggestion.rounds.get(number=2)
     assert lead_assignment.status == A.REHANDLING

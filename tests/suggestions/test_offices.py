@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import (
     Assignment,
     AssignmentRequest,
@@ -48,9 +48,9 @@ def assign_new(staff, office, *, co_offices=(), session=None, delegate=None, is_
         lead_delegate=delegate,
         **({"title": title} if title else {}),
     )
-    services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-    services.suggestion_register(suggestion=suggestion, actor=staff)
-    services.suggestion_assign(
+    actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+    actions.suggestion_register(suggestion=suggestion, actor=staff)
+    actions.suggestion_assign(
         suggestion=suggestion,
         actor=staff,
         lead_office=office,
@@ -71,7 +71,7 @@ def contact(assignment, clerk, **kwargs):
         "delegate_invited": True,
     }
     data.update(kwargs)
-    return services.contact_record(assignment=assignment, actor=clerk, **data)
+    return actions.contact_record(assignment=assignment, actor=clerk, **data)
 
 
 # --------------------------------------------------------------------------- inbox
@@ -99,11 +99,11 @@ def test_the_inbox_groups_assignments_by_what_the_office_must_do(
         return {a.pk: a.group for a in rows}[assignment.pk]
 
     assert group_of(clerk, lead_assignment) == "sign"
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     assert group_of(clerk, lead_assignment) == "waiting"  # the co-office's opinion is still due
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     assert group_of(co_clerk, co_assignment) == "handling"
-    services.opinion_send(assignment=co_assignment, actor=co_clerk, text="同意主办单位意见。")
+    actions.opinion_send(assignment=co_assignment, actor=co_clerk, text="同意主办单位意见。")
     assert group_of(co_clerk, co_assignment) == "replied"
     assert group_of(clerk, lead_assignment) == "handling"
     carry_to_reply(lead_assignment.suggestion, lead_assignment, clerk, code="B")
@@ -112,7 +112,7 @@ def test_the_inbox_groups_assignments_by_what_the_office_must_do(
 
 def test_the_inbox_tab_shows_one_group_and_counts_every_group(client, lead_assignment, staff, office, clerk):
     assign_new(staff, office)
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     response = login(client, clerk).get(reverse("offices:inbox"), {"group": "sign"})
     assert len(response.context["rows"]) == 1
     counts = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
@@ -149,7 +149,7 @@ def test_the_inbox_filters_by_role_overdue_key_mine_and_search(client, staff, of
     co = assign_new(staff, co_office, co_offices=[office], title="关于河道治理的建议")
     co = co.suggestion.assignments.get(office=office)
     Assignment.objects.filter(pk=lead.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=3))
-    services.assignment_sign(assignment=key, actor=clerk2)
+    actions.assignment_sign(assignment=key, actor=clerk2)
     login(client, clerk)
 
     def pks(**params):
@@ -233,8 +233,8 @@ def test_a_clerk_of_another_office_gets_404_for_every_page_and_action(
 def test_a_co_office_cannot_open_the_lead_offices_assignment_or_see_its_draft(
     client, lead_assignment, co_assignment, clerk, co_clerk
 ):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
-    services.reply_save_draft(assignment=lead_assignment, actor=clerk, text="秘密的答复草稿内容")
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.reply_save_draft(assignment=lead_assignment, actor=clerk, text="秘密的答复草稿内容")
     login(client, co_clerk)
     assert client.get(url("assignment", lead_assignment)).status_code == 404
     assert client.get(url("letter", lead_assignment)).status_code == 404
@@ -246,13 +246,13 @@ def test_a_separate_office_does_not_see_another_offices_opinions_or_drafts(
     client, staff, office, other_office, clerk, other_clerk
 ):
     suggestion = factories.SuggestionFactory(session=factories.SessionFactory())
-    services.suggestion_submit(suggestion=suggestion, actor=suggestion.lead_delegate.user)
-    services.suggestion_register(suggestion=suggestion, actor=staff)
-    mine, theirs = services.suggestion_assign(
+    actions.suggestion_submit(suggestion=suggestion, actor=suggestion.lead_delegate.user)
+    actions.suggestion_register(suggestion=suggestion, actor=staff)
+    mine, theirs = actions.suggestion_assign(
         suggestion=suggestion, actor=staff, separate_offices=[office, other_office]
     )
-    services.assignment_sign(assignment=theirs, actor=other_clerk)
-    services.reply_save_draft(assignment=theirs, actor=other_clerk, text="交通局的草稿")
+    actions.assignment_sign(assignment=theirs, actor=other_clerk)
+    actions.reply_save_draft(assignment=theirs, actor=other_clerk, text="交通局的草稿")
     page = login(client, clerk).get(url("assignment", mine)).content.decode()
     assert "交通局的草稿" not in page
     assert client.get(url("assignment", theirs)).status_code == 404
@@ -299,7 +299,7 @@ def test_a_return_request_after_the_window_is_refused_with_a_message(client, lea
 
 
 def test_recording_a_contact_keeps_what_was_agreed(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     response = login(client, clerk).post(
         url("contact", lead_assignment),
         {
@@ -316,7 +316,7 @@ def test_recording_a_contact_keeps_what_was_agreed(client, lead_assignment, cler
 
 
 def test_a_contact_dated_in_the_future_is_refused_beside_the_form(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = login(client, clerk).post(
         url("contact", lead_assignment),
@@ -345,7 +345,7 @@ def test_a_key_suggestion_page_says_the_delegate_must_be_invited(client, staff, 
 def test_a_co_office_sends_its_opinion_and_the_lead_office_sees_it(
     client, lead_assignment, co_assignment, clerk, co_clerk
 ):
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     response = login(client, co_clerk).post(
         url("opinion", co_assignment), {"op-text": "建议由财政安排专项资金。", "op-file": pdf("意见.pdf")}
     )
@@ -354,13 +354,13 @@ def test_a_co_office_sends_its_opinion_and_the_lead_office_sees_it(
     assert opinion.attachment is not None
     co_assignment.refresh_from_db()
     assert co_assignment.status == Assignment.Status.OPINION_SENT
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     page = login(client, clerk).get(url("assignment", lead_assignment)).content.decode()
     assert "建议由财政安排专项资金。" in page and "区财政局" in page
 
 
 def test_the_lead_office_cannot_send_a_co_handling_opinion(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     response = login(client, clerk).post(url("opinion", lead_assignment), {"op-text": "意见"})
     assert response.status_code == 200
     assert "只有协办单位需要提交协办意见" in response.content.decode()
@@ -370,7 +370,7 @@ def test_the_lead_office_cannot_send_a_co_handling_opinion(client, lead_assignme
 
 
 def test_the_reply_form_says_why_it_cannot_be_submitted_yet(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     page = login(client, clerk).get(url("assignment", lead_assignment)).content.decode()
     assert "答复前须与代表沟通联系" in page
     response = client.post(
@@ -389,7 +389,7 @@ def test_the_reply_form_says_why_it_cannot_be_submitted_yet(client, lead_assignm
 
 
 def test_a_draft_with_a_signed_letter_is_saved_and_then_submitted(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     contact(lead_assignment, clerk)
     login(client, clerk)
     response = client.post(
@@ -422,7 +422,7 @@ def test_a_draft_with_a_signed_letter_is_saved_and_then_submitted(client, lead_a
 
 
 def test_a_reply_letter_that_is_not_pdf_or_image_is_refused_beside_the_field(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     doc = SimpleUploadedFile("答复.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 40)
     response = login(client, clerk).post(
         url("reply", lead_assignment),
@@ -439,7 +439,7 @@ def test_a_reply_letter_that_is_not_pdf_or_image_is_refused_beside_the_field(cli
 
 
 def test_a_co_office_has_no_reply_form(client, co_assignment, co_clerk):
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     response = login(client, co_clerk).get(url("assignment", co_assignment))
     assert not response.context["can_reply"]
     assert reverse("offices:reply", args=[co_assignment.pk]) not in response.content.decode()
@@ -452,25 +452,25 @@ def joint(staff, office, clerk):
     wang = factories.DelegateFactory(name="王秀英", term=session.term)
     chen = factories.DelegateFactory(name="陈志强", term=session.term)
     suggestion = factories.SuggestionFactory(session=session, lead_delegate=wang, title="关于加快老旧小区改造的建议")
-    cosigner = services.cosigner_invite(suggestion=suggestion, actor=wang.user, delegates=[chen])[0]
-    services.cosigner_respond(cosigner=cosigner, actor=chen.user, accept=True)
-    services.suggestion_submit(suggestion=suggestion, actor=wang.user)
-    services.suggestion_register(suggestion=suggestion, actor=staff)
-    services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
+    cosigner = actions.cosigner_invite(suggestion=suggestion, actor=wang.user, delegates=[chen])[0]
+    actions.cosigner_respond(cosigner=cosigner, actor=chen.user, accept=True)
+    actions.suggestion_submit(suggestion=suggestion, actor=wang.user)
+    actions.suggestion_register(suggestion=suggestion, actor=staff)
+    actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
     suggestion.refresh_from_db()
     return suggestion.assignments.get()
 
 
 def test_the_reply_is_addressed_to_every_delegate_of_a_joint_suggestion(client, joint, clerk):
-    services.assignment_sign(assignment=joint, actor=clerk)
+    actions.assignment_sign(assignment=joint, actor=clerk)
     page = login(client, clerk).get(url("assignment", joint)).content.decode()
     assert "王秀英代表、陈志强代表：" in page
 
 
 def test_the_printable_letter_has_the_standard_form(client, joint, clerk):
-    services.assignment_sign(assignment=joint, actor=clerk)
+    actions.assignment_sign(assignment=joint, actor=clerk)
     OfficeMember.objects.filter(user=clerk).update(phone="0851-83851234")
-    services.reply_save_draft(
+    actions.reply_save_draft(
         assignment=joint,
         actor=clerk,
         text="第一段。\n第二段。",
@@ -502,7 +502,7 @@ def test_the_lead_delegates_phone_is_shown_to_the_assigned_office(client, lead_a
 
 
 def test_an_extension_request_is_sent_before_the_due_date(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     until = lead_assignment.due_date + datetime.timedelta(days=30)
     response = login(client, clerk).post(
         url("extension", lead_assignment), {"ext-until": until.isoformat(), "ext-reason": "需协调资金。"}
@@ -515,7 +515,7 @@ def test_an_extension_request_is_sent_before_the_due_date(client, lead_assignmen
 
 
 def test_an_extension_beyond_the_limit_is_refused_with_the_limit(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     until = lead_assignment.due_date + datetime.timedelta(days=400)
     response = login(client, clerk).post(
         url("extension", lead_assignment), {"ext-until": until.isoformat(), "ext-reason": "需协调资金。"}
@@ -529,7 +529,7 @@ def test_an_extension_beyond_the_limit_is_refused_with_the_limit(client, lead_as
 
 
 def test_an_unsatisfied_rating_arrives_as_a_new_round_with_the_comment_on_top(client, replied, clerk, delegate):
-    services.rating_submit(reply=replied, actor=delegate.user, value="unsatisfied", comment="路灯仍未修好。")
+    actions.rating_submit(reply=replied, actor=delegate.user, value="unsatisfied", comment="路灯仍未修好。")
     assignment = replied.assignment
     response = login(client, clerk).get(url("assignment", assignment))
     html = response.content.decode()
@@ -557,7 +557,7 @@ def test_a_b_class_reply_gets_progress_updates_until_reported_solved(client, ass
 
 def test_an_office_head_reassigns_an_assignment_to_another_clerk(client, lead_assignment, office, clerk):
     head = factories.OfficeMemberFactory(office=office, role=OfficeMember.Role.HEAD).user
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     login(client, head)
     response = client.get(url("assignment", lead_assignment))
     assert response.context["is_head"]
@@ -587,7 +587,7 @@ def test_a_head_cannot_hand_work_to_someone_outside_the_office(client, lead_assi
 
 
 def test_hostile_text_is_shown_as_text(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     contact(lead_assignment, clerk, summary="<script>alert(1)</script>")
     html = login(client, clerk).get(url("assignment", lead_assignment)).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
@@ -598,14 +598,14 @@ def test_suggestion_status_is_not_touched_by_the_views(lead_assignment):
     import inspect
     import re
 
-    from suggestions.views import offices
+    from suggestions.web import offices
 
     assert not re.search(r"\.status\s*=[^=]", inspect.getsource(offices))
     assert Suggestion.objects.get(pk=lead_assignment.suggestion_id).status == Suggestion.Status.ASSIGNED
 
 
 def test_a_draft_reply_letter_downloads_for_its_office_only(client, lead_assignment, co_assignment, clerk, co_clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     login(client, clerk).post(
         url("reply", lead_assignment), {"reply-text": "草稿", "reply-letter": pdf(), "action": "draft"}
     )
@@ -617,7 +617,7 @@ def test_a_draft_reply_letter_downloads_for_its_office_only(client, lead_assignm
 
 
 def test_a_co_offices_clock_is_its_opinion_deadline(client, co_assignment, co_clerk):
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     Assignment.objects.filter(pk=co_assignment.pk).update(opinion_due=timezone.localdate() - datetime.timedelta(7))
     row = login(client, co_clerk).get(reverse("offices:inbox")).context["rows"][0]
     assert row.deadline == timezone.localdate() - datetime.timedelta(7) and row.urgency == "overdue"
@@ -629,7 +629,7 @@ def test_a_co_offices_clock_is_its_opinion_deadline(client, co_assignment, co_cl
 
 
 def test_the_reply_checklist_asks_for_the_signed_letter_until_it_is_uploaded(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     contact(lead_assignment, clerk)
     login(client, clerk)
     response = client.post(
@@ -652,19 +652,19 @@ def test_the_reply_checklist_asks_for_the_signed_letter_until_it_is_uploaded(cli
 
 
 def test_a_reply_sent_without_a_letter_can_have_it_added_afterwards(client, session, lead_assignment, clerk):
-    policy = services.policy_for(session)
+    policy = actions.policy_for(session)
     policy.reply_letter_required = False
     policy.save()
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     contact(lead_assignment, clerk)
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=lead_assignment,
         actor=clerk,
         text="答复。",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
     )
-    services.reply_submit(reply=reply, actor=clerk)
+    actions.reply_submit(reply=reply, actor=clerk)
     page = login(client, clerk).get(url("assignment", lead_assignment))
     assert page.context["letter_missing_reply"] == reply
     assert url("letter_upload", lead_assignment) in page.content.decode()
@@ -675,12 +675,12 @@ def test_a_reply_sent_without_a_letter_can_have_it_added_afterwards(client, sess
     page = client.get(url("assignment", lead_assignment))
     assert page.context["letter_missing_reply"] is None
     assert url("letter_upload", lead_assignment) not in page.content.decode()
-    with pytest.raises(services.TransitionNotAllowed):
-        services.reply_attach_letter(reply=reply, actor=clerk, attachment=reply.attachment)
+    with pytest.raises(actions.TransitionNotAllowed):
+        actions.reply_attach_letter(reply=reply, actor=clerk, attachment=reply.attachment)
 
 
 def test_a_co_office_posting_an_extension_request_is_refused(client, co_assignment, co_clerk):
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     co_assignment.refresh_from_db()
     response = login(client, co_clerk).post(
         url("extension", co_assignment),
@@ -692,7 +692,7 @@ def test_a_co_office_posting_an_extension_request_is_refused(client, co_assignme
 
 
 def test_a_contact_dated_before_the_assignment_is_refused_with_a_message_on_the_form(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     response = login(client, clerk).post(
         url("contact", lead_assignment),
         {
@@ -709,7 +709,7 @@ def test_a_contact_dated_before_the_assignment_is_refused_with_a_message_on_the_
 
 def test_the_delegate_invited_box_is_never_pre_ticked_on_a_key_suggestion(client, staff, office, clerk, leader):
     assignment = assign_new(staff, office, is_key=True, leader=leader)
-    services.assignment_sign(assignment=assignment, actor=clerk)
+    actions.assignment_sign(assignment=assignment, actor=clerk)
     response = login(client, clerk).get(url("assignment", assignment))
     form = response.context["contact_form"]
     assert not form["delegate_invited"].value()
@@ -718,8 +718,8 @@ def test_the_delegate_invited_box_is_never_pre_ticked_on_a_key_suggestion(client
 
 
 def test_the_co_office_page_shows_no_lead_only_prompts(client, staff, assigned, co_assignment, co_clerk, leader):
-    services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     response = login(client, co_clerk).get(url("assignment", co_assignment))
     page = response.content.decode()
     assert "答复前须与代表沟通" not in page
@@ -730,7 +730,7 @@ def test_the_co_office_page_shows_no_lead_only_prompts(client, staff, assigned, 
 
 
 def test_the_date_pickers_offer_only_the_dates_the_service_accepts(client, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     lead_assignment.refresh_from_db()
     page = login(client, clerk).get(url("assignment", lead_assignment)).content.decode()
     contact_date = page.split('name="contact-date"')[1].split(">")[0]
@@ -738,6 +738,6 @@ def test_the_date_pickers_offer_only_the_dates_the_service_accepts(client, lead_
     assert f'max="{today}"' in contact_date
     assert f'min="{timezone.localdate(lead_assignment.assigned_at).isoformat()}"' in contact_date
     until = page.split('name="ext-until"')[1].split(">")[0]
-    limit = services.extension_limit(assignment=lead_assignment)
+    limit = actions.extension_limit(assignment=lead_assignment)
     assert f'max="{limit.isoformat()}"' in until
     assert f'min="{(lead_assignment.effective_due + datetime.timedelta(days=1)).isoformat()}"' in until

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from suggestions import policy, services
+from suggestions import actions, policy
 from suggestions.models import (
     AssignmentRequest,
     CoSigner,
@@ -200,14 +200,14 @@ class World:
     def new(self, *, invite_open=False):
         suggestion = factories.SuggestionFactory(session=self.session, lead_delegate=self.delegates["lead"])
         lead = self.users["lead"]
-        services.cosigner_invite(suggestion=suggestion, actor=lead, delegates=[self.delegates["cosigner"]])
-        services.cosigner_respond(
+        actions.cosigner_invite(suggestion=suggestion, actor=lead, delegates=[self.delegates["cosigner"]])
+        actions.cosigner_respond(
             cosigner=suggestion.cosigners.get(delegate=self.delegates["cosigner"]),
             actor=self.users["cosigner"],
             accept=True,
         )
         if invite_open:
-            services.cosigner_invite(suggestion=suggestion, actor=lead, delegates=[self.delegates["invited"]])
+            actions.cosigner_invite(suggestion=suggestion, actor=lead, delegates=[self.delegates["invited"]])
         return suggestion
 
     def stale_invitation(self, suggestion):
@@ -216,17 +216,17 @@ class World:
 
     def submitted(self):
         suggestion = self.new()
-        services.suggestion_submit(suggestion=suggestion, actor=self.users["lead"])
+        actions.suggestion_submit(suggestion=suggestion, actor=self.users["lead"])
         self.stale_invitation(suggestion)
         return suggestion
 
     def registered(self):
         suggestion = self.submitted()
-        return services.suggestion_register(suggestion=suggestion, actor=self.staff)
+        return actions.suggestion_register(suggestion=suggestion, actor=self.staff)
 
     def assigned(self):
         suggestion = self.registered()
-        services.suggestion_assign(
+        actions.suggestion_assign(
             suggestion=suggestion, actor=self.staff, lead_office=self.lead_office, co_offices=[self.co_office]
         )
         return suggestion
@@ -239,13 +239,13 @@ class World:
 
     def handling(self):
         suggestion = self.assigned()
-        services.assignment_sign(assignment=self.la(suggestion), actor=self.clerk)
-        services.assignment_sign(assignment=self.ca(suggestion), actor=self.users["co_clerk"])
+        actions.assignment_sign(assignment=self.la(suggestion), actor=self.clerk)
+        actions.assignment_sign(assignment=self.ca(suggestion), actor=self.users["co_clerk"])
         return suggestion
 
     def draft_reply(self, suggestion, code="A"):
         assignment = self.la(suggestion)
-        services.contact_record(
+        actions.contact_record(
             assignment=assignment,
             actor=self.clerk,
             method="visit",
@@ -254,7 +254,7 @@ class World:
             summary="上门沟通。",
             delegate_invited=True,
         )
-        return services.reply_save_draft(
+        return actions.reply_save_draft(
             assignment=assignment,
             actor=self.clerk,
             text="已按建议办理。",
@@ -265,13 +265,13 @@ class World:
 
     def replied(self, code="A"):
         suggestion = self.handling()
-        services.opinion_send(assignment=self.ca(suggestion), actor=self.users["co_clerk"], text="同意主办意见。")
-        reply = services.reply_submit(reply=self.draft_reply(suggestion, code), actor=self.clerk)
+        actions.opinion_send(assignment=self.ca(suggestion), actor=self.users["co_clerk"], text="同意主办意见。")
+        reply = actions.reply_submit(reply=self.draft_reply(suggestion, code), actor=self.clerk)
         suggestion.refresh_from_db()
         return suggestion, reply
 
     def rate(self, reply, role, value="satisfied", comment=""):
-        services.rating_submit(reply=reply, actor=self.users[role], value=value, comment=comment)
+        actions.rating_submit(reply=reply, actor=self.users[role], value=value, comment=comment)
 
     def _build(self):
         s, o = self.s, self.objects
@@ -279,24 +279,24 @@ class World:
         s["draft_ready"] = self.new()
         returned = self.submitted()
         CoSigner.objects.filter(suggestion=returned, delegate=self.delegates["invited"]).delete()
-        services.suggestion_return(suggestion=returned, actor=self.staff, reason="请补充具体位置。")
-        services.cosigner_invite(suggestion=returned, actor=self.users["lead"], delegates=[self.delegates["invited"]])
+        actions.suggestion_return(suggestion=returned, actor=self.staff, reason="请补充具体位置。")
+        actions.cosigner_invite(suggestion=returned, actor=self.users["lead"], delegates=[self.delegates["invited"]])
         s["returned"] = returned
         s["submitted"] = self.submitted()
         s["registered"] = self.registered()
-        s["not_registered"] = services.suggestion_reject(
+        s["not_registered"] = actions.suggestion_reject(
             suggestion=self.submitted(), actor=self.staff, reason="无实际内容"
         )
         merged = self.submitted()
-        services.suggestion_merge(target=self.submitted(), sources=[merged], actor=self.staff)
+        actions.suggestion_merge(target=self.submitted(), sources=[merged], actor=self.staff)
         s["merged"] = merged
-        s["withdrawn"] = services.suggestion_withdraw(
+        s["withdrawn"] = actions.suggestion_withdraw(
             suggestion=self.registered(), actor=self.users["lead"], reason="问题已解决。"
         )
         s["assigned"] = self.assigned()
         s["handling"] = self.handling()
         return_requested = self.assigned()
-        o["return_request"] = services.assignment_request_return(
+        o["return_request"] = actions.assignment_request_return(
             assignment=self.la(return_requested), actor=self.clerk, reason="不属于本单位职责。"
         )
         s["return_requested"] = return_requested
@@ -317,7 +317,7 @@ class World:
         # A B-class reply whose solution the office reported: waiting for staff, still open for rating.
         claimed_suggestion, claimed = self.replied(code="B")
         Reply.objects.filter(pk=claimed.pk).update(attachment=None)
-        o["solved_claim"] = services.followup_post(reply=claimed, actor=self.clerk, text="已解决。", solved=True)
+        o["solved_claim"] = actions.followup_post(reply=claimed, actor=self.clerk, text="已解决。", solved=True)
         o["claimed"] = Reply.objects.get(pk=claimed.pk)
         o["claimed_letter"] = factories.signed_letter(self.la(claimed_suggestion), self.clerk, name="答复函.pdf")
         # The draft reply of a suggestion in handling, complete and ready to send.
@@ -326,7 +326,7 @@ class World:
         # Extension requests: the lead office's, and one a co-handling office made before that was refused.
         extending = self.handling()
         la = self.la(extending)
-        o["extension_request"] = services.extension_request(
+        o["extension_request"] = actions.extension_request(
             assignment=la, actor=self.clerk, reason="需要协调。", until=la.effective_due + datetime.timedelta(days=10)
         )
         o["co_extension_request"] = AssignmentRequest.objects.create(
@@ -337,10 +337,10 @@ class World:
             requested_by=self.users["co_clerk"],
         )
         decided = self.assigned()
-        o["decided_request"] = services.assignment_request_return(
+        o["decided_request"] = actions.assignment_request_return(
             assignment=self.la(decided), actor=self.clerk, reason="不属于本单位职责。"
         )
-        services.return_request_refuse(request=o["decided_request"], actor=self.staff, note="仍由你单位办理。")
+        actions.return_request_refuse(request=o["decided_request"], actor=self.staff, note="仍由你单位办理。")
         self.target = self.submitted()  # the other suggestion of a merge
         o["open_invitation"] = s["draft"].cosigners.get(delegate=self.delegates["invited"])
         o["confirmed_cosign"] = s["draft"].cosigners.get(delegate=self.delegates["cosigner"])
@@ -355,31 +355,31 @@ class World:
 
 def _call_suggestion_service(world, action, suggestion, user):
     calls = {
-        Action.EDIT: lambda: services.suggestion_save_draft(
+        Action.EDIT: lambda: actions.suggestion_save_draft(
             actor=user, title="新标题", body="新内容。", category=suggestion.category, suggestion=suggestion
         ),
-        Action.SUBMIT: lambda: services.suggestion_submit(suggestion=suggestion, actor=user),
-        Action.WITHDRAW: lambda: services.suggestion_withdraw(suggestion=suggestion, actor=user, reason="不再需要。"),
-        Action.INVITE: lambda: services.cosigner_invite(
+        Action.SUBMIT: lambda: actions.suggestion_submit(suggestion=suggestion, actor=user),
+        Action.WITHDRAW: lambda: actions.suggestion_withdraw(suggestion=suggestion, actor=user, reason="不再需要。"),
+        Action.INVITE: lambda: actions.cosigner_invite(
             suggestion=suggestion, actor=user, delegates=[world.delegates["extra"]]
         ),
-        Action.ATTACH: lambda: services.attachment_add(
+        Action.ATTACH: lambda: actions.attachment_add(
             suggestion=suggestion, actor=user, uploaded_file=_pdf(), content_type="application/pdf"
         ),
-        Action.REGISTER: lambda: services.suggestion_register(suggestion=suggestion, actor=user),
-        Action.RETURN: lambda: services.suggestion_return(suggestion=suggestion, actor=user, reason="请补充。"),
-        Action.REJECT: lambda: services.suggestion_reject(suggestion=suggestion, actor=user, reason="无实际内容"),
-        Action.MERGE: lambda: services.suggestion_merge(target=world.target, sources=[suggestion], actor=user),
-        Action.MERGE_INTO: lambda: services.suggestion_merge(target=suggestion, sources=[world.target], actor=user),
-        Action.ASSIGN: lambda: services.suggestion_assign(
+        Action.REGISTER: lambda: actions.suggestion_register(suggestion=suggestion, actor=user),
+        Action.RETURN: lambda: actions.suggestion_return(suggestion=suggestion, actor=user, reason="请补充。"),
+        Action.REJECT: lambda: actions.suggestion_reject(suggestion=suggestion, actor=user, reason="无实际内容"),
+        Action.MERGE: lambda: actions.suggestion_merge(target=world.target, sources=[suggestion], actor=user),
+        Action.MERGE_INTO: lambda: actions.suggestion_merge(target=suggestion, sources=[world.target], actor=user),
+        Action.ASSIGN: lambda: actions.suggestion_assign(
             suggestion=suggestion, actor=user, lead_office=world.spare_office
         ),
-        Action.SET_KEY: lambda: services.suggestion_set_key(suggestion=suggestion, actor=user, is_key=False),
-        Action.CLOSE: lambda: services.suggestion_close(suggestion=suggestion, actor=user),
-        Action.REHANDLE: lambda: services.round_open_rehandling(
+        Action.SET_KEY: lambda: actions.suggestion_set_key(suggestion=suggestion, actor=user, is_key=False),
+        Action.CLOSE: lambda: actions.suggestion_close(suggestion=suggestion, actor=user),
+        Action.REHANDLE: lambda: actions.round_open_rehandling(
             suggestion=suggestion, actor=user, assignments=[], reason="重新办理。"
         ),
-        Action.SAVE_PUBLIC_VERSION: lambda: services.suggestion_save_public_version(
+        Action.SAVE_PUBLIC_VERSION: lambda: actions.suggestion_save_public_version(
             suggestion=suggestion, actor=user, public_title="公开标题", public_body="公开内容。"
         ),
     }
@@ -389,12 +389,12 @@ def _call_suggestion_service(world, action, suggestion, user):
 def _call_assignment_service(world, action, assignment, user):
     handler = world.clerk if assignment.office_id == world.lead_office.pk else world.users["co_clerk"]
     calls = {
-        Action.SIGN: lambda: services.assignment_sign(assignment=assignment, actor=user),
-        Action.REQUEST_RETURN: lambda: services.assignment_request_return(
+        Action.SIGN: lambda: actions.assignment_sign(assignment=assignment, actor=user),
+        Action.REQUEST_RETURN: lambda: actions.assignment_request_return(
             assignment=assignment, actor=user, reason="不属于本单位职责。"
         ),
-        Action.SET_HANDLER: lambda: services.assignment_set_handler(assignment=assignment, actor=user, handler=handler),
-        Action.CONTACT: lambda: services.contact_record(
+        Action.SET_HANDLER: lambda: actions.assignment_set_handler(assignment=assignment, actor=user, handler=handler),
+        Action.CONTACT: lambda: actions.contact_record(
             assignment=assignment,
             actor=user,
             method="phone",
@@ -402,22 +402,22 @@ def _call_assignment_service(world, action, assignment, user):
             participants="代表",
             summary="电话沟通。",
         ),
-        Action.OPINION: lambda: services.opinion_send(assignment=assignment, actor=user, text="协办意见。"),
-        Action.REPLY: lambda: services.reply_save_draft(assignment=assignment, actor=user, text="答复。"),
-        Action.REQUEST_EXTENSION: lambda: services.extension_request(
+        Action.OPINION: lambda: actions.opinion_send(assignment=assignment, actor=user, text="协办意见。"),
+        Action.REPLY: lambda: actions.reply_save_draft(assignment=assignment, actor=user, text="答复。"),
+        Action.REQUEST_EXTENSION: lambda: actions.extension_request(
             assignment=assignment,
             actor=user,
             reason="需要协调。",
             until=assignment.effective_due + datetime.timedelta(days=10),
         ),
-        Action.ATTACH: lambda: services.attachment_add(
+        Action.ATTACH: lambda: actions.attachment_add(
             suggestion=assignment.suggestion,
             actor=user,
             uploaded_file=_pdf(),
             content_type="application/pdf",
             assignment=assignment,
         ),
-        Action.REMIND: lambda: services.reminder_manual(assignment=assignment, actor=user, message="请尽快办理。"),
+        Action.REMIND: lambda: actions.reminder_manual(assignment=assignment, actor=user, message="请尽快办理。"),
     }
     return calls[action]()
 
@@ -425,19 +425,19 @@ def _call_assignment_service(world, action, assignment, user):
 def _call_other_service(world, action, obj, user, name):
     letters = {"letterless": "late_letter", "claimed": "claimed_letter"}
     calls = {
-        Action.RESPOND: lambda: services.cosigner_respond(cosigner=obj, actor=user, accept=True),
-        Action.DROP_COSIGNER: lambda: services.cosigner_drop(cosigner=obj, actor=user),
-        Action.REPLY_SUBMIT: lambda: services.reply_submit(reply=obj, actor=user),
-        Action.ATTACH_LETTER: lambda: services.reply_attach_letter(
+        Action.RESPOND: lambda: actions.cosigner_respond(cosigner=obj, actor=user, accept=True),
+        Action.DROP_COSIGNER: lambda: actions.cosigner_drop(cosigner=obj, actor=user),
+        Action.REPLY_SUBMIT: lambda: actions.reply_submit(reply=obj, actor=user),
+        Action.ATTACH_LETTER: lambda: actions.reply_attach_letter(
             reply=obj,
             actor=user,
             attachment=world.objects[letters[name]]
             if name in letters
             else factories.signed_letter(obj.assignment, world.clerk),
         ),
-        Action.FOLLOW_UP: lambda: services.followup_post(reply=obj, actor=user, text="正在推进。"),
-        Action.RATE: lambda: services.rating_submit(reply=obj, actor=user, value="satisfied"),
-        Action.PUBLISH: lambda: services.reply_publish(
+        Action.FOLLOW_UP: lambda: actions.followup_post(reply=obj, actor=user, text="正在推进。"),
+        Action.RATE: lambda: actions.rating_submit(reply=obj, actor=user, value="satisfied"),
+        Action.PUBLISH: lambda: actions.reply_publish(
             reply=obj,
             actor=user,
             public_title=obj.suggestion.title,
@@ -445,14 +445,14 @@ def _call_other_service(world, action, obj, user, name):
             public_text=obj.text,
             early_reason="本测试不涉及代表评价",
         ),
-        Action.UNPUBLISH: lambda: services.reply_unpublish(reply=obj, actor=user),
-        Action.APPROVE_RETURN: lambda: services.return_request_approve(
+        Action.UNPUBLISH: lambda: actions.reply_unpublish(reply=obj, actor=user),
+        Action.APPROVE_RETURN: lambda: actions.return_request_approve(
             request=obj, actor=user, new_office=world.spare_office
         ),
-        Action.REFUSE_RETURN: lambda: services.return_request_refuse(request=obj, actor=user, note="仍由你单位办理。"),
-        Action.APPROVE_EXTENSION: lambda: services.extension_approve(request=obj, actor=user),
-        Action.REFUSE_EXTENSION: lambda: services.extension_refuse(request=obj, actor=user, note="请按期答复。"),
-        Action.CONFIRM_SOLVED: lambda: services.followup_confirm_solved(follow_up=obj, actor=user, accept=True),
+        Action.REFUSE_RETURN: lambda: actions.return_request_refuse(request=obj, actor=user, note="仍由你单位办理。"),
+        Action.APPROVE_EXTENSION: lambda: actions.extension_approve(request=obj, actor=user),
+        Action.REFUSE_EXTENSION: lambda: actions.extension_refuse(request=obj, actor=user, note="请按期答复。"),
+        Action.CONFIRM_SOLVED: lambda: actions.followup_confirm_solved(follow_up=obj, actor=user, accept=True),
     }
     return calls[action]()
 
@@ -472,7 +472,7 @@ def _service_answer(call, world, action, obj, user, *more):
         with transaction.atomic():
             try:
                 call(world, action, world.fresh(obj), user, *more)
-            except (services.NotPermitted, services.TransitionNotAllowed) as error:
+            except (actions.NotPermitted, actions.TransitionNotAllowed) as error:
                 outcome = error
             raise Rollback
     except Rollback:

@@ -8,8 +8,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from delegates.models import DelegateContact
-from suggestions import public_selectors, services
+from suggestions import actions
 from suggestions.models import CoSigner, Rating, Reply
+from suggestions.queries import public_selectors
 from tests import factories
 from tests.conftest import carry_to_reply
 from tests.conftest import publish as publish_reply
@@ -46,15 +47,15 @@ def fresh_cache():
 def _filed(session, delegate, staff, *, title, body="小区环境需要整治。", category=None):
     extra = {"category": category} if category else {}
     s = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title, body=body, **extra)
-    services.suggestion_submit(suggestion=s, actor=delegate.user)
+    actions.suggestion_submit(suggestion=s, actor=delegate.user)
     return s
 
 
 def _assigned_separately(session, delegate, staff, offices, *, title):
     """Filed, registered and assigned to ``offices`` for separate handling (分别办理)."""
     s = _filed(session, delegate, staff, title=title)
-    services.suggestion_register(suggestion=s, actor=staff)
-    services.suggestion_assign(suggestion=s, actor=staff, separate_offices=offices)
+    actions.suggestion_register(suggestion=s, actor=staff)
+    actions.suggestion_assign(suggestion=s, actor=staff, separate_offices=offices)
     return s
 
 
@@ -74,8 +75,8 @@ def _replied(
     **assign,
 ):
     s = _filed(session, delegate, staff, title=title, body=body)
-    services.suggestion_register(suggestion=s, actor=staff)
-    services.suggestion_assign(suggestion=s, actor=staff, lead_office=office, **assign)
+    actions.suggestion_register(suggestion=s, actor=staff)
+    actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office, **assign)
     s.refresh_from_db()
     reply = carry_to_reply(s, s.assignments.get(office=office), clerk, code=code, text=text)
     if publish:
@@ -103,19 +104,19 @@ def world(session, staff, delegate, other_delegate, office, co_office, clerk, co
     s = factories.SuggestionFactory(
         session=session, lead_delegate=delegate, title="关于加快老旧小区改造的建议", body="老旧小区管网老化，建议改造。"
     )
-    services.cosigner_invite(suggestion=s, actor=delegate.user, delegates=[other_delegate, invited])
-    services.cosigner_respond(cosigner=s.cosigners.get(delegate=other_delegate), actor=other_delegate.user, accept=True)
+    actions.cosigner_invite(suggestion=s, actor=delegate.user, delegates=[other_delegate, invited])
+    actions.cosigner_respond(cosigner=s.cosigners.get(delegate=other_delegate), actor=other_delegate.user, accept=True)
     # A delegate who declined to co-sign is never named.
-    services.cosigner_respond(cosigner=s.cosigners.get(delegate=invited), actor=invited.user, accept=False)
-    services.suggestion_submit(suggestion=s, actor=delegate.user)
-    services.suggestion_register(suggestion=s, actor=staff)
-    services.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[co_office])
+    actions.cosigner_respond(cosigner=s.cosigners.get(delegate=invited), actor=invited.user, accept=False)
+    actions.suggestion_submit(suggestion=s, actor=delegate.user)
+    actions.suggestion_register(suggestion=s, actor=staff)
+    actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[co_office])
     co = s.assignments.get(office=co_office)
-    services.assignment_sign(assignment=co, actor=co_clerk)
-    services.opinion_send(assignment=co, actor=co_clerk, text="协办意见 SECRET-OPINION-MARKER")
+    actions.assignment_sign(assignment=co, actor=co_clerk)
+    actions.opinion_send(assignment=co, actor=co_clerk, text="协办意见 SECRET-OPINION-MARKER")
     lead = s.assignments.get(office=office)
-    services.assignment_sign(assignment=lead, actor=clerk)
-    services.contact_record(
+    actions.assignment_sign(assignment=lead, actor=clerk)
+    actions.contact_record(
         assignment=lead,
         actor=clerk,
         method="visit",
@@ -124,7 +125,7 @@ def world(session, staff, delegate, other_delegate, office, co_office, clerk, co
         summary="沟通 SECRET-CONTACT-MARKER",
         delegate_invited=True,
     )
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=lead,
         actor=clerk,
         text="内部版本 SECRET-INTERNAL-REPLY-MARKER 联系电话 0851-1234",
@@ -132,12 +133,12 @@ def world(session, staff, delegate, other_delegate, office, co_office, clerk, co
         signed_off_by="SECRET-SIGNER-MARKER",
         attachment=factories.signed_letter(lead, clerk),
     )
-    services.reply_submit(reply=reply, actor=clerk)
-    services.rating_submit(
+    actions.reply_submit(reply=reply, actor=clerk)
+    actions.rating_submit(
         reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED, comment="SECRET-COMMENT-MARKER"
     )
-    services.rating_submit(reply=reply, actor=other_delegate.user, value=Rating.Value.BASIC)
-    services.followup_post(reply=reply, actor=clerk, text="进展 SECRET-FOLLOWUP-MARKER")
+    actions.rating_submit(reply=reply, actor=other_delegate.user, value=Rating.Value.BASIC)
+    actions.followup_post(reply=reply, actor=clerk, text="进展 SECRET-FOLLOWUP-MARKER")
     publish_reply(reply, staff, public_text="已将该小区列入改造计划，管网改造正在施工。")
     s.refresh_from_db()
 
@@ -146,9 +147,9 @@ def world(session, staff, delegate, other_delegate, office, co_office, clerk, co
     draft = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="草稿 SECRET-DRAFT-MARKER 小区")
     submitted = _filed(session, delegate, staff, title="待审 SECRET-SUBMITTED-MARKER 小区")
     notreg = _filed(session, delegate, staff, title="不予立案 SECRET-NOTREG-MARKER 小区")
-    services.suggestion_reject(suggestion=notreg, actor=staff, reason="个人事务")
+    actions.suggestion_reject(suggestion=notreg, actor=staff, reason="个人事务")
     withdrawn, _r = _replied(session, delegate, staff, office, clerk, title="撤回 SECRET-WITHDRAWN-MARKER 小区")
-    services.suggestion_withdraw(suggestion=withdrawn, actor=staff, reason="代表书面申请撤回")
+    actions.suggestion_withdraw(suggestion=withdrawn, actor=staff, reason="代表书面申请撤回")
     unpublished, _r = _replied(
         session,
         delegate,
@@ -226,7 +227,7 @@ def test_unpublishing_removes_the_outcome_everywhere_even_from_the_cache(
         if url.endswith(("/public/", "小区", "csv", "feed/", f"outcomes/{s.pk}/")):
             assert "关于加快老旧小区改造的建议" in body, url
     with django_capture_on_commit_callbacks(execute=True):
-        services.reply_unpublish(reply=world["reply"], actor=staff, note="涉及隐私")
+        actions.reply_unpublish(reply=world["reply"], actor=staff, note="涉及隐私")
     assert client.get(reverse("public:detail", args=[s.pk])).status_code == 404
     for url in urls:
         body = _text(client.get(url))
@@ -240,7 +241,7 @@ def test_withdrawing_a_published_suggestion_removes_it_from_the_cached_pages(
     s, _reply = _replied(session, delegate, staff, office, clerk, title="关于增设小区路灯的建议")
     assert "关于增设小区路灯的建议" in client.get(reverse("public:list")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        services.suggestion_withdraw(suggestion=s, actor=staff, reason="代表书面申请撤回")
+        actions.suggestion_withdraw(suggestion=s, actor=staff, reason="代表书面申请撤回")
     assert "关于增设小区路灯的建议" not in client.get(reverse("public:list")).content.decode()
     assert client.get(reverse("public:detail", args=[s.pk])).status_code == 404
 
@@ -288,7 +289,7 @@ def test_the_list_says_how_many_outcomes_a_search_finds(client, world):
 
 
 def test_the_count_stops_at_its_cap(client, world, monkeypatch):
-    from suggestions import public_selectors
+    from suggestions.queries import public_selectors
 
     monkeypatch.setattr(public_selectors, "COUNT_CAP", 0)
     assert "找到超过0件办理结果" in client.get(reverse("public:list"), {"q": "小区"}).content.decode()
@@ -384,13 +385,13 @@ def _make_outcomes(n, session, staff, office, clerk):
         d = factories.DelegateFactory(term=session.term)
         other = factories.DelegateFactory(term=session.term)
         s = factories.SuggestionFactory(session=session, lead_delegate=d, title=f"关于第{i}个小区的建议")
-        services.cosigner_invite(suggestion=s, actor=d.user, delegates=[other])
-        services.cosigner_respond(cosigner=s.cosigners.get(), actor=other.user, accept=True)
-        services.suggestion_submit(suggestion=s, actor=d.user)
-        services.suggestion_register(suggestion=s, actor=staff)
-        services.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
+        actions.cosigner_invite(suggestion=s, actor=d.user, delegates=[other])
+        actions.cosigner_respond(cosigner=s.cosigners.get(), actor=other.user, accept=True)
+        actions.suggestion_submit(suggestion=s, actor=d.user)
+        actions.suggestion_register(suggestion=s, actor=staff)
+        actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
         reply = carry_to_reply(s, s.assignments.get(), clerk)
-        services.rating_submit(reply=reply, actor=d.user, value=Rating.Value.SATISFIED)
+        actions.rating_submit(reply=reply, actor=d.user, value=Rating.Value.SATISFIED)
         publish_reply(reply, staff)
 
 
@@ -435,11 +436,11 @@ def test_the_outcome_page_holds_a_fixed_query_count(
 
     simple, _r = _replied(session, delegate, staff, office, clerk, title="关于简单小区的建议")
     rich, reply = _replied(session, delegate, staff, office, clerk, title="关于复杂小区的建议", code="B")
-    services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="不够")
+    actions.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="不够")
     # Round 2 for the rich one: another reply, more ratings, follow-ups.
     rich.refresh_from_db()
     lead = rich.assignments.get()
-    services.contact_record(
+    actions.contact_record(
         assignment=lead,
         actor=clerk,
         method="meeting",
@@ -447,7 +448,7 @@ def test_the_outcome_page_holds_a_fixed_query_count(
         participants="代表、经办人",
         summary="再次座谈。",
     )
-    r2 = services.reply_save_draft(
+    r2 = actions.reply_save_draft(
         assignment=lead,
         actor=clerk,
         text="第二轮",
@@ -455,9 +456,9 @@ def test_the_outcome_page_holds_a_fixed_query_count(
         signed_off_by="局长",
         attachment=factories.signed_letter(lead, clerk),
     )
-    services.reply_submit(reply=r2, actor=clerk)
-    services.followup_post(reply=r2, actor=clerk, text="进展一")
-    services.followup_post(reply=r2, actor=clerk, text="进展二")
+    actions.reply_submit(reply=r2, actor=clerk)
+    actions.followup_post(reply=r2, actor=clerk, text="进展一")
+    actions.followup_post(reply=r2, actor=clerk, text="进展二")
     publish_reply(r2, staff)
 
     def count(pk):
@@ -500,7 +501,7 @@ def test_the_lead_paragraph_names_the_key_leader_and_the_rating(session, staff, 
         leader=leader,
         publish=False,
     )
-    services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
+    actions.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
     publish_reply(reply, staff)
     suggestion = public_selectors.outcome_detail(s.pk)
     text = public_selectors.lead_paragraph(suggestion)
@@ -511,7 +512,7 @@ def test_the_lead_paragraph_names_the_key_leader_and_the_rating(session, staff, 
 
 def test_public_reads_use_only_published_submitted_replies(world):
     s = world["published"]
-    from suggestions import selectors
+    from suggestions.queries import selectors
 
     expected = [r.pk for r in selectors.public_replies(s)]
     assert [r.pk for r in public_selectors.outcome_detail(s.pk).published_replies] == expected
@@ -588,7 +589,7 @@ def test_an_unpublished_reply_next_to_a_published_one_stays_hidden(
     hidden = carry_to_reply(
         s, s.assignments.get(office=other_office), other_clerk, code="C", text="SECRET-UNPUB-REPLY-MARKER"
     )
-    services.rating_submit(reply=hidden, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="SECRET-X")
+    actions.rating_submit(reply=hidden, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="SECRET-X")
     publish_reply(shown, staff, public_text="污水管网已接入市政管网。")
     urls = [
         reverse("public:list"),
@@ -621,7 +622,7 @@ def test_statistics_count_every_registered_suggestion_not_only_published_ones(cl
 def test_an_anonymous_visitor_gets_the_cached_page_with_a_working_csrf_token_of_their_own(world):
     from django.test import Client
 
-    from suggestions.views.public import _slots
+    from suggestions.web.public import _slots
 
     url = reverse("public:detail", args=[world["published"].pk]) + "?utm=x&lt"
     pages = []
@@ -650,7 +651,7 @@ def test_a_visitor_with_a_pending_message_gets_a_freshly_rendered_layout(client,
     from django.contrib.sessions.backends.db import SessionStore
     from django.test import RequestFactory
 
-    from suggestions.views import public
+    from suggestions.web import public
 
     client.get(reverse("public:list"))  # the whole page is now cached for anonymous visitors
     request = RequestFactory().get(reverse("public:list"))
@@ -680,7 +681,7 @@ def test_a_delegate_rating_two_separate_replies_counts_once(
     s = _assigned_separately(session, delegate, staff, [office, other_office], title="关于小区管网的建议")
     for o, c in ((office, clerk), (other_office, other_clerk)):
         reply = carry_to_reply(s, s.assignments.get(office=o), c)
-        services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
+        actions.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
         publish_reply(reply, staff)
     suggestion = public_selectors.outcome_detail(s.pk)
     assert suggestion.summary.rating_text == "满意"
@@ -694,7 +695,7 @@ def test_a_list_row_says_what_the_outcome_page_says(
     separate = _assigned_separately(session, delegate, staff, [office, other_office], title="关于小区管网的建议")
     for o, c, value in ((office, clerk, Rating.Value.SATISFIED), (other_office, other_clerk, Rating.Value.BASIC)):
         reply = carry_to_reply(separate, separate.assignments.get(office=o), c)
-        services.rating_submit(reply=reply, actor=delegate.user, value=value)
+        actions.rating_submit(reply=reply, actor=delegate.user, value=value)
         publish_reply(reply, staff)
     ids = [world["published"].pk, separate.pk]
     rows = public_selectors.load_rows(list(public_selectors.outcome_rows_base().filter(pk__in=ids)))
@@ -722,7 +723,7 @@ def test_a_page_built_while_a_publication_changed_is_not_served_afterwards(db):
     """The page is stored with the version read before it was built; a bump during the build outdates it."""
     from django.core.cache import cache
 
-    from suggestions.views import public
+    from suggestions.web import public
 
     builds = []
 

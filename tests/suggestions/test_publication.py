@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.urls import reverse
 
-from suggestions import publication, services
+from suggestions import actions, publication
 from suggestions.models import AuditLog, Rating, Reply, Suggestion
 from tests import factories
 from tests.conftest import carry_to_reply
@@ -30,14 +30,14 @@ def fresh_cache():
 
 def _replied(session, delegate, staff, office, clerk, *, title="关于硬化龙井村道路的建议", body=BODY, text=REPLY):
     s = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title, body=body)
-    services.suggestion_submit(suggestion=s, actor=delegate.user)
-    services.suggestion_register(suggestion=s, actor=staff)
-    [assignment] = services.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
+    actions.suggestion_submit(suggestion=s, actor=delegate.user)
+    actions.suggestion_register(suggestion=s, actor=staff)
+    [assignment] = actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
     return carry_to_reply(s, assignment, clerk, text=text)
 
 
 def _rate(reply, delegate, value=Rating.Value.SATISFIED, comment=""):
-    services.rating_submit(reply=reply, actor=delegate.user, value=value, comment=comment)
+    actions.rating_submit(reply=reply, actor=delegate.user, value=value, comment=comment)
 
 
 def _public_texts(client, reply):
@@ -58,9 +58,9 @@ def _public_texts(client, reply):
 def test_a_reply_cannot_be_published_before_the_title_and_body_are_reviewed(session, delegate, staff, office, clerk):
     reply = _replied(session, delegate, staff, office, clerk)
     _rate(reply, delegate)
-    services.reply_save_public_text(reply=reply, actor=staff, public_text="已将道路硬化列入计划。")
-    with pytest.raises(services.InvalidInput, match="审核建议标题和内容"):
-        services.reply_publish(reply=reply, actor=staff)
+    actions.reply_save_public_text(reply=reply, actor=staff, public_text="已将道路硬化列入计划。")
+    with pytest.raises(actions.InvalidInput, match="审核建议标题和内容"):
+        actions.reply_publish(reply=reply, actor=staff)
     assert not Suggestion.objects.get(pk=reply.suggestion_id).is_published
 
 
@@ -72,7 +72,7 @@ def test_the_public_pages_search_csv_and_feed_read_only_the_reviewed_public_vers
     texts = publication.public_texts(reply.suggestion, reply)  # what the review page pre-fills: masked
     title, body, text = (t.public for t in texts)
     assert PHONE not in body and "139****2345" in body and "3组12号" not in body
-    services.reply_publish(reply=reply, actor=staff, public_title=title, public_body=body, public_text=text)
+    actions.reply_publish(reply=reply, actor=staff, public_title=title, public_body=body, public_text=text)
 
     everything = _public_texts(client, reply)
     for secret in (PHONE, "3组12号", "13608512345", "520111197507071234"):
@@ -90,7 +90,7 @@ def test_the_csv_names_the_public_title_not_the_original(client, session, delega
     reply = _replied(session, delegate, staff, office, clerk, title=f"关于{PHONE}反映道路问题的建议")
     _rate(reply, delegate)
     title, body, text = (t.public for t in publication.public_texts(reply.suggestion, reply))
-    services.reply_publish(reply=reply, actor=staff, public_title=title, public_body=body, public_text=text)
+    actions.reply_publish(reply=reply, actor=staff, public_title=title, public_body=body, public_text=text)
     content = b"".join(client.get(reverse("public:csv")).streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     assert rows[1][1] == "关于139****2345反映道路问题的建议"
@@ -144,7 +144,7 @@ def test_bulk_publish_skips_a_reply_whose_public_version_was_never_reviewed(
 ):
     reply = _replied(session, delegate, staff, office, clerk)
     _rate(reply, delegate)
-    services.suggestion_save_public_version(
+    actions.suggestion_save_public_version(
         suggestion=reply.suggestion, actor=staff, public_title="关于硬化道路的建议", public_body="建议硬化道路。"
     )
     client.force_login(staff)
@@ -159,7 +159,7 @@ def test_bulk_publish_publishes_a_reviewed_rated_reply(client, session, delegate
     reply = _replied(session, delegate, staff, office, clerk)
     _rate(reply, delegate)
     title, body, text = (t.public for t in publication.public_texts(reply.suggestion, reply))
-    services.reply_save_public_text(reply=reply, actor=staff, public_title=title, public_body=body, public_text=text)
+    actions.reply_save_public_text(reply=reply, actor=staff, public_title=title, public_body=body, public_text=text)
     client.force_login(staff)
     response = client.post(reverse("staff:publication_bulk"), {"replies": [reply.pk]}, follow=True)
     assert "已公开1份答复" in response.content.decode()
@@ -173,8 +173,8 @@ def test_bulk_publish_publishes_a_reviewed_rated_reply(client, session, delegate
 def test_an_unmasked_phone_in_a_public_version_refuses_publication(session, delegate, staff, office, clerk):
     reply = _replied(session, delegate, staff, office, clerk)
     _rate(reply, delegate)
-    with pytest.raises(services.InvalidInput, match="个人信息"):
-        services.reply_publish(
+    with pytest.raises(actions.InvalidInput, match="个人信息"):
+        actions.reply_publish(
             reply=reply, actor=staff, public_title="关于道路的建议", public_body=BODY, public_text="已列入计划。"
         )
     reply.refresh_from_db()
@@ -187,11 +187,11 @@ def test_staff_may_record_that_a_flagged_number_is_not_personal_and_that_decisio
     body = "建议在村口公示热线电话83861234，方便群众反映问题。"
     reply = _replied(session, delegate, staff, office, clerk, body=body, text="已设置公示牌。")
     _rate(reply, delegate)
-    with pytest.raises(services.InvalidInput):
-        services.reply_publish(
+    with pytest.raises(actions.InvalidInput):
+        actions.reply_publish(
             reply=reply, actor=staff, public_title="关于公示热线的建议", public_body=body, public_text="已设置公示牌。"
         )
-    services.reply_publish(
+    actions.reply_publish(
         reply=reply,
         actor=staff,
         public_title="关于公示热线的建议",
@@ -230,7 +230,7 @@ def test_the_review_page_offers_to_confirm_a_remaining_span_and_publishes_once_c
 
 
 def _contact(assignment, clerk):
-    services.contact_record(
+    actions.contact_record(
         assignment=assignment,
         actor=clerk,
         method="meeting",
@@ -244,7 +244,7 @@ def _second_round(reply, delegate, clerk, text="第二轮答复：道路已硬�
     _rate(reply, delegate, Rating.Value.UNSATISFIED, "没有具体时间表")
     assignment = reply.assignment
     _contact(assignment, clerk)
-    r2 = services.reply_save_draft(
+    r2 = actions.reply_save_draft(
         assignment=assignment,
         actor=clerk,
         text=text,
@@ -252,7 +252,7 @@ def _second_round(reply, delegate, clerk, text="第二轮答复：道路已硬�
         signed_off_by="局长",
         attachment=factories.signed_letter(assignment, clerk),
     )
-    services.reply_submit(reply=r2, actor=clerk)
+    actions.reply_submit(reply=r2, actor=clerk)
     return r2
 
 
@@ -264,13 +264,13 @@ def test_a_superseded_reply_leaves_the_publication_queue_and_cannot_be_published
     client.force_login(staff)
     queue = [r.pk for r in client.get(reverse("staff:publication")).context["page"].object_list]
     assert first.pk not in queue  # round 2 opened: round 1 is no longer the answer
-    with pytest.raises(services.TransitionNotAllowed, match="最后一轮"):
-        services.reply_publish(
+    with pytest.raises(actions.TransitionNotAllowed, match="最后一轮"):
+        actions.reply_publish(
             reply=first, actor=staff, public_title="关于道路的建议", public_body="建议硬化道路。", public_text="已列入计划。",
             early_reason="x",
         )  # fmt: skip
     _contact(first.assignment, clerk)
-    second = services.reply_save_draft(
+    second = actions.reply_save_draft(
         assignment=first.assignment,
         actor=clerk,
         text="道路已硬化。",
@@ -278,7 +278,7 @@ def test_a_superseded_reply_leaves_the_publication_queue_and_cannot_be_published
         signed_off_by="局长",
         attachment=factories.signed_letter(first.assignment, clerk),
     )
-    services.reply_submit(reply=second, actor=clerk)
+    actions.reply_submit(reply=second, actor=clerk)
     queue = [r.pk for r in client.get(reverse("staff:publication")).context["page"].object_list]
     assert queue == [second.pk]
 
@@ -288,10 +288,10 @@ def test_a_reply_is_not_published_before_the_delegates_rated_it_unless_staff_say
 ):
     reply = _replied(session, delegate, staff, office, clerk, body="建议硬化道路。", text="已列入计划。")
     versions = {"public_title": "关于道路的建议", "public_body": "建议硬化道路。", "public_text": "已列入计划。"}
-    with pytest.raises(services.TransitionNotAllowed, match="尚未评价"):
-        services.reply_publish(reply=reply, actor=staff, **versions)
+    with pytest.raises(actions.TransitionNotAllowed, match="尚未评价"):
+        actions.reply_publish(reply=reply, actor=staff, **versions)
     assert not Reply.objects.get(pk=reply.pk).is_published
-    services.reply_publish(reply=reply, actor=staff, early_reason="代表外出学习，经主任同意先行公开", **versions)
+    actions.reply_publish(reply=reply, actor=staff, early_reason="代表外出学习，经主任同意先行公开", **versions)
     log = AuditLog.objects.get(suggestion=reply.suggestion, action="publish")
     assert log.note == "代表外出学习，经主任同意先行公开" and log.data["before_rating"] is True
 
@@ -299,7 +299,7 @@ def test_a_reply_is_not_published_before_the_delegates_rated_it_unless_staff_say
 def test_a_rated_reply_is_published_without_a_reason(session, delegate, staff, office, clerk):
     reply = _replied(session, delegate, staff, office, clerk, body="建议硬化道路。", text="已列入计划。")
     _rate(reply, delegate)
-    services.reply_publish(
+    actions.reply_publish(
         reply=reply,
         actor=staff,
         public_title="关于道路的建议",
@@ -318,10 +318,10 @@ def test_the_publication_list_says_edited_only_when_a_public_version_differs(
     same = _replied(session, delegate, staff, office, clerk, title="关于甲的建议", body="建议甲。", text="答复甲。")
     edited = _replied(session, delegate, staff, office, clerk, title="关于乙的建议", body="建议乙。", text="答复乙。")
     waiting = _replied(session, delegate, staff, office, clerk, title="关于丙的建议", body="建议丙。", text="答复丙。")
-    services.reply_save_public_text(
+    actions.reply_save_public_text(
         reply=same, actor=staff, public_title="关于甲的建议", public_body="建议甲。", public_text="答复甲。"
     )
-    services.reply_save_public_text(
+    actions.reply_save_public_text(
         reply=edited, actor=staff, public_title="关于乙的建议", public_body="建议乙。", public_text="答复乙（删节）。"
     )
     client.force_login(staff)
@@ -338,7 +338,7 @@ def test_the_public_timeline_tells_of_re_handling_only_after_an_earlier_publishe
     first = _replied(session, delegate, staff, office, clerk, body="建议硬化道路。", text="已列入计划。")
     second = _second_round(first, delegate, clerk)
     _rate(second, delegate)
-    services.reply_publish(
+    actions.reply_publish(
         reply=second,
         actor=staff,
         public_title="关于道路的建议",

@@ -12,7 +12,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from suggestions import reminders, services
+from suggestions import actions, reminders
 from suggestions.models import (
     CoSigner,
     DeadlinePolicy,
@@ -57,9 +57,9 @@ def assign_on(session, delegate, staff, office, co_office, clerk, co_clerk):
     def make(day, **kwargs):
         with time_machine.travel(at(day, 10), tick=False):
             suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-            services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-            services.suggestion_register(suggestion=suggestion, actor=staff)
-            services.suggestion_assign(
+            actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+            actions.suggestion_register(suggestion=suggestion, actor=staff)
+            actions.suggestion_assign(
                 suggestion=suggestion, actor=staff, lead_office=office, co_offices=[co_office], **kwargs
             )
         return suggestion.assignments.get(office=office), suggestion.assignments.get(office=co_office)
@@ -103,7 +103,7 @@ def test_sign_reminder_counts_the_make_up_sunday(assign_on):
 def test_signed_assignments_get_no_sign_reminder(assign_on, clerk):
     lead, _co = assign_on("2026-09-30")
     with time_machine.travel(at("2026-10-08"), tick=False):
-        services.assignment_sign(assignment=lead, actor=clerk)
+        actions.assignment_sign(assignment=lead, actor=clerk)
     scan_on("2026-10-12")
     assert f"sign:{lead.pk}:n1" not in keys("sign")
 
@@ -162,7 +162,7 @@ def test_rehandling_5_working_days_before_on_the_day_then_weekly(assign_on, cler
     with time_machine.travel(at("2026-09-10"), tick=False):
         reply = carry_to_reply(lead.suggestion, lead, clerk)
     with time_machine.travel(at("2026-09-11"), tick=False):
-        services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没有解决。")
+        actions.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没有解决。")
     lead.refresh_from_db()
     assert lead.status == "rehandling" and lead.due_date == datetime.date(2026, 10, 12)
     scan_on("2026-09-28")
@@ -190,7 +190,7 @@ def test_cosigner_invitation_after_two_days_and_one_day_before_its_deadline(sess
     DeadlinePolicy.objects.update_or_create(session=session, defaults={"invitation_days": 5})
     draft = factories.SuggestionFactory(session=session, lead_delegate=delegate)
     with time_machine.travel(at("2026-09-29", 10), tick=False):
-        (cosigner,) = services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+        (cosigner,) = actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
     scan_on("2026-10-01", 9)
     assert keys("invitation") == set()
     scan_on("2026-10-01", 11)  # two days, on a holiday: delegates are reminded on any day
@@ -207,12 +207,12 @@ def test_rating_reminder_after_5_working_days_and_before_the_window_closes_to_th
 ):
     DeadlinePolicy.objects.update_or_create(session=session, defaults={"rating_days": 20})
     suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-    (cosigner,) = services.cosigner_invite(suggestion=suggestion, actor=delegate.user, delegates=[other_delegate])
-    services.cosigner_respond(cosigner=cosigner, actor=other_delegate.user, accept=True)
+    (cosigner,) = actions.cosigner_invite(suggestion=suggestion, actor=delegate.user, delegates=[other_delegate])
+    actions.cosigner_respond(cosigner=cosigner, actor=other_delegate.user, accept=True)
     with time_machine.travel(at("2026-09-01"), tick=False):
-        services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-        services.suggestion_register(suggestion=suggestion, actor=staff)
-        services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
+        actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+        actions.suggestion_register(suggestion=suggestion, actor=staff)
+        actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
     lead = suggestion.assignments.get()
     with time_machine.travel(at("2026-09-24", 15), tick=False):
         reply = carry_to_reply(suggestion, lead, clerk)
@@ -221,7 +221,7 @@ def test_rating_reminder_after_5_working_days_and_before_the_window_closes_to_th
     scan_on("2026-10-09")  # 5 working days after 09-24, National Day skipped
     assert recipients(f"rating:{reply.pk}:after") == {delegate.user.username, other_delegate.user.username}
     with time_machine.travel(at("2026-10-10"), tick=False):
-        services.rating_submit(reply=reply, actor=other_delegate.user, value=Rating.Value.SATISFIED)
+        actions.rating_submit(reply=reply, actor=other_delegate.user, value=Rating.Value.SATISFIED)
     scan_on("2026-10-11")
     assert keys("rating") == {f"rating:{reply.pk}:after"}
     scan_on("2026-10-12")  # the window (20 days) closes 10-14
@@ -231,7 +231,7 @@ def test_rating_reminder_after_5_working_days_and_before_the_window_closes_to_th
 def test_return_request_waiting_reminds_staff_after_two_working_days(assign_on, clerk, staff):
     lead, _co = assign_on("2026-09-28")
     with time_machine.travel(at("2026-09-30"), tick=False):
-        request = services.assignment_request_return(assignment=lead, actor=clerk, reason="不属于本单位职责。")
+        request = actions.assignment_request_return(assignment=lead, actor=clerk, reason="不属于本单位职责。")
     scan_on("2026-10-08")
     assert keys("request") == set()
     scan_on("2026-10-09")
@@ -240,7 +240,7 @@ def test_return_request_waiting_reminds_staff_after_two_working_days(assign_on, 
 
 
 def test_manual_reminder_goes_out_at_once_by_email_and_in_app(lead_assignment, staff, clerk):
-    reminder = services.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快签收并联系代表。")
+    reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快签收并联系代表。")
     reminders.reminder_deliver(reminder_id=reminder.pk)
     assert [m.to for m in mail.outbox] == [[clerk.email]]
     assert mail.outbox[0].extra_headers["Message-ID"].startswith("<reminder-")
@@ -288,9 +288,9 @@ def test_two_scans_at_once_create_each_reminder_once(session, delegate, staff, o
     for _i in range(5):
         suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
         with time_machine.travel(at("2026-09-30", 10), tick=False):
-            services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-            services.suggestion_register(suggestion=suggestion, actor=staff)
-            services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office, co_offices=[co_office])
+            actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+            actions.suggestion_register(suggestion=suggestion, actor=staff)
+            actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office, co_offices=[co_office])
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -377,13 +377,13 @@ class FlakySMS:
 
 
 def test_transient_sms_errors_retry_up_to_a_bound_then_fail_visibly(lead_assignment, staff, clerk, settings):
-    from suggestions import sms
+    from suggestions.reminders import sms
 
     settings.SMS_BACKEND = "tests.suggestions.test_reminders.FlakySMS"
     settings.REMINDER_MAX_ATTEMPTS = 3
     FlakySMS.calls, FlakySMS.error = [], sms.TransientSMSError("gateway busy")
     OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
-    reminder = services.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快答复。")
+    reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快答复。")
     for attempt in (1, 2):
         with pytest.raises(reminders.TransientDeliveryError):
             reminders.reminder_deliver(reminder_id=reminder.pk)
@@ -399,19 +399,19 @@ def test_transient_sms_errors_retry_up_to_a_bound_then_fail_visibly(lead_assignm
 
 
 def test_a_permanent_sms_error_fails_at_once(lead_assignment, staff, clerk, settings):
-    from suggestions import sms
+    from suggestions.reminders import sms
 
     settings.SMS_BACKEND = "tests.suggestions.test_reminders.FlakySMS"
     FlakySMS.calls, FlakySMS.error = [], sms.SMSError("空号")
     OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
-    reminder = services.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快答复。")
+    reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快答复。")
     reminders.reminder_deliver(reminder_id=reminder.pk)
     delivery = reminder.deliveries.get(channel="sms")
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("failed", 1, "SMSError: 空号")
 
 
 def test_sms_text_fits_one_chinese_sms():
-    from suggestions.sms import fit_sms
+    from suggestions.reminders.sms import fit_sms
 
     text = fit_sms(
         "【花溪人大】" + "建议“关于改善花溪区某某街道某某小区周边道路交通状况的建议”已超过答复期限，请尽快答复。" * 2
@@ -446,8 +446,8 @@ def test_scan_task_sends_inline_when_the_broker_is_down(assign_on, clerk, monkey
 def test_cosigner_reminders_stop_once_they_answer(session, delegate, other_delegate):
     draft = factories.SuggestionFactory(session=session, lead_delegate=delegate)
     with time_machine.travel(at("2026-09-29", 10), tick=False):
-        (cosigner,) = services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
-        services.cosigner_respond(cosigner=cosigner, actor=other_delegate.user, accept=True)
+        (cosigner,) = actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+        actions.cosigner_respond(cosigner=cosigner, actor=other_delegate.user, accept=True)
     assert CoSigner.objects.get(pk=cosigner.pk).status == "confirmed"
     scan_on("2026-10-01", 11)
     assert keys("invitation") == set()
@@ -482,7 +482,7 @@ def test_a_second_digest_sent_while_the_first_is_in_flight_gets_its_own_message_
 
 def test_reminder_notifications_and_emails_name_the_suggestion_with_its_number(lead_assignment, staff, clerk):
     suggestion = lead_assignment.suggestion
-    reminder = services.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快签收。")
+    reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快签收。")
     reminders.reminder_deliver(reminder_id=reminder.pk)
     (note,) = Notification.objects.filter(user=clerk, dedupe_key__startswith="reminder-delivery:")
     assert note.title == "【催办】人工催办"
@@ -497,7 +497,7 @@ def test_a_reminder_sms_names_the_suggestion_by_its_number(lead_assignment, staf
     settings.SMS_BACKEND = "tests.suggestions.test_reminders.FlakySMS"
     FlakySMS.calls, FlakySMS.error = [], None
     OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
-    reminder = services.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快签收。")
+    reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快签收。")
     reminders.reminder_deliver(reminder_id=reminder.pk)
     ((_phone, text, _id),) = FlakySMS.calls
     assert text == f"【花溪人大】{lead_assignment.suggestion.number_display}：请尽快签收。"

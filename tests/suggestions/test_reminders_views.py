@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from suggestions import reminders, services
+from suggestions import actions, reminders
 from suggestions.models import Reminder, ReminderDelivery
 from tests import factories
 
@@ -29,9 +29,9 @@ def make_due(session, delegate, staff, office, co_office, clerk, co_clerk):
         for _i in range(n):
             suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
             with time_machine.travel(at("2026-09-30", 10), tick=False):
-                services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-                services.suggestion_register(suggestion=suggestion, actor=staff)
-                services.suggestion_assign(
+                actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+                actions.suggestion_register(suggestion=suggestion, actor=staff)
+                actions.suggestion_assign(
                     suggestion=suggestion, actor=staff, lead_office=office, co_offices=[co_office]
                 )
         reminders.scan(now=at("2026-10-09"))
@@ -125,9 +125,9 @@ def test_an_office_sees_only_the_reminders_it_got(client, clerk, co_clerk, other
 def test_send_reminders_command(session, delegate, staff, office, clerk):
     suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
     with time_machine.travel(at("2026-09-30", 10), tick=False):
-        services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-        services.suggestion_register(suggestion=suggestion, actor=staff)
-        services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
+        actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+        actions.suggestion_register(suggestion=suggestion, actor=staff)
+        actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
     out = StringIO()
     call_command("send_reminders", "--dry-run", "--date", "2026-10-09", stdout=out)
     assert "1 reminder(s) would be created" in out.getvalue()
@@ -144,9 +144,9 @@ def test_send_reminders_for_a_future_day_does_not_spend_that_days_digest(session
     def assign(day):
         suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
         with time_machine.travel(at(day, 10), tick=False):
-            services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-            services.suggestion_register(suggestion=suggestion, actor=staff)
-            services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
+            actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+            actions.suggestion_register(suggestion=suggestion, actor=staff)
+            actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
 
     assign("2026-09-30")
     with time_machine.travel(at("2026-10-09", 8), tick=False):
@@ -164,13 +164,33 @@ def test_send_reminders_for_a_future_day_does_not_spend_that_days_digest(session
 @pytest.mark.parametrize(
     ("email_backend", "sms_backend", "email_label", "sms_label"),
     [
-        ("django.core.mail.backends.console.EmailBackend", "suggestions.sms.LoggingSMSBackend", "仅记录", "仅记录"),
-        ("django.core.mail.backends.locmem.EmailBackend", "suggestions.sms.LoggingSMSBackend", "仅记录", "仅记录"),
-        ("django.core.mail.backends.filebased.EmailBackend", "suggestions.sms.LoggingSMSBackend", "仅记录", "仅记录"),
-        ("django.core.mail.backends.dummy.EmailBackend", "suggestions.sms.LoggingSMSBackend", "仅记录", "仅记录"),
+        (
+            "django.core.mail.backends.console.EmailBackend",
+            "suggestions.reminders.sms.LoggingSMSBackend",
+            "仅记录",
+            "仅记录",
+        ),
+        (
+            "django.core.mail.backends.locmem.EmailBackend",
+            "suggestions.reminders.sms.LoggingSMSBackend",
+            "仅记录",
+            "仅记录",
+        ),
+        (
+            "django.core.mail.backends.filebased.EmailBackend",
+            "suggestions.reminders.sms.LoggingSMSBackend",
+            "仅记录",
+            "仅记录",
+        ),
+        (
+            "django.core.mail.backends.dummy.EmailBackend",
+            "suggestions.reminders.sms.LoggingSMSBackend",
+            "仅记录",
+            "仅记录",
+        ),
         (
             "django.core.mail.backends.smtp.EmailBackend",
-            "suggestions.sms.BaseSMSBackend",
+            "suggestions.reminders.sms.BaseSMSBackend",
             "已交给邮件服务",
             "已交给短信服务",
         ),

@@ -8,8 +8,9 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
-from suggestions import metrics, services, stats
+from suggestions import actions
 from suggestions.models import Suggestion
+from suggestions.reporting import metrics, stats
 from tests import factories
 from tests.conftest import carry_to_reply
 
@@ -20,11 +21,11 @@ DASHBOARD = reverse("reports:dashboard")
 def _new(session, delegate, staff, *, register=True, title=None, cosigners=()):
     draft = factories.SuggestionFactory(session=session, lead_delegate=delegate, **({"title": title} if title else {}))
     if cosigners:
-        for invited in services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=list(cosigners)):
-            services.cosigner_respond(cosigner=invited, actor=invited.delegate.user, accept=True)
-    suggestion = services.suggestion_submit(suggestion=draft, actor=delegate.user)
+        for invited in actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=list(cosigners)):
+            actions.cosigner_respond(cosigner=invited, actor=invited.delegate.user, accept=True)
+    suggestion = actions.suggestion_submit(suggestion=draft, actor=delegate.user)
     if register:
-        suggestion = services.suggestion_register(suggestion=suggestion, actor=staff)
+        suggestion = actions.suggestion_register(suggestion=suggestion, actor=staff)
     return suggestion
 
 
@@ -40,25 +41,25 @@ def build_report_data(*, session, staff, office, co_office, other_office, clerk,
     delegate = factories.DelegateFactory(term=session.term, name="王秀英")
     cosigner = factories.DelegateFactory(term=session.term, name="陈志强")
     s1 = _new(session, delegate, staff, title="关于加快老旧小区改造的建议")
-    services.suggestion_assign(suggestion=s1, actor=staff, lead_office=office, co_offices=[co_office])
+    actions.suggestion_assign(suggestion=s1, actor=staff, lead_office=office, co_offices=[co_office])
     reply1 = carry_to_reply(s1, s1.assignments.get(office=office), clerk, code="A")
-    services.rating_submit(reply=reply1, actor=delegate.user, value="satisfied")
+    actions.rating_submit(reply=reply1, actor=delegate.user, value="satisfied")
 
     s2 = _new(session, delegate, staff, title="关于增设公交站台的建议")
-    services.suggestion_assign(suggestion=s2, actor=staff, lead_office=office)
+    actions.suggestion_assign(suggestion=s2, actor=staff, lead_office=office)
     reply2 = carry_to_reply(s2, s2.assignments.get(office=office), clerk, code="B")
-    services.rating_submit(reply=reply2, actor=delegate.user, value="basic")
+    actions.rating_submit(reply=reply2, actor=delegate.user, value="basic")
 
     s3 = _new(session, delegate, staff, title="关于整治河道的建议")
     with time_machine.travel(datetime.datetime(2026, 5, 6, 10, tzinfo=TZ), tick=False):
-        services.suggestion_assign(suggestion=s3, actor=staff, lead_office=other_office)
+        actions.suggestion_assign(suggestion=s3, actor=staff, lead_office=other_office)
 
     s4 = _new(session, delegate, staff, title="关于修缮校舍的建议", cosigners=[cosigner])
     s5 = _new(session, delegate, staff, register=False, title="关于增加路灯的建议")
     extras = []
     for n in range(extra):
         s = _new(session, cosigner, staff, title=f"关于第{n}项民生实事的建议")
-        services.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
+        actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
         carry_to_reply(s, s.assignments.get(office=office), clerk, code="C")
         extras.append(s)
     return {"s1": s1, "s2": s2, "s3": s3, "s4": s4, "s5": s5, "extras": extras, "delegate": delegate}
@@ -156,7 +157,7 @@ class TestDashboardFigures:
 
     def test_withdrawn_suggestions_do_not_count(self, client, staff, report_data):
         s4 = report_data["s4"]
-        services.suggestion_withdraw(suggestion=s4, actor=s4.lead_delegate.user, reason="已解决，撤回。")
+        actions.suggestion_withdraw(suggestion=s4, actor=s4.lead_delegate.user, reason="已解决，撤回。")
         client.force_login(staff)
         response = client.get(DASHBOARD)
         assert response.context["counts"]["registered"] == 3
@@ -220,12 +221,12 @@ def test_dashboard_query_count_does_not_grow_with_rows(
         extra_office = factories.OfficeFactory(name=f"区扩展局{n}")
         member = factories.OfficeMemberFactory(office=extra_office).user
         s = _new(session, data["delegate"], staff, title=f"关于第{n}件事的建议")
-        services.suggestion_assign(suggestion=s, actor=staff, lead_office=extra_office, co_offices=[co_office])
+        actions.suggestion_assign(suggestion=s, actor=staff, lead_office=extra_office, co_offices=[co_office])
         carry_to_reply(s, s.assignments.get(office=extra_office), member, code="A" if n % 2 else "D")
     for _n in range(2):
         s = _new(session, data["delegate"], staff)
         with time_machine.travel(datetime.datetime(2026, 4, 6, 10, tzinfo=TZ), tick=False):
-            services.suggestion_assign(suggestion=s, actor=staff, lead_office=other_office)
+            actions.suggestion_assign(suggestion=s, actor=staff, lead_office=other_office)
     stats.catch_up()  # the tallies take in the changes (in a fixed number of queries: see test_stats.py)
     cache.clear()
     with django_assert_num_queries(len(small)):
@@ -247,12 +248,12 @@ def test_a_rehandled_suggestion_counts_its_latest_rating_for_satisfaction_and_it
 ):
     delegate = report_data["delegate"]
     s = _new(session, delegate, staff, title="关于改善供水的建议")
-    services.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
+    actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
     assignment = s.assignments.get(office=office)
     reply = carry_to_reply(s, assignment, clerk, code="C")
-    services.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment="没有实际措施。")
+    actions.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment="没有实际措施。")
     assignment.refresh_from_db()
-    services.contact_record(
+    actions.contact_record(
         assignment=assignment,
         actor=clerk,
         method="phone",
@@ -260,7 +261,7 @@ def test_a_rehandled_suggestion_counts_its_latest_rating_for_satisfaction_and_it
         participants="代表、经办人",
         summary="电话沟通。",
     )
-    second = services.reply_save_draft(
+    second = actions.reply_save_draft(
         assignment=assignment,
         actor=clerk,
         text="已落实。",
@@ -268,8 +269,8 @@ def test_a_rehandled_suggestion_counts_its_latest_rating_for_satisfaction_and_it
         signed_off_by="局长",
         attachment=factories.signed_letter(assignment, clerk),
     )
-    services.reply_submit(reply=second, actor=clerk)
-    services.rating_submit(reply=second, actor=delegate.user, value="satisfied")
+    actions.reply_submit(reply=second, actor=clerk)
+    actions.rating_submit(reply=second, actor=delegate.user, value="satisfied")
     figures = metrics.session_figures(Suggestion.objects.filter(session=session))
     assert (figures["satisfaction"].numerator, figures["satisfaction"].denominator) == (3, 3)
     assert (figures["first_satisfaction"].numerator, figures["first_satisfaction"].denominator) == (2, 3)
@@ -291,7 +292,7 @@ def test_repeated_views_use_the_cached_figures_until_a_workflow_change(client, s
     assert len(second) <= len(first) - 8  # the eight counting queries are skipped (and the nav counts are cached)
     assert _figure(again, "reply_rate") == _figure(before, "reply_rate")
     s4 = report_data["s4"]
-    services.suggestion_withdraw(suggestion=s4, actor=s4.lead_delegate.user, reason="已解决，撤回。")
+    actions.suggestion_withdraw(suggestion=s4, actor=s4.lead_delegate.user, reason="已解决，撤回。")
     after = client.get(DASHBOARD)
     assert after.context["counts"]["registered"] == before.context["counts"]["registered"] - 1
 

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from suggestions import selectors, services
+from suggestions import actions
 from suggestions.models import CoSigner
+from suggestions.queries import selectors
 from tests import factories
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
@@ -20,7 +21,7 @@ def media(settings, tmp_path):
 
 
 def _file(suggestion, user, name="现场照片.png"):
-    return services.attachment_add(
+    return actions.attachment_add(
         suggestion=suggestion, actor=user, uploaded_file=SimpleUploadedFile(name, PNG), content_type="image/png"
     )
 
@@ -35,9 +36,9 @@ def test_an_office_whose_return_was_granted_no_longer_reads_the_suggestion_or_it
 ):
     url = reverse("suggestions:detail", args=[assigned.pk])
     assert _status(client, co_clerk, url) == 200
-    request = services.assignment_request_return(assignment=co_assignment, actor=co_clerk, reason="不属于本单位。")
-    services.return_request_approve(request=request, actor=staff, new_office=other_office, note="改由交通局协办。")
-    services.reminder_manual(
+    request = actions.assignment_request_return(assignment=co_assignment, actor=co_clerk, reason="不属于本单位。")
+    actions.return_request_approve(request=request, actor=staff, new_office=other_office, note="改由交通局协办。")
+    actions.reminder_manual(
         assignment=assigned.assignments.get(office=other_office), actor=staff, message="新单位请尽快签收。"
     )
     assert _status(client, co_clerk, url) == 404
@@ -46,7 +47,7 @@ def test_an_office_whose_return_was_granted_no_longer_reads_the_suggestion_or_it
 
 
 def test_an_office_that_handled_a_withdrawn_suggestion_still_reads_why(client, assigned, lead_assignment, clerk, staff):
-    services.suggestion_withdraw(suggestion=assigned, actor=staff, reason="代表书面申请撤回。")
+    actions.suggestion_withdraw(suggestion=assigned, actor=staff, reason="代表书面申请撤回。")
     client.force_login(clerk)
     page = client.get(reverse("suggestions:detail", args=[assigned.pk])).content.decode()
     assert "代表书面申请撤回。" in page
@@ -54,7 +55,7 @@ def test_an_office_that_handled_a_withdrawn_suggestion_still_reads_why(client, a
 
 def test_an_expired_invitation_reads_neither_the_draft_nor_its_attachment(client, draft, delegate, other_delegate):
     attachment = _file(draft, delegate.user)
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
     urls = [
         reverse("suggestions:detail", args=[draft.pk]),
         reverse("delegates:suggestion", args=[draft.pk]),
@@ -68,8 +69,8 @@ def test_an_expired_invitation_reads_neither_the_draft_nor_its_attachment(client
 
 def test_a_confirmed_cosigner_keeps_reading_after_the_deadline(client, draft, delegate, other_delegate):
     attachment = _file(draft, delegate.user)
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
-    services.cosigner_respond(cosigner=draft.cosigners.get(), actor=other_delegate.user, accept=True)
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    actions.cosigner_respond(cosigner=draft.cosigners.get(), actor=other_delegate.user, accept=True)
     CoSigner.objects.update(deadline=timezone.now() - datetime.timedelta(days=1))
     assert _status(client, other_delegate.user, reverse("suggestions:attachment", args=[attachment.pk])) == 200
     assert _status(client, other_delegate.user, reverse("delegates:suggestion", args=[draft.pk])) == 200
@@ -81,16 +82,16 @@ def test_staff_read_neither_a_draft_nor_its_attachments_until_it_is_submitted(cl
     assert [_status(client, staff, url) for url in urls] == [404, 404]
     admin = factories.UserFactory(username="draft-admin", is_superuser=True, is_staff=True)
     assert [_status(client, admin, url) for url in urls] == [404, 404]
-    services.suggestion_submit(suggestion=draft, actor=delegate.user)
+    actions.suggestion_submit(suggestion=draft, actor=delegate.user)
     assert [_status(client, staff, url) for url in urls] == [200, 200]
 
 
 def test_a_replaced_draft_letter_stays_with_its_office(client, assigned, lead_assignment, clerk, co_clerk, delegate):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
 
     def save(name):
         letter = _file(assigned, clerk, name)
-        return services.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿。", attachment=letter)
+        return actions.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿。", attachment=letter)
 
     first = save("初稿.png").attachment
     second = save("二稿.png").attachment
@@ -106,11 +107,11 @@ def test_a_replaced_draft_letter_stays_with_its_office(client, assigned, lead_as
 def test_an_office_cannot_pass_off_another_offices_file_as_its_letter(
     assigned, lead_assignment, co_assignment, clerk, co_clerk
 ):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     co_file = _file(assigned, co_clerk)
-    with pytest.raises(services.NotPermitted):
-        services.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿。", attachment=co_file)
+    with pytest.raises(actions.NotPermitted):
+        actions.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿。", attachment=co_file)
 
 
 # --------------------------------------------------------------------------- the suggestion's delegates
@@ -119,11 +120,11 @@ def test_an_office_cannot_pass_off_another_offices_file_as_its_letter(
 @pytest.mark.django_db
 def test_the_suggestions_delegates_are_the_lead_then_the_confirmed_cosigners_only(draft, delegate, other_delegate):
     declined, invited = factories.DelegateFactory(), factories.DelegateFactory()
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate, declined, invited])
-    services.cosigner_respond(
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate, declined, invited])
+    actions.cosigner_respond(
         cosigner=draft.cosigners.get(delegate=other_delegate), actor=other_delegate.user, accept=True
     )
-    services.cosigner_respond(cosigner=draft.cosigners.get(delegate=declined), actor=declined.user, accept=False)
+    actions.cosigner_respond(cosigner=draft.cosigners.get(delegate=declined), actor=declined.user, accept=False)
     assert selectors.suggestion_delegates(draft) == [delegate, other_delegate]
 
 
@@ -149,8 +150,8 @@ def test_the_active_assignment_statuses_are_written_out_once():
 
 
 def test_services_and_office_pages_share_one_suggestion_delegates_helper():
-    from suggestions import office_selectors
-    from suggestions import services as services_module
+    from suggestions import actions as services_module
+    from suggestions.queries import office_selectors
 
     assert not hasattr(services_module, "_suggestion_delegates")
     assert not hasattr(office_selectors, "suggestion_delegates")

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import (
     Assignment,
     AssignmentRequest,
@@ -36,7 +36,7 @@ def audit_actions(suggestion):
 def test_full_lifecycle_from_draft_to_published_with_an_audit_row_per_step(
     session, delegate, other_delegate, staff, office, co_office, clerk, co_clerk
 ):
-    s = services.suggestion_save_draft(
+    s = actions.suggestion_save_draft(
         actor=delegate.user,
         title="关于老旧小区改造的建议",
         body="内容",
@@ -44,26 +44,26 @@ def test_full_lifecycle_from_draft_to_published_with_an_audit_row_per_step(
         session=session,
     )
     assert s.status == S.DRAFT and s.lead_delegate == delegate
-    services.cosigner_invite(suggestion=s, actor=delegate.user, delegates=[other_delegate])
-    services.cosigner_respond(cosigner=s.cosigners.get(), actor=other_delegate.user, accept=True)
-    services.suggestion_submit(suggestion=s, actor=delegate.user)
-    services.suggestion_return(suggestion=s, actor=staff, reason="请补充具体地点。")
+    actions.cosigner_invite(suggestion=s, actor=delegate.user, delegates=[other_delegate])
+    actions.cosigner_respond(cosigner=s.cosigners.get(), actor=other_delegate.user, accept=True)
+    actions.suggestion_submit(suggestion=s, actor=delegate.user)
+    actions.suggestion_return(suggestion=s, actor=staff, reason="请补充具体地点。")
     s.refresh_from_db()
     assert s.status == S.RETURNED and s.status_reason == "请补充具体地点。"
-    services.suggestion_save_draft(
+    actions.suggestion_save_draft(
         actor=delegate.user, suggestion=s, title=s.title, body="补充：9855厂家属区。", category=s.category
     )
-    services.suggestion_submit(suggestion=s, actor=delegate.user)
-    services.suggestion_register(suggestion=s, actor=staff)
+    actions.suggestion_submit(suggestion=s, actor=delegate.user)
+    actions.suggestion_register(suggestion=s, actor=staff)
     s.refresh_from_db()
     assert s.number == 1 and s.status == S.REGISTERED
-    lead, co = services.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[co_office])
-    services.assignment_sign(assignment=lead, actor=clerk)
-    services.assignment_sign(assignment=co, actor=co_clerk)
+    lead, co = actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[co_office])
+    actions.assignment_sign(assignment=lead, actor=clerk)
+    actions.assignment_sign(assignment=co, actor=co_clerk)
     s.refresh_from_db()
     assert s.status == S.HANDLING
-    services.opinion_send(assignment=co, actor=co_clerk, text="同意安排资金。")
-    services.contact_record(
+    actions.opinion_send(assignment=co, actor=co_clerk, text="同意安排资金。")
+    actions.contact_record(
         assignment=lead,
         actor=clerk,
         method="site",
@@ -72,7 +72,7 @@ def test_full_lifecycle_from_draft_to_published_with_an_audit_row_per_step(
         summary="现场察看。",
         delegate_invited=True,
     )
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=lead,
         actor=clerk,
         text="已列入改造计划并完工。",
@@ -80,13 +80,13 @@ def test_full_lifecycle_from_draft_to_published_with_an_audit_row_per_step(
         signed_off_by="局长",
         attachment=factories.signed_letter(lead, clerk),
     )
-    services.reply_submit(reply=reply, actor=clerk)
+    actions.reply_submit(reply=reply, actor=clerk)
     s.refresh_from_db()
     assert s.status == S.REPLIED and s.first_replied_at
-    services.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
+    actions.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
     s.refresh_from_db()
     assert s.status == S.REPLIED  # the co-signer has not rated yet
-    services.rating_submit(reply=reply, actor=other_delegate.user, value=Rating.Value.BASIC, comment="")
+    actions.rating_submit(reply=reply, actor=other_delegate.user, value=Rating.Value.BASIC, comment="")
     s.refresh_from_db()
     assert s.status == S.CLOSED and s.closed_at
     publish(reply, staff, public_text="已列入改造计划并完工。")
@@ -131,12 +131,12 @@ def test_full_lifecycle_from_draft_to_published_with_an_audit_row_per_step(
 )
 def test_a_draft_cannot_be_reviewed_or_assigned(draft, staff, office, step):
     calls = {
-        "register": lambda: services.suggestion_register(suggestion=draft, actor=staff),
-        "return": lambda: services.suggestion_return(suggestion=draft, actor=staff, reason="x"),
-        "reject": lambda: services.suggestion_reject(suggestion=draft, actor=staff, reason="x"),
-        "assign": lambda: services.suggestion_assign(suggestion=draft, actor=staff, lead_office=office),
+        "register": lambda: actions.suggestion_register(suggestion=draft, actor=staff),
+        "return": lambda: actions.suggestion_return(suggestion=draft, actor=staff, reason="x"),
+        "reject": lambda: actions.suggestion_reject(suggestion=draft, actor=staff, reason="x"),
+        "assign": lambda: actions.suggestion_assign(suggestion=draft, actor=staff, lead_office=office),
     }
-    with pytest.raises(services.TransitionNotAllowed) as error:
+    with pytest.raises(actions.TransitionNotAllowed) as error:
         calls[step]()
     assert "当前状态为“草稿”" in error.value.message
     draft.refresh_from_db()
@@ -144,65 +144,65 @@ def test_a_draft_cannot_be_reviewed_or_assigned(draft, staff, office, step):
 
 
 def test_submitting_twice_is_refused_with_a_chinese_message(submitted, delegate):
-    with pytest.raises(services.TransitionNotAllowed) as error:
-        services.suggestion_submit(suggestion=submitted, actor=delegate.user)
+    with pytest.raises(actions.TransitionNotAllowed) as error:
+        actions.suggestion_submit(suggestion=submitted, actor=delegate.user)
     assert "已提交待审查" in error.value.message
 
 
 def test_a_submitted_suggestion_cannot_be_assigned_before_registration(submitted, staff, office):
-    with pytest.raises(services.TransitionNotAllowed):
-        services.suggestion_assign(suggestion=submitted, actor=staff, lead_office=office)
+    with pytest.raises(actions.TransitionNotAllowed):
+        actions.suggestion_assign(suggestion=submitted, actor=staff, lead_office=office)
     assert not Assignment.objects.exists()
 
 
 @pytest.mark.parametrize("status_fixture", ["registered", "assigned"])
 def test_terminal_states_accept_nothing(request, status_fixture, staff, delegate):
     s = request.getfixturevalue(status_fixture)
-    services.suggestion_withdraw(suggestion=s, actor=delegate.user, reason="已通过其他渠道解决。")
+    actions.suggestion_withdraw(suggestion=s, actor=delegate.user, reason="已通过其他渠道解决。")
     for call in (
-        lambda: services.suggestion_submit(suggestion=s, actor=delegate.user),
-        lambda: services.suggestion_register(suggestion=s, actor=staff),
-        lambda: services.suggestion_withdraw(suggestion=s, actor=delegate.user, reason="again"),
-        lambda: services.suggestion_close(suggestion=s, actor=staff),
+        lambda: actions.suggestion_submit(suggestion=s, actor=delegate.user),
+        lambda: actions.suggestion_register(suggestion=s, actor=staff),
+        lambda: actions.suggestion_withdraw(suggestion=s, actor=delegate.user, reason="again"),
+        lambda: actions.suggestion_close(suggestion=s, actor=staff),
     ):
-        with pytest.raises(services.TransitionNotAllowed):
+        with pytest.raises(actions.TransitionNotAllowed):
             call()
 
 
 def test_withdrawing_an_assigned_suggestion_withdraws_its_assignments(assigned, delegate):
-    services.suggestion_withdraw(suggestion=assigned, actor=delegate.user, reason="问题已解决。")
+    actions.suggestion_withdraw(suggestion=assigned, actor=delegate.user, reason="问题已解决。")
     assert set(assigned.assignments.values_list("status", flat=True)) == {A.WITHDRAWN}
 
 
 def test_not_registered_needs_a_reason_and_keeps_it(submitted, staff):
-    with pytest.raises(services.InvalidInput) as error:
-        services.suggestion_reject(suggestion=submitted, actor=staff, reason="  ")
+    with pytest.raises(actions.InvalidInput) as error:
+        actions.suggestion_reject(suggestion=submitted, actor=staff, reason="  ")
     assert error.value.message == "请填写不予立案理由。"
-    services.suggestion_reject(suggestion=submitted, actor=staff, reason=services.not_registered_reasons()[0])
+    actions.suggestion_reject(suggestion=submitted, actor=staff, reason=actions.not_registered_reasons()[0])
     submitted.refresh_from_db()
     assert submitted.status == S.NOT_REGISTERED and "个人事务" in submitted.status_reason
 
 
 def test_an_open_invitation_blocks_submission_until_dropped(draft, delegate, other_delegate):
-    services.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
-    with pytest.raises(services.TransitionNotAllowed) as error:
-        services.suggestion_submit(suggestion=draft, actor=delegate.user)
+    actions.cosigner_invite(suggestion=draft, actor=delegate.user, delegates=[other_delegate])
+    with pytest.raises(actions.TransitionNotAllowed) as error:
+        actions.suggestion_submit(suggestion=draft, actor=delegate.user)
     assert other_delegate.name in error.value.message
-    services.cosigner_drop(cosigner=draft.cosigners.get(), actor=delegate.user)
-    services.suggestion_submit(suggestion=draft, actor=delegate.user)
+    actions.cosigner_drop(cosigner=draft.cosigners.get(), actor=delegate.user)
+    actions.suggestion_submit(suggestion=draft, actor=delegate.user)
     assert draft.cosigners.get().status == CoSigner.Status.DROPPED
 
 
 def test_signing_twice_does_nothing_the_second_time(lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     count = AuditLog.objects.count()
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     assert AuditLog.objects.count() == count
 
 
 def test_a_reply_cannot_be_submitted_before_the_delegate_was_contacted(lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
-    reply = services.reply_save_draft(
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
+    reply = actions.reply_save_draft(
         assignment=lead_assignment,
         actor=clerk,
         text="答复",
@@ -210,17 +210,17 @@ def test_a_reply_cannot_be_submitted_before_the_delegate_was_contacted(lead_assi
         signed_off_by="局长",
         attachment=factories.signed_letter(lead_assignment, clerk),
     )
-    with pytest.raises(services.InvalidInput) as error:
-        services.reply_submit(reply=reply, actor=clerk)
+    with pytest.raises(actions.InvalidInput) as error:
+        actions.reply_submit(reply=reply, actor=clerk)
     assert "答复前须与代表沟通联系" in error.value.message
     lead_assignment.refresh_from_db()
     assert lead_assignment.status == A.SIGNED
 
 
 def test_a_key_suggestion_needs_the_delegate_invited_face_to_face(assigned, lead_assignment, clerk, staff, leader):
-    services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
-    services.contact_record(
+    actions.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.contact_record(
         assignment=lead_assignment,
         actor=clerk,
         method="phone",
@@ -229,8 +229,8 @@ def test_a_key_suggestion_needs_the_delegate_invited_face_to_face(assigned, lead
         summary="电话沟通。",
     )
     lead_assignment.refresh_from_db()
-    assert any("重点督办" in m for m in services.reply_requirements(assignment=lead_assignment))
-    services.contact_record(
+    assert any("重点督办" in m for m in actions.reply_requirements(assignment=lead_assignment))
+    actions.contact_record(
         assignment=lead_assignment,
         actor=clerk,
         method="meeting",
@@ -239,37 +239,37 @@ def test_a_key_suggestion_needs_the_delegate_invited_face_to_face(assigned, lead
         summary="座谈。",
         delegate_invited=True,
     )
-    services.reply_save_draft(
+    actions.reply_save_draft(
         assignment=lead_assignment, actor=clerk, text="答复", attachment=factories.signed_letter(lead_assignment, clerk)
     )
-    assert services.reply_requirements(assignment=lead_assignment) == []
+    assert actions.reply_requirements(assignment=lead_assignment) == []
 
 
 def test_a_co_office_sends_an_opinion_and_cannot_reply(co_assignment, co_clerk):
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
-    with pytest.raises(services.TransitionNotAllowed):
-        services.reply_save_draft(assignment=co_assignment, actor=co_clerk, text="x")
-    services.opinion_send(assignment=co_assignment, actor=co_clerk, text="协办意见")
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    with pytest.raises(actions.TransitionNotAllowed):
+        actions.reply_save_draft(assignment=co_assignment, actor=co_clerk, text="x")
+    actions.opinion_send(assignment=co_assignment, actor=co_clerk, text="协办意见")
     co_assignment.refresh_from_db()
     assert co_assignment.status == A.OPINION_SENT
-    with pytest.raises(services.TransitionNotAllowed):
-        services.opinion_send(assignment=co_assignment, actor=co_clerk, text="again")
+    with pytest.raises(actions.TransitionNotAllowed):
+        actions.opinion_send(assignment=co_assignment, actor=co_clerk, text="again")
 
 
 def test_key_suggestions_need_a_leading_leader(registered, staff, office):
-    with pytest.raises(services.InvalidInput):
-        services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, is_key=True)
+    with pytest.raises(actions.InvalidInput):
+        actions.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, is_key=True)
     registered.refresh_from_db()
     assert registered.status == S.REGISTERED
 
 
 def test_lead_and_separate_offices_cannot_be_mixed(registered, staff, office, other_office):
-    with pytest.raises(services.InvalidInput):
-        services.suggestion_assign(
+    with pytest.raises(actions.InvalidInput):
+        actions.suggestion_assign(
             suggestion=registered, actor=staff, lead_office=office, separate_offices=[other_office]
         )
-    with pytest.raises(services.InvalidInput):
-        services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, co_offices=[office])
+    with pytest.raises(actions.InvalidInput):
+        actions.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, co_offices=[office])
 
 
 # ------------------------------------------------------------------ refusals: permission
@@ -277,30 +277,30 @@ def test_lead_and_separate_offices_cannot_be_mixed(registered, staff, office, ot
 
 def test_only_staff_review_and_assign(submitted, delegate, clerk, leader, office):
     for actor in (delegate.user, clerk, leader.user):
-        with pytest.raises(services.NotPermitted):
-            services.suggestion_register(suggestion=submitted, actor=actor)
-        with pytest.raises(services.NotPermitted):
-            services.suggestion_return(suggestion=submitted, actor=actor, reason="x")
+        with pytest.raises(actions.NotPermitted):
+            actions.suggestion_register(suggestion=submitted, actor=actor)
+        with pytest.raises(actions.NotPermitted):
+            actions.suggestion_return(suggestion=submitted, actor=actor, reason="x")
     submitted.refresh_from_db()
     assert submitted.status == S.SUBMITTED
 
 
 def test_another_delegate_cannot_edit_submit_or_withdraw(draft, other_delegate):
-    with pytest.raises(services.NotPermitted):
-        services.suggestion_save_draft(
+    with pytest.raises(actions.NotPermitted):
+        actions.suggestion_save_draft(
             actor=other_delegate.user, suggestion=draft, title="x", body="y", category=draft.category
         )
-    with pytest.raises(services.NotPermitted):
-        services.suggestion_submit(suggestion=draft, actor=other_delegate.user)
-    with pytest.raises(services.NotPermitted):
-        services.suggestion_withdraw(suggestion=draft, actor=other_delegate.user, reason="x")
+    with pytest.raises(actions.NotPermitted):
+        actions.suggestion_submit(suggestion=draft, actor=other_delegate.user)
+    with pytest.raises(actions.NotPermitted):
+        actions.suggestion_withdraw(suggestion=draft, actor=other_delegate.user, reason="x")
 
 
 def test_a_clerk_of_another_office_cannot_act_on_the_assignment(lead_assignment, other_clerk):
     for call in (
-        lambda: services.assignment_sign(assignment=lead_assignment, actor=other_clerk),
-        lambda: services.assignment_request_return(assignment=lead_assignment, actor=other_clerk, reason="x"),
-        lambda: services.contact_record(
+        lambda: actions.assignment_sign(assignment=lead_assignment, actor=other_clerk),
+        lambda: actions.assignment_request_return(assignment=lead_assignment, actor=other_clerk, reason="x"),
+        lambda: actions.contact_record(
             assignment=lead_assignment,
             actor=other_clerk,
             method="phone",
@@ -308,33 +308,33 @@ def test_a_clerk_of_another_office_cannot_act_on_the_assignment(lead_assignment,
             participants="x",
             summary="y",
         ),
-        lambda: services.reply_save_draft(assignment=lead_assignment, actor=other_clerk, text="x"),
-        lambda: services.extension_request(
+        lambda: actions.reply_save_draft(assignment=lead_assignment, actor=other_clerk, text="x"),
+        lambda: actions.extension_request(
             assignment=lead_assignment, actor=other_clerk, reason="x", until=datetime.date(2099, 1, 1)
         ),
     ):
-        with pytest.raises(services.NotPermitted) as error:
+        with pytest.raises(actions.NotPermitted) as error:
             call()
         assert "区住房和城乡建设局" in error.value.message
 
 
 def test_only_the_suggestions_delegates_rate_and_only_once(replied, delegate, other_delegate, staff):
     for actor in (other_delegate.user, staff):
-        with pytest.raises(services.NotPermitted):
-            services.rating_submit(reply=replied, actor=actor, value=Rating.Value.SATISFIED)
-    services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.SATISFIED)
-    with pytest.raises(services.TransitionNotAllowed):
-        services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.SATISFIED)
+        with pytest.raises(actions.NotPermitted):
+            actions.rating_submit(reply=replied, actor=actor, value=Rating.Value.SATISFIED)
+    actions.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.SATISFIED)
+    with pytest.raises(actions.TransitionNotAllowed):
+        actions.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.SATISFIED)
 
 
 # ------------------------------------------------------------------ re-handling, separate offices, follow-up
 
 
 def test_unsatisfied_needs_a_comment_and_opens_a_rehandling_round(replied, delegate, clerk):
-    with pytest.raises(services.InvalidInput) as error:
-        services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED)
+    with pytest.raises(actions.InvalidInput) as error:
+        actions.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED)
     assert "不满意的理由" in error.value.message
-    services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="措施不具体。")
+    actions.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="措施不具体。")
     s = Suggestion.objects.get(pk=replied.suggestion_id)
     assert s.status == S.REHANDLING and s.current_round == 2
     round2 = HandlingRound.objects.get(suggestion=s, number=2)
@@ -342,8 +342,8 @@ def test_unsatisfied_needs_a_comment_and_opens_a_rehandling_round(replied, deleg
     assignment = Assignment.objects.get(pk=replied.assignment_id)
     assert assignment.status == A.REHANDLING and assignment.due_date == round2.due_date
     # The office must contact the delegate again in this round before replying.
-    assert services.reply_requirements(assignment=assignment)
-    services.contact_record(
+    assert actions.reply_requirements(assignment=assignment)
+    actions.contact_record(
         assignment=assignment,
         actor=clerk,
         method="visit",
@@ -352,7 +352,7 @@ def test_unsatisfied_needs_a_comment_and_opens_a_rehandling_round(replied, deleg
         summary="再次上门。",
         delegate_invited=True,
     )
-    second = services.reply_save_draft(
+    second = actions.reply_save_draft(
         assignment=assignment,
         actor=clerk,
         text="新的措施。",
@@ -360,10 +360,10 @@ def test_unsatisfied_needs_a_comment_and_opens_a_rehandling_round(replied, deleg
         signed_off_by="局长",
         attachment=factories.signed_letter(assignment, clerk),
     )
-    services.reply_submit(reply=second, actor=clerk)
+    actions.reply_submit(reply=second, actor=clerk)
     s.refresh_from_db()
     assert s.status == S.REPLIED
-    services.rating_submit(reply=second, actor=delegate.user, value=Rating.Value.SATISFIED)
+    actions.rating_submit(reply=second, actor=delegate.user, value=Rating.Value.SATISFIED)
     s.refresh_from_db()
     assert s.status == S.CLOSED
     assert s.replies.count() == 2  # the earlier reply stays on record
@@ -372,7 +372,7 @@ def test_unsatisfied_needs_a_comment_and_opens_a_rehandling_round(replied, deleg
 def test_separate_handling_is_replied_when_every_office_has_answered(
     registered, staff, office, other_office, clerk, other_clerk
 ):
-    first, second = services.suggestion_assign(
+    first, second = actions.suggestion_assign(
         suggestion=registered, actor=staff, separate_offices=[office, other_office]
     )
     carry_to_reply(registered, first, clerk)
@@ -386,41 +386,41 @@ def test_separate_handling_is_replied_when_every_office_has_answered(
 def test_return_request_approved_reassigns_and_refused_restores(
     lead_assignment, clerk, staff, other_office, other_clerk
 ):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
-    request = services.assignment_request_return(
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
+    request = actions.assignment_request_return(
         assignment=lead_assignment, actor=clerk, reason="不属于本单位职责。", suggested_office=other_office
     )
-    services.return_request_refuse(request=request, actor=staff, note="属于本单位职责。")
+    actions.return_request_refuse(request=request, actor=staff, note="属于本单位职责。")
     lead_assignment.refresh_from_db()
     assert lead_assignment.status == A.SIGNED
-    request = services.assignment_request_return(assignment=lead_assignment, actor=clerk, reason="确实不属于。")
-    new = services.return_request_approve(request=request, actor=staff, new_office=other_office)
+    request = actions.assignment_request_return(assignment=lead_assignment, actor=clerk, reason="确实不属于。")
+    new = actions.return_request_approve(request=request, actor=staff, new_office=other_office)
     lead_assignment.refresh_from_db()
     assert lead_assignment.status == A.RETURNED
     assert new.office == other_office and new.role == Assignment.Role.LEAD and new.replaces == lead_assignment
-    with pytest.raises(services.TransitionNotAllowed):
-        services.return_request_approve(request=request, actor=staff, new_office=other_office)
+    with pytest.raises(actions.TransitionNotAllowed):
+        actions.return_request_approve(request=request, actor=staff, new_office=other_office)
 
 
 def test_return_requests_close_after_the_window(lead_assignment, clerk):
     lead_assignment.return_by = timezone.localdate() - datetime.timedelta(days=1)
     lead_assignment.save()
-    with pytest.raises(services.TransitionNotAllowed) as error:
-        services.assignment_request_return(assignment=lead_assignment, actor=clerk, reason="x")
+    with pytest.raises(actions.TransitionNotAllowed) as error:
+        actions.assignment_request_return(assignment=lead_assignment, actor=clerk, reason="x")
     assert "已超过申请退回期限" in error.value.message
 
 
 def test_extensions_are_capped_by_the_policy(lead_assignment, clerk, staff):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
-    limit = services.extension_limit(assignment=lead_assignment)
-    with pytest.raises(services.InvalidInput):
-        services.extension_request(
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
+    limit = actions.extension_limit(assignment=lead_assignment)
+    with pytest.raises(actions.InvalidInput):
+        actions.extension_request(
             assignment=lead_assignment, actor=clerk, reason="x", until=limit + datetime.timedelta(days=1)
         )
-    request = services.extension_request(assignment=lead_assignment, actor=clerk, reason="需协调用地。", until=limit)
-    with pytest.raises(services.TransitionNotAllowed):
-        services.extension_request(assignment=lead_assignment, actor=clerk, reason="again", until=limit)
-    services.extension_approve(request=request, actor=staff)
+    request = actions.extension_request(assignment=lead_assignment, actor=clerk, reason="需协调用地。", until=limit)
+    with pytest.raises(actions.TransitionNotAllowed):
+        actions.extension_request(assignment=lead_assignment, actor=clerk, reason="again", until=limit)
+    actions.extension_approve(request=request, actor=staff)
     lead_assignment.refresh_from_db()
     assert lead_assignment.extended_due == limit and lead_assignment.effective_due == limit
     assert AssignmentRequest.objects.get(pk=request.pk).status == AssignmentRequest.Status.APPROVED
@@ -428,10 +428,10 @@ def test_extensions_are_capped_by_the_policy(lead_assignment, clerk, staff):
 
 def test_a_b_reply_is_followed_up_until_staff_confirm_it_solved(assigned, lead_assignment, clerk, staff):
     reply = carry_to_reply(assigned, lead_assignment, clerk, code="B")
-    services.followup_post(reply=reply, actor=clerk, text="主体工程已开工。")
-    claim = services.followup_post(reply=reply, actor=clerk, text="已全部完工。", solved=True)
+    actions.followup_post(reply=reply, actor=clerk, text="主体工程已开工。")
+    claim = actions.followup_post(reply=reply, actor=clerk, text="已全部完工。", solved=True)
     assert claim.status == FollowUp.Status.SOLVED_CLAIMED
-    services.followup_confirm_solved(follow_up=claim, actor=staff, accept=True)
+    actions.followup_confirm_solved(follow_up=claim, actor=staff, accept=True)
     reply.refresh_from_db()
     assert reply.result_class.code == "A"
     log = AuditLog.objects.get(action="follow_up_confirm")
@@ -439,16 +439,16 @@ def test_a_b_reply_is_followed_up_until_staff_confirm_it_solved(assigned, lead_a
 
 
 def test_follow_up_is_only_for_b_replies(replied, clerk):
-    with pytest.raises(services.TransitionNotAllowed):
-        services.followup_post(reply=replied, actor=clerk, text="x")
+    with pytest.raises(actions.TransitionNotAllowed):
+        actions.followup_post(reply=replied, actor=clerk, text="x")
 
 
 def test_merging_makes_the_other_lead_delegate_a_cosigner(session, delegate, other_delegate, staff):
     a = factories.SuggestionFactory(session=session, lead_delegate=delegate)
     b = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
-    services.suggestion_submit(suggestion=a, actor=delegate.user)
-    services.suggestion_submit(suggestion=b, actor=other_delegate.user)
-    services.suggestion_merge(target=a, sources=[b], actor=staff, note="同一事项")
+    actions.suggestion_submit(suggestion=a, actor=delegate.user)
+    actions.suggestion_submit(suggestion=b, actor=other_delegate.user)
+    actions.suggestion_merge(target=a, sources=[b], actor=staff, note="同一事项")
     b.refresh_from_db()
     assert b.status == S.MERGED and b.merged_into == a
     assert a.cosigners.get().delegate == other_delegate
@@ -456,15 +456,15 @@ def test_merging_makes_the_other_lead_delegate_a_cosigner(session, delegate, oth
 
 def test_unpublishing_the_last_reply_hides_the_suggestion(replied, staff):
     publish(replied, staff, public_text="公开版本")
-    services.reply_unpublish(reply=replied, actor=staff)
+    actions.reply_unpublish(reply=replied, actor=staff)
     s = Suggestion.objects.get(pk=replied.suggestion_id)
     assert not s.is_published and s.published_at is None
 
 
 def test_a_draft_reply_cannot_be_published(assigned, lead_assignment, clerk, staff):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
-    reply = services.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿")
-    with pytest.raises(services.TransitionNotAllowed):
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
+    reply = actions.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿")
+    with pytest.raises(actions.TransitionNotAllowed):
         publish(reply, staff)
 
 
@@ -475,7 +475,7 @@ def test_a_broker_outage_never_fails_a_service(settings, staff, lead_assignment)
 
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
-        reminder = services.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快办理。")
+        reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快办理。")
     finally:
         app.conf.broker_url = settings.CELERY_BROKER_URL
     assert reminder.pk and reminder.message == "请尽快办理。"
@@ -487,7 +487,7 @@ def test_a_broker_outage_never_fails_a_service(settings, staff, lead_assignment)
 def test_every_notification_names_its_suggestion_with_number_and_link(registered, staff, office, clerk):
     from suggestions.models import Notification
 
-    services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office)
+    actions.suggestion_assign(suggestion=registered, actor=staff, lead_office=office)
     for note in Notification.objects.filter(suggestion=registered):
         assert registered.number_display in note.body, (note.title, note.body)
         assert registered.title in note.body, (note.title, note.body)
@@ -500,7 +500,7 @@ def test_a_rating_notification_to_the_office_says_which_suggestion(lead_assignme
 
     suggestion = lead_assignment.suggestion
     reply = carry_to_reply(suggestion, lead_assignment, clerk)
-    services.rating_submit(reply=reply, actor=delegate.user, value="satisfied")
+    actions.rating_submit(reply=reply, actor=delegate.user, value="satisfied")
     (note,) = Notification.objects.filter(user=clerk, title__contains="评价")
     assert note.body.startswith(f"建议：{suggestion.number_display}《{suggestion.title}》")
     assert note.url == lead_assignment.get_absolute_url()
@@ -509,10 +509,10 @@ def test_a_rating_notification_to_the_office_says_which_suggestion(lead_assignme
 def test_a_leader_named_to_lead_a_key_suggestion_is_notified_once(registered, staff, office, leader, client):
     from suggestions.models import Notification
 
-    services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, is_key=True, leader=leader)
+    actions.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, is_key=True, leader=leader)
     (note,) = Notification.objects.filter(user=leader.user)
     assert registered.title in note.title and registered.number_display in note.body
-    services.suggestion_set_key(suggestion=registered, actor=staff, is_key=True, leader=leader)  # same leader
+    actions.suggestion_set_key(suggestion=registered, actor=staff, is_key=True, leader=leader)  # same leader
     assert Notification.objects.filter(user=leader.user).count() == 1
     client.force_login(leader.user)
     assert client.get(note.url).status_code == 200
@@ -521,7 +521,7 @@ def test_a_leader_named_to_lead_a_key_suggestion_is_notified_once(registered, st
 def test_a_leader_named_later_through_set_key_is_notified(assigned, staff, leader):
     from suggestions.models import Notification
 
-    services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
+    actions.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
     (note,) = Notification.objects.filter(user=leader.user)
     assert "领衔督办" in note.title and note.url == assigned.get_absolute_url()
 
@@ -530,8 +530,8 @@ def test_a_leader_named_later_through_set_key_is_notified(assigned, staff, leade
 
 
 def _contacted(assignment, clerk):
-    services.assignment_sign(assignment=assignment, actor=clerk)
-    services.contact_record(
+    actions.assignment_sign(assignment=assignment, actor=clerk)
+    actions.contact_record(
         assignment=assignment,
         actor=clerk,
         method="visit",
@@ -545,18 +545,18 @@ def _contacted(assignment, clerk):
 def test_a_reply_cannot_be_submitted_without_the_signed_letter(lead_assignment, clerk):
     _contacted(lead_assignment, clerk)
     lead_assignment.refresh_from_db()
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=lead_assignment,
         actor=clerk,
         text="答复",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
     )
-    assert "请上传已签发盖章的答复函（PDF或图片）。" in services.reply_requirements(assignment=lead_assignment)
-    with pytest.raises(services.InvalidInput) as error:
-        services.reply_submit(reply=reply, actor=clerk)
+    assert "请上传已签发盖章的答复函（PDF或图片）。" in actions.reply_requirements(assignment=lead_assignment)
+    with pytest.raises(actions.InvalidInput) as error:
+        actions.reply_submit(reply=reply, actor=clerk)
     assert "盖章的答复函" in error.value.message
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=lead_assignment,
         actor=clerk,
         text="答复",
@@ -564,15 +564,15 @@ def test_a_reply_cannot_be_submitted_without_the_signed_letter(lead_assignment, 
         signed_off_by="局长",
         attachment=factories.signed_letter(lead_assignment, clerk),
     )
-    assert services.reply_requirements(assignment=lead_assignment) == []
-    services.reply_submit(reply=reply, actor=clerk)
+    assert actions.reply_requirements(assignment=lead_assignment) == []
+    actions.reply_submit(reply=reply, actor=clerk)
     lead_assignment.refresh_from_db()
     assert lead_assignment.status == A.REPLIED
 
 
 def test_every_rehandling_round_needs_its_own_signed_letter(replied, delegate, clerk, lead_assignment):
-    services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没解决。")
-    services.contact_record(
+    actions.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没解决。")
+    actions.contact_record(
         assignment=lead_assignment,
         actor=clerk,
         method="visit",
@@ -581,39 +581,39 @@ def test_every_rehandling_round_needs_its_own_signed_letter(replied, delegate, c
         summary="再次上门。",
         delegate_invited=True,
     )
-    second = services.reply_save_draft(
+    second = actions.reply_save_draft(
         assignment=lead_assignment,
         actor=clerk,
         text="第二轮",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
     )
-    with pytest.raises(services.InvalidInput) as error:
-        services.reply_submit(reply=second, actor=clerk)
+    with pytest.raises(actions.InvalidInput) as error:
+        actions.reply_submit(reply=second, actor=clerk)
     assert "盖章的答复函" in error.value.message
 
 
 def test_the_letter_rule_is_a_per_session_setting_that_defaults_to_required(session, lead_assignment, clerk):
-    policy = services.policy_for(session)
+    policy = actions.policy_for(session)
     assert policy.reply_letter_required is True
     policy.reply_letter_required = False
     policy.save()
     _contacted(lead_assignment, clerk)
-    reply = services.reply_save_draft(
+    reply = actions.reply_save_draft(
         assignment=lead_assignment,
         actor=clerk,
         text="答复",
         result_class=factories.result_class("A"),
         signed_off_by="局长",
     )
-    services.reply_submit(reply=reply, actor=clerk)
+    actions.reply_submit(reply=reply, actor=clerk)
 
 
 def test_a_co_office_cannot_request_an_extension(co_assignment, co_clerk):
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     co_assignment.refresh_from_db()
-    with pytest.raises(services.TransitionNotAllowed) as error:
-        services.extension_request(
+    with pytest.raises(actions.TransitionNotAllowed) as error:
+        actions.extension_request(
             assignment=co_assignment,
             actor=co_clerk,
             reason="需要更多时间。",
@@ -634,8 +634,8 @@ def test_a_co_office_cannot_request_an_extension(co_assignment, co_clerk):
     ],
 )
 def test_assignment_dates_are_bounded_by_the_policy(registered, staff, office, co_office, kwargs, message):
-    with pytest.raises(services.InvalidInput) as error:
-        services.suggestion_assign(
+    with pytest.raises(actions.InvalidInput) as error:
+        actions.suggestion_assign(
             suggestion=registered, actor=staff, lead_office=office, co_offices=[co_office], **kwargs
         )
     assert message in error.value.message
@@ -645,9 +645,9 @@ def test_assignment_dates_are_bounded_by_the_policy(registered, staff, office, c
 
 def test_the_latest_allowed_due_date_is_the_reply_months_plus_the_longest_extension(registered, staff, office):
     today = timezone.localdate()
-    latest = services.latest_due_date(session=registered.session, assigned_on=today)
-    assert latest == services.work_calendar().add_months(today, 6)
-    (assignment,) = services.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, due_date=latest)
+    latest = actions.latest_due_date(session=registered.session, assigned_on=today)
+    assert latest == actions.work_calendar().add_months(today, 6)
+    (assignment,) = actions.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, due_date=latest)
     assert assignment.due_date == latest
 
 
@@ -656,50 +656,50 @@ def test_the_latest_allowed_due_date_is_the_reply_months_plus_the_longest_extens
     [(datetime.date(1, 1, 1), "沟通日期不能早于交办日期"), (datetime.date(9999, 12, 31), "沟通日期不能晚于今天")],
 )
 def test_contact_dates_lie_between_the_assignment_and_today(lead_assignment, clerk, date, message):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
-    with pytest.raises(services.InvalidInput) as error:
-        services.contact_record(
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
+    with pytest.raises(actions.InvalidInput) as error:
+        actions.contact_record(
             assignment=lead_assignment, actor=clerk, method="phone", date=date, participants="经办人", summary="电话。"
         )
     assert message in error.value.message
 
 
 def test_extension_dates_are_bounded_by_the_policy_maximum(lead_assignment, clerk, staff):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     for until in (datetime.date(9999, 12, 31), datetime.date(1, 1, 1)):
-        with pytest.raises(services.InvalidInput):
-            services.extension_request(assignment=lead_assignment, actor=clerk, reason="需协调。", until=until)
-    limit = services.extension_limit(assignment=lead_assignment)
-    request = services.extension_request(assignment=lead_assignment, actor=clerk, reason="需协调。", until=limit)
-    with pytest.raises(services.InvalidInput):
-        services.extension_approve(request=request, actor=staff, until=datetime.date(9999, 12, 31))
+        with pytest.raises(actions.InvalidInput):
+            actions.extension_request(assignment=lead_assignment, actor=clerk, reason="需协调。", until=until)
+    limit = actions.extension_limit(assignment=lead_assignment)
+    request = actions.extension_request(assignment=lead_assignment, actor=clerk, reason="需协调。", until=limit)
+    with pytest.raises(actions.InvalidInput):
+        actions.extension_approve(request=request, actor=staff, until=datetime.date(9999, 12, 31))
 
 
 def test_a_delegate_cannot_withdraw_while_the_reply_waits_for_the_rating(replied, delegate, staff):
     suggestion = replied.suggestion
     assert suggestion.status == S.REPLIED
-    refusal = services.withdrawal_refusal(suggestion=suggestion, actor=delegate.user)
+    refusal = actions.withdrawal_refusal(suggestion=suggestion, actor=delegate.user)
     assert refusal and "请先评价答复" in refusal
-    with pytest.raises(services.TransitionNotAllowed) as error:
-        services.suggestion_withdraw(suggestion=suggestion, actor=delegate.user, reason="不想要了。")
+    with pytest.raises(actions.TransitionNotAllowed) as error:
+        actions.suggestion_withdraw(suggestion=suggestion, actor=delegate.user, reason="不想要了。")
     assert error.value.message == refusal
     # A written request registered by staff still withdraws it (domain.md: before it is closed).
-    assert services.withdrawal_refusal(suggestion=suggestion, actor=staff) is None
-    services.suggestion_withdraw(suggestion=suggestion, actor=staff, reason="代表书面申请撤回。")
+    assert actions.withdrawal_refusal(suggestion=suggestion, actor=staff) is None
+    actions.suggestion_withdraw(suggestion=suggestion, actor=staff, reason="代表书面申请撤回。")
     suggestion.refresh_from_db()
     assert suggestion.status == S.WITHDRAWN
 
 
 def test_a_delegate_may_withdraw_during_handling_and_rehandling(replied, delegate):
     suggestion = replied.suggestion
-    services.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没解决。")
+    actions.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没解决。")
     suggestion.refresh_from_db()
     assert suggestion.status == S.REHANDLING
-    assert services.withdrawal_refusal(suggestion=suggestion, actor=delegate.user) is None
+    assert actions.withdrawal_refusal(suggestion=suggestion, actor=delegate.user) is None
 
 
 def test_a_co_office_extension_request_left_from_before_cannot_be_approved(co_assignment, co_clerk, staff):
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     co_assignment.refresh_from_db()
     request = AssignmentRequest.objects.create(
         assignment=co_assignment,
@@ -708,9 +708,9 @@ def test_a_co_office_extension_request_left_from_before_cannot_be_approved(co_as
         requested_until=co_assignment.due_date + datetime.timedelta(days=10),
         requested_by=co_clerk,
     )
-    with pytest.raises(services.TransitionNotAllowed):
-        services.extension_approve(request=request, actor=staff)
-    services.extension_refuse(request=request, actor=staff, note="协办单位按意见期限办理。")
+    with pytest.raises(actions.TransitionNotAllowed):
+        actions.extension_approve(request=request, actor=staff)
+    actions.extension_refuse(request=request, actor=staff, note="协办单位按意见期限办理。")
     co_assignment.refresh_from_db()
     assert co_assignment.extended_due is None
 
@@ -725,20 +725,20 @@ def _pdf(name="盖章答复函.pdf"):
 
 
 def _refuse(*args, **kwargs):
-    raise services.TransitionNotAllowed("拒绝")
+    raise actions.TransitionNotAllowed("拒绝")
 
 
 def test_a_reply_draft_and_its_letter_are_saved_together_or_not_at_all(lead_assignment, clerk, monkeypatch):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     files = Attachment.objects.filter(suggestion=lead_assignment.suggestion)
     with monkeypatch.context() as patched:
-        patched.setattr(services, "reply_save_draft", _refuse)
-        with pytest.raises(services.TransitionNotAllowed):
-            services.reply_save_draft_with_letter(
+        patched.setattr(actions, "reply_save_draft", _refuse)
+        with pytest.raises(actions.TransitionNotAllowed):
+            actions.reply_save_draft_with_letter(
                 assignment=lead_assignment, actor=clerk, text="已解决。", letter=_pdf()
             )
     assert files.count() == 0
-    reply = services.reply_save_draft_with_letter(
+    reply = actions.reply_save_draft_with_letter(
         assignment=lead_assignment,
         actor=clerk,
         text="已解决。",
@@ -749,15 +749,15 @@ def test_a_reply_draft_and_its_letter_are_saved_together_or_not_at_all(lead_assi
 
 
 def test_an_opinion_and_its_file_are_sent_together_or_not_at_all(co_assignment, co_clerk, monkeypatch):
-    services.assignment_sign(assignment=co_assignment, actor=co_clerk)
+    actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     with monkeypatch.context() as patched:
-        patched.setattr(services, "opinion_send", _refuse)
-        with pytest.raises(services.TransitionNotAllowed):
-            services.opinion_send_with_file(
+        patched.setattr(actions, "opinion_send", _refuse)
+        with pytest.raises(actions.TransitionNotAllowed):
+            actions.opinion_send_with_file(
                 assignment=co_assignment, actor=co_clerk, text="同意。", upload=_pdf("意见.pdf")
             )
     assert not Attachment.objects.filter(suggestion=co_assignment.suggestion).exists()
-    opinion = services.opinion_send_with_file(
+    opinion = actions.opinion_send_with_file(
         assignment=co_assignment, actor=co_clerk, text="同意。", upload=_pdf("意见.pdf")
     )
     assert opinion.attachment.original_name == "意见.pdf"
@@ -766,13 +766,13 @@ def test_an_opinion_and_its_file_are_sent_together_or_not_at_all(co_assignment, 
 def test_a_draft_whose_file_is_refused_is_not_created(session, delegate, monkeypatch):
     before = Suggestion.objects.count()
     with monkeypatch.context() as patched:
-        patched.setattr(services, "attachment_add", _refuse)
-        with pytest.raises(services.TransitionNotAllowed):
-            services.suggestion_save_draft_with_files(
+        patched.setattr(actions, "attachment_add", _refuse)
+        with pytest.raises(actions.TransitionNotAllowed):
+            actions.suggestion_save_draft_with_files(
                 actor=delegate.user, title="标题", body="内容", category=factories.CategoryFactory(), uploads=[_pdf()]
             )
     assert Suggestion.objects.count() == before
-    saved = services.suggestion_save_draft_with_files(
+    saved = actions.suggestion_save_draft_with_files(
         actor=delegate.user, title="标题", body="内容", category=factories.CategoryFactory(), uploads=[_pdf("附件.pdf")]
     )
     assert [a.original_name for a in saved.attachments.all()] == ["附件.pdf"]
@@ -785,11 +785,11 @@ def test_a_late_letter_is_stored_and_attached_together_or_not_at_all(lead_assign
     files = Attachment.objects.filter(suggestion=lead_assignment.suggestion)
     count = files.count()
     with monkeypatch.context() as patched:
-        patched.setattr(services, "reply_attach_letter", _refuse)
-        with pytest.raises(services.TransitionNotAllowed):
-            services.reply_attach_uploaded_letter(reply=reply, actor=clerk, letter=_pdf("补传.pdf"))
+        patched.setattr(actions, "reply_attach_letter", _refuse)
+        with pytest.raises(actions.TransitionNotAllowed):
+            actions.reply_attach_uploaded_letter(reply=reply, actor=clerk, letter=_pdf("补传.pdf"))
     assert files.count() == count
-    services.reply_attach_uploaded_letter(reply=reply, actor=clerk, letter=_pdf("补传.pdf"))
+    actions.reply_attach_uploaded_letter(reply=reply, actor=clerk, letter=_pdf("补传.pdf"))
     reply.refresh_from_db()
     assert reply.attachment.original_name == "补传.pdf"
 
@@ -800,9 +800,9 @@ def test_a_late_letter_is_stored_and_attached_together_or_not_at_all(lead_assign
 def test_marking_notifications_read_touches_only_the_users_own(clerk, staff):
     mine = [Notification.objects.create(user=clerk, title=f"通知{n}") for n in range(3)]
     theirs = Notification.objects.create(user=staff, title="别人的")
-    assert services.notification_mark_read(user=clerk, notification=mine[0]) == 1
-    assert services.notification_mark_read(user=clerk, notification=theirs) == 0
-    assert services.notification_mark_read(user=clerk) == 2
+    assert actions.notification_mark_read(user=clerk, notification=mine[0]) == 1
+    assert actions.notification_mark_read(user=clerk, notification=theirs) == 0
+    assert actions.notification_mark_read(user=clerk) == 2
     assert not Notification.objects.filter(user=clerk, read_at__isnull=True).exists()
     theirs.refresh_from_db()
     assert theirs.read_at is None

@@ -5,8 +5,8 @@ from collections import Counter
 
 import pytest
 
-from suggestions import similar
 from suggestions.models import Suggestion
+from suggestions.queries import similar
 
 from .. import factories
 from .similar_cases import CASES, PARTIAL_TITLES

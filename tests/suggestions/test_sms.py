@@ -1,6 +1,6 @@
 """The logging SMS backend: keeps only the last messages it logged, so a long-running worker does not grow."""
 
-from suggestions.sms import LoggingSMSBackend
+from suggestions.reminders.sms import LoggingSMSBackend
 
 
 def test_logging_backend_keeps_only_the_last_messages():

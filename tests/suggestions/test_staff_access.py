@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Suggestion
 
 from .. import factories
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def urls(replied, staff, clerk, session, other_delegate):
     """Every staff URL, with real objects behind the ones that take an id."""
     waiting = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
-    services.suggestion_submit(suggestion=waiting, actor=other_delegate.user)
+    actions.suggestion_submit(suggestion=waiting, actor=other_delegate.user)
     return [
         reverse("staff:inbox"),
         reverse("staff:review", args=[waiting.pk]),
@@ -76,10 +76,10 @@ def test_delegates_and_clerks_are_refused_the_leader_home(client, who, request):
 
 def test_a_leader_sees_only_their_own_key_suggestions_read_only(client, leader, assigned, staff, session, delegate):
     other_leader = factories.LeaderFactory()
-    services.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
+    actions.suggestion_set_key(suggestion=assigned, actor=staff, is_key=True, leader=leader)
     theirs = factories.SuggestionFactory(session=session, lead_delegate=delegate, title="关于别的领导督办的建议")
-    services.suggestion_submit(suggestion=theirs, actor=delegate.user)
-    services.suggestion_set_key(suggestion=theirs, actor=staff, is_key=True, leader=other_leader)
+    actions.suggestion_submit(suggestion=theirs, actor=delegate.user)
+    actions.suggestion_set_key(suggestion=theirs, actor=staff, is_key=True, leader=other_leader)
     client.force_login(leader.user)
     response = client.get(reverse("staff:leader_home"))
     assert response.status_code == 200

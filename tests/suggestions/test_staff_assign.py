@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Assignment, Suggestion
 
 from .. import factories
@@ -21,8 +21,8 @@ def _registered(session, delegate, staff, title="关于改善花溪大道交通�
     suggestion = factories.SuggestionFactory(
         session=session, lead_delegate=delegate, title=title, **({"category": category} if category else {})
     )
-    services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-    return services.suggestion_register(suggestion=suggestion, actor=staff)
+    actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+    return actions.suggestion_register(suggestion=suggestion, actor=staff)
 
 
 def _later(days):
@@ -32,7 +32,7 @@ def _later(days):
 def test_deadlines_are_prefilled_from_the_session_policy(client, staff, registered):
     client.force_login(staff)
     response = client.get(reverse("staff:assign", args=[registered.pk]))
-    expected = services.assignment_deadlines(session=registered.session, assigned_on=timezone.localdate())
+    expected = actions.assignment_deadlines(session=registered.session, assigned_on=timezone.localdate())
     initial = response.context["form"].initial
     assert initial["due_date"] == expected["due_date"]
     assert initial["opinion_due"] == expected["opinion_due"]
@@ -48,9 +48,9 @@ def test_the_office_most_often_given_this_category_in_earlier_sessions_is_sugges
     )
     for n in range(2):
         old = _registered(earlier, delegate, staff, title=f"往届建议{n}", category=registered.category)
-        services.suggestion_assign(suggestion=old, actor=staff, lead_office=other_office)
+        actions.suggestion_assign(suggestion=old, actor=staff, lead_office=other_office)
     old = _registered(earlier, delegate, staff, title="往届建议X", category=registered.category)
-    services.suggestion_assign(suggestion=old, actor=staff, lead_office=office)
+    actions.suggestion_assign(suggestion=old, actor=staff, lead_office=office)
     client.force_login(staff)
     response = client.get(reverse("staff:assign", args=[registered.pk]))
     assert [o.pk for o in response.context["suggested"]] == [other_office.pk, office.pk]
@@ -180,14 +180,14 @@ def test_bulk_assignment_reports_each_failure_and_still_assigns_the_rest(
 ):
     first = _registered(session, delegate, staff, "关于甲的建议")
     second = _registered(session, delegate, staff, "关于乙的建议")
-    real = services.suggestion_assign
+    real = actions.suggestion_assign
 
     def racing(*, suggestion, **kwargs):
         if suggestion.pk == second.pk:  # someone withdrew it while staff were ticking boxes
-            services.suggestion_withdraw(suggestion=suggestion, actor=staff, reason="代表书面撤回")
+            actions.suggestion_withdraw(suggestion=suggestion, actor=staff, reason="代表书面撤回")
         return real(suggestion=suggestion, **kwargs)
 
-    monkeypatch.setattr(services, "suggestion_assign", racing)
+    monkeypatch.setattr(actions, "suggestion_assign", racing)
     client.force_login(staff)
     response = client.post(
         reverse("staff:assign_list"),
@@ -242,6 +242,6 @@ def test_the_assignment_list_holds_a_fixed_query_count(client, staff, session, d
 def test_the_assign_form_date_pickers_stop_at_the_policy_maximum(client, staff, registered):
     client.force_login(staff)
     page = client.get(reverse("staff:assign", args=[registered.pk])).content.decode()
-    latest = services.latest_due_date(session=registered.session, assigned_on=timezone.localdate())
+    latest = actions.latest_due_date(session=registered.session, assigned_on=timezone.localdate())
     due = page.split('name="due_date"')[1].split(">")[0]
     assert f'max="{latest.isoformat()}"' in due

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import AuditLog, Reminder, Suggestion
 
 from .. import factories
@@ -57,9 +57,9 @@ def test_a_reminder_to_another_suggestions_assignment_is_refused(
     client, staff, assigned, session, other_delegate, other_office
 ):
     other = factories.SuggestionFactory(session=session, lead_delegate=other_delegate)
-    services.suggestion_submit(suggestion=other, actor=other_delegate.user)
-    services.suggestion_register(suggestion=other, actor=staff)
-    [foreign] = services.suggestion_assign(suggestion=other, actor=staff, lead_office=other_office)
+    actions.suggestion_submit(suggestion=other, actor=other_delegate.user)
+    actions.suggestion_register(suggestion=other, actor=staff)
+    [foreign] = actions.suggestion_assign(suggestion=other, actor=staff, lead_office=other_office)
     client.force_login(staff)
     response = client.post(
         reverse("staff:suggestion", args=[assigned.pk]),
@@ -127,9 +127,9 @@ def test_the_leader_home_shows_progress_and_holds_a_fixed_query_count(
     def make(n):
         for _ in range(n):
             suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-            services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-            services.suggestion_register(suggestion=suggestion, actor=staff)
-            services.suggestion_assign(
+            actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+            actions.suggestion_register(suggestion=suggestion, actor=staff)
+            actions.suggestion_assign(
                 suggestion=suggestion,
                 actor=staff,
                 lead_office=office,
@@ -167,12 +167,12 @@ def test_the_shared_parts_are_cached_until_the_next_audit_row_of_the_suggestion(
 
     hasher = identify_hasher(staff.password).algorithm  # nothing secret goes into the cache
     assert not [v for v in cache._cache.values() if f"{hasher}$".encode() in v]
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)  # writes an audit row
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)  # writes an audit row
     response = client.get(url)
     statuses = {a.pk: a.status for a in response.context["assignments"]}
     assert statuses[lead_assignment.pk] == "signed"
-    actions = [item["action"] for item in response.context["timeline"]]
-    assert len(actions) == AuditLog.objects.filter(suggestion=assigned).count()
+    timeline_actions = [item["action"] for item in response.context["timeline"]]
+    assert len(timeline_actions) == AuditLog.objects.filter(suggestion=assigned).count()
 
 
 def test_the_detail_page_works_with_the_cache_down(client, staff, assigned, settings):
@@ -203,10 +203,10 @@ def test_submitted_replies_are_cached_and_a_draft_is_shown_only_to_its_office(
 
     # 不满意 writes an audit row: the page shows the rating at once, and the office re-handles.
     delegate = assigned.lead_delegate
-    services.rating_submit(reply=replied, actor=delegate.user, value="unsatisfied", comment="问题没有解决")
+    actions.rating_submit(reply=replied, actor=delegate.user, value="unsatisfied", comment="问题没有解决")
     assert "问题没有解决" in client.get(url).content.decode()
 
-    services.reply_save_draft(assignment=lead_assignment, actor=clerk, text="第二轮答复草稿")  # no audit row
+    actions.reply_save_draft(assignment=lead_assignment, actor=clerk, text="第二轮答复草稿")  # no audit row
     client.force_login(clerk)
     page = client.get(url).content.decode()
     assert "第二轮答复草稿" in page and "草稿，未提交" in page

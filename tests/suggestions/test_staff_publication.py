@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Reply, Suggestion
 
 from .. import factories
@@ -22,21 +22,21 @@ def _post(client, reply, action, **fields):
 
 def _ready(reply, staff, delegate):
     """Reviewed (phone masked) and rated by the delegate: what bulk publishing may take."""
-    services.reply_save_public_text(
+    actions.reply_save_public_text(
         reply=reply,
         actor=staff,
         public_text=reply.text.replace("13900000000", "139****0000"),
         public_title=reply.suggestion.title,
         public_body=reply.suggestion.body,
     )
-    services.rating_submit(reply=reply, actor=delegate.user, value="satisfied")
+    actions.rating_submit(reply=reply, actor=delegate.user, value="satisfied")
 
 
 def _replied(session, delegate, staff, office, clerk, title):
     suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title)
-    services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-    services.suggestion_register(suggestion=suggestion, actor=staff)
-    [assignment] = services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
+    actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+    actions.suggestion_register(suggestion=suggestion, actor=staff)
+    [assignment] = actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
     return carry_to_reply(suggestion, assignment, clerk, text=f"{title}的答复。联系电话13900000000。")
 
 
@@ -86,8 +86,8 @@ def test_unpublishing_hides_the_reply_again(client, staff, replied):
 
 
 def test_a_draft_reply_cannot_be_opened_for_publication(client, staff, lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
-    draft = services.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿")
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
+    draft = actions.reply_save_draft(assignment=lead_assignment, actor=clerk, text="草稿")
     client.force_login(staff)
     assert client.get(reverse("staff:publication_edit", args=[draft.pk])).status_code == 404
 
@@ -111,14 +111,14 @@ def test_bulk_publishing_reports_a_reply_whose_suggestion_was_withdrawn_meanwhil
     first = _replied(session, delegate, staff, office, clerk, "关于甲的建议")
     second = _replied(session, delegate, staff, office, clerk, "关于乙的建议")
     _ready(first, staff, delegate)
-    real = services.reply_publish
+    real = actions.reply_publish
 
     def racing(*, reply, **kwargs):
         if reply.pk == second.pk:
-            services.suggestion_withdraw(suggestion=reply.suggestion, actor=staff, reason="代表书面撤回")
+            actions.suggestion_withdraw(suggestion=reply.suggestion, actor=staff, reason="代表书面撤回")
         return real(reply=reply, **kwargs)
 
-    monkeypatch.setattr(services, "reply_publish", racing)
+    monkeypatch.setattr(actions, "reply_publish", racing)
     client.force_login(staff)
     response = client.post(reverse("staff:publication_bulk"), {"replies": [first.pk, second.pk]}, follow=True)
     content = response.content.decode()

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import Assignment, AssignmentRequest, FollowUp
 
 from .. import factories
@@ -18,16 +18,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def return_request(lead_assignment, clerk, other_office):
-    return services.assignment_request_return(
+    return actions.assignment_request_return(
         assignment=lead_assignment, actor=clerk, reason="不属于本单位职责", suggested_office=other_office
     )
 
 
 @pytest.fixture
 def extension_request(lead_assignment, clerk):
-    services.assignment_sign(assignment=lead_assignment, actor=clerk)
+    actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     until = lead_assignment.due_date + datetime.timedelta(days=30)
-    return services.extension_request(assignment=lead_assignment, actor=clerk, reason="需要协调资金", until=until)
+    return actions.extension_request(assignment=lead_assignment, actor=clerk, reason="需要协调资金", until=until)
 
 
 def test_the_queue_lists_pending_requests_with_the_suggested_office_prefilled(
@@ -118,7 +118,7 @@ def test_approving_an_extension_sets_the_new_deadline(client, staff, extension_r
 def test_an_extension_beyond_the_policy_limit_is_refused_with_the_limit_shown(
     client, staff, extension_request, lead_assignment
 ):
-    limit = services.extension_limit(assignment=lead_assignment)
+    limit = actions.extension_limit(assignment=lead_assignment)
     client.force_login(staff)
     response = client.get(reverse("staff:requests"))
     assert response.context["extensions"][0].limit == limit
@@ -152,7 +152,7 @@ def test_refusing_an_extension(client, staff, extension_request):
 
 
 def test_a_request_decided_twice_shows_a_clear_message(client, staff, extension_request):
-    services.extension_refuse(request=extension_request, actor=staff, note="请按期答复")
+    actions.extension_refuse(request=extension_request, actor=staff, note="请按期答复")
     client.force_login(staff)
     response = client.post(
         reverse("staff:requests"),
@@ -169,7 +169,7 @@ def test_a_request_decided_twice_shows_a_clear_message(client, staff, extension_
 @pytest.fixture
 def solved_claim(assigned, lead_assignment, clerk):
     reply = carry_to_reply(assigned, lead_assignment, clerk, code="B", text="列入明年计划。")
-    return services.followup_post(reply=reply, actor=clerk, text="已完工。", solved=True)
+    return actions.followup_post(reply=reply, actor=clerk, text="已完工。", solved=True)
 
 
 @pytest.mark.parametrize("accept", [True, False])
@@ -195,18 +195,18 @@ def test_the_queue_holds_a_fixed_query_count(client, staff, session, delegate, o
     def make_requests(n):
         for _ in range(n):
             suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-            services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
-            services.suggestion_register(suggestion=suggestion, actor=staff)
-            [assignment] = services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
-            services.assignment_request_return(
+            actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+            actions.suggestion_register(suggestion=suggestion, actor=staff)
+            [assignment] = actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
+            actions.assignment_request_return(
                 assignment=assignment, actor=clerk, reason="不属于本单位", suggested_office=other_office
             )
             suggestion2 = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-            services.suggestion_submit(suggestion=suggestion2, actor=delegate.user)
-            services.suggestion_register(suggestion=suggestion2, actor=staff)
-            [assignment2] = services.suggestion_assign(suggestion=suggestion2, actor=staff, lead_office=office)
-            services.assignment_sign(assignment=assignment2, actor=clerk)
-            services.extension_request(
+            actions.suggestion_submit(suggestion=suggestion2, actor=delegate.user)
+            actions.suggestion_register(suggestion=suggestion2, actor=staff)
+            [assignment2] = actions.suggestion_assign(suggestion=suggestion2, actor=staff, lead_office=office)
+            actions.assignment_sign(assignment=assignment2, actor=clerk)
+            actions.extension_request(
                 assignment=assignment2,
                 actor=clerk,
                 reason="协调中",

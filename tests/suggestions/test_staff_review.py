@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from suggestions import services
+from suggestions import actions
 from suggestions.models import CoSigner, Suggestion
 
 from .. import factories
@@ -15,7 +15,7 @@ S = Suggestion.Status
 def _submit(session, delegate, title="关于改善花溪大道交通拥堵的建议", body=None):
     extra = {"body": body} if body else {}
     suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title, **extra)
-    return services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+    return actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
 
 
 def test_the_inbox_lists_submitted_suggestions_only(client, staff, submitted, session, other_delegate):
@@ -28,7 +28,7 @@ def test_the_inbox_lists_submitted_suggestions_only(client, staff, submitted, se
 
 def test_the_review_page_proposes_the_next_number_in_the_series(client, staff, submitted, session, other_delegate):
     earlier = _submit(session, other_delegate, "关于增设公交站点的建议")
-    services.suggestion_register(suggestion=earlier, actor=staff, number=41)
+    actions.suggestion_register(suggestion=earlier, actor=staff, number=41)
     client.force_login(staff)
     response = client.get(reverse("staff:review", args=[submitted.pk]))
     assert response.status_code == 200
@@ -54,7 +54,7 @@ def test_a_number_already_taken_is_shown_beside_the_form_and_nothing_changes(
     client, staff, submitted, session, other_delegate
 ):
     other = _submit(session, other_delegate, "关于增设公交站点的建议")
-    services.suggestion_register(suggestion=other, actor=staff, number=5)
+    actions.suggestion_register(suggestion=other, actor=staff, number=5)
     client.force_login(staff)
     response = client.post(reverse("staff:review", args=[submitted.pk]), {"action": "register", "register-number": "5"})
     assert response.status_code == 400
@@ -89,7 +89,7 @@ def test_returning_for_revision_needs_a_reason_and_keeps_it(client, staff, submi
 
 
 def test_not_registering_with_a_standard_reason(client, staff, submitted):
-    reason = services.not_registered_reasons()[0]
+    reason = actions.not_registered_reasons()[0]
     client.force_login(staff)
     response = client.post(
         reverse("staff:review", args=[submitted.pk]), {"action": "reject", "reject-reason_choice": reason}
@@ -138,8 +138,8 @@ def test_the_review_lists_answered_suggestions_of_earlier_sessions_with_their_ou
 ):
     earlier = factories.SessionFactory(number=4, is_current=False, start_date=session.start_date.replace(year=2025))
     old = _submit(earlier, other_delegate, "关于花溪大道交通拥堵治理的建议", "花溪大道高峰时段拥堵。")
-    services.suggestion_register(suggestion=old, actor=staff)
-    services.suggestion_assign(suggestion=old, actor=staff, lead_office=office)
+    actions.suggestion_register(suggestion=old, actor=staff)
+    actions.suggestion_assign(suggestion=old, actor=staff, lead_office=office)
     registered_elsewhere = Suggestion.objects.get(pk=old.pk)
     under_review = _submit(session, delegate, "关于改善花溪大道交通拥堵的建议", "早晚高峰花溪大道车辆排长队。")
     client.force_login(staff)
@@ -167,7 +167,7 @@ def test_merging_a_similar_suggestion_into_the_one_under_review(client, staff, s
 
 def test_merging_the_one_under_review_into_a_registered_similar_one(client, staff, session, delegate, other_delegate):
     target = _submit(session, other_delegate, "关于缓解花溪大道交通拥堵的建议")
-    services.suggestion_register(suggestion=target, actor=staff)
+    actions.suggestion_register(suggestion=target, actor=staff)
     under_review = _submit(session, delegate, "关于改善花溪大道交通拥堵的建议")
     client.force_login(staff)
     response = client.post(

@@ -8,9 +8,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from suggestions import services, stats
-from suggestions.filters import SuggestionFilter
+from suggestions import actions
 from suggestions.models import Assignment, Category, Suggestion
+from suggestions.queries.filters import SuggestionFilter
+from suggestions.reporting import stats
 
 from .. import factories
 from ..conftest import carry_to_reply
@@ -21,7 +22,7 @@ S = Suggestion.Status
 
 def _filed(session, delegate, title, **extra):
     suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title, **extra)
-    return services.suggestion_submit(suggestion=suggestion, actor=delegate.user)
+    return actions.suggestion_submit(suggestion=suggestion, actor=delegate.user)
 
 
 def _titles(data, queryset=None):
@@ -32,25 +33,25 @@ def _titles(data, queryset=None):
 def world(session, delegate, other_delegate, staff, office, co_office, other_office, clerk, leader):
     """A handful of suggestions in different states."""
     waiting = _filed(session, delegate, "关于增设花溪公园停车场的建议")
-    services.suggestion_register(
+    actions.suggestion_register(
         suggestion=_filed(
             session, other_delegate, "关于整治河道污染的建议", category=Category.objects.get(name="生态环境")
         ),
         actor=staff,
     )
-    handled = services.suggestion_register(suggestion=_filed(session, delegate, "关于修缮老旧小区的建议"), actor=staff)
-    services.suggestion_assign(
+    handled = actions.suggestion_register(suggestion=_filed(session, delegate, "关于修缮老旧小区的建议"), actor=staff)
+    actions.suggestion_assign(
         suggestion=handled, actor=staff, lead_office=office, co_offices=[co_office], is_key=True, leader=leader
     )
-    late = services.suggestion_register(
+    late = actions.suggestion_register(
         suggestion=_filed(session, other_delegate, "关于改善农村道路的建议"), actor=staff
     )
-    services.suggestion_assign(suggestion=late, actor=staff, lead_office=other_office)
+    actions.suggestion_assign(suggestion=late, actor=staff, lead_office=other_office)
     Assignment.objects.filter(suggestion=late).update(due_date=datetime.date(2020, 1, 1))  # long overdue
-    answered = services.suggestion_register(suggestion=_filed(session, delegate, "关于增加学位供给的建议"), actor=staff)
-    services.suggestion_assign(suggestion=answered, actor=staff, lead_office=office)
+    answered = actions.suggestion_register(suggestion=_filed(session, delegate, "关于增加学位供给的建议"), actor=staff)
+    actions.suggestion_assign(suggestion=answered, actor=staff, lead_office=office)
     reply = carry_to_reply(answered, answered.assignments.get(), clerk, code="B")
-    services.rating_submit(reply=reply, actor=delegate.user, value="basic")
+    actions.rating_submit(reply=reply, actor=delegate.user, value="basic")
     factories.SuggestionFactory(session=session, lead_delegate=delegate, title="一份草稿")
     return {"waiting": waiting, "handled": handled, "late": late, "answered": answered}
 
@@ -137,10 +138,10 @@ def test_sort_links_flip_direction_and_keep_the_filters(client, staff, world):
 def test_the_track_list_holds_a_fixed_query_count(client, staff, session, delegate, office, co_office):
     def make(n):
         for i in range(n):
-            suggestion = services.suggestion_register(
+            suggestion = actions.suggestion_register(
                 suggestion=_filed(session, delegate, f"关于第{i}件事的建议"), actor=staff
             )
-            services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office, co_offices=[co_office])
+            actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office, co_offices=[co_office])
 
     client.force_login(staff)
     make(2)
@@ -162,11 +163,11 @@ def test_unfiltered_counts_and_pages_come_from_the_tallies_and_match_a_count(
     from suggestions.models import Suggestion
 
     for i in range(3):
-        suggestion = services.suggestion_register(
+        suggestion = actions.suggestion_register(
             suggestion=_filed(session, delegate, f"关于第{i}号的建议"), actor=staff
         )
         if i:
-            services.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
+            actions.suggestion_assign(suggestion=suggestion, actor=staff, lead_office=office)
     _filed(session, delegate, "尚未审查的建议")
     client.force_login(staff)
     for params in ({}, {"status": "assigned"}, {"status": "submitted", "ordering": "due"}, {"q": "第1号"}):

@@ -1,4 +1,4 @@
-"""Precomputed statistics (``suggestions.stats``): the tallies always equal a plain recount.
+"""Precomputed statistics (``suggestions.reporting.stats``): the tallies always equal a plain recount.
 
 The dashboard reads tallies that the audit log keeps up to date. These tests walk suggestions
 through the workflow (reply, rating, 不满意 and re-handling, return, withdrawal, merging,
@@ -16,9 +16,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from suggestions import metrics, services, stats
+from suggestions import actions
 from suggestions.models import AssignmentTally, AuditLog, DueTally, StatsWatermark, Suggestion, SuggestionTally
-from suggestions.views.reports import OVERDUE_SHOWN, dashboard_figures
+from suggestions.reporting import metrics, stats
+from suggestions.web.reports import OVERDUE_SHOWN, dashboard_figures
 from tests.conftest import carry_to_reply
 from tests.suggestions.test_reports import _new
 
@@ -104,31 +105,31 @@ def test_every_step_of_the_workflow_keeps_the_tallies_equal_to_a_recount(
 
     # 不满意: a re-handling round opens; the final-round figures move to the new round.
     s = _new(session, delegate, staff, title="关于改善背街小巷照明的建议")
-    services.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[co_office])
+    actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[co_office])
     reply = carry_to_reply(s, s.assignments.get(office=office), clerk, code="C")
     assert_tallies_match(session)
-    services.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment="没有解决。")
+    actions.rating_submit(reply=reply, actor=delegate.user, value="unsatisfied", comment="没有解决。")
     assert_tallies_match(session)
     s.refresh_from_db()
     if s.status == Suggestion.Status.REPLIED:  # the round may need staff to open it
-        services.round_open_rehandling(suggestion=s, actor=staff, reason="代表不满意。")
+        actions.round_open_rehandling(suggestion=s, actor=staff, reason="代表不满意。")
     assert_tallies_match(session)
 
     # Withdrawn after assignment: it leaves every figure except the status count.
     w = _new(session, delegate, staff, title="关于新建停车场的建议")
-    services.suggestion_assign(suggestion=w, actor=staff, lead_office=other_office)
+    actions.suggestion_assign(suggestion=w, actor=staff, lead_office=other_office)
     assert_tallies_match(session)
-    services.suggestion_withdraw(suggestion=w, actor=staff, reason="代表撤回。")
+    actions.suggestion_withdraw(suggestion=w, actor=staff, reason="代表撤回。")
     assert_tallies_match(session)
 
     # Merging two registered suggestions.
     a = _new(session, delegate, staff, title="关于增设垃圾分类点的建议")
     b = _new(session, delegate, staff, title="关于垃圾分类点设置的建议")
-    services.suggestion_merge(target=a, sources=[b], actor=staff, note="内容相近。")
+    actions.suggestion_merge(target=a, sources=[b], actor=staff, note="内容相近。")
     assert_tallies_match(session)
 
     # A key item; and the clock moving on makes more assignments overdue without any write.
-    services.suggestion_set_key(suggestion=a, actor=staff, is_key=True, leader=leader)
+    actions.suggestion_set_key(suggestion=a, actor=staff, is_key=True, leader=leader)
     assert_tallies_match(session)
     later = timezone.localdate() + datetime.timedelta(days=200)
     assert_tallies_match(session, today=later)
@@ -145,7 +146,7 @@ def test_incremental_tallies_equal_a_full_rebuild(world, session, staff, office,
 def test_a_change_whose_audit_row_was_not_visible_to_the_last_catch_up_is_still_counted(world, session, staff):
     stats.catch_up()
     s = world["s5"]  # submitted, not registered
-    services.suggestion_register(suggestion=s, actor=staff)
+    actions.suggestion_register(suggestion=s, actor=staff)
     # As if the catch-up had run while that transaction was still open: its audit row is below the
     # watermark. The window re-reads it.
     mark = StatsWatermark.objects.get()
@@ -164,7 +165,7 @@ def test_catch_up_costs_a_fixed_number_of_queries_however_many_suggestions_chang
         with time_machine.travel(stamp, tick=False):
             for i in range(n):
                 s = _new(session, world["delegate"], staff, title=f"关于第{i}条道路改造的建议")
-                services.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
+                actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
         with time_machine.travel(stamp + datetime.timedelta(hours=1), tick=False):
             with CaptureQueriesContext(connection) as captured:
                 stats.catch_up()
@@ -213,23 +214,23 @@ def test_a_reply_on_an_extended_deadline_and_a_returned_assignment_are_counted_a
     world, session, staff, office, other_office, co_office, clerk, other_clerk
 ):
     s = _new(session, world["delegate"], staff, title="关于整修农贸市场的建议")
-    services.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[other_office])
+    actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[other_office])
     assignment = s.assignments.get(office=office)
-    services.assignment_sign(assignment=assignment, actor=clerk)
-    until = services.extension_limit(assignment=assignment)
-    request = services.extension_request(assignment=assignment, actor=clerk, reason="需要现场勘测。", until=until)
-    services.extension_approve(request=request, actor=staff)
+    actions.assignment_sign(assignment=assignment, actor=clerk)
+    until = actions.extension_limit(assignment=assignment)
+    request = actions.extension_request(assignment=assignment, actor=clerk, reason="需要现场勘测。", until=until)
+    actions.extension_approve(request=request, actor=staff)
     assert_tallies_match(session)
     co = s.assignments.get(office=other_office)
-    returned = services.assignment_request_return(assignment=co, actor=other_clerk, reason="不属于本单位职责。")
-    services.return_request_approve(request=returned, actor=staff, new_office=co_office)
+    returned = actions.assignment_request_return(assignment=co, actor=other_clerk, reason="不属于本单位职责。")
+    actions.return_request_approve(request=returned, actor=staff, new_office=co_office)
     assert_tallies_match(session)
 
 
 def test_public_statistics_from_the_tallies_equal_a_recount_of_registered_suggestions(world, session, staff):
-    from suggestions import public_selectors
+    from suggestions.queries import public_selectors
 
-    services.suggestion_withdraw(suggestion=world["s4"], actor=staff, reason="代表撤回。")
+    actions.suggestion_withdraw(suggestion=world["s4"], actor=staff, reason="代表撤回。")
     shown = public_selectors.session_stats(session)
     suggestions = public_selectors.stats_suggestions(session)
     results = metrics.by_result_class(suggestions)
@@ -251,7 +252,7 @@ def test_public_statistics_from_the_tallies_equal_a_recount_of_registered_sugges
 def test_a_change_is_read_once_and_moves_the_version_once(world, session, staff):
     first = stats.catch_up()
     assert stats.catch_up() == (first.version, 0)  # nothing new: same version, nothing re-derived
-    services.suggestion_register(suggestion=world["s5"], actor=staff)
+    actions.suggestion_register(suggestion=world["s5"], actor=staff)
     changed = stats.catch_up()
     assert changed.rederived == 1 and changed.version > first.version
     assert stats.catch_up() == (changed.version, 0)  # the window does not read it again
@@ -267,7 +268,7 @@ def test_every_service_that_writes_also_writes_an_audit_row():
     import ast
     import inspect
 
-    source = inspect.getsource(services)
+    source = inspect.getsource(actions)
     writes = (".save(", ".create(", ".update(", "bulk_create", ".delete(", "get_or_create")
     audits = ("_audit(", "_set_suggestion_status(", "_set_assignment_status(")
     exempt = {"reply_save_draft", "policy_for", "notification_mark_read"}
@@ -285,7 +286,7 @@ def test_the_beat_task_catches_up_and_is_scheduled(world, session, staff, settin
 
     assert settings.CELERY_BEAT_SCHEDULE["catch-up-statistics"]["task"] == "suggestions.tasks.catch_up_statistics"
     first = tasks.catch_up_statistics()
-    services.suggestion_register(suggestion=world["s5"], actor=staff)
+    actions.suggestion_register(suggestion=world["s5"], actor=staff)
     after = tasks.catch_up_statistics()
     assert after["rederived"] == 1 and after["version"] > first["version"]
     assert_tallies_match(session)

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-VIEW_MODULES = sorted((ROOT / "suggestions" / "views").glob("*.py")) + [ROOT / "delegates" / "views.py"]
+VIEW_MODULES = sorted((ROOT / "suggestions" / "web").rglob("*.py"))
 QUERYSET_STEPS = {"objects", "filter", "exclude", "all", "select_for_update", "select_related", "only"}
 
 

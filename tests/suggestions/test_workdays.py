@@ -5,8 +5,8 @@ import datetime
 import pytest
 import time_machine
 
+from suggestions.actions import assignment_deadlines
 from suggestions.models import CalendarDay, CalendarYear, DeadlinePolicy
-from suggestions.services import assignment_deadlines
 from suggestions.workdays import WorkCalendar, calendar_import_from_library, years_needing_data
 
 D = datetime.date

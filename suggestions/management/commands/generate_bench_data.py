@@ -9,7 +9,7 @@ Chinese titles of 10–40 characters and bodies of 300–3,000, from a fixed see
 BYPASSING THE SERVICES IS DELIBERATE AND ALLOWED ONLY HERE: rows are written
 with PostgreSQL ``COPY`` (psycopg 3) so that a million suggestions load in
 minutes, not hours. This data exists only to measure; it is never a way to
-change real data. The rows still look like what ``suggestions.services`` would
+change real data. The rows still look like what ``suggestions.actions`` would
 have produced: numbers unique per session and series, ``current_round``,
 ``first_replied_at``, ``closed_at``, ``on_time``, the published flags of the
 suggestion and its replies, deadlines from the working-day calendar, one
@@ -36,7 +36,6 @@ from django.utils import timezone
 
 from bench import phrases as P
 from delegates.models import Constituency, Delegate, DelegateContact, Delegation, Session, Term
-from suggestions import stats
 from suggestions.models import (
     Assignment,
     AuditAction,
@@ -57,6 +56,7 @@ from suggestions.models import (
     ResultClass,
     Suggestion,
 )
+from suggestions.reporting import stats
 from suggestions.roles import STAFF_GROUP
 from suggestions.workdays import work_calendar
 

@@ -4,8 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from suggestions import stats
 from suggestions.models import AssignmentFact, SuggestionFact
+from suggestions.reporting import stats
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from delegates.models import Constituency, Delegate, DelegateContact, Delegation, Session, Term
-from suggestions import pii, services
+from suggestions import actions, pii
 from suggestions.models import Category, Leader, Office, OfficeMember, Rating, ResultClass, Suggestion
 from suggestions.roles import STAFF_GROUP
 
@@ -177,9 +177,9 @@ class Command(BaseCommand):
         return self.users[name]
 
     def letter(self, assignment, actor):
-        """The signed reply letter every reply to a delegate carries (see ``services.reply_requirements``)."""
+        """The signed reply letter every reply to a delegate carries (see ``actions.reply_requirements``)."""
         uploaded = SimpleUploadedFile("盖章答复函.pdf", LETTER_PDF, content_type="application/pdf")
-        return services.attachment_add(
+        return actions.attachment_add(
             suggestion=assignment.suggestion, actor=actor, uploaded_file=uploaded, content_type="application/pdf"
         )
 
@@ -191,24 +191,22 @@ class Command(BaseCommand):
     def showcase(self, session):
         chen = self.delegates["daibiao_chen"]
         with time_machine.travel(at(2025, 1, 7, 15)):
-            s = services.suggestion_save_draft(
+            s = actions.suggestion_save_draft(
                 actor=self.u("daibiao_wang"),
                 title=SHOWCASE_TITLE,
                 body=SHOWCASE_BODY,
                 category=self.cat["城乡建设"],
                 session=session,
             )
-            services.cosigner_invite(suggestion=s, actor=self.u("daibiao_wang"), delegates=[chen])
+            actions.cosigner_invite(suggestion=s, actor=self.u("daibiao_wang"), delegates=[chen])
         with time_machine.travel(at(2025, 1, 7, 20)):
-            services.cosigner_respond(
-                cosigner=s.cosigners.get(delegate=chen), actor=self.u("daibiao_chen"), accept=True
-            )
+            actions.cosigner_respond(cosigner=s.cosigners.get(delegate=chen), actor=self.u("daibiao_chen"), accept=True)
         with time_machine.travel(at(2025, 1, 8, 9)):
-            services.suggestion_submit(suggestion=s, actor=self.u("daibiao_wang"))
+            actions.suggestion_submit(suggestion=s, actor=self.u("daibiao_wang"))
         with time_machine.travel(at(2025, 1, 20)):
-            services.suggestion_register(suggestion=s, actor=self.staff, number=18040012)
+            actions.suggestion_register(suggestion=s, actor=self.staff, number=18040012)
         with time_machine.travel(at(2025, 2, 10)):
-            services.suggestion_assign(
+            actions.suggestion_assign(
                 suggestion=s,
                 actor=self.staff,
                 lead_office=self.offices["住建局"],
@@ -219,9 +217,9 @@ class Command(BaseCommand):
         lead = s.assignments.get(role="lead")
         with time_machine.travel(at(2025, 2, 11)):
             for a in s.assignments.all():
-                services.assignment_sign(assignment=a, actor=self.clerk(a.office.short_name))
+                actions.assignment_sign(assignment=a, actor=self.clerk(a.office.short_name))
         with time_machine.travel(at(2025, 3, 5)):
-            services.contact_record(
+            actions.contact_record(
                 assignment=lead,
                 actor=self.clerk("住建局"),
                 method="site",
@@ -231,18 +229,18 @@ class Command(BaseCommand):
                 delegate_invited=True,
             )
         with time_machine.travel(at(2025, 3, 10)):
-            services.opinion_send(
+            actions.opinion_send(
                 assignment=s.assignments.get(office=self.offices["财政局"]),
                 actor=self.clerk("财政局"),
                 text="同意将该项目纳入年度老旧小区改造资金计划，统筹中央补助和区级配套资金约3200万元。",
             )
-            services.opinion_send(
+            actions.opinion_send(
                 assignment=s.assignments.get(office=self.offices["花溪街道"]),
                 actor=self.clerk("花溪街道"),
                 text="街道负责组织居民议事会，做好群众工作和改造后物业引入。",
             )
         with time_machine.travel(at(2025, 4, 18)):
-            reply = services.reply_save_draft(
+            reply = actions.reply_save_draft(
                 assignment=lead,
                 actor=self.clerk("住建局"),
                 text=SHOWCASE_REPLY,
@@ -250,15 +248,15 @@ class Command(BaseCommand):
                 signed_off_by="杨光（局长）",
                 attachment=self.letter(lead, self.clerk("住建局")),
             )
-            services.reply_submit(reply=reply, actor=self.clerk("住建局"))
+            actions.reply_submit(reply=reply, actor=self.clerk("住建局"))
         with time_machine.travel(at(2025, 4, 25)):
-            services.rating_submit(
+            actions.rating_submit(
                 reply=reply,
                 actor=self.u("daibiao_wang"),
                 value=Rating.Value.SATISFIED,
                 comment="改造效果很好，居民非常满意，感谢各部门。",
             )
-            services.rating_submit(reply=reply, actor=self.u("daibiao_chen"), value=Rating.Value.SATISFIED, comment="")
+            actions.rating_submit(reply=reply, actor=self.u("daibiao_chen"), value=Rating.Value.SATISFIED, comment="")
         with time_machine.travel(at(2025, 5, 6)):
             public = SHOWCASE_REPLY.replace("联系人：李明　联系电话：0851-8888XXXX", "")
             self.publish(reply, public)
@@ -266,17 +264,17 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------ the current session, every state
     def draft(self, login, title, body, category, when, session):
         with time_machine.travel(when):
-            return services.suggestion_save_draft(
+            return actions.suggestion_save_draft(
                 actor=self.u(login), title=title, body=body, category=self.cat[category], session=session
             )
 
     def filed(self, login, title, body, category, when, session, number=None, staff_day=None):
         s = self.draft(login, title, body, category, when, session)
         with time_machine.travel(when + datetime.timedelta(hours=1)):
-            services.suggestion_submit(suggestion=s, actor=self.u(login))
+            actions.suggestion_submit(suggestion=s, actor=self.u(login))
         if number:
             with time_machine.travel(staff_day or when + datetime.timedelta(days=7)):
-                services.suggestion_register(suggestion=s, actor=self.staff, number=number)
+                actions.suggestion_register(suggestion=s, actor=self.staff, number=number)
         return s
 
     def current_session(self, session):
@@ -291,7 +289,7 @@ class Command(BaseCommand):
             session,
         )
         with time_machine.travel(at(2026, 11, 24, 11)):
-            services.cosigner_invite(
+            actions.cosigner_invite(
                 suggestion=d, actor=self.u("daibiao_liu"), delegates=[self.delegates["daibiao_zhao"]]
             )
         self.draft(
@@ -329,7 +327,7 @@ class Command(BaseCommand):
             session,
         )
         with time_machine.travel(at(2026, 1, 12)):
-            services.suggestion_return(
+            actions.suggestion_return(
                 suggestion=r,
                 actor=self.staff,
                 reason="一件建议涉及城市管理、交通和教育三个事项，请按“一事一议”拆分后重新提交。",
@@ -344,7 +342,7 @@ class Command(BaseCommand):
             session,
         )
         with time_machine.travel(at(2026, 1, 12)):
-            services.suggestion_reject(suggestion=n, actor=self.staff, reason="属于代表本人及其亲属的个人事务")
+            actions.suggestion_reject(suggestion=n, actor=self.staff, reason="属于代表本人及其亲属的个人事务")
         # Registered, not yet assigned.
         self.filed(
             "daibiao_liu",
@@ -366,7 +364,7 @@ class Command(BaseCommand):
             number=2,
         )
         with time_machine.travel(at(2026, 11, 23)):
-            services.suggestion_assign(suggestion=a1, actor=self.staff, lead_office=self.offices["卫健局"])
+            actions.suggestion_assign(suggestion=a1, actor=self.staff, lead_office=self.offices["卫健局"])
         a2 = self.filed(
             "daibiao_chen",
             "关于规范花溪大道沿线占道经营的建议",
@@ -377,9 +375,9 @@ class Command(BaseCommand):
             number=3,
         )
         with time_machine.travel(at(2026, 11, 20)):
-            asg = services.suggestion_assign(suggestion=a2, actor=self.staff, lead_office=self.offices["交通局"])[0]
+            asg = actions.suggestion_assign(suggestion=a2, actor=self.staff, lead_office=self.offices["交通局"])[0]
         with time_machine.travel(at(2026, 11, 24)):
-            services.assignment_request_return(
+            actions.assignment_request_return(
                 assignment=asg,
                 actor=self.clerk("交通局"),
                 reason="占道经营属于综合行政执法职责，建议改由区综合行政执法局承办。",
@@ -396,12 +394,12 @@ class Command(BaseCommand):
             number=4,
         )
         with time_machine.travel(at(2026, 2, 2)):
-            asg = services.suggestion_assign(
+            asg = actions.suggestion_assign(
                 suggestion=h, actor=self.staff, lead_office=self.offices["交通局"], co_offices=[self.offices["财政局"]]
             )
         with time_machine.travel(at(2026, 2, 4)):
             for a in asg:
-                services.assignment_sign(assignment=a, actor=self.clerk(a.office.short_name))
+                actions.assignment_sign(assignment=a, actor=self.clerk(a.office.short_name))
         e = self.filed(
             "daibiao_liu",
             "关于建设青岩古镇旅游停车场的建议",
@@ -412,10 +410,10 @@ class Command(BaseCommand):
             number=5,
         )
         with time_machine.travel(at(2026, 9, 1)):
-            asg = services.suggestion_assign(suggestion=e, actor=self.staff, lead_office=self.offices["住建局"])[0]
-            services.assignment_sign(assignment=asg, actor=self.clerk("住建局"))
+            asg = actions.suggestion_assign(suggestion=e, actor=self.staff, lead_office=self.offices["住建局"])[0]
+            actions.assignment_sign(assignment=asg, actor=self.clerk("住建局"))
         with time_machine.travel(at(2026, 11, 25)):
-            services.extension_request(
+            actions.extension_request(
                 assignment=asg,
                 actor=self.clerk("住建局"),
                 reason="停车场选址涉及用地调规，需与自然资源部门协调。",
@@ -444,7 +442,7 @@ class Command(BaseCommand):
         )
         reply = self.carry_to_reply(rh, "执法局", at(2026, 3, 2), "D", "已转告市场管理方注意。")
         with time_machine.travel(at(2026, 11, 18)):
-            services.rating_submit(
+            actions.rating_submit(
                 reply=reply,
                 actor=self.u("daibiao_sun"),
                 value=Rating.Value.UNSATISFIED,
@@ -462,11 +460,11 @@ class Command(BaseCommand):
         )
         reply = self.carry_to_reply(b, "教育局", at(2026, 2, 2), "B", "已列入明年校舍改扩建计划，预计秋季学期前完工。")
         with time_machine.travel(at(2026, 6, 10)):
-            services.rating_submit(
+            actions.rating_submit(
                 reply=reply, actor=self.u("daibiao_liu"), value=Rating.Value.BASIC, comment="希望加快进度。"
             )
         with time_machine.travel(at(2026, 9, 10)):
-            services.followup_post(reply=reply, actor=self.clerk("教育局"), text="食堂主体结构已封顶，正在内部装修。")
+            actions.followup_post(reply=reply, actor=self.clerk("教育局"), text="食堂主体结构已封顶，正在内部装修。")
         with time_machine.travel(at(2026, 6, 20)):
             self.publish(reply)
         # Closed A, published, separate handling by two offices.
@@ -480,15 +478,15 @@ class Command(BaseCommand):
             number=9,
         )
         with time_machine.travel(at(2026, 2, 2)):
-            asg = services.suggestion_assign(
+            asg = actions.suggestion_assign(
                 suggestion=sp, actor=self.staff, separate_offices=[self.offices["住建局"], self.offices["执法局"]]
             )
         for a in asg:
             short = a.office.short_name
             with time_machine.travel(at(2026, 2, 3)):
-                services.assignment_sign(assignment=a, actor=self.clerk(short))
+                actions.assignment_sign(assignment=a, actor=self.clerk(short))
             with time_machine.travel(at(2026, 3, 3)):
-                services.contact_record(
+                actions.contact_record(
                     assignment=a,
                     actor=self.clerk(short),
                     method="visit",
@@ -497,7 +495,7 @@ class Command(BaseCommand):
                     summary="上门听取代表意见。",
                 )
             with time_machine.travel(at(2026, 4, 1)):
-                reply = services.reply_save_draft(
+                reply = actions.reply_save_draft(
                     assignment=a,
                     actor=self.clerk(short),
                     text=f"{a.office.name}已完成职责范围内的整治工作，小区雨污管网已接入市政管网。",
@@ -505,9 +503,9 @@ class Command(BaseCommand):
                     signed_off_by=f"{short}负责人",
                     attachment=self.letter(a, self.clerk(short)),
                 )
-                services.reply_submit(reply=reply, actor=self.clerk(short))
+                actions.reply_submit(reply=reply, actor=self.clerk(short))
             with time_machine.travel(at(2026, 4, 8)):
-                services.rating_submit(reply=reply, actor=self.u("daibiao_wang"), value=Rating.Value.SATISFIED)
+                actions.rating_submit(reply=reply, actor=self.u("daibiao_wang"), value=Rating.Value.SATISFIED)
             with time_machine.travel(at(2026, 4, 15)):
                 self.publish(reply)
         # Withdrawn, and merged.
@@ -520,7 +518,7 @@ class Command(BaseCommand):
             session,
         )
         with time_machine.travel(at(2026, 1, 9)):
-            services.suggestion_withdraw(suggestion=w, actor=self.u("daibiao_chen"), reason="已通过12345热线解决。")
+            actions.suggestion_withdraw(suggestion=w, actor=self.u("daibiao_chen"), reason="已通过12345热线解决。")
         m = self.filed(
             "daibiao_chen",
             "关于加快清华社区老旧小区改造的建议",
@@ -531,14 +529,14 @@ class Command(BaseCommand):
         )
         target = Suggestion.objects.get(title="关于推进贵筑街道老旧小区改造的建议")
         with time_machine.travel(at(2026, 11, 25)):
-            services.suggestion_merge(
+            actions.suggestion_merge(
                 target=target, sources=[m], actor=self.staff, note="同属老旧小区改造事项，并案办理。"
             )
 
     def publish(self, reply, public_text=None):
         """As staff do on the review page: the masked versions of title, body and reply, then publish."""
         s = reply.suggestion
-        services.reply_publish(
+        actions.reply_publish(
             reply=reply,
             actor=self.staff,
             public_title=pii.mask(s.title),
@@ -548,13 +546,11 @@ class Command(BaseCommand):
 
     def carry_to_reply(self, suggestion, short, assigned, code, text):
         with time_machine.travel(assigned):
-            asg = services.suggestion_assign(suggestion=suggestion, actor=self.staff, lead_office=self.offices[short])[
-                0
-            ]
+            asg = actions.suggestion_assign(suggestion=suggestion, actor=self.staff, lead_office=self.offices[short])[0]
         with time_machine.travel(assigned + datetime.timedelta(days=2)):
-            services.assignment_sign(assignment=asg, actor=self.clerk(short))
+            actions.assignment_sign(assignment=asg, actor=self.clerk(short))
         with time_machine.travel(assigned + datetime.timedelta(days=20)):
-            services.contact_record(
+            actions.contact_record(
                 assignment=asg,
                 actor=self.clerk(short),
                 method="phone",
@@ -563,7 +559,7 @@ class Command(BaseCommand):
                 summary="电话沟通办理思路，听取代表意见。",
             )
         with time_machine.travel(assigned + datetime.timedelta(days=40)):
-            reply = services.reply_save_draft(
+            reply = actions.reply_save_draft(
                 assignment=asg,
                 actor=self.clerk(short),
                 text=text,
@@ -571,5 +567,5 @@ class Command(BaseCommand):
                 signed_off_by=f"{short}负责人",
                 attachment=self.letter(asg, self.clerk(short)),
             )
-            services.reply_submit(reply=reply, actor=self.clerk(short))
+            actions.reply_submit(reply=reply, actor=self.clerk(short))
         return reply

@@ -1,0 +1,232 @@
+"""Writes for people and offices: delegates, offices, their login accounts.
+
+Used by the Excel import (``suggestions.actions.roster_import``); each call checks the actor is
+NPC staff and writes an audit row. The import runs them all in one transaction.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from delegates.models import AccountActivation, Constituency, Delegate, DelegateContact, Delegation
+from suggestions import roles
+from suggestions.actions import InvalidInput, NotPermitted
+from suggestions.models import AuditAction, AuditLog, Office, OfficeMember
+
+ACTIVATION_DAYS = 14  # settings.ACCOUNT_ACTIVATION_DAYS overrides it
+
+
+def _require_staff(actor):
+    if not roles.is_staff_member(actor):
+        raise NotPermitted(_("只有人大工作人员可以进行此操作。"))
+
+
+def _audit(*, actor, action, note, data):
+    AuditLog.objects.create(actor=actor, action=action, note=note, data=data)
+
+
+def user_ensure(*, username, full_name):
+    """The account with this login name, created (without a password) if new.
+
+    New accounts have no usable password: the administrator sets one, or the
+    person resets it, before the first login.
+    """
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, first_name=full_name[:150])
+        user.set_unusable_password()
+        user.save()
+    elif full_name and not user.first_name:
+        user.first_name = full_name[:150]
+        user.save(update_fields=["first_name"])
+    return user
+
+
+@transaction.atomic
+def delegate_save(*, actor, term, values, delegate=None, new_username=""):
+    """Create or update a delegate of ``term``; ``values`` holds only the columns given.
+
+    Keys: name, delegation, constituency, work_unit, phone, landline, email, username.
+    ``new_username``: create this account for a delegate who has none (no usable password).
+    """
+    _require_staff(actor)
+    created = delegate is None
+    if created:
+        delegate = Delegate(term=term, name=values["name"])
+    else:
+        delegate = Delegate.objects.select_for_update().get(pk=delegate.pk)
+    if "delegation" in values:
+        delegate.delegation = (
+            Delegation.objects.get_or_create(term=term, name=values["delegation"])[0] if values["delegation"] else None
+        )
+    if "constituency" in values:
+        delegate.constituency = (
+            Constituency.objects.get_or_create(name=values["constituency"])[0] if values["constituency"] else None
+        )
+    if "work_unit" in values:
+        delegate.work_unit = values["work_unit"]
+    if values.get("username"):
+        user = user_ensure(username=values["username"], full_name=values["name"])
+        if delegate.user_id not in (None, user.pk):
+            raise InvalidInput(
+                _("代表“%(name)s”已有登录账号，不能改为%(username)s。")
+                % {"name": delegate.name, "username": values["username"]}
+            )
+        delegate.user = user
+    elif new_username and delegate.user_id is None:
+        delegate.user = user_ensure(username=new_username, full_name=values["name"])
+    delegate.save()
+    contact_fields = [key for key in ("phone", "landline", "email") if key in values]
+    if contact_fields:
+        contact, _created = DelegateContact.objects.get_or_create(delegate=delegate)
+        changed = [key for key in contact_fields if getattr(contact, key) != values[key]]
+        for key in changed:
+            setattr(contact, key, values[key])
+        if changed:
+            contact.save(update_fields=changed)
+    _audit(
+        actor=actor,
+        action=AuditAction.DELEGATE_IMPORT if created else AuditAction.DELEGATE_UPDATE,
+        note=delegate.name,
+        data={"delegate": delegate.pk, "term": term.pk, "fields": sorted(values)},
+    )
+    return delegate
+
+
+@transaction.atomic
+def office_save(*, actor, values, office=None, new_username=""):
+    """Create or update an office, its contact and (if given) its clerk's account and membership.
+
+    Keys: name, short_name, contact_name, phone (the contact's), clerk_username (the contact's account).
+    ``new_username``: create this account for the contact when the office has no clerk yet.
+    """
+    _require_staff(actor)
+    created = office is None
+    if created:
+        office = Office(name=values["name"])
+    else:
+        office = Office.objects.select_for_update().get(pk=office.pk)
+    if "short_name" in values:
+        office.short_name = values["short_name"]
+    if "contact_name" in values:
+        office.contact_name = values["contact_name"]
+    if "phone" in values:
+        office.contact_phone = values["phone"]
+    office.save()
+    username = values.get("clerk_username") or (new_username if created or not office.members.exists() else "")
+    if username:
+        contact = values.get("contact_name", "")
+        user = user_ensure(username=username, full_name=contact)
+        if contact and user.first_name != contact:
+            user.first_name = contact[:150]
+            user.save(update_fields=["first_name"])
+        member, _created = OfficeMember.objects.get_or_create(
+            office=office, user=user, defaults={"role": OfficeMember.Role.CLERK, "phone": values.get("phone", "")}
+        )
+        if "phone" in values and member.phone != values["phone"]:
+            member.phone = values["phone"]
+            member.save(update_fields=["phone"])
+    _audit(
+        actor=actor,
+        action=AuditAction.OFFICE_IMPORT if created else AuditAction.OFFICE_UPDATE,
+        note=office.name,
+        data={"office": office.pk, "fields": sorted(values)},
+    )
+    return office
+
+
+# --------------------------------------------------------------------------- account activation
+
+
+@dataclass
+class IssuedLink:
+    """A link as handed to a person: the token exists only here, the database keeps its hash."""
+
+    user_id: int
+    username: str
+    full_name: str
+    token: str
+    expires_at: datetime
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def activation_days():
+    return int(getattr(settings, "ACCOUNT_ACTIVATION_DAYS", ACTIVATION_DAYS))
+
+
+@transaction.atomic
+def activation_issue(*, actor, users, days=None):
+    """A new one-time activation link per user; earlier unused links of these users stop working."""
+    _require_staff(actor)
+    users = list(users)
+    if not users:
+        return []
+    now = timezone.now()
+    expires = now + timedelta(days=days or activation_days())
+    AccountActivation.objects.filter(
+        user__in=users, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(revoked_at=now)
+    issued, rows = [], []
+    for user in users:
+        token = secrets.token_urlsafe(32)
+        rows.append(AccountActivation(user=user, token_hash=_token_hash(token), created_by=actor, expires_at=expires))
+        issued.append(IssuedLink(user.pk, user.username, user.get_full_name() or user.username, token, expires))
+    AccountActivation.objects.bulk_create(rows)
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(actor=actor, action=AuditAction.ACTIVATION_ISSUE, note=user.username, data={"user": user.pk})
+            for user in users
+        ]
+    )
+    return issued
+
+
+def activation_find(token):
+    """The usable activation of ``token``, or None (unknown, used, replaced or expired)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        AccountActivation.objects.select_related("user")
+        .filter(
+            token_hash=_token_hash(token),
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,  # an account switched off by the administrator stays off
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def activation_use(*, token, password):
+    """Set the password of the link's user and end the link; the caller has validated the password."""
+    found = activation_find(token)
+    if found is None:
+        raise InvalidInput(_("激活链接无效、已使用或已过期，请联系人大工作人员重新获取。"))
+    activation = AccountActivation.objects.select_for_update().get(pk=found.pk)
+    if activation.used_at is not None or activation.revoked_at is not None:
+        raise InvalidInput(_("激活链接无效、已使用或已过期，请联系人大工作人员重新获取。"))
+    user = activation.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    activation.used_at = timezone.now()
+    activation.save(update_fields=["used_at"])
+    _audit(
+        actor=user,
+        action=AuditAction.ACTIVATION_USE,
+        note=user.username,
+        data={"user": user.pk, "activation": activation.pk},
+    )
+    return user

@@ -1,0 +1,309 @@
+"""Reads for the delegate pages. Every object a delegate opens is scoped here, once.
+
+A delegate sees the suggestions they lead, those they co-signed and those they are
+invited to co-sign while the invitation is open (``suggestions.queries.selectors.delegate_access``);
+nothing else. Anything outside that answers 404.
+"""
+
+from collections import OrderedDict
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from delegates.models import Delegate
+from suggestions.models import Assignment, CoSigner, Rating, Reply, Suggestion
+from suggestions.queries import selectors, similar
+
+S = Suggestion.Status
+A = Assignment.Status
+VISIBLE_COSIGNER = (CoSigner.Status.INVITED, CoSigner.Status.CONFIRMED)
+DRAFT_STATUSES = (S.DRAFT, S.RETURNED)
+HANDLING_STATUSES = (S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING)
+FINISHED_STATUSES = (S.CLOSED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
+
+
+def _mine(delegate):
+    return selectors.delegate_access(delegate)
+
+
+def suggestions_of(delegate):
+    """Suggestions the delegate leads, co-signed, or is invited to co-sign (until the invitation expires)."""
+    return Suggestion.objects.filter(pk__in=Suggestion.objects.filter(_mine(delegate)).values("pk"))
+
+
+def suggestion_for_delegate(delegate, pk):
+    """The suggestion if the delegate leads it or is (invited as) a co-signer, else ``None``."""
+    return (
+        selectors.with_audit_version(suggestions_of(delegate))
+        .select_related("session", "category", "lead_delegate", "leader", "merged_into")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def led_suggestion(delegate, pk):
+    """Only the lead delegate may edit, submit, invite or withdraw."""
+    return Suggestion.objects.select_related("session", "category").filter(pk=pk, lead_delegate=delegate).first()
+
+
+def cosigner_for_delegate(delegate, pk):
+    """A co-signing invitation addressed to this delegate."""
+    return CoSigner.objects.select_related("suggestion").filter(pk=pk, delegate=delegate).first()
+
+
+def cosigner_of_led(delegate, pk):
+    """A co-signer row of a suggestion this delegate leads (to drop the invitation)."""
+    return (
+        CoSigner.objects.select_related("suggestion", "delegate")
+        .filter(pk=pk, suggestion__lead_delegate=delegate)
+        .first()
+    )
+
+
+def reply_for_rater(delegate, pk):
+    """A submitted reply of a suggestion the delegate leads or co-signed (confirmed)."""
+    return (
+        Reply.objects.select_related("suggestion", "round", "assignment__office")
+        .filter(pk=pk, status=Reply.Status.SUBMITTED)
+        .filter(
+            Q(suggestion__lead_delegate=delegate)
+            | Q(
+                suggestion__cosigners__delegate=delegate,
+                suggestion__cosigners__status=CoSigner.Status.CONFIRMED,
+            )
+        )
+        .distinct()
+        .first()
+    )
+
+
+def _unrated_by(delegate):
+    """A submitted reply of the current round that this delegate has not rated yet."""
+    return Exists(
+        Reply.objects.filter(
+            suggestion=OuterRef("pk"),
+            status=Reply.Status.SUBMITTED,
+            round__number=OuterRef("current_round"),
+        ).exclude(Exists(Rating.objects.filter(reply=OuterRef("pk"), delegate=delegate)))
+    )
+
+
+HOME_FINISHED_SHOWN = 10  # finished and co-signed rows on the home page; the 履职档案 lists them all
+
+
+def home_suggestions(delegate):
+    """Led and confirmed co-signed suggestions for the home page: two queries however many rows.
+
+    Everything still open is listed (each needs the delegate's eye); of the finished ones they
+    lead, and of the finished ones they co-signed, only the newest ``HOME_FINISHED_SHOWN``,
+    each row carrying ``section_total``, the size of its section.
+    """
+    section = Case(
+        When(~Q(status__in=FINISHED_STATUSES), then=Value("open")),
+        When(lead_delegate=delegate, then=Value("finished")),
+        default=Value("cosigned_finished"),
+    )
+    newest = [F("updated_at").desc(), F("id").desc()]
+    qs = (
+        Suggestion.objects.filter(
+            pk__in=Suggestion.objects.filter(
+                Q(lead_delegate=delegate) | Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
+            ).values("pk")
+        )
+        .select_related("category", "lead_delegate")
+        .annotate(
+            waiting_my_rating=_unrated_by(delegate),
+            section=section,
+            section_rank=Window(RowNumber(), partition_by=[section], order_by=newest),
+            section_total=Window(Count("pk"), partition_by=[section]),
+        )
+        .filter(Q(section="open") | Q(section_rank__lte=HOME_FINISHED_SHOWN))
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.exclude(status__in=[A.RETURNED, A.WITHDRAWN])
+                .select_related("office")
+                .order_by("role", "id"),
+                to_attr="active_assignments",
+            )
+        )
+        .order_by("-updated_at", "-id")
+    )
+    rows = list(qs)
+    for row in rows:
+        row.waiting_my_rating = row.waiting_my_rating and row.status not in FINISHED_STATUSES
+    return rows
+
+
+def open_invitations(delegate):
+    """Invitations to co-sign waiting for this delegate's answer, with the suggestion text."""
+    return list(
+        CoSigner.objects.filter(
+            delegate=delegate,
+            status=CoSigner.Status.INVITED,
+            suggestion__status__in=DRAFT_STATUSES,
+        )
+        .filter(Q(deadline__isnull=True) | Q(deadline__gte=timezone.now()))
+        .select_related("suggestion__lead_delegate", "suggestion__category")
+        .order_by("deadline", "id")
+    )
+
+
+def delegates_to_invite(delegate, query, *, suggestion=None, limit=10):
+    """Active delegates of the same term whose name contains ``query`` (not the lead, not already in)."""
+    query = (query or "").strip()[:50]
+    if not query:
+        return []
+    qs = Delegate.objects.filter(term_id=delegate.term_id, is_active=True, name__icontains=query).exclude(
+        pk=delegate.pk
+    )
+    if suggestion is not None:
+        qs = qs.exclude(cosignatures__suggestion=suggestion, cosignatures__status__in=VISIBLE_COSIGNER)
+    return list(qs.select_related("delegation").order_by("name", "id")[:limit])
+
+
+def similar_for_delegate(delegate, title, body="", *, exclude_pk=None, limit=similar.LIMIT):
+    """Registered-or-later suggestions of every session like the one being typed, best first.
+
+    Returns dicts with what the hint shows. The delegate's own (led or co-signed): title, session,
+    number, status and outcome. Another delegate's published one: its public version
+    (``similar.public_view_of``), number, status and the outcome as published. Another's registered
+    but unpublished one: title, session and status only. Never a body or whose it is; each is
+    matched only on what this delegate may read of it (``similar.text_for``).
+    """
+    # Two index lookups (an OR across the co-signer join would read every suggestion).
+    own = set(Suggestion.objects.filter(lead_delegate=delegate).order_by().values_list("pk", flat=True))
+    own |= set(
+        CoSigner.objects.filter(delegate=delegate, status__in=VISIBLE_COSIGNER).values_list("suggestion_id", flat=True)
+    )
+    pool = Suggestion.objects.filter(status__in=similar.HINT_STATUSES).select_related("session")
+    hits = similar.find(pool, title, body, exclude_pk=exclude_pk, limit=limit, text_of=similar.text_for(own))
+    found = [h.suggestion for h in hits]
+    if not found:
+        return []
+    outcomes = {}
+    replies = (
+        Reply.objects.filter(suggestion__in=found, status=Reply.Status.SUBMITTED, result_class__isnull=False)
+        .select_related("result_class", "round")
+        .order_by("round__number", "submitted_at", "id")
+    )
+    for reply in replies:
+        if reply.is_published or reply.suggestion_id in own:
+            outcomes[reply.suggestion_id] = str(reply.result_class)
+    results = []
+    for s in found:
+        if s.pk in own:
+            item = {"title": s.title, "number": s.number_display, "outcome": outcomes.get(s.pk, "")}
+        elif similar.is_public(s):
+            view = similar.public_view_of(s)
+            item = {"title": view.title, "number": s.number_display, "outcome": outcomes.get(s.pk, "")}
+        else:
+            item = {"title": s.title, "number": "", "outcome": ""}
+        item.update(
+            {
+                "id": s.pk,
+                "session": s.session.name,
+                "status": s.get_status_display(),
+                "mine": s.pk in own,
+                "public": s.pk not in own and similar.is_public(s),
+            }
+        )
+        results.append(item)
+    return results
+
+
+def record_rows(delegate):
+    """Everything the 履职档案 shows, grouped by session: a fixed number of queries."""
+    suggestions = list(
+        Suggestion.objects.filter(
+            pk__in=Suggestion.objects.filter(
+                Q(lead_delegate=delegate) | Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
+            ).values("pk")
+        )
+        .exclude(status=S.DRAFT)
+        .select_related("session__term", "category", "lead_delegate")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.filter(status=Reply.Status.SUBMITTED)
+                .select_related("result_class", "round", "assignment__office")
+                .order_by("round__number", "submitted_at", "id"),
+                to_attr="submitted_replies",
+            ),
+            Prefetch(
+                "ratings",
+                queryset=Rating.objects.filter(delegate=delegate).select_related("round").order_by("rated_at", "id"),
+                to_attr="my_ratings",
+            ),
+        )
+        .order_by("-session__term__number", "-session__number", "series", "number", "id")
+    )
+    sessions = OrderedDict()
+    for s in suggestions:
+        s.is_led = s.lead_delegate_id == delegate.pk
+        latest = {}
+        for reply in s.submitted_replies:
+            latest[reply.assignment_id] = reply
+        s.outcomes = list(latest.values())
+        entry = sessions.setdefault(s.session_id, {"session": s.session, "led": [], "cosigned": []})
+        entry["led" if s.is_led else "cosigned"].append(s)
+    return list(sessions.values())
+
+
+# --------------------------------------------------------------------------- accounts (代表与单位)
+
+
+def accounts_pending_activation():
+    """Delegates' and office clerks' accounts that have no usable password yet, oldest first."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    User = get_user_model()
+    return (
+        User.objects.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX, is_active=True)
+        .filter(Q(delegate__isnull=False) | Q(office_memberships__isnull=False))
+        .distinct()
+        .order_by("date_joined", "pk")
+    )
+
+
+def account_details(user_ids):
+    """{user id: {unit, phone, email}}: what staff need to hand a link to the right person."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    details = {}
+    users = (
+        User.objects.filter(pk__in=user_ids)
+        .select_related("delegate__delegation", "delegate__contact")
+        .prefetch_related("office_memberships__office")
+    )
+    for user in users:
+        delegate = getattr(user, "delegate", None)
+        if delegate is not None:
+            contact = getattr(delegate, "contact", None)
+            details[user.pk] = {
+                "unit": delegate.delegation.name if delegate.delegation_id else "",
+                "phone": contact.phone if contact else "",
+                "email": (contact.email if contact else "") or user.email,
+            }
+            continue
+        member = next(iter(user.office_memberships.all()), None)
+        details[user.pk] = {
+            "unit": member.office.name if member else "",
+            "phone": member.phone if member else "",
+            "email": user.email,
+        }
+    return details
+
+
+def with_activation_state(users):
+    """[(user, details, latest activation or None)] for a page of accounts."""
+    from delegates.models import AccountActivation
+
+    latest = {}
+    for activation in AccountActivation.objects.filter(user__in=users).order_by("user_id", "-created_at"):
+        latest.setdefault(activation.user_id, activation)
+    details = account_details([u.pk for u in users])
+    return [(user, details.get(user.pk, {}), latest.get(user.pk)) for user in users]

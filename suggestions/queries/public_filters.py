@@ -1,0 +1,106 @@
+"""The filters of the public outcomes list (and of its CSV): search, session, category, office, result, rating.
+
+Filters on related rows are ``EXISTS`` subqueries (``public_selectors.with_*``), so rows are never duplicated.
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from delegates.models import Session
+from huaxi_renda.cache import cache_get_many, cache_set_many
+from suggestions.models import Category, Office, Rating, ResultClass
+from suggestions.queries import public_selectors
+from suggestions.queries.search import apply_text_search
+
+# The only query parameters the public list understands; everything else is ignored (and not cached apart).
+PARAMS = ("q", "session", "category", "office", "result", "rating")
+CHOICES_TIMEOUT = 5 * 60
+
+
+def _session_choices():
+    sessions = Session.objects.order_by("-term__number", "-number").values_list("pk", "name")
+    return [(str(pk), name) for pk, name in sessions]
+
+
+def _category_choices():
+    return [(str(pk), name) for pk, name in Category.objects.values_list("pk", "name")]
+
+
+def _office_choices():
+    return [(str(pk), name) for pk, name in Office.objects.filter(is_active=True).values_list("pk", "name")]
+
+
+def _result_choices():
+    return [(code, f"{code} {name}") for code, name in ResultClass.objects.values_list("code", "name")]
+
+
+MENUS = {
+    "session": _session_choices,
+    "category": _category_choices,
+    "office": _office_choices,
+    "result": _result_choices,
+}
+
+
+def menu_choices():
+    """Every menu's choices: reference data, cached a few minutes and read in one cache round trip
+    (no query on a warm page, even a cold list)."""
+    keys = {name: f"public:choices:{name}:{get_language()}" for name in MENUS}
+    found = cache_get_many(list(keys.values()), message="Menu choices cache unavailable")
+    choices, missing = {}, {}
+    for name, build in MENUS.items():
+        hit = found.get(keys[name])
+        if hit is None:
+            hit = missing[keys[name]] = build()
+        choices[name] = hit
+    if missing:
+        cache_set_many(missing, CHOICES_TIMEOUT, message="Could not cache the menu choices")
+    return choices
+
+
+class PublicOutcomeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("关键词"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("如：小区、停车"), "maxlength": 100}),
+    )
+    session = django_filters.ChoiceFilter(
+        label=_("会议"), choices=[], field_name="session_id", empty_label=_("全部会议")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("类别"), choices=[], field_name="category_id", empty_label=_("全部类别")
+    )
+    office = django_filters.ChoiceFilter(
+        label=_("承办单位"), choices=[], method="filter_office", empty_label=_("全部单位")
+    )
+    result = django_filters.ChoiceFilter(
+        label=_("办理结果"), choices=[], method="filter_result", empty_label=_("全部结果")
+    )
+    rating = django_filters.ChoiceFilter(
+        label=_("代表评价"), choices=Rating.Value.choices, method="filter_rating", empty_label=_("全部评价")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in menu_choices().items():  # read when the form is built, not at import
+            self.filters[name].extra["choices"] = choices
+
+    def filter_text(self, queryset, name, value):
+        # The reviewed public versions only: a phone number in the delegate's own text finds nothing.
+        return apply_text_search(queryset, value, fields=("public_title", "public_body"))
+
+    def filter_office(self, queryset, name, value):
+        return public_selectors.with_office(queryset, value)
+
+    def filter_result(self, queryset, name, value):
+        return public_selectors.with_result_class(queryset, value)
+
+    def filter_rating(self, queryset, name, value):
+        return public_selectors.with_rating(queryset, value)
+
+
+def clean_params(query_dict):
+    """The known, non-empty filter parameters, in a fixed order (for links and cache keys)."""
+    return [(name, query_dict.get(name, "").strip()[:100]) for name in PARAMS if query_dict.get(name, "").strip()]

@@ -1,0 +1,198 @@
+"""Reads that pages share. Permission scoping lives here once, so no view can forget it."""
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from suggestions import roles
+from suggestions.models import Assignment, Attachment, AuditLog, CoSigner, Reply, Suggestion
+
+S = Suggestion.Status
+A = Assignment.Status
+
+
+def suggestion_delegates(suggestion):
+    """The lead delegate first, then every confirmed co-signer (in the order invited): the delegates a
+    reply is addressed to, who rate it and who are told of each step."""
+    cosigners = CoSigner.objects.filter(suggestion=suggestion, status=CoSigner.Status.CONFIRMED).select_related(
+        "delegate"
+    )
+    return [suggestion.lead_delegate] + [c.delegate for c in cosigners]
+
+
+PUBLIC_EXCLUDED = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
+# An office reads a suggestion through an assignment in any of these; once its return is approved it does not.
+OFFICE_READS = tuple(status for status in A.values if status != A.RETURNED)
+
+
+def delegate_access(delegate):
+    """The suggestions a delegate may read: those they lead, those they co-signed (confirmed), and those they
+    are invited to co-sign while the invitation is open (they read it to decide). An expired, declined or
+    dropped invitation reads nothing."""
+    invited = Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.INVITED) & (
+        Q(cosigners__deadline__isnull=True) | Q(cosigners__deadline__gte=timezone.now())
+    )
+    confirmed = Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
+    return Q(lead_delegate=delegate) | confirmed | invited
+
+
+def suggestions_visible_to(user):
+    """Suggestions a logged-in user may open, whatever their roles.
+
+    Staff read every suggestion once it was submitted: a draft is its author's (and confirmed co-signers')
+    alone. An office reads the suggestions it handles, and no longer one whose return it was granted.
+    """
+    qs = Suggestion.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    delegate = roles.delegate_of(user)
+    office_ids = roles.office_ids_of(user)
+    leader = roles.leader_of(user)
+    if roles.is_staff_member(user) and not delegate:
+        # The staff's own pages exclude drafts too; an office or leader role adds nothing beyond this.
+        return qs.exclude(status=S.DRAFT)
+    condition = Q(pk__in=[])
+    if roles.is_staff_member(user):
+        condition |= ~Q(status=S.DRAFT)
+    if delegate:
+        condition |= delegate_access(delegate)
+    if office_ids:
+        condition |= Q(assignments__office_id__in=office_ids, assignments__status__in=OFFICE_READS)
+    if leader:
+        condition |= Q(leader=leader, is_key=True)
+    return qs.filter(condition).distinct()
+
+
+def with_audit_version(queryset):
+    """Each suggestion with ``audit_version``, the id of its newest audit row (what the detail page's
+    cached parts are keyed by), in the same query."""
+    newest = AuditLog.objects.filter(suggestion=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    return queryset.annotate(audit_version=Subquery(newest))
+
+
+def visible_suggestion(user, queryset, pk):
+    """``queryset``'s suggestion ``pk`` if the user may see it, else ``None``.
+
+    Staff see every suggestion but drafts, so they get the row straight away; for anyone else (and for
+    a draft) the scope is a subquery of ids, so its DISTINCT never runs over whole rows with the body
+    text. The merged-into suggestion is left to the template (it asks only when ``merged_into_id`` is set).
+    """
+    queryset = queryset.filter(pk=pk).order_by()
+    if user.is_authenticated and roles.is_staff_member(user):
+        suggestion = next(iter(queryset), None)
+        if suggestion is None or suggestion.status != S.DRAFT:
+            return suggestion
+    visible = suggestions_visible_to(user).filter(pk=pk).values("pk")
+    return next(iter(queryset.filter(pk__in=visible)), None)
+
+
+def suggestion_for_user(user, pk):
+    """The suggestion if the user may see it, else ``None`` (callers answer 404)."""
+    return suggestions_visible_to(user).filter(pk=pk).first()
+
+
+def assignments_for_user(user):
+    """Assignments of the offices the user works for (staff see all)."""
+    qs = Assignment.objects.all()
+    if roles.is_staff_member(user):
+        return qs
+    return qs.filter(office_id__in=roles.office_ids_of(user))
+
+
+def suggestion_files(suggestion):
+    """The suggestion's own files, which everyone who may read it may download (and see listed).
+
+    Offices' files (reply letters, opinion files) are not among them: a submitted reply shows its own
+    letter, and the others are listed only to those who may download them (``may_download``).
+    """
+    return Attachment.objects.filter(suggestion=suggestion, kind=Attachment.Kind.SUGGESTION)
+
+
+def may_download(user, attachment, *, submitted_letter_ids=None, lead_office_ids=None):
+    """Whether ``user``, who may read the attachment's suggestion, may download it (and see its name).
+
+    - the suggestion's own files: everyone who may read the suggestion;
+    - a reply letter: everyone who may read the suggestion once its reply is submitted; before that, and
+      for a letter the office replaced, only the office that uploaded it;
+    - an opinion file: the co-office that sent it, the lead office and staff.
+
+    A page that has the suggestion's submitted replies and assignments at hand passes the ids of the
+    submitted replies' letters and of the lead offices still handling it; otherwise they are queried.
+    """
+    if attachment.kind == Attachment.Kind.SUGGESTION:
+        return True
+    my_offices = roles.office_ids_of(user)
+    if attachment.kind == Attachment.Kind.LETTER:
+        if submitted_letter_ids is None:
+            submitted = Reply.objects.filter(attachment=attachment, status=Reply.Status.SUBMITTED).exists()
+        else:
+            submitted = attachment.pk in submitted_letter_ids
+        return submitted or attachment.office_id in my_offices
+    if attachment.kind == Attachment.Kind.OPINION:
+        if roles.is_staff_member(user) or attachment.office_id in my_offices:
+            return True
+        if lead_office_ids is None:
+            lead_office_ids = Assignment.objects.filter(
+                suggestion_id=attachment.suggestion_id, role=Assignment.Role.LEAD, status__in=OFFICE_READS
+            ).values_list("office_id", flat=True)
+        return bool(set(lead_office_ids) & my_offices)
+    return roles.is_staff_member(user)  # a kind this rule does not know yet
+
+
+def office_files_for(user, files, *, replies, assignments):
+    """Of a suggestion's office files, those ``user`` may download, but not the letters of the replies the
+    page shows (each shows its own); from rows the page already has, without a query."""
+    shown_letter_ids = {reply.attachment_id for reply in replies if reply.attachment_id}
+    submitted_letter_ids = {
+        reply.attachment_id for reply in replies if reply.attachment_id and reply.status == Reply.Status.SUBMITTED
+    }
+    lead_office_ids = {a.office_id for a in assignments if a.role == Assignment.Role.LEAD and a.status in OFFICE_READS}
+    return [
+        f
+        for f in files
+        if f.pk not in shown_letter_ids
+        and may_download(user, f, submitted_letter_ids=submitted_letter_ids, lead_office_ids=lead_office_ids)
+    ]
+
+
+def attachment_for_user(user, pk):
+    """The attachment if the user may download it, else ``None`` (callers answer 404).
+
+    Only those who may read the suggestion may download any of its files; a published reply does not
+    open its signed original letter to everyone (the public reads the redacted reply text).
+    """
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None or not suggestions_visible_to(user).filter(pk=attachment.suggestion_id).exists():
+        return None
+    return attachment if may_download(user, attachment) else None
+
+
+def _replies(suggestion):
+    return Reply.objects.filter(suggestion=suggestion).select_related("assignment__office", "round", "result_class")
+
+
+def submitted_replies(suggestion):
+    """Submitted replies: everyone who may open the suggestion may read them."""
+    return _replies(suggestion).filter(status=Reply.Status.SUBMITTED)
+
+
+def draft_replies_visible_to(user, suggestion):
+    """Draft replies, only for the office writing them (staff read replies once submitted)."""
+    if roles.is_staff_member(user):
+        return Reply.objects.none()
+    office_ids = roles.office_ids_of(user)
+    if not office_ids:
+        return Reply.objects.none()
+    return _replies(suggestion).filter(status=Reply.Status.DRAFT, assignment__office_id__in=office_ids)
+
+
+def public_suggestions():
+    """What the public may see: published, registered suggestions that were not withdrawn."""
+    return Suggestion.objects.filter(is_published=True).exclude(status__in=PUBLIC_EXCLUDED)
+
+
+def public_replies(suggestion):
+    return (
+        Reply.objects.filter(suggestion=suggestion, is_published=True, status=Reply.Status.SUBMITTED)
+        .select_related("assignment__office", "round", "result_class")
+        .order_by("round__number", "submitted_at")
+    )

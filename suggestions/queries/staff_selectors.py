@@ -1,0 +1,208 @@
+"""Reads for the NPC staff pages. Each runs a fixed number of queries, however many rows."""
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from suggestions import roles
+from suggestions.models import (
+    Assignment,
+    AssignmentRequest,
+    CoSigner,
+    DeadlinePolicy,
+    FollowUp,
+    Office,
+    Rating,
+    Reply,
+    Suggestion,
+)
+from suggestions.workdays import work_calendar
+
+S = Suggestion.Status
+A = Assignment.Status
+LIVE = ~Q(status__in=[A.RETURNED, A.WITHDRAWN])
+# Lead office first, then separate offices, then co-handling offices.
+ROLE_ORDER = Case(
+    When(role=Assignment.Role.LEAD, then=Value(0)),
+    When(role=Assignment.Role.SEPARATE, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def live_assignments_prefetch(to_attr="live_assignments"):
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(LIVE).select_related("office").order_by(ROLE_ORDER, "id"),
+        to_attr=to_attr,
+    )
+
+
+def inbox_suggestions():
+    """Submitted suggestions waiting for review, oldest first."""
+    return (
+        Suggestion.objects.filter(status=S.SUBMITTED)
+        .select_related("lead_delegate", "category", "session")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def suggestions_to_assign():
+    """Registered suggestions waiting to be assigned, by number."""
+    return (
+        Suggestion.objects.filter(status=S.REGISTERED)
+        .select_related("lead_delegate", "category", "session")
+        .order_by("session_id", "series", "number", "pk")
+    )
+
+
+def office_usage_by_category(*, category_ids, before=None):
+    """{category_id: [office, ...]}: offices most often given each category (lead or separate), most first.
+
+    Counts assignments of sessions that started before ``before`` (a date); when
+    a category has no such history, every session counts.
+    """
+    category_ids = {c for c in category_ids if c}
+    if not category_ids:
+        return {}
+    base = Assignment.objects.filter(
+        LIVE, suggestion__category_id__in=category_ids, role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE]
+    )
+    earlier = Q(suggestion__session__start_date__lt=before) if before else Q(pk__in=[])
+    rows = (
+        base.values("suggestion__category_id", "office_id")
+        .annotate(earlier=Count("pk", filter=earlier), total=Count("pk"))
+        .order_by("suggestion__category_id", "-earlier", "-total", "office_id")
+    )
+    rows = list(rows)
+    offices = Office.objects.in_bulk({r["office_id"] for r in rows})
+    result = {}
+    for row in rows:
+        office = offices.get(row["office_id"])
+        if office is not None and office.is_active:
+            result.setdefault(row["suggestion__category_id"], []).append(office)
+    return result
+
+
+def suggested_offices(suggestion, *, limit=3):
+    """The offices most often given this suggestion's category in earlier sessions, most first."""
+    usage = office_usage_by_category(category_ids=[suggestion.category_id], before=suggestion.session.start_date)
+    return usage.get(suggestion.category_id, [])[:limit]
+
+
+def active_offices():
+    return Office.objects.filter(is_active=True)
+
+
+def pending_requests():
+    return (
+        AssignmentRequest.objects.filter(status=AssignmentRequest.Status.PENDING)
+        .select_related(
+            "assignment__office",
+            "assignment__suggestion__session",
+            "assignment__suggestion__lead_delegate",
+            "suggested_office",
+            "requested_by",
+        )
+        .order_by("requested_at", "pk")
+    )
+
+
+def attach_extension_limits(requests):
+    """Set ``limit`` on each extension request (the policy's longest extension) in two queries."""
+    session_ids = {r.assignment.suggestion.session_id for r in requests}
+    policies = {p.session_id: p for p in DeadlinePolicy.objects.filter(session_id__in=session_ids)}
+    calendar = work_calendar()
+    for request in requests:
+        policy = policies.get(request.assignment.suggestion.session_id) or DeadlinePolicy()
+        request.limit = calendar.add_months(request.assignment.due_date, policy.extension_max_months)
+    return requests
+
+
+def pending_solved_claims():
+    return (
+        FollowUp.objects.filter(status=FollowUp.Status.SOLVED_CLAIMED)
+        .select_related("reply__assignment__office", "reply__suggestion", "reply__result_class", "author")
+        .order_by("posted_at", "pk")
+    )
+
+
+def replies_for_publication(*, published):
+    """Submitted replies, published or waiting. Waiting: only an office's final reply (a later round supersedes
+    one rated 不满意), with what the list shows about its review (``edited``, ``n_rated``, ``n_delegates``)."""
+    qs = Reply.objects.filter(status=Reply.Status.SUBMITTED, is_published=published).exclude(
+        suggestion__status__in=[S.WITHDRAWN, S.MERGED, S.NOT_REGISTERED]
+    )
+    if not published:
+        later = Reply.objects.filter(assignment=OuterRef("assignment"), round__number__gt=OuterRef("round__number"))
+        qs = qs.exclude(Exists(later)).exclude(
+            assignment__status=A.REHANDLING, round__number__lt=F("suggestion__current_round")
+        )
+    edited = (
+        ~Q(public_text=F("text"))
+        | ~Q(suggestion__public_title=F("suggestion__title"))
+        | ~Q(suggestion__public_body=F("suggestion__body"))
+    )
+    rated = Rating.objects.filter(reply=OuterRef("pk")).order_by().values("reply").annotate(n=Count("pk")).values("n")
+    cosigners = (
+        CoSigner.objects.filter(suggestion=OuterRef("suggestion"), status=CoSigner.Status.CONFIRMED)
+        .order_by()
+        .values("suggestion")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        qs.select_related("suggestion", "assignment__office", "round", "result_class")
+        .defer("suggestion__body", "suggestion__public_body")
+        .annotate(
+            edited=ExpressionWrapper(edited, output_field=BooleanField()),
+            n_rated=Coalesce(Subquery(rated), 0),
+            n_delegates=Coalesce(Subquery(cosigners), 0) + 1,
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+def key_suggestions_for(user):
+    """Key suggestions a leader leads (staff see every key suggestion)."""
+    qs = Suggestion.objects.filter(is_key=True).exclude(status__in=[S.WITHDRAWN, S.MERGED])
+    if not roles.is_staff_member(user):
+        leader = roles.leader_of(user)
+        qs = qs.filter(leader=leader) if leader else qs.none()
+    return (
+        qs.select_related("lead_delegate", "category", "leader", "session")
+        .prefetch_related(live_assignments_prefetch())
+        .order_by("session_id", "number", "pk")
+    )
+
+
+def status_counts(queryset, *, everything=False):
+    """[(status, label, count)] for the statuses staff track, in one query.
+
+    ``everything``: the queryset is every suggestion (no filter), so the counts come from the
+    precomputed tallies (``stats``) instead of counting a million rows.
+    """
+    if everything:
+        from suggestions.models import SuggestionTally
+        from suggestions.reporting import stats
+
+        stats.catch_up()
+        rows = SuggestionTally.objects.filter(n__gt=0).exclude(status=S.DRAFT)
+        counts = dict(rows.values_list("status").annotate(total=Sum("n")).order_by())
+    else:
+        counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in S.choices if value != S.DRAFT]

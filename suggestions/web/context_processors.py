@@ -1,0 +1,110 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from huaxi_renda.cache import cache_get_many, cache_set_many
+from suggestions import roles
+
+
+def _nav_for(user):
+    items = []
+    user_roles = roles.roles_of(user)
+    if "delegate" in user_roles:
+        items += [
+            (_("我的建议"), "delegates:home"),
+            (_("提出建议"), "delegates:create"),
+            (_("履职档案"), "delegates:my_record"),
+        ]
+    if "staff" in user_roles:
+        items += [
+            (_("待审查"), "staff:inbox"),
+            (_("待交办"), "staff:assign_list"),
+            (_("建议跟踪"), "staff:track"),
+            (_("退回与延期"), "staff:requests"),
+            (_("公开审核"), "staff:publication"),
+            (_("统计"), "reports:dashboard"),
+            (_("催办记录"), "reminders:list"),
+            (_("代表与单位"), "roster:home"),
+        ]
+    elif "leader" in user_roles:
+        items += [(_("重点督办"), "staff:leader_home"), (_("统计"), "reports:dashboard")]
+    if "office" in user_roles:
+        items += [(_("承办事项"), "offices:inbox"), (_("收到的催办"), "reminders:office")]
+    if "admin" in user_roles:
+        items.append((_("系统设置"), "admin:index"))
+    return items
+
+
+def _cached_many(computations, timeout=60):
+    """{key: value} for {key: compute}: one cache round trip when all are cached."""
+    found = cache_get_many(list(computations), default=None, message="Navigation cache unavailable")
+    if found is None:  # a cache outage must not break every page
+        return {key: compute() for key, compute in computations.items()}
+    missing = {key: compute() for key, compute in computations.items() if key not in found}
+    if missing:
+        cache_set_many(missing, timeout, message="Could not cache the navigation counts")
+    return {**found, **missing}
+
+
+_URLS = {}
+
+
+def _url(name):
+    """``reverse(name)``, remembered: the navigation's URLs never change while the process runs."""
+    from django.urls import get_script_prefix
+
+    key = (get_script_prefix(), name)
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(name)
+    return url
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from django.urls import NoReverseMatch
+
+    items = []
+    for label, name in _nav_for(user):
+        try:
+            url = _url(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": False})
+
+    # The longest matching prefix is the current section (/staff/track/ is not /staff/). A section
+    # whose address holds other sections (/staff/ holds /staff/track/) owns only its own page: a
+    # suggestion opened from the track list is not in 待审查.
+    def covers(item):
+        url = item["url"]
+        if url == "/" or not request.path.startswith(url):
+            return False
+        holds_others = any(other is not item and other["url"].startswith(url) for other in items)
+        return request.path == url or not holds_others
+
+    matches = [item for item in items if covers(item)]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
+    context = {
+        "nav_items": items,
+        "unread_notifications": roles.unread_notifications(user),
+        "user_roles": roles.roles_of(user),
+    }
+    if "staff" in context["user_roles"]:
+        from django.utils import timezone
+
+        from suggestions.reminders import failed_count
+        from suggestions.workdays import years_needing_data
+
+        # Both are the same for every staff member and change rarely: recount at most once a minute.
+        today = timezone.localdate()
+        calendar_key = f"nav:calendar-missing:{today}"
+        found = _cached_many({"nav:failed-reminders": failed_count, calendar_key: lambda: years_needing_data(today)})
+        context["failed_reminders"] = found["nav:failed-reminders"]
+        missing = found[calendar_key]
+        if missing:
+            context["calendar_warning"] = _(
+                "尚未录入%(years)s年的法定节假日，期限暂按周一至周五计算。请在“系统设置 › 节假日与调休”中补录。"
+            ) % {"years": "、".join(str(y) for y in missing)}
+    return context

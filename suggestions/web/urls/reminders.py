@@ -1,0 +1,11 @@
+from django.urls import path
+
+from suggestions.web import reminders
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("", reminders.reminder_list, name="list"),
+    path("office/", reminders.office_reminders, name="office"),
+    path("suggestions/<int:pk>/", reminders.suggestion_reminders, name="suggestion"),
+]
