@@ -172,6 +172,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_out": str(VAR_DIR / "broker" / "queue"),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
         "store_processed": False,
+        # The broadcast (pidbox) exchange files; kombu's default is ./control in the working directory.
+        "control_folder": str(VAR_DIR / "broker" / "control"),
     }
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
