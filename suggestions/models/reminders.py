@@ -1,0 +1,114 @@
+"""What people are told: in-app notifications, reminders and their deliveries per channel."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from suggestions.models.handling import Assignment
+from suggestions.models.reference import Office
+from suggestions.models.suggestion import Suggestion
+
+
+class Notification(models.Model):
+    """In-app notification shown with an unread count in the navigation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        indexes = [models.Index(fields=["user", "read_at"], name="notif_user_unread")]
+
+    def __str__(self):
+        return self.title
+
+
+class Reminder(models.Model):
+    """A reminder that is due: created once per key, whatever the scan does."""
+
+    class Kind(models.TextChoices):
+        SIGN = "sign", _("待签收")
+        OPINION = "opinion", _("协办意见到期")
+        REPLY_DUE = "reply_due", _("答复到期")
+        OVERDUE = "overdue", _("答复逾期")
+        REHANDLE = "rehandle", _("重新办理到期")
+        FOLLOW_UP = "follow_up", _("跟踪督办")
+        INVITATION = "invitation", _("联名邀请待确认")
+        RATING = "rating", _("答复待评价")
+        REQUEST = "request", _("申请待审核")
+        MANUAL = "manual", _("人工催办")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    stage = models.CharField(_("阶段"), max_length=40)
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="reminders", null=True)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders", null=True)
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="reminders", null=True)
+    message = models.TextField(_("内容"))
+    is_urgent = models.BooleanField(_("立即发送"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("催办提醒")
+        verbose_name_plural = _("催办提醒")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.stage}"
+
+
+class ReminderDelivery(models.Model):
+    """One reminder to one recipient by one channel; sent at least once, delivered once."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("电子邮件")
+        INAPP = "inapp", _("站内通知")
+        SMS = "sms", _("短信")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已送达")
+        FAILED = "failed", _("发送失败")
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    # Where it went (e-mail address or phone) at the time it was created, for the log.
+    address = models.CharField(_("地址"), max_length=254, blank=True)
+    # When a sender claimed it; a claim older than the lease is taken over (the sender died).
+    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
+    # The day of the digest e-mail that carried it (e-mail deliveries of non-urgent reminders).
+    digest_date = models.DateField(_("汇总邮件日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("提醒发送记录")
+        verbose_name_plural = _("提醒发送记录")
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "recipient", "channel"], name="delivery_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "channel"], name="delivery_status_channel"),
+            models.Index(fields=["recipient", "channel", "status"], name="delivery_recipient_channel"),
+        ]
+
+    def __str__(self):
+        return f"{self.reminder} → {self.recipient} ({self.get_channel_display()})"
