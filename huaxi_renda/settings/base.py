@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "delegates",
     "suggestions",
+    "security",
 ]
 
 MIDDLEWARE = [
