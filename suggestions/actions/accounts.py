@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from delegates.models import AccountActivation, Constituency, Delegate, DelegateContact, Delegation
 from suggestions import roles
-from suggestions.actions import InvalidInput, NotPermitted
+from suggestions.errors import InvalidInput, NotPermitted
 from suggestions.models import AuditAction, AuditLog, Office, OfficeMember
 
 ACTIVATION_DAYS = 14  # settings.ACCOUNT_ACTIVATION_DAYS overrides it
@@ -32,7 +32,7 @@ def _audit(*, actor, action, note, data):
     AuditLog.objects.create(actor=actor, action=action, note=note, data=data)
 
 
-def user_ensure(*, username, full_name):
+def _user_ensure(*, username, full_name):
     """The account with this login name, created (without a password) if new.
 
     New accounts have no usable password: the administrator sets one, or the
@@ -74,7 +74,7 @@ def delegate_save(*, actor, term, values, delegate=None, new_username=""):
     if "work_unit" in values:
         delegate.work_unit = values["work_unit"]
     if values.get("username"):
-        user = user_ensure(username=values["username"], full_name=values["name"])
+        user = _user_ensure(username=values["username"], full_name=values["name"])
         if delegate.user_id not in (None, user.pk):
             raise InvalidInput(
                 _("代表“%(name)s”已有登录账号，不能改为%(username)s。")
@@ -82,7 +82,7 @@ def delegate_save(*, actor, term, values, delegate=None, new_username=""):
             )
         delegate.user = user
     elif new_username and delegate.user_id is None:
-        delegate.user = user_ensure(username=new_username, full_name=values["name"])
+        delegate.user = _user_ensure(username=new_username, full_name=values["name"])
     delegate.save()
     contact_fields = [key for key in ("phone", "landline", "email") if key in values]
     if contact_fields:
@@ -124,7 +124,7 @@ def office_save(*, actor, values, office=None, new_username=""):
     username = values.get("clerk_username") or (new_username if created or not office.members.exists() else "")
     if username:
         contact = values.get("contact_name", "")
-        user = user_ensure(username=username, full_name=contact)
+        user = _user_ensure(username=username, full_name=contact)
         if contact and user.first_name != contact:
             user.first_name = contact[:150]
             user.save(update_fields=["first_name"])
@@ -161,7 +161,7 @@ def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def activation_days():
+def _activation_days():
     return int(getattr(settings, "ACCOUNT_ACTIVATION_DAYS", ACTIVATION_DAYS))
 
 
@@ -173,7 +173,7 @@ def activation_issue(*, actor, users, days=None):
     if not users:
         return []
     now = timezone.now()
-    expires = now + timedelta(days=days or activation_days())
+    expires = now + timedelta(days=days or _activation_days())
     AccountActivation.objects.filter(
         user__in=users, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ).update(revoked_at=now)

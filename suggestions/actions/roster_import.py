@@ -53,7 +53,8 @@ from delegates.roster_read import (  # noqa: F401 - ImportFailed, COLUMNS … ar
     write_template,
 )
 from suggestions import roles
-from suggestions.actions import WorkflowError, accounts
+from suggestions.actions import accounts
+from suggestions.errors import WorkflowError
 from suggestions.models import Office
 
 ACTION_LABELS = {
