@@ -46,6 +46,8 @@ LOOK_ALIKE_REASONS = {
 
 @dataclass
 class RowPlan:
+    """What importing one row does: a new, updated or unchanged delegate or office, with the changes shown."""
+
     row: int
     label: str
     action: str
@@ -57,12 +59,15 @@ class RowPlan:
     note: str = ""
 
     @property
-    def action_label(self):
+    def action_label(self) -> str:
+        """新增, 更新 or 不变."""
         return ACTION_LABELS[self.action]
 
 
 @dataclass
 class Preview:
+    """What importing a file would do: its row plans, errors, warnings, skipped rows and the columns read."""
+
     kind: str
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)
@@ -73,34 +78,42 @@ class Preview:
     activations: list = field(default_factory=list)  # filled by apply: accounts.IssuedLink
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
+        """Something to import and no error."""
         return not self.errors and bool(self.rows)
 
-    def count(self, action):
+    def count(self, action: str) -> int:
+        """How many rows are new, updated or unchanged (``action``)."""
         return sum(1 for r in self.rows if r.action == action)
 
     @property
-    def new(self):
+    def new(self) -> int:
+        """How many rows are new."""
         return self.count("new")
 
     @property
-    def updated(self):
+    def updated(self) -> int:
+        """How many rows update someone."""
         return self.count("updated")
 
     @property
-    def unchanged(self):
+    def unchanged(self) -> int:
+        """How many rows change nothing."""
         return self.count("unchanged")
 
     @property
-    def ignored_columns(self):
+    def ignored_columns(self) -> list[str]:
+        """The file's headers not read as any column."""
         return [header for header, read_as in self.columns if not read_as]
 
     @property
-    def without_account(self):
+    def without_account(self) -> list[RowPlan]:
+        """Rows of people who would have no login account."""
         return [r for r in self.rows if r.needs_account]
 
     @property
-    def accounts_to_create(self):
+    def accounts_to_create(self) -> list[RowPlan]:
+        """Rows for which "create accounts" makes one."""
         return [r for r in self.rows if r.new_username]
 
 
