@@ -8,6 +8,7 @@ delegates, offices, activation links, roster imports) are walked the same way, r
 """
 
 import datetime
+import inspect
 import io
 
 import pytest
@@ -771,3 +772,25 @@ def test_the_roster_pages_open_exactly_for_those_the_table_allows(world):
                 if (status == 200) != (role in allowed_roles):
                     mismatches.append(f"{action} {url} {role}: page answers {status}")
     assert not mismatches, "\n".join(mismatches)
+
+
+# --------------------------------------------------------------------------- nothing else decides
+
+
+def test_every_action_asks_the_rule_book_and_none_can_skip_it():
+    """Each action that writes calls ``policy.require`` (or is two steps of actions that do); no flag skips it."""
+    public = {name: getattr(actions, name) for name in actions.__all__}
+    public |= {f"accounts.{n}": getattr(accounts, n) for n in ("delegate_save", "office_save", "activation_issue")}
+    public["roster_import.apply"] = roster_import.apply
+    checked = []
+    for name, func in public.items():
+        if not inspect.isfunction(func):
+            continue
+        assert not any(p.startswith("_") for p in inspect.signature(func).parameters), name
+        source = inspect.getsource(func)
+        if "@transaction.atomic" not in source:
+            continue  # reads (deadlines, bounds, requirements) and the user's own notifications
+        steps = [other for other in actions.__all__ if other != name and f" {other}(" in source]
+        assert "require(" in source or steps, f"{name} writes without asking the rule book"
+        checked.append(name)
+    assert len(checked) > 40
