@@ -18,6 +18,7 @@ class NotPermitted(WorkflowError):
 
     @property
     def default_message(self) -> str:
+        """The message when none is given (read at raise time, in the user's language)."""
         return _("您没有权限进行此操作。")
 
 

@@ -14,7 +14,10 @@ Pure Python, no Django model: the publication service, the review page, the
 data migration and the bench share it.
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -104,21 +107,24 @@ _MASKABLE = re.compile(r"[0-9０-９一二三四五六七八九十百零〇两]"
 
 @dataclass(frozen=True)
 class Span:
+    """One piece of personal data found in a text: where it is, what kind, and the text itself."""
+
     start: int
     end: int
     kind: str
     text: str
 
     @property
-    def label(self):
+    def label(self) -> str:
+        """The kind's Chinese name (手机号码, 详细地址 …)."""
         return KINDS[self.kind]
 
 
-def _fold(text):
+def _fold(text: str | None) -> str:
     return (text or "").translate(_FOLD)
 
 
-def find(text):
+def find(text: str | None) -> list[Span]:
     """Every personal-data span in ``text``, in order, none overlapping (a longer or earlier one wins)."""
     text = text or ""
     folded = _fold(text)
@@ -150,7 +156,7 @@ def find(text):
     return sorted(spans, key=lambda s: s.start)
 
 
-def _mask_span(span):
+def _mask_span(span: Span) -> str:
     chars = list(span.text)
     positions = [i for i, c in enumerate(_fold(span.text)) if c.isdigit() or c in "Xx"]
     if span.kind == "mobile":
@@ -168,7 +174,7 @@ def _mask_span(span):
     return "".join("*" if i in positions and i not in keep else c for i, c in enumerate(chars))
 
 
-def mask(text, spans=None):
+def mask(text: str | None, spans: Iterable[Span] | None = None) -> str:
     """``text`` with every span (default: every span ``find`` sees) masked."""
     text = text or ""
     spans = find(text) if spans is None else spans
@@ -181,13 +187,13 @@ def mask(text, spans=None):
     return "".join(out)
 
 
-def unmasked(text, *, not_personal=()):
+def unmasked(text: str | None, *, not_personal: Iterable[str] = ()) -> list[Span]:
     """The spans of ``text`` still open, leaving out those staff recorded as not personal."""
     cleared = set(not_personal)
     return [s for s in find(text) if s.text not in cleared]
 
 
-def highlight(text, spans=None):
+def highlight(text: str | None, spans: Iterable[Span] | None = None) -> list[tuple[str, Span | None]]:
     """``[(piece, span or None), …]`` covering ``text``: what a template marks."""
     text = text or ""
     spans = find(text) if spans is None else spans

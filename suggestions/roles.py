@@ -1,22 +1,26 @@
-"""Who a user is in the workflow. Results are cached on the user object for one request."""
+"""Who a user is in the workflow. Results are cached on the user object for one request.
+
+These are lookups, not rules: what a role may do is ``suggestions.policy``'s (through ``suggestions.actor``).
+"""
+
+from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from delegates.models import Delegate
+    from suggestions.models import Leader
 
 STAFF_GROUP = "npc_staff"
 
-ROLE_LABELS = {
-    "delegate": _("人大代表"),
-    "staff": _("人大工作人员"),
-    "leader": _("督办领导"),
-    "office": _("承办单位"),
-    "admin": _("系统管理员"),
-}
 
-
-def _role_cache(user):
+def _role_cache(user: Any) -> dict[str, Any]:
     # getattr/setattr (not __dict__) so that request.user, a lazy proxy, reaches the real user object.
     cache = getattr(user, "_huaxi_roles", None)
     if cache is None:
@@ -25,14 +29,14 @@ def _role_cache(user):
     return cache
 
 
-def _cached(user, name, compute):
+def _cached(user: Any, name: str, compute: Callable[[], Any]) -> Any:
     cache = _role_cache(user)
     if name not in cache:
         cache[name] = compute()
     return cache[name]
 
 
-def _related(row, name):
+def _related(row: Any, name: str) -> Any:
     from django.core.exceptions import ObjectDoesNotExist
 
     try:
@@ -42,7 +46,7 @@ def _related(row, name):
 
 
 @functools.cache
-def _users_with_roles():
+def _users_with_roles() -> QuerySet:
     """Users with staff membership, delegate profile, leader record and office membership in one query.
 
     Built once per process (building the annotations took half a millisecond of every request);
@@ -76,7 +80,7 @@ def _users_with_roles():
     )
 
 
-def _fill(user, row):
+def _fill(user: Any, row: Any) -> dict[str, Any]:
     cache = _role_cache(user)
     delegate = _related(row, "delegate") if row else None
     cache["staff"] = bool(row and row.npc_staff)
@@ -88,7 +92,7 @@ def _fill(user, row):
     return cache
 
 
-def _load(user):
+def _load(user: Any) -> dict[str, Any]:
     cache = _role_cache(user)
     if "staff" not in cache:
         cache = _fill(user, _users_with_roles().filter(pk=user.pk).first())
@@ -98,7 +102,8 @@ def _load(user):
 class RoleAwareModelBackend(ModelBackend):
     """Loads the logged-in user together with their roles: one query per request instead of two."""
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: Any) -> Any:
+        """The active user with this id, their roles loaded with them (``None`` when unknown or inactive)."""
         user = _users_with_roles().filter(pk=user_id).first()
         if user is None or not self.user_can_authenticate(user):
             return None
@@ -106,14 +111,15 @@ class RoleAwareModelBackend(ModelBackend):
         return user
 
 
-def unread_notifications(user):
+def unread_notifications(user: Any) -> int:
     """Unread in-app notifications; loaded with the user's roles, so it costs no query of its own."""
     if not user.is_authenticated:
         return 0
     return _load(user)["unread"]
 
 
-def is_staff_member(user):
+def is_staff_member(user: Any) -> bool:
+    """NPC staff: in the staff group, or a superuser."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
@@ -121,24 +127,26 @@ def is_staff_member(user):
     return _load(user)["staff"]
 
 
-def delegate_of(user):
+def delegate_of(user: Any) -> Delegate | None:
+    """The user's active delegate record, or ``None``."""
     if not user.is_authenticated:
         return None
     return _load(user)["delegate"]
 
 
-def leader_of(user):
+def leader_of(user: Any) -> Leader | None:
+    """The user's leader record (督办领导), or ``None``."""
     if not user.is_authenticated:
         return None
     return _load(user)["leader"]
 
 
-def memberships_of(user):
+def memberships_of(user: Any) -> dict[int, str]:
     """{office_id: role} for the offices the user works for."""
     if not user.is_authenticated:
         return {}
 
-    def compute():
+    def compute() -> dict[int, str]:
         from suggestions.models import OfficeMember
 
         return dict(OfficeMember.objects.filter(user=user, office__is_active=True).values_list("office_id", "role"))
@@ -147,17 +155,20 @@ def memberships_of(user):
     return _cached(user, "offices", compute)
 
 
-def office_ids_of(user):
+def office_ids_of(user: Any) -> set[int]:
+    """The ids of the active offices the user works for."""
     return set(memberships_of(user))
 
 
-def is_office_head(user, office_id):
+def is_office_head(user: Any, office_id: int) -> bool:
+    """True when the user heads this office."""
     from suggestions.models import OfficeMember
 
     return memberships_of(user).get(office_id) == OfficeMember.Role.HEAD
 
 
-def roles_of(user):
+def roles_of(user: Any) -> list[str]:
+    """Every role the user holds: delegate, staff, leader, office, admin."""
     roles = []
     if not user.is_authenticated:
         return roles
@@ -174,7 +185,8 @@ def roles_of(user):
     return roles
 
 
-def primary_role(user):
+def primary_role(user: Any) -> str | None:
+    """The role whose home page the user lands on, or ``None``."""
     roles = roles_of(user)
     for role in ("staff", "office", "leader", "delegate", "admin"):
         if role in roles:

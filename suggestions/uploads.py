@@ -1,9 +1,16 @@
 """Upload checks: an allow-list of document and image types recognised by content, and a size limit."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from suggestions.actions import InvalidInput
+from suggestions.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 # (magic bytes prefix, content type, allowed extensions)
 SIGNATURES = [
@@ -18,7 +25,7 @@ SIGNATURES = [
 ALLOWED_HINT = "PDF、Word、Excel、WPS、OFD、JPG、PNG、GIF"
 
 
-def check_upload(uploaded_file, *, images_and_pdf_only=False):
+def check_upload(uploaded_file: UploadedFile, *, images_and_pdf_only: bool = False) -> str:
     """Return the content type recognised from the file's bytes, or raise InvalidInput."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if uploaded_file.size > limit:

@@ -1,13 +1,16 @@
-"""Writes for people and offices: delegates, offices, their login accounts.
+"""Writes for people and offices: delegates, offices, their login accounts and activation links.
 
-Used by the Excel import (``suggestions.actions.roster_import``); each call checks the actor is
-NPC staff and writes an audit row. The import runs them all in one transaction.
+Used by the Excel import (``suggestions.actions.roster_import``) and the account pages; each call asks the
+rule book (``Action.MANAGE_PEOPLE``: staff) and writes an audit row. The import runs them all in one transaction.
 """
+
+from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,23 +19,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegates.models import AccountActivation, Constituency, Delegate, DelegateContact, Delegation
-from suggestions import roles
-from suggestions.actions import InvalidInput, NotPermitted
+from suggestions.actions._base import Action, audit, require
+from suggestions.errors import InvalidInput, NotPermitted  # noqa: F401 - the refusals of these actions
 from suggestions.models import AuditAction, AuditLog, Office, OfficeMember
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from delegates.models import Term
+    from suggestions.actions._base import ActorUser
 
 ACTIVATION_DAYS = 14  # settings.ACCOUNT_ACTIVATION_DAYS overrides it
 
 
-def _require_staff(actor):
-    if not roles.is_staff_member(actor):
-        raise NotPermitted(_("只有人大工作人员可以进行此操作。"))
-
-
-def _audit(*, actor, action, note, data):
-    AuditLog.objects.create(actor=actor, action=action, note=note, data=data)
-
-
-def user_ensure(*, username, full_name):
+def _user_ensure(*, username: str, full_name: str) -> AbstractBaseUser:
     """The account with this login name, created (without a password) if new.
 
     New accounts have no usable password: the administrator sets one, or the
@@ -51,18 +53,20 @@ def user_ensure(*, username, full_name):
 
 
 @transaction.atomic
-def delegate_save(*, actor, term, values, delegate=None, new_username=""):
+def delegate_save(
+    *, actor: ActorUser, term: Term, values: dict[str, str], delegate: Delegate | None = None, new_username: str = ""
+) -> Delegate:
     """Create or update a delegate of ``term``; ``values`` holds only the columns given.
 
     Keys: name, delegation, constituency, work_unit, phone, landline, email, username.
     ``new_username``: create this account for a delegate who has none (no usable password).
     """
-    _require_staff(actor)
     created = delegate is None
+    if not created:
+        delegate = Delegate.objects.select_for_update().get(pk=delegate.pk)
+    require(actor, Action.MANAGE_PEOPLE, delegate)
     if created:
         delegate = Delegate(term=term, name=values["name"])
-    else:
-        delegate = Delegate.objects.select_for_update().get(pk=delegate.pk)
     if "delegation" in values:
         delegate.delegation = (
             Delegation.objects.get_or_create(term=term, name=values["delegation"])[0] if values["delegation"] else None
@@ -74,7 +78,7 @@ def delegate_save(*, actor, term, values, delegate=None, new_username=""):
     if "work_unit" in values:
         delegate.work_unit = values["work_unit"]
     if values.get("username"):
-        user = user_ensure(username=values["username"], full_name=values["name"])
+        user = _user_ensure(username=values["username"], full_name=values["name"])
         if delegate.user_id not in (None, user.pk):
             raise InvalidInput(
                 _("代表“%(name)s”已有登录账号，不能改为%(username)s。")
@@ -82,7 +86,7 @@ def delegate_save(*, actor, term, values, delegate=None, new_username=""):
             )
         delegate.user = user
     elif new_username and delegate.user_id is None:
-        delegate.user = user_ensure(username=new_username, full_name=values["name"])
+        delegate.user = _user_ensure(username=new_username, full_name=values["name"])
     delegate.save()
     contact_fields = [key for key in ("phone", "landline", "email") if key in values]
     if contact_fields:
@@ -92,7 +96,7 @@ def delegate_save(*, actor, term, values, delegate=None, new_username=""):
             setattr(contact, key, values[key])
         if changed:
             contact.save(update_fields=changed)
-    _audit(
+    audit(
         actor=actor,
         action=AuditAction.DELEGATE_IMPORT if created else AuditAction.DELEGATE_UPDATE,
         note=delegate.name,
@@ -102,18 +106,20 @@ def delegate_save(*, actor, term, values, delegate=None, new_username=""):
 
 
 @transaction.atomic
-def office_save(*, actor, values, office=None, new_username=""):
+def office_save(
+    *, actor: ActorUser, values: dict[str, str], office: Office | None = None, new_username: str = ""
+) -> Office:
     """Create or update an office, its contact and (if given) its clerk's account and membership.
 
     Keys: name, short_name, contact_name, phone (the contact's), clerk_username (the contact's account).
     ``new_username``: create this account for the contact when the office has no clerk yet.
     """
-    _require_staff(actor)
     created = office is None
+    if not created:
+        office = Office.objects.select_for_update().get(pk=office.pk)
+    require(actor, Action.MANAGE_PEOPLE, office)
     if created:
         office = Office(name=values["name"])
-    else:
-        office = Office.objects.select_for_update().get(pk=office.pk)
     if "short_name" in values:
         office.short_name = values["short_name"]
     if "contact_name" in values:
@@ -124,7 +130,7 @@ def office_save(*, actor, values, office=None, new_username=""):
     username = values.get("clerk_username") or (new_username if created or not office.members.exists() else "")
     if username:
         contact = values.get("contact_name", "")
-        user = user_ensure(username=username, full_name=contact)
+        user = _user_ensure(username=username, full_name=contact)
         if contact and user.first_name != contact:
             user.first_name = contact[:150]
             user.save(update_fields=["first_name"])
@@ -134,7 +140,7 @@ def office_save(*, actor, values, office=None, new_username=""):
         if "phone" in values and member.phone != values["phone"]:
             member.phone = values["phone"]
             member.save(update_fields=["phone"])
-    _audit(
+    audit(
         actor=actor,
         action=AuditAction.OFFICE_IMPORT if created else AuditAction.OFFICE_UPDATE,
         note=office.name,
@@ -157,23 +163,25 @@ class IssuedLink:
     expires_at: datetime
 
 
-def _token_hash(token):
+def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def activation_days():
+def _activation_days() -> int:
     return int(getattr(settings, "ACCOUNT_ACTIVATION_DAYS", ACTIVATION_DAYS))
 
 
 @transaction.atomic
-def activation_issue(*, actor, users, days=None):
+def activation_issue(
+    *, actor: ActorUser, users: Iterable[AbstractBaseUser], days: int | None = None
+) -> list[IssuedLink]:
     """A new one-time activation link per user; earlier unused links of these users stop working."""
-    _require_staff(actor)
+    require(actor, Action.MANAGE_PEOPLE, None)
     users = list(users)
     if not users:
         return []
     now = timezone.now()
-    expires = now + timedelta(days=days or activation_days())
+    expires = now + timedelta(days=days or _activation_days())
     AccountActivation.objects.filter(
         user__in=users, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ).update(revoked_at=now)
@@ -192,7 +200,7 @@ def activation_issue(*, actor, users, days=None):
     return issued
 
 
-def activation_find(token):
+def activation_find(token: str | None) -> AccountActivation | None:
     """The usable activation of ``token``, or None (unknown, used, replaced or expired)."""
     if not token or len(token) > 100:
         return None
@@ -210,7 +218,7 @@ def activation_find(token):
 
 
 @transaction.atomic
-def activation_use(*, token, password):
+def activation_use(*, token: str, password: str) -> AbstractBaseUser:
     """Set the password of the link's user and end the link; the caller has validated the password."""
     found = activation_find(token)
     if found is None:
@@ -223,7 +231,7 @@ def activation_use(*, token, password):
     user.save(update_fields=["password"])
     activation.used_at = timezone.now()
     activation.save(update_fields=["used_at"])
-    _audit(
+    audit(
         actor=user,
         action=AuditAction.ACTIVATION_USE,
         note=user.username,

@@ -3,10 +3,13 @@
 The expected outcomes are the hand-written ``*_TABLE``s below (who may, per status; everybody else may not),
 not computed from ``suggestions.policy``. Each case asserts that the policy's answer, the service's answer
 (run in its own savepoint and rolled back) and, for the pages, the buttons offered all agree with the table.
-The worlds (one suggestion per status) are built once per test.
+The worlds (one suggestion per status) are built once per test. People and accounts (``rules_people``:
+delegates, offices, activation links, roster imports) are walked the same way, role by role.
 """
 
 import datetime
+import inspect
+import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -15,8 +18,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import Workbook
 
 from suggestions import actions, policy
+from suggestions.actions import accounts, roster_import
 from suggestions.models import (
     AssignmentRequest,
     CoSigner,
@@ -675,3 +680,117 @@ def test_available_lists_each_action_of_the_object_with_its_decision(world):
     assert not offered[Action.REGISTER].allowed and offered[Action.REGISTER].reason
     assert set(offered) >= {Action.EDIT, Action.SUBMIT, Action.WITHDRAW, Action.ASSIGN}
     assert policy.allowed(world.users["staff"], world.fresh(world.s["submitted"])) >= {"register", "return", "reject"}
+
+
+# --------------------------------------------------------------------------- people and accounts (rules_people)
+
+# {action: {object name: roles allowed}}: staff alone manage delegates, offices, accounts and roster imports.
+PEOPLE_TABLE = {
+    Action.MANAGE_PEOPLE: dict.fromkeys(("new_delegate", "delegate", "office", "new_office", "activation"), STAFF),
+    Action.ROSTER_IMPORT: {"offices": STAFF},
+}
+
+
+def _offices_file():
+    workbook = Workbook()
+    workbook.active.append(["单位名称", "简称", "联系人", "联系电话", "经办人账号"])
+    workbook.active.append(["区甲局", "", "", "", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("承办单位.xlsx", buffer.getvalue(), content_type="application/octet-stream")
+
+
+def _people_case(world, action, name, user):
+    """The object the policy is asked about, and the service call that does it."""
+    term, extra = world.session.term, world.delegates["extra"]
+    cases = {
+        (Action.MANAGE_PEOPLE, "new_delegate"): (
+            None,
+            lambda: accounts.delegate_save(actor=user, term=term, values={"name": "新代表"}),
+        ),
+        (Action.MANAGE_PEOPLE, "delegate"): (
+            extra,
+            lambda: accounts.delegate_save(actor=user, term=term, values={"work_unit": "社区"}, delegate=extra),
+        ),
+        (Action.MANAGE_PEOPLE, "office"): (
+            world.spare_office,
+            lambda: accounts.office_save(actor=user, values={"short_name": "水务"}, office=world.spare_office),
+        ),
+        (Action.MANAGE_PEOPLE, "new_office"): (
+            None,
+            lambda: accounts.office_save(actor=user, values={"name": "区新设局"}),
+        ),
+        (Action.MANAGE_PEOPLE, "activation"): (
+            None,
+            lambda: accounts.activation_issue(actor=user, users=[extra.user]),
+        ),
+        (Action.ROSTER_IMPORT, "offices"): (
+            "offices",
+            lambda: roster_import.apply("offices", roster_import.stash(_offices_file()), actor=user),
+        ),
+    }
+    return cases[(action, name)]
+
+
+def test_every_people_and_account_action_for_every_role(world):
+    mismatches = []
+    for action, table in PEOPLE_TABLE.items():
+        for name, allowed_roles in table.items():
+            for role in ROLES:
+                expected = role in allowed_roles
+                user = world.users[role]
+                obj, call = _people_case(world, action, name, user)
+                decision = policy.may(user, action, obj)
+                refusal = None
+                try:
+                    with transaction.atomic():
+                        try:
+                            call()
+                        except (actions.NotPermitted, roster_import.ImportFailed) as error:
+                            refusal = error
+                        raise Rollback
+                except Rollback:
+                    pass
+                _check(mismatches, f"{action} {name} {role}", expected, decision, refusal)
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_roster_pages_open_exactly_for_those_the_table_allows(world):
+    pages = {
+        Action.MANAGE_PEOPLE: [reverse("roster:home"), reverse("roster:activations")],
+        Action.ROSTER_IMPORT: [reverse("roster:import", kwargs={"kind": "offices"})],
+    }
+    mismatches = []
+    for action, urls in pages.items():
+        allowed_roles = set().union(*PEOPLE_TABLE[action].values())
+        for role in ROLES:
+            client = Client()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            for url in urls:
+                status = client.get(url).status_code
+                if (status == 200) != (role in allowed_roles):
+                    mismatches.append(f"{action} {url} {role}: page answers {status}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+# --------------------------------------------------------------------------- nothing else decides
+
+
+def test_every_action_asks_the_rule_book_and_none_can_skip_it():
+    """Each action that writes calls ``policy.require`` (or is two steps of actions that do); no flag skips it."""
+    public = {name: getattr(actions, name) for name in actions.__all__}
+    public |= {f"accounts.{n}": getattr(accounts, n) for n in ("delegate_save", "office_save", "activation_issue")}
+    public["roster_import.apply"] = roster_import.apply
+    checked = []
+    for name, func in public.items():
+        if not inspect.isfunction(func):
+            continue
+        assert not any(p.startswith("_") for p in inspect.signature(func).parameters), name
+        source = inspect.getsource(func)
+        if "@transaction.atomic" not in source:
+            continue  # reads (deadlines, bounds, requirements) and the user's own notifications
+        steps = [other for other in actions.__all__ if other != name and f" {other}(" in source]
+        assert "require(" in source or steps, f"{name} writes without asking the rule book"
+        checked.append(name)
+    assert len(checked) > 40

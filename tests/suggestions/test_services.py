@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from suggestions import actions
+from suggestions import actions, policy
+from suggestions.actions import drafting, office, replies
 from suggestions.models import (
     Assignment,
     AssignmentRequest,
@@ -19,6 +20,7 @@ from suggestions.models import (
     Reply,
     Suggestion,
 )
+from suggestions.workdays import work_calendar
 from tests import factories
 from tests.conftest import carry_to_reply, publish
 
@@ -646,7 +648,7 @@ def test_assignment_dates_are_bounded_by_the_policy(registered, staff, office, c
 def test_the_latest_allowed_due_date_is_the_reply_months_plus_the_longest_extension(registered, staff, office):
     today = timezone.localdate()
     latest = actions.latest_due_date(session=registered.session, assigned_on=today)
-    assert latest == actions.work_calendar().add_months(today, 6)
+    assert latest == work_calendar().add_months(today, 6)
     (assignment,) = actions.suggestion_assign(suggestion=registered, actor=staff, lead_office=office, due_date=latest)
     assert assignment.due_date == latest
 
@@ -678,13 +680,13 @@ def test_extension_dates_are_bounded_by_the_policy_maximum(lead_assignment, cler
 def test_a_delegate_cannot_withdraw_while_the_reply_waits_for_the_rating(replied, delegate, staff):
     suggestion = replied.suggestion
     assert suggestion.status == S.REPLIED
-    refusal = actions.withdrawal_refusal(suggestion=suggestion, actor=delegate.user)
+    refusal = policy.may(delegate.user, policy.Action.WITHDRAW, suggestion).reason
     assert refusal and "请先评价答复" in refusal
     with pytest.raises(actions.TransitionNotAllowed) as error:
         actions.suggestion_withdraw(suggestion=suggestion, actor=delegate.user, reason="不想要了。")
     assert error.value.message == refusal
     # A written request registered by staff still withdraws it (domain.md: before it is closed).
-    assert actions.withdrawal_refusal(suggestion=suggestion, actor=staff) is None
+    assert policy.may(staff, policy.Action.WITHDRAW, suggestion)
     actions.suggestion_withdraw(suggestion=suggestion, actor=staff, reason="代表书面申请撤回。")
     suggestion.refresh_from_db()
     assert suggestion.status == S.WITHDRAWN
@@ -695,7 +697,7 @@ def test_a_delegate_may_withdraw_during_handling_and_rehandling(replied, delegat
     actions.rating_submit(reply=replied, actor=delegate.user, value=Rating.Value.UNSATISFIED, comment="没解决。")
     suggestion.refresh_from_db()
     assert suggestion.status == S.REHANDLING
-    assert actions.withdrawal_refusal(suggestion=suggestion, actor=delegate.user) is None
+    assert policy.may(delegate.user, policy.Action.WITHDRAW, suggestion)
 
 
 def test_a_co_office_extension_request_left_from_before_cannot_be_approved(co_assignment, co_clerk, staff):
@@ -724,6 +726,9 @@ def _pdf(name="盖章答复函.pdf"):
     return (SimpleUploadedFile(name, factories.SIGNED_LETTER_PDF, content_type="application/pdf"), "application/pdf")
 
 
+# Each step refuses in turn where the two-step action looks it up (its area module).
+
+
 def _refuse(*args, **kwargs):
     raise actions.TransitionNotAllowed("拒绝")
 
@@ -732,7 +737,7 @@ def test_a_reply_draft_and_its_letter_are_saved_together_or_not_at_all(lead_assi
     actions.assignment_sign(assignment=lead_assignment, actor=clerk)
     files = Attachment.objects.filter(suggestion=lead_assignment.suggestion)
     with monkeypatch.context() as patched:
-        patched.setattr(actions, "reply_save_draft", _refuse)
+        patched.setattr(replies, "reply_save_draft", _refuse)
         with pytest.raises(actions.TransitionNotAllowed):
             actions.reply_save_draft_with_letter(
                 assignment=lead_assignment, actor=clerk, text="已解决。", letter=_pdf()
@@ -751,7 +756,7 @@ def test_a_reply_draft_and_its_letter_are_saved_together_or_not_at_all(lead_assi
 def test_an_opinion_and_its_file_are_sent_together_or_not_at_all(co_assignment, co_clerk, monkeypatch):
     actions.assignment_sign(assignment=co_assignment, actor=co_clerk)
     with monkeypatch.context() as patched:
-        patched.setattr(actions, "opinion_send", _refuse)
+        patched.setattr(office, "opinion_send", _refuse)
         with pytest.raises(actions.TransitionNotAllowed):
             actions.opinion_send_with_file(
                 assignment=co_assignment, actor=co_clerk, text="同意。", upload=_pdf("意见.pdf")
@@ -766,7 +771,7 @@ def test_an_opinion_and_its_file_are_sent_together_or_not_at_all(co_assignment, 
 def test_a_draft_whose_file_is_refused_is_not_created(session, delegate, monkeypatch):
     before = Suggestion.objects.count()
     with monkeypatch.context() as patched:
-        patched.setattr(actions, "attachment_add", _refuse)
+        patched.setattr(drafting, "add_file", _refuse)
         with pytest.raises(actions.TransitionNotAllowed):
             actions.suggestion_save_draft_with_files(
                 actor=delegate.user, title="标题", body="内容", category=factories.CategoryFactory(), uploads=[_pdf()]
@@ -785,7 +790,7 @@ def test_a_late_letter_is_stored_and_attached_together_or_not_at_all(lead_assign
     files = Attachment.objects.filter(suggestion=lead_assignment.suggestion)
     count = files.count()
     with monkeypatch.context() as patched:
-        patched.setattr(actions, "reply_attach_letter", _refuse)
+        patched.setattr(replies, "reply_attach_letter", _refuse)
         with pytest.raises(actions.TransitionNotAllowed):
             actions.reply_attach_uploaded_letter(reply=reply, actor=clerk, letter=_pdf("补传.pdf"))
     assert files.count() == count

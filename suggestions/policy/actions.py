@@ -1,0 +1,54 @@
+"""Every action the rule book answers for, with its Chinese name; grouped by the ``rules_*`` module holding its rule."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    """Every workflow action a service performs (the value is what templates test: ``"reply" in allowed``)."""
+
+    # rules_drafting: a delegate's suggestion before review, co-signing, files
+    CREATE = "create", _("起草建议")
+    EDIT = "edit", _("修改建议")
+    SUBMIT = "submit", _("提交建议")
+    WITHDRAW = "withdraw", _("撤回建议")
+    INVITE = "invite", _("邀请联名")
+    DROP_COSIGNER = "drop_cosigner", _("撤销联名")
+    RESPOND = "respond", _("答复联名邀请")
+    ATTACH = "attach", _("上传附件")
+    # rules_staff: review, assignment and supervision by NPC staff
+    REGISTER = "register", _("立案")
+    RETURN = "return", _("退回修改")
+    REJECT = "reject", _("不予立案")
+    MERGE = "merge", _("并案")  # obj: the suggestion folded into another
+    MERGE_INTO = "merge_into", _("并入其他建议")  # obj: the suggestion receiving others
+    ASSIGN = "assign", _("交办")
+    SET_KEY = "set_key", _("设置重点督办")
+    CLOSE = "close", _("办结")
+    REHANDLE = "rehandle", _("重新办理")
+    APPROVE_RETURN = "approve_return", _("同意退回")
+    REFUSE_RETURN = "refuse_return", _("不同意退回")
+    APPROVE_EXTENSION = "approve_extension", _("同意延期")
+    REFUSE_EXTENSION = "refuse_extension", _("不同意延期")
+    CONFIRM_SOLVED = "confirm_solved", _("确认解决情况")
+    REMIND = "remind", _("催办")
+    # rules_office: an office at work on its assignment
+    SIGN = "sign", _("签收")
+    REQUEST_RETURN = "request_return", _("申请退回")
+    SET_HANDLER = "set_handler", _("指定经办人")
+    CONTACT = "contact", _("沟通联系")
+    OPINION = "opinion", _("提交协办意见")
+    REPLY = "reply", _("起草答复")  # save the draft of this round's reply
+    REPLY_SUBMIT = "reply_submit", _("提交答复")
+    ATTACH_LETTER = "attach_letter", _("补传答复函")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    FOLLOW_UP = "follow_up", _("报告办理进展")
+    # rules_rating: the delegates after the reply
+    RATE = "rate", _("评价答复")
+    # rules_publication: what the public sees
+    PUBLISH = "publish", _("公开答复")
+    UNPUBLISH = "unpublish", _("撤回公开")
+    SAVE_PUBLIC_VERSION = "save_public_version", _("审核公开版本")
+    # rules_people: delegates, offices and their accounts
+    MANAGE_PEOPLE = "manage_people", _("管理代表、承办单位和账号")
+    ROSTER_IMPORT = "roster_import", _("导入代表或承办单位名单")
