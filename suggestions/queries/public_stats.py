@@ -51,7 +51,7 @@ def office_stats(office, session=None):
     mine = suggestions.filter(
         Exists(
             Assignment.objects.filter(suggestion=OuterRef("pk"), office=office).exclude(
-                status__in=[Assignment.Status.RETURNED, Assignment.Status.WITHDRAWN]
+                status__in=selectors.ENDED_ASSIGNMENT
             )
         )
     )

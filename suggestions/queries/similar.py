@@ -59,7 +59,7 @@ from django.db import connections
 from django.db.models import F
 from django.db.models.functions import Substr
 
-from suggestions.models import Suggestion
+from suggestions.models import Reply, Suggestion
 from suggestions.queries import search
 from suggestions.queries.similar_terms import features, terms, word_characters
 
@@ -167,6 +167,20 @@ def text_for(own_ids):
         return suggestion.title, ""
 
     return text_of
+
+
+def latest_outcomes(suggestions, *, shown=None):
+    """``{suggestion id: name of the latest result class}`` of submitted replies (``shown(reply)`` may skip some)."""
+    outcomes = {}
+    replies = (
+        Reply.objects.filter(suggestion__in=suggestions, status=Reply.Status.SUBMITTED, result_class__isnull=False)
+        .select_related("result_class", "round")
+        .order_by("round__number", "submitted_at", "id")
+    )
+    for reply in replies:
+        if shown is None or shown(reply):
+            outcomes[reply.suggestion_id] = str(reply.result_class)
+    return outcomes
 
 
 def find(pool, title, body="", *, exclude_pk=None, limit=LIMIT, text_of=visible_text, method=None):

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from suggestions.models import Assignment, CoSigner, HandlingRound, Office, Rating, Reply, ResultClass, Suggestion
+from suggestions.queries.selectors import ENDED_ASSIGNMENT
 from suggestions.reporting.xlsx import Sheet
 
 ROLE_ORDER = {Assignment.Role.LEAD: 0, Assignment.Role.CO: 1, Assignment.Role.SEPARATE: 2}
@@ -48,9 +49,7 @@ def summary_queryset(suggestions, *, keep_order=False):
         ),
         Prefetch(
             "assignments",
-            queryset=Assignment.objects.exclude(status__in=[Assignment.Status.RETURNED, Assignment.Status.WITHDRAWN])
-            .select_related("office")
-            .order_by("id"),
+            queryset=Assignment.objects.exclude(status__in=ENDED_ASSIGNMENT).select_related("office").order_by("id"),
             to_attr="active_assignments",
         ),
         Prefetch(
@@ -213,7 +212,7 @@ def _summary_chunk_rows(chunk, labels):
         CoSigner.objects.filter(status=CoSigner.Status.CONFIRMED).order_by("invited_at", "id"), ids, ["delegate__name"]
     )
     assignments = _grouped(
-        Assignment.objects.exclude(status__in=[Assignment.Status.RETURNED, Assignment.Status.WITHDRAWN]).order_by("id"),
+        Assignment.objects.exclude(status__in=ENDED_ASSIGNMENT).order_by("id"),
         ids,
         ["id", "role", "office__name", "due_date", "extended_due"],
     )

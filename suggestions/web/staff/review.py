@@ -1,15 +1,14 @@
 """Staff review: the inbox of submitted suggestions, registering in bulk, and one suggestion under review (similar ones, 并案)."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suggestions import actions, policy
-from suggestions.models import Reply, Suggestion
+from suggestions.models import Suggestion
 from suggestions.policy import Action
-from suggestions.queries import similar, staff_selectors
+from suggestions.queries import staff_selectors
 from suggestions.web import staff_forms as forms
 from suggestions.web.common import suggestion_detail_context
 from suggestions.web.decorators import staff_required
@@ -54,23 +53,9 @@ def inbox_bulk_register(request):
 
 
 def similar_for_review(suggestion, actor):
-    """The hint delegates see, with everything staff may see: registered-or-later suggestions of
-    every session, and the unreviewed ones of the same session (candidates for 并案), best first,
-    each with its latest result class as ``outcome``."""
-    pool = Suggestion.objects.filter(
-        Q(status__in=similar.HINT_STATUSES) | Q(session=suggestion.session_id, status=S.SUBMITTED)
-    ).select_related("session", "lead_delegate")
-    found = [h.suggestion for h in similar.find(pool, suggestion.title, suggestion.body, exclude_pk=suggestion.pk)]
-    outcomes = {}
-    replies = (
-        Reply.objects.filter(suggestion__in=found, status=Reply.Status.SUBMITTED, result_class__isnull=False)
-        .select_related("result_class", "round")
-        .order_by("round__number", "submitted_at", "id")
-    )
-    for reply in replies:
-        outcomes[reply.suggestion_id] = str(reply.result_class)
+    """``staff_selectors.similar_for_staff``, each marked ``merge_target`` when the rule book lets this one merge into it."""
+    found = staff_selectors.similar_for_staff(suggestion)
     for s in found:
-        s.outcome = outcomes.get(s.pk, "")
         s.merge_target = s.session_id == suggestion.session_id and bool(policy.may(actor, Action.MERGE_INTO, s))
     return found
 
