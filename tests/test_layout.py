@@ -1,6 +1,7 @@
 """The layout holds: the apps depend one way (delegates never imports suggestions) and no module grows past ~500 lines."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,28 @@ def test_the_line_count_finds_a_long_module_and_skips_migrations_and_the_bench_d
     (tmp_path / "delegates").mkdir()
     (tmp_path / "delegates" / "short.py").write_text("x = 1\n" * MAX_LINES, encoding="utf-8")
     assert oversized_modules(tmp_path) == {"suggestions/queries/long.py": MAX_LINES + 1}
+
+
+# The reading side: its shared concerns each have one helper (the writing side is checked with its own split).
+READ_SIDE = ("suggestions/queries", "suggestions/reporting", "suggestions/web", "suggestions/templatetags")
+COPIES = {
+    "the ended assignment statuses (selectors.ENDED_ASSIGNMENT)": re.compile(r"RETURNED,\s*[\w.]*WITHDRAWN"),
+    "the effective due date (Assignment.deadline_of / effective_due_expression)": re.compile(
+        r"extended_due\s+or\b|Coalesce\([^)]*extended_due"
+    ),
+    "the active assignment statuses (Assignment.ACTIVE)": re.compile(r"PENDING,\s*[\w.]*SIGNED"),
+}
+
+
+def test_the_read_side_writes_out_no_copy_of_a_shared_rule():
+    found = []
+    for folder in READ_SIDE:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            relative = path.relative_to(ROOT)
+            source = path.read_text(encoding="utf-8")
+            for what, pattern in COPIES.items():
+                if str(relative) == "suggestions/queries/selectors.py" and "ENDED" in what:
+                    continue
+                if pattern.search(source):
+                    found.append(f"{relative}: {what}")
+    assert found == []
