@@ -631,7 +631,7 @@ def figures_similar(quick):
     from suggestions.models import Suggestion
     from suggestions.queries import similar
     from suggestions.queries.delegate_selectors import similar_for_delegate
-    from suggestions.web.staff import _similar
+    from suggestions.web.staff.review import similar_for_review
 
     similar._statistics.clear()
     delegate = Delegate.objects.filter(led_suggestions__isnull=False).order_by("pk").first()
@@ -640,7 +640,10 @@ def figures_similar(quick):
     staff = get_user_model().objects.filter(groups__name="npc_staff").order_by("pk").first()
     if under_review is not None and staff is not None:
         cases.append(
-            ("staff review, beside a submitted suggestion (title and body)", lambda: _similar(under_review, staff))
+            (
+                "staff review, beside a submitted suggestion (title and body)",
+                lambda: similar_for_review(under_review, staff),
+            )
         )
     sql_time = [0.0]
 

@@ -1,6 +1,6 @@
 """Reading a roster file as it comes: columns as people name them, the header row wherever it is,
 rows skipped with a reason (titles, blank rows, a repeated header, a 备注/说明 block under the table),
-and telephone numbers sorted into mobiles and landlines. ``suggestions.actions.roster_import`` plans and applies.
+and telephone numbers sorted into mobiles and landlines. The workflow app plans and applies the import.
 """
 
 import re
@@ -17,8 +17,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from delegates import phones
+from delegates.errors import RosterError
 from delegates.models import Session, Term
-from suggestions.actions import WorkflowError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -95,7 +95,7 @@ OFFICE_COLUMNS = (
 COLUMNS = {"delegates": DELEGATE_COLUMNS, "offices": OFFICE_COLUMNS}
 
 
-class ImportFailed(WorkflowError):
+class ImportFailed(RosterError):
     """The file cannot be imported; ``message`` says why, in Chinese."""
 
 

@@ -163,11 +163,11 @@ def test_no_plan_computes_the_bigrams_of_a_row_it_reads(sample, office):
     """The stored column is tested, never ``huaxi_bigrams(body)`` per row (0.6 ms each on real bodies)."""
     from django.db import connection
 
-    from suggestions.queries import public_selectors
+    from suggestions.queries import public_list
 
     queries = [
         apply_text_search(Suggestion.objects.filter(session=sample[0].session, category=sample[0].category), "小区"),
-        apply_text_search(public_selectors.with_office(Suggestion.objects.all(), office), "老旧小区"),
+        apply_text_search(public_list.with_office(Suggestion.objects.all(), office), "老旧小区"),
     ]
     for qs in queries:
         sql, params = qs.query.sql_with_params()

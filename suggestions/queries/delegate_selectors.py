@@ -14,6 +14,7 @@ from django.utils import timezone
 from delegates.models import Delegate
 from suggestions.models import Assignment, CoSigner, Rating, Reply, Suggestion
 from suggestions.queries import selectors, similar
+from suggestions.queries.selectors import ENDED_ASSIGNMENT
 
 S = Suggestion.Status
 A = Assignment.Status
@@ -122,7 +123,7 @@ def home_suggestions(delegate):
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.exclude(status__in=[A.RETURNED, A.WITHDRAWN])
+                queryset=Assignment.objects.exclude(status__in=ENDED_ASSIGNMENT)
                 .select_related("office")
                 .order_by("role", "id"),
                 to_attr="active_assignments",
@@ -182,15 +183,7 @@ def similar_for_delegate(delegate, title, body="", *, exclude_pk=None, limit=sim
     found = [h.suggestion for h in hits]
     if not found:
         return []
-    outcomes = {}
-    replies = (
-        Reply.objects.filter(suggestion__in=found, status=Reply.Status.SUBMITTED, result_class__isnull=False)
-        .select_related("result_class", "round")
-        .order_by("round__number", "submitted_at", "id")
-    )
-    for reply in replies:
-        if reply.is_published or reply.suggestion_id in own:
-            outcomes[reply.suggestion_id] = str(reply.result_class)
+    outcomes = similar.latest_outcomes(found, shown=lambda reply: reply.is_published or reply.suggestion_id in own)
     results = []
     for s in found:
         if s.pk in own:

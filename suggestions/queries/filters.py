@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from delegates.models import Session
 from suggestions.models import Assignment, Category, CoSigner, Office, Rating, Reply, ResultClass, Suggestion
 from suggestions.queries.search import apply_text_search
+from suggestions.queries.selectors import LIVE_ASSIGNMENT
 
 A = Assignment.Status
-LIVE_ASSIGNMENT = ~Q(status__in=[A.RETURNED, A.WITHDRAWN])
 YES_NO = [("1", _("是")), ("0", _("否"))]
 # Statuses staff follow; drafts belong to the delegate until filed.
 TRACKED_STATUSES = [(value, label) for value, label in Suggestion.Status.choices if value != Suggestion.Status.DRAFT]

@@ -29,6 +29,7 @@ from suggestions.models import (
 )
 from suggestions.queries import selectors
 from suggestions.queries.search import apply_text_search
+from suggestions.queries.selectors import ENDED_ASSIGNMENT
 
 A = Assignment.Status
 
@@ -92,7 +93,7 @@ def _annotated(qs, office_ids):
 
 def office_assignments(user):
     """Every live assignment of the user's offices, with inbox annotations (``group``, ``deadline``…)."""
-    qs = selectors.assignments_for_user(user).exclude(status__in=[A.RETURNED, A.WITHDRAWN])
+    qs = selectors.assignments_for_user(user).exclude(status__in=ENDED_ASSIGNMENT)
     office_ids = roles.office_ids_of(user)
     if roles.is_staff_member(user):
         # Staff use their own pages; here even they only see the offices they belong to.
@@ -195,7 +196,7 @@ def assignment_page(user, assignment):
     if assignment.role == Assignment.Role.LEAD:
         co_assignments = list(
             Assignment.objects.filter(suggestion=suggestion, role=Assignment.Role.CO)
-            .exclude(status__in=[A.RETURNED, A.WITHDRAWN])
+            .exclude(status__in=ENDED_ASSIGNMENT)
             .select_related("office")
         )
         co_opinions = list(
@@ -206,7 +207,7 @@ def assignment_page(user, assignment):
     elif assignment.role == Assignment.Role.CO:
         lead = (
             Assignment.objects.filter(suggestion=suggestion, role=Assignment.Role.LEAD)
-            .exclude(status__in=[A.RETURNED, A.WITHDRAWN])
+            .exclude(status__in=ENDED_ASSIGNMENT)
             .select_related("office")
             .first()
         )

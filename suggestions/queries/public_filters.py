@@ -1,6 +1,6 @@
 """The filters of the public outcomes list (and of its CSV): search, session, category, office, result, rating.
 
-Filters on related rows are ``EXISTS`` subqueries (``public_selectors.with_*``), so rows are never duplicated.
+Filters on related rows are ``EXISTS`` subqueries (``public_list.with_*``), so rows are never duplicated.
 """
 
 import django_filters
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from delegates.models import Session
 from huaxi_renda.cache import cache_get_many, cache_set_many
 from suggestions.models import Category, Office, Rating, ResultClass
-from suggestions.queries import public_selectors
+from suggestions.queries import public_list
 from suggestions.queries.search import apply_text_search
 
 # The only query parameters the public list understands; everything else is ignored (and not cached apart).
@@ -92,13 +92,13 @@ class PublicOutcomeFilter(django_filters.FilterSet):
         return apply_text_search(queryset, value, fields=("public_title", "public_body"))
 
     def filter_office(self, queryset, name, value):
-        return public_selectors.with_office(queryset, value)
+        return public_list.with_office(queryset, value)
 
     def filter_result(self, queryset, name, value):
-        return public_selectors.with_result_class(queryset, value)
+        return public_list.with_result_class(queryset, value)
 
     def filter_rating(self, queryset, name, value):
-        return public_selectors.with_rating(queryset, value)
+        return public_list.with_rating(queryset, value)
 
 
 def clean_params(query_dict):

@@ -8,6 +8,9 @@ from suggestions.models import Assignment, Attachment, AuditLog, CoSigner, Reply
 
 S = Suggestion.Status
 A = Assignment.Status
+# Returned to staff or withdrawn: no longer part of the suggestion's handling (listed, counted, shown nowhere).
+ENDED_ASSIGNMENT = (A.RETURNED, A.WITHDRAWN)
+LIVE_ASSIGNMENT = ~Q(status__in=ENDED_ASSIGNMENT)
 
 
 def suggestion_delegates(suggestion):

@@ -1,6 +1,6 @@
 """Similar suggestions: what a delegate sees while typing a title, and staff beside each one under review.
 
-The similarity is a weighted overlap of *terms*: every two-character piece of the width-folded,
+The similarity is a weighted overlap of *terms* (``similar_terms``): every two-character piece of the width-folded,
 upper-cased text (``search.normalize``) inside a run of word characters, after administrative
 boilerplate (``STOP_WORDS``: 关于, 建议, 加快, 推进, 进一步 …) has been cut out, so that
 《关于加快推进老旧小区改造的建议》 is about 老旧, 旧小, 小区, 区改, 改造 only. Chinese has no spaces;
@@ -51,8 +51,6 @@ but unpublished one on its title only, which is all that is shown of it.
 """
 
 import math
-import operator
-import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -61,155 +59,14 @@ from django.db import connections
 from django.db.models import F
 from django.db.models.functions import Substr
 
-from suggestions.models import Suggestion
+from suggestions.models import Reply, Suggestion
 from suggestions.queries import search
+from suggestions.queries.similar_terms import features, terms, word_characters
 
 S = Suggestion.Status
 # Registered or later: what the hint looks through (never a draft, an unreviewed, returned or refused one).
 HINT_STATUSES = (S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED)
 
-# Administrative boilerplate: present in nearly every suggestion, says nothing of its subject.
-STOP_WORDS = (
-    "关于",
-    "建议",
-    "加快",
-    "推进",
-    "进一步",
-    "加强",
-    "加大",
-    "力度",
-    "完善",
-    "提高",
-    "提升",
-    "推动",
-    "促进",
-    "落实",
-    "实施",
-    "开展",
-    "解决",
-    "问题",
-    "工作",
-    "有关",
-    "相关",
-    "进行",
-    "部门",
-    "政府",
-    "群众",
-    "目前",
-    "存在",
-    "希望",
-    "要求",
-    "请求",
-    "尽快",
-    "切实",
-    "积极",
-    "我区",
-    "全区",
-    "建设",
-    "情况",
-    "方面",
-    "措施",
-    "机制",
-    "体系",
-    "水平",
-    "保障",
-    "重视",
-    "支持",
-    "办法",
-    "根据",
-    "通过",
-    "以及",
-    "同时",
-    "其中",
-    "一些",
-    "部分",
-    "我们",
-    "由于",
-    "因此",
-    "导致",
-    "造成",
-    "可以",
-    "能够",
-    "应当",
-    "需要",
-    "建立",
-    "健全",
-    "实现",
-    "有效",
-    "明显",
-    "严重",
-    "不断",
-    "认真",
-    "及时",
-    "全面",
-    "持续",
-    "优化",
-    "规范",
-    "统筹",
-    "协调",
-    "研究",
-    "相应",
-    "对策",
-    "现状",
-    "代表",
-    "人大",
-    "进一步",
-    "整治",
-    "治理",
-    "改造",
-    "增设",
-    "增加",
-    "新建",
-    "设置",
-    "设立",
-    "开通",
-    "发展",
-    "扶持",
-    "规划",
-    "提供",
-    "组织",
-    "引导",
-    "鼓励",
-    "配套",
-    "设施",
-    "周边",
-    "管理",
-    "服务",
-    "推行",
-    "推广",
-    "督促",
-    "明确",
-    "制定",
-    "出台",
-    "给予",
-    "部分",
-    "不少",
-    "很多",
-    "多数",
-    "一是",
-    "二是",
-    "三是",
-    "四是",
-)
-
-
-def _trie_pattern(words):
-    """One alternation per first character (Python's re tries every branch of a flat one at each position)."""
-    by_first = defaultdict(set)
-    for word in words:
-        by_first[word[0]].add(word[1:])
-    parts = []
-    for first, rests in sorted(by_first.items()):
-        tails = sorted(rests, key=len, reverse=True)
-        parts.append(re.escape(first) + "(?:" + "|".join(map(re.escape, tails)) + ")")
-    return "|".join(parts)
-
-
-_STOP = re.compile(_trie_pattern(set(STOP_WORDS)))
-# Characters that width folding or upper-casing changes (ASCII letters, full-width forms).
-_FOLDED = re.compile(r"[a-z\u3000\uff01-\uffef]")
-# Runs of word characters; particles that join words are breaks too.
-_BREAK = re.compile(r"[\W_的了和与及或等之]+")
 
 TITLE_WEIGHT = 2
 BODY_CHARS = 600
@@ -229,30 +86,6 @@ PER_TERM_CAP = 300
 CANDIDATE_CAP = 50
 FEEDBACK_CAP = 25
 MIN_QUERY_CHARS = 2
-
-
-def _runs(text):
-    text = text or ""
-    if _FOLDED.search(text):
-        text = search.normalize(text).upper()
-    return _BREAK.split(_STOP.sub(" ", text))
-
-
-def terms(text):
-    """The terms of a text (its bigrams), in order, with repeats: what retrieves candidates."""
-    found = []
-    for run in _runs(text):
-        found.extend(map(operator.add, run, run[1:]))
-    return found
-
-
-def features(text):
-    """What a text is scored on: its ``terms`` and each of their characters (weighing ``UNIGRAM_WEIGHT``)."""
-    found = []
-    for run in _runs(text):
-        found.extend(map(operator.add, run, run[1:]))
-        found.extend(run)
-    return found
 
 
 class _Memo(dict):
@@ -336,6 +169,20 @@ def text_for(own_ids):
     return text_of
 
 
+def latest_outcomes(suggestions, *, shown=None):
+    """``{suggestion id: name of the latest result class}`` of submitted replies (``shown(reply)`` may skip some)."""
+    outcomes = {}
+    replies = (
+        Reply.objects.filter(suggestion__in=suggestions, status=Reply.Status.SUBMITTED, result_class__isnull=False)
+        .select_related("result_class", "round")
+        .order_by("round__number", "submitted_at", "id")
+    )
+    for reply in replies:
+        if shown is None or shown(reply):
+            outcomes[reply.suggestion_id] = str(reply.result_class)
+    return outcomes
+
+
 def find(pool, title, body="", *, exclude_pk=None, limit=LIMIT, text_of=visible_text, method=None):
     """The suggestions of ``pool`` most similar to ``title`` (and ``body``), best first, as ``Hit``.
 
@@ -343,7 +190,7 @@ def find(pool, title, body="", *, exclude_pk=None, limit=LIMIT, text_of=visible_
     (title, body) a candidate may be matched on for this viewer. ``method`` forces "exact" or
     "index" (tests); by default the index is used on PostgreSQL at scale.
     """
-    if len("".join(_BREAK.split(search.normalize(title or "")))) < MIN_QUERY_CHARS and not body:
+    if len(word_characters(title)) < MIN_QUERY_CHARS and not body:
         return []
     if not terms(title) and not terms(body):
         return []

@@ -30,11 +30,12 @@ from suggestions.models import (
     Reply,
     Suggestion,
 )
+from suggestions.queries import similar
+from suggestions.queries.selectors import LIVE_ASSIGNMENT
 from suggestions.workdays import work_calendar
 
 S = Suggestion.Status
 A = Assignment.Status
-LIVE = ~Q(status__in=[A.RETURNED, A.WITHDRAWN])
 # Lead office first, then separate offices, then co-handling offices.
 ROLE_ORDER = Case(
     When(role=Assignment.Role.LEAD, then=Value(0)),
@@ -47,7 +48,7 @@ ROLE_ORDER = Case(
 def live_assignments_prefetch(to_attr="live_assignments"):
     return Prefetch(
         "assignments",
-        queryset=Assignment.objects.filter(LIVE).select_related("office").order_by(ROLE_ORDER, "id"),
+        queryset=Assignment.objects.filter(LIVE_ASSIGNMENT).select_related("office").order_by(ROLE_ORDER, "id"),
         to_attr=to_attr,
     )
 
@@ -80,7 +81,9 @@ def office_usage_by_category(*, category_ids, before=None):
     if not category_ids:
         return {}
     base = Assignment.objects.filter(
-        LIVE, suggestion__category_id__in=category_ids, role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE]
+        LIVE_ASSIGNMENT,
+        suggestion__category_id__in=category_ids,
+        role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
     )
     earlier = Q(suggestion__session__start_date__lt=before) if before else Q(pk__in=[])
     rows = (
@@ -206,3 +209,17 @@ def status_counts(queryset, *, everything=False):
     else:
         counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
     return [(value, label, counts.get(value, 0)) for value, label in S.choices if value != S.DRAFT]
+
+
+def similar_for_staff(suggestion):
+    """The hint delegates see, with everything staff may see: registered-or-later suggestions of every
+    session, and the unreviewed ones of the same session (candidates for 并案), best first, each with its
+    latest result class as ``outcome``."""
+    pool = Suggestion.objects.filter(
+        Q(status__in=similar.HINT_STATUSES) | Q(session=suggestion.session_id, status=S.SUBMITTED)
+    ).select_related("session", "lead_delegate")
+    found = [h.suggestion for h in similar.find(pool, suggestion.title, suggestion.body, exclude_pk=suggestion.pk)]
+    outcomes = similar.latest_outcomes(found)
+    for s in found:
+        s.outcome = outcomes.get(s.pk, "")
+    return found

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from suggestions.models import Assignment, ContactRecord, Rating, Reply, Suggestion
+from suggestions.queries.selectors import ENDED_ASSIGNMENT
 
 S = Suggestion.Status
 A = Assignment.Status
@@ -161,7 +162,7 @@ def by_office(suggestions, *, today=None):
     """One row per office: assigned, replied, on time, satisfaction, overdue (lead, co and separate)."""
     today = today or timezone.localdate()
     assignments = Assignment.objects.filter(suggestion__in=suggestions.exclude(status__in=EXCLUDED)).exclude(
-        status__in=[A.RETURNED, A.WITHDRAWN]
+        status__in=ENDED_ASSIGNMENT
     )
     late = Reply.objects.filter(round__number=1, on_time=False).values("assignment_id")
     rows = (

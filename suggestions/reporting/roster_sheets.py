@@ -1,24 +1,13 @@
 """Roster workbooks for staff: import templates and the sheet of activation links (built, never stored)."""
 
 import io
-import tempfile
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def workbook_response(build, *, filename):
-    """A write-only workbook built by ``build``, as an attachment."""
-    workbook = Workbook(write_only=True)
-    build(workbook)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+from suggestions.reporting.xlsx import XLSX
 
 
 def _safe_cell(value):

@@ -60,13 +60,13 @@ from suggestions.models import (
     SuggestionFact,
     SuggestionTally,
 )
+from suggestions.queries.selectors import ENDED_ASSIGNMENT
 from suggestions.reporting.metrics import RESULT_FIELDS
 
 S = Suggestion.Status
 A = Assignment.Status
 EXCLUDED = (S.WITHDRAWN, S.MERGED)
 OPEN = Assignment.ACTIVE
-NOT_COUNTED = (A.RETURNED, A.WITHDRAWN)
 REPLIED = (A.REPLIED, A.OPINION_SENT)
 NO_DUE = datetime.date(9999, 12, 31)
 # Longer than any transaction that writes an audit row is ever open.
@@ -370,7 +370,7 @@ def session_tallies(session_id, *, today):
     )
     counted = AssignmentTally.objects.filter(session_id=session_id, n__gt=0)
     office_rows = list(
-        counted.exclude(status__in=NOT_COUNTED)
+        counted.exclude(status__in=ENDED_ASSIGNMENT)
         .values("office_id", "office__name", "office__order")
         .annotate(
             assigned=Sum("n"),

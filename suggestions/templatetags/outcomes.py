@@ -30,7 +30,7 @@ def result_pill(rc):
 
 
 def outcome_row(s):
-    """One row of the public list (``s`` from ``public_selectors.load_rows``); cached per suggestion."""
+    """One row of the public list (``s`` from ``public_list.load_rows``); cached per suggestion."""
     key = f' <span class="tag tag-key">{esc(_("重点督办"))}</span>' if s.is_key else ""
     number = f"{esc(s.number_display)} · " if s.number else ""
     people = f"{esc(_('领衔代表'))}：{esc(s.lead_name)}"

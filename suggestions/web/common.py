@@ -105,6 +105,10 @@ def suggestion_detail_context(user, suggestion):
     my_office_ids = roles.office_ids_of(user)
     if any(a.office_id in my_office_ids and a.status in Assignment.ACTIVE for a in assignments):
         replies += list(selectors.draft_replies_visible_to(user, suggestion))
+    # The viewer's offices' own parts that are not over: each links to its office page.
+    my_assignments = [
+        a for a in assignments if a.office_id in my_office_ids and a.status not in selectors.ENDED_ASSIGNMENT
+    ]
     viewer = timeline.viewer_of(user, suggestion, assignments=assignments, cosigners=shared["cosigners"])
     return {
         "suggestion": suggestion,
@@ -119,6 +123,7 @@ def suggestion_detail_context(user, suggestion):
         "today": timezone.localdate(),
         "is_staff_member": roles.is_staff_member(user),
         "my_office_ids": my_office_ids,
+        "my_assignments": my_assignments,
         "me_delegate": roles.delegate_of(user),
     }
 

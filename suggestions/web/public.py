@@ -26,7 +26,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from huaxi_renda.cache import cache_add, cache_get, cache_get_many, cache_set, cache_set_many
-from suggestions.queries import public_selectors
+from suggestions.queries import public_detail, public_list, public_stats, public_summary
 from suggestions.queries.public_filters import PublicOutcomeFilter, clean_params
 from suggestions.templatetags.outcomes import outcome_row
 
@@ -144,7 +144,7 @@ def _body(template, context):
 def _filtered(query_dict, queryset=None):
     params = clean_params(query_dict)
     data = dict(params)
-    filterset = PublicOutcomeFilter(data, queryset=public_selectors.outcomes() if queryset is None else queryset)
+    filterset = PublicOutcomeFilter(data, queryset=public_list.outcomes() if queryset is None else queryset)
     return filterset, params
 
 
@@ -160,7 +160,7 @@ def _rows_html(items):
     found = cache_get_many(list(keys.values()), message="Public list row cache unavailable")
     missing = [s for s in items if keys[s.pk] not in found]
     if missing:
-        public_selectors.load_rows(missing)
+        public_list.load_rows(missing)
         fresh = {keys[s.pk]: str(outcome_row(s)) for s in missing}
         cache_set_many(fresh, PAGE_TIMEOUT, message="Could not store public list rows in the cache")
         found.update(fresh)
@@ -174,10 +174,10 @@ def outcome_list(request):
     before = request.GET.get("before", "")[:40]
 
     def build():
-        filterset, params = _filtered(request.GET, public_selectors.outcome_rows_base())
+        filterset, params = _filtered(request.GET, public_list.outcome_rows_base())
         filterset.form.is_valid()
-        page = public_selectors.outcome_page(filterset.qs, after=after, before=before)
-        matches = public_selectors.count_matches(filterset.qs) if params else None
+        page = public_list.outcome_page(filterset.qs, after=after, before=before)
+        matches = public_list.count_matches(filterset.qs) if params else None
         _rows_html(page.items)
         query = "&".join(f"{k}={v}" for k, v in _encode(params))
         return {
@@ -191,7 +191,7 @@ def outcome_list(request):
                     "query": query,
                     "filtered": bool(params),
                     "matches": matches,
-                    "matches_cap": public_selectors.COUNT_CAP,
+                    "matches_cap": public_list.COUNT_CAP,
                     "is_first_page": not (after or before) or not page.prev_cursor,
                     "csv_url": reverse("public:csv") + (f"?{query}" if query else ""),
                 },
@@ -213,7 +213,7 @@ def _encode(params):
 
 def outcome_detail(request, pk):
     def build():
-        suggestion = public_selectors.outcome_detail(pk)
+        suggestion = public_detail.outcome_detail(pk)
         if suggestion is None:
             return None
         rounds = [
@@ -222,14 +222,14 @@ def outcome_detail(request, pk):
                 "replies": [
                     {
                         "reply": reply,
-                        "progress": public_selectors.follow_up_progress(reply)
+                        "progress": public_detail.follow_up_progress(reply)
                         if reply.result_class_id and reply.result_class.needs_follow_up
                         else None,
                     }
                     for reply in replies
                 ],
             }
-            for number, replies in public_selectors.rounds_of(suggestion)
+            for number, replies in public_detail.rounds_of(suggestion)
         ]
         return {
             "title": suggestion.public_title,
@@ -238,11 +238,11 @@ def outcome_detail(request, pk):
                 {
                     "suggestion": suggestion,
                     "summary": suggestion.summary,
-                    "lead": public_selectors.lead_paragraph(suggestion),
+                    "lead": public_detail.lead_paragraph(suggestion),
                     "rounds": rounds,
                     "several_rounds": len(rounds) > 1,
                     "rated_replies": [r for r in suggestion.published_replies if r.public_ratings],
-                    "timeline": public_selectors.public_timeline(suggestion),
+                    "timeline": public_detail.public_timeline(suggestion),
                     "share_url": request.build_absolute_uri(reverse("public:detail", args=[suggestion.pk])),
                 },
             ),
@@ -264,11 +264,11 @@ def _pick_session(request, sessions):
 
 
 def stats(request):
-    sessions = public_selectors.stats_sessions()
+    sessions = public_stats.stats_sessions()
     session = _pick_session(request, sessions)
 
     def build():
-        data = public_selectors.session_stats(session) if session else None
+        data = public_stats.session_stats(session) if session else None
         chart = None
         if data:
             chart = {
@@ -320,19 +320,17 @@ def stats(request):
 
 
 def office(request, pk):
-    office_obj = public_selectors.office_for_public(pk)
+    office_obj = public_stats.office_for_public(pk)
     if office_obj is None:
         raise Http404
-    sessions = public_selectors.stats_sessions()
+    sessions = public_stats.stats_sessions()
     wanted = request.GET.get("session", "")
     session = next((s for s in sessions if wanted.isdigit() and s.pk == int(wanted)), None)
 
     def build():
-        data = public_selectors.office_stats(office_obj, session)
-        outcomes = public_selectors.outcome_page(
-            public_selectors.with_office(public_selectors.outcomes(), office_obj), size=10
-        )
-        public_selectors.outcome_rows(outcomes.items)
+        data = public_stats.office_stats(office_obj, session)
+        outcomes = public_list.outcome_page(public_list.with_office(public_list.outcomes(), office_obj), size=10)
+        public_summary.outcome_rows(outcomes.items)
         return {
             "title": office_obj.name,
             "body": _body(
@@ -392,7 +390,7 @@ def outcomes_csv(request):
     def rows():
         yield "\ufeff" + writer.writerow([str(h) for h in CSV_HEADER])
         for s in queryset.iterator(chunk_size=500):
-            summary = public_selectors.summarize(s)
+            summary = public_summary.summarize(s)
             yield writer.writerow(
                 [
                     _cell(v)
@@ -428,14 +426,14 @@ class OutcomesFeed(Feed):
         return reverse("public:list")
 
     def items(self):
-        items = list(public_selectors.outcomes().order_by("-published_at", "-pk")[: public_selectors.FEED_SIZE])
-        return public_selectors.outcome_rows(items)
+        items = list(public_list.outcomes().order_by("-published_at", "-pk")[: public_list.FEED_SIZE])
+        return public_summary.outcome_rows(items)
 
     def item_title(self, item):
         return f"{item.number_display} {item.public_title}".strip()
 
     def item_description(self, item):
-        return public_selectors.lead_paragraph(item)
+        return public_detail.lead_paragraph(item)
 
     def item_link(self, item):
         return reverse("public:detail", args=[item.pk])

@@ -12,7 +12,7 @@ from huaxi_renda.cache import cache_get, cache_set
 from suggestions import roles
 from suggestions.models import Suggestion
 from suggestions.queries.filters import SuggestionFilter
-from suggestions.reporting import exports, metrics, stats
+from suggestions.reporting import exports, metrics, stats, xlsx
 from suggestions.web.decorators import leader_or_staff_required, staff_required
 
 S = Suggestion.Status
@@ -217,9 +217,9 @@ def export_summary(request):
         title = _("代表建议办理情况汇总表")
     # The list's own order when the user sorted it, else by number as the printed table is read.
     keep_order = bool(request.GET.get("ordering"))
-    return exports.workbook_response(
+    return xlsx.workbook_response(
         lambda wb: exports.write_summary(wb, suggestions, title=title, keep_order=keep_order),
-        filename=exports.export_filename(_("建议办理汇总表")),
+        filename=xlsx.export_filename(_("建议办理汇总表")),
     )
 
 
@@ -230,7 +230,7 @@ def export_offices(request):
     session = _chosen_session(request, sessions)
     rows = metrics.by_office(_session_suggestions(session))
     title = _("%(session)s承办单位办理情况统计表") % {"session": session.name if session else ""}
-    return exports.workbook_response(
+    return xlsx.workbook_response(
         lambda wb: exports.write_offices(wb, rows, title=title),
-        filename=exports.export_filename(_("承办单位统计表")),
+        filename=xlsx.export_filename(_("承办单位统计表")),
     )

@@ -19,7 +19,7 @@ from delegates import phones
 from delegates.models import Term
 from suggestions.actions import WorkflowError, accounts, roster_import
 from suggestions.queries import delegate_selectors
-from suggestions.reporting import roster_sheets
+from suggestions.reporting import roster_sheets, xlsx
 from suggestions.web.decorators import staff_required
 
 LINKS_SESSION_KEY = "roster_activation_links"
@@ -75,7 +75,7 @@ def _import_kind(kind):
 @require_GET
 def import_template(request, kind):
     meta = _import_kind(kind)
-    return roster_sheets.workbook_response(
+    return xlsx.workbook_response(
         lambda wb: roster_import.write_template(wb, kind), filename=f"{meta['template']}.xlsx"
     )
 

@@ -1,13 +1,16 @@
 """The suggestion text and reply cards shared by the detail page, the delegate page and the office page
 (templates/suggestions/includes/, filter ``confirmed_delegates``)."""
 
+import datetime
 import re
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from suggestions import actions
+from suggestions.templatetags.cards import overdue
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +78,33 @@ def test_the_office_page_shows_the_lead_delegates_phone_and_not_the_submission_d
     client.force_login(staff)
     card = _body_card(client.get(reverse("suggestions:detail", args=[cosigned.pk])).content.decode())
     assert "13900000009" not in card and "提交时间" in card
+
+
+def test_the_offices_table_is_one_partial_and_no_template_writes_out_the_active_statuses():
+    for page in PAGES[:2]:
+        source = (ROOT / page).read_text(encoding="utf-8")
+        assert '"suggestions/includes/assignments.html"' in source, page
+    for template in (ROOT / "templates").rglob("*.html"):
+        source = template.read_text(encoding="utf-8")
+        assert "pending signed" not in source and 'status != "withdrawn"' not in source, template
+
+
+def test_an_assignment_is_overdue_only_while_active_and_past_its_deadline(cosigned):
+    assignment = cosigned.assignments.get()
+    due = assignment.effective_due
+    assert overdue(assignment, due + datetime.timedelta(days=1))
+    assert not overdue(assignment, due)
+    assignment.status = assignment.Status.REPLIED
+    assert not overdue(assignment, due + datetime.timedelta(days=1))
+
+
+def test_both_detail_pages_mark_an_overdue_office(client, cosigned, staff, delegate):
+    cosigned.assignments.update(due_date=timezone.localdate() - datetime.timedelta(days=3))
+    for user, url in (
+        (staff, reverse("suggestions:detail", args=[cosigned.pk])),
+        (delegate.user, reverse("delegates:suggestion", args=[cosigned.pk])),
+    ):
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        table = html[html.index('id="h-asg"') : html.index("</section>", html.index('id="h-asg"'))]
+        assert "urgency-overdue" in table, url

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from suggestions import actions
-from suggestions.reporting import exports
+from suggestions.reporting import xlsx
 from tests import factories
 
 from .test_reports import _new
@@ -20,7 +20,7 @@ OFFICES = reverse("reports:export_offices")
 
 def _workbook(response):
     assert response.status_code == 200
-    assert response["Content-Type"] == exports.XLSX
+    assert response["Content-Type"] == xlsx.XLSX
     body = b"".join(response.streaming_content)
     assert int(response["Content-Length"]) == len(body)
     return load_workbook(io.BytesIO(body))
@@ -215,11 +215,11 @@ class TestFormulaInjection:
         from openpyxl.cell import WriteOnlyCell
 
         cell = WriteOnlyCell(Workbook(write_only=True).create_sheet("x"))
-        exports._set_value(cell, text)
+        xlsx.set_value(cell, text)
         assert cell.data_type == "s" and cell.quotePrefix
-        exports._set_value(cell, "普通文字")
+        xlsx.set_value(cell, "普通文字")
         assert cell.data_type == "s" and not cell.quotePrefix
-        exports._set_value(cell, 3)
+        xlsx.set_value(cell, 3)
         assert cell.data_type == "n" and not cell.quotePrefix
 
     def test_the_office_table_writes_an_office_name_starting_with_equals_as_text(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from delegates.models import DelegateContact
 from suggestions import actions
 from suggestions.models import CoSigner, Rating, Reply
-from suggestions.queries import public_selectors
+from suggestions.queries import public_detail, public_list
 from tests import factories
 from tests.conftest import carry_to_reply
 from tests.conftest import publish as publish_reply
@@ -289,9 +289,9 @@ def test_the_list_says_how_many_outcomes_a_search_finds(client, world):
 
 
 def test_the_count_stops_at_its_cap(client, world, monkeypatch):
-    from suggestions.queries import public_selectors
+    from suggestions.queries import public_list
 
-    monkeypatch.setattr(public_selectors, "COUNT_CAP", 0)
+    monkeypatch.setattr(public_list, "COUNT_CAP", 0)
     assert "找到超过0件办理结果" in client.get(reverse("public:list"), {"q": "小区"}).content.decode()
 
 
@@ -341,7 +341,7 @@ def test_bad_filter_values_show_an_error_not_a_server_error(client, world):
 def test_the_list_pages_newest_first(client, session, staff, delegate, office, clerk):
     made = [
         _replied(session, delegate, staff, office, clerk, title=f"关于第{i}号小区的建议")[0]
-        for i in range(public_selectors.PAGE_SIZE + 3)
+        for i in range(public_list.PAGE_SIZE + 3)
     ]
     newest = made[-1]
     response = client.get(reverse("public:list"))
@@ -350,7 +350,7 @@ def test_the_list_pages_newest_first(client, session, staff, delegate, office, c
     assert made[2].title not in body
     assert 'rel="next"' in body
     # Second page: the rest, and a way back.
-    after = public_selectors.encode_cursor(sorted(made, key=lambda s: (s.published_at, s.pk))[3])
+    after = public_list.encode_cursor(sorted(made, key=lambda s: (s.published_at, s.pk))[3])
     body2 = client.get(reverse("public:list"), {"after": after}).content.decode()
     for s in made[:3]:
         assert s.title in body2
@@ -370,13 +370,13 @@ def test_the_list_never_counts_the_table(client, world):
 def test_keyset_cursor_goes_back_to_the_previous_page(session, staff, delegate, office, clerk):
     for i in range(5):
         _replied(session, delegate, staff, office, clerk, title=f"关于第{i}号小区的建议")
-    qs = public_selectors.outcomes()
-    first = public_selectors.outcome_page(qs, size=2)
-    second = public_selectors.outcome_page(qs, after=first.next_cursor, size=2)
-    back = public_selectors.outcome_page(qs, before=second.prev_cursor, size=2)
+    qs = public_list.outcomes()
+    first = public_list.outcome_page(qs, size=2)
+    second = public_list.outcome_page(qs, after=first.next_cursor, size=2)
+    back = public_list.outcome_page(qs, before=second.prev_cursor, size=2)
     assert [s.pk for s in back.items] == [s.pk for s in first.items]
     assert back.prev_cursor == ""
-    third = public_selectors.outcome_page(qs, after=second.next_cursor, size=2)
+    third = public_list.outcome_page(qs, after=second.next_cursor, size=2)
     assert len(third.items) == 1 and third.next_cursor == ""
 
 
@@ -503,8 +503,8 @@ def test_the_lead_paragraph_names_the_key_leader_and_the_rating(session, staff, 
     )
     actions.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
     publish_reply(reply, staff)
-    suggestion = public_selectors.outcome_detail(s.pk)
-    text = public_selectors.lead_paragraph(suggestion)
+    suggestion = public_detail.outcome_detail(s.pk)
+    text = public_detail.lead_paragraph(suggestion)
     assert f"由{leader.title}{leader.name}领衔督办" in text
     assert "代表评价：满意" in text
     assert office.name in text
@@ -515,7 +515,7 @@ def test_public_reads_use_only_published_submitted_replies(world):
     from suggestions.queries import selectors
 
     expected = [r.pk for r in selectors.public_replies(s)]
-    assert [r.pk for r in public_selectors.outcome_detail(s.pk).published_replies] == expected
+    assert [r.pk for r in public_detail.outcome_detail(s.pk).published_replies] == expected
     assert Reply.objects.filter(is_published=False).exists()
 
 
@@ -683,7 +683,7 @@ def test_a_delegate_rating_two_separate_replies_counts_once(
         reply = carry_to_reply(s, s.assignments.get(office=o), c)
         actions.rating_submit(reply=reply, actor=delegate.user, value=Rating.Value.SATISFIED)
         publish_reply(reply, staff)
-    suggestion = public_selectors.outcome_detail(s.pk)
+    suggestion = public_detail.outcome_detail(s.pk)
     assert suggestion.summary.rating_text == "满意"
     assert [o.name for o in suggestion.summary.offices] == [office.name, other_office.name]
 
@@ -698,7 +698,7 @@ def test_a_list_row_says_what_the_outcome_page_says(
         actions.rating_submit(reply=reply, actor=delegate.user, value=value)
         publish_reply(reply, staff)
     ids = [world["published"].pk, separate.pk]
-    rows = public_selectors.load_rows(list(public_selectors.outcome_rows_base().filter(pk__in=ids)))
+    rows = public_list.load_rows(list(public_list.outcome_rows_base().filter(pk__in=ids)))
     assert len(rows) == 2
 
     def shown(summary):
@@ -711,7 +711,7 @@ def test_a_list_row_says_what_the_outcome_page_says(
         )
 
     for row in rows:
-        page = public_selectors.outcome_detail(row.pk)
+        page = public_detail.outcome_detail(row.pk)
         assert shown(row.summary) == shown(page.summary)
         assert row.cosigner_names == [c.delegate.name for c in page.confirmed_cosigners]
     by_pk = {row.pk: row for row in rows}

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from suggestions.models import Suggestion
-from suggestions.queries import similar
+from suggestions.queries import similar, similar_terms
 
 from .. import factories
 from .similar_cases import CASES, PARTIAL_TITLES
@@ -62,7 +62,7 @@ def _exact_statistics(monkeypatch, topic_of):
     shares = Counter()
     rows = Suggestion.objects.filter(pk__in=topic_of)
     for s in rows:
-        shares.update(set(similar.terms(s.title)) | set(similar.terms(s.body)))
+        shares.update(set(similar_terms.terms(s.title)) | set(similar_terms.terms(s.body)))
     total = len(rows)
     frequencies = {t: n / total for t, n in shares.items()}
     monkeypatch.setattr(similar, "table_statistics", lambda connection: (total, frequencies, 0.5 / total))
@@ -134,13 +134,13 @@ def test_nothing_for_less_than_two_characters_or_boilerplate_only(labelled, type
 
 
 def test_stop_words_weigh_nothing():
-    assert similar.terms("关于加快推进进一步的建议") == []
-    assert similar.terms("关于加快推进老旧小区改造的建议") == ["老旧", "旧小", "小区"]
+    assert similar_terms.terms("关于加快推进进一步的建议") == []
+    assert similar_terms.terms("关于加快推进老旧小区改造的建议") == ["老旧", "旧小", "小区"]
 
 
 def test_characters_are_scored_but_do_not_retrieve():
-    assert similar.terms("老人食堂") == ["老人", "人食", "食堂"]
-    assert similar.features("老人食堂") == ["老人", "人食", "食堂", "老", "人", "食", "堂"]
+    assert similar_terms.terms("老人食堂") == ["老人", "人食", "食堂"]
+    assert similar_terms.features("老人食堂") == ["老人", "人食", "食堂", "老", "人", "食", "堂"]
 
 
 def test_a_characters_share_is_estimated_from_its_bigrams():
@@ -151,7 +151,7 @@ def test_a_characters_share_is_estimated_from_its_bigrams():
 
 
 def test_width_forms_are_one_term():
-    assert similar.terms("ＰＭ２.５治理") == similar.terms("PM2.5治理")
+    assert similar_terms.terms("ＰＭ２.５治理") == similar_terms.terms("PM2.5治理")
 
 
 def test_the_index_path_never_scores_every_row(labelled, monkeypatch, django_assert_max_num_queries):

@@ -228,11 +228,11 @@ def test_a_reply_on_an_extended_deadline_and_a_returned_assignment_are_counted_a
 
 
 def test_public_statistics_from_the_tallies_equal_a_recount_of_registered_suggestions(world, session, staff):
-    from suggestions.queries import public_selectors
+    from suggestions.queries import public_stats
 
     actions.suggestion_withdraw(suggestion=world["s4"], actor=staff, reason="代表撤回。")
-    shown = public_selectors.session_stats(session)
-    suggestions = public_selectors.stats_suggestions(session)
+    shown = public_stats.session_stats(session)
+    suggestions = public_stats.stats_suggestions(session)
     results = metrics.by_result_class(suggestions)
     figures = metrics.session_figures(suggestions, result_rows=results)
     assert shown["counts"] == figures["counts"]

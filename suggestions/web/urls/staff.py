@@ -1,20 +1,20 @@
 from django.urls import path
 
-from suggestions.web import staff
+from suggestions.web.staff import assignment, detail, leaders, publication, requests, review, track
 
 app_name = "staff"
 
 urlpatterns = [
-    path("", staff.inbox, name="inbox"),
-    path("inbox/register/", staff.inbox_bulk_register, name="inbox_bulk_register"),
-    path("review/<int:pk>/", staff.review, name="review"),
-    path("assign/", staff.assign_list, name="assign_list"),
-    path("suggestions/<int:pk>/", staff.suggestion, name="suggestion"),
-    path("suggestions/<int:pk>/assign/", staff.assign, name="assign"),
-    path("requests/", staff.requests_queue, name="requests"),
-    path("track/", staff.track, name="track"),
-    path("publication/", staff.publication, name="publication"),
-    path("publication/publish/", staff.publication_bulk, name="publication_bulk"),
-    path("publication/<int:pk>/", staff.publication_edit, name="publication_edit"),
-    path("leader/", staff.leader_home, name="leader_home"),
+    path("", review.inbox, name="inbox"),
+    path("inbox/register/", review.inbox_bulk_register, name="inbox_bulk_register"),
+    path("review/<int:pk>/", review.review, name="review"),
+    path("assign/", assignment.assign_list, name="assign_list"),
+    path("suggestions/<int:pk>/", detail.suggestion, name="suggestion"),
+    path("suggestions/<int:pk>/assign/", assignment.assign, name="assign"),
+    path("requests/", requests.requests_queue, name="requests"),
+    path("track/", track.track, name="track"),
+    path("publication/", publication.publication, name="publication"),
+    path("publication/publish/", publication.publication_bulk, name="publication_bulk"),
+    path("publication/<int:pk>/", publication.publication_edit, name="publication_edit"),
+    path("leader/", leaders.leader_home, name="leader_home"),
 ]

@@ -1,0 +1,185 @@
+"""The terms of a text, as the similar-suggestion hint reads it (``similar``).
+
+Every two-character piece of the width-folded, upper-cased text (``search.normalize``) inside a run
+of word characters, after administrative boilerplate (``STOP_WORDS``: 关于, 建议, 加快, 推进, 进一步 …)
+has been cut out, so that 《关于加快推进老旧小区改造的建议》 is about 老旧, 旧小, 小区, 区改, 改造 only;
+``features`` adds each of their characters.
+"""
+
+import operator
+import re
+from collections import defaultdict
+
+from suggestions.queries import search
+
+# Administrative boilerplate: present in nearly every suggestion, says nothing of its subject.
+STOP_WORDS = (
+    "关于",
+    "建议",
+    "加快",
+    "推进",
+    "进一步",
+    "加强",
+    "加大",
+    "力度",
+    "完善",
+    "提高",
+    "提升",
+    "推动",
+    "促进",
+    "落实",
+    "实施",
+    "开展",
+    "解决",
+    "问题",
+    "工作",
+    "有关",
+    "相关",
+    "进行",
+    "部门",
+    "政府",
+    "群众",
+    "目前",
+    "存在",
+    "希望",
+    "要求",
+    "请求",
+    "尽快",
+    "切实",
+    "积极",
+    "我区",
+    "全区",
+    "建设",
+    "情况",
+    "方面",
+    "措施",
+    "机制",
+    "体系",
+    "水平",
+    "保障",
+    "重视",
+    "支持",
+    "办法",
+    "根据",
+    "通过",
+    "以及",
+    "同时",
+    "其中",
+    "一些",
+    "部分",
+    "我们",
+    "由于",
+    "因此",
+    "导致",
+    "造成",
+    "可以",
+    "能够",
+    "应当",
+    "需要",
+    "建立",
+    "健全",
+    "实现",
+    "有效",
+    "明显",
+    "严重",
+    "不断",
+    "认真",
+    "及时",
+    "全面",
+    "持续",
+    "优化",
+    "规范",
+    "统筹",
+    "协调",
+    "研究",
+    "相应",
+    "对策",
+    "现状",
+    "代表",
+    "人大",
+    "进一步",
+    "整治",
+    "治理",
+    "改造",
+    "增设",
+    "增加",
+    "新建",
+    "设置",
+    "设立",
+    "开通",
+    "发展",
+    "扶持",
+    "规划",
+    "提供",
+    "组织",
+    "引导",
+    "鼓励",
+    "配套",
+    "设施",
+    "周边",
+    "管理",
+    "服务",
+    "推行",
+    "推广",
+    "督促",
+    "明确",
+    "制定",
+    "出台",
+    "给予",
+    "部分",
+    "不少",
+    "很多",
+    "多数",
+    "一是",
+    "二是",
+    "三是",
+    "四是",
+)
+
+
+def _trie_pattern(words):
+    """One alternation per first character (Python's re tries every branch of a flat one at each position)."""
+    by_first = defaultdict(set)
+    for word in words:
+        by_first[word[0]].add(word[1:])
+    parts = []
+    for first, rests in sorted(by_first.items()):
+        tails = sorted(rests, key=len, reverse=True)
+        parts.append(re.escape(first) + "(?:" + "|".join(map(re.escape, tails)) + ")")
+    return "|".join(parts)
+
+
+_STOP = re.compile(_trie_pattern(set(STOP_WORDS)))
+# Characters that width folding or upper-casing changes (ASCII letters, full-width forms).
+_FOLDED = re.compile(r"[a-z\u3000\uff01-\uffef]")
+# Runs of word characters; particles that join words are breaks too.
+_BREAK = re.compile(r"[\W_的了和与及或等之]+")
+
+
+def _runs(text):
+    text = text or ""
+    if _FOLDED.search(text):
+        text = search.normalize(text).upper()
+    return _BREAK.split(_STOP.sub(" ", text))
+
+
+def terms(text):
+    """The terms of a text (its bigrams), in order, with repeats: what retrieves candidates."""
+    found = []
+    for run in _runs(text):
+        found.extend(map(operator.add, run, run[1:]))
+    return found
+
+
+def features(text):
+    """What a text is scored on: its ``terms`` and each of their characters (weighing ``UNIGRAM_WEIGHT``)."""
+    found = []
+    for run in _runs(text):
+        found.extend(map(operator.add, run, run[1:]))
+        found.extend(run)
+    return found
+
+
+def word_characters(text):
+    """The text's word characters, width-folded, without the breaks between words (stop words kept)."""
+    return "".join(_BREAK.split(search.normalize(text or "")))
