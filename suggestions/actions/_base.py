@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     ActorUser = AbstractBaseUser | AnonymousUser
 
+# The refusals are raised from every area module as ``actions.NotPermitted`` etc.
 __all__ = [
     "InvalidInput",
     "NotPermitted",

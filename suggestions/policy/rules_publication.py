@@ -9,7 +9,6 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from suggestions import publication
 from suggestions.actor import Actor
 from suggestions.models import Reply
 from suggestions.policy.actions import Action
@@ -21,6 +20,7 @@ UNPUBLISHABLE_STATUSES = (S.WITHDRAWN, S.DRAFT, S.SUBMITTED, S.NOT_REGISTERED, S
 
 def publish(actor: Actor, reply: Reply, today: datetime.date) -> Decision:
     """Staff publish a submitted reply of a publishable suggestion, the final round's only."""
+    from suggestions import publication  # reads queries; imported late so the rule book loads before them
 
     def publishable() -> Decision:
         if reply.status != Reply.Status.SUBMITTED:
