@@ -263,3 +263,23 @@ def letter_title(suggestion):
     if suggestion.title.endswith("建议"):  # the title is data, in Chinese whatever the UI language
         return _("关于《%(title)s》%(number)s的答复") % {"title": suggestion.title, "number": number}
     return _("关于《%(title)s》%(number)s建议的答复") % {"title": suggestion.title, "number": number}
+
+
+def follow_up_target(assignment):
+    """The reply a progress report is about: the office's latest B-class (正在解决) reply."""
+    return (
+        Reply.objects.filter(assignment=assignment, status=Reply.Status.SUBMITTED, result_class__needs_follow_up=True)
+        .select_related("result_class", "assignment__office")
+        .order_by("-round__number")
+        .first()
+    )
+
+
+def letter_target(assignment):
+    """The reply a late signed letter is for: the office's latest submitted reply that has none."""
+    return (
+        Reply.objects.filter(assignment=assignment, status=Reply.Status.SUBMITTED, attachment__isnull=True)
+        .select_related("assignment__office")
+        .order_by("-round__number")
+        .first()
+    )

@@ -193,6 +193,20 @@ def key_suggestions_for(user):
     )
 
 
+def key_suggestion_rows(user, *, today, limit=300):
+    """``key_suggestions_for(user)`` with what the leaders' home shows of each: ``next_due`` (the earliest
+    deadline of its open offices), ``is_overdue``, ``replied_count`` of ``answering_count`` answering offices."""
+    rows = list(key_suggestions_for(user)[:limit])
+    for row in rows:
+        live = row.live_assignments
+        row.next_due = min((a.effective_due for a in live if a.status in Assignment.ACTIVE), default=None)
+        row.is_overdue = row.next_due is not None and row.next_due < today
+        answering = [a for a in live if a.answers_delegate]
+        row.replied_count = sum(1 for a in answering if a.status == Assignment.Status.REPLIED)
+        row.answering_count = len(answering)
+    return rows
+
+
 def status_counts(queryset, *, everything=False):
     """[(status, label, count)] for the statuses staff track, in one query.
 

@@ -109,7 +109,10 @@ def _page_url(assignment, anchor=""):
 def _actions(actor, assignment, context, today):
     """What the page offers now: the rule book's answer (``policy.available``) for this clerk."""
     offered = policy.available(actor, assignment, today=today)
-    follow_up_reply, letter_reply = _follow_up_target(assignment), _letter_target(assignment)
+    follow_up_reply, letter_reply = (
+        office_selectors.follow_up_target(assignment),
+        office_selectors.letter_target(assignment),
+    )
     return {
         "can_sign": offered[Action.SIGN].allowed,
         "can_request_return": offered[Action.REQUEST_RETURN].allowed,
@@ -129,26 +132,6 @@ def _actions(actor, assignment, context, today):
             letter_reply if letter_reply and policy.may(actor, Action.ATTACH_LETTER, letter_reply) else None
         ),
     }
-
-
-def _follow_up_target(assignment):
-    """The reply a progress report is about: the office's latest B-class (正在解决) reply."""
-    return (
-        Reply.objects.filter(assignment=assignment, status=Reply.Status.SUBMITTED, result_class__needs_follow_up=True)
-        .select_related("result_class", "assignment__office")
-        .order_by("-round__number")
-        .first()
-    )
-
-
-def _letter_target(assignment):
-    """The reply a late signed letter is for: the office's latest submitted reply that has none."""
-    return (
-        Reply.objects.filter(assignment=assignment, status=Reply.Status.SUBMITTED, attachment__isnull=True)
-        .select_related("assignment__office")
-        .order_by("-round__number")
-        .first()
-    )
 
 
 # Which page flag shows each form; a refusal for a form that is not shown goes to the top of the page.
@@ -373,7 +356,7 @@ def reply_attach_letter(request, pk):
     """补传: the signed letter of this office's latest submitted reply that has none."""
 
     def act(assignment, form):
-        reply = _letter_target(assignment)
+        reply = office_selectors.letter_target(assignment)
         if reply is None:
             raise actions.TransitionNotAllowed(_("没有缺少答复函的已提交答复。"))
         actions.reply_attach_uploaded_letter(reply=reply, actor=request.user, letter=_upload(form, "letter"))
@@ -415,7 +398,7 @@ def extension_request(request, pk):
 @require_POST
 def followup_post(request, pk):
     def act(assignment, form):
-        reply = _follow_up_target(assignment)
+        reply = office_selectors.follow_up_target(assignment)
         if reply is None:
             raise actions.TransitionNotAllowed(_("只有正在解决（B类）的答复需要跟踪督办。"))
         actions.followup_post(

@@ -18,6 +18,7 @@ from suggestions.web.staff.base import (
     get_suggestion,
     label,
     posted_ids,
+    run_each,
     run_form,
 )
 
@@ -92,16 +93,15 @@ def assign_list(request):
     if request.method == "POST":
         form = forms.BulkAssignForm(request.POST, offices=offices, candidates=base)
         if form.is_valid():
-            done, kwargs = 0, form.service_kwargs()
-            for suggestion in form.cleaned_data["suggestions"]:
-                try:
-                    actions.suggestion_assign(suggestion=suggestion, actor=request.user, **kwargs)
-                    done += 1
-                except actions.WorkflowError as error:
-                    messages.error(
-                        request,
-                        _("“%(label)s”未能交办：%(error)s") % {"label": label(suggestion), "error": error.message},
-                    )
+            kwargs = form.service_kwargs()
+            done = run_each(
+                request,
+                form.cleaned_data["suggestions"],
+                lambda suggestion: actions.suggestion_assign(suggestion=suggestion, actor=request.user, **kwargs),
+                refusal=lambda suggestion, error: (
+                    _("“%(label)s”未能交办：%(error)s") % {"label": label(suggestion), "error": error.message}
+                ),
+            )
             if done:
                 messages.success(request, _("已交办%(n)s件。") % {"n": done})
             return redirect(request.get_full_path())

@@ -78,6 +78,20 @@ def run_form(request, form, perform, success):
     return result or True
 
 
+def run_each(request, items, perform, *, refusal):
+    """Call ``perform(item)`` for each item in turn; a refused one adds ``refusal(item, error)`` as an error
+    message and the others go on. How many were done."""
+    done = 0
+    for item in items:
+        try:
+            perform(item)
+        except actions.WorkflowError as error:
+            messages.error(request, refusal(item, error))
+        else:
+            done += 1
+    return done
+
+
 def posted_ids(request, name):
     """The ticked ids of a bulk form; anything that is not a plausible id is ignored."""
     return [int(v) for v in request.POST.getlist(name)[:1000] if v.isdigit() and len(v) < 12]

@@ -15,6 +15,7 @@ from suggestions.web import staff_forms as forms
 from suggestions.web.decorators import staff_required
 from suggestions.web.staff.base import (
     posted_ids,
+    run_each,
     run_form,
 )
 
@@ -36,15 +37,14 @@ def publication_bulk(request):
     if not replies:
         messages.error(request, _("请勾选要公开的答复。"))
         return redirect("staff:publication")
-    done = 0
-    for reply in replies:
-        try:
-            actions.reply_publish(reply=reply, actor=request.user)
-            done += 1
-        except actions.WorkflowError as error:
-            messages.error(
-                request, _("“%(title)s”未能公开：%(error)s") % {"title": reply.suggestion.title, "error": error.message}
-            )
+    done = run_each(
+        request,
+        replies,
+        lambda reply: actions.reply_publish(reply=reply, actor=request.user),
+        refusal=lambda reply, error: (
+            _("“%(title)s”未能公开：%(error)s") % {"title": reply.suggestion.title, "error": error.message}
+        ),
+    )
     if done:
         messages.success(request, _("已公开%(n)s份答复。") % {"n": done})
     return redirect("staff:publication")

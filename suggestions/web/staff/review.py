@@ -17,6 +17,7 @@ from suggestions.web.staff.base import (
     get_suggestion,
     posted_ids,
     register_initial,
+    run_each,
     run_form,
 )
 
@@ -38,15 +39,14 @@ def inbox_bulk_register(request):
     if not chosen:
         messages.error(request, _("请勾选要立案的建议。"))
         return redirect("staff:inbox")
-    done = 0
-    for suggestion in chosen:
-        try:
-            actions.suggestion_register(suggestion=suggestion, actor=request.user)
-            done += 1
-        except actions.WorkflowError as error:
-            messages.error(
-                request, _("“%(title)s”未能立案：%(error)s") % {"title": suggestion.title, "error": error.message}
-            )
+    done = run_each(
+        request,
+        chosen,
+        lambda suggestion: actions.suggestion_register(suggestion=suggestion, actor=request.user),
+        refusal=lambda suggestion, error: (
+            _("“%(title)s”未能立案：%(error)s") % {"title": suggestion.title, "error": error.message}
+        ),
+    )
     if done:
         messages.success(request, _("已立案%(n)s件，编号按顺序自动生成。") % {"n": done})
     return redirect("staff:inbox")
