@@ -87,6 +87,21 @@ class Action(enum.StrEnum):
     REMIND = "remind"
     # delegates after the reply
     RATE = "rate"
+    # ---- liaison stations and group discussion (issue 22; rules in suggestions/policy_stations.py) ----
+    STATION_MANAGE = "station_manage"
+    STATION_VIEW = "station_view"
+    OPINION_VIEW = "opinion_view"
+    OPINION_PERSONAL_DATA = "opinion_personal_data"
+    OPINION_ANSWER = "opinion_answer"
+    OPINION_FORWARD = "opinion_forward"
+    OPINION_MERGE = "opinion_merge"
+    OPINION_SUGGEST = "opinion_suggest"
+    OPINION_OFFICE_ANSWER = "opinion_office_answer"
+    OPINION_PUBLISH = "opinion_publish"
+    DISCUSSION_RECORD = "discussion_record"
+    RECORDED_DRAFT_EDIT = "recorded_draft_edit"
+    RECORDED_DRAFT_CONFIRM = "recorded_draft_confirm"
+    # ---- end of liaison stations block ----
 
 
 PERMISSION = "permission"  # not this person: NotPermitted
@@ -622,6 +637,9 @@ ACTIONS_ON = {
     ),
     FollowUp: (Action.CONFIRM_SOLVED,),
 }
+
+
+__import__("suggestions.policy_stations").policy_stations.install(RULES, ACTIONS_ON)  # issue 22: stations
 
 
 def may(actor: Any, action: Action | str, obj: Any, *, today: datetime.date | None = None) -> Decision:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "delegates",
     "suggestions",
     "security",
+    "stations",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "花溪区人大常委
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "suggestions.reminders.sms.LoggingSMSBackend")
 # Absolute address of the site, used for links in reminder e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Liaison stations: residents' names and numbers are erased this many days after an opinion closes.
+STATIONS_RETENTION_DAYS = int(os.environ.get("STATIONS_RETENTION_DAYS", 365))
 # Days an account activation link (sent to people whose accounts an import created) stays usable.
 ACCOUNT_ACTIVATION_DAYS = int(os.environ.get("ACCOUNT_ACTIVATION_DAYS", "14"))
 REMINDER_SEND_LEASE_SECONDS = int(os.environ.get("REMINDER_SEND_LEASE_SECONDS", 300))
