@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "suggestions.web.context_processors.navigation",
+                "stations.web.context.navigation",
             ],
         },
     },
@@ -191,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("REMINDER_SCAN_SECONDS", 300)),
     },
     "catch-up-statistics": {"task": "suggestions.tasks.catch_up_statistics", "schedule": 60.0},
+    "scan-opinions": {
+        "task": "stations.tasks.scan_opinions",
+        "schedule": float(os.environ.get("REMINDER_SCAN_SECONDS", 300)),
+    },
 }
 # Sending a task must never make a request fail: the database is the source of
 # truth and the next scan picks up whatever could not be queued.
