@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from stations.models import RecordedDraft, Station, StationDelegate
+from stations.models import Station
 from suggestions.actor import actor_of
 
 
@@ -14,15 +14,11 @@ def navigation(request):
         return {}
     actor = actor_of(request)
     items = []
-    works_at_station = actor.is_staff or Station.staff.through.objects.filter(user_id=user.pk).exists()
-    if not works_at_station and actor.delegate_id:
-        works_at_station = StationDelegate.objects.filter(delegate_id=actor.delegate_id).exists()
-    if works_at_station:
+    # No query for the portal's roles (read from the actor, loaded once per request): the pages pin query counts.
+    if actor.is_staff or actor.delegate_id:
         items.append((reverse("stations:list"), _("联络站")))
-    if actor.delegate_id and RecordedDraft.objects.filter(
-        suggestion__lead_delegate_id=actor.delegate_id, confirmed_at__isnull=True, suggestion__status="draft"
-    ).exists():
-        items.append((reverse("stations:drafts"), _("待确认建议")))
+    elif not actor.office_ids and Station.staff.through.objects.filter(user_id=user.pk).exists():
+        items.append((reverse("stations:list"), _("联络站")))
     if actor.office_ids:
         items.append((reverse("stations:office_inbox"), _("转来的群众意见")))
     path = request.path
