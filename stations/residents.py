@@ -82,22 +82,32 @@ def _code_hash(verification: PhoneVerification, code: str) -> str:
     return salted_hmac("stations.otp", f"{verification.pk}:{verification.mobile}:{code}").hexdigest()
 
 
-def _verify(verification_id: int | None, code: str, mobile: str) -> PhoneVerification:
-    """Check the code inside the caller's transaction (the attempt counts even when it fails: see below)."""
+def verification_check(*, verification_id: int | None, code: str, mobile: str) -> PhoneVerification:
+    """Check a one-time code; a wrong code counts as an attempt (committed) whatever the caller does next."""
+    with transaction.atomic():
+        verification, refusal = _check_code(verification_id, code, mobile)
+    if refusal:
+        raise InvalidInput(refusal)
+    return verification
+
+
+def _check_code(verification_id: int | None, code: str, mobile: str) -> tuple[PhoneVerification | None, str]:
     if not verification_id:
-        raise InvalidInput(_("请先获取手机验证码。"))
+        return None, _("请先获取手机验证码。")
     verification = PhoneVerification.objects.select_for_update().filter(pk=verification_id).first()
     if verification is None or verification.mobile != mobile or verification.used_at:
-        raise InvalidInput(_("验证码已失效，请重新获取。"))
+        return None, _("验证码已失效，请重新获取。")
     if verification.expires_at < timezone.now():
-        raise InvalidInput(_("验证码已过期，请重新获取。"))
+        return None, _("验证码已过期，请重新获取。")
     if verification.attempts >= limit("otp_attempts"):
-        raise InvalidInput(_("验证码输错次数过多，请重新获取。"))
+        return None, _("验证码输错次数过多，请重新获取。")
     if not constant_time_compare(verification.code_hash, _code_hash(verification, (code or "").strip())):
-        # Counted outside the opinion's transaction, which the refusal rolls back.
-        PhoneVerification.objects.filter(pk=verification.pk).update(attempts=verification.attempts + 1)
-        raise InvalidInput(_("验证码不正确，请检查短信后重新输入。"))
-    return verification
+        verification.attempts += 1
+        verification.save(update_fields=["attempts"])
+        return None, _("验证码不正确，请检查短信后重新输入。")
+    verification.verified_at = verification.verified_at or timezone.now()
+    verification.save(update_fields=["verified_at"])
+    return verification, ""
 
 
 def clean_photo(upload: Any) -> ContentFile:
@@ -130,7 +140,6 @@ def clean_photo(upload: Any) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
-@transaction.atomic
 def opinion_submit(
     *,
     station: Station,
@@ -147,6 +156,30 @@ def opinion_submit(
     delegate: Any = None,
 ) -> ResidentOpinion:
     """A resident sends an opinion: the number confirmed by its code (unless anonymous where allowed)."""
+    if not anonymous:
+        mobile = (mobile or "").strip().replace(" ", "")
+        if not MOBILE.match(mobile):
+            raise InvalidInput(_("请填写正确的11位手机号码。"))
+        verification_check(verification_id=verification_id, code=code, mobile=mobile)
+    with transaction.atomic():
+        return _opinion_create(
+            station=station,
+            topic=topic,
+            text=text,
+            place=place,
+            name=name,
+            mobile=mobile,
+            anonymous=anonymous,
+            verification_id=verification_id,
+            photos=photos,
+            address=address,
+            delegate=delegate,
+        )
+
+
+def _opinion_create(
+    *, station, topic, text, place, name, mobile, anonymous, verification_id, photos, address, delegate
+):
     station = Station.objects.select_for_update().get(pk=station.pk)
     if not station.is_active:
         raise InvalidInput(_("该联络站已停止接收意见。"))
@@ -177,7 +210,13 @@ def opinion_submit(
             "opinions_per_mobile_day"
         ):
             raise InvalidInput(_("该手机号码今天提交的意见已达上限，请明天再试。"))
-        verification = _verify(verification_id, code, mobile)
+        verification = (
+            PhoneVerification.objects.select_for_update()
+            .filter(pk=verification_id, mobile=mobile, used_at__isnull=True, verified_at__isnull=False)
+            .first()
+        )
+        if verification is None:
+            raise InvalidInput(_("验证码已失效，请重新获取。"))
     cleaned = [clean_photo(p) for p in photos]
     first_due, answer_due = deadlines(station=station, received=timezone.localdate(now))
     opinion = ResidentOpinion.objects.create(
@@ -199,8 +238,7 @@ def opinion_submit(
         photo.image.save(content.name, content, save=True)
     if verification is not None:
         verification.used_at = now
-        verification.verified_at = now
-        verification.save(update_fields=["used_at", "verified_at"])
+        verification.save(update_fields=["used_at"])
     _audit(action="opinion_submit", opinion=opinion, to_status=OS.RECEIVED, data={"photos": len(cleaned)})
     notify(
         handlers_of(opinion),
