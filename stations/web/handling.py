@@ -19,7 +19,7 @@ from stations.models import OpinionPhoto, ResidentOpinion, StationDelegate
 from stations.web.forms import AnswerForm, ForwardForm, MergeForm, PublishForm, StationForm, SuggestForm
 from suggestions import pii, policy
 from suggestions.actor import actor_of
-from suggestions.errors import WorkflowError
+from suggestions.errors import NotPermitted, WorkflowError
 from suggestions.policy import Action
 from suggestions.web.decorators import office_required, staff_required
 
@@ -166,9 +166,14 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "stations/opinion_detail.html", context)
 
 
-def _opinion_post(request: HttpRequest, pk: int, form_class, write, done: str, **form_kwargs) -> HttpResponse:
+def _opinion_post(
+    request: HttpRequest, pk: int, action: Action, form_class, write, done: str, **form_kwargs
+) -> HttpResponse:
     actor = actor_of(request)
     opinion = queries.opinion_for(actor=actor, pk=pk)
+    decision = policy.may(actor, action, opinion)
+    if not decision and decision.kind == policy.PERMISSION:
+        raise PermissionDenied(decision.reason)
     form = form_class(request.POST, **({"opinion": opinion} if form_kwargs.get("with_opinion") else {}))
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -189,6 +194,7 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _opinion_post(
         request,
         pk,
+        Action.OPINION_ANSWER,
         AnswerForm,
         lambda o, d: actions.opinion_answer(opinion=o, actor=request.user, text=d["text"]),
         _("已答复。"),
@@ -202,6 +208,7 @@ def opinion_forward(request: HttpRequest, pk: int) -> HttpResponse:
     return _opinion_post(
         request,
         pk,
+        Action.OPINION_FORWARD,
         ForwardForm,
         lambda o, d: actions.opinion_forward(opinion=o, actor=request.user, office=d["office"], note=d["note"]),
         _("已转承办单位办理。"),
@@ -215,6 +222,7 @@ def opinion_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return _opinion_post(
         request,
         pk,
+        Action.OPINION_MERGE,
         MergeForm,
         lambda o, d: actions.opinion_merge(opinion=o, actor=request.user, into=d["into"]),
         _("已合并。"),
@@ -229,6 +237,7 @@ def opinion_office_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _opinion_post(
         request,
         pk,
+        Action.OPINION_OFFICE_ANSWER,
         AnswerForm,
         lambda o, d: actions.opinion_office_answer(opinion=o, actor=request.user, text=d["text"]),
         _("已答复。"),
@@ -242,6 +251,7 @@ def opinion_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _opinion_post(
         request,
         pk,
+        Action.OPINION_PUBLISH,
         PublishForm,
         lambda o, d: actions.opinion_publish(
             opinion=o, actor=request.user, public_text=d["public_text"], public_answer=d["public_answer"]
@@ -256,6 +266,11 @@ def opinion_suggest(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn the chosen opinions of a station into a draft suggestion."""
     actor = actor_of(request)
     station = queries.station_for(actor=actor, pk=pk)
+    # Who may: the rule for an opinion of this station still waiting for triage.
+    probe = ResidentOpinion(station=station, status=ResidentOpinion.Status.RECEIVED)
+    decision = policy.may(actor, Action.OPINION_SUGGEST, probe)
+    if not decision:
+        raise PermissionDenied(decision.reason)
     opinions = queries.opinions_of_station(actor=actor, station=station, status=ResidentOpinion.Status.RECEIVED)
     form = SuggestForm(request.POST, station=station, opinions=opinions)
     if not form.is_valid():
@@ -271,6 +286,8 @@ def opinion_suggest(request: HttpRequest, pk: int) -> HttpResponse:
             category=data["category"],
             delegate=data["delegate"],
         )
+    except NotPermitted as refusal:
+        raise PermissionDenied(str(refusal))
     except WorkflowError as refusal:
         messages.error(request, str(refusal))
         return redirect(station.get_absolute_url())
