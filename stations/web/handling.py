@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from security import events as security_events
+from security.models import SecurityEventKind
 from stations import actions, queries
 from stations.models import OpinionPhoto, ResidentOpinion, StationDelegate
 from stations.web.forms import AnswerForm, ForwardForm, MergeForm, PublishForm, StationForm, SuggestForm
@@ -92,14 +95,12 @@ def _qr_response(code: str, kind: str, filename: str) -> HttpResponse:
     import segno
 
     qr = segno.make(_resident_url(code), error="m")
-    out = io.BytesIO()
     if kind == "svg":
-        qr.save(out, kind="svg", scale=8, border=4, xmldecl=False)
+        out = io.BytesIO(qr.svg_inline(scale=8, border=4).encode())
         content_type = "image/svg+xml"
     else:
-        qr.save(out, kind="png", scale=10, border=4)
+        out = io.BytesIO(base64.b64decode(qr.png_data_uri(scale=10, border=4).split(",", 1)[1]))
         content_type = "image/png"
-    out.seek(0)
     response = FileResponse(out, content_type=content_type)
     if kind in ("png", "svg") and "download" in filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
@@ -146,9 +147,13 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     opinion = queries.opinion_for(actor=actor, pk=pk)
     allowed = {str(a) for a, d in policy.available(actor, opinion).items() if d}
+    resident = queries.resident_shown(actor=actor, opinion=opinion)
+    if "opinion_personal_data" in allowed and not opinion.anonymous and opinion.resident_mobile:
+        # 等保: showing a resident's full name and number is a security event (the id only, never the number).
+        security_events.record(event=SecurityEventKind.REVEAL, request=request, target=opinion)
     context = {
         "opinion": opinion,
-        "resident": queries.resident_shown(actor=actor, opinion=opinion),
+        "resident": resident,
         "allowed": allowed,
         "entries": opinion.entries.all(),
         "photos": opinion.photos.all(),
@@ -161,7 +166,6 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "public_answer": opinion.public_answer or pii.mask(opinion.answer),
             }
         ),
-        "calendar_today": None,
     }
     return render(request, "stations/opinion_detail.html", context)
 

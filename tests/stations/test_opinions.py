@@ -246,3 +246,36 @@ def test_reminders_go_once_for_triage_and_forwarded_deadlines(station, send_opin
     assert Notification.objects.filter(
         user=clerk, dedupe_key__startswith=f"stations:forwarded:{opinion.pk}:overdue"
     ).exists()
+
+
+def test_the_handler_opening_an_opinion_with_personal_data_is_a_security_event(
+    client, station, send_opinion, station_clerk, staff
+):
+    from security.models import SecurityEvent
+
+    opinion = send_opinion(station)
+    client.force_login(staff)
+    client.get(opinion.get_absolute_url())
+    assert not SecurityEvent.objects.filter(event="reveal").exists()  # staff see it masked
+    client.force_login(station_clerk)
+    page = client.get(opinion.get_absolute_url()).content.decode()
+    assert "13800138000" in page
+    event = SecurityEvent.objects.get(event="reveal")
+    assert event.actor_id == station_clerk.pk and event.target_id == str(opinion.pk)
+    assert "13800138000" not in str(event.detail)
+
+
+def test_an_answer_waiting_for_its_rating_reminds_the_resident_once_by_sms(
+    station, send_opinion, station_clerk, django_capture_on_commit_callbacks
+):
+    opinion = send_opinion(station)
+    actions.opinion_answer(opinion=opinion, actor=station_clerk, text="已处理。")
+    ResidentOpinion.objects.filter(pk=opinion.pk).update(answered_at=timezone.now() - datetime.timedelta(days=8))
+    before = len(LoggingSMSBackend.sent)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.opinions_remind()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.opinions_remind()
+    sent = list(LoggingSMSBackend.sent)[before:]
+    assert [text for phone, text in sent if "请抽空评价" in text and phone == "13800138000"] != []
+    assert len([1 for _p, text in sent if "请抽空评价" in text]) == 1
