@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import urllib.parse
 
 from django.conf import settings
 from django.contrib import messages
@@ -96,7 +97,8 @@ def _qr_response(code: str, kind: str, filename: str) -> HttpResponse:
 
     qr = segno.make(_resident_url(code), error="m")
     if kind == "svg":
-        out = io.BytesIO(qr.svg_inline(scale=8, border=4).encode())
+        svg = urllib.parse.unquote(qr.svg_data_uri(scale=8, border=4).split(",", 1)[1])  # with its xmlns
+        out = io.BytesIO(svg.encode())
         content_type = "image/svg+xml"
     else:
         out = io.BytesIO(base64.b64decode(qr.png_data_uri(scale=10, border=4).split(",", 1)[1]))

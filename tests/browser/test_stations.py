@@ -128,6 +128,14 @@ def test_a_resident_sends_an_opinion_by_qr_code_and_follows_it_to_a_rated_publis
     assert "小区路灯不亮" in content and "13912345678" not in content and "139****5678" in content
     check(public, "5-station-public-page")
 
+    # The printable A4 poster shows the station's code, name and hours.
+    poster = open_page(user=world["station_clerk"])
+    poster.goto(reverse("stations:poster", args=[station.pk]))
+    poster.wait_for_load_state("networkidle")
+    assert poster.locator("img.poster-qr").evaluate("img => img.naturalWidth") > 0
+    assert "每周三 9:00–12:00" in poster.content()
+    screenshot(poster, "stations-0-poster")
+
 
 def test_three_opinions_become_one_suggestion_and_the_residents_see_its_answer(open_page, world, settings):
     settings.STATIONS_LIMITS = {"otp_interval_seconds": 0}
