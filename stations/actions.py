@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -387,23 +388,30 @@ def opinion_suggest(
     return suggestion
 
 
+# The suggestion's fate the resident hears of: answered, or it ended without an answer.
+_SUGGESTION_ENDED = {
+    Suggestion.Status.NOT_REGISTERED: _("根据您的意见形成的代表建议未予立案，理由：%(reason)s"),
+    Suggestion.Status.WITHDRAWN: _("根据您的意见形成的代表建议已撤回：%(reason)s"),
+}
+
+
 @transaction.atomic
 def opinions_follow_suggestions(*, now: datetime.datetime | None = None) -> int:
-    """Opinions whose suggestion was answered are answered too, and their residents told. Safe to repeat."""
-    now = now or timezone.now()
+    """Opinions whose suggestion was answered (or ended) are answered too, and their residents told. Safe to repeat."""
     count = 0
     waiting = (
         ResidentOpinion.objects.select_for_update(of=("self",))
         .select_related("station", "suggestion")
-        .filter(status=OS.SUGGESTED, suggestion__first_replied_at__isnull=False)
+        .filter(status=OS.SUGGESTED)
+        .filter(Q(suggestion__first_replied_at__isnull=False) | Q(suggestion__status__in=list(_SUGGESTION_ENDED)))
     )
     for opinion in waiting:
-        _answer(
-            opinion,
-            actor=None,
-            text=_("根据您的意见形成的代表建议已由承办单位答复；答复公开后可在本页查看。"),
-            action="opinion_suggestion_answered",
-        )
+        suggestion = opinion.suggestion
+        if suggestion.first_replied_at is not None:
+            text = _("根据您的意见形成的代表建议已由承办单位答复；答复公开后可在本页查看。")
+        else:
+            text = _SUGGESTION_ENDED[suggestion.status] % {"reason": suggestion.status_reason or "—"}
+        _answer(opinion, actor=None, text=text, action="opinion_suggestion_answered")
         count += 1
     return count
 

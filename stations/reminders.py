@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stations.actions import _audit, _office_users, _sms_after_commit, handlers_of, notify
+from stations.actions import _audit, _office_users, _set_status, _sms_after_commit, handlers_of, notify
 from stations.models import ResidentOpinion
 from suggestions.workdays import work_calendar
 
@@ -58,13 +58,20 @@ def opinions_remind(*, today: datetime.date | None = None) -> int:
             users += handlers_of(opinion)  # escalation: the station hears of it too
         notify(users, title=title, url=opinion.get_absolute_url(), dedupe=f"stations:forwarded:{opinion.pk}:{stage}")
         sent += 1
+    now = timezone.now()
     answered = (
         ResidentOpinion.objects.select_for_update(of=("self",))
         .select_related("station")
-        .filter(status=OS.ANSWERED, rating="", last_reminded_at__isnull=True)
+        .filter(status=OS.ANSWERED, rating="")
     )
     for opinion in answered:
-        if opinion.answered_at and (timezone.now() - opinion.answered_at).days >= opinion.station.rating_days:
+        waited = (now - opinion.answered_at).days if opinion.answered_at else 0
+        if opinion.last_reminded_at and waited >= 2 * opinion.station.rating_days:
+            # Not rated after a reminder and as long again: the opinion closes without a rating.
+            opinion.closed_at = now
+            _set_status(opinion, OS.CLOSED, actor=None, action="opinion_close_unrated")
+            continue
+        if opinion.last_reminded_at is None and waited >= opinion.station.rating_days:
             opinion.last_reminded_at = timezone.now()
             opinion.save(update_fields=["last_reminded_at"])
             _audit(action="opinion_rating_reminder", opinion=opinion)

@@ -292,4 +292,11 @@ def opinion_rate(*, opinion: ResidentOpinion, value: str, comment: str = "") -> 
     opinion.rating, opinion.rating_comment = value, comment
     opinion.rated_at = opinion.closed_at = timezone.now()
     _set_status(opinion, OS.CLOSED, actor=None, action="opinion_rate", note=value)
+    if value == ResidentOpinion.Rating.UNSATISFIED:
+        notify(
+            handlers_of(opinion),
+            title=_("群众对意见答复不满意：%(topic)s") % {"topic": opinion.topic[:60]},
+            url=opinion.get_absolute_url(),
+            body=comment,
+        )
     return opinion

@@ -279,3 +279,23 @@ def test_an_answer_waiting_for_its_rating_reminds_the_resident_once_by_sms(
     sent = list(LoggingSMSBackend.sent)[before:]
     assert [text for phone, text in sent if "请抽空评价" in text and phone == "13800138000"] != []
     assert len([1 for _p, text in sent if "请抽空评价" in text]) == 1
+
+
+def test_an_answer_never_rated_closes_after_the_reminder_and_as_long_again(station, send_opinion, station_clerk):
+    opinion = send_opinion(station)
+    actions.opinion_answer(opinion=opinion, actor=station_clerk, text="已处理。")
+    ResidentOpinion.objects.filter(pk=opinion.pk).update(answered_at=timezone.now() - datetime.timedelta(days=8))
+    reminders.opinions_remind()
+    opinion.refresh_from_db()
+    assert opinion.status == OS.ANSWERED and opinion.last_reminded_at
+    ResidentOpinion.objects.filter(pk=opinion.pk).update(answered_at=timezone.now() - datetime.timedelta(days=15))
+    reminders.opinions_remind()
+    opinion.refresh_from_db()
+    assert opinion.status == OS.CLOSED and opinion.closed_at and not opinion.rating
+
+
+def test_an_unsatisfied_rating_tells_the_handlers(station, send_opinion, station_clerk):
+    opinion = send_opinion(station)
+    actions.opinion_answer(opinion=opinion, actor=station_clerk, text="已处理。")
+    residents.opinion_rate(opinion=opinion, value="unsatisfied", comment="路灯还是不亮")
+    assert Notification.objects.filter(user=station_clerk, title__contains="不满意", body="路灯还是不亮").exists()

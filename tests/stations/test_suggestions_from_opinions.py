@@ -153,3 +153,19 @@ def test_an_excel_sheet_gives_rows_and_names_an_unknown_delegate_by_line(session
         )
     with pytest.raises(InvalidInput, match="Excel"):
         discussions.rows_from_excel(upload=SimpleUploadedFile("x.xlsx", b"not excel"), term=session.term)
+
+
+def test_residents_hear_when_their_suggestion_is_not_registered(three_opinions, station_delegate, staff):
+    suggestion = actions.opinion_suggest(
+        opinions=three_opinions[:1],
+        actor=station_delegate.user,
+        title="t",
+        body="b",
+        category=factories.CategoryFactory(),
+    )
+    suggestion_actions.suggestion_submit(suggestion=suggestion, actor=station_delegate.user)
+    suggestion_actions.suggestion_reject(suggestion=suggestion, actor=staff, reason="属于个人诉求")
+    assert actions.opinions_follow_suggestions() == 1
+    opinion = three_opinions[0]
+    opinion.refresh_from_db()
+    assert opinion.status == OS.ANSWERED and "未予立案" in opinion.answer and "属于个人诉求" in opinion.answer
