@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from stations.models import RecordedDraft, ResidentOpinion, Station, StationDelegate
+from suggestions import policy as _policy
 from suggestions.actor import Actor
 from suggestions.errors import NotPermitted, TransitionNotAllowed
 from suggestions.models import Suggestion
@@ -159,6 +160,10 @@ def install(rules: dict, actions_on: dict) -> None:
     """Add the stations rules to the rule book."""
     rules.update(RULES)
     actions_on.update(ACTIONS_ON)
+
+
+# Whichever of the two modules is imported first, the rule book has these rules once both are loaded.
+install(_policy.RULES, _policy.ACTIONS_ON)
 
 
 # --------------------------------------------------------------------------- residents (no account)
