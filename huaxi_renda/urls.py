@@ -35,5 +35,7 @@ urlpatterns = [
     path("office/", include("suggestions.web.urls.offices")),
     path("reminders/", include("suggestions.web.urls.reminders")),
     path("public/", include("suggestions.web.urls.public")),
+    path("stations/", include("stations.urls")),
+    path("", include("stations.urls_residents")),
     path("admin/", admin.site.urls),
 ]

@@ -147,3 +147,32 @@ def signed_letter(assignment, actor, *, name="盖章答复函.pdf"):
     return actions.attachment_add(
         suggestion=assignment.suggestion, actor=actor, uploaded_file=uploaded, content_type="application/pdf"
     )
+
+
+class StationFactory(factory.django.DjangoModelFactory):
+    """A liaison station; attach delegates and staff with ``stations.actions.station_save`` or ``.staff.add``."""
+
+    class Meta:
+        model = "stations.Station"
+
+    name = factory.Sequence(lambda n: f"花溪街道第{n}代表联络站")
+    address = "花溪区清溪路1号"
+    hours = "每周三 9:00–12:00"
+
+
+def photo_bytes(*, fmt="JPEG", gps=True):
+    """A small photo; a JPEG carries EXIF with a GPS position, as a phone writes it."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    out = io.BytesIO()
+    if fmt == "JPEG" and gps:
+        exif = Image.Exif()
+        exif[0x010F] = "TestPhone"  # Make
+        exif[0x8825] = {1: "N", 2: (26.0, 24.0, 36.0), 3: "E", 4: (106.0, 40.0, 12.0)}  # GPSInfo
+        image.save(out, format=fmt, exif=exif)
+    else:
+        image.save(out, format=fmt)
+    return out.getvalue()

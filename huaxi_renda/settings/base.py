@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "delegates",
     "suggestions",
     "security",
+    "stations",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "suggestions.web.context_processors.navigation",
+                "stations.web.context.navigation",
             ],
         },
     },
@@ -190,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("REMINDER_SCAN_SECONDS", 300)),
     },
     "catch-up-statistics": {"task": "suggestions.tasks.catch_up_statistics", "schedule": 60.0},
+    "scan-opinions": {
+        "task": "stations.tasks.scan_opinions",
+        "schedule": float(os.environ.get("REMINDER_SCAN_SECONDS", 300)),
+    },
 }
 # Sending a task must never make a request fail: the database is the source of
 # truth and the next scan picks up whatever could not be queued.
@@ -206,6 +212,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "花溪区人大常委
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "suggestions.reminders.sms.LoggingSMSBackend")
 # Absolute address of the site, used for links in reminder e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Liaison stations: residents' names and numbers are erased this many days after an opinion closes.
+STATIONS_RETENTION_DAYS = int(os.environ.get("STATIONS_RETENTION_DAYS", 365))
 # Days an account activation link (sent to people whose accounts an import created) stays usable.
 ACCOUNT_ACTIVATION_DAYS = int(os.environ.get("ACCOUNT_ACTIVATION_DAYS", "14"))
 REMINDER_SEND_LEASE_SECONDS = int(os.environ.get("REMINDER_SEND_LEASE_SECONDS", 300))

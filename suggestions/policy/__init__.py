@@ -13,6 +13,7 @@ Where a rule lives (each module ends with its ``RULES`` table; ``actions.py`` li
 - ``rules_office``: sign, return request, handler, contact, opinion, reply, letter, extension, follow-up
 - ``rules_rating``: rate            - ``rules_publication``: publish, unpublish, public versions
 - ``rules_people``: delegates, offices, accounts, roster import
+- ``rules_stations``: liaison stations, residents' opinions, suggestions recorded in group discussion
 - ``base``: ``Decision``, the two kinds of refusal, and who is who (staff, lead delegate, the office)
 
 What an action checks beyond this (typed input, the completeness of a reply: ``actions.reply_requirements``,
@@ -29,10 +30,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegates.models import Delegate
+from stations.models import RecordedDraft, ResidentOpinion, Station
 from suggestions.actor import Actor
 from suggestions.errors import NotPermitted, TransitionNotAllowed
 from suggestions.models import Assignment, AssignmentRequest, CoSigner, FollowUp, Office, Reply, Suggestion
-from suggestions.policy import rules_drafting, rules_office, rules_people, rules_publication, rules_rating, rules_staff
+from suggestions.policy import (
+    rules_drafting,
+    rules_office,
+    rules_people,
+    rules_publication,
+    rules_rating,
+    rules_staff,
+    rules_stations,
+)
 from suggestions.policy.actions import Action
 from suggestions.policy.base import (
     ALLOWED,
@@ -81,6 +91,7 @@ RULES = _one_table(
     rules_rating.RULES,
     rules_publication.RULES,
     rules_people.RULES,
+    rules_stations.RULES,
 )
 
 # What ``available`` lists for each kind of object.
@@ -132,6 +143,18 @@ ACTIONS_ON: dict[type, tuple[Action, ...]] = {
     FollowUp: (Action.CONFIRM_SOLVED,),
     Delegate: (Action.MANAGE_PEOPLE,),
     Office: (Action.MANAGE_PEOPLE,),
+    Station: (Action.STATION_MANAGE, Action.STATION_VIEW),
+    ResidentOpinion: (
+        Action.OPINION_VIEW,
+        Action.OPINION_PERSONAL_DATA,
+        Action.OPINION_ANSWER,
+        Action.OPINION_FORWARD,
+        Action.OPINION_MERGE,
+        Action.OPINION_SUGGEST,
+        Action.OPINION_OFFICE_ANSWER,
+        Action.OPINION_PUBLISH,
+    ),
+    RecordedDraft: (Action.RECORDED_DRAFT_EDIT, Action.RECORDED_DRAFT_CONFIRM),
 }
 
 

@@ -52,3 +52,17 @@ class Action(models.TextChoices):
     # rules_people: delegates, offices and their accounts
     MANAGE_PEOPLE = "manage_people", _("管理代表、承办单位和账号")
     ROSTER_IMPORT = "roster_import", _("导入代表或承办单位名单")
+    # rules_stations: liaison stations, residents' opinions, suggestions recorded in group discussion
+    STATION_MANAGE = "station_manage", _("管理联络站")
+    STATION_VIEW = "station_view", _("查看联络站")
+    OPINION_VIEW = "opinion_view", _("查看群众意见")
+    OPINION_PERSONAL_DATA = "opinion_personal_data", _("查看群众联系方式")
+    OPINION_ANSWER = "opinion_answer", _("直接答复群众意见")
+    OPINION_FORWARD = "opinion_forward", _("转办群众意见")
+    OPINION_MERGE = "opinion_merge", _("合并群众意见")
+    OPINION_SUGGEST = "opinion_suggest", _("将群众意见转为建议")
+    OPINION_OFFICE_ANSWER = "opinion_office_answer", _("承办单位答复群众意见")
+    OPINION_PUBLISH = "opinion_publish", _("公开群众意见答复")
+    DISCUSSION_RECORD = "discussion_record", _("录入分组审议建议")
+    RECORDED_DRAFT_EDIT = "recorded_draft_edit", _("修改代录建议")
+    RECORDED_DRAFT_CONFIRM = "recorded_draft_confirm", _("确认代录建议")

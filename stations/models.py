@@ -1,0 +1,299 @@
+"""Liaison stations, residents' opinions (民意) and group-discussion records (分组审议).
+
+Status changes happen only in ``stations.actions`` (opinions) and ``stations.discussions`` (recorded drafts);
+the allowed transitions are ``ResidentOpinion.TRANSITIONS``.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from delegates.models import Delegate, Delegation, Session
+from suggestions.models import Office, Suggestion
+
+# No 0/O, 1/I/L: a resident reads the code off an SMS and types it on a phone.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_code(length: int = 10) -> str:
+    """A random code from the unambiguous alphabet."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def _station_code() -> str:
+    return new_code(8)
+
+
+def _tracking_code() -> str:
+    return new_code(10)
+
+
+class Station(models.Model):
+    """A liaison station (代表联络站): delegates attached, station staff, and its deadline policy."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    address = models.CharField(_("地址"), max_length=200)
+    hours = models.CharField(_("开放时间"), max_length=200)
+    code = models.CharField(_("二维码编号"), max_length=16, unique=True, default=_station_code)
+    delegates = models.ManyToManyField(
+        Delegate, through="StationDelegate", related_name="stations", verbose_name=_("进站代表"), blank=True
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="liaison_stations", verbose_name=_("联络员账号"), blank=True
+    )
+    allow_anonymous = models.BooleanField(_("允许匿名反映"), default=False)
+    first_response_workdays = models.PositiveSmallIntegerField(_("首次回应时限（工作日）"), default=3)
+    answer_workdays = models.PositiveSmallIntegerField(_("答复时限（工作日）"), default=15)
+    rating_days = models.PositiveSmallIntegerField(_("评价提醒（天）"), default=7)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("代表联络站")
+        verbose_name_plural = _("代表联络站")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stations:detail", args=[self.pk])
+
+
+class StationDelegate(models.Model):
+    """A delegate attached to a station; ``code`` is the delegate's own QR code there (代表码)."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="memberships")
+    delegate = models.ForeignKey(Delegate, on_delete=models.PROTECT, related_name="station_memberships")
+    code = models.CharField(_("二维码编号"), max_length=16, unique=True, default=_station_code)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["station", "delegate"], name="station_delegate_unique")]
+        verbose_name = _("进站代表")
+        verbose_name_plural = _("进站代表")
+
+    def __str__(self):
+        return f"{self.station} · {self.delegate}"
+
+
+class ResidentOpinion(models.Model):
+    """One resident's opinion sent through a station's or a delegate's code."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已收到待处理")
+        FORWARDED = "forwarded", _("已转承办单位办理")
+        SUGGESTED = "suggested", _("已转为代表建议")
+        ANSWERED = "answered", _("已答复待评价")
+        MERGED = "merged", _("已合并")
+        CLOSED = "closed", _("已办结")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        UNSATISFIED = "unsatisfied", _("不满意")
+
+    TRANSITIONS = {
+        Status.RECEIVED: {Status.ANSWERED, Status.FORWARDED, Status.SUGGESTED, Status.MERGED, Status.WITHDRAWN},
+        Status.FORWARDED: {Status.ANSWERED, Status.WITHDRAWN},
+        Status.SUGGESTED: {Status.ANSWERED, Status.WITHDRAWN},
+        Status.ANSWERED: {Status.CLOSED},
+        Status.MERGED: set(),
+        Status.CLOSED: set(),
+        Status.WITHDRAWN: set(),
+    }
+    OPEN = (Status.RECEIVED, Status.FORWARDED, Status.SUGGESTED)
+    FINISHED = (Status.ANSWERED, Status.CLOSED)
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="opinions", verbose_name=_("联络站"))
+    delegate = models.ForeignKey(
+        Delegate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resident_opinions",
+        verbose_name=_("反映给代表"),
+    )
+    tracking_code = models.CharField(_("查询码"), max_length=16, unique=True, default=_tracking_code)
+    topic = models.CharField(_("主题"), max_length=100)
+    text = models.TextField(_("内容"))
+    place = models.CharField(_("地点或小区"), max_length=100, blank=True)
+    # Personal data: shown in full only to the station's staff and delegates (policy OPINION_PERSONAL_DATA),
+    # erased after the retention period (``opinion_erase_personal_data``).
+    resident_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    resident_mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    address_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
+    first_response_due = models.DateField(_("首次回应期限"))
+    answer_due = models.DateField(_("答复期限"))
+    first_responded_at = models.DateTimeField(_("首次回应时间"), null=True, blank=True)
+    forwarded_office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resident_opinions",
+        verbose_name=_("承办单位"),
+    )
+    forwarded_at = models.DateTimeField(_("转办时间"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("并入")
+    )
+    suggestion = models.ForeignKey(
+        Suggestion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resident_opinions",
+        verbose_name=_("转为建议"),
+    )
+    answer = models.TextField(_("答复"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(_("评价意见"), blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # What the public station page shows, reviewed by the handler (personal data masked).
+    public_text = models.TextField(_("公开内容"), blank=True)
+    public_answer = models.TextField(_("公开答复"), blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    personal_data_erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("群众意见")
+        verbose_name_plural = _("群众意见")
+        indexes = [
+            models.Index(fields=["station", "status"], name="opinion_station_status"),
+            models.Index(fields=["resident_mobile", "received_at"], name="opinion_mobile_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.topic}"
+
+    def get_absolute_url(self):
+        return reverse("stations:opinion", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class OpinionPhoto(models.Model):
+    """A photo a resident sent, re-encoded without its metadata (EXIF location)."""
+
+    opinion = models.ForeignKey(ResidentOpinion, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to="opinions/%Y/%m/")
+    content_type = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.image.name
+
+
+class OpinionEntry(models.Model):
+    """The opinion's history as the resident sees it: additions, answers, steps (no personal data)."""
+
+    class Kind(models.TextChoices):
+        ADDITION = "addition", _("群众补充")
+        RESPONSE = "response", _("处理情况")
+        ANSWER = "answer", _("答复")
+
+    opinion = models.ForeignKey(ResidentOpinion, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.created_at:%Y-%m-%d}"
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent to a mobile number before an opinion is accepted."""
+
+    mobile = models.CharField(max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    address_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StationAudit(models.Model):
+    """One row per write of this app: who, when, what, from, to. Never deleted; never holds personal data."""
+
+    opinion = models.ForeignKey(ResidentOpinion, on_delete=models.PROTECT, null=True, related_name="audit_logs")
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, null=True, related_name="audit_logs")
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class GroupDiscussion(models.Model):
+    """The record of a group discussion (分组审议) during a session."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="+", verbose_name=_("会议"))
+    delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="+", verbose_name=_("代表团"))
+    date = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    recorder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("分组审议记录")
+
+    def __str__(self):
+        return f"{self.date} {self.delegation}"
+
+
+class RecordedDraft(models.Model):
+    """A draft suggestion someone recorded for a delegate: it waits for the lead delegate's confirmation."""
+
+    suggestion = models.OneToOneField(Suggestion, on_delete=models.PROTECT, related_name="recorded_draft")
+    discussion = models.ForeignKey(
+        GroupDiscussion, on_delete=models.PROTECT, null=True, blank=True, related_name="drafts"
+    )
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, null=True, blank=True, related_name="drafts")
+    recorder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cosigners = models.ManyToManyField(Delegate, related_name="+", blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.suggestion_id)
