@@ -27,8 +27,8 @@ def deliver_reminder(reminder_id):
 
 
 @shared_task(**RETRY)
-def send_digest(user_id, date):
-    return reminders.digest_send(user_id=user_id, date=date)
+def send_digest(user_id, date, channel="email"):
+    return reminders.digest_send(user_id=user_id, date=date, channel=channel)
 
 
 @shared_task

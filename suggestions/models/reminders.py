@@ -67,10 +67,19 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} · {self.stage}"
 
 
+def delivery_channels():
+    """The registered channels' (code, label): a new channel needs no migration."""
+    from suggestions.reminders.channels import registry
+
+    return registry.choices()
+
+
 class ReminderDelivery(models.Model):
     """One reminder to one recipient by one channel; sent at least once, delivered once."""
 
     class Channel(models.TextChoices):
+        """The built-in channels' codes; the registry (``suggestions.reminders.channels``) has them all."""
+
         EMAIL = "email", _("电子邮件")
         INAPP = "inapp", _("站内通知")
         SMS = "sms", _("短信")
@@ -85,7 +94,7 @@ class ReminderDelivery(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
     )
-    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("渠道"), max_length=20, choices=delivery_channels)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.TextField(_("错误"), blank=True)

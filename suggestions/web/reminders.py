@@ -11,6 +11,7 @@ from suggestions import roles
 from suggestions.models import Reminder, ReminderDelivery
 from suggestions.queries import selectors
 from suggestions.reminders import label_deliveries
+from suggestions.reminders.channels import registry
 from suggestions.web.decorators import office_required, staff_required
 
 PAGE_SIZE = 50
@@ -20,9 +21,7 @@ class DeliveryFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部"))] + list(ReminderDelivery.Status.choices)
     )
-    channel = forms.ChoiceField(
-        label=_("渠道"), required=False, choices=[("", _("全部"))] + list(ReminderDelivery.Channel.choices)
-    )
+    channel = forms.ChoiceField(label=_("渠道"), required=False, choices=lambda: [("", _("全部")), *registry.choices()])
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部"))] + list(Reminder.Kind.choices))
     q = forms.CharField(label=_("接收人或建议标题"), required=False, max_length=50)
     date_from = forms.DateField(label=_("生成日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

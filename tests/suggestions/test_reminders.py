@@ -350,10 +350,10 @@ def test_a_sender_that_died_mid_send_is_taken_over_and_sends_once(assign_on, cle
     reminder = Reminder.objects.get(key=f"overdue:{lead.pk}:n1")
     email = reminder.deliveries.get(recipient=clerk, channel="email")
     # A worker claimed the e-mail and the in-app row, created the notification, then was killed.
-    claimed = reminders._claim(reminder.deliveries.filter(recipient=clerk), now=at("2026-10-19", 9))
+    claimed = reminders.claim(reminder.deliveries.filter(recipient=clerk), now=at("2026-10-19", 9))
     assert email.pk in claimed
     inapp = reminder.deliveries.get(recipient=clerk, channel="inapp")
-    reminders._send_one(ReminderDelivery.objects.select_related("reminder", "recipient").get(pk=inapp.pk))
+    reminders.send_one(ReminderDelivery.objects.select_related("reminder", "recipient").get(pk=inapp.pk))
     # Within the lease nobody else touches them.
     reminders.reminder_deliver(reminder_id=reminder.pk, now=at("2026-10-19", 9) + datetime.timedelta(seconds=30))
     assert not [m for m in mail.outbox if m.to == [clerk.email]]

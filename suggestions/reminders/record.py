@@ -1,0 +1,79 @@
+"""Recording: each due reminder once (unique key), with one delivery row per recipient and reachable channel."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from suggestions.models import Reminder, ReminderDelivery
+from suggestions.reminders.channels import registry
+from suggestions.reminders.plans import People, Plan, Recipient
+
+
+def deliveries_for(reminder_id: int, recipients: list[Recipient], *, now=None) -> list[ReminderDelivery]:
+    """Unsaved delivery rows: one per recipient and channel that can reach them."""
+    now = now or timezone.now()
+    rows = {}
+    channels = registry.channels()
+    for recipient in recipients:
+        user = recipient.user
+        for channel in channels:
+            address = channel.address(recipient)
+            if address is None or (user.pk, channel.code) in rows:
+                continue
+            rows[(user.pk, channel.code)] = ReminderDelivery(
+                reminder_id=reminder_id, recipient=user, channel=channel.code, address=address, created_at=now
+            )
+    return list(rows.values())
+
+
+@transaction.atomic
+def record(plans: list[Plan], *, now: datetime.datetime) -> int:
+    """Create the reminders (once per key) and, for the ones that have none yet, their deliveries.
+
+    Returns the number of reminders created. Rows are inserted in key order so two
+    scans at once wait for each other instead of deadlocking.
+    """
+    if not plans:
+        return 0
+    by_key = {p.key: p for p in plans}
+    keys = sorted(by_key)
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                key=key,
+                kind=by_key[key].kind,
+                stage=by_key[key].stage,
+                message=by_key[key].message,
+                suggestion_id=by_key[key].suggestion_id,
+                assignment_id=by_key[key].assignment_id,
+                office_id=by_key[key].office_id,
+                is_urgent=by_key[key].is_urgent,
+                created_at=now,
+            )
+            for key in keys
+        ],
+        ignore_conflicts=True,
+    )
+    fresh = dict(
+        Reminder.objects.filter(key__in=keys, created_at=now)
+        .filter(~Exists(ReminderDelivery.objects.filter(reminder=OuterRef("pk"))))
+        .values_list("key", "pk")
+    )
+    rows = []
+    for key in sorted(fresh):
+        rows += deliveries_for(fresh[key], by_key[key].recipients, now=now)
+    rows.sort(key=lambda d: (d.reminder_id, d.recipient_id, d.channel))
+    ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(fresh)
+
+
+def reminder_ensure_deliveries(*, reminder: Reminder) -> None:
+    """A manual reminder gets its deliveries when it is first delivered: the office's clerks and head."""
+    if reminder.deliveries.exists() or not reminder.office_id:
+        return
+    people = People()
+    people.load_offices([reminder.office_id])
+    rows = deliveries_for(reminder.pk, people.office_all(reminder.office_id))
+    ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True)
