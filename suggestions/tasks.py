@@ -47,6 +47,14 @@ def scan_reminders(date=None):
 
 
 @shared_task
+def pull_receipts():
+    """Periodic (beat): ask the SMS gateway what became of recent messages (delivered, or failed and why)."""
+    from suggestions.reminders.receipts import pull_receipts as pull
+
+    return pull()
+
+
+@shared_task
 def catch_up_statistics():
     """Periodic (beat): take the latest audit rows into the dashboard's tallies.
 

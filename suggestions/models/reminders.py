@@ -90,6 +90,10 @@ class ReminderDelivery(models.Model):
         SENT = "sent", _("已送达")
         FAILED = "failed", _("发送失败")
 
+    class Receipt(models.TextChoices):
+        DELIVERED = "delivered", _("已送达")
+        FAILED = "failed", _("失败")
+
     reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
@@ -106,6 +110,15 @@ class ReminderDelivery(models.Model):
     claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
     # The day of the digest e-mail that carried it (e-mail deliveries of non-urgent reminders).
     digest_date = models.DateField(_("汇总邮件日期"), null=True, blank=True)
+    # Times staff asked for it to be sent again: a resend is a new message at the gateway (a new out-id).
+    resends = models.PositiveSmallIntegerField(_("重发次数"), default=0)
+    # Not before this moment: the backoff after a transient failure.
+    not_before = models.DateTimeField(_("下次发送时间"), null=True, blank=True)
+    # The gateway's id for the message (Alibaba BizId, Tencent SerialNo, …) and its delivery receipt.
+    provider_id = models.CharField(_("网关消息编号"), max_length=100, blank=True)
+    receipt = models.CharField(_("回执"), max_length=10, choices=Receipt.choices, blank=True)
+    receipt_reason = models.CharField(_("回执说明"), max_length=200, blank=True)
+    receipt_at = models.DateTimeField(_("回执时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -121,3 +134,25 @@ class ReminderDelivery(models.Model):
 
     def __str__(self):
         return f"{self.reminder} → {self.recipient} ({self.get_channel_display()})"
+
+    @property
+    def out_id(self):
+        """Our id for this message at a gateway: the same for every retry, new for each resend."""
+        return f"reminder-delivery-{self.pk}" + (f"-r{self.resends}" if self.resends else "")
+
+
+class PhoneHealth(models.Model):
+    """How text messages to one number fare: consecutive failed receipts, and a flag once they repeat."""
+
+    phone = models.CharField(_("手机号"), max_length=20, unique=True)
+    failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    last_reason = models.CharField(_("最近失败原因"), max_length=200, blank=True)
+    flagged_at = models.DateTimeField(_("标记时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("短信号码状态")
+        verbose_name_plural = _("短信号码状态")
+
+    def __str__(self):
+        return self.phone

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from suggestions.models import Reminder, ReminderDelivery
 from suggestions.reminders import texts
@@ -35,13 +36,26 @@ def lease_seconds() -> int:
 
 
 def max_attempts() -> int:
-    """How many times a delivery is tried before a transient error fails it for good."""
-    return int(getattr(settings, "REMINDER_MAX_ATTEMPTS", 5))
+    """An optional bound on tries (0: none); without it, transient errors are retried over the window."""
+    return int(getattr(settings, "REMINDER_MAX_ATTEMPTS", 0) or 0)
+
+
+def retry_window() -> datetime.timedelta:
+    """How long transient failures (a gateway outage) are retried before the delivery is reported failed."""
+    return datetime.timedelta(hours=float(getattr(settings, "REMINDER_RETRY_WINDOW_HOURS", 24)))
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """The wait before the next try: doubling from ``REMINDER_RETRY_BACKOFF_SECONDS`` up to its maximum."""
+    first = float(getattr(settings, "REMINDER_RETRY_BACKOFF_SECONDS", 60))
+    most = float(getattr(settings, "REMINDER_RETRY_BACKOFF_MAX_SECONDS", 3600))
+    return datetime.timedelta(seconds=min(most, first * 2 ** max(0, attempts - 1)))
 
 
 def _claimable(now):
     stale = now - datetime.timedelta(seconds=lease_seconds())
-    return Q(status=D.Status.PENDING) | Q(status=D.Status.SENDING, claimed_at__lt=stale)
+    due = Q(not_before__isnull=True) | Q(not_before__lte=now)
+    return (Q(status=D.Status.PENDING) & due) | Q(status=D.Status.SENDING, claimed_at__lt=stale)
 
 
 def _digest_q():
@@ -65,29 +79,50 @@ def claim(queryset, *, now: datetime.datetime, **extra) -> list[int]:
     return ids
 
 
-def _mark_sent(ids):
-    D.objects.filter(pk__in=ids, status=D.Status.SENDING).update(
-        status=D.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+def _mark_sent(ids, *, provider_id="", report=None):
+    fields = {"status": D.Status.SENT, "sent_at": timezone.now(), "last_error": "", "not_before": None}
+    if provider_id:
+        fields["provider_id"] = provider_id[:100]
+    D.objects.filter(pk__in=ids, status=D.Status.SENDING).update(**fields)
+    if report is not None and report.status in ("delivered", "failed"):
+        from suggestions.reminders.receipts import apply_report
+
+        for delivery in D.objects.filter(pk__in=ids):
+            apply_report(delivery, report)
 
 
-def _mark_failed(ids, exc, *, channel):
-    """Back to pending for a transient error (until the bound), else failed for good."""
+def _mark_failed(ids, exc, *, channel, now=None):
+    """Back to pending, after a backoff, for a transient error within the retry window; else failed for good."""
+    now = now or timezone.now()
     error = f"{exc.__class__.__name__}: {exc}"[:2000]
     rows = D.objects.filter(pk__in=ids, status=D.Status.SENDING)
     retrying = 0
     if channel.is_transient(exc):
-        retrying = rows.filter(attempts__lt=max_attempts()).update(
-            status=D.Status.PENDING, last_error=error, claimed_at=None
-        )
+        retry = rows.filter(created_at__gt=now - retry_window())
+        if max_attempts():
+            retry = retry.filter(attempts__lt=max_attempts())
+        for attempts in set(retry.values_list("attempts", flat=True)):
+            retrying += retry.filter(attempts=attempts).update(
+                status=D.Status.PENDING, last_error=error, claimed_at=None, not_before=now + backoff(attempts)
+            )
     failed = rows.update(status=D.Status.FAILED, last_error=error)
     logger.warning("Reminder delivery %s: %s (%s retry, %s failed for good)", ids, error, retrying, failed)
     return retrying > 0
 
 
-def send_one(delivery: ReminderDelivery) -> str:
-    """Hand one claimed delivery to its channel."""
-    return registry.get(delivery.channel).send(delivery)
+def send_one(delivery: ReminderDelivery):
+    """Hand one claimed delivery to its channel: (gateway message id, report or None).
+
+    A retry first asks the channel what became of the earlier attempt: a send
+    whose outcome is unknown (a timeout, a sender that died) may have gone out,
+    and is never simply repeated.
+    """
+    channel = registry.get(delivery.channel)
+    if delivery.attempts > 1:
+        report = channel.recover(delivery)
+        if report is not None:
+            return report.provider_id or delivery.provider_id, report
+    return channel.send(delivery) or "", None
 
 
 def reminder_deliver(*, reminder_id: int, now: datetime.datetime | None = None) -> int:
@@ -110,12 +145,12 @@ def reminder_deliver(*, reminder_id: int, now: datetime.datetime | None = None) 
         )
         channel = registry.get(delivery.channel)
         try:
-            channel.send(delivery)
+            provider_id, report = send_one(delivery)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
-            if _mark_failed([delivery_id], exc, channel=channel):
+            if _mark_failed([delivery_id], exc, channel=channel, now=now):
                 retry = exc
             continue
-        _mark_sent([delivery_id])
+        _mark_sent([delivery_id], provider_id=provider_id, report=report)
         sent += 1
     if retry is not None:
         raise TransientDeliveryError(str(retry))
@@ -147,7 +182,7 @@ def digest_send(*, user_id: int, date, now: datetime.datetime | None = None, cha
             message_id=texts.message_id("digest", user_id, date.isoformat(), ids[0]),
         )
     except Exception as exc:  # noqa: BLE001 - recorded on the rows
-        if _mark_failed(ids, exc, channel=sender):
+        if _mark_failed(ids, exc, channel=sender, now=now):
             raise TransientDeliveryError(str(exc))
         return 0
     _mark_sent(ids)
@@ -238,7 +273,11 @@ def label_deliveries(deliveries: list[ReminderDelivery]) -> list[ReminderDeliver
     """Set ``status_label`` on each delivery: the status, with "sent" said as what really happened."""
     labels = {}
     for delivery in deliveries:
-        if delivery.status == D.Status.SENT:
+        if delivery.receipt == D.Receipt.FAILED:
+            delivery.status_label = _("未送达：%(reason)s") % {"reason": delivery.receipt_reason or "-"}
+        elif delivery.receipt == D.Receipt.DELIVERED:
+            delivery.status_label = delivery.get_receipt_display()
+        elif delivery.status == D.Status.SENT:
             if delivery.channel not in labels:
                 labels[delivery.channel] = sent_label(delivery.channel)
             delivery.status_label = labels[delivery.channel]

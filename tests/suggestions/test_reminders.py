@@ -384,12 +384,15 @@ def test_transient_sms_errors_retry_up_to_a_bound_then_fail_visibly(lead_assignm
     FlakySMS.calls, FlakySMS.error = [], sms.TransientSMSError("gateway busy")
     OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
     reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快答复。")
+    later = timezone.now()
     for attempt in (1, 2):
         with pytest.raises(reminders.TransientDeliveryError):
-            reminders.reminder_deliver(reminder_id=reminder.pk)
+            reminders.reminder_deliver(reminder_id=reminder.pk, now=later)
         delivery = reminder.deliveries.get(channel="sms")
         assert (delivery.status, delivery.attempts) == ("pending", attempt)
-    reminders.reminder_deliver(reminder_id=reminder.pk)
+        assert reminders.reminder_deliver(reminder_id=reminder.pk, now=later) == 0  # backing off: not yet
+        later = delivery.not_before
+    reminders.reminder_deliver(reminder_id=reminder.pk, now=later)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 3)
     assert "gateway busy" in delivery.last_error

@@ -26,6 +26,14 @@ class Channel:
         """Send one delivery; return the gateway's message id, or "". Raise to fail it (see ``is_transient``)."""
         raise NotImplementedError
 
+    def recover(self, delivery):
+        """Before a retry, what became of an earlier attempt whose outcome is unknown: a report, or None (send)."""
+        return None
+
+    def receipt(self, delivery):
+        """The delivery receipt of a sent delivery, for channels whose gateway keeps send reports; None otherwise."""
+        return None
+
     def send_digest(self, user, deliveries, *, message_id: str) -> None:
         """Send several deliveries to one person as one message (channels with ``digest`` only)."""
         raise NotImplementedError

@@ -18,7 +18,7 @@ def sms_message(delivery) -> sms.SMSMessage:
         text=sms.fit_sms(texts.short_text(reminder)),
         kind=reminder.kind,
         params={"number": number or "-", "message": reminder.message[:60], "kind": str(reminder.get_kind_display())},
-        out_id=f"reminder-delivery-{delivery.pk}",
+        out_id=delivery.out_id,
     )
 
 
@@ -38,6 +38,17 @@ class SMSChannel(Channel):
             return backend.send_message(message) or ""
         backend.send(message.phone, message.text, message_id=message.out_id)
         return ""
+
+    def recover(self, delivery):
+        """Before a retry: the gateway's report for this delivery's out-id, if it got the message after all."""
+        backend = sms.get_sms_backend()
+        if not isinstance(backend, sms.BaseSMSBackend):
+            return None
+        return backend.report(sms_message(delivery), provider_id=delivery.provider_id, sent_at=delivery.created_at)
+
+    def receipt(self, delivery):
+        """The gateway's delivery report for a sent message (None while it has none)."""
+        return self.recover(delivery)
 
     def is_transient(self, exc: Exception) -> bool:
         """Busy, throttled or unreachable gateways pass; a refusal (bad number, content) does not."""
