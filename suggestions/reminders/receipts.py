@@ -63,7 +63,10 @@ def pull_receipts(*, now: datetime.datetime | None = None, limit: int = PULL_LIM
     now = now or timezone.now()
     days = float(getattr(settings, "REMINDER_RECEIPT_DAYS", 3))
     waiting = D.objects.filter(
-        status=D.Status.SENT, receipt="", sent_at__gte=now - datetime.timedelta(days=days)
+        status=D.Status.SENT,
+        receipt="",
+        channel__in=registry.receipt_codes(),
+        sent_at__gte=now - datetime.timedelta(days=days),
     ).select_related("reminder__suggestion")
     counts = {"delivered": 0, "failed": 0, "waiting": 0}
     channels = {}

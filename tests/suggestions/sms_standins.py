@@ -322,3 +322,58 @@ class TencentStandIn(StandIn):
             self.reply(
                 handler, 200, {"Response": {"Error": {"Code": "InvalidAction", "Message": "-"}, "RequestId": "r"}}
             )
+
+
+class HTTPGatewayStandIn(StandIn):
+    """A provincial platform as ``sms.http`` expects by default: form POST, HMAC-SHA256 ``sign``, JSON answers."""
+
+    def server_error_body(self):
+        return {"code": "500", "msg": "internal error"}
+
+    def throttle_answer(self):
+        return 200, {"code": "busy", "msg": "发送过于频繁"}
+
+    def signature_ok(self, params):
+        from suggestions.reminders.sms.http import sign
+
+        given = params.pop("sign", "")
+        return hmac.compare_digest(sign(params, self.secret), given)
+
+    def handle(self, handler):
+        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        url = urlsplit(handler.path)
+        params = dict(parse_qsl(url.query)) | dict(parse_qsl(body.decode()))
+        if not self.signature_ok(params):
+            self.reply(handler, 200, {"code": "1001", "msg": "签名错误"})
+            return
+        if url.path == "/send":
+            self.send_requests += 1
+            record = {}
+
+            def accept():
+                record.update(
+                    self.accept(
+                        phone=params["mobile"],
+                        template=params["template"],
+                        params=json.loads(params.get("params") or "{}"),
+                        out_id=params.get("out_id", ""),
+                    )
+                )
+
+            fault = self.next_fault()
+            if self.misbehave(handler, fault, accept):
+                return
+            if fault is None:
+                accept()
+            self.reply(handler, 200, {"code": "0", "msg": "ok", "msgid": record["id"]})
+        elif url.path == "/report":
+            self.report_requests += 1
+            found = self.find(out_id=params.get("out_id"))
+            if not found:
+                self.reply(handler, 200, {"code": "404", "msg": "no such message"})
+                return
+            m = found[-1]
+            status = "DELIVRD" if m["status"] == "delivered" else "UNDELIV"
+            self.reply(handler, 200, {"code": "0", "msgid": m["id"], "status": status, "reason": m["reason"]})
+        else:
+            self.reply(handler, 404, {"code": "404"})

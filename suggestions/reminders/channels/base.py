@@ -11,12 +11,14 @@ class Channel:
     """One way a reminder reaches a person. A new channel is a subclass and one line in ``registry.CHANNELS``.
 
     ``digest``: non-urgent reminders on this channel wait for the recipient's daily digest
-    (``send_digest``) instead of going out one by one.
+    (``send_digest``) instead of going out one by one. ``receipts``: the gateway keeps
+    send reports, pulled into the delivery row by ``receipts.pull_receipts``.
     """
 
     code = ""
     label = ""
     digest = False
+    receipts = False  # its gateway keeps send reports (``receipt``)
 
     def address(self, recipient) -> str | None:
         """Where ``recipient`` (a ``plans.Recipient``) gets this channel ("" if no address is needed); None: not at all."""

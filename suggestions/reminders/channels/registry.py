@@ -38,6 +38,11 @@ def digest_codes() -> list[str]:
     return [cls.code for cls in CHANNELS if cls.digest]
 
 
+def receipt_codes() -> list[str]:
+    """Channels whose gateway keeps send reports."""
+    return [cls.code for cls in CHANNELS if cls.receipts]
+
+
 @contextlib.contextmanager
 def registered(channel_class: type[Channel]) -> Iterator[type[Channel]]:
     """Register a channel for the duration of a block (tests)."""

@@ -25,6 +25,7 @@ def sms_message(delivery) -> sms.SMSMessage:
 class SMSChannel(Channel):
     code = "sms"
     label = gettext_lazy("短信")
+    receipts = True
 
     def address(self, recipient) -> str | None:
         """The mobile known for the person in this role (office membership or delegate contact)."""
