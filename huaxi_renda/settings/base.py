@@ -238,6 +238,12 @@ SMS_PROTOCOL = os.environ.get("SMS_PROTOCOL", "https")
 SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", 10))
 SMS_HTTP = json.loads(os.environ.get("SMS_HTTP") or "{}")
 SMS_FLAG_AFTER_FAILURES = int(os.environ.get("SMS_FLAG_AFTER_FAILURES", 3))
+# 企业微信 / 政务微信: per office a group robot and/or the application's department (README "Text messages").
+WECOM_API_BASE = os.environ.get("WECOM_API_BASE", "https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = os.environ.get("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = os.environ.get("WECOM_AGENT_ID", "0")
+WECOM_SECRET = os.environ.get("WECOM_SECRET", "")
+WECOM_OFFICES = json.loads(os.environ.get("WECOM_OFFICES") or "{}")
 
 # Login throttling (django-axes): lock a username+IP after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))

@@ -15,6 +15,7 @@ def deliveries_for(reminder_id: int, recipients: list[Recipient], *, now=None) -
     """Unsaved delivery rows: one per recipient and channel that can reach them."""
     now = now or timezone.now()
     rows = {}
+    shared = set()  # (channel, address) of group channels already given a row
     channels = registry.channels()
     for recipient in recipients:
         user = recipient.user
@@ -22,6 +23,10 @@ def deliveries_for(reminder_id: int, recipients: list[Recipient], *, now=None) -
             address = channel.address(recipient)
             if address is None or (user.pk, channel.code) in rows:
                 continue
+            if channel.shared:
+                if (channel.code, address) in shared:
+                    continue
+                shared.add((channel.code, address))
             rows[(user.pk, channel.code)] = ReminderDelivery(
                 reminder_id=reminder_id, recipient=user, channel=channel.code, address=address, created_at=now
             )

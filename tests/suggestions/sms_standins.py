@@ -377,3 +377,64 @@ class HTTPGatewayStandIn(StandIn):
             self.reply(handler, 200, {"code": "0", "msgid": m["id"], "status": status, "reason": m["reason"]})
         else:
             self.reply(handler, 404, {"code": "404"})
+
+
+class WeComStandIn(StandIn):
+    """企业微信: gettoken (corp id and secret), message/send (access token), webhook/send (robot key)."""
+
+    corp_id = "ww-test-corp"
+    robot_key = "robot-key-1"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.tokens = set()
+        self.token_requests = 0
+
+    def server_error_body(self):
+        return {"errcode": -1, "errmsg": "system busy"}
+
+    def throttle_answer(self):
+        return 200, {"errcode": 45009, "errmsg": "api freq out of limit"}
+
+    def expire_tokens(self):
+        self.tokens.clear()
+
+    def handle(self, handler):
+        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        url = urlsplit(handler.path)
+        query = dict(parse_qsl(url.query))
+        if url.path == "/cgi-bin/gettoken":
+            self.token_requests += 1
+            if query.get("corpid") != self.corp_id or query.get("corpsecret") != self.secret:
+                self.reply(handler, 200, {"errcode": 40001, "errmsg": "invalid credential"})
+                return
+            token = uuid.uuid4().hex
+            self.tokens.add(token)
+            self.reply(handler, 200, {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200})
+            return
+        payload = json.loads(body or b"{}")
+        if url.path == "/cgi-bin/webhook/send":
+            if query.get("key") != self.robot_key:
+                self.reply(handler, 200, {"errcode": 93000, "errmsg": "invalid webhook url"})
+                return
+            target = "robot"
+        elif url.path == "/cgi-bin/message/send":
+            if query.get("access_token") not in self.tokens:
+                self.reply(handler, 200, {"errcode": 42001, "errmsg": "access_token expired"})
+                return
+            target = payload.get("toparty") or payload.get("touser")
+        else:
+            self.reply(handler, 404, {"errcode": 404})
+            return
+        self.send_requests += 1
+        fault = self.next_fault()
+        record = {}
+
+        def accept():
+            record.update(self.accept(phone=target, template=payload["msgtype"], params=payload["text"], out_id=""))
+
+        if self.misbehave(handler, fault, accept):
+            return
+        if fault is None:
+            accept()
+        self.reply(handler, 200, {"errcode": 0, "errmsg": "ok", "msgid": record["id"]})

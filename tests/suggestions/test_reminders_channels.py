@@ -50,5 +50,5 @@ def test_a_new_channel_registered_alone_receives_scanned_reminders_once(lead_ass
 
 
 def test_the_builtin_channels_are_in_the_registry_in_order():
-    assert [code for code, _label in registry.choices()] == ["inapp", "email", "sms"]
+    assert [code for code, _label in registry.choices()] == ["inapp", "email", "sms", "wecom_robot", "wecom_app"]
     assert registry.digest_codes() == ["email"]

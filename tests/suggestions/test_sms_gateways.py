@@ -214,3 +214,26 @@ def test_without_a_registered_template_a_message_is_refused_before_it_is_sent(se
     settings.SMS_TEMPLATES = {"manual": "T_MANUAL"}
     with pytest.raises(SMSError, match="no SMS template"):
         AliyunSMSBackend().send_message(SMSMessage(phone=PHONE, text="-", kind="code"))
+
+
+def test_send_test_message_sends_through_the_configured_gateway_and_shows_the_receipt(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with TencentStandIn() as standin:
+        configure(settings, "tencent", standin)
+        out = StringIO()
+        call_command("send_test_message", "--channel", "sms", "--to", PHONE, "--wait", "1", stdout=out)
+    (message,) = standin.messages
+    assert message["phone"] == PHONE and message["template"] == "T_REMIND"
+    assert f"gateway id {message['id']}" in out.getvalue() and "receipt: delivered" in out.getvalue()
+
+
+def test_send_test_message_says_plainly_when_the_gateway_refuses(settings):
+    from django.core.management import CommandError, call_command
+
+    with AliyunStandIn() as standin:
+        configure(settings, "aliyun", standin, secret="wrong")
+        with pytest.raises(CommandError, match="refused"):
+            call_command("send_test_message", "--channel", "sms", "--to", PHONE)

@@ -19,6 +19,7 @@ class Channel:
     label = ""
     digest = False
     receipts = False  # its gateway keeps send reports (``receipt``)
+    shared = False  # one message per address (an office's group), not one per person
 
     def address(self, recipient) -> str | None:
         """Where ``recipient`` (a ``plans.Recipient``) gets this channel ("" if no address is needed); None: not at all."""

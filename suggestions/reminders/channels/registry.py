@@ -7,11 +7,14 @@ from suggestions.reminders.channels.base import Channel
 from suggestions.reminders.channels.email import EmailChannel
 from suggestions.reminders.channels.inapp import InAppChannel
 from suggestions.reminders.channels.sms import SMSChannel
+from suggestions.reminders.channels.wecom import WeComAppChannel, WeComRobotChannel
 
 CHANNELS: list[type[Channel]] = [
     InAppChannel,
     EmailChannel,
     SMSChannel,
+    WeComRobotChannel,
+    WeComAppChannel,
 ]
 
 
