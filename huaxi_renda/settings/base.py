@@ -221,6 +221,10 @@ REMINDER_RETRY_BACKOFF_SECONDS = float(os.environ.get("REMINDER_RETRY_BACKOFF_SE
 REMINDER_RETRY_BACKOFF_MAX_SECONDS = float(os.environ.get("REMINDER_RETRY_BACKOFF_MAX_SECONDS", 3600))
 REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", 0))
 REMINDER_RECEIPT_DAYS = float(os.environ.get("REMINDER_RECEIPT_DAYS", 3))
+# No text message in these hours (local time) except manual 催办; empty: none. They wait, never dropped.
+REMINDER_QUIET_HOURS = os.environ.get("REMINDER_QUIET_HOURS", "22:00-07:00")
+# Non-urgent text messages per person and day (0: no cap); the rest wait for the next morning.
+REMINDER_DAILY_CAP = int(os.environ.get("REMINDER_DAILY_CAP", 10))
 
 # SMS gateways (README "Text messages"): SMS_BACKEND picks one, these configure it.
 #   suggestions.reminders.sms.aliyun.AliyunSMSBackend     Alibaba Cloud SMS

@@ -156,3 +156,18 @@ class PhoneHealth(models.Model):
 
     def __str__(self):
         return self.phone
+
+
+class ChannelPreference(models.Model):
+    """The channels a person chose for non-urgent reminders (at least one); urgent ones use every channel."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_preference")
+    channels = models.JSONField(_("提醒方式"), default=list)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("提醒方式")
+        verbose_name_plural = _("提醒方式")
+
+    def __str__(self):
+        return f"{self.user} · {', '.join(self.channels)}"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from suggestions.models import Reminder, ReminderDelivery
 from suggestions.reminders import texts
 from suggestions.reminders.channels import TransientDeliveryError, registry
+from suggestions.reminders.preferences import hold_until
 from suggestions.reminders.record import reminder_ensure_deliveries
 
 logger = logging.getLogger("suggestions.reminders")
@@ -144,6 +145,12 @@ def reminder_deliver(*, reminder_id: int, now: datetime.datetime | None = None) 
             pk=delivery_id
         )
         channel = registry.get(delivery.channel)
+        until = hold_until(delivery, channel, now=now)
+        if until is not None:  # quiet hours or the daily cap: later, not lost
+            D.objects.filter(pk=delivery_id, status=D.Status.SENDING).update(
+                status=D.Status.PENDING, claimed_at=None, not_before=until, attempts=F("attempts") - 1
+            )
+            continue
         try:
             provider_id, report = send_one(delivery)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row

@@ -9,10 +9,17 @@ from django.utils import timezone
 from suggestions.models import Reminder, ReminderDelivery
 from suggestions.reminders.channels import registry
 from suggestions.reminders.plans import People, Plan, Recipient
+from suggestions.reminders.preferences import chosen
 
 
-def deliveries_for(reminder_id: int, recipients: list[Recipient], *, now=None) -> list[ReminderDelivery]:
-    """Unsaved delivery rows: one per recipient and channel that can reach them."""
+def deliveries_for(
+    reminder_id: int, recipients: list[Recipient], *, now=None, choices: dict | None = None
+) -> list[ReminderDelivery]:
+    """Unsaved delivery rows: one per recipient and channel that can reach them.
+
+    ``choices`` ({user id: channel codes}) narrows a non-urgent reminder to the
+    personal channels each person chose; urgent reminders pass None: every channel.
+    """
     now = now or timezone.now()
     rows = {}
     shared = set()  # (channel, address) of group channels already given a row
@@ -22,6 +29,8 @@ def deliveries_for(reminder_id: int, recipients: list[Recipient], *, now=None) -
         for channel in channels:
             address = channel.address(recipient)
             if address is None or (user.pk, channel.code) in rows:
+                continue
+            if choices and user.pk in choices and not channel.shared and channel.code not in choices[user.pk]:
                 continue
             if channel.shared:
                 if (channel.code, address) in shared:
@@ -66,9 +75,12 @@ def record(plans: list[Plan], *, now: datetime.datetime) -> int:
         .filter(~Exists(ReminderDelivery.objects.filter(reminder=OuterRef("pk"))))
         .values_list("key", "pk")
     )
+    choices = chosen({r.user.pk for key in fresh for r in by_key[key].recipients})
     rows = []
     for key in sorted(fresh):
-        rows += deliveries_for(fresh[key], by_key[key].recipients, now=now)
+        plan = by_key[key]
+        urgent = plan.is_urgent or plan.kind in (Reminder.Kind.MANUAL, Reminder.Kind.OVERDUE)
+        rows += deliveries_for(fresh[key], plan.recipients, now=now, choices=None if urgent else choices)
     rows.sort(key=lambda d: (d.reminder_id, d.recipient_id, d.channel))
     ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True)
     return len(fresh)

@@ -20,6 +20,7 @@ class Channel:
     digest = False
     receipts = False  # its gateway keeps send reports (``receipt``)
     shared = False  # one message per address (an office's group), not one per person
+    quiet = False  # reaches a phone: quiet hours and the daily cap apply
 
     def address(self, recipient) -> str | None:
         """Where ``recipient`` (a ``plans.Recipient``) gets this channel ("" if no address is needed); None: not at all."""

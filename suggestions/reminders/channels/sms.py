@@ -26,6 +26,7 @@ class SMSChannel(Channel):
     code = "sms"
     label = gettext_lazy("短信")
     receipts = True
+    quiet = True
 
     def address(self, recipient) -> str | None:
         """The mobile known for the person in this role (office membership or delegate contact)."""
