@@ -87,6 +87,8 @@ class Action(enum.StrEnum):
     REMIND = "remind"
     # delegates after the reply
     RATE = "rate"
+    # --- reminders (branch remind): staff send an undelivered reminder again (rule: RULES below, staff only)
+    RESEND_REMINDER = "resend_reminder"
 
 
 PERMISSION = "permission"  # not this person: NotPermitted
@@ -573,6 +575,8 @@ RULES = {
     Action.REMIND: _remind,
     Action.RATE: _rate,
 }
+# --- reminders (branch remind): resending a reminder's delivery is for staff.
+RULES[Action.RESEND_REMINDER] = _staff_only
 
 # What ``available`` lists for each kind of object.
 ACTIONS_ON = {

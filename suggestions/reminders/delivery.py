@@ -280,6 +280,10 @@ def label_deliveries(deliveries: list[ReminderDelivery]) -> list[ReminderDeliver
     """Set ``status_label`` on each delivery: the status, with "sent" said as what really happened."""
     labels = {}
     for delivery in deliveries:
+        try:
+            delivery.address_label = registry.get(delivery.channel).display_address(delivery.address)
+        except KeyError:
+            delivery.address_label = ""
         if delivery.receipt == D.Receipt.FAILED:
             delivery.status_label = _("未送达：%(reason)s") % {"reason": delivery.receipt_reason or "-"}
         elif delivery.receipt == D.Receipt.DELIVERED:

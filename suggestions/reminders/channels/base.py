@@ -48,6 +48,10 @@ class Channel:
             return True
         return isinstance(exc, OSError | TimeoutError | ConnectionError)
 
+    def display_address(self, address: str) -> str:
+        """The address as shown on pages (masked where the full value is not needed)."""
+        return address
+
     def sent_label(self) -> str:
         """What a sent delivery of this channel really became with the configured backend."""
         return _("已送达")

@@ -60,6 +60,12 @@ class SMSChannel(Channel):
             return False
         return super().is_transient(exc)
 
+    def display_address(self, address: str) -> str:
+        """138****0001."""
+        from delegates.phones import mask
+
+        return mask(address)
+
     def sent_label(self) -> str:
         """The logging and in-memory backends only record."""
         try:

@@ -135,6 +135,10 @@ class WeComRobotChannel(_OfficeChannel):
         """The group robot's webhook URL."""
         return conf.get("robot") or None
 
+    def display_address(self, address: str) -> str:
+        """The webhook URL carries the robot's key: never shown."""
+        return str(self.label)
+
     def send(self, delivery) -> str:
         """Post the reminder as a text message to the office's group."""
         _check(_post(delivery.address, {"msgtype": "text", "text": {"content": _text(delivery.reminder)}}))
