@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -156,7 +156,10 @@ def office_reminders(request):
 @require_POST
 def resend(request, pk):
     """Send an undelivered reminder again (staff)."""
-    delivery = get_object_or_404(ReminderDelivery, pk=pk)
+    delivery = ReminderDelivery.objects.filter(pk=pk).first()
+    if delivery is None:
+        messages.error(request, _("该发送记录不存在。"))
+        return redirect("reminders:list")
     try:
         delivery_resend(delivery=delivery, actor=request.user)
     except WorkflowError as exc:
