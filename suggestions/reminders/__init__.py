@@ -9,8 +9,12 @@ sent yet to a sender.
 - ``scan`` with ``scan_offices`` / ``scan_delegates``: the rows of the schedule, ``plans``: who gets what;
 - ``record``: the reminder once per key and its delivery rows;
 - ``delivery``: claiming, sending, digests, retries, dispatch;
-- ``channels``: one class per channel (in-app, e-mail, SMS) behind ``channels.registry``;
-- ``sms``: the SMS backends behind the SMS channel; ``texts``: what a reminder says.
+- ``channels``: one class per channel (in-app, e-mail, SMS, 企业微信 robot and application) behind
+  ``channels.registry``;
+- ``sms``: the SMS gateways behind the SMS channel (Alibaba Cloud, Tencent Cloud, a generic HTTP
+  platform, the log); ``texts``: what a reminder says;
+- ``preferences``: people's channels, quiet hours, the daily cap; ``receipts``: delivery receipts
+  and flagged numbers; ``resend``: staff send an undelivered reminder again.
 """
 
 from suggestions.reminders.channels import TransientDeliveryError  # noqa: F401
