@@ -1,6 +1,7 @@
 """Text messages (短信) through the configured SMS backend (a cloud gateway, a provincial platform, or the log)."""
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,16 +42,22 @@ class SMSChannel(Channel):
         backend.send(message.phone, message.text, message_id=message.out_id)
         return ""
 
-    def recover(self, delivery):
-        """Before a retry: the gateway's report for this delivery's out-id, if it got the message after all."""
+    def _report(self, delivery, sent_at):
         backend = sms.get_sms_backend()
         if not isinstance(backend, sms.BaseSMSBackend):
             return None
-        return backend.report(sms_message(delivery), provider_id=delivery.provider_id, sent_at=delivery.created_at)
+        return backend.report(sms_message(delivery), provider_id=delivery.provider_id, sent_at=sent_at)
+
+    def recover(self, delivery):
+        """Before a retry: the gateway's report for this delivery's out-id, if it got the message after all.
+
+        The earlier attempt was at most one backoff (an hour) ago: today's and yesterday's reports hold it.
+        """
+        return self._report(delivery, timezone.now())
 
     def receipt(self, delivery):
         """The gateway's delivery report for a sent message (None while it has none)."""
-        return self.recover(delivery)
+        return self._report(delivery, delivery.sent_at or delivery.claimed_at or delivery.created_at)
 
     def is_transient(self, exc: Exception) -> bool:
         """Busy, throttled or unreachable gateways pass; a refusal (bad number, content) does not."""
