@@ -112,6 +112,8 @@ class ReminderDelivery(models.Model):
     digest_date = models.DateField(_("汇总邮件日期"), null=True, blank=True)
     # Times staff asked for it to be sent again: a resend is a new message at the gateway (a new out-id).
     resends = models.PositiveSmallIntegerField(_("重发次数"), default=0)
+    # Since when transient failures have kept it from going out (the retry window counts from here).
+    retry_since = models.DateTimeField(_("首次失败时间"), null=True, blank=True)
     # Not before this moment: the backoff after a transient failure.
     not_before = models.DateTimeField(_("下次发送时间"), null=True, blank=True)
     # The gateway's id for the message (Alibaba BizId, Tencent SerialNo, …) and its delivery receipt.

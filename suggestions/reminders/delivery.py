@@ -81,7 +81,13 @@ def claim(queryset, *, now: datetime.datetime, **extra) -> list[int]:
 
 
 def _mark_sent(ids, *, provider_id="", report=None):
-    fields = {"status": D.Status.SENT, "sent_at": timezone.now(), "last_error": "", "not_before": None}
+    fields = {
+        "status": D.Status.SENT,
+        "sent_at": timezone.now(),
+        "last_error": "",
+        "not_before": None,
+        "retry_since": None,
+    }
     if provider_id:
         fields["provider_id"] = provider_id[:100]
     D.objects.filter(pk__in=ids, status=D.Status.SENDING).update(**fields)
@@ -99,7 +105,8 @@ def _mark_failed(ids, exc, *, channel, now=None):
     rows = D.objects.filter(pk__in=ids, status=D.Status.SENDING)
     retrying = 0
     if channel.is_transient(exc):
-        retry = rows.filter(created_at__gt=now - retry_window())
+        rows.filter(retry_since__isnull=True).update(retry_since=now)
+        retry = rows.filter(retry_since__gt=now - retry_window())
         if max_attempts():
             retry = retry.filter(attempts__lt=max_attempts())
         for attempts in set(retry.values_list("attempts", flat=True)):

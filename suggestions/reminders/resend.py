@@ -32,6 +32,7 @@ def delivery_resend(*, delivery: ReminderDelivery, actor) -> ReminderDelivery:
             resends=delivery.resends + 1,
             claimed_at=None,
             not_before=None,
+            retry_since=None,
             last_error="",
             provider_id="",
             receipt="",
