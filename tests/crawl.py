@@ -79,7 +79,16 @@ def _samples(user):
     from django.contrib.auth import get_user_model
 
     from delegates.models import Delegate
-    from suggestions.models import Assignment, Attachment, CoSigner, Notification, Office, Reply, Suggestion
+    from suggestions.models import (
+        Assignment,
+        Attachment,
+        CoSigner,
+        Notification,
+        Office,
+        ReminderDelivery,
+        Reply,
+        Suggestion,
+    )
 
     published = Suggestion.objects.filter(published_at__isnull=False)
     mine = Notification.objects.filter(user=user) if user else Notification.objects.none()
@@ -94,6 +103,7 @@ def _samples(user):
         "delegate": _pks(Delegate.objects.filter(user=user), 1) + _pks(Delegate.objects.all(), 1),
         "notification": _pks(mine, 2) or _pks(Notification.objects.all(), 1),
         "user": _pks(get_user_model().objects.all(), 2),
+        "delivery": _pks(ReminderDelivery.objects.all(), 1) or [0],
     }
 
 
@@ -116,6 +126,7 @@ PK_MODEL = {
     "staff:assign": "suggestion",
     "staff:publication_edit": "suggestion",
     "reminders:suggestion": "suggestion",
+    "reminders:resend": "delivery",
     "public:detail": "published",
     "public:office": "office",
     "offices:letter_upload": "letter_missing",

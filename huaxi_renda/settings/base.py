@@ -4,6 +4,7 @@ With nothing set, the project runs locally on SQLite with kombu's filesystem
 transport as the Celery broker, so it needs no servers at all.
 """
 
+import json
 import os
 import re
 from pathlib import Path
@@ -196,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stations.tasks.scan_opinions",
         "schedule": float(os.environ.get("REMINDER_SCAN_SECONDS", 300)),
     },
+    "pull-sms-receipts": {
+        "task": "suggestions.tasks.pull_receipts",
+        "schedule": float(os.environ.get("SMS_RECEIPT_PULL_SECONDS", 600)),
+    },
 }
 # Sending a task must never make a request fail: the database is the source of
 # truth and the next scan picks up whatever could not be queued.
@@ -217,7 +222,40 @@ STATIONS_RETENTION_DAYS = int(os.environ.get("STATIONS_RETENTION_DAYS", 365))
 # Days an account activation link (sent to people whose accounts an import created) stays usable.
 ACCOUNT_ACTIVATION_DAYS = int(os.environ.get("ACCOUNT_ACTIVATION_DAYS", "14"))
 REMINDER_SEND_LEASE_SECONDS = int(os.environ.get("REMINDER_SEND_LEASE_SECONDS", 300))
-REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", 5))
+# Transient failures (a gateway outage) are retried with a doubling backoff for this long, then
+# reported failed to staff; REMINDER_MAX_ATTEMPTS (0: none) bounds the tries as well.
+REMINDER_RETRY_WINDOW_HOURS = float(os.environ.get("REMINDER_RETRY_WINDOW_HOURS", 24))
+REMINDER_RETRY_BACKOFF_SECONDS = float(os.environ.get("REMINDER_RETRY_BACKOFF_SECONDS", 60))
+REMINDER_RETRY_BACKOFF_MAX_SECONDS = float(os.environ.get("REMINDER_RETRY_BACKOFF_MAX_SECONDS", 3600))
+REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", 0))
+REMINDER_RECEIPT_DAYS = float(os.environ.get("REMINDER_RECEIPT_DAYS", 3))
+# No text message in these hours (local time) except manual 催办; empty: none. They wait, never dropped.
+REMINDER_QUIET_HOURS = os.environ.get("REMINDER_QUIET_HOURS", "22:00-07:00")
+# Non-urgent text messages per person and day (0: no cap); the rest wait for the next morning.
+REMINDER_DAILY_CAP = int(os.environ.get("REMINDER_DAILY_CAP", 10))
+
+# SMS gateways (README "Text messages"): SMS_BACKEND picks one, these configure it.
+#   suggestions.reminders.sms.aliyun.AliyunSMSBackend     Alibaba Cloud SMS
+#   suggestions.reminders.sms.tencent.TencentSMSBackend   Tencent Cloud SMS
+#   suggestions.reminders.sms.http.HTTPGatewaySMSBackend  a provincial platform's HTTP API
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "花溪人大")
+# {"reminder": "SMS_1", "manual": "SMS_2", "code": "SMS_3", "activation": "SMS_4", "overdue": {"id": …, "params": […]}}
+SMS_TEMPLATES = json.loads(os.environ.get("SMS_TEMPLATES") or "{}")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+SMS_APP_ID = os.environ.get("SMS_APP_ID", "")
+SMS_REGION = os.environ.get("SMS_REGION", "")
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
+SMS_PROTOCOL = os.environ.get("SMS_PROTOCOL", "https")
+SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", 10))
+SMS_HTTP = json.loads(os.environ.get("SMS_HTTP") or "{}")
+SMS_FLAG_AFTER_FAILURES = int(os.environ.get("SMS_FLAG_AFTER_FAILURES", 3))
+# 企业微信 / 政务微信: per office a group robot and/or the application's department (README "Text messages").
+WECOM_API_BASE = os.environ.get("WECOM_API_BASE", "https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = os.environ.get("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = os.environ.get("WECOM_AGENT_ID", "0")
+WECOM_SECRET = os.environ.get("WECOM_SECRET", "")
+WECOM_OFFICES = json.loads(os.environ.get("WECOM_OFFICES") or "{}")
 
 # Login throttling (django-axes): lock a username+IP after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))

@@ -15,6 +15,11 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Text messages are kept in suggestions.reminders.sms.outbox, like e-mails in mail.outbox.
+SMS_BACKEND = os.environ.get("TEST_SMS_BACKEND", "suggestions.reminders.sms.MemorySMSBackend")
+# Tests run at any hour: quiet hours and the daily cap are switched on by the tests that show them.
+REMINDER_QUIET_HOURS = ""
+REMINDER_DAILY_CAP = 0
 MEDIA_ROOT = VAR_DIR / "test-media"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DB_NAME", "test_huaxi")
 AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"

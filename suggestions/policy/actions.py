@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     REFUSE_EXTENSION = "refuse_extension", _("不同意延期")
     CONFIRM_SOLVED = "confirm_solved", _("确认解决情况")
     REMIND = "remind", _("催办")
+    RESEND_REMINDER = "resend_reminder", _("重新发送未送达的提醒")
     # rules_office: an office at work on its assignment
     SIGN = "sign", _("签收")
     REQUEST_RETURN = "request_return", _("申请退回")

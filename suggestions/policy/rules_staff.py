@@ -10,7 +10,18 @@ from django.utils.translation import gettext as _
 from suggestions.actor import Actor
 from suggestions.models import Assignment, AssignmentRequest, FollowUp, Suggestion
 from suggestions.policy.actions import Action
-from suggestions.policy.base import ALLOWED, Decision, Rule, S, first, may_move, not_now, staff, status_label
+from suggestions.policy.base import (
+    ALLOWED,
+    Decision,
+    Rule,
+    S,
+    first,
+    may_move,
+    not_now,
+    staff,
+    staff_only,
+    status_label,
+)
 
 # A suggestion may receive others (并案) until it is replied.
 MERGE_TARGET_STATUSES = (S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING)
@@ -113,4 +124,6 @@ RULES: dict[Action, Rule] = {
     Action.REFUSE_EXTENSION: deciding(AssignmentRequest.Kind.EXTENSION),
     Action.CONFIRM_SOLVED: confirm_solved,
     Action.REMIND: remind,
+    # Send an undelivered reminder's delivery again (obj: the delivery row).
+    Action.RESEND_REMINDER: staff_only,
 }
