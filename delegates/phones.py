@@ -71,3 +71,11 @@ def mask(value):
         number = rest.split("-")[0]
         return f"{area}-****{number[-4:]}"
     return f"****{value.split('-')[0][-4:]}"
+
+
+def lookup_hash(value):
+    """The keyed SM3 lookup hash of a telephone number in any notation ("" when it is none)."""
+    from security.crypto import lookup_hash as keyed_hash
+
+    kind, number = classify(value)
+    return keyed_hash(number) if kind else ""

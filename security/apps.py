@@ -6,3 +6,6 @@ class SecurityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "security"
     verbose_name = _("安全审计")
+
+    def ready(self):
+        from security import checks  # noqa: F401 - registers the key checks
