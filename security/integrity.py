@@ -65,13 +65,30 @@ def check(obj: models.Model, *, log: bool = True) -> Seal:
     return Seal.BROKEN
 
 
+def loaded(obj: models.Model) -> bool:
+    """True when every sealed field and the seal are loaded (checking costs no query)."""
+    deferred = obj.get_deferred_fields()
+    return not deferred & {*type(obj).INTEGRITY_FIELDS, "integrity_seal"}
+
+
 def is_broken(obj: models.Model) -> bool:
     """True when ``obj`` carries a seal that its current values no longer match."""
     return check(obj) == Seal.BROKEN
 
 
 def walk(model: type[models.Model], *, chunk_size: int = 2000) -> Iterator[tuple[models.Model, Seal]]:
-    """Every row of ``model`` with its seal state (only the sealed fields are loaded)."""
-    rows = model.objects.order_by("pk").only(*model.INTEGRITY_FIELDS, "integrity_seal")
+    """Every row of ``model`` that should be sealed (``INTEGRITY_SCOPE``) with its seal state."""
+    rows = (
+        model.objects.filter(**getattr(model, "INTEGRITY_SCOPE", {}))
+        .order_by("pk")
+        .only(*model.INTEGRITY_FIELDS, "integrity_seal")
+    )
     for obj in rows.iterator(chunk_size=chunk_size):
         yield obj, check(obj, log=False)
+
+
+def sealed_models() -> list[type[models.Model]]:
+    """The models whose rows carry seals (they name ``INTEGRITY_FIELDS``)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if hasattr(model, "INTEGRITY_FIELDS")]

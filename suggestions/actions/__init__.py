@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from delegates.models import Session
 from huaxi_renda.cache import cache_incr
+from security import integrity
 from suggestions import pii, policy, publication, roles
 from suggestions.errors import InvalidInput, NotPermitted, NumberTaken, TransitionNotAllowed, WorkflowError
 from suggestions.models import (
@@ -1114,6 +1115,7 @@ def reply_submit(*, reply: Reply, actor: ActorUser) -> Reply:
     reply.status, reply.submitted_at = Reply.Status.SUBMITTED, now
     reply.on_time = timezone.localdate(now) <= assignment.effective_due
     reply.save()
+    integrity.seal(reply)  # issue 20: the reply as sent carries its SM3-HMAC
     assignment.finished_at = now
     _set_assignment_status(
         assignment,
@@ -1152,6 +1154,7 @@ def reply_attach_letter(*, reply: Reply, actor: ActorUser, attachment: Attachmen
         raise InvalidInput(_("请选择已签发盖章的答复函（PDF或图片）。"))
     reply.attachment = attachment
     reply.save()
+    integrity.seal(reply)  # issue 20: the letter is part of the reply as sent
     _audit(
         action=AuditAction.ATTACH,
         actor=actor,
@@ -1304,6 +1307,7 @@ def rating_submit(*, reply: Reply, actor: ActorUser, value: str, comment: str = 
     rating = Rating.objects.create(
         reply=reply, suggestion=suggestion, round=reply.round, delegate=delegate, value=value, comment=comment
     )
+    integrity.seal(rating)  # issue 20: the rating carries its SM3-HMAC
     _audit(
         action=AuditAction.RATE,
         actor=actor,
@@ -1458,6 +1462,7 @@ def followup_confirm_solved(*, follow_up: FollowUp, actor: ActorUser, accept: bo
         data.update({"from": reply.result_class.code, "to": solved_class.code})
         reply.result_class = solved_class
         reply.save()
+        integrity.seal(reply)  # issue 20: the confirmed result class is part of the sealed reply
     _audit(
         action=AuditAction.FOLLOW_UP_CONFIRM,
         actor=actor,

@@ -321,6 +321,8 @@ class Reply(models.Model):
         "submitted_at",
         "on_time",
     )
+    # Drafts change until they are sent: only sent replies are sealed.
+    INTEGRITY_SCOPE = {"status": "submitted"}
 
     class Meta:
         ordering = ["round__number", "submitted_at", "id"]

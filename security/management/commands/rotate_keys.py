@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"{model._meta.label}: {count} rows rewritten under key {current}")
 
-        for model in _sealed_models():
+        for model in integrity.sealed_models():
             resealed = broken = 0
             with transaction.atomic():
                 for obj, state in integrity.walk(model):
@@ -73,7 +73,3 @@ def _only(convert, columns):
         return convert(column, value) if column in columns else {}
 
     return wrapped
-
-
-def _sealed_models():
-    return [m for m in apps.get_models() if hasattr(m, "INTEGRITY_FIELDS")]
