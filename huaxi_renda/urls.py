@@ -35,5 +35,6 @@ urlpatterns = [
     path("office/", include("suggestions.web.urls.offices")),
     path("reminders/", include("suggestions.web.urls.reminders")),
     path("public/", include("suggestions.web.urls.public")),
+    path("privacy/", include("security.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,4 +8,11 @@ class SecurityConfig(AppConfig):
     verbose_name = _("安全审计")
 
     def ready(self):
-        from security import checks  # noqa: F401 - registers the key checks
+        from django.contrib.auth.signals import user_logged_in
+
+        from security import (
+            checks,  # noqa: F401 - registers the key checks
+            privacy,
+        )
+
+        user_logged_in.connect(privacy.on_login, dispatch_uid="security.privacy.on_login")

@@ -87,6 +87,11 @@ class Action(enum.StrEnum):
     REMIND = "remind"
     # delegates after the reply
     RATE = "rate"
+    # --- personal data (issue 20, 个人信息保护法): who needs a person's full contact or data ---
+    REVEAL_CONTACT = "reveal_contact"  # obj: the assignment whose lead delegate's full number is shown
+    EXPORT_PERSON = "export_person"  # obj: a Delegate whose own data is downloaded for them
+    ANONYMISE_PERSON = "anonymise_person"  # obj: a Delegate whose name and contacts are replaced
+    # --- end of personal data ---
 
 
 PERMISSION = "permission"  # not this person: NotPermitted
@@ -532,6 +537,34 @@ def _rate(actor: Actor, reply: Reply, today: datetime.date) -> Decision:
     return ALLOWED
 
 
+# --------------------------------------------------------------------------- personal data (issue 20)
+
+
+def _reveal_contact(actor: Actor, assignment: Assignment, today: datetime.date) -> Decision:
+    """An office handling the suggestion calls its delegate; NPC staff may too. Every reveal is audited."""
+    if actor.is_staff:
+        return ALLOWED
+    if not actor.works_for(assignment.office_id):
+        return _no(_("只有承办此建议的单位和人大工作人员可以查看代表的完整联系电话。"))
+    return ALLOWED if _live(assignment) else _not_now(_("本单位已不再承办此建议，不能查看代表的完整联系电话。"))
+
+
+def _export_person(actor: Actor, delegate: Any, today: datetime.date) -> Decision:
+    """A delegate downloads their own data; NPC staff export it for a person who asks in writing."""
+    if actor.is_staff or (actor.delegate_id is not None and actor.delegate_id == delegate.pk):
+        return ALLOWED
+    return _no(_("只能导出本人的个人信息。"))
+
+
+def _anonymise_person(actor: Actor, delegate: Any, today: datetime.date) -> Decision:
+    """Only a delegate no longer in office: a serving delegate's contacts are needed for the work itself."""
+    if not actor.is_staff:
+        return _no(_("只有人大工作人员可以进行此操作。"))
+    if delegate.is_active:
+        return _not_now(_("该代表仍在任，履职需要其联系方式，不能匿名化。请先将其设为不在任。"))
+    return ALLOWED
+
+
 # --------------------------------------------------------------------------- the table
 
 RULES = {
@@ -572,6 +605,10 @@ RULES = {
     Action.SAVE_PUBLIC_VERSION: _staff_only,
     Action.REMIND: _remind,
     Action.RATE: _rate,
+    # personal data (issue 20)
+    Action.REVEAL_CONTACT: _reveal_contact,
+    Action.EXPORT_PERSON: _export_person,
+    Action.ANONYMISE_PERSON: _anonymise_person,
 }
 
 # What ``available`` lists for each kind of object.
