@@ -103,6 +103,29 @@ def reveal_contact(request, pk):
     )
 
 
+@login_required
+def people(request):
+    """Staff's list of delegates (by name), each with a link to their personal data page; contacts masked."""
+    from django.core.paginator import Paginator
+    from django.utils.http import urlencode
+
+    from suggestions import roles
+
+    if not roles.is_staff_member(request.user):
+        raise PermissionDenied(_("只有人大工作人员可以进行此操作。"))
+    name = (request.GET.get("q") or "").strip()[:50]
+    found = Delegate.objects.select_related("delegation", "term", "contact").order_by("-term__number", "name", "pk")
+    if name:
+        found = found.filter(name__contains=name)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    rows = [(d, privacy.mask_phone(getattr(getattr(d, "contact", None), "phone", ""))) for d in page.object_list]
+    return render(
+        request,
+        "security/people.html",
+        {"page": page, "rows": rows, "q": name, "query": urlencode({"q": name}) if name else ""},
+    )
+
+
 def _staff_delegate(request, pk):
     from suggestions.policy import Action, may
 

@@ -104,6 +104,7 @@ MATRIX = {
     "privacy:notice": row("get", {}, LOGGED_IN),
     "privacy:my_data": row("get", {}, DELEGATES),
     "privacy:reveal_contact": row("post", {"pk": "A"}, {"clerk"} | STAFF),
+    "privacy:people": row("get", {}, STAFF),
     "privacy:person": row("get", {"pk": "DELEGATE"}, STAFF),
     "privacy:person_export": row("get", {"pk": "DELEGATE"}, STAFF),
     "privacy:person_anonymise": row("post", {"pk": "DELEGATE"}, STAFF),  # in office: refused with a message

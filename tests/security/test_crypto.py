@@ -172,3 +172,23 @@ def test_a_real_pg_dump_holds_none_of_the_structured_personal_values_in_clear(co
     factory_phone = f"139{contact.delegate.pk:08d}"
     for clear in (MOBILE, LANDLINE, EMAIL, ADDRESS, OFFICE_PHONE, CLERK_PHONE, "83619876", "12345678", factory_phone):
         assert clear not in dump, clear
+
+
+def test_the_roster_import_warns_of_a_new_delegate_with_an_existing_delegates_mobile(contact):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from suggestions.actions import roster_import
+
+    book = Workbook()
+    book.active.append(["序号", "姓名", "代表团", "手机号码"])
+    book.active.append([1, "王秀英", "花溪街道代表团", "+86 139 1234 5678"])  # contact's number, written otherwise
+    book.active.append([2, "刘芳", "青岩镇代表团", "13700000009"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("名单.xlsx", buffer.getvalue())
+    result = roster_import.preview("delegates", upload, term=contact.delegate.term)
+    shared = [w for w in result.warnings if "手机号码与现有代表" in str(w)]
+    assert len(shared) == 1 and contact.delegate.name in str(shared[0]) and MOBILE not in str(shared[0])

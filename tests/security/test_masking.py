@@ -110,3 +110,11 @@ def test_public_pages_never_show_a_contact(client, replied, staff):
     contact = replied.suggestion.lead_delegate.contact
     page = client.get(reverse("public:detail", args=[replied.suggestion_id])).content.decode()
     assert contact.phone not in page and _masked(contact.phone) not in page and contact.address not in page
+
+
+def test_staff_find_a_delegate_by_name_with_the_number_masked(client, staff, delegate):
+    client.force_login(staff)
+    page = client.get(reverse("privacy:people") + "?q=" + delegate.name).content.decode()
+    phone = delegate.contact.phone
+    assert delegate.name in page and phone not in page and _masked(phone) in page
+    assert reverse("privacy:person", args=[delegate.pk]) in page
