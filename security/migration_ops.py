@@ -15,27 +15,36 @@ BATCH = 1000
 
 
 def rewrite(connection, table: str, columns: list[str], convert: Callable[[str, str], dict[str, str]]) -> int:
-    """Rewrite ``columns`` of every row of ``table`` whose values ``convert(column, value)`` changes; the count."""
+    """Rewrite ``columns`` of every row of ``table`` whose values ``convert(column, value)`` changes; the count.
+
+    Reads in id order, a batch at a time (no cursor stays open while rows are written: SQLite too).
+    """
     quote = connection.ops.quote_name
-    count = 0
-    select = f"SELECT id, {', '.join(quote(c) for c in columns)} FROM {quote(table)} ORDER BY id"
-    with connection.cursor() as reader:
-        reader.execute(select)
-        while rows := reader.fetchmany(BATCH):
-            updates: dict[tuple[str, ...], list[list]] = {}
-            for pk, *values in rows:
-                changed: dict[str, str] = {}
-                for column, value in zip(columns, values, strict=True):
-                    changed.update(convert(column, value or ""))
-                if changed:
-                    count += 1
-                    keys = tuple(sorted(changed))
-                    updates.setdefault(keys, []).append([*(changed[k] for k in keys), pk])
-            with connection.cursor() as writer:
-                for keys, params in updates.items():
-                    assignments = ", ".join(f"{quote(k)} = %s" for k in keys)
-                    writer.executemany(f"UPDATE {quote(table)} SET {assignments} WHERE id = %s", params)
-    return count
+    select = (
+        f"SELECT id, {', '.join(quote(c) for c in columns)} FROM {quote(table)} "  # noqa: S608 - names from models
+        "WHERE id > %s ORDER BY id LIMIT %s"
+    )
+    count, last = 0, -1
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(select, [last, BATCH])
+            rows = cursor.fetchall()
+        if not rows:
+            return count
+        last = rows[-1][0]
+        updates: dict[tuple[str, ...], list[list]] = {}
+        for pk, *values in rows:
+            changed: dict[str, str] = {}
+            for column, value in zip(columns, values, strict=True):
+                changed.update(convert(column, value or ""))
+            if changed:
+                count += 1
+                keys = tuple(sorted(changed))
+                updates.setdefault(keys, []).append([*(changed[k] for k in keys), pk])
+        with connection.cursor() as cursor:
+            for keys, params in updates.items():
+                assignments = ", ".join(f"{quote(k)} = %s" for k in keys)
+                cursor.executemany(f"UPDATE {quote(table)} SET {assignments} WHERE id = %s", params)  # noqa: S608
 
 
 def encrypt_columns(table: str, columns: list[str], *, hashes: dict[str, str] | None = None):

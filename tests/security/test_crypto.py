@@ -192,3 +192,28 @@ def test_the_roster_import_warns_of_a_new_delegate_with_an_existing_delegates_mo
     result = roster_import.preview("delegates", upload, term=contact.delegate.term)
     shared = [w for w in result.warnings if "手机号码与现有代表" in str(w)]
     assert len(shared) == 1 and contact.delegate.name in str(shared[0]) and MOBILE not in str(shared[0])
+
+
+def test_the_data_migration_encrypts_rows_written_in_clear_and_its_reverse_decrypts_them(contact):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = importlib.import_module("delegates.migrations.0003_encrypted_contacts")
+    step = next(op for op in migration.Migration.operations if hasattr(op, "code"))
+    forward, backward = step.code, step.reverse_code
+    with connection.cursor() as cursor:  # as the row was before the migration
+        cursor.execute(
+            "UPDATE delegates_delegatecontact SET phone = %s, address = %s, phone_hash = '' WHERE id = %s",
+            [MOBILE, ADDRESS, contact.pk],
+        )
+    editor = SimpleNamespace(connection=connection)
+    forward(apps, editor)
+    assert crypto.is_encrypted(_raw("delegates_delegatecontact", "phone", contact.pk))
+    assert crypto.is_encrypted(_raw("delegates_delegatecontact", "address", contact.pk))
+    assert list(DelegateContact.objects.with_phone(MOBILE)) == [contact]
+    forward(apps, editor)  # safe to run twice: what is encrypted stays as it is
+    assert DelegateContact.objects.get(pk=contact.pk).phone == MOBILE
+    backward(apps, editor)
+    assert _raw("delegates_delegatecontact", "phone", contact.pk) == MOBILE
