@@ -118,3 +118,18 @@ def test_staff_find_a_delegate_by_name_with_the_number_masked(client, staff, del
     phone = delegate.contact.phone
     assert delegate.name in page and phone not in page and _masked(phone) in page
     assert reverse("privacy:person", args=[delegate.pk]) in page
+
+
+def test_the_reminder_log_shows_where_a_reminder_went_masked(client, staff, lead_assignment, clerk):
+    from suggestions.models import OfficeMember, Reminder, ReminderDelivery
+
+    OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
+    reminder = Reminder.objects.create(
+        key="mask", kind=Reminder.Kind.MANUAL, stage="1", message="请办理", suggestion=lead_assignment.suggestion
+    )
+    for channel, address in (("sms", "13900000001"), ("email", "clerk.wang@example.test")):
+        ReminderDelivery.objects.create(reminder=reminder, recipient=clerk, channel=channel, address=address)
+    client.force_login(staff)
+    page = client.get(reverse("reminders:list")).content.decode()
+    assert "139****0001" in page and "c***@example.test" in page
+    assert "13900000001" not in page and "clerk.wang@" not in page
