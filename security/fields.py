@@ -42,15 +42,17 @@ class EncryptedTextField(models.TextField):
     def from_db_value(self, value, expression, connection):
         return crypto.decrypt_or_blank(value)
 
-    def to_python(self, value):
-        if isinstance(value, str) and crypto.is_encrypted(value):
-            return crypto.decrypt_or_blank(value)
-        return super().to_python(value)
-
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
-        if value is None or value == "" or crypto.is_encrypted(value):
+        if value is None or value == "":
             return value
+        if crypto.is_encrypted(value):
+            try:
+                crypto.decrypt(value)  # a genuine ciphertext (copied from another row) is stored as it is
+            except crypto.DecryptionFailed:
+                pass  # text that only looks like one ("sm4$…" typed in a form) is encrypted like any other
+            else:
+                return value
         return crypto.encrypt(value)
 
     def get_lookup(self, lookup_name):

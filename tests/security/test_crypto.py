@@ -217,3 +217,10 @@ def test_the_data_migration_encrypts_rows_written_in_clear_and_its_reverse_decry
     assert DelegateContact.objects.get(pk=contact.pk).phone == MOBILE
     backward(apps, editor)
     assert _raw("delegates_delegatecontact", "phone", contact.pk) == MOBILE
+
+
+def test_text_that_only_looks_like_a_ciphertext_is_encrypted_too(contact):
+    contact.address = "sm4$test1$not-a-ciphertext"
+    contact.save()
+    stored = _raw("delegates_delegatecontact", "address", contact.pk)
+    assert stored != contact.address and crypto.decrypt(stored) == "sm4$test1$not-a-ciphertext"
