@@ -37,5 +37,6 @@ urlpatterns = [
     path("public/", include("suggestions.web.urls.public")),
     path("stations/", include("stations.urls")),
     path("", include("stations.urls_residents")),
+    path("privacy/", include("security.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -47,3 +47,7 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event} {self.outcome}"
+
+
+# The privacy notice and its acceptances (issue 20) live in their own module.
+from security.models_privacy import PrivacyConsent, PrivacyNotice  # noqa: E402, F401

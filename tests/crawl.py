@@ -130,6 +130,10 @@ PK_MODEL = {
     "public:detail": "published",
     "public:office": "office",
     "offices:letter_upload": "letter_missing",
+    "privacy:reveal_contact": "assignment",
+    "privacy:person": "delegate",
+    "privacy:person_export": "delegate",
+    "privacy:person_anonymise": "delegate",
 }
 PK_MODEL.update({f"offices:{name}": "assignment" for name in (
     "assignment", "sign", "request_return", "contact", "opinion", "reply", "letter", "extension", "followup", "handler",
@@ -236,7 +240,19 @@ def prepare():
     _attach_a_file(staff)
     letter_missing = _reply_without_letter(users.get(username="zhujian"))
     issued = delegate_services.activation_issue(actor=staff, users=[users.get(username="daibiao_chen")])
+    _accept_privacy_notice(users.filter(delegate__isnull=False))
     return {"letter_missing": letter_missing, "token": [issued[0].token, "no-such-token"]}
+
+
+def _accept_privacy_notice(delegates):
+    """The demo delegates accepted the privacy notice, so their pages are crawled (not the notice nine times)."""
+    from security import privacy
+    from security.models_privacy import PrivacyNotice
+
+    notice = PrivacyNotice.current()
+    if notice is not None:
+        for user in delegates:
+            privacy.notice_accept(user=user, notice=notice)
 
 
 def _attach_a_file(staff):

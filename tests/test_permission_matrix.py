@@ -102,6 +102,14 @@ MATRIX = {
     "public:office": row("get", {"pk": "OFFICE"}, EVERYONE),
     "public:csv": row("get", {}, EVERYONE),
     "public:feed": row("get", {}, EVERYONE),
+    # Personal data (issue 20): the notice, one's own data, an audited reveal, staff's person page.
+    "privacy:notice": row("get", {}, LOGGED_IN),
+    "privacy:my_data": row("get", {}, DELEGATES),
+    "privacy:reveal_contact": row("post", {"pk": "A"}, {"clerk"} | STAFF),
+    "privacy:people": row("get", {}, STAFF),
+    "privacy:person": row("get", {"pk": "DELEGATE"}, STAFF),
+    "privacy:person_export": row("get", {"pk": "DELEGATE"}, STAFF),
+    "privacy:person_anonymise": row("post", {"pk": "DELEGATE"}, STAFF),  # in office: refused with a message
 }
 
 

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "huaxi_renda.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "security.middleware.PrivacyNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "huaxi_renda.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -274,6 +275,17 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Personal data (issue 20): SM4 encryption at rest, lookup hashes, record seals. ---
+# Keys come from the environment as "id:64 hex digits" entries, comma-separated; the first is the
+# current key, the others only decrypt (or check) what older keys wrote until ``manage.py rotate_keys``
+# has re-encrypted it. Three separate keys: encryption, phone lookup hashes, record seals.
+# local/test settings fall back to fixed development keys; production refuses to start without them.
+PII_ENCRYPTION_KEYS = os.environ.get("HUAXI_PII_KEYS", "")
+PII_LOOKUP_KEY = os.environ.get("HUAXI_PII_LOOKUP_KEY", "")
+INTEGRITY_KEYS = os.environ.get("HUAXI_INTEGRITY_KEYS", "")
+# Delegates accept the current privacy notice once (again when its version changes) before they go on.
+PRIVACY_NOTICE_REQUIRED = env_bool("HUAXI_PRIVACY_NOTICE_REQUIRED", True)
 
 LOGGING = {
     "version": 1,

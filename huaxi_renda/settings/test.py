@@ -24,3 +24,8 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DB_NAME", "test_huaxi")
 AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"
 AXES_VERBOSE = False
+# Fixed test keys for personal data; the privacy notice is asked only by the tests about it.
+PII_ENCRYPTION_KEYS = os.environ.get("HUAXI_PII_KEYS") or "test1:" + "44" * 32
+PII_LOOKUP_KEY = os.environ.get("HUAXI_PII_LOOKUP_KEY") or "55" * 32
+INTEGRITY_KEYS = os.environ.get("HUAXI_INTEGRITY_KEYS") or "test1:" + "66" * 32
+PRIVACY_NOTICE_REQUIRED = os.environ.get("HUAXI_PRIVACY_NOTICE_REQUIRED", "0") == "1"

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from security.fields import EncryptedTextField
 from suggestions.models.handling import Assignment
 from suggestions.models.reference import Office
 from suggestions.models.suggestion import Suggestion
@@ -105,7 +106,7 @@ class ReminderDelivery(models.Model):
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     # Where it went (e-mail address or phone) at the time it was created, for the log.
-    address = models.CharField(_("地址"), max_length=254, blank=True)
+    address = EncryptedTextField(_("地址"), max_length=254, blank=True)
     # When a sender claimed it; a claim older than the lease is taken over (the sender died).
     claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
     # The day of the digest e-mail that carried it (e-mail deliveries of non-urgent reminders).

@@ -67,3 +67,7 @@ class Action(models.TextChoices):
     DISCUSSION_RECORD = "discussion_record", _("录入分组审议建议")
     RECORDED_DRAFT_EDIT = "recorded_draft_edit", _("修改代录建议")
     RECORDED_DRAFT_CONFIRM = "recorded_draft_confirm", _("确认代录建议")
+    # rules_people, personal data: who needs a person's full contact or data
+    REVEAL_CONTACT = "reveal_contact", _("查看代表完整联系电话")  # obj: the assignment whose lead delegate is called
+    EXPORT_PERSON = "export_person", _("导出本人信息")  # obj: a Delegate whose own data is downloaded for them
+    ANONYMISE_PERSON = "anonymise_person", _("匿名化个人信息")  # obj: a Delegate whose name and contacts go
