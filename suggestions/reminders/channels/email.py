@@ -21,6 +21,12 @@ class EmailChannel(Channel):
         """The user's e-mail address, if they have one."""
         return recipient.user.email or None
 
+    def display_address(self, address: str) -> str:
+        """c***@example.cn: pages need to know where it went, not the whole address."""
+        from security.privacy import mask_email
+
+        return mask_email(address)
+
     def send(self, delivery) -> str:
         """One e-mail with a Message-ID fixed by the delivery, so a retry is the same message."""
         EmailMessage(
