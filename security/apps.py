@@ -6,3 +6,8 @@ class SecurityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "security"
     verbose_name = _("安全审计")
+
+    def ready(self):
+        from security import checks, signals  # noqa: F401  (checks register themselves)
+
+        signals.connect()

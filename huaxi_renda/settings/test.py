@@ -19,3 +19,7 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DB_NAME", "test_huaxi")
 AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"
 AXES_VERBOSE = False
+# Browser tests log in as the demo does; tests of the security rules switch them on.
+SECURITY_ENFORCE_PASSWORD_CHANGE = False
+OTP_REQUIRED_ROLES = []
+ADMIN_ALLOWED_NETWORKS = []

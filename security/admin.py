@@ -1,0 +1,39 @@
+"""The Django admin's user pages for the system administrator: no roles or permissions there (三员分立).
+
+Administrator roles and the NPC staff group are given by the security administrator on the
+security pages (security.roles); the system administrator manages the accounts themselves.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import admin as auth_admin  # registers Django's UserAdmin first
+from django.contrib.auth import get_user_model
+
+User = get_user_model()
+ROLE_FIELDS = {"is_superuser", "is_staff", "groups", "user_permissions"}
+
+
+class SeparatedUserAdmin(auth_admin.UserAdmin):
+    """Accounts without their rights: only a superuser (local runs) sees the permission fields."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        trimmed = []
+        for title, options in fieldsets:
+            fields = [f for f in options.get("fields", ()) if f not in ROLE_FIELDS]
+            if fields:
+                trimmed.append((title, {**options, "fields": fields}))
+        return trimmed
+
+    def get_list_filter(self, request):
+        return ("is_active",) if not request.user.is_superuser else super().get_list_filter(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, never deleted: their audit records name them by id.
+        return False
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, SeparatedUserAdmin)
