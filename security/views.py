@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -87,8 +88,7 @@ def otp_verify(request):
     """Ask for the authenticator code (or a recovery code)."""
     user, pending = _subject(request)
     if user is None:
-        messages.info(request, _("请重新登录。"))
-        return redirect("login")
+        return redirect_to_login(request.get_full_path())
     if not otp.has_device(user):
         return redirect("security:otp_setup")
     form = TokenForm(request.POST or None)
@@ -111,7 +111,7 @@ def otp_setup(request):
     """Enrol an authenticator by QR code; the recovery codes are shown once."""
     user, pending = _subject(request)
     if user is None:
-        return redirect("login")
+        return redirect_to_login(request.get_full_path())
     device = otp.enrol_start(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
