@@ -7,6 +7,10 @@ security pages (security.roles); the system administrator manages the accounts t
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin  # registers Django's UserAdmin first
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_static import admin as _static_admin  # noqa: F401  (registered first, then removed)
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as _totp_admin  # noqa: F401
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 User = get_user_model()
 ROLE_FIELDS = {"is_superuser", "is_staff", "groups", "user_permissions"}
@@ -37,3 +41,9 @@ class SeparatedUserAdmin(auth_admin.UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, SeparatedUserAdmin)
+
+# django-otp's device admin can show another person's TOTP secret as a QR code: not in this admin.
+# A lost authenticator is reset by the security administrator (security:roles, otp_reset).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from security import chain, events, roles, services
+from security import chain, events, otp, roles, services
 from security.forms import AuditSearchForm, RoleForm, UnlockForm
 from security.models import AccountSecurity, SecurityEvent, SecurityEventKind
 
@@ -44,6 +44,21 @@ def unlock(request):
         services.lockout_clear(actor=request.user, username=form.cleaned_data["username"], request=request)
         messages.success(request, _("已解除锁定。"))
     return redirect("security:lockouts")
+
+
+@login_required
+@require_POST
+def otp_reset(request):
+    """Remove a person's lost authenticator (security administrator)."""
+    roles.require(request.user, "roles")
+    form = UnlockForm(request.POST)
+    user = get_user_model().objects.filter(username=form.data.get("username", "")).first()
+    if user is None:
+        messages.error(request, _("没有这个用户名。"))
+    else:
+        otp.reset(user=user, actor=request.user, request=request)
+        messages.success(request, _("已重置该账号的双因素认证，下次登录时重新绑定。"))
+    return redirect("security:roles")
 
 
 @login_required

@@ -78,3 +78,17 @@ def check(*, user, token: str):
     if not token:
         return None
     return match_token(user, token)
+
+
+def reset(*, user, actor, request=None) -> None:
+    """The security administrator removes a lost authenticator; the account enrols again at its next login."""
+    from security.models import AdminRole
+    from security.roles import require_admin
+
+    require_admin(actor, AdminRole.SECURITY)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        events.record(
+            event=SecurityEventKind.OTP_ENROL, actor=actor, request=request, target=user, detail={"action": "reset"}
+        )

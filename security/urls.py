@@ -14,6 +14,7 @@ urlpatterns = [
     path("security/lockouts/", admin_views.lockouts, name="lockouts"),
     path("security/lockouts/unlock/", admin_views.unlock, name="unlock"),
     path("security/roles/", admin_views.role_list, name="roles"),
+    path("security/otp-reset/", admin_views.otp_reset, name="otp_reset"),
     path("security/audit/", admin_views.audit, name="audit"),
     path("security/audit/export/", admin_views.audit_export, name="audit_export"),
 ]

@@ -43,6 +43,7 @@ MATRIX = {
     "security:lockouts": row("get", {}, set()),
     "security:unlock": row("post", {}, set(), {"username": "nobody"}),
     "security:roles": row("get", {}, set()),
+    "security:otp_reset": row("post", {}, set(), {"username": "nobody"}),
     "security:audit": row("get", {}, set()),
     "security:audit_export": row("get", {}, set()),
     "login": row("get", {}, EVERYONE),

@@ -114,3 +114,17 @@ def test_create_admins_makes_three_separated_accounts_that_must_change_their_pas
     assert not factories.UserFactory._meta.model.objects.filter(is_superuser=True).exists()
     with pytest.raises(CommandError):
         call_command("create_admins", system="sys2", security="sys2", audit="aud2")
+
+
+def test_only_the_security_administrator_resets_a_lost_authenticator(client, security_admin, system_admin, staff):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=staff, name="authenticator", confirmed=True)
+    client.force_login(system_admin)
+    assert client.post(reverse("security:otp_reset"), {"username": staff.username}).status_code == 403
+    assert TOTPDevice.objects.filter(user=staff).exists()
+    client.force_login(security_admin)
+    client.post(reverse("security:otp_reset"), {"username": staff.username})
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    row = SecurityEvent.objects.get(event=SecurityEventKind.OTP_ENROL, actor_id=security_admin.pk)
+    assert row.detail == {"action": "reset"} and row.target_id == str(staff.pk)
