@@ -128,3 +128,12 @@ def test_only_the_security_administrator_resets_a_lost_authenticator(client, sec
     assert not TOTPDevice.objects.filter(user=staff).exists()
     row = SecurityEvent.objects.get(event=SecurityEventKind.OTP_ENROL, actor_id=security_admin.pk)
     assert row.detail == {"action": "reset"} and row.target_id == str(staff.pk)
+
+
+def test_manage_py_createsuperuser_exits_with_an_error_under_the_real_production_settings():
+    from tests.test_deploy import manage, production_env
+
+    result = manage(
+        "createsuperuser", "--noinput", "--username", "root", "--email", "r@example.test", env=production_env()
+    )
+    assert result.returncode != 0 and "create_admins" in result.stderr

@@ -8,10 +8,10 @@ from django.core.management.base import CommandError
 class Command(createsuperuser.Command):
     help = "Create a superuser (local runs only; production uses create_admins)."
 
-    def handle(self, *args, **options):
+    def execute(self, *args, **options):
         if not settings.SECURITY_ALLOW_SUPERUSER:
             raise CommandError(
                 "createsuperuser is refused under these settings: no account may hold every right. "
                 "Use `manage.py create_admins` to create the system, security and audit administrators."
             )
-        return super().handle(*args, **options)
+        return super().execute(*args, **options)
