@@ -11,11 +11,15 @@ from security.models import AdminRole
 
 def admin_role_of(user) -> str:
     """The account's administrator role ("system", "security", "audit") or ""."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:
         return ""
-    from security.passwords import state_of
+    cached = getattr(user, "_security_state", None)
+    if cached is not None:
+        return cached.admin_role
+    from security.models import AccountSecurity
 
-    return state_of(user).admin_role
+    role = AccountSecurity.objects.filter(user_id=user.pk).values_list("admin_role", flat=True).first()
+    return role or ""
 
 
 def is_administrator(user) -> bool:

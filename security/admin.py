@@ -12,6 +12,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp import admin as _totp_admin  # noqa: F401
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from security.accounts import admin_role_of
+
 User = get_user_model()
 ROLE_FIELDS = {"is_superuser", "is_staff", "groups", "user_permissions"}
 
@@ -32,6 +34,13 @@ class SeparatedUserAdmin(auth_admin.UserAdmin):
 
     def get_list_filter(self, request):
         return ("is_active",) if not request.user.is_superuser else super().get_list_filter(request)
+
+    def has_change_permission(self, request, obj=None):
+        # An administrator's account (its password above all) is not the system administrator's to
+        # change: that would let one administrator take over another's role.
+        if obj is not None and not request.user.is_superuser and admin_role_of(obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are deactivated, never deleted: their audit records name them by id.

@@ -112,6 +112,9 @@ def otp_setup(request):
     user, pending = _subject(request)
     if user is None:
         return redirect_to_login(request.get_full_path())
+    if otp.has_device(user) and not (pending is None and request.user.is_verified()):
+        # Replacing an authenticator needs the current one first (a lost phone: the security administrator).
+        return redirect("security:otp_verify")
     device = otp.enrol_start(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

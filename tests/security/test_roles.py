@@ -137,3 +137,15 @@ def test_manage_py_createsuperuser_exits_with_an_error_under_the_real_production
         "createsuperuser", "--noinput", "--username", "root", "--email", "r@example.test", env=production_env()
     )
     assert result.returncode != 0 and "create_admins" in result.stderr
+
+
+def test_the_system_administrator_cannot_change_another_administrators_account(client, system_admin, audit_admin):
+    client.force_login(system_admin)
+    assert client.get(f"/admin/auth/user/{audit_admin.pk}/password/").status_code == 403
+    response = client.post(
+        f"/admin/auth/user/{audit_admin.pk}/password/",
+        {"password1": "Takeover#2026", "password2": "Takeover#2026", "usable_password": "true"},
+    )
+    assert response.status_code == 403
+    audit_admin.refresh_from_db()
+    assert audit_admin.check_password("pw-123456")
