@@ -82,6 +82,7 @@ class HistoryValidator:
             return
         from security.models import AccountSecurity, PasswordHistory
 
+        had_one = PasswordHistory.objects.filter(user=user).exists()
         PasswordHistory.objects.create(user=user, password=user.password)
         stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[self.count :]
         PasswordHistory.objects.filter(pk__in=list(stale)).delete()
@@ -90,6 +91,18 @@ class HistoryValidator:
         AccountSecurity.objects.update_or_create(
             user=user, defaults={"password_changed_at": timezone.now(), "must_change_password": not by_owner}
         )
+        user._security_state = None
+        if had_one and not by_owner:  # an administrator's reset (a first password comes with the account)
+            from security import events
+            from security.models import SecurityEventKind
+            from security.signals import current_request
+
+            events.record(
+                event=SecurityEventKind.PASSWORD_RESET,
+                request=current_request.get(),
+                target=user,
+                detail={"by": "administrator"},
+            )
 
     def get_help_text(self):
         return _("不能与最近 %(n)d 次使用过的密码相同。") % {"n": self.count}

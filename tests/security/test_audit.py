@@ -213,3 +213,21 @@ def test_a_retention_below_180_days_fails_the_checks(settings):
     settings.SECURITY_AUDIT_RETENTION_DAYS = 180
     assert audit_retention(None) == []
     assert django_settings.SECURITY_AUDIT_RETENTION_DAYS >= 180
+
+
+def test_a_password_reset_in_the_django_admin_is_audited_and_forces_a_change(client, system_admin):
+    from security.models import AccountSecurity
+
+    user = factories.UserFactory(username="clerky")
+    user.set_password("First#2026a")
+    user.save()
+    client.force_login(system_admin)
+    response = client.post(
+        f"/admin/auth/user/{user.pk}/password/",
+        {"password1": "Reset#2026b", "password2": "Reset#2026b", "usable_password": "true"},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert response.status_code == 302
+    row = SecurityEvent.objects.get(event=SecurityEventKind.PASSWORD_RESET)
+    assert (row.actor_id, row.target_id, row.address) == (system_admin.pk, str(user.pk), "10.0.0.9")
+    assert AccountSecurity.objects.get(user=user).must_change_password

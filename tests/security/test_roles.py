@@ -149,3 +149,12 @@ def test_the_system_administrator_cannot_change_another_administrators_account(c
     assert response.status_code == 403
     audit_admin.refresh_from_db()
     assert audit_admin.check_password("pw-123456")
+
+
+def test_each_administrator_finds_the_pages_of_their_role_on_the_home_page(client, system_admin, audit_admin):
+    client.force_login(audit_admin)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("security:audit") in page and "/admin/" not in page
+    client.force_login(system_admin)
+    page = client.get(reverse("home")).content.decode()
+    assert "/admin/" in page and reverse("security:audit") not in page
