@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from security import chain, events, otp, roles, services
-from security.forms import AuditSearchForm, RoleForm, UnlockForm
+from security import chain, events, otp, policy, roles, services
+from security.forms import AuditSearchForm, PolicyForm, RoleForm, UnlockForm
 from security.models import AccountSecurity, SecurityEvent, SecurityEventKind
 
 
@@ -84,16 +84,43 @@ def role_list(request):
                 messages.success(request, _("管理员角色已更新。"))
                 return redirect("security:roles")
     admins = AccountSecurity.objects.exclude(admin_role="").select_related("user").order_by("admin_role", "user_id")
-    policy = {
-        "expiry": settings.PASSWORD_EXPIRY_DAYS,
+    return render(
+        request, "security/roles.html", {"form": form, "admins": admins, "policy_form": _policy_form(), **_fixed()}
+    )
+
+
+def _fixed():
+    return {
         "history": settings.PASSWORD_HISTORY_COUNT,
-        "idle": settings.SESSION_IDLE_SECONDS // 60,
-        "absolute": settings.SESSION_ABSOLUTE_SECONDS // 3600,
         "failures": settings.AXES_FAILURE_LIMIT,
         "otp_roles": ", ".join(settings.OTP_REQUIRED_ROLES),
-        "single": settings.SESSION_SINGLE_FOR_STAFF,
     }
-    return render(request, "security/roles.html", {"form": form, "admins": admins, "policy": policy})
+
+
+def _policy_form(data=None):
+    rules = policy.current()
+    initial = {
+        "password_expiry_days": rules.password_expiry_days,
+        "idle_minutes": rules.idle_seconds // 60,
+        "absolute_hours": rules.absolute_seconds // 3600,
+        "single_session_for_staff": rules.single_session_for_staff,
+    }
+    return PolicyForm(data, initial=initial)
+
+
+@login_required
+@require_POST
+def policy_edit(request):
+    """Set the password and session policy (security administrator); applies from each account's next login."""
+    roles.require(request.user, "policy")
+    form = _policy_form(request.POST)
+    if form.is_valid():
+        policy.policy_update(actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("安全策略已保存，自各账号下次登录起生效。"))
+        return redirect("security:roles")
+    admins = AccountSecurity.objects.exclude(admin_role="").select_related("user").order_by("admin_role", "user_id")
+    context = {"form": RoleForm(), "admins": admins, "policy_form": form, **_fixed()}
+    return render(request, "security/roles.html", context, status=400)
 
 
 def _search(request):

@@ -97,3 +97,10 @@ class AuditSearchForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             self.add_error("end", _("截止日期不能早于起始日期。"))
         return cleaned
+
+
+class PolicyForm(forms.Form):
+    password_expiry_days = forms.IntegerField(label=_("密码有效期（天，0为不过期）"), min_value=0, max_value=180)
+    idle_minutes = forms.IntegerField(label=_("空闲超时（分钟）"), min_value=1, max_value=30)
+    absolute_hours = forms.IntegerField(label=_("会话最长时间（小时）"), min_value=1, max_value=12)
+    single_session_for_staff = forms.BooleanField(label=_("工作人员只允许一个会话"), required=False)

@@ -16,6 +16,7 @@ STARTED = "_sec_started"
 SEEN = "_sec_seen"
 PASSWORD_REASON = "_sec_password"  # noqa: S105 - a session key, not a password
 OTP_REQUIRED = "_sec_otp"
+LIMITS = "_sec_limits"  # [idle seconds, absolute seconds] of the policy at login
 
 # Reachable whatever the session owes: logging out, changing the password, giving the second factor.
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/favicon.ico")
@@ -28,9 +29,17 @@ def session_started(request) -> None:
     request.session[SEEN] = now
 
 
-def idle_limit() -> int:
-    """Seconds of inactivity after which a session ends."""
-    return settings.SESSION_IDLE_SECONDS
+def limits(session) -> tuple[int, int]:
+    """(idle, absolute) seconds for this session: the policy at its login, else the settings."""
+    stored = session.get(LIMITS)
+    if stored:
+        return stored[0], stored[1]
+    return settings.SESSION_IDLE_SECONDS, settings.SESSION_ABSOLUTE_SECONDS
+
+
+def idle_limit(session) -> int:
+    """Seconds of inactivity after which this session ends."""
+    return limits(session)[0]
 
 
 def expired(session, now: int) -> str | None:
@@ -38,9 +47,10 @@ def expired(session, now: int) -> str | None:
     started, seen = session.get(STARTED), session.get(SEEN)
     if started is None or seen is None:
         return None
-    if now - started >= settings.SESSION_ABSOLUTE_SECONDS:
+    idle, absolute = limits(session)
+    if now - started >= absolute:
         return "absolute"
-    if now - seen >= settings.SESSION_IDLE_SECONDS:
+    if now - seen >= idle:
         return "idle"
     return None
 

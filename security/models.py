@@ -124,3 +124,28 @@ class ResetCode(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SecurityPolicy(models.Model):
+    """The password and session policy the security administrator sets (one row; absent: the settings apply)."""
+
+    password_expiry_days = models.PositiveSmallIntegerField(_("密码有效期（天，0为不过期）"))
+    idle_minutes = models.PositiveSmallIntegerField(_("空闲超时（分钟）"))
+    absolute_hours = models.PositiveSmallIntegerField(_("会话最长时间（小时）"))
+    single_session_for_staff = models.BooleanField(_("工作人员只允许一个会话"))
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_by_id = models.BigIntegerField(_("修改人编号"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("安全策略")
+        verbose_name_plural = _("安全策略")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(idle_minutes__gte=1, idle_minutes__lte=30), name="policy_idle"),
+            models.CheckConstraint(
+                condition=models.Q(absolute_hours__gte=1, absolute_hours__lte=12), name="policy_absolute"
+            ),
+            models.CheckConstraint(condition=models.Q(password_expiry_days__lte=180), name="policy_expiry"),
+        ]
+
+    def __str__(self):
+        return str(_("安全策略"))

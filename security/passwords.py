@@ -119,14 +119,14 @@ def state_of(user):
     return cached
 
 
-def change_reason(user) -> str | None:
+def change_reason(user, *, expiry_days: int | None = None) -> str | None:
     """Why the account must change its password before anything else ("first", "reset", "expired"), or None."""
     if not settings.SECURITY_ENFORCE_PASSWORD_CHANGE:
         return None
     state = state_of(user)
     if state.must_change_password:
         return "reset"
-    days = settings.PASSWORD_EXPIRY_DAYS
+    days = settings.PASSWORD_EXPIRY_DAYS if expiry_days is None else expiry_days
     if days and state.password_changed_at is None:
         return "first"
     if days and state.password_changed_at < timezone.now() - datetime.timedelta(days=days):

@@ -47,7 +47,7 @@ MAY = {
     "audit_export": {AdminRole.AUDIT},
     "lockouts": {AdminRole.SECURITY},
     "roles": {AdminRole.SECURITY},
-    "policy_read": {AdminRole.SECURITY},
+    "policy": {AdminRole.SECURITY},
     "admin_site": {AdminRole.SYSTEM, AdminRole.SECURITY},
 }
 

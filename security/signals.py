@@ -35,14 +35,16 @@ def _request():
 
 def on_logged_in(sender, request, user, **kwargs):
     """Start the session's clocks, note what it owes (password change, second factor), keep one per staff."""
-    from security import accounts, middleware, passwords
+    from security import accounts, middleware, passwords, policy
 
     if request is None or not hasattr(request, "session"):
         return
+    rules = policy.current()
     middleware.session_started(request)
-    request.session[middleware.PASSWORD_REASON] = passwords.change_reason(user)
+    request.session[middleware.LIMITS] = [rules.idle_seconds, rules.absolute_seconds]
+    request.session[middleware.PASSWORD_REASON] = passwords.change_reason(user, expiry_days=rules.password_expiry_days)
     request.session[middleware.OTP_REQUIRED] = accounts.otp_required(user)
-    if settings.SESSION_SINGLE_FOR_STAFF and ({"staff", "admin"} & accounts.otp_roles_of(user)):
+    if rules.single_session_for_staff and ({"staff", "admin"} & accounts.otp_roles_of(user)):
         state = passwords.state_of(user)
         if state.session_key and state.session_key != request.session.session_key:
             store: SessionBase = import_string(settings.SESSION_ENGINE + ".SessionStore")(state.session_key)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("security/lockouts/unlock/", admin_views.unlock, name="unlock"),
     path("security/roles/", admin_views.role_list, name="roles"),
     path("security/otp-reset/", admin_views.otp_reset, name="otp_reset"),
+    path("security/policy/", admin_views.policy_edit, name="policy"),
     path("security/audit/", admin_views.audit, name="audit"),
     path("security/audit/export/", admin_views.audit_export, name="audit_export"),
 ]

@@ -184,4 +184,4 @@ def stay(request):
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("登录已超时，请重新登录。")}, status=401)
     request.session[middleware.SEEN] = int(time.time())
-    return JsonResponse({"idle_seconds": middleware.idle_limit()})
+    return JsonResponse({"idle_seconds": middleware.idle_limit(request.session)})

@@ -44,6 +44,7 @@ MATRIX = {
     "security:unlock": row("post", {}, set(), {"username": "nobody"}),
     "security:roles": row("get", {}, set()),
     "security:otp_reset": row("post", {}, set(), {"username": "nobody"}),
+    "security:policy": row("post", {}, set()),
     "security:audit": row("get", {}, set()),
     "security:audit_export": row("get", {}, set()),
     "login": row("get", {}, EVERYONE),
