@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from security import chain, events, otp, policy, roles, services
+from security import chain, events, limits, otp, roles, services
 from security.forms import AuditSearchForm, PolicyForm, RoleForm, UnlockForm
 from security.models import AccountSecurity, SecurityEvent, SecurityEventKind
 
@@ -98,7 +98,7 @@ def _fixed():
 
 
 def _policy_form(data=None):
-    rules = policy.current()
+    rules = limits.current()
     initial = {
         "password_expiry_days": rules.password_expiry_days,
         "idle_minutes": rules.idle_seconds // 60,
@@ -115,7 +115,7 @@ def policy_edit(request):
     roles.require(request.user, "policy")
     form = _policy_form(request.POST)
     if form.is_valid():
-        policy.policy_update(actor=request.user, request=request, **form.cleaned_data)
+        limits.policy_update(actor=request.user, request=request, **form.cleaned_data)
         messages.success(request, _("安全策略已保存，自各账号下次登录起生效。"))
         return redirect("security:roles")
     admins = AccountSecurity.objects.exclude(admin_role="").select_related("user").order_by("admin_role", "user_id")

@@ -35,11 +35,11 @@ def _request():
 
 def on_logged_in(sender, request, user, **kwargs):
     """Start the session's clocks, note what it owes (password change, second factor), keep one per staff."""
-    from security import accounts, middleware, passwords, policy
+    from security import accounts, limits, middleware, passwords
 
     if request is None or not hasattr(request, "session"):
         return
-    rules = policy.current()
+    rules = limits.current()
     middleware.session_started(request)
     request.session[middleware.LIMITS] = [rules.idle_seconds, rules.absolute_seconds]
     request.session[middleware.PASSWORD_REASON] = passwords.change_reason(user, expiry_days=rules.password_expiry_days)
