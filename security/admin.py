@@ -5,6 +5,7 @@ security pages (security.roles); the system administrator manages the accounts t
 """
 
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.auth import admin as auth_admin  # registers Django's UserAdmin first
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_static import admin as _static_admin  # noqa: F401  (registered first, then removed)
@@ -56,3 +57,25 @@ admin.site.register(User, SeparatedUserAdmin)
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+
+def delete_selected(modeladmin, request, queryset):
+    """Django's bulk delete, audited per object: Django logs several deletions with bulk_create (no signal)."""
+    from security import events
+    from security.models import SecurityEventKind
+    from security.signals import CONFIG_MODELS
+
+    confirmed = bool(request.POST.get("post"))
+    ids = [str(pk) for pk in queryset.values_list("pk", flat=True)] if confirmed else []
+    response = django_delete_selected(modeladmin, request, queryset)
+    if confirmed and response is None and len(ids) > 1:  # one object is logged by LogEntry's own save
+        label = queryset.model._meta.label_lower
+        kind = SecurityEventKind.CONFIG_CHANGE if label in CONFIG_MODELS else SecurityEventKind.ADMIN_CHANGE
+        for pk in ids:
+            events.record(event=kind, request=request, target_type=label, target_id=pk, detail={"action": "delete"})
+    return response
+
+
+delete_selected.allowed_permissions = django_delete_selected.allowed_permissions
+delete_selected.short_description = django_delete_selected.short_description
+admin.site.add_action(delete_selected, "delete_selected")

@@ -231,3 +231,20 @@ def test_a_password_reset_in_the_django_admin_is_audited_and_forces_a_change(cli
     row = SecurityEvent.objects.get(event=SecurityEventKind.PASSWORD_RESET)
     assert (row.actor_id, row.target_id, row.address) == (system_admin.pk, str(user.pk), "10.0.0.9")
     assert AccountSecurity.objects.get(user=user).must_change_password
+
+
+def test_a_bulk_delete_in_the_django_admin_is_audited_object_by_object(client):
+    from suggestions.models import Category
+
+    root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    doomed = [Category.objects.create(name=f"待删除{n}", order=90 + n) for n in range(3)]
+    client.force_login(root)
+    response = client.post(
+        "/admin/suggestions/category/",
+        {"action": "delete_selected", "_selected_action": [c.pk for c in doomed], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Category.objects.filter(pk__in=[c.pk for c in doomed]).exists()
+    rows = SecurityEvent.objects.filter(event=SecurityEventKind.CONFIG_CHANGE, target_type="suggestions.category")
+    assert sorted(rows.values_list("target_id", flat=True)) == sorted(str(c.pk) for c in doomed)
+    assert {row.actor_id for row in rows} == {root.pk}
