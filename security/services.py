@@ -17,6 +17,8 @@ from security import events
 from security.models import AccountSecurity, AdminRole, ResetCode, SecurityEvent, SecurityEventKind
 from security.passwords import set_own_password
 
+RESET_CODES_PER_HOUR = 5
+
 
 class SecurityError(Exception):
     """A security action that cannot be done, with a message for the person."""
@@ -55,6 +57,21 @@ def reset_code_send(*, username: str, channel: str, request=None) -> None:
             target=user,
             outcome=SecurityEvent.Outcome.FAILURE,
             detail={"step": "send", "channel": channel, "reason": "no_address"},
+        )
+        return
+    now = timezone.now()
+    recent = ResetCode.objects.filter(user=user, created_at__gt=now - datetime.timedelta(hours=1))
+    if (
+        recent.filter(created_at__gt=now - datetime.timedelta(minutes=1)).exists()
+        or recent.count() >= RESET_CODES_PER_HOUR
+    ):
+        # At most one code a minute and five an hour: no flood of messages, no endless fresh guesses.
+        events.record(
+            event=SecurityEventKind.PASSWORD_RESET,
+            request=request,
+            target=user,
+            outcome=SecurityEvent.Outcome.REFUSED,
+            detail={"step": "send", "reason": "rate"},
         )
         return
     code = f"{secrets.randbelow(10**6):06d}"

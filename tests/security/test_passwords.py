@@ -197,3 +197,16 @@ def test_the_forgotten_password_page_answers_alike_for_unknown_accounts(client, 
     assert known.status_code == unknown.status_code == 200
     message = "如果账号存在并登记了联系方式，验证码已发出"
     assert message in known.content.decode() and message in unknown.content.decode()
+
+
+def test_reset_codes_are_sent_at_most_once_a_minute_and_five_times_an_hour(
+    client, staff, django_capture_on_commit_callbacks
+):
+    forgot(client, staff.username, "email", django_capture_on_commit_callbacks)
+    forgot(client, staff.username, "email", django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    for minute in range(2, 12, 2):
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=minute)):
+            forgot(client, staff.username, "email", django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 5
+    assert SecurityEvent.objects.filter(event=SecurityEventKind.PASSWORD_RESET, outcome="refused").count() == 2
