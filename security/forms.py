@@ -87,10 +87,24 @@ class RoleForm(forms.Form):
 
 
 class AuditSearchForm(forms.Form):
-    person = forms.IntegerField(label=_("人员编号"), required=False, min_value=1)
+    person = forms.CharField(label=_("人员（账号编号或用户名）"), required=False, max_length=150)
     event = forms.ChoiceField(label=_("事件"), choices=[("", _("全部")), *SecurityEventKind.choices], required=False)
     start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_person(self):
+        """An account id, or the id of the account with this login name."""
+        value = self.cleaned_data["person"].strip()
+        if not value:
+            return None
+        if value.isdigit():
+            return int(value)
+        from django.contrib.auth import get_user_model
+
+        found = get_user_model().objects.filter(username=value).values_list("pk", flat=True).first()
+        if found is None:
+            raise forms.ValidationError(_("没有这个用户名。"))
+        return found
 
     def clean(self):
         cleaned = super().clean()

@@ -171,6 +171,10 @@ def test_the_audit_administrator_searches_by_person_event_and_date(client, audit
     assert len(page) == 1
     yesterday = today - datetime.timedelta(days=1)
     assert not client.get(reverse("security:audit"), {"end": yesterday}).context["page"].object_list
+    by_name = client.get(reverse("security:audit"), {"person": audit_admin.username}).context["page"]
+    assert by_name.object_list and all(
+        audit_admin.pk in (e.actor_id, int(e.target_id or 0)) for e in by_name.object_list
+    )
     bad = client.get(reverse("security:audit"), {"start": today, "end": yesterday})
     assert bad.status_code == 200 and "截止日期不能早于起始日期" in bad.content.decode()
 
