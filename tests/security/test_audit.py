@@ -252,3 +252,15 @@ def test_a_bulk_delete_in_the_django_admin_is_audited_object_by_object(client):
     rows = SecurityEvent.objects.filter(event=SecurityEventKind.CONFIG_CHANGE, target_type="suggestions.category")
     assert sorted(rows.values_list("target_id", flat=True)) == sorted(str(c.pk) for c in doomed)
     assert {row.actor_id for row in rows} == {root.pk}
+
+
+def test_verify_audit_with_an_anchor_from_an_export_finds_records_cut_off_the_end():
+    rows = [events.record(event=SecurityEventKind.LOGIN, actor=n) for n in range(1, 4)]
+    call_command("verify_audit", anchor=[rows[-1].hash])
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("DELETE FROM security_securityevent WHERE id = %s", [rows[-1].pk])
+        cursor.execute("SET session_replication_role = DEFAULT")
+    call_command("verify_audit")  # the chain alone cannot see a missing tail
+    with pytest.raises(CommandError, match="removed"):
+        call_command("verify_audit", anchor=[rows[-1].hash])
