@@ -43,7 +43,7 @@ def idle_limit(session) -> int:
 
 
 def expired(session, now: int) -> str | None:
-    """ "idle" or "absolute" when the session is over, else None."""
+    """Why the session is over ("idle" or "absolute"), or None while it lasts."""
     started, seen = session.get(STARTED), session.get(SEEN)
     if started is None or seen is None:
         return None
