@@ -29,3 +29,6 @@ from huaxi_renda.settings.production import *  # noqa: E402, F403
 
 ROOT_URLCONF = "bench.urls"
 AXES_ENABLED = False
+# The load test logs in as the demo does (force_login): no second factor, no forced password change.
+SECURITY_ENFORCE_PASSWORD_CHANGE = False
+OTP_REQUIRED_ROLES = []

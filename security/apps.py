@@ -10,9 +10,7 @@ class SecurityConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from security import (
-            checks,  # noqa: F401 - registers the key checks
-            privacy,
-        )
+        from security import checks, privacy, privacy_checks, signals  # noqa: F401  (checks register themselves)
 
+        signals.connect()
         user_logged_in.connect(privacy.on_login, dispatch_uid="security.privacy.on_login")

@@ -1,180 +1,187 @@
-"""Pages of the privacy notice, a person's own data, revealing a full number, and staff's person page."""
+"""Account pages: login (with second factor), password change and reset, enrolment, staying logged in."""
 
-import json
+from __future__ import annotations
+
+import time
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from delegates.models import Delegate, DelegateContact
-from security import privacy
-from security.models_privacy import PrivacyConsent, PrivacyNotice
+from security import accounts, events, middleware, otp, services
+from security.forms import ForgotPasswordForm, PasswordChangeForm, ResetWithCodeForm, TokenForm
+from security.models import SecurityEvent, SecurityEventKind
 
-
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+PENDING = "_sec_pending"
+PENDING_SECONDS = 5 * 60
+RESET_USERNAME = "_sec_reset_username"
 
 
-@login_required
-def notice(request):
-    """The privacy notice in force; a delegate who has not accepted it yet is asked to."""
-    current = PrivacyNotice.current()
-    if current is None:
-        return render(request, "security/privacy_notice.html", {"notice": None})
-    if request.method == "POST":
-        privacy.notice_accept(user=request.user, notice=current, request=request)
-        messages.success(request, _("您已同意个人信息处理告知（第%(version)s版）。") % {"version": current.version})
-        return redirect(_safe_next(request, "home"))
-    accepted = PrivacyConsent.objects.filter(user=request.user, notice=current).first()
-    delegate = Delegate.objects.filter(user=request.user).first()
-    return render(
-        request,
-        "security/privacy_notice.html",
-        {
-            "notice": current,
-            "accepted": accepted,
-            "is_delegate": delegate is not None,
-            "next": _safe_next(request, ""),
-        },
-    )
+class LoginView(auth_views.LoginView):
+    """Password first; administrators only from the allowed networks; then the second factor if required."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        request = self.request
+        if accounts.is_administrator(user) and not accounts.address_allowed_for_admin(events.client_address(request)):
+            events.record(
+                event=SecurityEventKind.LOGIN,
+                actor=user,
+                request=request,
+                target=user,
+                outcome=SecurityEvent.Outcome.REFUSED,
+                detail={"reason": "network"},
+            )
+            form.add_error(None, _("管理员账号不允许从当前网络登录。"))
+            return self.form_invalid(form)
+        if accounts.otp_required(user):
+            request.session[PENDING] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "at": int(time.time()),
+                "next": self.get_success_url(),
+            }
+            return redirect("security:otp_verify")
+        return super().form_valid(form)
 
 
-def _download(request, *, delegate, filename):
-    from suggestions.errors import WorkflowError
+def _pending_user(request):
+    pending = request.session.get(PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        return None, None
+    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    if user is not None:
+        user.backend = pending["backend"]
+    return user, pending
 
-    try:
-        data = privacy.person_export(actor=request.user, delegate=delegate, request=request)
-    except WorkflowError as error:
-        raise PermissionDenied(error.message) from error
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            privacy.person_workbook(data),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+
+def _subject(request):
+    """Whose second factor this is: a password-checked login waiting for it, or the logged-in account."""
+    if request.user.is_authenticated:
+        return request.user, None
+    return _pending_user(request)
+
+
+def _finish(request, user, pending, device):
+    """Complete a pending login with the device that accepted the code."""
+    if pending is not None:
+        del request.session[PENDING]
+        login(request, user, backend=pending["backend"])
+    otp_login(request, device)
+    target = (pending or {}).get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+def otp_verify(request):
+    """Ask for the authenticator code (or a recovery code)."""
+    user, pending = _subject(request)
+    if user is None:
+        return redirect_to_login(request.get_full_path())
+    if not otp.has_device(user):
+        return redirect("security:otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = otp.check(user=user, token=form.cleaned_data["token"])
+        if device is not None:
+            return _finish(request, user, pending, device)
+        events.record(
+            event=SecurityEventKind.LOGIN_FAILED,
+            request=request,
+            target=user,
+            outcome=SecurityEvent.Outcome.FAILURE,
+            detail={"step": "otp"},
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
-        return response
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.json"'
-    return response
+        form.add_error("token", _("验证码不正确或已使用，请重试。"))
+    return render(request, "security/otp_verify.html", {"form": form})
+
+
+def otp_setup(request):
+    """Enrol an authenticator by QR code; the recovery codes are shown once."""
+    user, pending = _subject(request)
+    if user is None:
+        return redirect_to_login(request.get_full_path())
+    if otp.has_device(user) and not (pending is None and request.user.is_verified()):
+        # Replacing an authenticator needs the current one first (a lost phone: the security administrator).
+        return redirect("security:otp_verify")
+    device = otp.enrol_start(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        confirmed = otp.enrol_confirm(user=user, token=form.cleaned_data["token"], request=request)
+        if confirmed is not None:
+            device, codes = confirmed
+            response = _finish(request, user, pending, device)
+            return render(request, "security/otp_recovery.html", {"codes": codes, "next": response["Location"]})
+        form.add_error("token", _("验证码不正确，请确认手机时间准确后重试。"))
+    context = {"form": form, "qr": otp.qr_data_uri(device), "secret": otp.secret_text(device)}
+    return render(request, "security/otp_setup.html", context)
 
 
 @login_required
-def my_data(request):
-    """A delegate downloads a copy of their own personal data (JSON, or Excel with ?format=xlsx)."""
-    delegate = Delegate.objects.filter(user=request.user).select_related("delegation", "constituency", "term").first()
-    if delegate is None:
-        raise Http404
-    return _download(request, delegate=delegate, filename="my-data")
+def password_change(request):
+    """The account holder changes their password (forced after expiry, a first login or a reset)."""
+    reason = request.session.get(middleware.PASSWORD_REASON)
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change_own(user=request.user, password=form.cleaned_data["new_password1"], request=request)
+        update_session_auth_hash(request, request.user)
+        request.session[middleware.PASSWORD_REASON] = None
+        messages.success(request, _("密码已修改。"))
+        return redirect("home")
+    return render(request, "registration/password_change.html", {"form": form, "reason": reason})
 
 
-@login_required
+def password_forgot(request):
+    """Ask for a one-time code by SMS or e-mail; the answer is the same whether the account exists or not."""
+    form = ForgotPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"].strip()
+        services.reset_code_send(username=username, channel=form.cleaned_data["channel"], request=request)
+        request.session[RESET_USERNAME] = username
+        messages.info(request, _("如果账号存在并登记了联系方式，验证码已发出，请在有效期内输入。"))
+        return redirect("security:password_reset")
+    return render(request, "registration/password_forgot.html", {"form": form})
+
+
+def password_reset(request):
+    """Set a new password with the code."""
+    username = request.session.get(RESET_USERNAME)
+    if not username:
+        return redirect("security:password_forgot")
+    user = services.user_by_username(username)
+    form = ResetWithCodeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_code_redeem(
+                username=username,
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["new_password1"],
+                request=request,
+            )
+        except services.SecurityError as error:
+            form.add_error("code", str(error))
+        else:
+            del request.session[RESET_USERNAME]
+            messages.success(request, _("密码已重置，请用新密码登录。"))
+            return redirect("login")
+    return render(request, "registration/password_reset_code.html", {"form": form})
+
+
 @require_POST
-def reveal_contact(request, pk):
-    """The full mobile number of an assignment's lead delegate, for those who need it; every reveal is audited."""
-    from suggestions.errors import WorkflowError
-    from suggestions.models import Assignment
-
-    assignment = get_object_or_404(Assignment.objects.select_related("office", "suggestion__lead_delegate"), pk=pk)
-    try:
-        phone = privacy.contact_reveal(actor=request.user, assignment=assignment, request=request)
-    except WorkflowError as error:
-        raise PermissionDenied(error.message) from error
-    return render(
-        request,
-        "security/contact_reveal.html",
-        {
-            "assignment": assignment,
-            "delegate": assignment.suggestion.lead_delegate,
-            "phone": phone,
-            "back": _safe_next(request, ""),
-        },
-    )
-
-
-@login_required
-def people(request):
-    """Staff's list of delegates (by name), each with a link to their personal data page; contacts masked."""
-    from django.core.paginator import Paginator
-    from django.utils.http import urlencode
-
-    from suggestions import roles
-
-    if not roles.is_staff_member(request.user):
-        raise PermissionDenied(_("只有人大工作人员可以进行此操作。"))
-    name = (request.GET.get("q") or "").strip()[:50]
-    found = Delegate.objects.select_related("delegation", "term", "contact").order_by("-term__number", "name", "pk")
-    if name:
-        found = found.filter(name__contains=name)
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
-    rows = [(d, privacy.mask_phone(getattr(getattr(d, "contact", None), "phone", ""))) for d in page.object_list]
-    return render(
-        request,
-        "security/people.html",
-        {"page": page, "rows": rows, "q": name, "query": urlencode({"q": name}) if name else ""},
-    )
-
-
-def _staff_delegate(request, pk):
-    from suggestions.policy import Action, may
-
-    delegate = get_object_or_404(Delegate.objects.select_related("delegation", "constituency", "term", "user"), pk=pk)
-    if not may(request.user, Action.EXPORT_PERSON, delegate) or delegate.user_id == request.user.pk:
-        raise PermissionDenied(_("只有人大工作人员可以进行此操作。"))
-    return delegate
-
-
-@login_required
-def person(request, pk):
-    """Staff's page about one person's data: masked contacts, export for them, anonymise where allowed."""
-    from suggestions.policy import Action, may
-
-    delegate = _staff_delegate(request, pk)
-    contact = DelegateContact.objects.filter(delegate=delegate).first()
-    return render(
-        request,
-        "security/person.html",
-        {
-            "delegate": delegate,
-            "phone": privacy.mask_phone(contact.phone) if contact else "",
-            "landline": privacy.mask_phone(contact.landline) if contact else "",
-            "email": privacy.mask_email(contact.email) if contact else "",
-            "address": privacy.mask_address(contact.address) if contact else "",
-            "anonymise": may(request.user, Action.ANONYMISE_PERSON, delegate),
-        },
-    )
-
-
-@login_required
-def person_export(request, pk):
-    """Staff download a person's data for them (a written request); recorded as an EXPORT event."""
-    return _download(request, delegate=_staff_delegate(request, pk), filename=f"person-{pk}")
-
-
-@login_required
-@require_POST
-def person_anonymise(request, pk):
-    """Staff replace a former delegate's name and contacts with placeholders; workflow rows stay."""
-    from suggestions.errors import NotPermitted, WorkflowError
-
-    delegate = _staff_delegate(request, pk)
-    try:
-        privacy.person_anonymise(actor=request.user, delegate=delegate, request=request)
-    except NotPermitted as error:
-        raise PermissionDenied(error.message) from error
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已匿名化：姓名和联系方式已替换，建议办理记录保留。"))
-    return redirect("privacy:person", pk=pk)
+def stay(request):
+    """The page's "stay logged in" button: counts as activity."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": _("登录已超时，请重新登录。")}, status=401)
+    request.session[middleware.SEEN] = int(time.time())
+    return JsonResponse({"idle_seconds": middleware.idle_limit(request.session)})

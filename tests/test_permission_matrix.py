@@ -33,6 +33,20 @@ def row(method, kwargs, allowed, data=None):
 # "ATT" an attachment of S. Another assignment of the office waits for an extension decision.
 MATRIX = {
     "home": row("get", {}, LOGGED_IN),
+    # Account security (security/urls.py); the administrators' pages belong to none of these roles.
+    "security:otp_verify": row("get", {}, LOGGED_IN),
+    "security:otp_setup": row("get", {}, LOGGED_IN),
+    "security:password_change": row("get", {}, LOGGED_IN),
+    "security:password_forgot": row("get", {}, EVERYONE),
+    "security:password_reset": row("get", {}, EVERYONE),
+    "security:stay": row("post", {}, LOGGED_IN),
+    "security:lockouts": row("get", {}, set()),
+    "security:unlock": row("post", {}, set(), {"username": "nobody"}),
+    "security:roles": row("get", {}, set()),
+    "security:otp_reset": row("post", {}, set(), {"username": "nobody"}),
+    "security:policy": row("post", {}, set()),
+    "security:audit": row("get", {}, set()),
+    "security:audit_export": row("get", {}, set()),
     "login": row("get", {}, EVERYONE),
     "favicon": row("get", {}, EVERYONE),
     "logout": row("post", {}, EVERYONE),

@@ -33,6 +33,8 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
+    # First, so its createsuperuser (refused under production settings) replaces Django's.
+    "security",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,9 +44,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "delegates",
     "suggestions",
-    "security",
     "stations",
 ]
 
@@ -57,9 +61,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "huaxi_renda.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "security.middleware.PrivacyNoticeMiddleware",
+    "security.privacy_middleware.PrivacyNoticeMiddleware",
+    "security.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "huaxi_renda.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -80,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "suggestions.web.context_processors.navigation",
                 "stations.web.context.navigation",
+                "security.context_processors.session_timing",
             ],
         },
     },
@@ -121,12 +128,49 @@ def database_from_env():
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords (等保 level 3): 8 characters of three classes, not the login name, not one of the last 5,
+# not a common one. Every new password is checked, under every settings module.
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", 5))
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "security.passwords.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
+    {"NAME": "security.passwords.NotLoginNameValidator"},
+    {"NAME": "security.passwords.HistoryValidator", "OPTIONS": {"count": PASSWORD_HISTORY_COUNT}},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Passwords expire after this many days (0: never); a password someone else set is changed at the next login.
+PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", 90))
+SECURITY_ENFORCE_PASSWORD_CHANGE = env_bool("SECURITY_ENFORCE_PASSWORD_CHANGE", True)
+# Minutes a forgotten-password code stays usable, and how many wrong tries it takes.
+PASSWORD_RESET_CODE_MINUTES = int(os.environ.get("PASSWORD_RESET_CODE_MINUTES", 10))
+PASSWORD_RESET_CODE_ATTEMPTS = 5
+
+# Sessions: end after 30 idle minutes (the page warns at 25) and after 12 hours whatever happens.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_IDLE_WARNING_SECONDS = int(os.environ.get("SESSION_IDLE_WARNING_SECONDS", 25 * 60))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 3600))
+# Activity is written to the session at most this often (not on every request).
+SESSION_ACTIVITY_WRITE_SECONDS = 60
+# One active session per staff account (a new login ends the older one).
+SESSION_SINGLE_FOR_STAFF = env_bool("SESSION_SINGLE_FOR_STAFF", False)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
+# Second factor (TOTP, django-otp) for these roles; "delegate" and "clerk" (office members who are not
+# heads) may be added. "admin" is every administrator (the three roles, and a superuser).
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "staff,leader,office_head,admin")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "花溪人大建议系统")
+SECURITY_RECOVERY_CODES = 10
+# Administrators may log in only from these networks (empty: from anywhere).
+ADMIN_ALLOWED_NETWORKS = env_list(
+    "ADMIN_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128,10.0.0.0/8,192.168.0.0/16,172.16.0.0/12"
+)
+
+# Security audit records are kept at least this many days (never less than 180; the database refuses
+# UPDATE and DELETE on them, see security/migrations). Exports are signed with this key (HMAC-SM3).
+SECURITY_AUDIT_RETENTION_DAYS = int(os.environ.get("SECURITY_AUDIT_RETENTION_DAYS", 180))
+SECURITY_AUDIT_SIGNING_KEY = os.environ.get("SECURITY_AUDIT_SIGNING_KEY", "")
+# createsuperuser works locally; production refuses it (三员分立, see create_admins).
+SECURITY_ALLOW_SUPERUSER = True
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -264,6 +308,8 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The address TrustedProxyMiddleware resolved (nginx's X-Real-IP from a trusted proxy, else the peer).
+AXES_CLIENT_IP_CALLABLE = "security.events.client_address"
 # The documented nginx (deploy/nginx.conf) sets X-Real-IP; only requests from these addresses may
 # name the client (huaxi_renda.middleware.TrustedProxyMiddleware), so axes and the logs see the real one.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1")

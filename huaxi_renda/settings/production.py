@@ -19,6 +19,8 @@ for _name, _value in (
         raise ImproperlyConfigured(f"{_name} must be set in production (see README, 个人信息加密).")
 
 DEBUG = False
+# 三员分立: no account holds every right; create_admins makes the three administrators.
+SECURITY_ALLOW_SUPERUSER = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

@@ -29,3 +29,7 @@ PII_ENCRYPTION_KEYS = os.environ.get("HUAXI_PII_KEYS") or "test1:" + "44" * 32
 PII_LOOKUP_KEY = os.environ.get("HUAXI_PII_LOOKUP_KEY") or "55" * 32
 INTEGRITY_KEYS = os.environ.get("HUAXI_INTEGRITY_KEYS") or "test1:" + "66" * 32
 PRIVACY_NOTICE_REQUIRED = os.environ.get("HUAXI_PRIVACY_NOTICE_REQUIRED", "0") == "1"
+# Browser tests log in as the demo does; tests of the security rules switch them on.
+SECURITY_ENFORCE_PASSWORD_CHANGE = False
+OTP_REQUIRED_ROLES = []
+ADMIN_ALLOWED_NETWORKS = []

@@ -29,7 +29,7 @@ def add_notice(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("security", "0001_events"),
+        ("security", "0004_security_policy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
