@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from security.models import AccountSecurity, SecurityEvent, SecurityEventKind
 from security.passwords import set_own_password
-from suggestions.reminders.sms import LoggingSMSBackend
+from suggestions.reminders import sms
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -168,9 +168,9 @@ def test_a_forgotten_password_is_reset_with_a_code_sent_by_email_used_once(
 
 def test_a_forgotten_password_code_can_come_by_sms(client, office, django_capture_on_commit_callbacks):
     member = factories.OfficeMemberFactory(office=office, phone="13800001234")
-    LoggingSMSBackend.sent.clear()
+    sms.outbox.clear()
     forgot(client, member.user.username, "sms", django_capture_on_commit_callbacks)
-    phone, text = LoggingSMSBackend.sent[-1]
+    phone, text = sms.outbox[-1].phone, sms.outbox[-1].text
     assert phone == "13800001234" and "验证码" in text
     new = {"code": _code_from(text), "new_password1": "Renda@2026x", "new_password2": "Renda@2026x"}
     assert client.post(reverse("security:password_reset"), new).status_code == 302
