@@ -35,5 +35,7 @@ urlpatterns = [
     path("office/", include("suggestions.web.urls.offices")),
     path("reminders/", include("suggestions.web.urls.reminders")),
     path("public/", include("suggestions.web.urls.public")),
+    path("accounts/tokens/", include("api.token_urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
