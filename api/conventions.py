@@ -68,15 +68,31 @@ class ApiView(generics.GenericAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "actor": self.actor}
 
+    def initial(self, request, *args, **kwargs):
+        # Throttles first: a request with a wrong token, or none, counts against its address too.
+        self.check_throttles(request)
+        super().initial(request, *args, **kwargs)
+
+    def check_throttles(self, request):
+        if getattr(request, "_api_throttled", False):
+            return
+        request._api_throttled = True
+        super().check_throttles(request)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = CACHE_CONTROL
         response.setdefault("Vary", "Authorization, Cookie, Accept-Language")
-        if request.method in ("GET", "HEAD") and response.status_code == 200 and isinstance(response, Response):
+        if (
+            request.method in ("GET", "HEAD", "PATCH")
+            and response.status_code == 200
+            and isinstance(response, Response)
+        ):
+            # A draft's new version comes with its ETag, so the next autosave sends it in If-Match.
             response.render()
             etag = etag_of(response.content)
             response["ETag"] = etag
-            if _matches(request.headers.get("If-None-Match", ""), etag):
+            if request.method != "PATCH" and _matches(request.headers.get("If-None-Match", ""), etag):
                 not_modified = HttpResponseNotModified()
                 for header in ("ETag", "Cache-Control", "Vary"):
                     not_modified[header] = response[header]
