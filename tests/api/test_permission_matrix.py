@@ -10,11 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from suggestions import actions
-from suggestions.models import CoSigner, Notification
 from tests import factories
 from tests.api.conftest import bearer
-from tests.conftest import carry_to_reply, publish
 
 ROLES = ["anonymous", "delegate", "cosigner", "other_delegate", "clerk", "co_clerk", "other_clerk", "staff"]
 DELEGATES = {"delegate", "cosigner", "other_delegate"}
@@ -149,53 +146,6 @@ def api_url_names():
 def test_every_api_url_has_a_row():
     covered = {name.split(".")[0] for name in MATRIX}
     assert api_url_names() == covered
-
-
-@pytest.fixture
-def world(session, delegate, other_delegate, staff, office, co_office, other_office):
-    """S: assigned to a lead office (replied, published) and a co-office (pending), with a confirmed co-signer;
-    D: the delegate's draft with an open invitation to the co-signer."""
-    cosigner = factories.DelegateFactory()
-    people = {
-        "delegate": delegate.user,
-        "cosigner": cosigner.user,
-        "other_delegate": other_delegate.user,
-        "clerk": factories.OfficeMemberFactory(office=office).user,
-        "co_clerk": factories.OfficeMemberFactory(office=co_office).user,
-        "other_clerk": factories.OfficeMemberFactory(office=other_office).user,
-        "staff": staff,
-    }
-    s = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-    attachment = actions.attachment_add(
-        suggestion=s,
-        actor=delegate.user,
-        uploaded_file=SimpleUploadedFile("照片.pdf", factories.SIGNED_LETTER_PDF),
-        content_type="application/pdf",
-    )
-    invitation = actions.cosigner_invite(suggestion=s, actor=delegate.user, delegates=[cosigner])[0]
-    actions.cosigner_respond(cosigner=invitation, actor=cosigner.user, accept=True)
-    actions.suggestion_submit(suggestion=s, actor=delegate.user)
-    actions.suggestion_register(suggestion=s, actor=staff)
-    actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office, co_offices=[co_office])
-    s.refresh_from_db()
-    lead = s.assignments.get(office=office)
-    reply = carry_to_reply(s, lead, people["clerk"])
-    publish(reply, staff)
-    d = factories.SuggestionFactory(session=session, lead_delegate=delegate)
-    open_invitation = actions.cosigner_invite(suggestion=d, actor=delegate.user, delegates=[cosigner])[0]
-    assert open_invitation.status == CoSigner.Status.INVITED
-    notification = Notification.objects.create(user=delegate.user, title="通知")
-    ids = {
-        "S": s.pk,
-        "D": d.pk,
-        "A": lead.pk,
-        "CA": s.assignments.get(office=co_office).pk,
-        "R": reply.pk,
-        "INV": open_invitation.pk,
-        "N": notification.pk,
-        "ATT": attachment.pk,
-    }
-    return people, ids, other_delegate
 
 
 def _call(client, method, path, data, world):
