@@ -9,11 +9,11 @@ from rest_framework.response import Response
 
 from api import serializers as s
 from api.conventions import ApiView, Cursor
+from api.filters import ApiOutcomeFilter
 from api.views.suggestions import ERRORS
 from delegates.models import Session
 from suggestions.models import Category, ResultClass, Suggestion
 from suggestions.queries import public_selectors
-from suggestions.queries.public_filters import PublicOutcomeFilter
 
 TAG = "公开"
 
@@ -28,7 +28,7 @@ class OutcomeList(_Public):
     serializer_class = s.OutcomeRowSerializer
     pagination_class = Cursor
     filter_backends = [DjangoFilterBackend]
-    filterset_class = PublicOutcomeFilter
+    filterset_class = ApiOutcomeFilter
     queryset = Suggestion.objects.none()  # for the schema's filter parameters; rows come from the selectors
 
     @extend_schema(

@@ -14,13 +14,13 @@ from rest_framework.response import Response
 from api import serializers as s
 from api.conventions import IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER, ApiView, Cursor, idempotent
 from api.errors import ErrorSerializer
+from api.filters import ApiSuggestionFilter
 from delegates.models import Delegate
 from suggestions import actions, policy, roles
 from suggestions.errors import InvalidInput
 from suggestions.models import Category, CoSigner, Reply, Suggestion
 from suggestions.policy import Action
 from suggestions.queries import delegate_selectors, selectors
-from suggestions.queries.filters import SuggestionFilter
 from suggestions.uploads import check_upload
 from suggestions.web.common import suggestion_detail_context
 
@@ -68,7 +68,7 @@ class SuggestionList(ApiView):
     """建议列表（与网页相同的筛选和中文检索）与新建草稿。"""
 
     filter_backends = [DjangoFilterBackend]
-    filterset_class = SuggestionFilter
+    filterset_class = ApiSuggestionFilter
     queryset = Suggestion.objects.none()  # for the schema's filter parameters; rows come from the selectors
     serializer_class = s.SuggestionRowSerializer
     pagination_class = Cursor
