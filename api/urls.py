@@ -44,6 +44,7 @@ urlpatterns = [
     path("invitations/", suggestions.InvitationList.as_view(), name="invitations"),
     path("invitations/<int:pk>/confirm/", suggestions.InvitationConfirm.as_view(), name="invitation_confirm"),
     path("invitations/<int:pk>/decline/", suggestions.InvitationDecline.as_view(), name="invitation_decline"),
+    path("cosigners/<int:pk>/drop/", suggestions.CoSignerDrop.as_view(), name="cosigner_drop"),
     path("replies/<int:pk>/ratings/", suggestions.ReplyRate.as_view(), name="reply_rate"),
     path("office/assignments/", offices.Inbox.as_view(), name="office_inbox"),
     path("office/assignments/<int:pk>/", offices.AssignmentDetail.as_view(), name="assignment"),

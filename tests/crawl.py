@@ -120,6 +120,23 @@ PK_MODEL = {
     "public:office": "office",
     "offices:letter_upload": "letter_missing",
 }
+# The API (/api/v1/): the same objects as the pages.
+PK_MODEL.update({f"api:{name}": "suggestion" for name in (
+    "suggestion", "suggestion_submit", "suggestion_withdraw", "suggestion_invite", "suggestion_attach",
+)})  # fmt: skip
+PK_MODEL.update({f"api:{name}": "assignment" for name in (
+    "assignment", "assignment_sign", "assignment_contacts", "assignment_opinion", "assignment_reply",
+    "assignment_reply_submit", "assignment_extension", "assignment_return",
+)})  # fmt: skip
+PK_MODEL.update({
+    "api:attachment_download": "attachment",
+    "api:invitation_confirm": "cosigner",
+    "api:invitation_decline": "cosigner",
+    "api:cosigner_drop": "cosigner",
+    "api:reply_rate": "reply",
+    "api:notification_read": "notification",
+    "api:public_outcome": "published",
+})  # fmt: skip
 PK_MODEL.update({f"offices:{name}": "assignment" for name in (
     "assignment", "sign", "request_return", "contact", "opinion", "reply", "letter", "extension", "followup", "handler",
 )})  # fmt: skip

@@ -284,6 +284,27 @@ class InvitationDecline(_Respond):
 
 
 @extend_schema(tags=[INVITATIONS])
+class CoSignerDrop(ApiView):
+    serializer_class = s.SuggestionDetailSerializer
+
+    @extend_schema(
+        summary="撤销联名邀请",
+        description="领衔代表在提交前撤销一份联名邀请或已确认的联名。",
+        request=None,
+        responses={200: s.SuggestionDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        readable = selectors.suggestions_visible_to(request.user).values("pk")
+        cosigner = (
+            CoSigner.objects.select_related("suggestion", "delegate").filter(pk=pk, suggestion__in=readable).first()
+        )
+        if cosigner is None:
+            raise Http404
+        actions.cosigner_drop(cosigner=cosigner, actor=request.user)
+        return Response(detail_data(self, visible_or_404(request.user, cosigner.suggestion_id)))
+
+
+@extend_schema(tags=[INVITATIONS])
 class ReplyRate(ApiView):
     serializer_class = s.RatingSerializer
 

@@ -85,6 +85,7 @@ MATRIX = {
     "invitations": ("get", "/api/v1/invitations/", None, expect(200)),
     "invitation_confirm": ("post", "/api/v1/invitations/{INV}/confirm/", None, expect(404, cosigner=200)),
     "invitation_decline": ("post", "/api/v1/invitations/{INV}/decline/", None, expect(404, cosigner=200)),
+    "cosigner_drop": ("post", "/api/v1/cosigners/{INV}/drop/", None, expect(404, delegate=200, cosigner=403)),
     "reply_rate": (
         "post",
         "/api/v1/replies/{R}/ratings/",

@@ -23,6 +23,7 @@ WORLD_IDS = {
     "suggestions": "D",
     "attachments": "ATT",
     "invitations": "INV",
+    "cosigners": "INV",
     "replies": "R",
     "office": "A",
     "notifications": "N",
