@@ -4,10 +4,23 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
+from api.conventions import CACHE_CONTROL
 from api.views import common, offices, public, suggestions
 from huaxi_renda.middleware import DEFAULT_CSP
 
 app_name = "api"
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema, for everyone; revalidated like every API answer."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = CACHE_CONTROL
+        return response
 
 
 class DocsView(SpectacularSwaggerSplitView):
@@ -16,18 +29,17 @@ class DocsView(SpectacularSwaggerSplitView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Security-Policy"] = DEFAULT_CSP.replace(
             "style-src 'self'", "style-src 'self' 'unsafe-inline'"
         )
+        response["Cache-Control"] = CACHE_CONTROL
         return response
 
 
 urlpatterns = [
-    path(
-        "schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]), name="schema"
-    ),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("me/", common.Me.as_view(), name="me"),
     path("notifications/", common.NotificationList.as_view(), name="notifications"),
