@@ -74,10 +74,13 @@ class ApiView(generics.GenericAPIView):
         super().initial(request, *args, **kwargs)
 
     def check_throttles(self, request):
+        """Once per request, the address first: a refused address is answered 429 before its token is read."""
         if getattr(request, "_api_throttled", False):
             return
         request._api_throttled = True
-        super().check_throttles(request)
+        for throttle in self.get_throttles():
+            if not throttle.allow_request(request, self):
+                self.throttled(request, throttle.wait())
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

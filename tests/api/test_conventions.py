@@ -168,6 +168,7 @@ def test_throttle_per_user_answers_429_with_retry_after(delegate, other_delegate
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
+    original = SimpleRateThrottle.THROTTLE_RATES
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
         phone, laptop = bearer(delegate.user, "手机"), bearer(delegate.user, "电脑")
@@ -178,7 +179,7 @@ def test_throttle_per_user_answers_429_with_retry_after(delegate, other_delegate
         assert refused.json()["code"] == "throttled" and "请求过于频繁" in refused.json()["message"]
         assert bearer(other_delegate.user).get("/api/v1/me/").status_code == 200
     finally:
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        SimpleRateThrottle.THROTTLE_RATES = original
 
 
 @override_settings(
@@ -191,6 +192,7 @@ def test_throttle_per_address_covers_anonymous_and_logged_in_alike(delegate):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
+    original = SimpleRateThrottle.THROTTLE_RATES
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
         anonymous = Client(REMOTE_ADDR="10.0.0.9")
@@ -199,8 +201,11 @@ def test_throttle_per_address_covers_anonymous_and_logged_in_alike(delegate):
         refused = anonymous.get("/api/v1/me/", HTTP_X_FORWARDED_FOR="10.9.9.9")
         assert refused.status_code == 429 and refused["Retry-After"]
         assert Client(REMOTE_ADDR="10.0.0.10").get("/api/v1/me/").status_code == 401
+        # Guessing tokens from one address is throttled like anything else.
+        guesser = Client(REMOTE_ADDR="10.0.0.11", HTTP_AUTHORIZATION="Bearer hx_guess")
+        assert [guesser.get("/api/v1/me/").status_code for _ in range(3)] == [401, 401, 429]
     finally:
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        SimpleRateThrottle.THROTTLE_RATES = original
 
 
 def test_dates_are_iso_8601(session, delegate):
