@@ -120,15 +120,16 @@ class ApiView(generics.GenericAPIView):
 
 
 def _fingerprint(request) -> str:
+    """What a retry must repeat to be the same request: method, path and the data (files by name and size)."""
+
+    def show(value):
+        return f"{value.name}:{value.size}" if hasattr(value, "size") else str(value)
+
     data = request.data
-    parts = {}
-    for key in sorted(data.keys()) if hasattr(data, "keys") else []:
-        value = data.getlist(key) if hasattr(data, "getlist") else data[key]
-        parts[key] = (
-            [getattr(v, "name", None) and f"{v.name}:{v.size}" or str(v) for v in value]
-            if isinstance(value, list)
-            else str(value)
-        )
+    if hasattr(data, "getlist"):
+        parts = {key: [show(v) for v in data.getlist(key)] for key in data}
+    else:
+        parts = data
     raw = json.dumps([request.method, request.path, parts], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()
 

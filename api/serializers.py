@@ -1,5 +1,7 @@
 """What the API answers and accepts. Every field is typed (no free-form objects) and described in Chinese."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,7 +20,7 @@ class ActionSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="不能进行时的中文原因（与网页相同）。")
 
 
-def actions_of(actor, obj):
+def actions_of(actor: Any, obj: Any) -> list[dict]:
     """``available_actions``: every action of ``obj``'s kind with the policy's decision, as the page asks."""
     return [
         {"action": str(action), "allowed": bool(decision), "reason": decision.reason}

@@ -1,5 +1,7 @@
 """Office clerks: the inbox of their office's assignments, one assignment, and every step of handling it."""
 
+from typing import Any
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -12,14 +14,14 @@ from api.conventions import IDEMPOTENCY_PARAMETER, ApiView, Cursor, idempotent
 from api.views.suggestions import ERRORS
 from suggestions import actions
 from suggestions.errors import TransitionNotAllowed
-from suggestions.models import Reply, ResultClass
+from suggestions.models import Assignment, Reply, ResultClass
 from suggestions.queries import office_selectors, timeline
 from suggestions.uploads import check_upload
 
 TAG = "承办单位"
 
 
-def assignment_or_404(user, pk):
+def assignment_or_404(user: Any, pk: int) -> Assignment:
     """One assignment of the user's offices (the inbox's scope), else 404."""
     assignment = office_selectors.assignment_for_user(user, pk)
     if assignment is None:
@@ -27,7 +29,7 @@ def assignment_or_404(user, pk):
     return assignment
 
 
-def current_reply(assignment):
+def current_reply(assignment: Assignment) -> Reply | None:
     """This round's reply of the assignment (draft or submitted), or ``None``."""
     return (
         Reply.objects.select_related("assignment__office", "round", "result_class", "suggestion")
@@ -36,7 +38,7 @@ def current_reply(assignment):
     )
 
 
-def detail_data(view, assignment):
+def detail_data(view: ApiView, assignment: Assignment) -> dict:
     """The assignment as the office's page shows it: contacts, requests, this round's reply, timeline, actions."""
     user = view.request.user
     page = office_selectors.assignment_page(user, assignment)

@@ -2,6 +2,8 @@
 co-signing invitations and ratings. Reads are scoped by ``suggestions.queries``; writes are
 ``suggestions.actions``; what may be done now is ``suggestions.policy``'s answer."""
 
+from typing import Any
+
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -34,7 +36,7 @@ ERRORS = {
 }
 
 
-def visible_or_404(user, pk):
+def visible_or_404(user: Any, pk: int) -> Suggestion:
     """The suggestion ``pk`` if ``user`` may read it (the pages' scope), else 404."""
     base = selectors.with_audit_version(
         Suggestion.objects.select_related("session", "category", "lead_delegate", "leader")
@@ -45,7 +47,7 @@ def visible_or_404(user, pk):
     return suggestion
 
 
-def detail_data(view, suggestion):
+def detail_data(view: ApiView, suggestion: Suggestion) -> dict:
     """The detail representation as the detail page shows it to this user (timeline filtered by the rules)."""
     context = suggestion_detail_context(view.request.user, suggestion)
     suggestion.loaded_cosigners = context["cosigners"]  # the policy reads them instead of querying
@@ -59,7 +61,7 @@ def detail_data(view, suggestion):
     return s.SuggestionDetailSerializer(suggestion, context=view.get_serializer_context()).data
 
 
-def _category(value):
+def _category(value: int | None) -> Category | None:
     return Category.objects.filter(pk=value, is_active=True).first() if value is not None else None
 
 
@@ -247,8 +249,6 @@ class InvitationList(ApiView):
     def get(self, request):
         me = roles.delegate_of(request.user)
         rows = delegate_selectors.open_invitations(me) if me else []
-        for row in rows:
-            row.suggestion.loaded_cosigners = [row]
         return Response(s.InvitationSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
 
