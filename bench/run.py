@@ -369,6 +369,61 @@ def bump_public_version():
         cache.set("public:version", 2, None)
 
 
+def figures_api(pages, quick):
+    """The API's suggestion list and detail beside the pages that show the same, in the same run (issue 21):
+    no endpoint may be slower than its page. The clients are logged in by session, which the API accepts."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    SimpleRateThrottle.THROTTLE_RATES = {"user": None, "address": None}  # a benchmark, not a flood
+    repeat = 1 if quick else 3
+    figs = []
+    pairs = [
+        ("suggestion list", "staff", [page_url("staff_list")], ["/api/v1/suggestions/"]),
+        ("office inbox", "clerk", [page_url("office_inbox")], ["/api/v1/office/assignments/"]),
+        ("public outcome list", "anonymous", [page_url("public_list")], ["/api/v1/public/outcomes/"]),
+    ]
+    for role, pks in (
+        ("staff", pages.details[:5]),
+        ("delegate", pages.delegate_own[:5]),
+        ("clerk", pages.clerk_own[:5]),
+    ):
+        pairs.append(
+            (
+                "suggestion detail",
+                role,
+                [page_url("detail", pk) for pk in pks],
+                [f"/api/v1/suggestions/{pk}/" for pk in pks],
+            )
+        )
+    for what, role, page_urls, api_urls in pairs:
+        label = f"server time, API {what} ({role}) vs its page"
+        if not api_urls or None in page_urls:
+            figs.append(Figure(label, verdict="n/a", note="no data for this role"))
+            continue
+        page_times, _sql, _statuses = timed_page(pages, role, page_urls, repeat)
+        api_times, api_sql, statuses = timed_page(pages, role, api_urls, repeat)
+        if statuses != {200}:
+            figs.append(
+                Figure(label, verdict="MISS", value=f"HTTP {sorted(statuses)}", note="endpoint answered an error")
+            )
+            continue
+        page_median, api_median = statistics.median(page_times), statistics.median(api_times)
+        _elapsed, _response, queries = pages.get(role, api_urls[0])
+        figs.append(
+            Figure(
+                label,
+                value=f"median {ms(api_median)}, {len(queries)} queries",
+                bar="≤ the page's median",
+                baseline=f"page median {ms(page_median)}",
+                ratio=f"{api_median / page_median:.2f}× page" if page_median else "—",
+                verdict="ok" if api_median <= page_median else "MISS",
+                note=f"{len(api_times)} requests; bare SQL median {ms(statistics.median(api_sql))}",
+                data={"median": api_median, "page_median": page_median},
+            )
+        )
+    return figs
+
+
 def figures_page_times(pages, quick):
     figs = []
     repeat = 1 if quick else 3
@@ -993,6 +1048,7 @@ def main(argv=None):
     else:
         emit(figures_query_counts(pages))
         emit(figures_page_times(pages, args.quick))
+        emit(figures_api(pages, args.quick))
         emit(figures_search(args.quick))
         emit(figures_similar(args.quick))
         emit(figure_reminder_scan())

@@ -98,6 +98,8 @@ def _is_address(value):
 
 
 PUBLIC_PREFIXES = ("/public/", "/static/", "/favicon.ico")
+# The API sends ``private, no-cache`` itself, so that clients revalidate with its ETags.
+API_PREFIX = "/api/v1/"
 
 
 class PrivateCacheMiddleware:
@@ -112,6 +114,8 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if request.path.startswith(API_PREFIX) and response.has_header("Cache-Control"):
+            return response
         public = request.path.startswith(PUBLIC_PREFIXES)
         if public:
             # The session is read only when the page shows who is logged in.

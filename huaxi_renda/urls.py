@@ -40,5 +40,7 @@ urlpatterns = [
     path("stations/", include("stations.urls")),
     path("", include("stations.urls_residents")),
     path("privacy/", include("security.privacy_urls")),
+    path("accounts/tokens/", include("api.token_urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

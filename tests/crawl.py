@@ -37,6 +37,7 @@ NOT_CRAWLED = {
 
 HOST = "127.0.0.1"
 PUBLIC_PREFIXES = ("/public/", "/static/", "/favicon.ico")  # may be cached; every other page is private
+API_PREFIX = "/api/v1/"  # revalidated with ETags: private, no-cache
 PER_VIEW = 5  # links followed per role and view: enough for every kind of page, bounded whatever the data
 MAX_LINKS = 200  # links followed per role
 HREF = re.compile(r"""href=["']([^"'#]+)""")
@@ -135,6 +136,23 @@ PK_MODEL = {
     "privacy:person_export": "delegate",
     "privacy:person_anonymise": "delegate",
 }
+# The API (/api/v1/): the same objects as the pages.
+PK_MODEL.update({f"api:{name}": "suggestion" for name in (
+    "suggestion", "suggestion_submit", "suggestion_withdraw", "suggestion_invite", "suggestion_attach",
+)})  # fmt: skip
+PK_MODEL.update({f"api:{name}": "assignment" for name in (
+    "assignment", "assignment_sign", "assignment_contacts", "assignment_opinion", "assignment_reply",
+    "assignment_reply_submit", "assignment_extension", "assignment_return",
+)})  # fmt: skip
+PK_MODEL.update({
+    "api:attachment_download": "attachment",
+    "api:invitation_confirm": "cosigner",
+    "api:invitation_decline": "cosigner",
+    "api:cosigner_drop": "cosigner",
+    "api:reply_rate": "reply",
+    "api:notification_read": "notification",
+    "api:public_outcome": "published",
+})  # fmt: skip
 PK_MODEL.update({f"offices:{name}": "assignment" for name in (
     "assignment", "sign", "request_return", "contact", "opinion", "reply", "letter", "extension", "followup", "handler",
 )})  # fmt: skip
@@ -366,7 +384,13 @@ def crawl():
                     {"role": username, "url": url, "status": status, "error": response.content[:500].decode()}
                 )
                 continue
-            if username and status == 200 and not url.startswith(PUBLIC_PREFIXES):
+            if username and status == 200 and url.startswith(API_PREFIX):
+                # The API revalidates with ETags (issue 21): private, never kept without asking.
+                if response.get("Cache-Control") != "private, no-cache":
+                    errors.append(
+                        {"role": username, "url": url, "status": status, "error": "no Cache-Control: private, no-cache"}
+                    )
+            elif username and status == 200 and not url.startswith(PUBLIC_PREFIXES):
                 if "no-store" not in response.get("Cache-Control", ""):
                     errors.append(
                         {"role": username, "url": url, "status": status, "error": "no Cache-Control: no-store"}

@@ -52,6 +52,9 @@ MATRIX = {
     "logout": row("post", {}, EVERYONE),
     "set_language": row("post", {}, EVERYONE, {"language": "zh-hans"}),
     "notifications": row("get", {}, LOGGED_IN),
+    "api_tokens:list": row("get", {}, LOGGED_IN),
+    "api_tokens:create": row("post", {}, LOGGED_IN, {"name": "手机"}),
+    "api_tokens:revoke": row("post", {}, LOGGED_IN),
     "notifications_read": row("post", {}, LOGGED_IN),
     "notification_open": row("get", {"pk": "N"}, {"delegate"}),
     "suggestions:detail": row("get", {"pk": "S"}, SUGGESTION_PEOPLE),
@@ -131,8 +134,8 @@ def url_names():
     def walk(patterns, namespace=None):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                # The stations and residents pages have their own matrix: tests/stations/test_permission_matrix.py.
-                if pattern.namespace in ("admin", "stations", "residents"):
+                # The stations, residents and API pages have their own matrices: tests/stations/ and tests/api/.
+                if pattern.namespace in ("admin", "stations", "residents", "api"):
                     continue
                 yield from walk(pattern.url_patterns, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern) and pattern.name:
