@@ -86,6 +86,8 @@ class PublicOutcomeFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for name, choices in menu_choices().items():  # read when the form is built, not at import
             self.filters[name].extra["choices"] = choices
+            # A form field built earlier (the API schema reads the class's filters) holds yesterday's choices.
+            self.filters[name].__dict__.pop("_field", None)
 
     def filter_text(self, queryset, name, value):
         # The reviewed public versions only: a phone number in the delegate's own text finds nothing.
