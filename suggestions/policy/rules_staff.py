@@ -10,7 +10,18 @@ from django.utils.translation import gettext as _
 from suggestions.actor import Actor
 from suggestions.models import Assignment, AssignmentRequest, FollowUp, Suggestion
 from suggestions.policy.actions import Action
-from suggestions.policy.base import ALLOWED, Decision, Rule, S, first, may_move, not_now, staff, status_label
+from suggestions.policy.base import (
+    ALLOWED,
+    Decision,
+    Rule,
+    S,
+    first,
+    may_move,
+    not_now,
+    staff,
+    staff_only,
+    status_label,
+)
 
 # A suggestion may receive others (并案) until it is replied.
 MERGE_TARGET_STATUSES = (S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING)
@@ -113,4 +124,8 @@ RULES: dict[Action, Rule] = {
     Action.REFUSE_EXTENSION: deciding(AssignmentRequest.Kind.EXTENSION),
     Action.CONFIRM_SOLVED: confirm_solved,
     Action.REMIND: remind,
+    # The staff's pages (review, assignment, tracking, a suggestion's staff page): staff only.
+    Action.STAFF_DESK: staff_only,
+    # Every reminder delivery, or those of one suggestion: staff only (an office sees its own on its page).
+    Action.VIEW_REMINDER_LOG: staff_only,
 }

@@ -11,7 +11,7 @@ from suggestions import roles
 from suggestions.models import Reminder, ReminderDelivery
 from suggestions.queries import selectors
 from suggestions.reminders import label_deliveries
-from suggestions.web.decorators import office_required, staff_required
+from suggestions.web.decorators import office_required, reminder_log_required
 
 PAGE_SIZE = 50
 
@@ -80,7 +80,7 @@ def _query_without_page(request):
     return params.urlencode()
 
 
-@staff_required
+@reminder_log_required
 def reminder_list(request):
     form = DeliveryFilterForm(request.GET or None)
     queryset = form.filter(_deliveries()) if request.GET.keys() - {"page"} else _deliveries()
@@ -93,7 +93,7 @@ def reminder_list(request):
     return render(request, "suggestions/reminders/reminder_list.html", context)
 
 
-@staff_required
+@reminder_log_required
 def suggestion_reminders(request, pk):
     suggestion = selectors.suggestion_for_user(request.user, pk)
     if suggestion is None:
