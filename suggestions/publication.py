@@ -96,6 +96,11 @@ def is_rated(reply: Reply, suggestion: Suggestion) -> bool:
     return delegates <= rated
 
 
+def needs_early_reason(reply: Reply, suggestion: Suggestion) -> bool:
+    """Publishing needs a written reason: the reply is not yet public and its delegates have not all rated it."""
+    return not reply.is_published and not is_rated(reply, suggestion)
+
+
 def describe(spans: Iterable[pii.Span]) -> str:
     """The spans named for a message: 手机号码“139****5678”、…"""
     return "、".join(_("%(kind)s“%(text)s”") % {"kind": span.label, "text": span.text} for span in spans)
