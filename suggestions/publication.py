@@ -1,4 +1,4 @@
-"""What must be true before a reply and its suggestion become public (reads only; ``services`` enforces it).
+"""What must be true before a reply and its suggestion become public (reads only; ``actions.reply_publish`` enforces it).
 
 Three texts become public together: the suggestion's title and body and the office's reply. Each has a
 public version that staff review (personal data masked, ``suggestions.pii``) before the first
