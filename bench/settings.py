@@ -17,6 +17,11 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_STATIC_ROOT", str(BENCH_ROOT / "var" / "bench-static"))
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/13")
+os.environ.setdefault("HUAXI_PII_KEYS", "bench1:" + "ab" * 32)
+os.environ.setdefault("HUAXI_PII_LOOKUP_KEY", "cd" * 32)
+os.environ.setdefault("HUAXI_INTEGRITY_KEYS", "bench1:" + "ef" * 32)
+# The load test's delegates log in many times: measure the pages, not the one-time privacy notice.
+os.environ.setdefault("HUAXI_PRIVACY_NOTICE_REQUIRED", "0")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
@@ -24,3 +29,6 @@ from huaxi_renda.settings.production import *  # noqa: E402, F403
 
 ROOT_URLCONF = "bench.urls"
 AXES_ENABLED = False
+# The load test logs in as the demo does (force_login): no second factor, no forced password change.
+SECURITY_ENFORCE_PASSWORD_CHANGE = False
+OTP_REQUIRED_ROLES = []

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from delegates import phones
 from delegates.models import AccountActivation, Constituency, Delegate, DelegateContact, Delegation, Session, Term
 
 
@@ -27,8 +29,31 @@ class ConstituencyAdmin(admin.ModelAdmin):
 
 
 class DelegateContactInline(admin.StackedInline):
+    """Masked (issue 20): the administrators do not need a delegate's full contacts; the roster import sets them."""
+
     model = DelegateContact
     can_delete = False
+    fields = readonly_fields = ["masked_phone", "masked_landline", "masked_email", "masked_address"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("手机号码"))
+    def masked_phone(self, obj):
+        return phones.mask(obj.phone)
+
+    @admin.display(description=_("固定电话"))
+    def masked_landline(self, obj):
+        return phones.mask(obj.landline)
+
+    @admin.display(description=_("电子邮箱"))
+    def masked_email(self, obj):
+        name, at, domain = obj.email.partition("@")
+        return f"{name[:1]}***@{domain}" if at else ""
+
+    @admin.display(description=_("通讯地址"))
+    def masked_address(self, obj):
+        return f"{obj.address[:6]}****" if obj.address else ""
 
 
 @admin.register(Delegate)

@@ -3,6 +3,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from delegates import phones
+from security.fields import EncryptedEmailField, EncryptedTextField
+
 
 class Term(models.Model):
     """届: a term of the district People's Congress, e.g. 第十八届."""
@@ -129,14 +132,25 @@ class Delegate(models.Model):
         return reverse("delegates:record", args=[self.pk])
 
 
+class DelegateContactQuerySet(models.QuerySet):
+    def with_phone(self, number: str) -> "DelegateContactQuerySet":
+        """Contacts whose mobile is ``number`` (any notation), found through the keyed lookup hash."""
+        digest = phones.lookup_hash(number)
+        return self.filter(phone_hash=digest) if digest else self.none()
+
+
 class DelegateContact(models.Model):
-    """Private contact fields, never shown on public pages."""
+    """Private contact fields, never shown on public pages; stored SM4-encrypted (``security.fields``)."""
 
     delegate = models.OneToOneField(Delegate, on_delete=models.CASCADE, related_name="contact", verbose_name=_("代表"))
-    phone = models.CharField(_("手机号码"), max_length=30, blank=True)
-    landline = models.CharField(_("固定电话"), max_length=40, blank=True)
-    email = models.EmailField(_("电子邮箱"), blank=True)
-    address = models.CharField(_("通讯地址"), max_length=200, blank=True)
+    phone = EncryptedTextField(_("手机号码"), max_length=30, blank=True)
+    # HMAC-SM3 of the normalized number under a separate key: finds a person by phone without decrypting.
+    phone_hash = models.CharField(_("手机号码查找摘要"), max_length=64, blank=True, db_index=True, editable=False)
+    landline = EncryptedTextField(_("固定电话"), max_length=40, blank=True)
+    email = EncryptedEmailField(_("电子邮箱"), blank=True)
+    address = EncryptedTextField(_("通讯地址"), max_length=200, blank=True)
+
+    objects = DelegateContactQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("代表联系方式")
@@ -144,6 +158,13 @@ class DelegateContact(models.Model):
 
     def __str__(self):
         return str(self.delegate)
+
+    def save(self, *args, **kwargs):
+        self.phone_hash = phones.lookup_hash(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_hash"}
+        super().save(*args, **kwargs)
 
 
 class AccountActivation(models.Model):

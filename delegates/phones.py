@@ -71,3 +71,32 @@ def mask(value):
         number = rest.split("-")[0]
         return f"{area}-****{number[-4:]}"
     return f"****{value.split('-')[0][-4:]}"
+
+
+def lookup_hash(value):
+    """The keyed SM3 lookup hash of a telephone number in any notation ("" when it is none)."""
+    from security.crypto import lookup_hash as keyed_hash
+
+    kind, number = classify(value)
+    return keyed_hash(number) if kind else ""
+
+
+def holders(numbers, *, exclude=()):
+    """{number: [Delegate, …]}: delegates whose mobile is one of ``numbers``, found by the keyed lookup hash.
+
+    One query whatever the count; the stored numbers are never decrypted to compare them.
+    """
+    from delegates.models import DelegateContact
+
+    by_hash = {lookup_hash(n): n for n in numbers if n}
+    by_hash.pop("", None)
+    found = {}
+    contacts = (
+        DelegateContact.objects.filter(phone_hash__in=list(by_hash))
+        .exclude(delegate__in=[d for d in exclude if d is not None])
+        .select_related("delegate__delegation", "delegate__constituency", "delegate__user")
+        .order_by("delegate__name", "pk")
+    )
+    for contact in contacts:
+        found.setdefault(by_hash[contact.phone_hash], []).append(contact.delegate)
+    return found

@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from security.views import LoginView
 from suggestions.web import common, roster
 
 admin.site.site_header = _("花溪人大代表建议办理系统 · 系统设置")
@@ -20,9 +21,10 @@ def favicon(request):
 urlpatterns = [
     path("", common.home, name="home"),
     path("favicon.ico", favicon, name="favicon"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/activate/<str:token>/", roster.activate, name="activate"),
+    path("", include("security.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("suggestions/", include("suggestions.web.urls.common")),
     path("notifications/", common.notifications, name="notifications"),
@@ -37,5 +39,6 @@ urlpatterns = [
     path("public/", include("suggestions.web.urls.public")),
     path("stations/", include("stations.urls")),
     path("", include("stations.urls_residents")),
+    path("privacy/", include("security.privacy_urls")),
     path("admin/", admin.site.urls),
 ]

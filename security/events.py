@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+
+from security import chain
 from security.models import SecurityEvent, SecurityEventKind
 
 
 def client_address(request) -> str | None:
     """The client's address as the trusted-proxy middleware resolved it."""
     return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def _normalised(address: str | None) -> str | None:
+    if not address:
+        return None
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def record(
@@ -29,12 +43,19 @@ def record(
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or target.pk
-    return SecurityEvent.objects.create(
-        actor_id=getattr(actor, "pk", actor),
-        address=client_address(request),
-        event=str(event),
-        target_type=target_type,
-        target_id=str(target_id or ""),
-        outcome=str(outcome),
-        detail=detail or {},
-    )
+    fields = {
+        "at": timezone.now(),
+        "actor_id": getattr(actor, "pk", actor),
+        "address": _normalised(client_address(request)),
+        "event": str(event),
+        "target_type": target_type,
+        "target_id": str(target_id or ""),
+        "outcome": str(outcome),
+        "detail": detail or {},
+    }
+    with transaction.atomic():
+        chain.lock_chain()
+        last = SecurityEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
+        prev_hash = last or chain.GENESIS
+        digest = chain.sm3_hex(chain.canonical(**fields, prev_hash=prev_hash))
+        return SecurityEvent.objects.create(**fields, prev_hash=prev_hash, hash=digest)

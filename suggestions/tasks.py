@@ -27,8 +27,8 @@ def deliver_reminder(reminder_id):
 
 
 @shared_task(**RETRY)
-def send_digest(user_id, date):
-    return reminders.digest_send(user_id=user_id, date=date)
+def send_digest(user_id, date, channel="email"):
+    return reminders.digest_send(user_id=user_id, date=date, channel=channel)
 
 
 @shared_task
@@ -44,6 +44,14 @@ def scan_reminders(date=None):
     created = reminders.scan(now=as_of)
     dispatched = reminders.dispatch_pending(now=now, today=timezone.localdate(as_of), run=reminders.run_queued)
     return {"created": created, **dispatched}
+
+
+@shared_task
+def pull_receipts():
+    """Periodic (beat): ask the SMS gateway what became of recent messages (delivered, or failed and why)."""
+    from suggestions.reminders.receipts import pull_receipts as pull
+
+    return pull()
 
 
 @shared_task

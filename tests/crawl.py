@@ -79,7 +79,16 @@ def _samples(user):
     from django.contrib.auth import get_user_model
 
     from delegates.models import Delegate
-    from suggestions.models import Assignment, Attachment, CoSigner, Notification, Office, Reply, Suggestion
+    from suggestions.models import (
+        Assignment,
+        Attachment,
+        CoSigner,
+        Notification,
+        Office,
+        ReminderDelivery,
+        Reply,
+        Suggestion,
+    )
 
     published = Suggestion.objects.filter(published_at__isnull=False)
     mine = Notification.objects.filter(user=user) if user else Notification.objects.none()
@@ -94,6 +103,7 @@ def _samples(user):
         "delegate": _pks(Delegate.objects.filter(user=user), 1) + _pks(Delegate.objects.all(), 1),
         "notification": _pks(mine, 2) or _pks(Notification.objects.all(), 1),
         "user": _pks(get_user_model().objects.all(), 2),
+        "delivery": _pks(ReminderDelivery.objects.all(), 1) or [0],
     }
 
 
@@ -116,9 +126,14 @@ PK_MODEL = {
     "staff:assign": "suggestion",
     "staff:publication_edit": "suggestion",
     "reminders:suggestion": "suggestion",
+    "reminders:resend": "delivery",
     "public:detail": "published",
     "public:office": "office",
     "offices:letter_upload": "letter_missing",
+    "privacy:reveal_contact": "assignment",
+    "privacy:person": "delegate",
+    "privacy:person_export": "delegate",
+    "privacy:person_anonymise": "delegate",
 }
 PK_MODEL.update({f"offices:{name}": "assignment" for name in (
     "assignment", "sign", "request_return", "contact", "opinion", "reply", "letter", "extension", "followup", "handler",
@@ -225,7 +240,19 @@ def prepare():
     _attach_a_file(staff)
     letter_missing = _reply_without_letter(users.get(username="zhujian"))
     issued = delegate_services.activation_issue(actor=staff, users=[users.get(username="daibiao_chen")])
+    _accept_privacy_notice(users.filter(delegate__isnull=False))
     return {"letter_missing": letter_missing, "token": [issued[0].token, "no-such-token"]}
+
+
+def _accept_privacy_notice(delegates):
+    """The demo delegates accepted the privacy notice, so their pages are crawled (not the notice nine times)."""
+    from security import privacy
+    from security.models_privacy import PrivacyNotice
+
+    notice = PrivacyNotice.current()
+    if notice is not None:
+        for user in delegates:
+            privacy.notice_accept(user=user, notice=notice)
 
 
 def _attach_a_file(staff):

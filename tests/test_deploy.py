@@ -28,6 +28,9 @@ def production_env(**extra):
         DJANGO_ALLOWED_HOSTS=HOST,
         DB_POOL="0",
         LOG_LEVEL="WARNING",
+        HUAXI_PII_KEYS="deploy1:" + secrets.token_hex(32),
+        HUAXI_PII_LOOKUP_KEY=secrets.token_hex(32),
+        HUAXI_INTEGRITY_KEYS="deploy1:" + secrets.token_hex(32),
     )
     env.update(extra)
     return {k: v for k, v in env.items() if v is not None}

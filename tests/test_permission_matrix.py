@@ -33,6 +33,20 @@ def row(method, kwargs, allowed, data=None):
 # "ATT" an attachment of S. Another assignment of the office waits for an extension decision.
 MATRIX = {
     "home": row("get", {}, LOGGED_IN),
+    # Account security (security/urls.py); the administrators' pages belong to none of these roles.
+    "security:otp_verify": row("get", {}, LOGGED_IN),
+    "security:otp_setup": row("get", {}, LOGGED_IN),
+    "security:password_change": row("get", {}, LOGGED_IN),
+    "security:password_forgot": row("get", {}, EVERYONE),
+    "security:password_reset": row("get", {}, EVERYONE),
+    "security:stay": row("post", {}, LOGGED_IN),
+    "security:lockouts": row("get", {}, set()),
+    "security:unlock": row("post", {}, set(), {"username": "nobody"}),
+    "security:roles": row("get", {}, set()),
+    "security:otp_reset": row("post", {}, set(), {"username": "nobody"}),
+    "security:policy": row("post", {}, set()),
+    "security:audit": row("get", {}, set()),
+    "security:audit_export": row("get", {}, set()),
     "login": row("get", {}, EVERYONE),
     "favicon": row("get", {}, EVERYONE),
     "logout": row("post", {}, EVERYONE),
@@ -94,12 +108,22 @@ MATRIX = {
     "reminders:list": row("get", {}, STAFF),
     "reminders:office": row("get", {}, CLERKS),
     "reminders:suggestion": row("get", {"pk": "S"}, STAFF),
+    "reminders:resend": row("post", {"pk": 0}, STAFF),  # no such delivery: staff are told so, others refused
+    "reminders:mine": row("get", {}, LOGGED_IN),
     "public:list": row("get", {}, EVERYONE),
     "public:detail": row("get", {"pk": "S"}, EVERYONE),
     "public:stats": row("get", {}, EVERYONE),
     "public:office": row("get", {"pk": "OFFICE"}, EVERYONE),
     "public:csv": row("get", {}, EVERYONE),
     "public:feed": row("get", {}, EVERYONE),
+    # Personal data (issue 20): the notice, one's own data, an audited reveal, staff's person page.
+    "privacy:notice": row("get", {}, LOGGED_IN),
+    "privacy:my_data": row("get", {}, DELEGATES),
+    "privacy:reveal_contact": row("post", {"pk": "A"}, {"clerk"} | STAFF),
+    "privacy:people": row("get", {}, STAFF),
+    "privacy:person": row("get", {"pk": "DELEGATE"}, STAFF),
+    "privacy:person_export": row("get", {"pk": "DELEGATE"}, STAFF),
+    "privacy:person_anonymise": row("post", {"pk": "DELEGATE"}, STAFF),  # in office: refused with a message
 }
 
 

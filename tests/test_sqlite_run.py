@@ -33,7 +33,12 @@ for username, urls in (
 
 def test_migrate_seed_and_pages_on_sqlite(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CACHE_URL")}
-    env.update(HUAXI_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="huaxi_renda.settings.local")
+    # The delegate's pages themselves, not the privacy notice a first login shows (tests/security/test_privacy.py).
+    env.update(
+        HUAXI_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="huaxi_renda.settings.local",
+        HUAXI_PRIVACY_NOTICE_REQUIRED="0",
+    )
     for args in (["migrate", "--noinput", "-v0"], ["seed_demo"], ["shell", "-c", PAGES]):
         result = subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300

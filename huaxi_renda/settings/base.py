@@ -4,6 +4,7 @@ With nothing set, the project runs locally on SQLite with kombu's filesystem
 transport as the Celery broker, so it needs no servers at all.
 """
 
+import json
 import os
 import re
 from pathlib import Path
@@ -32,6 +33,8 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
+    # First, so its createsuperuser (refused under production settings) replaces Django's.
+    "security",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,9 +44,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "delegates",
     "suggestions",
-    "security",
     "stations",
 ]
 
@@ -56,8 +61,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "huaxi_renda.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "security.privacy_middleware.PrivacyNoticeMiddleware",
+    "security.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "huaxi_renda.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -78,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "suggestions.web.context_processors.navigation",
                 "stations.web.context.navigation",
+                "security.context_processors.session_timing",
             ],
         },
     },
@@ -119,12 +128,49 @@ def database_from_env():
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords (等保 level 3): 8 characters of three classes, not the login name, not one of the last 5,
+# not a common one. Every new password is checked, under every settings module.
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", 5))
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "security.passwords.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
+    {"NAME": "security.passwords.NotLoginNameValidator"},
+    {"NAME": "security.passwords.HistoryValidator", "OPTIONS": {"count": PASSWORD_HISTORY_COUNT}},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Passwords expire after this many days (0: never); a password someone else set is changed at the next login.
+PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", 90))
+SECURITY_ENFORCE_PASSWORD_CHANGE = env_bool("SECURITY_ENFORCE_PASSWORD_CHANGE", True)
+# Minutes a forgotten-password code stays usable, and how many wrong tries it takes.
+PASSWORD_RESET_CODE_MINUTES = int(os.environ.get("PASSWORD_RESET_CODE_MINUTES", 10))
+PASSWORD_RESET_CODE_ATTEMPTS = 5
+
+# Sessions: end after 30 idle minutes (the page warns at 25) and after 12 hours whatever happens.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_IDLE_WARNING_SECONDS = int(os.environ.get("SESSION_IDLE_WARNING_SECONDS", 25 * 60))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 3600))
+# Activity is written to the session at most this often (not on every request).
+SESSION_ACTIVITY_WRITE_SECONDS = 60
+# One active session per staff account (a new login ends the older one).
+SESSION_SINGLE_FOR_STAFF = env_bool("SESSION_SINGLE_FOR_STAFF", False)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
+# Second factor (TOTP, django-otp) for these roles; "delegate" and "clerk" (office members who are not
+# heads) may be added. "admin" is every administrator (the three roles, and a superuser).
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "staff,leader,office_head,admin")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "花溪人大建议系统")
+SECURITY_RECOVERY_CODES = 10
+# Administrators may log in only from these networks (empty: from anywhere).
+ADMIN_ALLOWED_NETWORKS = env_list(
+    "ADMIN_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128,10.0.0.0/8,192.168.0.0/16,172.16.0.0/12"
+)
+
+# Security audit records are kept at least this many days (never less than 180; the database refuses
+# UPDATE and DELETE on them, see security/migrations). Exports are signed with this key (HMAC-SM3).
+SECURITY_AUDIT_RETENTION_DAYS = int(os.environ.get("SECURITY_AUDIT_RETENTION_DAYS", 180))
+SECURITY_AUDIT_SIGNING_KEY = os.environ.get("SECURITY_AUDIT_SIGNING_KEY", "")
+# createsuperuser works locally; production refuses it (三员分立, see create_admins).
+SECURITY_ALLOW_SUPERUSER = True
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -196,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stations.tasks.scan_opinions",
         "schedule": float(os.environ.get("REMINDER_SCAN_SECONDS", 300)),
     },
+    "pull-sms-receipts": {
+        "task": "suggestions.tasks.pull_receipts",
+        "schedule": float(os.environ.get("SMS_RECEIPT_PULL_SECONDS", 600)),
+    },
 }
 # Sending a task must never make a request fail: the database is the source of
 # truth and the next scan picks up whatever could not be queued.
@@ -217,7 +267,40 @@ STATIONS_RETENTION_DAYS = int(os.environ.get("STATIONS_RETENTION_DAYS", 365))
 # Days an account activation link (sent to people whose accounts an import created) stays usable.
 ACCOUNT_ACTIVATION_DAYS = int(os.environ.get("ACCOUNT_ACTIVATION_DAYS", "14"))
 REMINDER_SEND_LEASE_SECONDS = int(os.environ.get("REMINDER_SEND_LEASE_SECONDS", 300))
-REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", 5))
+# Transient failures (a gateway outage) are retried with a doubling backoff for this long, then
+# reported failed to staff; REMINDER_MAX_ATTEMPTS (0: none) bounds the tries as well.
+REMINDER_RETRY_WINDOW_HOURS = float(os.environ.get("REMINDER_RETRY_WINDOW_HOURS", 24))
+REMINDER_RETRY_BACKOFF_SECONDS = float(os.environ.get("REMINDER_RETRY_BACKOFF_SECONDS", 60))
+REMINDER_RETRY_BACKOFF_MAX_SECONDS = float(os.environ.get("REMINDER_RETRY_BACKOFF_MAX_SECONDS", 3600))
+REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", 0))
+REMINDER_RECEIPT_DAYS = float(os.environ.get("REMINDER_RECEIPT_DAYS", 3))
+# No text message in these hours (local time) except manual 催办; empty: none. They wait, never dropped.
+REMINDER_QUIET_HOURS = os.environ.get("REMINDER_QUIET_HOURS", "22:00-07:00")
+# Non-urgent text messages per person and day (0: no cap); the rest wait for the next morning.
+REMINDER_DAILY_CAP = int(os.environ.get("REMINDER_DAILY_CAP", 10))
+
+# SMS gateways (README "Text messages"): SMS_BACKEND picks one, these configure it.
+#   suggestions.reminders.sms.aliyun.AliyunSMSBackend     Alibaba Cloud SMS
+#   suggestions.reminders.sms.tencent.TencentSMSBackend   Tencent Cloud SMS
+#   suggestions.reminders.sms.http.HTTPGatewaySMSBackend  a provincial platform's HTTP API
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "花溪人大")
+# {"reminder": "SMS_1", "manual": "SMS_2", "code": "SMS_3", "activation": "SMS_4", "overdue": {"id": …, "params": […]}}
+SMS_TEMPLATES = json.loads(os.environ.get("SMS_TEMPLATES") or "{}")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+SMS_APP_ID = os.environ.get("SMS_APP_ID", "")
+SMS_REGION = os.environ.get("SMS_REGION", "")
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
+SMS_PROTOCOL = os.environ.get("SMS_PROTOCOL", "https")
+SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", 10))
+SMS_HTTP = json.loads(os.environ.get("SMS_HTTP") or "{}")
+SMS_FLAG_AFTER_FAILURES = int(os.environ.get("SMS_FLAG_AFTER_FAILURES", 3))
+# 企业微信 / 政务微信: per office a group robot and/or the application's department (README "Text messages").
+WECOM_API_BASE = os.environ.get("WECOM_API_BASE", "https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = os.environ.get("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = os.environ.get("WECOM_AGENT_ID", "0")
+WECOM_SECRET = os.environ.get("WECOM_SECRET", "")
+WECOM_OFFICES = json.loads(os.environ.get("WECOM_OFFICES") or "{}")
 
 # Login throttling (django-axes): lock a username+IP after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
@@ -225,6 +308,8 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The address TrustedProxyMiddleware resolved (nginx's X-Real-IP from a trusted proxy, else the peer).
+AXES_CLIENT_IP_CALLABLE = "security.events.client_address"
 # The documented nginx (deploy/nginx.conf) sets X-Real-IP; only requests from these addresses may
 # name the client (huaxi_renda.middleware.TrustedProxyMiddleware), so axes and the logs see the real one.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1")
@@ -236,6 +321,17 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Personal data (issue 20): SM4 encryption at rest, lookup hashes, record seals. ---
+# Keys come from the environment as "id:64 hex digits" entries, comma-separated; the first is the
+# current key, the others only decrypt (or check) what older keys wrote until ``manage.py rotate_keys``
+# has re-encrypted it. Three separate keys: encryption, phone lookup hashes, record seals.
+# local/test settings fall back to fixed development keys; production refuses to start without them.
+PII_ENCRYPTION_KEYS = os.environ.get("HUAXI_PII_KEYS", "")
+PII_LOOKUP_KEY = os.environ.get("HUAXI_PII_LOOKUP_KEY", "")
+INTEGRITY_KEYS = os.environ.get("HUAXI_INTEGRITY_KEYS", "")
+# Delegates accept the current privacy notice once (again when its version changes) before they go on.
+PRIVACY_NOTICE_REQUIRED = env_bool("HUAXI_PRIVACY_NOTICE_REQUIRED", True)
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,21 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Text messages are kept in suggestions.reminders.sms.outbox, like e-mails in mail.outbox.
+SMS_BACKEND = os.environ.get("TEST_SMS_BACKEND", "suggestions.reminders.sms.MemorySMSBackend")
+# Tests run at any hour: quiet hours and the daily cap are switched on by the tests that show them.
+REMINDER_QUIET_HOURS = ""
+REMINDER_DAILY_CAP = 0
 MEDIA_ROOT = VAR_DIR / "test-media"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DB_NAME", "test_huaxi")
 AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"
 AXES_VERBOSE = False
+# Fixed test keys for personal data; the privacy notice is asked only by the tests about it.
+PII_ENCRYPTION_KEYS = os.environ.get("HUAXI_PII_KEYS") or "test1:" + "44" * 32
+PII_LOOKUP_KEY = os.environ.get("HUAXI_PII_LOOKUP_KEY") or "55" * 32
+INTEGRITY_KEYS = os.environ.get("HUAXI_INTEGRITY_KEYS") or "test1:" + "66" * 32
+PRIVACY_NOTICE_REQUIRED = os.environ.get("HUAXI_PRIVACY_NOTICE_REQUIRED", "0") == "1"
+# Browser tests log in as the demo does; tests of the security rules switch them on.
+SECURITY_ENFORCE_PASSWORD_CHANGE = False
+OTP_REQUIRED_ROLES = []
+ADMIN_ALLOWED_NETWORKS = []

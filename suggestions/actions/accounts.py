@@ -227,6 +227,7 @@ def activation_use(*, token: str, password: str) -> AbstractBaseUser:
     if activation.used_at is not None or activation.revoked_at is not None:
         raise InvalidInput(_("激活链接无效、已使用或已过期，请联系人大工作人员重新获取。"))
     user = activation.user
+    user._password_set_by_owner = True  # security.passwords: the holder chose it, no forced change follows
     user.set_password(password)
     user.save(update_fields=["password"])
     activation.used_at = timezone.now()

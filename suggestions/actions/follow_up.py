@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from security import integrity
 from suggestions.actions._base import Action, InvalidInput, audit, clean_text, lock_assignment, require
 from suggestions.actions.notifications import delegate_users, notify, staff_users
 from suggestions.models import AuditAction, FollowUp, Reply, ResultClass
@@ -76,6 +77,7 @@ def followup_confirm_solved(*, follow_up: FollowUp, actor: ActorUser, accept: bo
         data.update({"from": reply.result_class.code, "to": solved_class.code})
         reply.result_class = solved_class
         reply.save()
+        integrity.seal(reply)  # the confirmed result class is part of the sealed reply
     audit(
         action=AuditAction.FOLLOW_UP_CONFIRM,
         actor=actor,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from security import integrity
 from suggestions.actions._base import (
     A,
     Action,
@@ -59,6 +60,7 @@ def rating_submit(*, reply: Reply, actor: ActorUser, value: str, comment: str = 
     rating = Rating.objects.create(
         reply=reply, suggestion=suggestion, round=reply.round, delegate=delegate, value=value, comment=comment
     )
+    integrity.seal(rating)  # the rating carries its SM3-HMAC
     audit(
         action=AuditAction.RATE,
         actor=actor,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from security import integrity
 from suggestions.actions._base import (
     A,
     Action,
@@ -110,6 +111,7 @@ def reply_submit(*, reply: Reply, actor: ActorUser) -> Reply:
     reply.status, reply.submitted_at = Reply.Status.SUBMITTED, now
     reply.on_time = timezone.localdate(now) <= assignment.effective_due
     reply.save()
+    integrity.seal(reply)  # the reply as sent carries its SM3-HMAC
     assignment.finished_at = now
     set_assignment_status(
         assignment,
@@ -148,6 +150,7 @@ def reply_attach_letter(*, reply: Reply, actor: ActorUser, attachment: Attachmen
         raise InvalidInput(_("请选择已签发盖章的答复函（PDF或图片）。"))
     reply.attachment = attachment
     reply.save()
+    integrity.seal(reply)  # the letter is part of the reply as sent
     audit(
         action=AuditAction.ATTACH,
         actor=actor,

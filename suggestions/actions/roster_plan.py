@@ -330,6 +330,7 @@ def plan_delegates(
                 needs_account=not username and not target.user_id,
             )
         )
+    _warn_shared_phones(plans, warnings, column=by_key["phone"].header)  # by the keyed hash (issue 20)
     _assign_usernames(plans, lambda p: p.values["name"], usernames)
     existing_delegations = Delegation.objects.filter(term=term).values_list("name", flat=True)
     known = set(existing_delegations)
@@ -342,6 +343,21 @@ def plan_delegates(
         what=_("代表团"),
     )
     return plans
+
+
+def _warn_shared_phones(plans, warnings, *, column):
+    """A new delegate whose mobile an existing delegate already has: perhaps the same person under another name."""
+    new = [p for p in plans if p.action == "new" and p.values.get("phone")]
+    found = phones.holders([p.values["phone"] for p in new])
+    for plan in new:
+        for other in found.get(plan.values["phone"], []):
+            warnings.append(
+                RowWarning(
+                    plan.row,
+                    column,
+                    _("手机号码与现有代表%(who)s相同，请确认不是同一人") % {"who": _who(other)},
+                )
+            )
 
 
 # --------------------------------------------------------------------------- offices

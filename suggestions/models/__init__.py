@@ -26,7 +26,13 @@ from suggestions.models.reference import (  # noqa: F401
     ResultClass,
     default_reminder_offsets,
 )
-from suggestions.models.reminders import Notification, Reminder, ReminderDelivery  # noqa: F401
+from suggestions.models.reminders import (  # noqa: F401
+    ChannelPreference,
+    Notification,
+    PhoneHealth,
+    Reminder,
+    ReminderDelivery,
+)
 from suggestions.models.stats import (  # noqa: F401
     AssignmentFact,
     AssignmentTally,

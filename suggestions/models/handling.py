@@ -304,6 +304,27 @@ class Reply(models.Model):
     is_published = models.BooleanField(_("已公开"), default=False)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    # SM3-HMAC over the reply as sent (``security.integrity``): an edited row is reported when read.
+    integrity_seal = models.CharField(_("完整性校验值"), max_length=100, blank=True, editable=False)
+
+    # What the seal covers: the reply as the office sent it (publication fields change later by design).
+    INTEGRITY_FIELDS = (
+        "id",
+        "assignment_id",
+        "suggestion_id",
+        "office_id",
+        "round_id",
+        "status",
+        "result_class_id",
+        "text",
+        "attachment_id",
+        "signed_off_by",
+        "author_id",
+        "submitted_at",
+        "on_time",
+    )
+    # Drafts change until they are sent: only sent replies are sealed.
+    INTEGRITY_SCOPE = {"status": "submitted"}
 
     class Meta:
         ordering = ["round__number", "submitted_at", "id"]
@@ -344,6 +365,9 @@ class Rating(models.Model):
     value = models.CharField(_("评价"), max_length=12, choices=Value.choices)
     comment = models.TextField(_("意见"), blank=True)
     rated_at = models.DateTimeField(_("评价时间"), default=timezone.now)
+    integrity_seal = models.CharField(_("完整性校验值"), max_length=100, blank=True, editable=False)
+
+    INTEGRITY_FIELDS = ("id", "reply_id", "suggestion_id", "round_id", "delegate_id", "value", "comment", "rated_at")
 
     class Meta:
         ordering = ["rated_at", "id"]

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from delegates import phones
 from delegates.models import Session
+from security.fields import EncryptedTextField
 
 
 def default_reminder_offsets():
@@ -46,7 +48,7 @@ class Office(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=150, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    contact_phone = EncryptedTextField(_("联系电话"), max_length=40, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -72,7 +74,8 @@ class OfficeMember(models.Model):
         verbose_name=_("登录账号"),
     )
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.CLERK)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = EncryptedTextField(_("联系电话"), max_length=30, blank=True)
+    phone_hash = models.CharField(_("联系电话查找摘要"), max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("承办单位人员")
@@ -81,6 +84,13 @@ class OfficeMember(models.Model):
 
     def __str__(self):
         return f"{self.office} · {self.user}"
+
+    def save(self, *args, **kwargs):
+        self.phone_hash = phones.lookup_hash(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_hash"}
+        super().save(*args, **kwargs)
 
 
 class Leader(models.Model):

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from security.fields import EncryptedTextField
 from suggestions.models.handling import Assignment
 from suggestions.models.reference import Office
 from suggestions.models.suggestion import Suggestion
@@ -67,10 +68,19 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} · {self.stage}"
 
 
+def delivery_channels():
+    """The registered channels' (code, label): a new channel needs no migration."""
+    from suggestions.reminders.channels import registry
+
+    return registry.choices()
+
+
 class ReminderDelivery(models.Model):
     """One reminder to one recipient by one channel; sent at least once, delivered once."""
 
     class Channel(models.TextChoices):
+        """The built-in channels' codes; the registry (``suggestions.reminders.channels``) has them all."""
+
         EMAIL = "email", _("电子邮件")
         INAPP = "inapp", _("站内通知")
         SMS = "sms", _("短信")
@@ -81,22 +91,37 @@ class ReminderDelivery(models.Model):
         SENT = "sent", _("已送达")
         FAILED = "failed", _("发送失败")
 
+    class Receipt(models.TextChoices):
+        DELIVERED = "delivered", _("已送达")
+        FAILED = "failed", _("失败")
+
     reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
     )
-    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("渠道"), max_length=20, choices=delivery_channels)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     # Where it went (e-mail address or phone) at the time it was created, for the log.
-    address = models.CharField(_("地址"), max_length=254, blank=True)
+    address = EncryptedTextField(_("地址"), max_length=254, blank=True)
     # When a sender claimed it; a claim older than the lease is taken over (the sender died).
     claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
     # The day of the digest e-mail that carried it (e-mail deliveries of non-urgent reminders).
     digest_date = models.DateField(_("汇总邮件日期"), null=True, blank=True)
+    # Times staff asked for it to be sent again: a resend is a new message at the gateway (a new out-id).
+    resends = models.PositiveSmallIntegerField(_("重发次数"), default=0)
+    # Since when transient failures have kept it from going out (the retry window counts from here).
+    retry_since = models.DateTimeField(_("首次失败时间"), null=True, blank=True)
+    # Not before this moment: the backoff after a transient failure.
+    not_before = models.DateTimeField(_("下次发送时间"), null=True, blank=True)
+    # The gateway's id for the message (Alibaba BizId, Tencent SerialNo, …) and its delivery receipt.
+    provider_id = models.CharField(_("网关消息编号"), max_length=100, blank=True)
+    receipt = models.CharField(_("回执"), max_length=10, choices=Receipt.choices, blank=True)
+    receipt_reason = models.CharField(_("回执说明"), max_length=200, blank=True)
+    receipt_at = models.DateTimeField(_("回执时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -112,3 +137,40 @@ class ReminderDelivery(models.Model):
 
     def __str__(self):
         return f"{self.reminder} → {self.recipient} ({self.get_channel_display()})"
+
+    @property
+    def out_id(self):
+        """Our id for this message at a gateway: the same for every retry, new for each resend."""
+        return f"reminder-delivery-{self.pk}" + (f"-r{self.resends}" if self.resends else "")
+
+
+class PhoneHealth(models.Model):
+    """How text messages to one number fare: consecutive failed receipts, and a flag once they repeat."""
+
+    phone = models.CharField(_("手机号"), max_length=20, unique=True)
+    failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    last_reason = models.CharField(_("最近失败原因"), max_length=200, blank=True)
+    flagged_at = models.DateTimeField(_("标记时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("短信号码状态")
+        verbose_name_plural = _("短信号码状态")
+
+    def __str__(self):
+        return self.phone
+
+
+class ChannelPreference(models.Model):
+    """The channels a person chose for non-urgent reminders (at least one); urgent ones use every channel."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_preference")
+    channels = models.JSONField(_("提醒方式"), default=list)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("提醒方式")
+        verbose_name_plural = _("提醒方式")
+
+    def __str__(self):
+        return f"{self.user} · {', '.join(self.channels)}"

@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     REFUSE_EXTENSION = "refuse_extension", _("不同意延期")
     CONFIRM_SOLVED = "confirm_solved", _("确认解决情况")
     REMIND = "remind", _("催办")
+    RESEND_REMINDER = "resend_reminder", _("重新发送未送达的提醒")
     STAFF_DESK = "staff_desk", _("使用人大工作人员办理页面")  # obj: None, or the suggestion opened there
     VIEW_REMINDER_LOG = "view_reminder_log", _("查看催办记录")  # obj: None (every delivery) or a suggestion
     # rules_office: an office at work on its assignment
@@ -71,3 +72,7 @@ class Action(models.TextChoices):
     DISCUSSION_RECORD = "discussion_record", _("录入分组审议建议")
     RECORDED_DRAFT_EDIT = "recorded_draft_edit", _("修改代录建议")
     RECORDED_DRAFT_CONFIRM = "recorded_draft_confirm", _("确认代录建议")
+    # rules_people, personal data: who needs a person's full contact or data
+    REVEAL_CONTACT = "reveal_contact", _("查看代表完整联系电话")  # obj: the assignment whose lead delegate is called
+    EXPORT_PERSON = "export_person", _("导出本人信息")  # obj: a Delegate whose own data is downloaded for them
+    ANONYMISE_PERSON = "anonymise_person", _("匿名化个人信息")  # obj: a Delegate whose name and contacts go

@@ -187,6 +187,8 @@ def _render_page(request, assignment, **forms):
             "followup_form": forms.get("followup_form") or office_forms.FollowUpForm(),
             "letter_form": forms.get("letter_form") or office_forms.LetterForm(),
             "handler_form": forms.get("handler_form") or office_forms.HandlerForm(assignment=assignment),
+            # Issue 20: the delegate's number is shown masked; revealing it is an audited action.
+            "can_reveal_contact": policy.may(actor_of(request), Action.REVEAL_CONTACT, assignment),
         }
     )
     context["page_errors"] = [

@@ -1,16 +1,28 @@
 """Reminder logs: every delivery for staff (filterable, and per suggestion), an office's own reminders for its people."""
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from suggestions import roles
+from delegates.phones import mask
+from suggestions import policy, roles
+from suggestions.errors import WorkflowError
 from suggestions.models import Reminder, ReminderDelivery
+from suggestions.policy import Action
 from suggestions.queries import selectors
-from suggestions.reminders import label_deliveries
+from suggestions.reminders import label_deliveries, preferences
+from suggestions.reminders.channels import registry
+from suggestions.reminders.receipts import flagged_numbers
+from suggestions.reminders.resend import delivery_resend, undelivered_q
 from suggestions.web.decorators import office_required, reminder_log_required
 
 PAGE_SIZE = 50
@@ -18,11 +30,11 @@ PAGE_SIZE = 50
 
 class DeliveryFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部"))] + list(ReminderDelivery.Status.choices)
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部")), ("undelivered", _("未送达（含回执失败）"))] + list(ReminderDelivery.Status.choices),
     )
-    channel = forms.ChoiceField(
-        label=_("渠道"), required=False, choices=[("", _("全部"))] + list(ReminderDelivery.Channel.choices)
-    )
+    channel = forms.ChoiceField(label=_("渠道"), required=False, choices=lambda: [("", _("全部")), *registry.choices()])
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部"))] + list(Reminder.Kind.choices))
     q = forms.CharField(label=_("接收人或建议标题"), required=False, max_length=50)
     date_from = forms.DateField(label=_("生成日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -38,8 +50,10 @@ class DeliveryFilterForm(forms.Form):
         if not self.is_valid():
             return queryset.none()
         data = self.cleaned_data
+        if data.get("status") == "undelivered":
+            queryset = queryset.filter(undelivered_q())
         for name, lookup in (("status", "status"), ("channel", "channel"), ("kind", "reminder__kind")):
-            if data.get(name):
+            if data.get(name) and data[name] != "undelivered":
                 queryset = queryset.filter(**{lookup: data[name]})
         if data.get("q"):
             term = data["q"].strip()
@@ -68,9 +82,17 @@ def _page(request, queryset):
 
 
 def _delivery_page(request, queryset):
-    """A page of deliveries, each saying what "sent" really was with the configured backends."""
+    """A page of deliveries, each saying what "sent" really was, and whether this user may send it again."""
     page = _page(request, queryset)
-    page.object_list = label_deliveries(list(page.object_list))
+    rows = label_deliveries(list(page.object_list))
+    undelivered = set(
+        ReminderDelivery.objects.filter(undelivered_q(), pk__in=[d.pk for d in rows]).values_list("pk", flat=True)
+    )
+    for delivery in rows:
+        delivery.can_resend = delivery.pk in undelivered and bool(
+            policy.may(request.user, Action.RESEND_REMINDER, delivery)
+        )
+    page.object_list = rows
     return page
 
 
@@ -88,7 +110,9 @@ def reminder_list(request):
         "form": form,
         "page": _delivery_page(request, queryset),
         "query": _query_without_page(request),
-        "failed": ReminderDelivery.objects.filter(status=ReminderDelivery.Status.FAILED).count(),
+        "failed": ReminderDelivery.objects.filter(undelivered_q()).count(),
+        "flagged": [(mask(h.phone), h) for h in flagged_numbers()[:50]],
+        "next": request.get_full_path(),
     }
     return render(request, "suggestions/reminders/reminder_list.html", context)
 
@@ -126,3 +150,59 @@ def office_reminders(request):
         "suggestions/reminders/office_reminders.html",
         {"page": page, "rows": rows, "query": _query_without_page(request)},
     )
+
+
+@reminder_log_required
+@require_POST
+def resend(request, pk):
+    """Send an undelivered reminder again (staff)."""
+    delivery = ReminderDelivery.objects.filter(pk=pk).first()
+    if delivery is None:
+        messages.error(request, _("该发送记录不存在。"))
+        return redirect("reminders:list")
+    try:
+        delivery_resend(delivery=delivery, actor=request.user)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已重新发送。"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    return redirect(target or "reminders:list")
+
+
+class ChannelsForm(forms.Form):
+    channels = forms.MultipleChoiceField(
+        label=_("非紧急提醒的接收方式"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=lambda: [(code, label) for code, label in registry.choices() if code in preferences.personal_codes()],
+    )
+
+
+@login_required
+def my_channels(request):
+    """How this person gets reminders: the channels they chose, and the rules no choice changes."""
+    chosen = preferences.chosen([request.user.pk]).get(request.user.pk) or set(preferences.personal_codes())
+    form = ChannelsForm(request.POST if request.method == "POST" else None, initial={"channels": sorted(chosen)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            preferences.preferences_set(user=request.user, channels=form.cleaned_data["channels"])
+        except ValidationError as exc:
+            form.add_error("channels", exc)
+        else:
+            messages.success(request, _("提醒方式已保存。"))
+            return redirect("reminders:mine")
+    phones = sorted(
+        set(ReminderDelivery.objects.filter(recipient=request.user, channel="sms").values_list("address", flat=True))
+    )
+    flagged = {h.phone: h for h in flagged_numbers().filter(phone__in=phones)}
+    quiet = preferences.quiet_hours() if getattr(settings, "REMINDER_QUIET_HOURS", "") else None
+    context = {
+        "form": form,
+        "quiet": quiet,
+        "cap": preferences.daily_cap(),
+        "phones": [(mask(p), flagged.get(p)) for p in phones],
+    }
+    return render(request, "suggestions/reminders/my_channels.html", context)

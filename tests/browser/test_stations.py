@@ -17,7 +17,7 @@ from django.urls import reverse
 from stations import actions, discussions, residents
 from stations.models import RecordedDraft, ResidentOpinion
 from suggestions import actions as suggestion_actions
-from suggestions.reminders.sms import LoggingSMSBackend
+from suggestions.reminders import sms
 from tests import factories
 from tests.browser.conftest import PHONE, assert_no_horizontal_scroll, screenshot
 from tests.conftest import carry_to_reply
@@ -53,7 +53,7 @@ def world(db):
 
 
 def sms_code(mobile):
-    for phone, text in reversed(LoggingSMSBackend.sent):
+    for phone, text in reversed([(m.phone, m.text) for m in sms.outbox]):
         if phone == mobile and "验证码" in text:
             return re.search(r"(\d{6})", text).group(1)
     raise AssertionError("no code sent")

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from delegates.models import AccountActivation, DelegateContact
 from suggestions.actions import accounts
 from suggestions.models import AuditLog, OfficeMember
-from suggestions.reminders.sms import LoggingSMSBackend
+from suggestions.reminders import sms
 from tests import factories
 
 User = get_user_model()
@@ -160,12 +160,12 @@ class TestRosterPages:
     def test_links_are_sent_by_sms_to_a_mobile_and_by_email_otherwise(
         self, client, staff, pending_delegate, pending_clerk
     ):
-        LoggingSMSBackend.sent.clear()
+        sms.outbox.clear()
         client.force_login(staff)
         client.post(reverse("roster:activations"), {"user": [pending_delegate.pk, pending_clerk.pk]})
         response = client.post(reverse("roster:links_send"), follow=True)
         assert "已发送2条激活通知。" in response.content.decode()
-        ((phone, text),) = LoggingSMSBackend.sent
+        ((phone, text),) = [(m.phone, m.text) for m in sms.outbox]
         assert phone == "13900000001" and "wangfang" in text and "/accounts/activate/" in text
         (message,) = mail.outbox
         assert message.to == ["liming@example.com"] and "/accounts/activate/" in message.body

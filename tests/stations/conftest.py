@@ -1,7 +1,7 @@
 import pytest
 
 from stations import actions, residents
-from suggestions.reminders.sms import LoggingSMSBackend
+from suggestions.reminders import sms
 from tests import factories
 
 
@@ -33,7 +33,7 @@ def last_code(mobile):
     """The one-time code the logging SMS backend 'sent' to ``mobile``."""
     import re
 
-    for phone, text in reversed(LoggingSMSBackend.sent):
+    for phone, text in reversed([(m.phone, m.text) for m in sms.outbox]):
         if phone == mobile and "验证码" in text:
             return re.search(r"(\d{6})", text).group(1)
     raise AssertionError("no code sent")

@@ -10,7 +10,7 @@ from stations import actions, queries, reminders, residents
 from stations.models import ResidentOpinion, StationAudit
 from suggestions.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from suggestions.models import Notification
-from suggestions.reminders.sms import LoggingSMSBackend
+from suggestions.reminders import sms
 from tests import factories
 from tests.stations.conftest import last_code
 
@@ -24,7 +24,7 @@ def test_an_opinion_sent_with_the_sms_code_gets_deadlines_a_tracking_code_and_an
     assert len(opinion.tracking_code) == 10
     assert opinion.first_response_due > timezone.localdate()
     assert opinion.answer_due > opinion.first_response_due
-    assert any(opinion.tracking_code in text for _phone, text in LoggingSMSBackend.sent)
+    assert any(opinion.tracking_code in text for _phone, text in [(m.phone, m.text) for m in sms.outbox])
     assert StationAudit.objects.filter(opinion=opinion, action="opinion_submit").exists()
 
 
@@ -271,12 +271,12 @@ def test_an_answer_waiting_for_its_rating_reminds_the_resident_once_by_sms(
     opinion = send_opinion(station)
     actions.opinion_answer(opinion=opinion, actor=station_clerk, text="已处理。")
     ResidentOpinion.objects.filter(pk=opinion.pk).update(answered_at=timezone.now() - datetime.timedelta(days=8))
-    before = len(LoggingSMSBackend.sent)
+    before = len(sms.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         reminders.opinions_remind()
     with django_capture_on_commit_callbacks(execute=True):
         reminders.opinions_remind()
-    sent = list(LoggingSMSBackend.sent)[before:]
+    sent = [(m.phone, m.text) for m in sms.outbox][before:]
     assert [text for phone, text in sent if "请抽空评价" in text and phone == "13800138000"] != []
     assert len([1 for _p, text in sent if "请抽空评价" in text]) == 1
 

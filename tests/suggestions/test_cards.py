@@ -68,16 +68,19 @@ def test_the_text_card_names_only_the_confirmed_cosigners_on_every_page(
         assert "谢绝者" not in card and "已谢绝" not in card, url
 
 
-def test_the_office_page_shows_the_lead_delegates_phone_and_not_the_submission_date(client, cosigned, clerk, staff):
+def test_the_office_page_shows_the_lead_delegates_phone_masked_and_not_the_submission_date(
+    client, cosigned, clerk, staff
+):
     from delegates.models import DelegateContact
 
     DelegateContact.objects.update_or_create(delegate=cosigned.lead_delegate, defaults={"phone": "13900000009"})
     client.force_login(clerk)
     card = _body_card(client.get(reverse("offices:assignment", args=[cosigned.assignments.get().pk])).content.decode())
-    assert "13900000009" in card and "提交时间" not in card
+    # Issue 20: masked, with an audited reveal (tests/security/test_masking.py).
+    assert "139****0009" in card and "13900000009" not in card and "提交时间" not in card
     client.force_login(staff)
     card = _body_card(client.get(reverse("suggestions:detail", args=[cosigned.pk])).content.decode())
-    assert "13900000009" not in card and "提交时间" in card
+    assert "139****0009" not in card and "13900000009" not in card and "提交时间" in card
 
 
 def test_the_offices_table_is_one_partial_and_no_template_writes_out_the_active_statuses():

@@ -493,9 +493,13 @@ def test_the_letter_without_a_draft_sends_the_clerk_back_to_write_one(client, le
     assert response.status_code == 302
 
 
-def test_the_lead_delegates_phone_is_shown_to_the_assigned_office(client, lead_assignment, clerk):
+def test_the_lead_delegates_phone_is_shown_masked_to_the_assigned_office_with_a_reveal_button(
+    client, lead_assignment, clerk
+):
     phone = lead_assignment.suggestion.lead_delegate.contact.phone
-    assert phone in login(client, clerk).get(url("assignment", lead_assignment)).content.decode()
+    page = login(client, clerk).get(url("assignment", lead_assignment)).content.decode()
+    assert phone not in page and f"{phone[:3]}****{phone[-4:]}" in page  # issue 20: masked
+    assert 'id="reveal-phone"' in page  # revealing it is an audited action (tests/security/test_masking.py)
 
 
 # --------------------------------------------------------------------------- extension

@@ -350,10 +350,10 @@ def test_a_sender_that_died_mid_send_is_taken_over_and_sends_once(assign_on, cle
     reminder = Reminder.objects.get(key=f"overdue:{lead.pk}:n1")
     email = reminder.deliveries.get(recipient=clerk, channel="email")
     # A worker claimed the e-mail and the in-app row, created the notification, then was killed.
-    claimed = reminders._claim(reminder.deliveries.filter(recipient=clerk), now=at("2026-10-19", 9))
+    claimed = reminders.claim(reminder.deliveries.filter(recipient=clerk), now=at("2026-10-19", 9))
     assert email.pk in claimed
     inapp = reminder.deliveries.get(recipient=clerk, channel="inapp")
-    reminders._send_one(ReminderDelivery.objects.select_related("reminder", "recipient").get(pk=inapp.pk))
+    reminders.send_one(ReminderDelivery.objects.select_related("reminder", "recipient").get(pk=inapp.pk))
     # Within the lease nobody else touches them.
     reminders.reminder_deliver(reminder_id=reminder.pk, now=at("2026-10-19", 9) + datetime.timedelta(seconds=30))
     assert not [m for m in mail.outbox if m.to == [clerk.email]]
@@ -384,12 +384,15 @@ def test_transient_sms_errors_retry_up_to_a_bound_then_fail_visibly(lead_assignm
     FlakySMS.calls, FlakySMS.error = [], sms.TransientSMSError("gateway busy")
     OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
     reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快答复。")
+    later = timezone.now()
     for attempt in (1, 2):
         with pytest.raises(reminders.TransientDeliveryError):
-            reminders.reminder_deliver(reminder_id=reminder.pk)
+            reminders.reminder_deliver(reminder_id=reminder.pk, now=later)
         delivery = reminder.deliveries.get(channel="sms")
         assert (delivery.status, delivery.attempts) == ("pending", attempt)
-    reminders.reminder_deliver(reminder_id=reminder.pk)
+        assert reminders.reminder_deliver(reminder_id=reminder.pk, now=later) == 0  # backing off: not yet
+        later = delivery.not_before
+    reminders.reminder_deliver(reminder_id=reminder.pk, now=later)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 3)
     assert "gateway busy" in delivery.last_error

@@ -52,7 +52,7 @@ def test_staff_reminder_log_shows_deliveries_and_filters_failed(client, staff, c
     response = client.get(reverse("reminders:list"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "待签收" in html and "1条发送失败" in html
+    assert "待签收" in html and "1条未送达" in html
     response = client.get(reverse("reminders:list"), {"status": "failed"})
     assert list(response.context["page"].object_list) == [failed]
     assert "退信" in response.content.decode()
@@ -213,3 +213,55 @@ def test_the_reminder_log_says_what_a_sent_delivery_really_became(
     login(client, clerk)
     rows = client.get(reverse("reminders:office")).context["rows"]
     assert {d.channel: d.status_label for d in rows[0][1]} == {"email": email_label, "inapp": "已送达"}
+
+
+def test_staff_see_undelivered_reminders_and_resend_one_as_a_new_message(client, staff, clerk, lead_assignment):
+    from suggestions.models import AuditLog, OfficeMember
+    from suggestions.reminders import sms
+
+    OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
+    reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快答复。")
+    reminders.reminder_deliver(reminder_id=reminder.pk)
+    delivery = reminder.deliveries.get(channel="sms")
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(receipt="failed", receipt_reason="MOBILE_NOT_ON_SERVICE")
+    login(client, staff)
+    response = client.get(reverse("reminders:list"), {"status": "undelivered"})
+    (row,) = response.context["page"].object_list
+    assert row == delivery and row.can_resend and row.address_label == "139****0001"
+    html = response.content.decode()
+    assert "未送达：MOBILE_NOT_ON_SERVICE" in html and "13900000001" not in html
+    sms.outbox.clear()
+    response = client.post(reverse("reminders:resend", args=[delivery.pk]), follow=True)
+    assert "已重新发送。" in response.content.decode()
+    reminders.reminder_deliver(reminder_id=reminder.pk)  # as the worker does with the queued task
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.resends, delivery.receipt) == ("sent", 1, "")
+    (message,) = sms.outbox
+    assert message.out_id == f"reminder-delivery-{delivery.pk}-r1"
+    assert AuditLog.objects.filter(data__delivery=delivery.pk).count() == 1
+    # Delivered now: nothing to resend, said plainly.
+    response = client.post(reverse("reminders:resend", args=[delivery.pk]), follow=True)
+    assert "无需重发" in response.content.decode()
+
+
+def test_only_staff_may_resend(client, staff, clerk, lead_assignment):
+    reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快答复。")
+    reminders.reminder_deliver(reminder_id=reminder.pk)
+    delivery = reminder.deliveries.get(channel="inapp")
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(status="failed")
+    login(client, clerk)
+    assert client.post(reverse("reminders:resend", args=[delivery.pk])).status_code in (302, 403)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+
+
+def test_a_person_chooses_their_channels_and_sees_the_rules(client, clerk, settings):
+    settings.REMINDER_QUIET_HOURS, settings.REMINDER_DAILY_CAP = "22:00-07:00", 5
+    login(client, clerk)
+    html = client.get(reverse("reminders:mine")).content.decode()
+    assert "22:00至07:00不发短信" in html and "每天最多5条" in html
+    response = client.post(reverse("reminders:mine"), {"channels": []})
+    assert "请至少选择一种提醒方式。" in response.content.decode()
+    response = client.post(reverse("reminders:mine"), {"channels": ["inapp", "sms"]}, follow=True)
+    assert "提醒方式已保存。" in response.content.decode()
+    assert clerk.channel_preference.channels == ["inapp", "sms"]

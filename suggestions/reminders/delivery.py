@@ -1,0 +1,304 @@
+"""Sending: claim a delivery, hand it to its channel, mark it; digests; retries; dispatch of what is waiting.
+
+Senders claim a delivery (status ``sending``, attempts + 1, committed) before
+sending and mark it sent afterwards; a claim older than the lease is taken over,
+so a sender killed mid-send is retried. E-mails carry a deterministic
+Message-ID and in-app notifications a dedupe key, so a retry does not make a
+second message.
+"""
+
+import datetime
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from suggestions.models import Reminder, ReminderDelivery
+from suggestions.reminders import texts
+from suggestions.reminders.channels import TransientDeliveryError, registry
+from suggestions.reminders.preferences import hold_until
+from suggestions.reminders.record import reminder_ensure_deliveries
+
+logger = logging.getLogger("suggestions.reminders")
+
+K = Reminder.Kind
+D = ReminderDelivery
+DISPATCH_LIMIT = 2000
+IMMEDIATE_KINDS = (K.MANUAL, K.OVERDUE)
+
+
+def lease_seconds() -> int:
+    """How long a claim holds before another sender may take the delivery over."""
+    return int(getattr(settings, "REMINDER_SEND_LEASE_SECONDS", 300))
+
+
+def max_attempts() -> int:
+    """An optional bound on tries (0: none); without it, transient errors are retried over the window."""
+    return int(getattr(settings, "REMINDER_MAX_ATTEMPTS", 0) or 0)
+
+
+def retry_window() -> datetime.timedelta:
+    """How long transient failures (a gateway outage) are retried before the delivery is reported failed."""
+    return datetime.timedelta(hours=float(getattr(settings, "REMINDER_RETRY_WINDOW_HOURS", 24)))
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """The wait before the next try: doubling from ``REMINDER_RETRY_BACKOFF_SECONDS`` up to its maximum."""
+    first = float(getattr(settings, "REMINDER_RETRY_BACKOFF_SECONDS", 60))
+    most = float(getattr(settings, "REMINDER_RETRY_BACKOFF_MAX_SECONDS", 3600))
+    return datetime.timedelta(seconds=min(most, first * 2 ** max(0, attempts - 1)))
+
+
+def _claimable(now):
+    stale = now - datetime.timedelta(seconds=lease_seconds())
+    due = Q(not_before__isnull=True) | Q(not_before__lte=now)
+    return (Q(status=D.Status.PENDING) & due) | Q(status=D.Status.SENDING, claimed_at__lt=stale)
+
+
+def _digest_q():
+    return Q(channel__in=registry.digest_codes(), reminder__is_urgent=False)
+
+
+def is_immediate(reminder: Reminder) -> bool:
+    """Urgent, overdue and manual reminders go out on every channel at once; others wait for digests."""
+    return reminder.is_urgent or reminder.kind in IMMEDIATE_KINDS
+
+
+def claim(queryset, *, now: datetime.datetime, **extra) -> list[int]:
+    """Take rows for sending: lock (skipping rows another sender holds), mark sending, count the attempt, commit."""
+    with transaction.atomic():
+        rows = list(queryset.filter(_claimable(now)).select_for_update(skip_locked=True, of=("self",)).order_by("pk"))
+        ids = [r.pk for r in rows]
+        if ids:
+            D.objects.filter(pk__in=ids).update(
+                status=D.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now, **extra
+            )
+    return ids
+
+
+def _mark_sent(ids, *, provider_id="", report=None):
+    fields = {
+        "status": D.Status.SENT,
+        "sent_at": timezone.now(),
+        "last_error": "",
+        "not_before": None,
+        "retry_since": None,
+    }
+    if provider_id:
+        fields["provider_id"] = provider_id[:100]
+    D.objects.filter(pk__in=ids, status=D.Status.SENDING).update(**fields)
+    if report is not None and report.status in ("delivered", "failed"):
+        from suggestions.reminders.receipts import apply_report
+
+        for delivery in D.objects.filter(pk__in=ids):
+            apply_report(delivery, report)
+
+
+def _mark_failed(ids, exc, *, channel, now=None):
+    """Back to pending, after a backoff, for a transient error within the retry window; else failed for good."""
+    now = now or timezone.now()
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    rows = D.objects.filter(pk__in=ids, status=D.Status.SENDING)
+    retrying = 0
+    if channel.is_transient(exc):
+        rows.filter(retry_since__isnull=True).update(retry_since=now)
+        retry = rows.filter(retry_since__gt=now - retry_window())
+        if max_attempts():
+            retry = retry.filter(attempts__lt=max_attempts())
+        for attempts in set(retry.values_list("attempts", flat=True)):
+            retrying += retry.filter(attempts=attempts).update(
+                status=D.Status.PENDING, last_error=error, claimed_at=None, not_before=now + backoff(attempts)
+            )
+    failed = rows.update(status=D.Status.FAILED, last_error=error)
+    logger.warning("Reminder delivery %s: %s (%s retry, %s failed for good)", ids, error, retrying, failed)
+    return retrying > 0
+
+
+def send_one(delivery: ReminderDelivery):
+    """Hand one claimed delivery to its channel: (gateway message id, report or None).
+
+    A retry first asks the channel what became of the earlier attempt: a send
+    whose outcome is unknown (a timeout, a sender that died) may have gone out,
+    and is never simply repeated.
+    """
+    channel = registry.get(delivery.channel)
+    if delivery.attempts > 1:
+        report = channel.recover(delivery)
+        if report is not None:
+            return report.provider_id or delivery.provider_id, report
+    return channel.send(delivery) or "", None
+
+
+def reminder_deliver(*, reminder_id: int, now: datetime.datetime | None = None) -> int:
+    """Send a reminder's deliveries that are not sent yet; non-urgent ones on digest channels wait.
+
+    Returns the number sent; raises ``TransientDeliveryError`` when something should be retried.
+    """
+    now = now or timezone.now()
+    reminder = Reminder.objects.filter(pk=reminder_id).first()
+    if reminder is None:
+        return 0
+    reminder_ensure_deliveries(reminder=reminder)
+    queryset = D.objects.filter(reminder_id=reminder_id)
+    if not is_immediate(reminder):
+        queryset = queryset.exclude(channel__in=registry.digest_codes())
+    sent, retry = 0, None
+    for delivery_id in claim(queryset, now=now):
+        delivery = D.objects.select_related("reminder__suggestion", "reminder__assignment", "recipient").get(
+            pk=delivery_id
+        )
+        channel = registry.get(delivery.channel)
+        until = hold_until(delivery, channel, now=now)
+        if until is not None:  # quiet hours or the daily cap: later, not lost
+            D.objects.filter(pk=delivery_id, status=D.Status.SENDING).update(
+                status=D.Status.PENDING, claimed_at=None, not_before=until, attempts=F("attempts") - 1
+            )
+            continue
+        try:
+            provider_id, report = send_one(delivery)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+            if _mark_failed([delivery_id], exc, channel=channel, now=now):
+                retry = exc
+            continue
+        _mark_sent([delivery_id], provider_id=provider_id, report=report)
+        sent += 1
+    if retry is not None:
+        raise TransientDeliveryError(str(retry))
+    return sent
+
+
+def digest_send(*, user_id: int, date, now: datetime.datetime | None = None, channel: str = "email") -> int:
+    """Today's digest for one recipient: every pending non-urgent reminder of a digest channel in one message."""
+    now = now or timezone.now()
+    if isinstance(date, str):
+        date = datetime.date.fromisoformat(date)
+    # A digest belongs to the day it goes out: a run for a later day (send_reminders --date) sends
+    # today's, and never spends that day's.
+    date = min(date, timezone.localdate(now))
+    mine = D.objects.filter(recipient_id=user_id, channel=channel)
+    if mine.filter(digest_date=date, status=D.Status.SENT).exists():
+        return 0
+    ids = claim(mine.filter(reminder__is_urgent=False), now=now, digest_date=date)
+    if not ids:
+        return 0
+    deliveries = list(D.objects.filter(pk__in=ids).select_related("reminder__suggestion", "recipient").order_by("pk"))
+    sender = registry.get(channel)
+    try:
+        # The first delivery names the digest: a retry of the same claim keeps its Message-ID, and a
+        # second digest sent while this one is still in flight gets its own.
+        sender.send_digest(
+            deliveries[0].recipient,
+            deliveries,
+            message_id=texts.message_id("digest", user_id, date.isoformat(), ids[0]),
+        )
+    except Exception as exc:  # noqa: BLE001 - recorded on the rows
+        if _mark_failed(ids, exc, channel=sender, now=now):
+            raise TransientDeliveryError(str(exc))
+        return 0
+    _mark_sent(ids)
+    return len(ids)
+
+
+def dispatch_pending(*, now=None, today=None, run: Callable | None = None) -> dict[str, int]:
+    """Hand every delivery that is not sent yet to a sender: ``run(task_name, *args)`` queues or runs it.
+
+    Called at the end of each scan, so whatever could not be queued when Redis was
+    down, or whose sender died, goes out with the next scan. ``today`` is the
+    digest day (a scan run by hand for another day passes it); leases are
+    measured against ``now``, the real time.
+    """
+    now = now or timezone.now()
+    today = min(today or timezone.localdate(now), timezone.localdate(now))  # see digest_send
+    run = run or run_inline
+    waiting = D.objects.filter(_claimable(now))
+    immediate = list(
+        waiting.exclude(_digest_q())
+        .order_by("reminder_id")
+        .values_list("reminder_id", flat=True)
+        .distinct()[:DISPATCH_LIMIT]
+    )
+    # Manual reminders whose delivery could not be queued have no delivery rows yet.
+    immediate += list(
+        Reminder.objects.filter(kind=K.MANUAL, created_at__gte=now - datetime.timedelta(days=30))
+        .filter(~Exists(D.objects.filter(reminder=OuterRef("pk"))))
+        .values_list("pk", flat=True)[:DISPATCH_LIMIT]
+    )
+    for reminder_id in immediate:
+        run("suggestions.tasks.deliver_reminder", reminder_id)
+    digests = 0
+    for code in registry.digest_codes():
+        sent_today = D.objects.filter(channel=code, digest_date=today, status=D.Status.SENT)
+        users = list(
+            waiting.filter(_digest_q(), channel=code)
+            .exclude(recipient_id__in=sent_today.values("recipient_id"))
+            .order_by("recipient_id")
+            .values_list("recipient_id", flat=True)
+            .distinct()[:DISPATCH_LIMIT]
+        )
+        for user_id in users:
+            if code == "email":
+                run("suggestions.tasks.send_digest", user_id, today.isoformat())
+            else:
+                run("suggestions.tasks.send_digest", user_id, today.isoformat(), code)
+        digests += len(users)
+    return {"reminders": len(immediate), "digests": digests}
+
+
+def run_inline(task_name: str, *args) -> int:
+    """Run a delivery in this process (management command, or when the broker is down)."""
+    try:
+        if task_name.endswith("deliver_reminder"):
+            return reminder_deliver(reminder_id=args[0])
+        return digest_send(user_id=args[0], date=args[1], **({"channel": args[2]} if len(args) > 2 else {}))
+    except TransientDeliveryError:
+        logger.warning("Transient failure in %s%r; the next scan retries", task_name, args)
+        return 0
+
+
+def run_queued(task_name: str, *args) -> None:
+    """Queue a delivery task; when the broker is down, send it from here instead."""
+    from celery import current_app
+
+    try:
+        current_app.send_task(task_name, args=args)
+    except Exception:  # noqa: BLE001 - broker down: deliver inline, the rows make it idempotent
+        logger.warning("Could not queue %s%r; delivering inline", task_name, args, exc_info=True)
+        run_inline(task_name, *args)
+
+
+def failed_count() -> int:
+    """Deliveries that failed for good, for the staff home page."""
+    return D.objects.filter(status=D.Status.FAILED).count()
+
+
+def sent_label(channel: str) -> str:
+    """What a sent delivery of ``channel`` really became with the configured backends."""
+    try:
+        return registry.get(channel).sent_label()
+    except KeyError:  # a channel no longer registered
+        return D.Status.SENT.label
+
+
+def label_deliveries(deliveries: list[ReminderDelivery]) -> list[ReminderDelivery]:
+    """Set ``status_label`` on each delivery: the status, with "sent" said as what really happened."""
+    labels = {}
+    for delivery in deliveries:
+        try:
+            delivery.address_label = registry.get(delivery.channel).display_address(delivery.address)
+        except KeyError:
+            delivery.address_label = ""
+        if delivery.receipt == D.Receipt.FAILED:
+            delivery.status_label = _("未送达：%(reason)s") % {"reason": delivery.receipt_reason or "-"}
+        elif delivery.receipt == D.Receipt.DELIVERED:
+            delivery.status_label = delivery.get_receipt_display()
+        elif delivery.status == D.Status.SENT:
+            if delivery.channel not in labels:
+                labels[delivery.channel] = sent_label(delivery.channel)
+            delivery.status_label = labels[delivery.channel]
+        else:
+            delivery.status_label = delivery.get_status_display()
+    return deliveries

@@ -1,0 +1,67 @@
+"""The scan: one calendar, one look at the policies, each row of the schedule in batches, recorded once.
+
+The rows of the schedule are the functions in ``scan_offices`` (working days)
+and ``scan_delegates`` (every day); ``Scanner.plans`` reads as the table of
+what runs when.
+"""
+
+import datetime
+from collections.abc import Iterator
+
+from django.utils import timezone
+
+from suggestions.models import Reminder
+from suggestions.reminders import scan_delegates, scan_offices
+from suggestions.reminders.plans import People, Plan
+from suggestions.reminders.record import record
+from suggestions.reminders.schedule import policy_groups
+from suggestions.workdays import WorkCalendar
+
+# Per session policy: office-facing rows run on working days, delegate-facing ones every day.
+WORKDAY_ROWS = (
+    scan_offices.sign,
+    scan_offices.opinion,
+    scan_offices.reply_due,
+    scan_offices.overdue,
+    scan_offices.rehandle,
+    scan_offices.follow_up,
+)
+EVERYDAY_ROWS = (scan_delegates.invitation, scan_delegates.rating)
+# Staff-facing rows, after every session's (working days).
+STAFF_ROWS = (scan_offices.requests,)
+
+
+class Scanner:
+    """One scan's context: the moment, the working calendar, the people looked up so far."""
+
+    def __init__(self, *, now: datetime.datetime, cal: WorkCalendar | None = None):
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.cal = cal or WorkCalendar()
+        self.people = People()
+        self.is_workday = self.cal.is_workday(self.today)
+
+    def plans(self) -> Iterator[list[Plan]]:
+        """Every due reminder, as lists of plans (one per batch)."""
+        groups = policy_groups()
+        rows = (WORKDAY_ROWS if self.is_workday else ()) + EVERYDAY_ROWS
+        for policy, session_ids in groups:
+            for row in rows:
+                yield from row(self, policy, session_ids)
+        if self.is_workday:
+            for policy, session_ids in groups:
+                for row in STAFF_ROWS:
+                    yield from row(self, policy, session_ids)
+
+
+def scan(*, now: datetime.datetime | None = None, dry_run: bool = False) -> int:
+    """Record every reminder that is due at ``now``. Returns the number of reminders created (or planned)."""
+    now = now or timezone.now()
+    created = 0
+    for plans in Scanner(now=now).plans():
+        if dry_run:
+            existing = set(Reminder.objects.filter(key__in=[p.key for p in plans]).values_list("key", flat=True))
+            created += sum(1 for p in plans if p.key not in existing)
+        else:
+            created += record(plans, now=now)
+    return created

@@ -1,0 +1,52 @@
+"""What a reminder says on each channel: the suggestion named, the e-mail body, message ids."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+def message_id(kind: str, *parts) -> str:
+    """A deterministic Message-ID, so a retried e-mail is recognisably the same message."""
+    domain = getattr(settings, "REMINDER_MESSAGE_ID_DOMAIN", "huaxi-renda.local")
+    return f"<{kind}-{'-'.join(str(p) for p in parts)}@{domain}>"
+
+
+def suggestion_label(suggestion) -> str:
+    """Which suggestion a message is about: its number once registered, and its title."""
+    if suggestion.number:
+        return _("%(number)s《%(title)s》") % {"number": suggestion.number_display, "title": suggestion.title}
+    return _("《%(title)s》") % {"title": suggestion.title}
+
+
+def title(reminder) -> str:
+    """The subject line of a single reminder."""
+    return _("【催办】%(kind)s") % {"kind": reminder.get_kind_display()}
+
+
+def about(reminder) -> str:
+    """The reminder's text with the suggestion it concerns named first."""
+    if not reminder.suggestion_id:
+        return reminder.message
+    return _("建议：%(suggestion)s") % {"suggestion": suggestion_label(reminder.suggestion)} + "\n" + reminder.message
+
+
+def email_body(reminders) -> str:
+    """One or more reminders as a numbered list with links, for an e-mail or a digest."""
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    lines = []
+    for index, reminder in enumerate(reminders, start=1):
+        lines.append(f"{index}. {reminder.get_kind_display()}：{reminder.message}")
+        if reminder.suggestion_id:
+            lines.append("   " + _("建议：%(suggestion)s") % {"suggestion": suggestion_label(reminder.suggestion)})
+        if reminder.suggestion_id and base:
+            lines.append(f"   {base}{reminder.suggestion.get_absolute_url()}")
+    lines.append("")
+    lines.append(_("请登录花溪人大代表建议办理系统办理。"))
+    return "\n".join(lines)
+
+
+def short_text(reminder) -> str:
+    """The reminder for a text message: one SMS has no room for a title, the number says which suggestion."""
+    number = reminder.suggestion.number_display if reminder.suggestion_id else ""
+    if number:
+        return _("【花溪人大】%(number)s：%(message)s") % {"number": number, "message": reminder.message}
+    return _("【花溪人大】%(message)s") % {"message": reminder.message}
