@@ -360,7 +360,7 @@ def public_filter_mix(pages, limit):
 
 
 def bump_public_version():
-    """What a publication does after it commits (services._public_changed): every cached page is outdated."""
+    """What a publication does after it commits (actions._base.public_changed): every cached page is outdated."""
     from django.core.cache import cache
 
     try:

@@ -1,4 +1,4 @@
-"""What must be true before a reply and its suggestion become public (reads only; ``services`` enforces it).
+"""What must be true before a reply and its suggestion become public (reads only; ``actions.reply_publish`` enforces it).
 
 Three texts become public together: the suggestion's title and body and the office's reply. Each has a
 public version that staff review (personal data masked, ``suggestions.pii``) before the first
@@ -94,6 +94,11 @@ def is_rated(reply: Reply, suggestion: Suggestion) -> bool:
     delegates = {delegate.pk for delegate in suggestion_delegates(suggestion)}
     rated = set(Rating.objects.filter(reply=reply).values_list("delegate_id", flat=True))
     return delegates <= rated
+
+
+def needs_early_reason(reply: Reply, suggestion: Suggestion) -> bool:
+    """Publishing needs a written reason: the reply is not yet public and its delegates have not all rated it."""
+    return not reply.is_published and not is_rated(reply, suggestion)
 
 
 def describe(spans: Iterable[pii.Span]) -> str:

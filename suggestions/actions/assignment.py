@@ -246,7 +246,7 @@ def return_request_approve(
         raise InvalidInput(_("请选择改由哪个单位承办。"))
     if new_office.pk == assignment.office_id:
         raise InvalidInput(_("改由的单位不能与原单位相同。"))
-    if suggestion.assignments.filter(office=new_office).exclude(status__in=[A.RETURNED, A.WITHDRAWN]).exists():
+    if suggestion.assignments.filter(office=new_office).exclude(status__in=Assignment.ENDED).exists():
         raise InvalidInput(_("%(office)s已在承办此建议。") % {"office": new_office.name})
     _decide(request, AssignmentRequest.Status.APPROVED, actor=actor, note=note)
     assignment.finished_at = timezone.now()

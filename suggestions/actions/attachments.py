@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from suggestions import policy
-from suggestions.actions._base import A, Action, NotPermitted, audit, lock_suggestion, require
+from suggestions.actions._base import Action, NotPermitted, audit, lock_suggestion, require
 from suggestions.actor import Actor
 from suggestions.models import Assignment, Attachment, AuditAction, Suggestion
 
@@ -44,9 +44,7 @@ def attachment_add(
     if assignment is None and office_ids and not policy.may(actor, Action.EDIT, suggestion):
         # An office's upload is always the office's own file, never one every reader may download.
         assignment = (
-            suggestion.assignments.filter(office_id__in=office_ids)
-            .exclude(status__in=[A.RETURNED, A.WITHDRAWN])
-            .first()
+            suggestion.assignments.filter(office_id__in=office_ids).exclude(status__in=Assignment.ENDED).first()
         )
     require(actor, Action.ATTACH, assignment if assignment is not None else suggestion)
     attachment = Attachment(

@@ -139,7 +139,7 @@ def suggestion_withdraw(*, suggestion: Suggestion, actor: ActorUser, reason: str
     set_suggestion_status(suggestion, S.WITHDRAWN, actor=actor, action=AuditAction.WITHDRAW, note=reason)
     if suggestion.is_published:  # a withdrawn suggestion leaves the public pages at once
         public_changed()
-    for assignment in suggestion.assignments.select_for_update().exclude(status__in=[A.RETURNED, A.WITHDRAWN]):
+    for assignment in suggestion.assignments.select_for_update().exclude(status__in=Assignment.ENDED):
         if A.WITHDRAWN in Assignment.TRANSITIONS[assignment.status]:
             set_assignment_status(assignment, A.WITHDRAWN, actor=actor, action=AuditAction.WITHDRAW, note=reason)
             notify(

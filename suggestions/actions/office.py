@@ -188,9 +188,7 @@ def opinion_send(
     set_assignment_status(
         assignment, A.OPINION_SENT, actor=actor, action=AuditAction.OPINION, data={"opinion": opinion.pk}
     )
-    lead = (
-        suggestion.assignments.filter(role=Assignment.Role.LEAD).exclude(status__in=[A.RETURNED, A.WITHDRAWN]).first()
-    )
+    lead = suggestion.assignments.filter(role=Assignment.Role.LEAD).exclude(status__in=Assignment.ENDED).first()
     if lead:
         notify(
             office_users(lead.office_id),

@@ -183,7 +183,7 @@ def reply_publish(
     if problems:
         raise InvalidInput(" ".join(problems))
     early = (early_reason or "").strip()[:2000]
-    if not was and not publication.is_rated(reply, suggestion) and not early:
+    if publication.needs_early_reason(reply, suggestion) and not early:
         raise TransitionNotAllowed(_("代表尚未评价这份答复，暂不能公开；确需提前公开的，请写明理由。"))
     reply.is_published, reply.published_by = True, actor
     reply.published_at = reply.published_at if was else timezone.now()

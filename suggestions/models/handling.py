@@ -61,6 +61,8 @@ class Assignment(models.Model):
     }
     # Still to be handled: the statuses that count as open, overdue and awaiting an answer.
     ACTIVE = (Status.PENDING, Status.SIGNED, Status.RETURN_REQUESTED, Status.REHANDLING)
+    # Returned to staff or withdrawn: no longer part of the suggestion's handling (listed, counted, shown nowhere).
+    ENDED = (Status.RETURNED, Status.WITHDRAWN)
     # Active, first round: the answer has never been given (a rehandling has its own reminders).
     UNANSWERED = (Status.PENDING, Status.SIGNED, Status.RETURN_REQUESTED)
 

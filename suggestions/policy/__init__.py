@@ -9,9 +9,11 @@ Status conditions are read from the models' ``TRANSITIONS`` tables.
 Where a rule lives (each module ends with its ``RULES`` table; ``actions.py`` lists every ``Action``):
 
 - ``rules_drafting``: create, edit, submit, withdraw, co-signing, files
-- ``rules_staff``: register, return, reject, merge, assign, key, close, re-handle, request decisions, remind
+- ``rules_staff``: register, return, reject, merge, assign, key, close, re-handle, request decisions, remind,
+  the staff's pages and the reminder log
 - ``rules_office``: sign, return request, handler, contact, opinion, reply, letter, extension, follow-up
 - ``rules_rating``: rate            - ``rules_publication``: publish, unpublish, public versions
+- ``rules_reporting``: statistics and exports
 - ``rules_people``: delegates, offices, accounts, roster import
 - ``rules_stations``: liaison stations, residents' opinions, suggestions recorded in group discussion
 - ``base``: ``Decision``, the two kinds of refusal, and who is who (staff, lead delegate, the office)
@@ -40,6 +42,7 @@ from suggestions.policy import (
     rules_people,
     rules_publication,
     rules_rating,
+    rules_reporting,
     rules_staff,
     rules_stations,
 )
@@ -90,6 +93,7 @@ RULES = _one_table(
     rules_office.RULES,
     rules_rating.RULES,
     rules_publication.RULES,
+    rules_reporting.RULES,
     rules_people.RULES,
     rules_stations.RULES,
 )

@@ -33,6 +33,8 @@ class Action(models.TextChoices):
     CONFIRM_SOLVED = "confirm_solved", _("确认解决情况")
     REMIND = "remind", _("催办")
     RESEND_REMINDER = "resend_reminder", _("重新发送未送达的提醒")
+    STAFF_DESK = "staff_desk", _("使用人大工作人员办理页面")  # obj: None, or the suggestion opened there
+    VIEW_REMINDER_LOG = "view_reminder_log", _("查看催办记录")  # obj: None (every delivery) or a suggestion
     # rules_office: an office at work on its assignment
     SIGN = "sign", _("签收")
     REQUEST_RETURN = "request_return", _("申请退回")
@@ -50,6 +52,9 @@ class Action(models.TextChoices):
     PUBLISH = "publish", _("公开答复")
     UNPUBLISH = "unpublish", _("撤回公开")
     SAVE_PUBLIC_VERSION = "save_public_version", _("审核公开版本")
+    # rules_reporting: figures and exports
+    VIEW_REPORTS = "view_reports", _("查看统计和重点督办")
+    EXPORT = "export", _("导出报表")
     # rules_people: delegates, offices and their accounts
     MANAGE_PEOPLE = "manage_people", _("管理代表、承办单位和账号")
     ROSTER_IMPORT = "roster_import", _("导入代表或承办单位名单")

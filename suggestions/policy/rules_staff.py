@@ -126,4 +126,8 @@ RULES: dict[Action, Rule] = {
     Action.REMIND: remind,
     # Send an undelivered reminder's delivery again (obj: the delivery row).
     Action.RESEND_REMINDER: staff_only,
+    # The staff's pages (review, assignment, tracking, a suggestion's staff page): staff only.
+    Action.STAFF_DESK: staff_only,
+    # Every reminder delivery, or those of one suggestion: staff only (an office sees its own on its page).
+    Action.VIEW_REMINDER_LOG: staff_only,
 }

@@ -8,8 +8,8 @@ from suggestions.models import Assignment, Attachment, AuditLog, CoSigner, Reply
 
 S = Suggestion.Status
 A = Assignment.Status
-# Returned to staff or withdrawn: no longer part of the suggestion's handling (listed, counted, shown nowhere).
-ENDED_ASSIGNMENT = (A.RETURNED, A.WITHDRAWN)
+# Returned to staff or withdrawn (``Assignment.ENDED``), and its negation for querysets.
+ENDED_ASSIGNMENT = Assignment.ENDED
 LIVE_ASSIGNMENT = ~Q(status__in=ENDED_ASSIGNMENT)
 
 

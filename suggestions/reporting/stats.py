@@ -8,7 +8,7 @@ status, result class and deadline. The dashboard reads the tallies: a few hundre
 rows whatever the size of the session.
 
 How the tallies stay exact: every state change writes an audit row (a rule of
-``services``; a test checks every service), so the audit log says which
+``actions``; a test checks every action), so the audit log says which
 suggestions changed. ``catch_up`` re-derives the facts of those suggestions from
 the workflow tables, subtracts their old facts from the tallies and adds the new
 ones. The dashboard, the public statistics and the staff track list call it

@@ -9,8 +9,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from huaxi_renda.cache import cache_get, cache_set
-from suggestions import actions, roles
+from suggestions import actions, policy, roles
 from suggestions.models import Assignment, Attachment, AuditLog, CoSigner, Notification, Rating, Suggestion
+from suggestions.policy import Action
 from suggestions.queries import selectors, timeline
 from suggestions.queries.timeline import build_timeline
 
@@ -121,7 +122,7 @@ def suggestion_detail_context(user, suggestion):
         "replies": replies,
         "rounds": suggestion.rounds.all(),  # lazy: only the delegate page reads it
         "today": timezone.localdate(),
-        "is_staff_member": roles.is_staff_member(user),
+        "may_view_reminder_log": policy.may(user, Action.VIEW_REMINDER_LOG, suggestion),
         "my_office_ids": my_office_ids,
         "my_assignments": my_assignments,
         "me_delegate": roles.delegate_of(user),

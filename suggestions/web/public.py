@@ -3,7 +3,7 @@
 Caching: every page is rendered without a request, so nothing personal can be cached. Logged-in users get
 the cached body inside a freshly rendered layout (their name, their messages); anonymous visitors get the
 whole cached page with their own CSRF token and path filled in (see ``serve``). Keys carry the publication
-version ``public:version``; ``services._public_changed()`` bumps it after each publication change commits,
+version ``public:version``; ``actions._base.public_changed()`` bumps it after each publication change commits,
 so an unpublished reply disappears from every page at once.
 """
 

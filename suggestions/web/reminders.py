@@ -23,7 +23,7 @@ from suggestions.reminders import label_deliveries, preferences
 from suggestions.reminders.channels import registry
 from suggestions.reminders.receipts import flagged_numbers
 from suggestions.reminders.resend import delivery_resend, undelivered_q
-from suggestions.web.decorators import office_required, staff_required
+from suggestions.web.decorators import office_required, reminder_log_required
 
 PAGE_SIZE = 50
 
@@ -102,7 +102,7 @@ def _query_without_page(request):
     return params.urlencode()
 
 
-@staff_required
+@reminder_log_required
 def reminder_list(request):
     form = DeliveryFilterForm(request.GET or None)
     queryset = form.filter(_deliveries()) if request.GET.keys() - {"page"} else _deliveries()
@@ -117,7 +117,7 @@ def reminder_list(request):
     return render(request, "suggestions/reminders/reminder_list.html", context)
 
 
-@staff_required
+@reminder_log_required
 def suggestion_reminders(request, pk):
     suggestion = selectors.suggestion_for_user(request.user, pk)
     if suggestion is None:
@@ -152,7 +152,7 @@ def office_reminders(request):
     )
 
 
-@staff_required
+@reminder_log_required
 @require_POST
 def resend(request, pk):
     """Send an undelivered reminder again (staff)."""

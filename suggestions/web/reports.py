@@ -9,11 +9,13 @@ from django.views.decorators.http import require_GET
 
 from delegates.models import Session
 from huaxi_renda.cache import cache_get, cache_set
-from suggestions import roles
+from suggestions import policy
+from suggestions.actor import actor_of
 from suggestions.models import Suggestion
+from suggestions.policy import Action
 from suggestions.queries.filters import SuggestionFilter
 from suggestions.reporting import exports, metrics, stats, xlsx
-from suggestions.web.decorators import leader_or_staff_required, staff_required
+from suggestions.web.decorators import export_required, reports_required
 
 S = Suggestion.Status
 CACHE_SECONDS = 10 * 60  # an upper bound for changes without an audit row (e.g. an office renamed)
@@ -138,7 +140,7 @@ def cached_dashboard_figures(session, *, today):
     return data
 
 
-@leader_or_staff_required
+@reports_required
 @require_GET
 def dashboard(request):
     sessions = _sessions()
@@ -188,7 +190,7 @@ def dashboard(request):
             "results": result_rows,
             "chart_data": chart_data,
             "today": today,
-            "can_export": roles.is_staff_member(request.user),
+            "can_export": policy.may(actor_of(request), Action.EXPORT, None),
         },
     )
 
@@ -206,7 +208,7 @@ def _session_from_query(request):
     return Session.objects.filter(pk=int(session_id)).first() if session_id.isdigit() else None
 
 
-@staff_required
+@export_required
 @require_GET
 def export_summary(request):
     session = _session_from_query(request)
@@ -223,7 +225,7 @@ def export_summary(request):
     )
 
 
-@staff_required
+@export_required
 @require_GET
 def export_offices(request):
     sessions = _sessions()

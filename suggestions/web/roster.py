@@ -20,7 +20,7 @@ from delegates.models import Term
 from suggestions.actions import WorkflowError, accounts, roster_import
 from suggestions.queries import delegate_selectors
 from suggestions.reporting import roster_sheets, xlsx
-from suggestions.web.decorators import staff_required
+from suggestions.web.decorators import people_required, roster_import_required
 
 LINKS_SESSION_KEY = "roster_activation_links"
 
@@ -71,7 +71,7 @@ def _import_kind(kind):
     return IMPORT_KINDS[kind]
 
 
-@staff_required
+@roster_import_required
 @require_GET
 def import_template(request, kind):
     meta = _import_kind(kind)
@@ -84,7 +84,7 @@ def _session_key(kind):
     return f"roster_import_{kind}"
 
 
-@staff_required
+@roster_import_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, kind):
     """Step 1: upload a file; step 2 (same page): the preview of what will change, or the errors."""
@@ -109,7 +109,7 @@ def import_upload(request, kind):
     )
 
 
-@staff_required
+@roster_import_required
 @require_http_methods(["POST"])
 def import_confirm(request, kind):
     """Step 3: apply the file previewed in this browser session, all rows or none."""
@@ -144,14 +144,14 @@ def import_confirm(request, kind):
     return redirect(reverse("roster:import", kwargs={"kind": kind}))
 
 
-@staff_required
+@people_required
 def home(request):
     return render(
         request, "delegates/roster_home.html", {"pending": delegate_selectors.accounts_pending_activation().count()}
     )
 
 
-@staff_required
+@people_required
 @require_http_methods(["GET", "POST"])
 def activations(request):
     """Accounts that nobody has activated yet; issue (new) links for the chosen ones."""
@@ -172,7 +172,7 @@ def activations(request):
 
 
 @never_cache
-@staff_required
+@people_required
 def links(request):
     """The links just issued: a printable list, an Excel file, or sent by SMS / e-mail."""
     items = _links(request)
@@ -181,7 +181,7 @@ def links(request):
     return render(request, "delegates/roster_links.html", {"links": items})
 
 
-@staff_required
+@people_required
 @require_POST
 def links_send(request):
     """Send each link by SMS (to a mobile) or else by e-mail; say who could not be reached."""

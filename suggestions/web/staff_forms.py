@@ -1,4 +1,4 @@
-"""Forms of the NPC staff pages. They only clean input; every change goes through ``services``."""
+"""Forms of the NPC staff pages. They only clean input; every change goes through ``actions``."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

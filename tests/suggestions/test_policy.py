@@ -774,6 +774,62 @@ def test_the_roster_pages_open_exactly_for_those_the_table_allows(world):
     assert not mismatches, "\n".join(mismatches)
 
 
+# --------------------------------------------------------------------------- whole areas (rules_staff, rules_reporting)
+
+# {action: roles allowed}: the areas a page opens, or a link it offers, by asking the rule book.
+AREA_TABLE = {
+    Action.STAFF_DESK: STAFF,
+    Action.VIEW_REMINDER_LOG: STAFF,
+    Action.VIEW_REPORTS: STAFF | {"leader"},
+    Action.EXPORT: STAFF,
+}
+
+
+def _area_pages(world):
+    submitted = world.s["submitted"]
+    return {
+        Action.STAFF_DESK: (None, [reverse("staff:inbox"), reverse("staff:suggestion", args=[submitted.pk])]),
+        Action.VIEW_REMINDER_LOG: (
+            submitted,
+            [reverse("reminders:list"), reverse("reminders:suggestion", args=[submitted.pk])],
+        ),
+        Action.VIEW_REPORTS: (None, [reverse("reports:dashboard"), reverse("staff:leader_home")]),
+        Action.EXPORT: (None, [reverse("reports:export_summary"), reverse("reports:export_offices")]),
+    }
+
+
+def test_every_area_opens_exactly_for_those_the_table_allows(world):
+    mismatches = []
+    for action, (obj, urls) in _area_pages(world).items():
+        allowed_roles = AREA_TABLE[action]
+        for role in ROLES:
+            expected = role in allowed_roles
+            if bool(policy.may(world.users[role], action, obj)) != expected:
+                mismatches.append(f"{action} {role}: policy says {not expected}, table says {expected}")
+            client = Client()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            for url in urls:
+                status = client.get(url).status_code
+                if (status == 200) != expected:
+                    mismatches.append(f"{action} {url} {role}: page answers {status}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_pages_offer_exports_and_reminder_logs_only_to_those_the_table_allows(world):
+    submitted = world.s["submitted"]
+    export_url = reverse("reports:export_summary")
+    log_url = reverse("reminders:suggestion", args=[submitted.pk])
+    for role in ("staff", "admin", "leader"):
+        client = Client()
+        client.force_login(world.users[role])
+        dashboard = client.get(reverse("reports:dashboard")).content.decode()
+        assert (export_url in dashboard) == (role in AREA_TABLE[Action.EXPORT]), role
+        detail = client.get(reverse("suggestions:detail", args=[submitted.pk]))
+        if detail.status_code == 200:
+            assert (log_url in detail.content.decode()) == (role in AREA_TABLE[Action.VIEW_REMINDER_LOG]), role
+
+
 # --------------------------------------------------------------------------- nothing else decides
 
 

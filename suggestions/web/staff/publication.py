@@ -127,6 +127,7 @@ def publication_edit(request, pk):
         "open_spans": [(t, span) for t in texts for span in t.open_spans],
         "follow_ups": follow_ups,
         "rated": publication_rules.is_rated(reply, suggestion),
+        "needs_early_reason": publication_rules.needs_early_reason(reply, suggestion),
         "publish": policy.may(request.user, Action.PUBLISH, reply),
         "can_unpublish": policy.may(request.user, Action.UNPUBLISH, reply).allowed,
     }
