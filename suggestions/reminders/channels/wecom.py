@@ -16,9 +16,9 @@ import urllib.parse
 import urllib.request
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy
 
+from huaxi_renda.cache import cache_get, cache_set
 from suggestions.models import Office
 from suggestions.reminders import texts
 from suggestions.reminders.channels.base import Channel, TransientDeliveryError
@@ -90,10 +90,7 @@ def api_base() -> str:
 def access_token(*, refresh: bool = False) -> str:
     """The application's access token, from the cache until it is near expiry or refused."""
     if not refresh:
-        try:
-            token = cache.get(TOKEN_KEY)
-        except Exception:  # noqa: BLE001 - the cache is an optimisation; WeCom answers anyway
-            token = None
+        token = cache_get(TOKEN_KEY, message="WeCom access token cache unavailable")  # WeCom answers anyway
         if token:
             return token
     url = f"{api_base()}/cgi-bin/gettoken?" + urllib.parse.urlencode(
@@ -101,10 +98,12 @@ def access_token(*, refresh: bool = False) -> str:
     )
     answer = _check(_open(urllib.request.Request(url)))
     token = answer["access_token"]
-    try:
-        cache.set(TOKEN_KEY, token, max(60, int(answer.get("expires_in", 7200)) - 300))
-    except Exception:  # noqa: BLE001
-        logger.warning("Could not cache the WeCom access token", exc_info=True)
+    cache_set(
+        TOKEN_KEY,
+        token,
+        max(60, int(answer.get("expires_in", 7200)) - 300),
+        message="Could not cache the WeCom access token",
+    )
     return token
 
 
