@@ -11,7 +11,7 @@ import json
 import pytest
 
 from suggestions.models import OfficeMember, ReminderDelivery
-from tests.suggestions.sms_standins import SECRET, SECRET_ID, AliyunStandIn
+from tests.suggestions.reminders.sms_standins import SECRET, SECRET_ID, AliyunStandIn
 from tests.test_worker_reminders import (  # noqa: F401 - fixtures
     infra,
     overdue,

@@ -30,7 +30,7 @@ Measured and not kept: cutting hits below a share of the best (0.2–0.7) or bel
 unrelated items of neighbouring topics score alike on this set); a separate title-to-title cosine
 (worse); words cut by ``jieba`` added to bigrams and characters (9–22 queries over, no better; and a
 dictionary loaded into every worker).
-``tests/suggestions/test_similar.py`` measures it on a labelled set of 60 suggestions.
+``tests/suggestions/queries/test_similar.py`` measures it on a labelled set of 60 suggestions.
 
 Where the candidates come from:
 

@@ -22,7 +22,7 @@ except those it already read (``StatsWatermark.recent``).
 ``rebuild`` recomputes everything with two ``INSERT … SELECT`` statements per
 table (the benchmark generator and ``manage.py recount_statistics`` use it).
 The facts are defined once, by ``suggestion_facts`` and ``assignment_facts``;
-``tests/suggestions/test_stats.py`` checks them against the plain recount in ``metrics``.
+``tests/suggestions/reporting/test_stats.py`` checks them against the plain recount in ``metrics``.
 """
 
 import datetime

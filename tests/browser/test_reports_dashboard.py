@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from suggestions.models import Office
 from tests import factories
 from tests.browser.conftest import ARTIFACTS, AXE, DESKTOP, PHONE, assert_no_horizontal_scroll, screenshot
-from tests.suggestions.test_reports import build_report_data
+from tests.suggestions.web.test_reports import build_report_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tests.suggestions.test_views_source import writes_in
+from tests.suggestions.web.test_views_source import writes_in
 
 ROOT = Path(__file__).resolve().parents[2]
 

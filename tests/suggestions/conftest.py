@@ -2,7 +2,7 @@
 
 import pytest
 
-from .test_reports import build_report_data
+from tests.suggestions.web.test_reports import build_report_data
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from suggestions import actions
 from suggestions.models import Suggestion
-
-from .. import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from suggestions import actions
 from suggestions.models import Assignment, Suggestion
-
-from .. import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 S = Suggestion.Status

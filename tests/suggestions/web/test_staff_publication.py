@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from suggestions import actions
 from suggestions.models import Reply, Suggestion
-
-from .. import factories
-from ..conftest import carry_to_reply, publish
+from tests import factories
+from tests.conftest import carry_to_reply, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from suggestions import actions
 from suggestions.models import Assignment, AssignmentRequest, FollowUp
-
-from .. import factories
-from ..conftest import carry_to_reply
+from tests import factories
+from tests.conftest import carry_to_reply
 
 pytestmark = pytest.mark.django_db
 

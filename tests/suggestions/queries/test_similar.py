@@ -7,8 +7,8 @@ import pytest
 
 from suggestions.models import Suggestion
 from suggestions.queries import similar, similar_terms
+from tests import factories
 
-from .. import factories
 from .similar_cases import CASES, PARTIAL_TITLES
 
 pytestmark = pytest.mark.django_db

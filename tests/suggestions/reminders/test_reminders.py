@@ -379,7 +379,7 @@ class FlakySMS:
 def test_transient_sms_errors_retry_up_to_a_bound_then_fail_visibly(lead_assignment, staff, clerk, settings):
     from suggestions.reminders import sms
 
-    settings.SMS_BACKEND = "tests.suggestions.test_reminders.FlakySMS"
+    settings.SMS_BACKEND = "tests.suggestions.reminders.test_reminders.FlakySMS"
     settings.REMINDER_MAX_ATTEMPTS = 3
     FlakySMS.calls, FlakySMS.error = [], sms.TransientSMSError("gateway busy")
     OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
@@ -404,7 +404,7 @@ def test_transient_sms_errors_retry_up_to_a_bound_then_fail_visibly(lead_assignm
 def test_a_permanent_sms_error_fails_at_once(lead_assignment, staff, clerk, settings):
     from suggestions.reminders import sms
 
-    settings.SMS_BACKEND = "tests.suggestions.test_reminders.FlakySMS"
+    settings.SMS_BACKEND = "tests.suggestions.reminders.test_reminders.FlakySMS"
     FlakySMS.calls, FlakySMS.error = [], sms.SMSError("空号")
     OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
     reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快答复。")
@@ -497,7 +497,7 @@ def test_reminder_notifications_and_emails_name_the_suggestion_with_its_number(l
 
 
 def test_a_reminder_sms_names_the_suggestion_by_its_number(lead_assignment, staff, clerk, settings):
-    settings.SMS_BACKEND = "tests.suggestions.test_reminders.FlakySMS"
+    settings.SMS_BACKEND = "tests.suggestions.reminders.test_reminders.FlakySMS"
     FlakySMS.calls, FlakySMS.error = [], None
     OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
     reminder = actions.reminder_manual(assignment=lead_assignment, actor=staff, message="请尽快签收。")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from suggestions import actions, reminders
 from suggestions.models import OfficeMember, PhoneHealth, ReminderDelivery
 from suggestions.reminders.receipts import pull_receipts
-from tests.suggestions.sms_standins import (
+from tests.suggestions.reminders.sms_standins import (
     SECRET,
     SECRET_ID,
     AliyunStandIn,

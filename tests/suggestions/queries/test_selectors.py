@@ -139,7 +139,7 @@ def test_the_active_assignment_statuses_are_written_out_once():
     assert Assignment.ACTIVE == (A.PENDING, A.SIGNED, A.RETURN_REQUESTED, A.REHANDLING)
     assert Assignment.UNANSWERED == (A.PENDING, A.SIGNED, A.RETURN_REQUESTED)
     written_out = re.compile(r"A\.PENDING, A\.SIGNED, A\.RETURN_REQUESTED")
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     offenders = [
         str(path.relative_to(root))
         for folder in ("suggestions", "delegates")

@@ -4,7 +4,7 @@ import pytest
 
 from suggestions import actions, reminders
 from suggestions.reminders.channels import registry
-from tests.suggestions.sms_standins import SECRET, WeComStandIn
+from tests.suggestions.reminders.sms_standins import SECRET, WeComStandIn
 
 
 @pytest.fixture

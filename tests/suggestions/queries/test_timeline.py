@@ -78,7 +78,7 @@ def _detail(suggestion):
 
 
 def test_every_action_the_services_write_is_a_member_of_the_enumeration_with_a_row_and_a_label():
-    root = Path(__file__).resolve().parents[2] / "suggestions"
+    root = Path(__file__).resolve().parents[3] / "suggestions"
     # People and accounts (accounts, roster_import) write rows without a suggestion: no timeline shows them.
     people = {"accounts.py", "roster_import.py"}
     source = "\n".join(p.read_text() for p in sorted((root / "actions").rglob("*.py")) if p.name not in people)
@@ -99,7 +99,7 @@ def test_every_action_label_comes_from_the_enumeration():
 
 
 def test_no_module_writes_an_audit_action_as_a_bare_string():
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     for path in [*(root / "suggestions").rglob("*.py"), *(root / "delegates").rglob("*.py")]:
         if "migrations" in path.parts or "management" in path.parts:
             continue

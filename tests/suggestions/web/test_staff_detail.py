@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from suggestions import actions
 from suggestions.models import AuditLog, Reminder, Suggestion
-
-from .. import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 S = Suggestion.Status

@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 VIEW_MODULES = sorted((ROOT / "suggestions" / "web").rglob("*.py"))
 QUERYSET_STEPS = {"objects", "filter", "exclude", "all", "select_for_update", "select_related", "only"}
 

@@ -21,7 +21,7 @@ from suggestions.models import AssignmentTally, AuditLog, DueTally, StatsWaterma
 from suggestions.reporting import metrics, stats
 from suggestions.web.reports import OVERDUE_SHOWN, dashboard_figures
 from tests.conftest import carry_to_reply
-from tests.suggestions.test_reports import _new
+from tests.suggestions.web.test_reports import _new
 
 TZ = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from suggestions import actions
 from suggestions.reporting import xlsx
 from tests import factories
-
-from .test_reports import _new
+from tests.suggestions.web.test_reports import _new
 
 SUMMARY = reverse("reports:export_summary")
 OFFICES = reverse("reports:export_offices")

@@ -12,9 +12,8 @@ from suggestions import actions
 from suggestions.models import Assignment, Category, Suggestion
 from suggestions.queries.filters import SuggestionFilter
 from suggestions.reporting import stats
-
-from .. import factories
-from ..conftest import carry_to_reply
+from tests import factories
+from tests.conftest import carry_to_reply
 
 pytestmark = pytest.mark.django_db
 S = Suggestion.Status
