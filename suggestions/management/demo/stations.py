@@ -8,7 +8,6 @@ believable date; a station that exists already is kept (safe to run twice).
 import io
 
 import time_machine
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from delegates.models import Delegation
@@ -16,7 +15,6 @@ from stations import actions as station_actions
 from stations import discussions, residents
 from stations.models import PhoneVerification, ResidentOpinion, Station
 from suggestions.management.demo.data import at
-from suggestions.roles import STAFF_GROUP
 
 QINGYAN = "青岩镇代表联络站"
 QINGHUA = "清华社区代表联络站"
@@ -41,9 +39,7 @@ class StationsMixin:
         if Station.objects.filter(name=QINGYAN).exists():
             return
         login, full_name = STATION_STAFF
-        clerk = self.user(login, full_name)
-        if clerk.groups.filter(name=STAFF_GROUP).exists():  # a station account is no NPC staff
-            clerk.groups.remove(Group.objects.get(name=STAFF_GROUP))
+        clerk = self.user(login, full_name)  # a station account only: no NPC staff group, no office
         liu, zhao = self.delegates["daibiao_liu"], self.delegates["daibiao_zhao"]
         with time_machine.travel(at(2026, 3, 2)):
             qingyan = station_actions.station_save(
