@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delegates import phones
 from delegates.models import Delegate, Delegation, Session
+from security.fields import EncryptedTextField
 from suggestions.models import Office, Suggestion
 
 # No 0/O, 1/I/L: a resident reads the code off an SMS and types it on a phone.
@@ -80,6 +82,30 @@ class StationDelegate(models.Model):
         return f"{self.station} · {self.delegate}"
 
 
+class MobileQuerySet(models.QuerySet):
+    """Rows of a resident's mobile number, found through its keyed lookup hash (the number is encrypted)."""
+
+    hash_field = "mobile_hash"
+
+    def with_mobile(self, number: str) -> "MobileQuerySet":
+        """Rows whose mobile is ``number`` (any notation)."""
+        digest = phones.lookup_hash(number)
+        return self.filter(**{self.hash_field: digest}) if digest else self.none()
+
+
+class ResidentOpinionQuerySet(MobileQuerySet):
+    hash_field = "resident_mobile_hash"
+
+
+def _save_with_hash(instance: models.Model, field: str, hash_field: str, args: tuple, kwargs: dict) -> None:
+    """Fill ``hash_field`` from ``field``'s clear value, and save it too when only some fields are saved."""
+    setattr(instance, hash_field, phones.lookup_hash(getattr(instance, field)))
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and field in update_fields:
+        kwargs["update_fields"] = {*update_fields, hash_field}
+    models.Model.save(instance, *args, **kwargs)
+
+
 class ResidentOpinion(models.Model):
     """One resident's opinion sent through a station's or a delegate's code."""
 
@@ -123,9 +149,11 @@ class ResidentOpinion(models.Model):
     text = models.TextField(_("内容"))
     place = models.CharField(_("地点或小区"), max_length=100, blank=True)
     # Personal data: shown in full only to the station's staff and delegates (policy OPINION_PERSONAL_DATA),
-    # erased after the retention period (``opinion_erase_personal_data``).
-    resident_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    resident_mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
+    # erased after the retention period (``opinion_erase_personal_data``). Stored SM4-encrypted (issue 20/22);
+    # the number is found through the keyed lookup hash (``ResidentOpinion.objects.with_mobile``).
+    resident_name = EncryptedTextField(_("姓名"), max_length=50, blank=True)
+    resident_mobile = EncryptedTextField(_("手机号码"), max_length=20, blank=True)
+    resident_mobile_hash = models.CharField(_("手机号码查找摘要"), max_length=64, blank=True, editable=False)
     anonymous = models.BooleanField(_("匿名"), default=False)
     address_hash = models.CharField(max_length=64, blank=True, db_index=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
@@ -169,17 +197,22 @@ class ResidentOpinion(models.Model):
     personal_data_erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ResidentOpinionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("群众意见")
         verbose_name_plural = _("群众意见")
         indexes = [
             models.Index(fields=["station", "status"], name="opinion_station_status"),
-            models.Index(fields=["resident_mobile", "received_at"], name="opinion_mobile_time"),
+            models.Index(fields=["resident_mobile_hash", "received_at"], name="opinion_mobile_hash_time"),
         ]
 
     def __str__(self):
         return f"{self.tracking_code} {self.topic}"
+
+    def save(self, *args, **kwargs):
+        _save_with_hash(self, "resident_mobile", "resident_mobile_hash", args, kwargs)
 
     def get_absolute_url(self):
         return reverse("stations:opinion", args=[self.pk])
@@ -228,7 +261,8 @@ class OpinionEntry(models.Model):
 class PhoneVerification(models.Model):
     """A one-time code sent to a mobile number before an opinion is accepted."""
 
-    mobile = models.CharField(max_length=20, db_index=True)
+    mobile = EncryptedTextField(max_length=20)  # SM4-encrypted; found through ``mobile_hash``
+    mobile_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     code_hash = models.CharField(max_length=64)
     address_hash = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -237,8 +271,13 @@ class PhoneVerification(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MobileQuerySet.as_manager()
+
     def __str__(self):
         return f"{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        _save_with_hash(self, "mobile", "mobile_hash", args, kwargs)
 
 
 class StationAudit(models.Model):

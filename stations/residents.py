@@ -49,7 +49,7 @@ def verification_send(*, mobile: str, address: str | None) -> PhoneVerification:
     now = timezone.now()
     hashed = address_hash(address)
     hour_ago = now - datetime.timedelta(hours=1)
-    sent = PhoneVerification.objects.filter(mobile=mobile, created_at__gte=hour_ago)
+    sent = PhoneVerification.objects.with_mobile(mobile).filter(created_at__gte=hour_ago)
     latest = sent.order_by("-created_at").first()
     if latest and (now - latest.created_at).total_seconds() < limit("otp_interval_seconds"):
         raise InvalidInput(_("验证码已发送，请%(n)s秒后再试。") % {"n": limit("otp_interval_seconds")})
@@ -206,13 +206,14 @@ def _opinion_create(
         mobile = (mobile or "").strip().replace(" ", "")
         if not MOBILE.match(mobile):
             raise InvalidInput(_("请填写正确的11位手机号码。"))
-        if ResidentOpinion.objects.filter(resident_mobile=mobile, received_at__gte=day_ago).count() >= limit(
+        if ResidentOpinion.objects.with_mobile(mobile).filter(received_at__gte=day_ago).count() >= limit(
             "opinions_per_mobile_day"
         ):
             raise InvalidInput(_("该手机号码今天提交的意见已达上限，请明天再试。"))
         verification = (
             PhoneVerification.objects.select_for_update()
-            .filter(pk=verification_id, mobile=mobile, used_at__isnull=True, verified_at__isnull=False)
+            .with_mobile(mobile)
+            .filter(pk=verification_id, used_at__isnull=True, verified_at__isnull=False)
             .first()
         )
         if verification is None:

@@ -27,6 +27,8 @@ ROLES = [
     "zhujian",
     "zhujian_head",
     "caizheng",
+    "jiaotong",  # the office a resident's opinion was forwarded to
+    "lianluo_yang",  # station staff (联络员) of 青岩镇代表联络站
     "admin",
 ]
 
@@ -105,7 +107,37 @@ def _samples(user):
         "notification": _pks(mine, 2) or _pks(Notification.objects.all(), 1),
         "user": _pks(get_user_model().objects.all(), 2),
         "delivery": _pks(ReminderDelivery.objects.all(), 1) or [0],
+        **_station_samples(),
     }
+
+
+def _station_samples():
+    """Ids and codes of the demo's stations: every opinion state, photos, discussions, recorded drafts."""
+    from stations.models import GroupDiscussion, OpinionPhoto, RecordedDraft, ResidentOpinion, Station, StationDelegate
+
+    memberships = StationDelegate.objects.order_by("pk")
+    opinions = ResidentOpinion.objects.all()
+    return {
+        "station": _pks(Station.objects.all()),
+        "opinion": _one_per(opinions, "status") + _pks(opinions.filter(published_at__isnull=False), 1),
+        "photo": _pks(OpinionPhoto.objects.all(), 1),
+        "discussion": _pks(GroupDiscussion.objects.all(), 1),
+        "recorded_draft": _pks(RecordedDraft.objects.all()),
+        "membership": list(memberships.values_list("station_id", "delegate_id")[:2]),
+        # A station's code, a delegate's code, and one that matches none (the 404).
+        "scan_code": [*Station.objects.order_by("pk").values_list("code", flat=True)[:1]]
+        + [*memberships.values_list("code", flat=True)[:1]]
+        + ["NOSUCHCODE"],
+        "tracking_code": _tracking_codes(opinions) + ["NOSUCHCODE"],
+    }
+
+
+def _tracking_codes(opinions):
+    """The tracking code of the first opinion in each state."""
+    seen = {}
+    for status, code in opinions.order_by("pk").values_list("status", "tracking_code"):
+        seen.setdefault(status, code)
+    return list(seen.values())
 
 
 # Which model's ids fill a pattern's <int:pk>, by the pattern's name (namespace:name).
@@ -153,6 +185,21 @@ PK_MODEL.update({
     "api:notification_read": "notification",
     "api:public_outcome": "published",
 })  # fmt: skip
+PK_MODEL.update({f"stations:{name}": "station" for name in (
+    "detail", "edit", "poster", "suggest", "public",
+)})  # fmt: skip
+PK_MODEL.update({f"stations:{name}": "opinion" for name in (
+    "opinion", "answer", "forward", "merge", "office_answer", "publish",
+)})  # fmt: skip
+PK_MODEL.update({
+    "stations:photo": "photo",
+    "stations:discussion": "discussion",
+    "stations:draft_edit": "recorded_draft",
+    "stations:draft_confirm": "recorded_draft",
+})  # fmt: skip
+# Patterns with a <str:code>: a QR code's (station or delegate) or a resident's tracking code.
+CODE_SAMPLE = {"residents:scan": "scan_code", "residents:form": "scan_code"}
+CODE_SAMPLE.update({f"residents:{name}": "tracking_code" for name in ("track", "add", "rate", "withdraw")})
 PK_MODEL.update({f"offices:{name}": "assignment" for name in (
     "assignment", "sign", "request_return", "contact", "opinion", "reply", "letter", "extension", "followup", "handler",
 )})  # fmt: skip
@@ -188,6 +235,18 @@ def pattern_urls(patterns, user, prepared):
             values = [{"token": token} for token in samples["token"]]
         elif params == ["kind"]:
             values = [{"kind": kind} for kind in ("delegates", "offices")]
+        elif params == ["code"]:
+            values = [{"code": code} for code in samples[CODE_SAMPLE[name]]]
+        elif params == ["pk", "kind"]:  # a station's QR code; an unknown format is a 404
+            values = [{"pk": pk, "kind": kind} for pk in samples["station"][:1] for kind in ("png", "svg", "gif")]
+        elif params == ["pk", "delegate_pk"]:
+            values = [{"pk": pk, "delegate_pk": delegate_pk} for pk, delegate_pk in samples["membership"]]
+        elif params == ["pk", "delegate_pk", "kind"]:
+            values = [
+                {"pk": pk, "delegate_pk": delegate_pk, "kind": kind}
+                for pk, delegate_pk in samples["membership"][:1]
+                for kind in ("png", "svg")
+            ]
         elif params == ["app_label"]:
             values = [{"app_label": label} for label in ("auth", "axes", "delegates", "suggestions")]
         elif params == ["content_type_id", "object_id"]:

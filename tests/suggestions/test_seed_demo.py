@@ -30,3 +30,25 @@ def test_demo_data_loads_twice_and_carries_the_renovation_item_to_a_published_sa
         "merged",
     }
     assert AuditLog.objects.filter(suggestion=showcase, action="publish").exists()
+
+
+@pytest.mark.django_db
+def test_demo_data_has_stations_with_opinions_in_every_handling_state_and_drafts_awaiting_confirmation():
+    from stations.models import GroupDiscussion, OpinionPhoto, RecordedDraft, ResidentOpinion, Station
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert Station.objects.filter(name="青岩镇代表联络站", staff__username="lianluo_yang").count() == 1
+    assert set(ResidentOpinion.objects.values_list("status", flat=True)) >= {
+        "received",
+        "forwarded",
+        "suggested",
+        "closed",
+    }
+    assert ResidentOpinion.objects.filter(forwarded_office__short_name="交通局", status="forwarded").exists()
+    assert ResidentOpinion.objects.filter(rating="satisfied", published_at__isnull=False).exists()
+    published = ResidentOpinion.objects.get(published_at__isnull=False)
+    assert "139" not in published.public_text and "罗" not in published.public_text
+    assert OpinionPhoto.objects.exists() and GroupDiscussion.objects.count() == 1
+    assert RecordedDraft.objects.filter(confirmed_at__isnull=True, discussion__isnull=False).count() == 1
+    assert RecordedDraft.objects.filter(confirmed_at__isnull=True, station__isnull=False).count() == 1

@@ -11,13 +11,14 @@ from django.db import transaction
 from suggestions.management.demo.current_session import CurrentSessionMixin
 from suggestions.management.demo.data import PASSWORD, SHOWCASE_TITLE
 from suggestions.management.demo.people import PeopleMixin
+from suggestions.management.demo.stations import StationsMixin
 from suggestions.management.demo.workflow import WorkflowMixin
 from suggestions.models import Suggestion
 
 __all__ = ["SHOWCASE_TITLE", "Command"]
 
 
-class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, BaseCommand):
+class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, BaseCommand):
     help = "Build the demo data set (safe to run twice)."
 
     def handle(self, *args, **options):
@@ -32,3 +33,4 @@ class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, BaseCommand):
         s4, s5 = self.build_people()
         self.showcase(s4)
         self.current_session(s5)
+        self.stations(s5)
