@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from api.conventions import CACHE_CONTROL
-from api.views import common, offices, public, suggestions
+from api.views import common, offices, public, stations, suggestions
 from huaxi_renda.middleware import DEFAULT_CSP
 
 app_name = "api"
@@ -83,4 +83,15 @@ urlpatterns = [
     path("public/outcomes/<int:pk>/", public.OutcomeDetail.as_view(), name="public_outcome"),
     path("public/statistics/", public.Statistics.as_view(), name="public_statistics"),
     path("public/menus/", public.Menus.as_view(), name="public_menus"),
+    path("public/stations/", stations.StationList.as_view(), name="public_stations"),
+    path("public/stations/<int:pk>/", stations.StationPublic.as_view(), name="public_station"),
+    path("track/<str:code>/", stations.Track.as_view(), name="track"),
+    path("track/<str:code>/add/", stations.TrackAdd.as_view(), name="track_add"),
+    path("track/<str:code>/rate/", stations.TrackRate.as_view(), name="track_rate"),
+    path("track/<str:code>/withdraw/", stations.TrackWithdraw.as_view(), name="track_withdraw"),
+    path("opinions/", stations.OpinionList.as_view(), name="opinions"),
+    path("opinions/<int:pk>/", stations.OpinionDetail.as_view(), name="opinion"),
+    path("opinions/<int:pk>/answer/", stations.OpinionAnswer.as_view(), name="opinion_answer"),
+    path("opinions/<int:pk>/forward/", stations.OpinionForward.as_view(), name="opinion_forward"),
+    path("opinions/<int:pk>/office-answer/", stations.OpinionOfficeAnswer.as_view(), name="opinion_office_answer"),
 ]

@@ -64,6 +64,24 @@ def opinion_for(*, actor: Any, pk: int) -> ResidentOpinion:
     return opinion
 
 
+def opinions_for(*, actor: Any) -> QuerySet[ResidentOpinion]:
+    """Every opinion the actor may handle or view: staff all; station staff, delegates and forwarded offices theirs."""
+    who = Actor.of(actor)
+    opinions = ResidentOpinion.objects.select_related("station", "delegate", "forwarded_office")
+    if who.is_staff:
+        return opinions
+    if not who.is_authenticated:
+        return opinions.none()
+    staffed = Station.staff.through.objects.filter(user_id=who.user.pk).values("station_id")
+    attached = StationDelegate.objects.filter(delegate_id=who.delegate_id or 0).values("station_id")
+    return opinions.filter(
+        Q(station_id__in=staffed)
+        | Q(delegate_id=who.delegate_id or 0)
+        | Q(station_id__in=attached, delegate__isnull=True)
+        | Q(forwarded_office_id__in=list(who.office_ids))
+    )
+
+
 def office_opinions(*, actor: Any) -> QuerySet[ResidentOpinion]:
     """Opinions forwarded to the actor's offices (the office clerk's inbox)."""
     who = Actor.of(actor)

@@ -384,6 +384,9 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "suggestions.models.Assignment.Status",
         "CoSignerStatusEnum": "suggestions.models.CoSigner.Status",
         "ReplyStatusEnum": "suggestions.models.Reply.Status",
+        "ResidentOpinionStatusEnum": "stations.models.ResidentOpinion.Status",
+        "ResidentOpinionRatingEnum": "stations.models.ResidentOpinion.Rating",
+        "OpinionEntryKindEnum": "stations.models.OpinionEntry.Kind",
     },
 }
 # Device tokens last this many days unless the person chooses fewer.

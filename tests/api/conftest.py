@@ -4,6 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from api import services
+from stations import actions as station_actions
+from stations import residents
 from suggestions import actions
 from suggestions.models import CoSigner, Notification
 from tests import factories
@@ -61,6 +63,12 @@ def world(session, delegate, other_delegate, staff, office, co_office, other_off
     d = factories.SuggestionFactory(session=session, lead_delegate=delegate)
     open_invitation = actions.cosigner_invite(suggestion=d, actor=delegate.user, delegates=[cosigner])[0]
     assert open_invitation.status == CoSigner.Status.INVITED
+    station = station_actions.station_save(
+        actor=staff, name="清溪社区代表联络站", address="花溪区清溪路1号", hours="每周三上午", delegates=[delegate]
+    )
+    forwarded = resident_opinion(station, mobile="13800000051")
+    station_actions.opinion_forward(opinion=forwarded, actor=delegate.user, office=office)
+    received = resident_opinion(station, mobile="13800000052")
     notification = Notification.objects.create(user=delegate.user, title="通知")
     ids = {
         "S": s.pk,
@@ -71,5 +79,41 @@ def world(session, delegate, other_delegate, staff, office, co_office, other_off
         "INV": open_invitation.pk,
         "N": notification.pk,
         "ATT": attachment.pk,
+        "ST": station.pk,
+        "OP": forwarded.pk,
+        "CODE": received.tracking_code,
     }
     return people, ids, other_delegate
+
+
+def _last_code(mobile):
+    import re
+
+    from suggestions.reminders import sms
+
+    for phone, text in reversed([(m.phone, m.text) for m in sms.outbox]):
+        if phone == mobile and "验证码" in text:
+            return re.search(r"(\d{6})", text).group(1)
+    raise AssertionError("no code sent")
+
+
+def resident_opinion(station, *, mobile="13800138000", name="张三", text="小区路灯坏了，电话13912345678。", **kwargs):
+    """A resident's opinion sent as the form sends it: the number confirmed by the SMS code first."""
+    from django.test import TestCase
+
+    address = f"10.9.{int(mobile[-4:-2])}.{int(mobile[-2:])}"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        verification = residents.verification_send(mobile=mobile, address=address)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return residents.opinion_submit(
+            station=station,
+            topic=kwargs.pop("topic", "路灯不亮"),
+            text=text,
+            place=kwargs.pop("place", "清溪小区"),
+            name=name,
+            mobile=mobile,
+            verification_id=verification.pk,
+            code=_last_code(mobile),
+            address=address,
+            **kwargs,
+        )
