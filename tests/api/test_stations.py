@@ -343,3 +343,15 @@ def test_station_and_opinion_lists_run_a_fixed_number_of_queries(staff, delegate
         )
     assert counts[0] == counts[1], counts
     assert max(counts[1]) <= 12, counts
+
+
+def test_tracking_code_guesses_are_throttled_per_address(stations_world, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": "1000/min", "address": "3/min"})
+    guesses = [Client().get(f"/api/v1/track/GUESS{i}/") for i in range(3)]
+    assert [r.status_code for r in guesses] == [404, 404, 404]
+    refused = Client().post(f"/api/v1/track/{stations_world[1]['RCV_CODE']}/withdraw/")
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert refused.json()["code"] == "throttled"
+    assert ResidentOpinion.objects.get(pk=stations_world[1]["RCV"]).status == ResidentOpinion.Status.RECEIVED
