@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -129,7 +130,7 @@ def test_production_refuses_to_start_without_the_personal_data_keys():
         DJANGO_ALLOWED_HOSTS="renda.example.gov.cn",
     )
     result = subprocess.run(
-        ["python", "manage.py", "check"],  # noqa: S607
+        [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
