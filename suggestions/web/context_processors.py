@@ -73,10 +73,16 @@ _REMINDED_ROLES = {"delegate", "staff", "leader", "office"}
 
 def _user_links(user_roles):
     """The user menu's own pages (beside the password change): no query, read from the roles already known."""
+    from django.urls import NoReverseMatch
+
+    names = [(_("我的提醒方式"), "reminders:mine")] if _REMINDED_ROLES.intersection(user_roles) else []
+    names.append((_("接口令牌"), "api_tokens:list"))
     links = []
-    if _REMINDED_ROLES.intersection(user_roles):
-        links.append({"label": _("我的提醒方式"), "url": _url("reminders:mine")})
-    links.append({"label": _("接口令牌"), "url": _url("api_tokens:list")})
+    for label, name in names:
+        try:
+            links.append({"label": label, "url": _url(name)})
+        except NoReverseMatch:  # a deployment without that page
+            continue
     return links
 
 
