@@ -18,9 +18,11 @@ class SessionAdmin(admin.ModelAdmin):
 
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
-    list_display = ["name", "term"]
+    list_display = ["name", "term", "secretary"]
     list_filter = ["term"]
     search_fields = ["name"]
+    raw_id_fields = ["secretary"]
+    list_select_related = ["term", "secretary"]
 
 
 @admin.register(Constituency)

@@ -62,6 +62,16 @@ class Delegation(models.Model):
 
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("届"))
     name = models.CharField(_("名称"), max_length=100)
+    # Records the suggestions raised in the delegation's group discussions (issue 22), beside NPC staff.
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="secretary_of",
+        verbose_name=_("秘书"),
+        help_text=_("可为本代表团录入分组审议中提出的建议。"),
+    )
 
     class Meta:
         ordering = ["name"]

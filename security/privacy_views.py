@@ -141,15 +141,19 @@ def _staff_delegate(request, pk):
 def person(request, pk):
     """Staff's page about one person's data: masked contacts, export for them, anonymise where allowed."""
     from suggestions.policy import Action, may
+    from suggestions.reminders.receipts import flag_of
 
     delegate = _staff_delegate(request, pk)
     contact = DelegateContact.objects.filter(delegate=delegate).first()
+    # A number whose text messages keep failing is flagged on the person's record (issue 23).
+    phone_flag = flag_of(contact.phone) if contact else None
     return render(
         request,
         "security/person.html",
         {
             "delegate": delegate,
             "phone": privacy.mask_phone(contact.phone) if contact else "",
+            "phone_flag": phone_flag,
             "landline": privacy.mask_phone(contact.landline) if contact else "",
             "email": privacy.mask_email(contact.email) if contact else "",
             "address": privacy.mask_address(contact.address) if contact else "",

@@ -99,7 +99,7 @@ def reset_code_send(*, username: str, channel: str, request=None) -> None:
     else:
         from suggestions.reminders.sms import get_sms_backend
 
-        transaction.on_commit(lambda: get_sms_backend().send(address, text))
+        transaction.on_commit(lambda: get_sms_backend().send(address, text, kind="code", params={"code": code}))
 
 
 def reset_code_redeem(*, username: str, code: str, password: str, request=None) -> None:

@@ -104,8 +104,11 @@ def _set_status(opinion: ResidentOpinion, to_status: str, *, actor: Any, action:
     _audit(action=action, actor=actor, opinion=opinion, from_status=from_status, to_status=to_status, note=note)
 
 
-def _sms_after_commit(mobile: str, text: str) -> None:
-    """Send an SMS once the transaction commits; a gateway failure never fails the request."""
+def _sms_after_commit(mobile: str, text: str, *, kind: str = "notice", params: dict | None = None) -> None:
+    """Send an SMS once the transaction commits; a gateway failure never fails the request.
+
+    ``kind`` and ``params`` pick the registered template and its variables (a one-time code is ``code``).
+    """
     if not mobile:
         return
 
@@ -113,7 +116,9 @@ def _sms_after_commit(mobile: str, text: str) -> None:
         from suggestions.reminders.sms import fit_sms, get_sms_backend  # the path may move: imported late
 
         try:
-            get_sms_backend().send(mobile, fit_sms(text), message_id=f"stations-{uuid.uuid4().hex[:12]}")
+            get_sms_backend().send(
+                mobile, fit_sms(text), message_id=f"stations-{uuid.uuid4().hex[:12]}", kind=kind, params=params
+            )
         except Exception:  # noqa: BLE001 - the resident can still read the page; logged for staff
             logger.warning("Could not send an SMS from stations", exc_info=True)
 

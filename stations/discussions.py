@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from delegates.models import Delegation
 from stations.actions import _audit, _text, notify
 from stations.models import GroupDiscussion, RecordedDraft
 from suggestions import actions as suggestion_actions
@@ -92,6 +93,9 @@ def discussion_record(
     policy.require(actor, Action.DISCUSSION_RECORD, None)
     if session is None or delegation is None or date is None:
         raise InvalidInput(_("请填写会议、代表团和日期。"))
+    # A secretary records for their own delegation only: asked again on the locked delegation.
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    policy.require(actor, Action.DISCUSSION_RECORD, delegation)
     if category is None:
         raise InvalidInput(_("请选择类别。"))
     if not rows:

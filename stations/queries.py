@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from delegates.models import Delegation
 from stations.models import RecordedDraft, ResidentOpinion, Station, StationDelegate
 from suggestions import pii, policy
 from suggestions.actor import Actor
@@ -130,6 +131,13 @@ def drafts_waiting(*, actor: Any) -> QuerySet[RecordedDraft]:
     return RecordedDraft.objects.filter(
         suggestion__lead_delegate_id=who.delegate_id or 0, confirmed_at__isnull=True, suggestion__status="draft"
     ).select_related("suggestion", "discussion", "recorder", "station")
+
+
+def delegations_for_secretary(*, actor: Any) -> QuerySet[Delegation]:
+    """The delegations whose group discussions the actor records as their secretary."""
+    if actor.user is None or not actor.is_authenticated:
+        return Delegation.objects.none()
+    return Delegation.objects.filter(secretary_id=actor.user.pk)
 
 
 def drafts_recorded_by(*, actor: Any) -> QuerySet[RecordedDraft]:

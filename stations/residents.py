@@ -74,6 +74,8 @@ def verification_send(*, mobile: str, address: str | None) -> PhoneVerification:
         mobile,
         _("【花溪人大】您的验证码是%(code)s，%(minutes)s分钟内有效。")
         % {"code": code, "minutes": limit("otp_minutes")},
+        kind="code",
+        params={"code": code},
     )
     return verification
 

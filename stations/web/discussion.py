@@ -22,10 +22,13 @@ from suggestions.policy import Action
 @login_required
 def discussion_new(request: HttpRequest) -> HttpResponse:
     """Record a group discussion: up to ten suggestions in the form, or many from an Excel sheet."""
-    decision = policy.may(actor_of(request), Action.DISCUSSION_RECORD, None)
+    actor = actor_of(request)
+    decision = policy.may(actor, Action.DISCUSSION_RECORD, None)
     if not decision:
         raise PermissionDenied(decision.reason)
-    form = DiscussionForm(request.POST or None, request.FILES or None)
+    # NPC staff choose any delegation; a secretary only theirs (the action asks again on the chosen one).
+    delegations = None if actor.is_staff else queries.delegations_for_secretary(actor=actor)
+    form = DiscussionForm(request.POST or None, request.FILES or None, delegations=delegations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         term = data["session"].term
@@ -63,9 +66,13 @@ def discussion_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def discussion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The record of one discussion and its drafts (NPC staff)."""
-    if not policy.may(actor_of(request), Action.DISCUSSION_RECORD, None):
+    actor = actor_of(request)
+    if not policy.may(actor, Action.DISCUSSION_RECORD, None):
         raise PermissionDenied
     discussion = get_object_or_404(GroupDiscussion.objects.select_related("delegation", "session", "recorder"), pk=pk)
+    decision = policy.may(actor, Action.DISCUSSION_RECORD, discussion.delegation)
+    if not decision:  # a secretary sees their own delegation's discussions only
+        raise PermissionDenied(decision.reason)
     drafts = discussion.drafts.select_related("suggestion__lead_delegate").prefetch_related("cosigners")
     return render(request, "stations/discussion_detail.html", {"discussion": discussion, "drafts": drafts})
 

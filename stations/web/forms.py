@@ -151,8 +151,10 @@ class DiscussionForm(forms.Form):
 
     ROWS = 10
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, delegations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if delegations is not None:  # a secretary is offered their own delegation(s) only
+            self.fields["delegation"].queryset = delegations.order_by("name")
         for i in range(self.ROWS):
             self.fields[f"title_{i}"] = forms.CharField(label=_("标题"), max_length=200, required=False)
             self.fields[f"body_{i}"] = forms.CharField(

@@ -39,6 +39,7 @@ def station_list(request: HttpRequest) -> HttpResponse:
     context = {
         "stations": queries.stations_for(actor=actor),
         "may_manage": policy.may(actor, Action.STATION_MANAGE, None),
+        "may_record": policy.may(actor, Action.DISCUSSION_RECORD, None),
     }
     return render(request, "stations/station_list.html", context)
 

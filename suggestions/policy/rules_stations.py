@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from delegates.models import Delegation
 from stations.models import RecordedDraft, ResidentOpinion, Station, StationDelegate
 from suggestions.actor import Actor
 from suggestions.errors import NotPermitted, TransitionNotAllowed
@@ -95,8 +96,26 @@ def _publish(actor: Actor, opinion: ResidentOpinion, today: datetime.date) -> De
     return _status_in(opinion, ResidentOpinion.FINISHED, _("只能公开已答复的意见。"))
 
 
-def _discussion_record(actor: Actor, obj: Any, today: datetime.date) -> Decision:
-    return ALLOWED if actor.is_staff else _no(_("只有人大工作人员可以录入分组审议建议。"))
+def secretary_delegation_ids(actor: Actor) -> set[int]:
+    """The delegations whose secretary the actor is (one query; none for an anonymous actor)."""
+    if actor.user is None or not actor.is_authenticated:
+        return set()
+    return set(Delegation.objects.filter(secretary_id=actor.user.pk).values_list("pk", flat=True))
+
+
+def _discussion_record(actor: Actor, delegation: Delegation | None, today: datetime.date) -> Decision:
+    """NPC staff record for any delegation; a delegation's secretary for their own delegation only.
+
+    Without a delegation (the page, the offer): whether the actor may record for some delegation.
+    """
+    if actor.is_staff:
+        return ALLOWED
+    refusal = _no(_("只有人大工作人员或本代表团秘书可以录入分组审议建议。"))
+    if actor.user is None or not actor.is_authenticated:
+        return refusal
+    if delegation is None:
+        return ALLOWED if secretary_delegation_ids(actor) else refusal
+    return ALLOWED if delegation.secretary_id == actor.user.pk else refusal
 
 
 def _draft_edit(actor: Actor, draft: RecordedDraft, today: datetime.date) -> Decision:

@@ -95,3 +95,10 @@ def pull_receipts(*, now: datetime.datetime | None = None, limit: int = PULL_LIM
 def flagged_numbers():
     """Numbers whose text messages keep failing, newest first (for staff)."""
     return PhoneHealth.objects.filter(flagged_at__isnull=False).order_by("-flagged_at")
+
+
+def flag_of(phone: str) -> PhoneHealth | None:
+    """The flag on one number whose text messages keep failing, or None (not flagged, or no number)."""
+    if not phone:
+        return None
+    return flagged_numbers().filter(phone=phone).first()

@@ -67,6 +67,25 @@ def _url(name):
     return url
 
 
+# Reminders reach these roles (delegates, office handlers, staff and leaders); an admin-only account gets none.
+_REMINDED_ROLES = {"delegate", "staff", "leader", "office"}
+
+
+def _user_links(user_roles):
+    """The user menu's own pages (beside the password change): no query, read from the roles already known."""
+    from django.urls import NoReverseMatch
+
+    names = [(_("我的提醒方式"), "reminders:mine")] if _REMINDED_ROLES.intersection(user_roles) else []
+    names.append((_("接口令牌"), "api_tokens:list"))
+    links = []
+    for label, name in names:
+        try:
+            links.append({"label": label, "url": _url(name)})
+        except NoReverseMatch:  # a deployment without that page
+            continue
+    return links
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -99,6 +118,7 @@ def navigation(request):
         "unread_notifications": roles.unread_notifications(user),
         "user_roles": roles.roles_of(user),
     }
+    context["user_links"] = _user_links(context["user_roles"])
     if "staff" in context["user_roles"]:
         from django.utils import timezone
 

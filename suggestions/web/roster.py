@@ -191,15 +191,23 @@ def links_send(request):
     backend = get_sms_backend()
     sent, unreachable = 0, []
     for item in items:
-        text = _("花溪人大：%(name)s，您的登录名是%(username)s，请在%(date)s前打开链接设置密码：%(url)s") % {
+        params = {
             "name": item["full_name"],
             "username": item["username"],
-            "date": item["expires_at"].strftime("%Y-%m-%d"),
+            "expires": item["expires_at"].strftime("%Y-%m-%d"),
             "url": item["url"],
         }
+        text = _("花溪人大：%(name)s，您的登录名是%(username)s，请在%(expires)s前打开链接设置密码：%(url)s") % params
         try:
             if phones.MOBILE_RE.match(item.get("phone", "")):
-                backend.send(item["phone"], text, message_id=f"activation-{item['token'][:16]}")
+                # The registered activation template (suggestions.reminders.sms.templates) takes these variables.
+                backend.send(
+                    item["phone"],
+                    text,
+                    message_id=f"activation-{item['token'][:16]}",
+                    kind="activation",
+                    params=params,
+                )
             elif item.get("email"):
                 send_mail(_("花溪区人大代表建议办理系统账号激活"), text, None, [item["email"]])
             else:

@@ -172,6 +172,8 @@ def test_a_forgotten_password_code_can_come_by_sms(client, office, django_captur
     forgot(client, member.user.username, "sms", django_capture_on_commit_callbacks)
     phone, text = sms.outbox[-1].phone, sms.outbox[-1].text
     assert phone == "13800001234" and "验证码" in text
+    # Sent through the registered one-time-code template, the code its only variable.
+    assert sms.outbox[-1].kind == "code" and sms.outbox[-1].params == {"code": _code_from(text)}
     new = {"code": _code_from(text), "new_password1": "Renda@2026x", "new_password2": "Renda@2026x"}
     assert client.post(reverse("security:password_reset"), new).status_code == 302
 

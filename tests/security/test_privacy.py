@@ -146,3 +146,17 @@ def test_only_staff_anonymise(delegate, other_delegate, clerk):
     for user in (delegate.user, clerk):
         with pytest.raises(NotPermitted):
             privacy.person_anonymise(actor=user, delegate=other_delegate)
+
+
+def test_staff_see_a_repeatedly_failing_number_flagged_on_the_persons_page_still_masked(client, staff, delegate):
+    from django.utils import timezone
+
+    from suggestions.models import PhoneHealth
+
+    client.force_login(staff)
+    assert "data-phone-flag" not in client.get(reverse("privacy:person", args=[delegate.pk])).content.decode()
+    phone = delegate.contact.phone
+    PhoneHealth.objects.create(phone=phone, failures=3, last_reason="空号", flagged_at=timezone.now())
+    page = client.get(reverse("privacy:person", args=[delegate.pk])).content.decode()
+    assert "data-phone-flag" in page and "已连续3次发送失败" in page and "空号" in page
+    assert phone not in page and privacy.mask_phone(phone) in page

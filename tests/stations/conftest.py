@@ -33,9 +33,12 @@ def last_code(mobile):
     """The one-time code the logging SMS backend 'sent' to ``mobile``."""
     import re
 
-    for phone, text in reversed([(m.phone, m.text) for m in sms.outbox]):
-        if phone == mobile and "验证码" in text:
-            return re.search(r"(\d{6})", text).group(1)
+    for message in reversed(sms.outbox):
+        if message.phone == mobile and "验证码" in message.text:
+            code = re.search(r"(\d{6})", message.text).group(1)
+            # Sent through the registered one-time-code template, the code its only variable.
+            assert message.kind == "code" and message.params == {"code": code}
+            return code
     raise AssertionError("no code sent")
 
 

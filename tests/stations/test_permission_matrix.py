@@ -23,11 +23,15 @@ ROLES = [
     "other_clerk",
     "staff",
     "admin",
+    "secretary",
+    "other_secretary",
 ]
 EVERYONE = set(ROLES)
 LOGGED_IN = EVERYONE - {"anonymous"}
 STATION_PEOPLE = {"station_delegate", "station_clerk"}
 STAFF = {"staff", "admin"}
+# The secretary of DISC's delegation, and the secretary of another delegation (issue 22's group discussions).
+SECRETARIES = {"secretary", "other_secretary"}
 
 
 def row(method, kwargs, allowed, data=None):
@@ -56,8 +60,8 @@ MATRIX = {
     "stations:office_answer": row("post", {"pk": "FWD"}, {"office_clerk"}, {"text": "已办理。"}),
     "stations:publish": row("post", {"pk": "ANS"}, STATION_PEOPLE),
     "stations:photo": row("get", {"pk": "PH"}, STATION_PEOPLE | STAFF),
-    "stations:discussion_new": row("get", {}, STAFF),
-    "stations:discussion": row("get", {"pk": "DISC"}, STAFF),
+    "stations:discussion_new": row("get", {}, STAFF | SECRETARIES),
+    "stations:discussion": row("get", {"pk": "DISC"}, STAFF | {"secretary"}),
     "stations:drafts": row("get", {}, LOGGED_IN),
     "stations:draft_edit": row("get", {"pk": "DRAFT"}, {"staff"}),
     "stations:draft_confirm": row("post", {"pk": "DRAFT"}, {"station_delegate"}),
@@ -108,7 +112,12 @@ def world(
     other_station = factories.StationFactory()
     other_station_clerk = factories.UserFactory(username="other_station_clerk")
     other_station.staff.add(other_station_clerk)
-    delegation = factories.DelegationFactory()
+    secretary = factories.UserFactory(username="secretary")
+    other_secretary = factories.UserFactory(username="other_secretary")
+    delegation = factories.DelegationFactory()  # may exist already (get or create): the secretary set on it
+    delegation.secretary = secretary
+    delegation.save(update_fields=["secretary"])
+    factories.DelegationFactory(name="石板镇代表团", secretary=other_secretary)
     discussion = discussions.discussion_record(
         actor=staff,
         session=factories.SessionFactory(),
@@ -130,6 +139,8 @@ def world(
             "other_clerk": other_clerk,
             "staff": staff,
             "admin": admin,
+            "secretary": secretary,
+            "other_secretary": other_secretary,
         },
         "objects": {
             "ST": station.pk,

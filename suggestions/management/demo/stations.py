@@ -180,11 +180,15 @@ class StationsMixin:
     def group_discussion(self, session):
         """A group discussion of 青岩镇代表团 recorded by NPC staff: its draft waits for 刘芳's confirmation."""
         liu, zhao = self.delegates["daibiao_liu"], self.delegates["daibiao_zhao"]
+        qingyan = Delegation.objects.get(term=session.term, name="青岩镇代表团")
+        # 刘芳 is also the delegation's secretary: she may record its group discussions herself.
+        qingyan.secretary = liu.user
+        qingyan.save(update_fields=["secretary"])
         with time_machine.travel(at(2026, 1, 6, 16)):
             discussions.discussion_record(
                 actor=self.staff,
                 session=session,
-                delegation=Delegation.objects.get(term=session.term, name="青岩镇代表团"),
+                delegation=qingyan,
                 date=at(2026, 1, 6).date(),
                 place="区人大会议中心第3会议室",
                 rows=[

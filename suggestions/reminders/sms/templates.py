@@ -16,11 +16,13 @@ DEFAULT_PARAMS = {
     "reminder": ["number", "message"],
     "manual": ["number", "message"],
     "code": ["code"],
-    "activation": ["message"],
+    "activation": ["name", "username", "expires", "url"],
     "notice": ["message"],
 }
 # A template variable holds at most this many characters (the cloud services' rule for ordinary variables).
 VARIABLE_MAX_CHARS = 35
+# Link variables (registered as such with the gateway) are longer: a cut link would lead nowhere.
+VARIABLE_LIMITS = {"url": 200}
 SPECIAL_KINDS = ("manual", "code", "activation", "notice")
 
 
@@ -59,7 +61,8 @@ def values(message: SMSMessage, template: Template) -> dict[str, str]:
     result = {}
     for name in template.params:
         value = " ".join(str(source.get(name, "") or "-").split())
-        result[name] = value if len(value) <= VARIABLE_MAX_CHARS else value[: VARIABLE_MAX_CHARS - 1] + "…"
+        most = VARIABLE_LIMITS.get(name, VARIABLE_MAX_CHARS)
+        result[name] = value if len(value) <= most else value[: most - 1] + "…"
     return result
 
 

@@ -23,3 +23,24 @@ def test_an_office_page_below_the_inbox_belongs_to_it(client, clerk, lead_assign
     client.force_login(clerk)
     assert _current(client.get(reverse("offices:inbox"))) == ["承办事项"]
     assert _current(client.get(reverse("offices:assignment", args=[lead_assignment.pk]))) == ["承办事项"]
+
+
+def _user_links(response):
+    return [link["label"] for link in response.context["user_links"]]
+
+
+def test_the_user_menu_links_the_reminder_channels_and_the_token_page_for_those_they_apply_to(
+    client, staff, delegate, clerk
+):
+    from tests import factories
+
+    for user in (staff, delegate.user, clerk):
+        client.force_login(user)
+        response = client.get(reverse("notifications"))
+        assert _user_links(response) == ["我的提醒方式", "接口令牌"]
+        html = response.content.decode()
+        assert reverse("reminders:mine") in html and reverse("api_tokens:list") in html
+    # A person no reminder reaches (no role at all) still has the token page, not the channels page.
+    nobody = factories.UserFactory()
+    client.force_login(nobody)
+    assert _user_links(client.get(reverse("notifications"))) == ["接口令牌"]

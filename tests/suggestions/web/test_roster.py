@@ -14,6 +14,7 @@ from delegates.models import AccountActivation, DelegateContact
 from suggestions.actions import accounts
 from suggestions.models import AuditLog, OfficeMember
 from suggestions.reminders import sms
+from suggestions.reminders.sms import templates as sms_templates
 from tests import factories
 
 User = get_user_model()
@@ -167,6 +168,13 @@ class TestRosterPages:
         assert "已发送2条激活通知。" in response.content.decode()
         ((phone, text),) = [(m.phone, m.text) for m in sms.outbox]
         assert phone == "13900000001" and "wangfang" in text and "/accounts/activate/" in text
+        # The registered activation template's variables, the link whole (not cut to a variable's 35 characters).
+        (sent,) = sms.outbox
+        assert sent.kind == "activation" and set(sent.params) == {"name", "username", "expires", "url"}
+        assert sent.params["username"] == "wangfang" and sent.params["name"] == "王芳"
+        assert "/accounts/activate/" in sent.params["url"] and sent.params["url"] in text
+        template = sms_templates.Template(kind="activation", id="T", params=sms_templates.DEFAULT_PARAMS["activation"])
+        assert sms_templates.values(sent, template)["url"] == sent.params["url"]
         (message,) = mail.outbox
         assert message.to == ["liming@example.com"] and "/accounts/activate/" in message.body
 
