@@ -200,6 +200,12 @@ PK_MODEL.update({
 # Patterns with a <str:code>: a QR code's (station or delegate) or a resident's tracking code.
 CODE_SAMPLE = {"residents:scan": "scan_code", "residents:form": "scan_code"}
 CODE_SAMPLE.update({f"residents:{name}": "tracking_code" for name in ("track", "add", "rate", "withdraw")})
+# The API's stations, residents' and triage endpoints: the same objects as the pages.
+CODE_SAMPLE.update({f"api:{name}": "tracking_code" for name in ("track", "track_add", "track_rate", "track_withdraw")})
+PK_MODEL.update({"api:public_station": "station"})
+PK_MODEL.update({f"api:{name}": "opinion" for name in (
+    "opinion", "opinion_answer", "opinion_forward", "opinion_office_answer",
+)})  # fmt: skip
 PK_MODEL.update({f"offices:{name}": "assignment" for name in (
     "assignment", "sign", "request_return", "contact", "opinion", "reply", "letter", "extension", "followup", "handler",
 )})  # fmt: skip
