@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "huaxi_renda.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "huaxi_renda.middleware.ControlCharacterMiddleware",
+    "huaxi_renda.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,8 +100,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "huaxi_renda.wsgi.application"
 
 
-def database_from_env():
-    url = os.environ.get("DATABASE_URL", "")
+def database_from_env(name="DATABASE_URL"):
+    url = os.environ.get(name, "")
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -130,6 +131,12 @@ def database_from_env():
 
 
 DATABASES = {"default": database_from_env()}
+# A PostgreSQL streaming replica of the primary: the anonymous public pages read from it through
+# huaxi_renda.dbrouter; a browser that just wrote reads from the primary for this many seconds.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {**database_from_env("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["huaxi_renda.dbrouter.ReplicaRouter"]
+REPLICA_READ_YOUR_WRITES_SECONDS = int(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", 15))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords (等保 level 3): 8 characters of three classes, not the login name, not one of the last 5,

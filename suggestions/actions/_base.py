@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huaxi_renda.cache import cache_incr
+from huaxi_renda.dbrouter import note_public_change
 from suggestions import policy
 from suggestions.errors import InvalidInput, NotPermitted, NumberTaken, TransitionNotAllowed, WorkflowError
 from suggestions.models import Assignment, AuditAction, AuditLog, DeadlinePolicy, HandlingRound, Suggestion
@@ -191,6 +192,8 @@ def public_changed() -> None:
     """Invalidate cached public pages once the publication change commits."""
 
     def bump() -> None:
+        # First where the primary's WAL stands: no page read from a replica behind it is cached.
+        note_public_change()
         # A cache outage must not fail the publication.
         cache_incr("public:version", initial=2, message="Could not bump the public cache version")
 

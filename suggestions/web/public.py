@@ -26,6 +26,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from huaxi_renda.cache import cache_add, cache_get, cache_get_many, cache_set, cache_set_many
+from huaxi_renda.dbrouter import replica_is_current
 from suggestions.queries import public_detail, public_list, public_stats, public_summary
 from suggestions.queries.public_filters import PublicOutcomeFilter, clean_params
 from suggestions.templatetags.outcomes import outcome_row
@@ -66,8 +67,10 @@ def cached(name, parts, build, *, timeout=PAGE_TIMEOUT):
     hit = found.get(key)
     if hit is not None and hit[0] == version:
         return hit[1]
+    # Asked before building: a page read from a replica behind the last publication is served, not kept.
+    current = replica_is_current()
     value = build()
-    if value is not None:
+    if value is not None and current:
         cache_set(key, (version, value), timeout, message="Could not store a public page in the cache")
     return value
 
