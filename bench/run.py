@@ -3,6 +3,7 @@
     python -m bench.run                 # 100k suggestions in database huaxi_bench
     python -m bench.run --scale 10      # a million, in huaxi_bench_x10; compared with the last 100k results
     python -m bench.run --quick         # fewer repetitions (smoke test)
+    python -m bench.run --only replica  # only the replica router (scripts/replica-setup.sh first)
 
 The database is created if absent, migrated, and filled with ``generate_bench_data`` when it holds no
 suggestions. Page times are server times measured in-process through the Django test client (the whole
@@ -1017,7 +1018,7 @@ def main(argv=None):
     parser.add_argument("--db", default=None, help="database name (default huaxi_bench, or huaxi_bench_x<scale>)")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--no-throughput", action="store_true")
-    parser.add_argument("--only", choices=["similar"], help="measure only these figures")
+    parser.add_argument("--only", choices=["similar", "replica"], help="measure only these figures")
     parser.add_argument("--no-write", action="store_true", help="print only, write no results file")
     parser.add_argument("--compare", default=None, help="results .json of a 100k run (default: the latest)")
     args = parser.parse_args(argv)
@@ -1042,8 +1043,21 @@ def main(argv=None):
             print(f.line(), flush=True)
         figs.extend(new)
 
+    def replica_figures():
+        from bench.replica import figures_replica
+
+        helpers = {
+            "page_url": page_url,
+            "public_filter_mix": public_filter_mix,
+            "bump_public_version": bump_public_version,
+        }
+        return figures_replica(pages, args.quick, Figure=Figure, ms=ms, **helpers)
+
     if args.only == "similar":
         emit(figures_similar(args.quick))
+        args.no_throughput = True
+    elif args.only == "replica":
+        emit(replica_figures())
         args.no_throughput = True
     else:
         emit(figures_query_counts(pages))
@@ -1053,6 +1067,7 @@ def main(argv=None):
         emit(figures_similar(args.quick))
         emit(figure_reminder_scan())
         emit(figure_export())
+        emit(replica_figures())
     if not args.no_throughput:
         emit(figure_throughput(args.quick))
     if args.scale > 1:
