@@ -19,12 +19,13 @@ What a replica may show, and what it may not:
   that far is served but not cached (``replica_is_current``, asked by ``suggestions.web.public.cached``).
 """
 
+import logging
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from huaxi_renda.cache import cache_get, cache_set
 
@@ -36,7 +37,9 @@ WROTE_COOKIE = "huaxi_wrote"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 FENCE_KEY = "public:replica-fence"
 
+logger = logging.getLogger("huaxi.db")
 _replica_reads = ContextVar("huaxi_replica_reads", default=False)
+_replica_down_until = 0.0
 
 
 def replica_configured() -> bool:
@@ -90,8 +93,36 @@ def wrote_recently(request) -> bool:
     return 0 <= time.time() - wrote_at < settings.REPLICA_READ_YOUR_WRITES_SECONDS
 
 
+def replica_failed() -> None:
+    """The replica could not answer: the primary serves the public pages for ``REPLICA_RETRY_SECONDS``."""
+    global _replica_down_until  # noqa: PLW0603 - one flag per process, like the connections themselves
+    _replica_down_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+    connections[REPLICA].close()
+    logger.warning("Database replica unavailable; public pages read from the primary for a while", exc_info=True)
+
+
+def _replica_up() -> bool:
+    return time.monotonic() >= _replica_down_until
+
+
+def _streamed_from_replica(chunks):
+    """A streamed body (the CSV) runs its queries after the view returned: on the replica too."""
+    chunks = iter(chunks)
+    while True:
+        with replica_reads():
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
 class ReplicaReadsMiddleware:
-    """Public GETs read from the replica, unless this browser changed something a moment ago."""
+    """Public GETs read from the replica, unless this browser changed something a moment ago.
+
+    When the replica fails a request (down, or a query cancelled by replay), the page is read again
+    from the primary, and so are the public pages of the next ``REPLICA_RETRY_SECONDS``: a replica
+    outage never costs a visitor a page.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -100,9 +131,16 @@ class ReplicaReadsMiddleware:
         if not replica_configured():
             return self.get_response(request)
         safe = request.method in SAFE_METHODS
-        if safe and request.path.startswith(REPLICA_READ_PREFIXES) and not wrote_recently(request):
+        if safe and request.path.startswith(REPLICA_READ_PREFIXES) and not wrote_recently(request) and _replica_up():
             with replica_reads():
-                return self.get_response(request)
+                response = self.get_response(request)
+            if not getattr(request, "replica_failed", False):
+                if response.streaming and not response.is_async:
+                    response.streaming_content = _streamed_from_replica(response.streaming_content)
+                return response
+            replica_failed()
+            request.replica_failed = False
+            return self.get_response(request)
         response = self.get_response(request)
         if not safe and response.status_code < 400:
             response.set_cookie(
@@ -114,6 +152,10 @@ class ReplicaReadsMiddleware:
                 samesite="Lax",
             )
         return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DatabaseError) and reading_replica():
+            request.replica_failed = True
 
 
 def _primary_lsn():

@@ -95,6 +95,10 @@ def _published(session, staff, office, clerk, title):
     return reply
 
 
+def _csv(client):
+    return b"".join(client.get(reverse("public:csv")).streaming_content).decode("utf-8-sig")
+
+
 def _tables(queries):
     return " ".join(q["sql"] for q in queries)
 
@@ -150,6 +154,9 @@ def test_a_stale_replica_never_hides_a_users_own_change(replica, session, staff,
     listing = anonymous.get(reverse("public:list")).content.decode()
     assert "青岩古镇停车场" in listing and "疏通排水管网" not in listing
     assert anonymous.get(reverse("public:detail", args=[new.suggestion_id])).status_code == 404
+    # The streamed CSV too: its rows are read while the body is sent, after the view returned.
+    assert "疏通排水管网" not in _csv(anonymous) and "青岩古镇停车场" in _csv(anonymous)
+    assert "疏通排水管网" in _csv(staff_client)
     # The window is configurable: once it is over, the writer's public pages are read from the replica again.
     staff_client.cookies[WROTE_COOKIE] = str(int(time.time()) - 61)
     with CaptureQueriesContext(connections[REPLICA]) as on_replica:
@@ -183,3 +190,22 @@ def test_without_a_replica_nothing_is_routed(client, staff):
     client.force_login(staff)
     response = client.post(reverse("notifications_read"))
     assert response.status_code < 400 and WROTE_COOKIE not in response.cookies
+
+
+def test_a_replica_that_cannot_answer_costs_no_page(replica, settings, session, staff, office, clerk):
+    reply = _published(session, staff, office, clerk, "关于增设花溪公园夜间照明的建议")
+    publish(reply, staff)
+    _caught_up(replica)
+    # The replica ends the site's connection (as a restart of the replica would).
+    replica.execute("SELECT pg_terminate_backend(%s)", [connections[REPLICA].connection.info.backend_pid])
+    settings.REPLICA_RETRY_SECONDS = 30
+    anonymous = Client(raise_request_exception=False)
+    try:
+        response = anonymous.get(reverse("public:list"))
+        assert response.status_code == 200 and "夜间照明" in response.content.decode()
+        # For a while the public pages do not try the replica at all.
+        with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary:
+            assert anonymous.get(reverse("public:detail", args=[reply.suggestion_id])).status_code == 200
+        assert "suggestions_suggestion" in _tables(on_primary.captured_queries)
+    finally:
+        dbrouter._replica_down_until = 0.0

@@ -137,6 +137,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {**database_from_env("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["huaxi_renda.dbrouter.ReplicaRouter"]
 REPLICA_READ_YOUR_WRITES_SECONDS = int(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", 15))
+# After the replica failed a request, the public pages read from the primary this long before trying it again.
+REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", 30))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords (等保 level 3): 8 characters of three classes, not the login name, not one of the last 5,
