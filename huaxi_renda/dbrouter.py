@@ -93,12 +93,12 @@ def wrote_recently(request) -> bool:
     return 0 <= time.time() - wrote_at < settings.REPLICA_READ_YOUR_WRITES_SECONDS
 
 
-def replica_failed() -> None:
+def replica_failed(error: Exception) -> None:
     """The replica could not answer: the primary serves the public pages for ``REPLICA_RETRY_SECONDS``."""
     global _replica_down_until  # noqa: PLW0603 - one flag per process, like the connections themselves
     _replica_down_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
     connections[REPLICA].close()
-    logger.warning("Database replica unavailable; public pages read from the primary for a while", exc_info=True)
+    logger.warning("Database replica unavailable; public pages read from the primary for a while", exc_info=error)
 
 
 def _replica_up() -> bool:
@@ -134,12 +134,13 @@ class ReplicaReadsMiddleware:
         if safe and request.path.startswith(REPLICA_READ_PREFIXES) and not wrote_recently(request) and _replica_up():
             with replica_reads():
                 response = self.get_response(request)
-            if not getattr(request, "replica_failed", False):
+            error = getattr(request, "replica_error", None)
+            if error is None:
                 if response.streaming and not response.is_async:
                     response.streaming_content = _streamed_from_replica(response.streaming_content)
                 return response
-            replica_failed()
-            request.replica_failed = False
+            replica_failed(error)
+            request.replica_error = None
             return self.get_response(request)
         response = self.get_response(request)
         if not safe and response.status_code < 400:
@@ -155,7 +156,7 @@ class ReplicaReadsMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DatabaseError) and reading_replica():
-            request.replica_failed = True
+            request.replica_error = exception
 
 
 def _primary_lsn():

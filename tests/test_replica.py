@@ -38,7 +38,7 @@ def _replica_control():
     return conn
 
 
-def _caught_up(control, timeout=30.0):
+def _caught_up(control, timeout=60.0):
     """Wait until the replica has replayed everything the primary has written so far."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_lsn()::text")
