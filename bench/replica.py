@@ -6,6 +6,7 @@ these figures run, a ``replica`` alias points at the same database there, as ``D
 would in production. Each public page is requested twice per round, right after a publication (the
 page is built, not served from the cache): by an anonymous visitor, whose reads go to the replica, and
 by a browser that has just written (read-your-writes), whose reads go to the primary: the baseline.
+Both are warmed by one untimed pass, then take turns at going first.
 """
 
 import statistics
@@ -81,6 +82,13 @@ def _timed_pair(urls, repeat, before_each):
     times = {"replica": [], "primary": []}
     queries = {"replica": {DEFAULT_DB_ALIAS: 0, REPLICA: 0}, "primary": {DEFAULT_DB_ALIAS: 0, REPLICA: 0}}
     statuses = set()
+    # One untimed pass each first: the replica has its own buffers, cold while the primary's are warm
+    # from the figures before; and the public list rows are then cached for both alike.
+    for url in urls:
+        for client in (visitor, writer):
+            writer.cookies[WROTE_COOKIE] = str(int(time.time()))
+            before_each()
+            client.get(url)
     for round_ in range(repeat):
         for i, url in enumerate(urls):
             # Taking turns at going first: neither finds the other's work in the row cache every time.
@@ -155,7 +163,7 @@ def figures_replica(pages, quick, *, page_url, public_filter_mix, bump_public_ve
                 value=f"median {ms(statistics.median(lags))} / p95 {ms(p95)} / max {ms(max(lags))}",
                 bar=f"p95 well inside the read-your-writes window ({window} s)",
                 verdict="ok" if p95 < window / 10 else "MISS",
-                note=f"{len(lags)} commits, idle primary",
+                note=f"{len(lags)} small commits, one at a time",
                 data={"median": statistics.median(lags), "p95": p95},
             )
         )

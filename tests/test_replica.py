@@ -56,6 +56,7 @@ def replica(transactional_db, settings):
     """The ``replica`` alias, added beside the test database the run created, on the streaming replica."""
     control = _replica_control()
     control.execute("SELECT pg_wal_replay_resume()")
+    _caught_up(control)  # the test database the run just created is there too
     connections.settings[REPLICA] = {
         **connections.settings[DEFAULT_DB_ALIAS],
         "HOST": "127.0.0.1",
@@ -83,8 +84,8 @@ def fresh_cache():
     cache.clear()
 
 
-def _published(session, staff, office, clerk, title):
-    """A suggestion whose reply is published (through the services, as staff do)."""
+def _rated_reply(session, staff, office, clerk, title):
+    """The reply to a new suggestion, rated by its delegate: ready to publish (through the services)."""
     delegate = factories.DelegateFactory()
     s = factories.SuggestionFactory(session=session, lead_delegate=delegate, title=title, body=f"{title}，详见正文。")
     actions.suggestion_submit(suggestion=s, actor=delegate.user)
@@ -104,7 +105,7 @@ def _tables(queries):
 
 
 def test_public_pages_read_from_the_replica_and_staff_pages_from_the_primary(replica, session, staff, office, clerk):
-    reply = _published(session, staff, office, clerk, "关于增设花溪公园夜间照明的建议")
+    reply = _rated_reply(session, staff, office, clerk, "关于增设花溪公园夜间照明的建议")
     publish(reply, staff)
     _caught_up(replica)
     anonymous = Client()
@@ -127,9 +128,9 @@ def test_public_pages_read_from_the_replica_and_staff_pages_from_the_primary(rep
 
 
 def test_a_stale_replica_never_hides_a_users_own_change(replica, session, staff, office, clerk):
-    old = _published(session, staff, office, clerk, "关于改造青岩古镇停车场的建议")
+    old = _rated_reply(session, staff, office, clerk, "关于改造青岩古镇停车场的建议")
     publish(old, staff)
-    new = _published(session, staff, office, clerk, "关于疏通贵筑路排水管网的建议")
+    new = _rated_reply(session, staff, office, clerk, "关于疏通贵筑路排水管网的建议")
     _caught_up(replica)
     staff_client, anonymous = Client(), Client()
     staff_client.force_login(staff)
@@ -193,7 +194,7 @@ def test_without_a_replica_nothing_is_routed(client, staff):
 
 
 def test_a_replica_that_cannot_answer_costs_no_page(replica, settings, session, staff, office, clerk):
-    reply = _published(session, staff, office, clerk, "关于增设花溪公园夜间照明的建议")
+    reply = _rated_reply(session, staff, office, clerk, "关于增设花溪公园夜间照明的建议")
     publish(reply, staff)
     _caught_up(replica)
     # The replica ends the site's connection (as a restart of the replica would).
