@@ -115,7 +115,9 @@ def test_public_pages_read_from_the_replica_and_staff_pages_from_the_primary(rep
     ):
         listing = anonymous.get(reverse("public:list"))
         detail = anonymous.get(reverse("public:detail", args=[reply.suggestion_id]))
-    assert listing.status_code == detail.status_code == 200
+        api = anonymous.get("/api/v1/public/outcomes/")
+    assert listing.status_code == detail.status_code == api.status_code == 200
+    assert "夜间照明" in api.content.decode()
     assert "夜间照明" in listing.content.decode() and "夜间照明" in detail.content.decode()
     assert "suggestions_suggestion" in _tables(on_replica.captured_queries)
     assert "suggestions_" not in _tables(on_primary.captured_queries)
