@@ -103,3 +103,29 @@ def first_congress(using=None):
         defaults={"name": FIRST_NAME, "full_name": FIRST_FULL_NAME, "level": Congress.Level.COUNTY},
     )
     return congress
+
+
+# Congresses change a few times a year and every signed-in page names one: each process keeps them a minute.
+_KEPT: dict[int, tuple[float, Congress | None]] = {}
+KEEP_SECONDS = 60
+
+
+def congress_by_id(pk: int | None) -> Congress | None:
+    """The congress with this id, from this process's copy when it is under a minute old."""
+    import time
+
+    if pk is None:
+        return None
+    now = time.monotonic()
+    kept = _KEPT.get(pk)
+    if kept is None or now - kept[0] > KEEP_SECONDS:
+        kept = _KEPT[pk] = (now, Congress.objects.filter(pk=pk).first())
+    return kept[1]
+
+
+def forget_kept(**kwargs):
+    _KEPT.clear()
+
+
+models.signals.post_save.connect(forget_kept, sender=Congress, dispatch_uid="congress_forget_kept")
+models.signals.post_delete.connect(forget_kept, sender=Congress, dispatch_uid="congress_forget_kept_delete")

@@ -62,10 +62,10 @@ class Actor:
 
     @functools.cached_property
     def congress(self) -> Congress | None:
-        """The congress acted in (one query, once per actor)."""
-        from congresses.models import Congress
+        """The congress acted in (kept by the process; no query on most requests)."""
+        from congresses.models import congress_by_id
 
-        return Congress.objects.filter(pk=self.congress_id).first() if self.congress_id else None
+        return congress_by_id(self.congress_id)
 
     def acts_in(self, congress_id: int | None) -> bool:
         """True when ``congress_id`` is the congress the actor acts in."""

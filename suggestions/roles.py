@@ -94,6 +94,16 @@ def _users_with_roles() -> QuerySet:
             staff_congress_id=Subquery(StaffMembership.objects.filter(user=OuterRef("pk")).values("congress_id")[:1]),
             chosen_congress_id=Subquery(ActingChoice.objects.filter(user=OuterRef("pk")).values("congress_id")[:1]),
             delegate_record=Subquery(delegate),
+            delegate_records=Coalesce(
+                Subquery(
+                    Delegate.objects.filter(user=OuterRef("pk"), is_active=True)
+                    .order_by()
+                    .values("user")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
             # A delegation's secretary and a liaison station's staff act in that delegation's or station's congress.
             secretary_congress_id=Subquery(
                 Delegation.objects.filter(secretary=OuterRef("pk")).values("term__congress_id")[:1]
@@ -141,6 +151,7 @@ def _fill(user: Any, row: Any) -> dict[str, Any]:
     cache["delegate_raw"] = _delegate_from(row.delegate_record, user) if row else None
     cache["leader_raw"] = _related(row, "leader") if row else None
     cache["other_congresses"] = [row.secretary_congress_id, row.station_congress_id] if row else []
+    cache["delegate_records"] = row.delegate_records if row else 0
     cache["unread"] = row.unread_count if row else 0
     if not (row and row.office_member):
         cache["offices_raw"] = {}  # no need to ask which offices
@@ -169,6 +180,43 @@ def _all_memberships(user: Any) -> dict[int, tuple[str, int]]:
     return _cached(user, "offices_raw", compute)
 
 
+def _held_congresses(user: Any) -> list[int]:
+    """The congresses of the roles read with the user (one delegate record only), in role order."""
+    cache = _load(user)
+    held = []
+    if cache["staff_raw"] or user.is_superuser:
+        held.append(cache["staff_congress"])
+    if cache.get("offices_raw") != {}:
+        held.extend(congress_id for _role, congress_id in _all_memberships(user).values())
+    if cache["leader_raw"] is not None:
+        held.append(cache["leader_raw"].congress_id)
+    if cache["delegate_raw"] is not None:
+        held.append(cache["delegate_raw"].congress_id)
+    held.extend(cache["other_congresses"])
+    return [c for c in held if c is not None]
+
+
+def congress_ids_of(user: Any) -> list[int]:
+    """Every congress the user holds a role in, without repeats (a query only for several delegate records)."""
+    if not user.is_authenticated:
+        return []
+    held = _held_congresses(user)
+    if _load(user)["delegate_records"] > 1:
+        from delegates.models import Delegate
+
+        held += list(
+            Delegate.objects.filter(user=user, is_active=True).order_by("pk").values_list("congress_id", flat=True)
+        )
+    return list(dict.fromkeys(held))
+
+
+def acts_in_several(user: Any) -> bool:
+    """True when the user holds roles in more than one congress (and so may choose which to act in)."""
+    if not user.is_authenticated:
+        return False
+    return _load(user)["delegate_records"] > 1 or len(set(_held_congresses(user))) > 1
+
+
 def congress_id_of(user: Any) -> int | None:
     """The congress the user acts in: the one they chose, where they hold a role there; else that of their
     first role (staff, office, leader, delegate). ``None`` for someone with no role in any congress."""
@@ -177,17 +225,7 @@ def congress_id_of(user: Any) -> int | None:
 
     def compute() -> int | None:
         cache = _load(user)
-        held = []
-        if cache["staff_raw"] or user.is_superuser:
-            held.append(cache["staff_congress"])
-        if cache.get("offices_raw") != {}:
-            held.extend(congress_id for _role, congress_id in _all_memberships(user).values())
-        if cache["leader_raw"] is not None:
-            held.append(cache["leader_raw"].congress_id)
-        if cache["delegate_raw"] is not None:
-            held.append(cache["delegate_raw"].congress_id)
-        held.extend(cache["other_congresses"])
-        held = [c for c in held if c is not None]
+        held = _held_congresses(user)
         if cache["chosen_congress"] in held:
             return cache["chosen_congress"]
         if held:

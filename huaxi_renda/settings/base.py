@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "suggestions.web.context_processors.navigation",
+                "congresses.context_processors.congress",
                 "stations.web.context.navigation",
                 "security.context_processors.session_timing",
             ],
