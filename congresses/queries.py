@@ -227,11 +227,11 @@ def transfer_of(suggestion_pk: int, congress_id: int | None) -> Transfer:
 
 
 def transfers_of(congress_id: int | None, *, limit: int = 200) -> dict[str, list[Transfer]]:
-    """The congress's transfers: those it passed up and those it received, newest first."""
+    """The congress's transfers: those it passed up (``outgoing``) and those it received, newest first."""
     rows = Transfer.objects.select_related("suggestion", "target", "from_congress", "to_congress")
     return {
-        "out": list(rows.filter(from_congress_id=congress_id)[:limit]),
-        "in": list(rows.filter(to_congress_id=congress_id)[:limit]),
+        "outgoing": list(rows.filter(from_congress_id=congress_id)[:limit]),
+        "incoming": list(rows.filter(to_congress_id=congress_id)[:limit]),
     }
 
 

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.apps import apps
 
-from congresses.models import Congress, first_congress
+from congresses.models import Congress, first_congress, forget_kept
 from suggestions.defaults import install_congress_defaults
 from tests import factories
 
@@ -22,6 +22,14 @@ def congress_world(congress, *, term_name, session_name):
         start_date=datetime.date(2026, 1, 5),
         end_date=datetime.date(2026, 1, 8),
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_congresses():
+    """Each process keeps the congresses a minute (``congress_by_id``); a rolled-back test's tree must not stay."""
+    forget_kept()
+    yield
+    forget_kept()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from django.urls import reverse
 from suggestions import actions, policy
 from suggestions.models import AuditLog, Category, Notification, Suggestion, Transfer
 from suggestions.policy import Action
-from tests import factories
 
 S = Suggestion.Status
 
