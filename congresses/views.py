@@ -110,7 +110,7 @@ def transfer(request, pk):
             raise PermissionDenied
         messages.error(request, decision.reason)
         return redirect("staff:suggestion", pk=suggestion.pk)
-    parent = Congress.objects.get(pk=suggestion.congress.parent_id)
+    parent = get_object_or_404(Congress, pk=suggestion.congress.parent_id)
     form = TransferForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:

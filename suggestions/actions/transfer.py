@@ -23,7 +23,7 @@ from congresses.models import Congress
 from delegates.models import Delegate, Session
 from suggestions.actions._base import Action, S, audit, clean_text, lock_suggestion, require, set_suggestion_status
 from suggestions.actions.notifications import delegate_users, notify
-from suggestions.errors import InvalidInput
+from suggestions.errors import InvalidInput, NotPermitted
 from suggestions.models import AuditAction, Category, CoSigner, Suggestion, Transfer
 
 if TYPE_CHECKING:
@@ -67,7 +67,9 @@ def suggestion_transfer(
     require(actor, Action.TRANSFER, original)
     reason = clean_text(reason, _("转交理由"), max_length=2000)
     source = Congress.objects.get(pk=original.congress_id)
-    parent = Congress.objects.get(pk=source.parent_id)
+    parent = Congress.objects.filter(pk=source.parent_id).first()
+    if parent is None:
+        raise NotPermitted(_("本人大没有上级人大，不能转交。"))
     session = transfer_target_session(parent)
     if session is None:
         raise InvalidInput(_("%(congress)s尚未设置当前会议，暂不能转交。") % {"congress": parent.name})
