@@ -694,6 +694,9 @@ def test_the_staff_page_offers_exactly_the_allowed_forms(world):
         assign_link = f'href="{reverse("staff:assign", args=[suggestion.pk])}"' in html
         if assign_link != ("staff" in SUGGESTION_TABLE[Action.ASSIGN].get(status_name, set())):
             mismatches.append(f"assign {status_name}: page shows {assign_link}")
+        transfer_link = f'href="{reverse("congresses:transfer", args=[suggestion.pk])}"' in html
+        if transfer_link != ("staff" in SUGGESTION_TABLE[Action.TRANSFER].get(status_name, set())):
+            mismatches.append(f"transfer {status_name}: page shows {transfer_link}")
     assert not mismatches, "\n".join(mismatches)
 
 
