@@ -107,8 +107,16 @@ def _samples(user):
         "notification": _pks(mine, 2) or _pks(Notification.objects.all(), 1),
         "user": _pks(get_user_model().objects.all(), 2),
         "delivery": _pks(ReminderDelivery.objects.all(), 1) or [0],
+        "congress": _congress_pks(),
         **_station_samples(),
     }
+
+
+def _congress_pks():
+    """Every congress of the demo (the levels above and below the one acted in), at most five."""
+    from congresses.models import Congress
+
+    return _pks(Congress.objects.all(), 5)
 
 
 def _station_samples():
@@ -206,6 +214,14 @@ PK_MODEL.update({"api:public_station": "station"})
 PK_MODEL.update({f"api:{name}": "opinion" for name in (
     "opinion", "opinion_answer", "opinion_forward", "opinion_office_answer",
 )})  # fmt: skip
+# The congresses: the level above's read-only view, transfer (转交) and administration.
+PK_MODEL.update({
+    "congresses:lower_list": "congress",
+    "congresses:staff_new": "congress",
+    "congresses:lower_suggestion": "suggestion",
+    "congresses:transfer": "suggestion",
+    "congresses:transferred": "suggestion",
+})  # fmt: skip
 PK_MODEL.update({f"offices:{name}": "assignment" for name in (
     "assignment", "sign", "request_return", "contact", "opinion", "reply", "letter", "extension", "followup", "handler",
 )})  # fmt: skip

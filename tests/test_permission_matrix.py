@@ -127,6 +127,17 @@ MATRIX = {
     "privacy:person": row("get", {"pk": "DELEGATE"}, STAFF),
     "privacy:person_export": row("get", {"pk": "DELEGATE"}, STAFF),
     "privacy:person_anonymise": row("post", {"pk": "DELEGATE"}, STAFF),  # in office: refused with a message
+    # Congresses (issue 18). This world's district has no congress above nor below it: the pages of the levels
+    # open for its staff (empty), and no object of another level exists to open (tests/congresses/ walk those).
+    "congresses:choose": row("post", {}, LOGGED_IN),  # a congress not one's own: told so, nothing changes
+    "congresses:overview": row("get", {}, STAFF),
+    "congresses:lower_list": row("get", {"pk": 0}, set()),
+    "congresses:lower_suggestion": row("get", {"pk": "S"}, set()),  # its own suggestion is not below it
+    "congresses:transfer": row("get", {"pk": "SUB"}, set()),  # no congress above: nobody may transfer
+    "congresses:transferred": row("get", {"pk": "S"}, set()),  # not transferred
+    "congresses:transfers": row("get", {}, STAFF),
+    "congresses:manage": row("get", {}, STAFF),
+    "congresses:staff_new": row("get", {"pk": 0}, set()),
 }
 
 

@@ -11,7 +11,7 @@ a status. Call them as ``actions.suggestion_submit(...)``; the areas:
 - ``office``: sign, handler, contacts, opinion, return and extension requests
 - ``replies``: the reply, its letter and sending it      - ``rating``: ratings, re-handling rounds, closing
 - ``follow_up``: B-class progress and its confirmation    - ``publication``: public versions, publish, take back
-- ``notifications``: in-app notifications                 - ``accounts``, ``roster_import``: people and accounts
+- ``transfer``: 转交 to the congress above          - ``notifications``: in-app notifications                 - ``accounts``, ``roster_import``: people and accounts
 """
 
 from suggestions.actions._base import (
@@ -78,6 +78,7 @@ from suggestions.actions.review import (
     suggestion_reject,
     suggestion_return,
 )
+from suggestions.actions.transfer import suggestion_transfer
 from suggestions.queries.selectors import suggestion_delegates  # the one helper actions and pages share
 
 __all__ = [
@@ -136,5 +137,6 @@ __all__ = [
     "suggestion_save_public_version",
     "suggestion_set_key",
     "suggestion_submit",
+    "suggestion_transfer",
     "suggestion_withdraw",
 ]

@@ -42,3 +42,4 @@ from suggestions.models.stats import (  # noqa: F401
     SuggestionTally,
 )
 from suggestions.models.suggestion import Attachment, CoSigner, Suggestion, attachment_path  # noqa: F401
+from suggestions.models.transfer import Transfer  # noqa: F401

@@ -62,6 +62,11 @@ class AuditAction(models.TextChoices):
     OFFICE_UPDATE = "office_update", _("更新承办单位")
     ACTIVATION_ISSUE = "activation_issue", _("生成激活链接")
     ACTIVATION_USE = "activation_use", _("激活账号")
+    # Congresses (suggestions.actions.transfer, congresses.services).
+    TRANSFER = "transfer", _("转交上级人大")
+    TRANSFER_IN = "transfer_in", _("收到下级人大转交")
+    CONGRESS_CREATE = "congress_create", _("新建人大")
+    STAFF_ACCOUNT_CREATE = "staff_account_create", _("开设人大工作人员账号")
 
 
 class AuditLog(models.Model):

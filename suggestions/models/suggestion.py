@@ -28,6 +28,7 @@ class Suggestion(models.Model):
         CLOSED = "closed", _("办结")
         WITHDRAWN = "withdrawn", _("已撤回")
         MERGED = "merged", _("已并案")
+        TRANSFERRED = "transferred", _("已转交上级人大")
 
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
@@ -37,9 +38,10 @@ class Suggestion(models.Model):
             Status.NOT_REGISTERED,
             Status.WITHDRAWN,
             Status.MERGED,
+            Status.TRANSFERRED,
         },
         Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
-        Status.REGISTERED: {Status.ASSIGNED, Status.WITHDRAWN, Status.MERGED},
+        Status.REGISTERED: {Status.ASSIGNED, Status.WITHDRAWN, Status.MERGED, Status.TRANSFERRED},
         Status.ASSIGNED: {Status.HANDLING, Status.WITHDRAWN},
         Status.HANDLING: {Status.REPLIED, Status.WITHDRAWN},
         # Withdrawn from here only through staff (``policy.Action.WITHDRAW``).
@@ -49,6 +51,8 @@ class Suggestion(models.Model):
         Status.NOT_REGISTERED: set(),
         Status.WITHDRAWN: set(),
         Status.MERGED: set(),
+        # Passed to the congress above (转交, ``suggestions.actions.transfer``): handled there from now on.
+        Status.TRANSFERRED: set(),
     }
     OPEN_FOR_HANDLING = (Status.ASSIGNED, Status.HANDLING, Status.REPLIED, Status.REHANDLING)
 
@@ -166,6 +170,7 @@ class Suggestion(models.Model):
             self.Status.NOT_REGISTERED,
             self.Status.WITHDRAWN,
             self.Status.MERGED,
+            self.Status.TRANSFERRED,
         )
 
 

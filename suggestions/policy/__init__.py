@@ -17,6 +17,7 @@ Where a rule lives (each module ends with its ``RULES`` table; ``actions.py`` li
 - ``rules_people``: delegates, offices, accounts, roster import
 - ``rules_stations``: liaison stations, residents' opinions, suggestions recorded in group discussion
 - ``base``: ``Decision``, the two kinds of refusal, and who is who (staff, lead delegate, the office)
+- ``rules_congress``: the levels of congresses: transfer (转交), the view of the congresses below, creating them
 - ``scope``: which congress an object belongs to; ``may`` refuses anything outside the actor's congress
 
 What an action checks beyond this (typed input, the completeness of a reply: ``actions.reply_requirements``,
@@ -32,12 +33,23 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congresses.models import Congress
 from delegates.models import Delegate
 from stations.models import RecordedDraft, ResidentOpinion, Station
 from suggestions.actor import Actor
 from suggestions.errors import NotPermitted, TransitionNotAllowed
-from suggestions.models import Assignment, AssignmentRequest, CoSigner, FollowUp, Office, Reply, Suggestion
+from suggestions.models import (
+    Assignment,
+    AssignmentRequest,
+    CoSigner,
+    FollowUp,
+    Office,
+    Reply,
+    Suggestion,
+    Transfer,
+)
 from suggestions.policy import (
+    rules_congress,
     rules_drafting,
     rules_office,
     rules_people,
@@ -98,6 +110,7 @@ RULES = _one_table(
     rules_reporting.RULES,
     rules_people.RULES,
     rules_stations.RULES,
+    rules_congress.RULES,
 )
 
 # What ``available`` lists for each kind of object.
@@ -118,6 +131,7 @@ ACTIONS_ON: dict[type, tuple[Action, ...]] = {
         Action.CLOSE,
         Action.REHANDLE,
         Action.SAVE_PUBLIC_VERSION,
+        Action.TRANSFER,
     ),
     Assignment: (
         Action.SIGN,
@@ -161,6 +175,8 @@ ACTIONS_ON: dict[type, tuple[Action, ...]] = {
         Action.OPINION_PUBLISH,
     ),
     RecordedDraft: (Action.RECORDED_DRAFT_EDIT, Action.RECORDED_DRAFT_CONFIRM),
+    Transfer: (Action.VIEW_TRANSFER,),
+    Congress: (Action.VIEW_LOWER_CONGRESSES, Action.MANAGE_CONGRESSES),
 }
 
 

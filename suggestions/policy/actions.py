@@ -76,3 +76,8 @@ class Action(models.TextChoices):
     REVEAL_CONTACT = "reveal_contact", _("查看代表完整联系电话")  # obj: the assignment whose lead delegate is called
     EXPORT_PERSON = "export_person", _("导出本人信息")  # obj: a Delegate whose own data is downloaded for them
     ANONYMISE_PERSON = "anonymise_person", _("匿名化个人信息")  # obj: a Delegate whose name and contacts go
+    # rules_congress: the levels above and below (obj: a Congress, a suggestion or a transfer)
+    TRANSFER = "transfer", _("转交上级人大")  # obj: the suggestion of the actor's congress passed up
+    VIEW_TRANSFER = "view_transfer", _("查看转交去向")  # obj: the Transfer (of the congress that transferred)
+    VIEW_LOWER_CONGRESSES = "view_lower_congresses", _("查看下级人大办理情况")  # obj: None, or the lower Congress
+    MANAGE_CONGRESSES = "manage_congresses", _("管理下级人大及其工作人员账号")  # obj: None, or the Congress below

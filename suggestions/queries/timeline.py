@@ -82,6 +82,9 @@ VISIBILITY = {
     # Reviewing what the public will read (the spans found and the decisions on them) is staff work.
     Action.REVIEW_PUBLIC_VERSION: frozenset({STAFF}),
     Action.PII_NOT_PERSONAL: frozenset({STAFF}),
+    # 转交: the delegates read where their suggestion went; the receiving staff read where it came from.
+    Action.TRANSFER: _DELEGATES | {STAFF},
+    Action.TRANSFER_IN: frozenset({STAFF}),
 }
 STAFF_ONLY = frozenset({STAFF})
 

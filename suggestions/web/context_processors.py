@@ -35,6 +35,10 @@ def _nav_for(user):
         items.append((_("催办记录"), "reminders:list"))
     if policy.may(actor, Action.MANAGE_PEOPLE, None):
         items.append((_("代表与单位"), "roster:home"))
+    if policy.may(actor, Action.VIEW_LOWER_CONGRESSES, None):
+        items.append((_("下级人大"), "congresses:overview"))
+    if policy.may(actor, Action.MANAGE_CONGRESSES, None):
+        items.append((_("人大管理"), "congresses:manage"))
     if "office" in user_roles:
         items += [(_("承办事项"), "offices:inbox"), (_("收到的催办"), "reminders:office")]
     if "admin" in user_roles:

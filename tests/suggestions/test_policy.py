@@ -83,6 +83,8 @@ SUGGESTION_TABLE = {
     Action.CLOSE: {"replied": STAFF},
     Action.REHANDLE: {"replied": STAFF, "rehandling": STAFF},
     Action.SAVE_PUBLIC_VERSION: dict.fromkeys(EVERY, STAFF),
+    # 转交 to the congress above (the world's district has the city above it), before any office works on it.
+    Action.TRANSFER: {"submitted": STAFF, "registered": STAFF},
 }
 
 # Assignment actions: {action: {(world, "LA" lead assignment | "CA" co-handling assignment): roles allowed}}.
@@ -167,6 +169,22 @@ NO_OPS = {(Action.SIGN, "handling", "LA"), (Action.SIGN, "handling", "CA"), (Act
 # --------------------------------------------------------------------------- the worlds
 
 
+def _city_above(district):
+    """The city congress above the world's district, with its current session and categories (for 转交)."""
+    from django.apps import apps
+
+    from congresses.models import Congress, forget_kept
+    from suggestions.defaults import install_congress_defaults
+
+    city = factories.CongressFactory(name="贵阳市人大", slug="guiyang", level=Congress.Level.CITY)
+    install_congress_defaults(apps.get_model, congress=city)
+    factories.SessionFactory(term=factories.TermFactory(congress=city, number=15, name="贵阳市第十五届人民代表大会"))
+    district.parent = city
+    district.save()
+    forget_kept()
+    return city
+
+
 def _pdf(name="文件.pdf"):
     return SimpleUploadedFile(name, factories.SIGNED_LETTER_PDF, content_type="application/pdf")
 
@@ -176,6 +194,7 @@ class World:
 
     def __init__(self):
         self.session = factories.SessionFactory()
+        self.city = _city_above(self.session.congress)
         self.delegates = {k: factories.DelegateFactory() for k in ("lead", "cosigner", "invited", "other", "extra")}
         self.lead_office = factories.OfficeFactory(name="区住房和城乡建设局")
         self.co_office = factories.OfficeFactory(name="区财政局")
@@ -387,6 +406,7 @@ def _call_suggestion_service(world, action, suggestion, user):
         Action.SAVE_PUBLIC_VERSION: lambda: actions.suggestion_save_public_version(
             suggestion=suggestion, actor=user, public_title="公开标题", public_body="公开内容。"
         ),
+        Action.TRANSFER: lambda: actions.suggestion_transfer(suggestion=suggestion, actor=user, reason="属市级事权。"),
     }
     return calls[action]()
 
@@ -498,7 +518,10 @@ def _check(mismatches, label, expected, decision, refusal, *, no_op=False):
 
 @pytest.fixture
 def world(db):
-    return World()
+    from congresses.models import forget_kept
+
+    yield World()
+    forget_kept()  # the process keeps congresses a minute: the rolled-back city must not stay above the district
 
 
 def test_every_suggestion_action_for_every_role_in_every_status(world):
@@ -671,6 +694,9 @@ def test_the_staff_page_offers_exactly_the_allowed_forms(world):
         assign_link = f'href="{reverse("staff:assign", args=[suggestion.pk])}"' in html
         if assign_link != ("staff" in SUGGESTION_TABLE[Action.ASSIGN].get(status_name, set())):
             mismatches.append(f"assign {status_name}: page shows {assign_link}")
+        transfer_link = f'href="{reverse("congresses:transfer", args=[suggestion.pk])}"' in html
+        if transfer_link != ("staff" in SUGGESTION_TABLE[Action.TRANSFER].get(status_name, set())):
+            mismatches.append(f"transfer {status_name}: page shows {transfer_link}")
     assert not mismatches, "\n".join(mismatches)
 
 
@@ -782,6 +808,9 @@ AREA_TABLE = {
     Action.VIEW_REMINDER_LOG: STAFF,
     Action.VIEW_REPORTS: STAFF | {"leader"},
     Action.EXPORT: STAFF,
+    # The congresses below the district (none yet: the page is empty) and creating them.
+    Action.VIEW_LOWER_CONGRESSES: STAFF,
+    Action.MANAGE_CONGRESSES: STAFF,
 }
 
 
@@ -795,6 +824,8 @@ def _area_pages(world):
         ),
         Action.VIEW_REPORTS: (None, [reverse("reports:dashboard"), reverse("staff:leader_home")]),
         Action.EXPORT: (None, [reverse("reports:export_summary"), reverse("reports:export_offices")]),
+        Action.VIEW_LOWER_CONGRESSES: (None, [reverse("congresses:overview")]),
+        Action.MANAGE_CONGRESSES: (None, [reverse("congresses:manage")]),
     }
 
 

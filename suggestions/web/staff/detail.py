@@ -87,6 +87,7 @@ def suggestion(request, pk):
             "remind_form": form_for("remind", lambda: forms.RemindForm(prefix="remind", assignments=open_assignments)),
             "can_assign": offered[Action.ASSIGN].allowed,
             "can_review": offered[Action.REGISTER].allowed,
+            "can_transfer": offered[Action.TRANSFER].allowed,
         }
     )
     return render(request, "suggestions/staff/suggestion_detail.html", context, status=400 if bound else 200)

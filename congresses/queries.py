@@ -1,0 +1,257 @@
+"""Reads across the levels: the congresses below one, their figures side by side, and a read-only look into
+their suggestions. Who may read is ``policy.Action.VIEW_LOWER_CONGRESSES`` (decided by ancestry); what is read
+is scoped here to the congresses below the actor's, never further.
+
+The figures are those of ``suggestions.reporting.metrics`` (``figures_from_counts``, ``by_office``), counted
+with one grouped query per figure for every congress at once: the number of queries does not grow with the
+number of congresses. ``tests/congresses/test_overview.py`` checks each congress's figures against
+``metrics.session_figures`` of that congress alone, so the two counts cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404
+
+from congresses.models import Congress
+from suggestions.models import AuditLog, Office, Rating, Reply, Suggestion, Transfer
+from suggestions.reporting import metrics
+from suggestions.reporting.metrics import EXCLUDED, RESULT_FIELDS, S
+
+LEVEL_ORDER = {level: index for index, level in enumerate(Congress.Level.values)}
+
+
+def lower_congresses(congress_id: int | None) -> list[Congress]:
+    """Every active congress whose parent chain reaches ``congress_id``, level by level (one query)."""
+    if congress_id is None:
+        return []
+    rows = list(Congress.objects.filter(is_active=True).order_by("order", "pk"))
+    children: dict[int | None, list[Congress]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    found, queue, seen = [], list(children.get(congress_id, [])), {congress_id}
+    while queue:
+        congress = queue.pop(0)
+        if congress.pk in seen:
+            continue
+        seen.add(congress.pk)
+        found.append(congress)
+        queue.extend(children.get(congress.pk, []))
+    return sorted(found, key=lambda c: (LEVEL_ORDER.get(c.level, 9), c.order, c.pk))
+
+
+def lower_congress(actor: Any, pk: int) -> Congress:
+    """The congress ``pk`` if it is below the actor's, else 404 (an id of elsewhere is not there at all)."""
+    for congress in lower_congresses(actor.congress_id):
+        if congress.pk == pk:
+            return congress
+    raise Http404
+
+
+def _suggestions(congress_ids: list[int], *, current_only: bool):
+    suggestions = Suggestion.objects.filter(congress_id__in=congress_ids)
+    if current_only:
+        suggestions = suggestions.filter(session__is_current=True)
+    return suggestions
+
+
+def figures_by_congress(congress_ids: list[int], *, current_only: bool = True) -> dict[int, dict]:
+    """{congress id: the figures of ``metrics.figures_from_counts``} for each congress: three grouped queries.
+
+    The counts are those of ``metrics.session_figures``, grouped by congress instead of aggregated once.
+    """
+    if not congress_ids:
+        return {}
+    suggestions = _suggestions(congress_ids, current_only=current_only).exclude(status__in=EXCLUDED)
+    late_first_reply = Reply.objects.filter(round__number=1, status=Reply.Status.SUBMITTED, on_time=False).values(
+        "suggestion_id"
+    )
+    from suggestions.models import ContactRecord
+
+    met = ContactRecord.objects.filter(method__in=ContactRecord.FACE_TO_FACE).values("assignment__suggestion_id")
+    counts = {
+        row.pop("congress_id"): row
+        for row in suggestions.values("congress_id")
+        .annotate(
+            filed=Count("pk", filter=~Q(status=S.DRAFT)),
+            registered=Count("pk", filter=Q(registered_at__isnull=False)),
+            assigned=Count("pk", filter=Q(assigned_at__isnull=False)),
+            replied=Count("pk", filter=Q(first_replied_at__isnull=False)),
+            replied_on_time=Count("pk", filter=Q(first_replied_at__isnull=False) & ~Q(pk__in=late_first_reply)),
+            met=Count("pk", filter=Q(first_replied_at__isnull=False) & Q(pk__in=met)),
+            closed=Count("pk", filter=Q(status=S.CLOSED)),
+            key=Count("pk", filter=Q(is_key=True)),
+        )
+        .order_by()
+    }
+    final_round = Q(round__number=F("suggestion__current_round"))
+    ok = Q(value__in=[Rating.Value.SATISFIED, Rating.Value.BASIC])
+    ratings = {
+        row.pop("suggestion__congress_id"): row
+        for row in Rating.objects.filter(suggestion__in=suggestions)
+        .values("suggestion__congress_id")
+        .annotate(
+            rated=Count("pk", filter=final_round),
+            satisfied=Count("pk", filter=final_round & Q(value=Rating.Value.SATISFIED)),
+            basic=Count("pk", filter=final_round & Q(value=Rating.Value.BASIC)),
+            first_rated=Count("pk", filter=Q(round__number=1)),
+            first_ok=Count("pk", filter=Q(round__number=1) & ok),
+        )
+        .order_by()
+    }
+    results: dict[int, list[dict]] = {}
+    for row in (
+        metrics._latest_replies()
+        .filter(suggestion__in=suggestions)
+        .values("suggestion__congress_id", *RESULT_FIELDS)
+        .annotate(n=Count("pk"))
+        .order_by("result_class__order", "result_class__code")
+    ):
+        results.setdefault(row.pop("suggestion__congress_id"), []).append(row)
+    no_counts = dict.fromkeys(
+        ("filed", "registered", "assigned", "replied", "replied_on_time", "met", "closed", "key"), 0
+    )
+    no_ratings = dict.fromkeys(("rated", "satisfied", "basic", "first_rated", "first_ok"), 0)
+    return {
+        pk: metrics.figures_from_counts(counts.get(pk, no_counts), ratings.get(pk, no_ratings), results.get(pk, []))
+        for pk in congress_ids
+    }
+
+
+def offices_by_congress(congress_ids: list[int], *, current_only: bool = True) -> dict[int, list[dict]]:
+    """{congress id: ``metrics.by_office`` rows of its offices}: the office table of every congress at once."""
+    if not congress_ids:
+        return {}
+    rows = metrics.by_office(_suggestions(congress_ids, current_only=current_only))
+    congress_of = dict(
+        Office.objects.filter(pk__in=[row["office_id"] for row in rows]).values_list("pk", "congress_id")
+    )
+    grouped: dict[int, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(congress_of.get(row["office_id"]), []).append(row)
+    return grouped
+
+
+def lower_suggestions(congress: Congress, *, status: str = "", q: str = ""):
+    """A lower congress's filed suggestions (never drafts), newest first, for the read-only list."""
+    suggestions = (
+        Suggestion.objects.filter(congress=congress)
+        .exclude(status=S.DRAFT)
+        .select_related("category", "session", "lead_delegate")
+        .order_by(F("submitted_at").desc(nulls_last=True), "-pk")
+    )
+    if status in S.values:
+        suggestions = suggestions.filter(status=status)
+    if q:
+        suggestions = suggestions.filter(title__icontains=q[:100])
+    return suggestions
+
+
+def lower_suggestion(actor: Any, pk: int) -> Suggestion:
+    """A filed suggestion of a congress below the actor's, with its handling loaded; else 404."""
+    below = {c.pk for c in lower_congresses(actor.congress_id)}
+    suggestion = (
+        Suggestion.objects.filter(pk=pk, congress_id__in=below)
+        .exclude(status=S.DRAFT)
+        .select_related("category", "session", "lead_delegate", "congress")
+        .prefetch_related(
+            Prefetch("assignments", to_attr="summary_assignments", queryset=_assignments()),
+            Prefetch(
+                "replies",
+                to_attr="summary_replies",
+                queryset=Reply.objects.filter(status=Reply.Status.SUBMITTED)
+                .select_related("office", "result_class", "round")
+                .order_by("submitted_at", "pk"),
+            ),
+        )
+        .first()
+    )
+    if suggestion is None:
+        raise Http404
+    return suggestion
+
+
+def _assignments():
+    from suggestions.models import Assignment
+
+    return Assignment.objects.select_related("office").order_by("role", "pk")
+
+
+def handling_summary(suggestion: Suggestion) -> dict:
+    """What the level above reads of one suggestion: offices, replies with their class and dates, rating counts
+    and the dated steps (labels only: no notes, no names, no contacts)."""
+    ratings = dict(
+        Rating.objects.filter(suggestion=suggestion, round__number=suggestion.current_round)
+        .values_list("value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    labels = dict(AuditLog.Action.choices)
+    steps = [
+        {"label": labels.get(action, action), "at": at, "to_status": to_status}
+        for action, at, to_status in AuditLog.objects.filter(suggestion=suggestion)
+        .exclude(action__in=[AuditLog.Action.EDIT, AuditLog.Action.CREATE])
+        .order_by("created_at", "pk")
+        .values_list("action", "created_at", "to_status")
+    ]
+    status_labels = dict(S.choices)
+    for step in steps:
+        step["status"] = status_labels.get(step["to_status"], "")
+    rating_rows = [(label, ratings.get(value, 0)) for value, label in Rating.Value.choices]
+    return {"ratings": rating_rows, "steps": steps, "transfer": transfer_links(suggestion)}
+
+
+def transfer_links(suggestion: Suggestion) -> dict:
+    """The transfer this suggestion was passed on by, or arrived by: {"out": Transfer|None, "in": Transfer|None}."""
+    rows = Transfer.objects.filter(Q(suggestion=suggestion) | Q(target=suggestion)).select_related(
+        "from_congress", "to_congress", "target", "suggestion"
+    )
+    found = {"out": None, "in": None}
+    for row in rows:
+        found["out" if row.suggestion_id == suggestion.pk else "in"] = row
+    return found
+
+
+def transfer_of(suggestion_pk: int, congress_id: int | None) -> Transfer:
+    """The transfer of a suggestion of ``congress_id`` (the congress that passed it on), else 404."""
+    transfer = (
+        Transfer.objects.filter(suggestion_id=suggestion_pk, from_congress_id=congress_id)
+        .select_related("suggestion", "target", "target__category", "from_congress", "to_congress")
+        .first()
+    )
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+def transfers_of(congress_id: int | None, *, limit: int = 200) -> dict[str, list[Transfer]]:
+    """The congress's transfers: those it passed up (``outgoing``) and those it received, newest first."""
+    rows = Transfer.objects.select_related("suggestion", "target", "from_congress", "to_congress")
+    return {
+        "outgoing": list(rows.filter(from_congress_id=congress_id)[:limit]),
+        "incoming": list(rows.filter(to_congress_id=congress_id)[:limit]),
+    }
+
+
+def congresses_managed_by(actor: Any) -> list[Congress]:
+    """The congresses an administrator sees on the management page: all for a superuser, else those below."""
+    if actor.is_admin:
+        return sorted(
+            Congress.objects.select_related("parent").order_by("order", "pk"),
+            key=lambda c: (LEVEL_ORDER.get(c.level, 9), c.order, c.pk),
+        )
+    return lower_congresses(actor.congress_id)
+
+
+def staff_counts(congress_ids: list[int]) -> dict[int, int]:
+    """{congress id: number of staff accounts} in one query."""
+    from congresses.models import StaffMembership
+
+    return dict(
+        StaffMembership.objects.filter(congress_id__in=congress_ids)
+        .values_list("congress_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
