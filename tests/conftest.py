@@ -24,6 +24,16 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
+def fresh_congresses():
+    """Each process keeps the congresses a minute (``congress_by_id``): a rolled-back test's must not stay."""
+    from congresses.models import forget_kept
+
+    forget_kept()
+    yield
+    forget_kept()
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request):
     """Categories, result classes and the holiday calendar, even after a transactional test flushed them."""
     if not (
