@@ -73,6 +73,7 @@ class CongressesMixin:
         self._city_items(city_world)
         services.act_in(user=wang, congress_id=district.pk)
         self._township_items(township_world)
+        self._transfer_to_city()
 
     def _congress(self, spec, *, parent):
         congress, _ = Congress.objects.get_or_create(
@@ -254,3 +255,20 @@ class CongressesMixin:
             "农业农村",
             at(2026, 1, 4, 15),
         )
+
+    def _transfer_to_city(self):
+        """A district item that is the city government's business, passed up (转交) with its history."""
+        session = self.delegates["daibiao_chen"].term.sessions.get(is_current=True)
+        item = self.filed(
+            "daibiao_chen",
+            "关于在花溪大道增设通往主城区的公交专用道的建议",
+            "花溪大道早晚高峰拥堵严重，公交车与社会车辆混行，准点率低。"
+            "花溪大道属市管道路，建议由市级部门统一规划，增设公交专用道并优化信号配时。",
+            "交通运输",
+            at(2026, 1, 7, 11),
+            session,
+        )
+        with time_machine.travel(at(2026, 1, 12, 10)):
+            actions.suggestion_transfer(
+                suggestion=item, actor=self.staff, reason="花溪大道属市管道路，公交专用道的规划和建设属市政府职权。"
+            )
