@@ -30,6 +30,8 @@ import tracemalloc
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.storm import figures_reminder_storm
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -1017,7 +1019,8 @@ def main(argv=None):
     parser.add_argument("--db", default=None, help="database name (default huaxi_bench, or huaxi_bench_x<scale>)")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--no-throughput", action="store_true")
-    parser.add_argument("--only", choices=["similar"], help="measure only these figures")
+    parser.add_argument("--only", choices=["similar", "storm"], help="measure only these figures")
+    parser.add_argument("--no-storm-send", action="store_true", help="the reminder storm without its send")
     parser.add_argument("--no-write", action="store_true", help="print only, write no results file")
     parser.add_argument("--compare", default=None, help="results .json of a 100k run (default: the latest)")
     args = parser.parse_args(argv)
@@ -1045,6 +1048,9 @@ def main(argv=None):
     if args.only == "similar":
         emit(figures_similar(args.quick))
         args.no_throughput = True
+    elif args.only == "storm":
+        emit(figures_reminder_storm(Figure, send=not args.no_storm_send))
+        args.no_throughput = True
     else:
         emit(figures_query_counts(pages))
         emit(figures_page_times(pages, args.quick))
@@ -1052,6 +1058,7 @@ def main(argv=None):
         emit(figures_search(args.quick))
         emit(figures_similar(args.quick))
         emit(figure_reminder_scan())
+        emit(figures_reminder_storm(Figure, send=not args.no_storm_send))
         emit(figure_export())
     if not args.no_throughput:
         emit(figure_throughput(args.quick))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from suggestions.models import Reminder, ReminderDelivery
 from suggestions.reminders import texts
 from suggestions.reminders.channels import TransientDeliveryError, registry
-from suggestions.reminders.preferences import hold_until
+from suggestions.reminders.preferences import hold_until, sent_today_counts
 from suggestions.reminders.record import reminder_ensure_deliveries
 
 logger = logging.getLogger("suggestions.reminders")
@@ -169,19 +169,25 @@ def reminders_deliver(*, reminder_ids: list[int], now: datetime.datetime | None 
         Q(reminder_id__in=immediate) | (Q(reminder_id__in=others) & ~Q(channel__in=registry.digest_codes()))
     )
     ids = claim(queryset, now=now)
-    deliveries = D.objects.filter(pk__in=ids).select_related(
-        "reminder__suggestion", "reminder__assignment", "recipient"
+    deliveries = list(
+        D.objects.filter(pk__in=ids)
+        .select_related("reminder__suggestion", "reminder__assignment", "recipient")
+        .order_by("pk")
     )
-    channels, sent, done, retry = {}, [], 0, None
-    for delivery in deliveries.order_by("pk"):
+    counts = sent_today_counts(deliveries, now=now)
+    channels, bulk, sent, done, retry = {}, {}, [], 0, None
+    for delivery in deliveries:
         channel = channels.get(delivery.channel) or channels.setdefault(
             delivery.channel, registry.get(delivery.channel)
         )
-        until = hold_until(delivery, channel, now=now)
+        until = hold_until(delivery, channel, now=now, sent_today=counts)
         if until is not None:  # quiet hours or the daily cap: later, not lost
             D.objects.filter(pk=delivery.pk, status=D.Status.SENDING).update(
                 status=D.Status.PENDING, claimed_at=None, not_before=until, attempts=F("attempts") - 1
             )
+            continue
+        if channel.bulk and delivery.attempts == 1:  # sent below, the batch at once
+            bulk.setdefault(delivery.channel, []).append(delivery)
             continue
         try:
             provider_id, report = send_one(delivery)
@@ -190,6 +196,10 @@ def reminders_deliver(*, reminder_ids: list[int], now: datetime.datetime | None 
                 retry = exc
             continue
         done += 1
+        if channel.quiet:
+            counts[(delivery.recipient_id, delivery.channel)] = (
+                counts.get((delivery.recipient_id, delivery.channel), 0) + 1
+            )
         if provider_id or report is not None:
             _mark_sent([delivery.pk], provider_id=provider_id, report=report)
             continue
@@ -199,6 +209,16 @@ def reminders_deliver(*, reminder_ids: list[int], now: datetime.datetime | None 
             sent = []
     if sent:
         _mark_sent(sent)
+    for code, group in bulk.items():
+        ids = [d.pk for d in group]
+        try:
+            channels[code].send_many(group)
+        except Exception as exc:  # noqa: BLE001 - recorded on the rows
+            if _mark_failed(ids, exc, channel=channels[code], now=now):
+                retry = exc
+            continue
+        _mark_sent(ids)
+        done += len(ids)
     if retry is not None:
         raise TransientDeliveryError(str(retry))
     return done

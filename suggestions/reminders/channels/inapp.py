@@ -16,14 +16,25 @@ class InAppChannel(Channel):
         """Every user has an inbox."""
         return ""
 
+    bulk = True
+
     def send(self, delivery) -> str:
         """Create the notification once (its dedupe key is the delivery's)."""
-        reminder, user = delivery.reminder, delivery.recipient
-        url = reminder.suggestion.get_absolute_url() if reminder.suggestion_id else ""
-        if reminder.assignment_id and roles.office_ids_of(user) and not roles.is_staff_member(user):
-            url = reminder.assignment.get_absolute_url()
-        Notification.objects.bulk_create(
-            [
+        self.send_many([delivery])
+        return ""
+
+    def send_many(self, deliveries) -> None:
+        """One notification per delivery, in one insert; the dedupe keys make a retry harmless."""
+        office_people = {}  # user id: whether their reminders link to the office's page
+        rows = []
+        for delivery in deliveries:
+            reminder, user = delivery.reminder, delivery.recipient
+            if user.pk not in office_people:
+                office_people[user.pk] = bool(roles.office_ids_of(user)) and not roles.is_staff_member(user)
+            url = reminder.suggestion.get_absolute_url() if reminder.suggestion_id else ""
+            if reminder.assignment_id and office_people[user.pk]:
+                url = reminder.assignment.get_absolute_url()
+            rows.append(
                 Notification(
                     user_id=delivery.recipient_id,
                     suggestion_id=reminder.suggestion_id,
@@ -32,7 +43,5 @@ class InAppChannel(Channel):
                     body=texts.about(reminder),
                     dedupe_key=f"reminder-delivery:{delivery.pk}",
                 )
-            ],
-            ignore_conflicts=True,
-        )
-        return ""
+            )
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
