@@ -165,8 +165,9 @@ def reminders_deliver(*, reminder_ids: list[int], now: datetime.datetime | None 
             reminder_ensure_deliveries(reminder=reminder)
     immediate = [r.pk for r in found if is_immediate(r)]
     others = [r.pk for r in found if not is_immediate(r)]
-    queryset = D.objects.filter(
-        Q(reminder_id__in=immediate) | (Q(reminder_id__in=others) & ~Q(channel__in=registry.digest_codes()))
+    # One list for the index on the reminder; the others' digest channels left out after it.
+    queryset = D.objects.filter(reminder_id__in=immediate + others).exclude(
+        reminder_id__in=others, channel__in=registry.digest_codes()
     )
     ids = claim(queryset, now=now)
     deliveries = list(
@@ -175,16 +176,14 @@ def reminders_deliver(*, reminder_ids: list[int], now: datetime.datetime | None 
         .order_by("pk")
     )
     counts = sent_today_counts(deliveries, now=now)
-    channels, bulk, sent, done, retry = {}, {}, [], 0, None
+    channels, bulk, held, sent, done, retry = {}, {}, {}, [], 0, None
     for delivery in deliveries:
         channel = channels.get(delivery.channel) or channels.setdefault(
             delivery.channel, registry.get(delivery.channel)
         )
         until = hold_until(delivery, channel, now=now, sent_today=counts)
         if until is not None:  # quiet hours or the daily cap: later, not lost
-            D.objects.filter(pk=delivery.pk, status=D.Status.SENDING).update(
-                status=D.Status.PENDING, claimed_at=None, not_before=until, attempts=F("attempts") - 1
-            )
+            held.setdefault(until, []).append(delivery.pk)
             continue
         if channel.bulk and delivery.attempts == 1:  # sent below, the batch at once
             bulk.setdefault(delivery.channel, []).append(delivery)
@@ -209,6 +208,10 @@ def reminders_deliver(*, reminder_ids: list[int], now: datetime.datetime | None 
             sent = []
     if sent:
         _mark_sent(sent)
+    for until, ids in held.items():
+        D.objects.filter(pk__in=ids, status=D.Status.SENDING).update(
+            status=D.Status.PENDING, claimed_at=None, not_before=until, attempts=F("attempts") - 1
+        )
     for code, group in bulk.items():
         ids = [d.pk for d in group]
         try:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from suggestions.models import Reminder
-from suggestions.reminders import scan_delegates, scan_offices
+from suggestions.reminders import scan_delegates, scan_offices, sets
 from suggestions.reminders.plans import People, Plan
 from suggestions.reminders.record import record
 from suggestions.reminders.schedule import policy_groups
@@ -69,4 +69,6 @@ def scan(*, now: datetime.datetime | None = None, dry_run: bool = False) -> int:
             created += sum(1 for p in plans if p.key not in existing)
         else:
             created += record(plans, now=now)
+    if not dry_run:
+        sets.analyze_after(created)
     return created

@@ -210,6 +210,21 @@ def record_set(scanner, queryset, *, kind: str, urgent=False, recipients, **colu
     return created
 
 
+# A scan that records more than this many reminders refreshes the planner's statistics of the two
+# tables at once: senders pick their rows by status, and statistics that still show the table before
+# the storm make PostgreSQL read every pending row for each batch until autovacuum catches up.
+ANALYZE_AFTER = 10_000
+
+
+def analyze_after(created: int) -> None:
+    """``ANALYZE`` the reminder and delivery tables after a storm (PostgreSQL; others plan without it)."""
+    if created < ANALYZE_AFTER or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (Reminder, ReminderDelivery):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def assignment_key(kind: str, stage) -> Concat:
     """``kind:assignment id:stage``, the key ``plans.assignment_plan`` gives."""
     return Concat(Value(f"{kind}:"), text(F("pk")), Value(":"), stage, output_field=CharField())

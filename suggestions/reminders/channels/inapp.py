@@ -1,9 +1,11 @@
 """In-app notifications: the bell in the navigation. Everyone can be reached; a dedupe key makes a retry harmless."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from suggestions import roles
-from suggestions.models import Notification
+from suggestions.models import Notification, OfficeMember
 from suggestions.reminders import texts
 from suggestions.reminders.channels.base import Channel
 
@@ -24,15 +26,26 @@ class InAppChannel(Channel):
         return ""
 
     def send_many(self, deliveries) -> None:
-        """One notification per delivery, in one insert; the dedupe keys make a retry harmless."""
-        office_people = {}  # user id: whether their reminders link to the office's page
+        """One notification per delivery, in one insert; the dedupe keys make a retry harmless.
+
+        Who works for an office (their reminders link to the office's page) and who is staff is
+        read once for the batch, not once per person.
+        """
+        users = {d.recipient_id for d in deliveries}
+        in_office = set(
+            OfficeMember.objects.filter(user_id__in=users, office__is_active=True).values_list("user_id", flat=True)
+        )
+        staff = set(
+            get_user_model()
+            .objects.filter(pk__in=users)
+            .filter(Q(is_superuser=True) | Q(groups__name=roles.STAFF_GROUP))
+            .values_list("pk", flat=True)
+        )
         rows = []
         for delivery in deliveries:
-            reminder, user = delivery.reminder, delivery.recipient
-            if user.pk not in office_people:
-                office_people[user.pk] = bool(roles.office_ids_of(user)) and not roles.is_staff_member(user)
+            reminder = delivery.reminder
             url = reminder.suggestion.get_absolute_url() if reminder.suggestion_id else ""
-            if reminder.assignment_id and office_people[user.pk]:
+            if reminder.assignment_id and delivery.recipient_id in in_office and delivery.recipient_id not in staff:
                 url = reminder.assignment.get_absolute_url()
             rows.append(
                 Notification(
