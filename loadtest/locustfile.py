@@ -18,7 +18,7 @@ the API throttles) count each person apart, as in production. The client sends t
 cookies back over the loopback's plain HTTP, as the browser does over its HTTPS to nginx.
 
 The load is stepped by ``StepShape`` (``LOADTEST_STEPS``, e.g. ``50,100,200,400`` delegates,
-``LOADTEST_STEP_SECONDS`` each); staff and clerks are fixed (``LOADTEST_STAFF``, ``LOADTEST_CLERKS``),
+``LOADTEST_STEP_SECONDS`` each, after ``LOADTEST_WARMUP_SECONDS`` in which the fixed people log in); staff and clerks are fixed (``LOADTEST_STAFF``, ``LOADTEST_CLERKS``),
 readers are ``LOADTEST_READERS_PER_DELEGATE`` per delegate. Every request's time is recorded per
 step and kind and written to ``LOADTEST_SAMPLES`` when Locust quits.
 """
@@ -48,6 +48,8 @@ STAFF = int(os.environ.get("LOADTEST_STAFF", "20"))
 CLERKS = int(os.environ.get("LOADTEST_CLERKS", "50"))
 READERS_PER_DELEGATE = float(os.environ.get("LOADTEST_READERS_PER_DELEGATE", "0.5"))
 SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "10"))
+# Staff, clerks and the probe log in before the first step (their logins are reported apart).
+WARMUP_SECONDS = float(os.environ.get("LOADTEST_WARMUP_SECONDS", "0"))
 
 _addresses = itertools.count(1)
 _delegate_slots = itertools.count()
@@ -310,7 +312,11 @@ class StepShape(LoadTestShape):
     use_common_options = True
 
     def tick(self):
-        step = int(self.get_run_time() // STEP_SECONDS)
+        elapsed = self.get_run_time()
+        if elapsed < WARMUP_SECONDS:  # the fixed people log in first, unmeasured (step -1)
+            STATE["step"] = -1
+            return STAFF + CLERKS + 1, SPAWN_RATE
+        step = int((elapsed - WARMUP_SECONDS) // STEP_SECONDS)
         if step >= len(STEPS):
             return None
         STATE["step"] = step

@@ -39,7 +39,7 @@ def described():
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", DESCRIBE],
         cwd=run.ROOT,
-        env={**os.environ, "LOADTEST_STEPS": "5,10,20", "LOADTEST_STEP_SECONDS": "30"},
+        env={**os.environ, "LOADTEST_STEPS": "5,10,20", "LOADTEST_STEP_SECONDS": "30", "LOADTEST_WARMUP_SECONDS": "0"},
         capture_output=True,
         text=True,
         timeout=120,
