@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev messages migrate demo run web worker beat test lint format bench clean
+.PHONY: install install-dev messages migrate demo run web worker beat test lint format bench loadtest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ format: install-dev
 
 bench: install-dev
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# The session-week load test (Locust against gunicorn with the production settings); not part of `make test`.
+loadtest: install-dev
+	$(PY) -m loadtest.run $(LOADTEST_ARGS)
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule* var/test-media

@@ -31,6 +31,8 @@ import tracemalloc
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.storm import figures_reminder_storm
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -1018,7 +1020,8 @@ def main(argv=None):
     parser.add_argument("--db", default=None, help="database name (default huaxi_bench, or huaxi_bench_x<scale>)")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--no-throughput", action="store_true")
-    parser.add_argument("--only", choices=["similar", "replica"], help="measure only these figures")
+    parser.add_argument("--only", choices=["similar", "replica", "storm"], help="measure only these figures")
+    parser.add_argument("--no-storm-send", action="store_true", help="the reminder storm without its send")
     parser.add_argument("--no-write", action="store_true", help="print only, write no results file")
     parser.add_argument("--compare", default=None, help="results .json of a 100k run (default: the latest)")
     args = parser.parse_args(argv)
@@ -1059,6 +1062,9 @@ def main(argv=None):
     elif args.only == "replica":
         emit(replica_figures())
         args.no_throughput = True
+    elif args.only == "storm":
+        emit(figures_reminder_storm(Figure, send=not args.no_storm_send))
+        args.no_throughput = True
     else:
         emit(figures_query_counts(pages))
         emit(figures_page_times(pages, args.quick))
@@ -1066,6 +1072,7 @@ def main(argv=None):
         emit(figures_search(args.quick))
         emit(figures_similar(args.quick))
         emit(figure_reminder_scan())
+        emit(figures_reminder_storm(Figure, send=not args.no_storm_send))
         emit(figure_export())
         emit(replica_figures())
     if not args.no_throughput:

@@ -27,6 +27,12 @@ def deliver_reminder(reminder_id):
 
 
 @shared_task(**RETRY)
+def deliver_reminders(reminder_ids):
+    """A batch of the reminders a dispatch found waiting (a storm goes out in tasks of a few hundred)."""
+    return reminders.reminders_deliver(reminder_ids=reminder_ids)
+
+
+@shared_task(**RETRY)
 def send_digest(user_id, date, channel="email"):
     return reminders.digest_send(user_id=user_id, date=date, channel=channel)
 

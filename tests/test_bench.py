@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from bench import run
-from suggestions.models import Assignment, HandlingRound, Rating, Reply, Suggestion
+from bench import run, storm
+from suggestions.models import Assignment, HandlingRound, Rating, Reminder, ReminderDelivery, Reply, Suggestion
 
 pytestmark = pytest.mark.django_db
 S = Suggestion.Status
@@ -129,3 +129,12 @@ def test_a_page_that_does_not_exist_yet_is_reported_not_crashed(bench_data, monk
 @pytest.mark.urls("bench.urls")
 def test_the_trivial_baseline_view_answers(client):
     assert client.get("/__bench__/trivial/").content == b"ok"
+
+
+def test_the_reminder_storm_is_measured_and_cleaned_away(bench_data):
+    (fig,) = storm.figures_reminder_storm(run.Figure, send=False)
+    assert "reminder storm" in fig.name and fig.verdict in {"ok", "MISS"}
+    assert fig.data["due"] > 0 and fig.data["delivery_rows"] > 0
+    assert fig.data["second"][1] == 0  # a second scan records nothing
+    assert not Reminder.objects.exclude(key__startswith="bench:").exists()
+    assert not ReminderDelivery.objects.exists()

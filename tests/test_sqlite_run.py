@@ -28,6 +28,20 @@ for username, urls in (
         status = client.get(url, HTTP_HOST="127.0.0.1").status_code
         print(url, status)
         assert status == 200, (url, status)
+
+# The beat of `make run` scans for reminders: the set-based INSERT … SELECT … ON CONFLICT runs on SQLite too.
+from suggestions import reminders
+from suggestions.models import Reminder, ReminderDelivery
+
+first = reminders.scan()
+deliveries = ReminderDelivery.objects.count()
+second = reminders.scan()
+print("scan", first, second, deliveries)
+assert first > 0 and second == 0 and deliveries > 0, (first, second, deliveries)
+assert ReminderDelivery.objects.count() == deliveries
+sent = reminders.dispatch_pending()
+print("dispatch", sent)
+assert sent["reminders"] > 0
 """
 
 

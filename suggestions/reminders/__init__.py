@@ -26,6 +26,7 @@ from suggestions.reminders.delivery import (  # noqa: F401
     is_immediate,
     label_deliveries,
     reminder_deliver,
+    reminders_deliver,
     run_inline,
     run_queued,
     send_one,

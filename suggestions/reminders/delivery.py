@@ -20,14 +20,20 @@ from django.utils.translation import gettext as _
 from suggestions.models import Reminder, ReminderDelivery
 from suggestions.reminders import texts
 from suggestions.reminders.channels import TransientDeliveryError, registry
-from suggestions.reminders.preferences import hold_until
+from suggestions.reminders.preferences import hold_until, sent_today_counts
 from suggestions.reminders.record import reminder_ensure_deliveries
 
 logger = logging.getLogger("suggestions.reminders")
 
 K = Reminder.Kind
 D = ReminderDelivery
-DISPATCH_LIMIT = 2000
+# Reminders handed out per dispatch (a storm's worth: a week without a scan), in tasks of SEND_BATCH each;
+# users given a digest task per dispatch.
+DISPATCH_LIMIT = 250_000
+DIGEST_LIMIT = 2000
+SEND_BATCH = 200
+# Deliveries marked sent together: a sender killed in between leaves at most this many to recover.
+MARK_EVERY = 50
 IMMEDIATE_KINDS = (K.MANUAL, K.OVERDUE)
 
 
@@ -138,37 +144,87 @@ def reminder_deliver(*, reminder_id: int, now: datetime.datetime | None = None) 
 
     Returns the number sent; raises ``TransientDeliveryError`` when something should be retried.
     """
+    return reminders_deliver(reminder_ids=[reminder_id], now=now)
+
+
+def reminders_deliver(*, reminder_ids: list[int], now: datetime.datetime | None = None) -> int:
+    """Send the deliveries not sent yet of several reminders (a dispatch batch): one claim, one read.
+
+    Urgent reminders go out on every channel; the others' digest channels wait for the
+    digest. Sent rows are marked every ``MARK_EVERY``; a sender killed in between leaves
+    them claimed, and the retry asks the channel what became of them (``send_one``).
+    Returns the number sent; raises ``TransientDeliveryError`` when something should be retried.
+    """
     now = now or timezone.now()
-    reminder = Reminder.objects.filter(pk=reminder_id).first()
-    if reminder is None:
+    found = list(Reminder.objects.filter(pk__in=reminder_ids).only("pk", "kind", "is_urgent", "office_id"))
+    if not found:
         return 0
-    reminder_ensure_deliveries(reminder=reminder)
-    queryset = D.objects.filter(reminder_id=reminder_id)
-    if not is_immediate(reminder):
-        queryset = queryset.exclude(channel__in=registry.digest_codes())
-    sent, retry = 0, None
-    for delivery_id in claim(queryset, now=now):
-        delivery = D.objects.select_related("reminder__suggestion", "reminder__assignment", "recipient").get(
-            pk=delivery_id
+    # Manual reminders get their deliveries when first delivered.
+    for reminder in found:
+        if reminder.kind == K.MANUAL:
+            reminder_ensure_deliveries(reminder=reminder)
+    immediate = [r.pk for r in found if is_immediate(r)]
+    others = [r.pk for r in found if not is_immediate(r)]
+    # One list for the index on the reminder; the others' digest channels left out after it.
+    queryset = D.objects.filter(reminder_id__in=immediate + others).exclude(
+        reminder_id__in=others, channel__in=registry.digest_codes()
+    )
+    ids = claim(queryset, now=now)
+    deliveries = list(
+        D.objects.filter(pk__in=ids)
+        .select_related("reminder__suggestion", "reminder__assignment", "recipient")
+        .order_by("pk")
+    )
+    counts = sent_today_counts(deliveries, now=now)
+    channels, bulk, held, sent, done, retry = {}, {}, {}, [], 0, None
+    for delivery in deliveries:
+        channel = channels.get(delivery.channel) or channels.setdefault(
+            delivery.channel, registry.get(delivery.channel)
         )
-        channel = registry.get(delivery.channel)
-        until = hold_until(delivery, channel, now=now)
+        until = hold_until(delivery, channel, now=now, sent_today=counts)
         if until is not None:  # quiet hours or the daily cap: later, not lost
-            D.objects.filter(pk=delivery_id, status=D.Status.SENDING).update(
-                status=D.Status.PENDING, claimed_at=None, not_before=until, attempts=F("attempts") - 1
-            )
+            held.setdefault(until, []).append(delivery.pk)
+            continue
+        if channel.bulk and delivery.attempts == 1:  # sent below, the batch at once
+            bulk.setdefault(delivery.channel, []).append(delivery)
             continue
         try:
             provider_id, report = send_one(delivery)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
-            if _mark_failed([delivery_id], exc, channel=channel, now=now):
+            if _mark_failed([delivery.pk], exc, channel=channel, now=now):
                 retry = exc
             continue
-        _mark_sent([delivery_id], provider_id=provider_id, report=report)
-        sent += 1
+        done += 1
+        if channel.quiet:
+            counts[(delivery.recipient_id, delivery.channel)] = (
+                counts.get((delivery.recipient_id, delivery.channel), 0) + 1
+            )
+        if provider_id or report is not None:
+            _mark_sent([delivery.pk], provider_id=provider_id, report=report)
+            continue
+        sent.append(delivery.pk)
+        if len(sent) >= MARK_EVERY:
+            _mark_sent(sent)
+            sent = []
+    if sent:
+        _mark_sent(sent)
+    for until, ids in held.items():
+        D.objects.filter(pk__in=ids, status=D.Status.SENDING).update(
+            status=D.Status.PENDING, claimed_at=None, not_before=until, attempts=F("attempts") - 1
+        )
+    for code, group in bulk.items():
+        ids = [d.pk for d in group]
+        try:
+            channels[code].send_many(group)
+        except Exception as exc:  # noqa: BLE001 - recorded on the rows
+            if _mark_failed(ids, exc, channel=channels[code], now=now):
+                retry = exc
+            continue
+        _mark_sent(ids)
+        done += len(ids)
     if retry is not None:
         raise TransientDeliveryError(str(retry))
-    return sent
+    return done
 
 
 def digest_send(*, user_id: int, date, now: datetime.datetime | None = None, channel: str = "email") -> int:
@@ -227,8 +283,12 @@ def dispatch_pending(*, now=None, today=None, run: Callable | None = None) -> di
         .filter(~Exists(D.objects.filter(reminder=OuterRef("pk"))))
         .values_list("pk", flat=True)[:DISPATCH_LIMIT]
     )
-    for reminder_id in immediate:
-        run("suggestions.tasks.deliver_reminder", reminder_id)
+    for start in range(0, len(immediate), SEND_BATCH):
+        batch = immediate[start : start + SEND_BATCH]
+        if len(batch) == 1:
+            run("suggestions.tasks.deliver_reminder", batch[0])
+        else:
+            run("suggestions.tasks.deliver_reminders", batch)
     digests = 0
     for code in registry.digest_codes():
         sent_today = D.objects.filter(channel=code, digest_date=today, status=D.Status.SENT)
@@ -237,7 +297,7 @@ def dispatch_pending(*, now=None, today=None, run: Callable | None = None) -> di
             .exclude(recipient_id__in=sent_today.values("recipient_id"))
             .order_by("recipient_id")
             .values_list("recipient_id", flat=True)
-            .distinct()[:DISPATCH_LIMIT]
+            .distinct()[:DIGEST_LIMIT]
         )
         for user_id in users:
             if code == "email":
@@ -251,6 +311,8 @@ def dispatch_pending(*, now=None, today=None, run: Callable | None = None) -> di
 def run_inline(task_name: str, *args) -> int:
     """Run a delivery in this process (management command, or when the broker is down)."""
     try:
+        if task_name.endswith("deliver_reminders"):
+            return reminders_deliver(reminder_ids=args[0])
         if task_name.endswith("deliver_reminder"):
             return reminder_deliver(reminder_id=args[0])
         return digest_send(user_id=args[0], date=args[1], **({"channel": args[2]} if len(args) > 2 else {}))

@@ -14,6 +14,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,8 +74,14 @@ def daily_cap() -> int:
     return int(getattr(settings, "REMINDER_DAILY_CAP", 10) or 0)
 
 
-def hold_until(delivery: ReminderDelivery, channel, *, now: datetime.datetime) -> datetime.datetime | None:
-    """When a claimed delivery may go out, if not now: quiet hours (except manual 催办), then the daily cap."""
+def hold_until(
+    delivery: ReminderDelivery, channel, *, now: datetime.datetime, sent_today: dict | None = None
+) -> datetime.datetime | None:
+    """When a claimed delivery may go out, if not now: quiet hours (except manual 催办), then the daily cap.
+
+    ``sent_today`` ({(recipient id, channel): messages sent today}) lets a batch count once and
+    keep the tally itself; without it the count is read for this delivery.
+    """
     reminder = delivery.reminder
     if channel.quiet and reminder.kind != Reminder.Kind.MANUAL:
         until = quiet_until(now)
@@ -83,10 +90,36 @@ def hold_until(delivery: ReminderDelivery, channel, *, now: datetime.datetime) -
     cap = daily_cap()
     if channel.quiet and cap and not (reminder.is_urgent or reminder.kind == Reminder.Kind.MANUAL):
         today = timezone.localdate(now)
-        sent = D.objects.filter(
-            recipient_id=delivery.recipient_id, channel=delivery.channel, status=D.Status.SENT, claimed_at__date=today
-        ).count()
+        if sent_today is not None:
+            sent = sent_today.get((delivery.recipient_id, delivery.channel), 0)
+        else:
+            sent = D.objects.filter(
+                recipient_id=delivery.recipient_id,
+                channel=delivery.channel,
+                status=D.Status.SENT,
+                claimed_at__date=today,
+            ).count()
         if sent >= cap:
             start, end = quiet_hours()
             return timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), end))
     return None
+
+
+def sent_today_counts(deliveries, *, now: datetime.datetime) -> dict:
+    """{(recipient id, channel): messages sent today} for the quiet channels of these deliveries, in one query."""
+    codes = [code for code, _label in registry.choices() if registry.get(code).quiet]
+    pairs = [(d.recipient_id, d.channel) for d in deliveries if d.channel in codes]
+    if not pairs:
+        return {}
+    rows = (
+        D.objects.filter(
+            recipient_id__in={r for r, _c in pairs},
+            channel__in={c for _r, c in pairs},
+            status=D.Status.SENT,
+            claimed_at__date=timezone.localdate(now),
+        )
+        .values_list("recipient_id", "channel")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(r, c): n for r, c, n in rows}

@@ -1,8 +1,9 @@
-"""The scan: one calendar, one look at the policies, each row of the schedule in batches, recorded once.
+"""The scan: one calendar, one look at the policies, each row of the schedule as a set (or in batches), recorded once.
 
 The rows of the schedule are the functions in ``scan_offices`` (working days)
 and ``scan_delegates`` (every day); ``Scanner.plans`` reads as the table of
-what runs when.
+what runs when. The rows over assignments (the many) record set-based
+(``sets``: one ``INSERT … SELECT`` each); the others plan in batches and ``record``.
 """
 
 import datetime
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from suggestions.models import Reminder
-from suggestions.reminders import scan_delegates, scan_offices
+from suggestions.reminders import scan_delegates, scan_offices, sets
 from suggestions.reminders.plans import People, Plan
 from suggestions.reminders.record import record
 from suggestions.reminders.schedule import policy_groups
@@ -34,15 +35,17 @@ STAFF_ROWS = (scan_offices.requests,)
 class Scanner:
     """One scan's context: the moment, the working calendar, the people looked up so far."""
 
-    def __init__(self, *, now: datetime.datetime, cal: WorkCalendar | None = None):
+    def __init__(self, *, now: datetime.datetime, cal: WorkCalendar | None = None, dry_run: bool = False):
         self.now = now
+        self.dry_run = dry_run
         self.today = timezone.localdate(now)
         self.cal = cal or WorkCalendar()
         self.people = People()
         self.is_workday = self.cal.is_workday(self.today)
 
-    def plans(self) -> Iterator[list[Plan]]:
-        """Every due reminder, as lists of plans (one per batch)."""
+    def plans(self) -> Iterator[list[Plan] | int]:
+        """Every due reminder, as lists of plans (one per batch) or, for the rows recorded set-based
+        (``sets``), the number they recorded."""
         groups = policy_groups()
         rows = (WORKDAY_ROWS if self.is_workday else ()) + EVERYDAY_ROWS
         for policy, session_ids in groups:
@@ -58,10 +61,14 @@ def scan(*, now: datetime.datetime | None = None, dry_run: bool = False) -> int:
     """Record every reminder that is due at ``now``. Returns the number of reminders created (or planned)."""
     now = now or timezone.now()
     created = 0
-    for plans in Scanner(now=now).plans():
-        if dry_run:
+    for plans in Scanner(now=now, dry_run=dry_run).plans():
+        if isinstance(plans, int):  # a row recorded (or counted) set-based
+            created += plans
+        elif dry_run:
             existing = set(Reminder.objects.filter(key__in=[p.key for p in plans]).values_list("key", flat=True))
             created += sum(1 for p in plans if p.key not in existing)
         else:
             created += record(plans, now=now)
+    if not dry_run:
+        sets.analyze_after(created)
     return created

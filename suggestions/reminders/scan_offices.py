@@ -6,12 +6,14 @@ policy and the sessions it governs, and yields lists of plans, one per batch.
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, F, Min, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from suggestions.models import Assignment, AssignmentRequest, FollowUp, Reminder, Reply
-from suggestions.reminders.plans import Plan, Recipient, assignment_plan
+from suggestions.models import Assignment, AssignmentRequest, FollowUp, Leader, Reminder, Reply, Suggestion
+from suggestions.reminders import sets
+from suggestions.reminders.plans import Plan, Recipient
 from suggestions.reminders.schedule import batches, before_stage_dates, day_start, every_stage, workday_cutoff
 
 A = Assignment.Status
@@ -19,67 +21,95 @@ K = Reminder.Kind
 ANSWERING = [Assignment.Role.LEAD, Assignment.Role.SEPARATE]
 
 
-def _assignments(session_ids, condition):
-    return Assignment.objects.filter(condition, suggestion__session_id__in=session_ids).select_related(
-        "suggestion__leader__user"
-    )
+def _due(session_ids, condition):
+    return Assignment.objects.filter(condition, suggestion__session_id__in=session_ids).order_by()
 
 
-def _each_batch(scanner, queryset):
-    for batch in batches(queryset):
-        scanner.people.load_offices({a.office_id for a in batch})
-        yield batch
+def _clerks(scanner, office_ids):
+    return [("office", {o: scanner.people.clerks(o) for o in office_ids})]
+
+
+def _first(queryset, expression):
+    first = queryset.aggregate(first=Min(expression))["first"]
+    return timezone.localdate(first) if isinstance(first, datetime.datetime) else first
 
 
 def sign(scanner, policy, session_ids):
     """Pending assignments not signed for N working days, then every M working days."""
     after, every = policy.offset("sign_after_workdays"), max(1, policy.offset("sign_every_workdays"))
     cutoff = workday_cutoff(scanner.cal, scanner.today, after)
-    condition = Q(status=A.PENDING, assigned_at__lt=day_start(cutoff + datetime.timedelta(days=1)))
-    for batch in _each_batch(scanner, _assignments(session_ids, condition)):
-        plans = []
-        for a in batch:
-            days = scanner.cal.workdays_between(timezone.localdate(a.assigned_at), scanner.today)
-            if days < after:
-                continue
-            stage = 1 + (days - after) // every
-            message = _("请签收交办的建议“%(title)s”（已交办%(days)s个工作日）。") % {
-                "title": a.suggestion.title,
-                "days": days,
-            }
-            plans.append(assignment_plan(a, K.SIGN, f"n{stage}", message, scanner.people.clerks(a.office_id)))
-        yield plans
+    qs = _due(session_ids, Q(status=A.PENDING, assigned_at__lt=day_start(cutoff + datetime.timedelta(days=1))))
+    first = _first(qs, "assigned_at")
+    if first is None:
+        return
+    # Working days since each assignment day, counted once per day back from today.
+    since, day, count = {}, scanner.today, 0
+    while day > first:
+        count += scanner.cal.is_workday(day)
+        day -= datetime.timedelta(days=1)
+        since[day] = count
+    days = sets.runs(first, cutoff, since.__getitem__)
+    stages = sets.runs(first, cutoff, lambda d: 1 + (since[d] - after) // every)
+    stage = Concat(Value("n"), sets.text(sets.by_ranges("assigned_at", stages, day_start)))
+    yield sets.record_set(
+        scanner,
+        qs,
+        kind=K.SIGN,
+        recipients=_clerks,
+        key=sets.assignment_key(K.SIGN, stage),
+        stage=stage,
+        message=sets.message(
+            _("请签收交办的建议“%(title)s”（已交办%(days)s个工作日）。"),
+            title=F("suggestion__title"),
+            days=sets.text(sets.by_ranges("assigned_at", days, day_start)),
+        ),
+        **_ids(),
+    )
+
+
+def _ids():
+    return {"suggestion_id": F("suggestion_id"), "assignment_id": F("pk"), "office_id": F("office_id")}
 
 
 def _before(scanner, *, kind, session_ids, offsets, base, message):
     """Reminders N working days before the effective deadline, up to the day itself."""
     for offset, days in before_stage_dates(scanner.cal, scanner.today, offsets).items():
-        condition = base & Assignment.effective_due_q("in", days)
-        for batch in _each_batch(scanner, _assignments(session_ids, condition)):
-            yield [
-                assignment_plan(
-                    a,
-                    kind,
-                    f"before{offset}",
-                    message % {"title": a.suggestion.title, "date": a.effective_due},
-                    scanner.people.clerks(a.office_id),
-                )
-                for a in batch
-            ]
+        qs = _due(session_ids, base & Assignment.effective_due_q("in", days))
+        stage = Value(f"before{offset}")
+        yield sets.record_set(
+            scanner,
+            qs,
+            kind=kind,
+            recipients=_clerks,
+            key=sets.assignment_key(kind, stage),
+            stage=stage,
+            message=sets.message(
+                message, title=F("suggestion__title"), date=sets.text(Assignment.effective_due_expression())
+            ),
+            **_ids(),
+        )
 
 
 def _late(scanner, *, kind, session_ids, every, base, message):
     """Every ``every`` days after the effective deadline."""
     last = scanner.today - datetime.timedelta(days=every)
-    condition = base & Assignment.effective_due_q("lte", last)
-    for batch in _each_batch(scanner, _assignments(session_ids, condition)):
-        plans = []
-        for a in batch:
-            due = a.effective_due
-            stage = every_stage((scanner.today - due).days, every)
-            text = message % {"title": a.suggestion.title, "date": due, "n": stage}
-            plans.append(assignment_plan(a, kind, f"late{stage}", text, scanner.people.clerks(a.office_id)))
-        yield plans
+    qs = _due(session_ids, base & Assignment.effective_due_q("lte", last)).annotate(
+        due=Assignment.effective_due_expression()
+    )
+    first = _first(qs, "due")
+    if first is None:
+        return
+    stages = sets.by_ranges("due", sets.runs(first, last, lambda d: every_stage((scanner.today - d).days, every)))
+    yield sets.record_set(
+        scanner,
+        qs,
+        kind=kind,
+        recipients=_clerks,
+        key=sets.assignment_key(kind, Concat(Value("late"), sets.text(stages))),
+        stage=Concat(Value("late"), sets.text(stages)),
+        message=sets.message(message, title=F("suggestion__title"), date=sets.text(F("due")), n=sets.text(stages)),
+        **_ids(),
+    )
 
 
 def opinion(scanner, policy, session_ids):
@@ -140,12 +170,15 @@ def rehandle(scanner, policy, session_ids):
         )
 
 
-def _overdue_recipients(scanner, assignment, stage):
-    recipients = scanner.people.office_all(assignment.office_id) + scanner.people.staff()
-    suggestion = assignment.suggestion
-    if stage >= 2 and suggestion.is_key and suggestion.leader and suggestion.leader.user:
-        recipients.append(Recipient(suggestion.leader.user))
-    return recipients
+def _overdue_recipients(scanner, office_ids):
+    """The office (head included) and staff; from the second time, the leader of a key suggestion too."""
+    fresh = Suggestion.objects.filter(is_key=True, reminders__created_at=scanner.now, reminders__kind=K.OVERDUE)
+    leaders = Leader.objects.filter(pk__in=fresh.values("leader_id"), user__isnull=False).select_related("user")
+    return [
+        ("office", {o: scanner.people.office_all(o) for o in office_ids}),
+        ("all", {0: scanner.people.staff()}),
+        ("leader", {leader.pk: [Recipient(leader.user)] for leader in leaders}),
+    ]
 
 
 def overdue(scanner, policy, session_ids):
@@ -153,21 +186,34 @@ def overdue(scanner, policy, session_ids):
     every = max(1, policy.offset("overdue_every_days"))
     yesterday = scanner.today - datetime.timedelta(days=1)
     condition = Q(role__in=ANSWERING, status__in=Assignment.UNANSWERED) & Assignment.effective_due_q("lte", yesterday)
-    for batch in _each_batch(scanner, _assignments(session_ids, condition)):
-        plans = []
-        for a in batch:
-            due = a.effective_due
-            # The first working day after the due date, then every ``every`` days (catching up a holiday).
-            first = scanner.cal.next_workday(due + datetime.timedelta(days=1))
-            stage = 1 + max(0, (scanner.today - first).days) // every
-            message = _("建议“%(title)s”已超过答复期限（%(date)s），请尽快答复（第%(n)s次催办）。") % {
-                "title": a.suggestion.title,
-                "date": due,
-                "n": stage,
-            }
-            recipients = _overdue_recipients(scanner, a, stage)
-            plans.append(assignment_plan(a, K.OVERDUE, f"n{stage}", message, recipients, urgent=True))
-        yield plans
+    qs = _due(session_ids, condition).annotate(due=Assignment.effective_due_expression())
+    first = _first(qs, "due")
+    if first is None:
+        return
+
+    def stage_of(due):
+        # The first working day after the due date, then every ``every`` days (catching up a holiday).
+        start = scanner.cal.next_workday(due + datetime.timedelta(days=1))
+        return 1 + max(0, (scanner.today - start).days) // every
+
+    stages = sets.by_ranges("due", sets.runs(first, yesterday, stage_of))
+    stage = Concat(Value("n"), sets.text(stages))
+    yield sets.record_set(
+        scanner,
+        qs,
+        kind=K.OVERDUE,
+        urgent=True,
+        recipients=_overdue_recipients,
+        key=sets.assignment_key(K.OVERDUE, stage),
+        stage=stage,
+        message=sets.message(
+            _("建议“%(title)s”已超过答复期限（%(date)s），请尽快答复（第%(n)s次催办）。"),
+            title=F("suggestion__title"),
+            date=sets.text(F("due")),
+            n=sets.text(stages),
+        ),
+        **_ids(),
+    )
 
 
 def follow_up(scanner, policy, session_ids):
@@ -184,26 +230,37 @@ def follow_up(scanner, policy, session_ids):
             submitted_at__lt=day_start(cutoff + datetime.timedelta(days=1)),
         )
         .exclude(Exists(solved))
-        .select_related("assignment", "suggestion")
+        .order_by()
     )
-    for batch in batches(qs):
-        scanner.people.load_offices({r.assignment.office_id for r in batch})
-        plans = []
-        for reply in batch:
-            submitted = timezone.localdate(reply.submitted_at)
-            stage = 0
-            while scanner.cal.add_months(submitted, months * (stage + 1)) <= scanner.today:
-                stage += 1
-            if not stage:
-                continue
-            message = _("建议“%(title)s”正在解决（B类），请报送最新办理进展。") % {"title": reply.suggestion.title}
-            plan = assignment_plan(
-                reply.assignment, K.FOLLOW_UP, f"n{stage}", message, scanner.people.clerks(reply.assignment.office_id)
-            )
-            plan.key = f"{K.FOLLOW_UP}:{reply.pk}:n{stage}"
-            plan.suggestion_id = reply.suggestion_id
-            plans.append(plan)
-        yield plans
+    first = _first(qs, "submitted_at")
+    if first is None:
+        return
+
+    def stage_of(submitted):
+        stage = 0
+        while scanner.cal.add_months(submitted, months * (stage + 1)) <= scanner.today:
+            stage += 1
+        return stage
+
+    ranges = sets.runs(first, cutoff, stage_of)
+    if ranges[0][1] == 0:  # the latest days are not due yet
+        qs = qs.filter(submitted_at__lt=day_start(ranges[0][0]))
+        ranges = ranges[1:]
+    if not ranges:
+        return
+    stage = Concat(Value("n"), sets.text(sets.by_ranges("submitted_at", ranges, day_start)))
+    yield sets.record_set(
+        scanner,
+        qs,
+        kind=K.FOLLOW_UP,
+        recipients=_clerks,
+        key=Concat(Value(f"{K.FOLLOW_UP}:"), sets.text(F("pk")), Value(":"), stage, output_field=CharField()),
+        stage=stage,
+        message=sets.message(_("建议“%(title)s”正在解决（B类），请报送最新办理进展。"), title=F("suggestion__title")),
+        suggestion_id=F("suggestion_id"),
+        assignment_id=F("assignment_id"),
+        office_id=F("assignment__office_id"),
+    )
 
 
 def requests(scanner, policy, session_ids):

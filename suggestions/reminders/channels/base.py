@@ -21,6 +21,7 @@ class Channel:
     receipts = False  # its gateway keeps send reports (``receipt``)
     shared = False  # one message per address (an office's group), not one per person
     quiet = False  # reaches a phone: quiet hours and the daily cap apply
+    bulk = False  # ``send_many`` sends a batch at once (first tries only; a retry goes through ``send``)
 
     def address(self, recipient) -> str | None:
         """Where ``recipient`` (a ``plans.Recipient``) gets this channel ("" if no address is needed); None: not at all."""
@@ -29,6 +30,11 @@ class Channel:
     def send(self, delivery) -> str:
         """Send one delivery; return the gateway's message id, or "". Raise to fail it (see ``is_transient``)."""
         raise NotImplementedError
+
+    def send_many(self, deliveries) -> None:
+        """Send several first-try deliveries at once (channels with ``bulk``); raise to fail them all."""
+        for delivery in deliveries:
+            self.send(delivery)
 
     def recover(self, delivery):
         """Before a retry, what became of an earlier attempt whose outcome is unknown: a report, or None (send)."""

@@ -1,0 +1,230 @@
+"""Set-based recording: a whole row of the schedule in one ``INSERT … SELECT``, its deliveries in a few more.
+
+A reminder storm (a week without a scan, a big deadline day) finds hundreds of
+thousands of reminders due at once. Instead of loading each due row into Python,
+the rows of the schedule that look at assignments describe what is due as a
+queryset whose columns are the reminder's (key, stage, message …) and the
+database copies it into the reminder table; the unique key skips what an
+earlier scan recorded (``ON CONFLICT DO NOTHING``, PostgreSQL and SQLite alike).
+
+Deliveries follow in one statement per recipient set: the reminders this scan
+created (``created_at = now``) joined with a small table of who gets them and by
+which channel, built once per office (or for staff, or per leader) with the same
+rules as ``record.deliveries_for``; ``delivery_unique`` skips a person already
+given the channel by an earlier set.
+
+Stages and texts that depend on the working-day calendar are computed in Python
+once per date (not per row) and handed to SQL as ``CASE`` over date ranges.
+"""
+
+import datetime
+import re
+
+from django.db import connection, transaction
+from django.db.models import Case, CharField, F, Q, TextField, Value, When
+from django.db.models.functions import Cast, Concat
+
+from suggestions.models import Reminder, ReminderDelivery, Suggestion
+from suggestions.reminders.preferences import chosen
+from suggestions.reminders.record import deliveries_for
+
+TOKEN = re.compile(r"%\((\w+)\)s")
+ALIAS = "r_"
+REMINDER_COLUMNS = ("key", "stage", "message", "suggestion_id", "assignment_id", "office_id")
+
+
+def text(value) -> Cast:
+    """An expression as text (numbers, dates as YYYY-MM-DD)."""
+    return Cast(value, output_field=CharField())
+
+
+def message(template: str, **parts) -> Concat | Value:
+    """A translated ``%(name)s`` template as SQL: its literal pieces around the parts' expressions."""
+    pieces, pos = [], 0
+    for match in TOKEN.finditer(template):
+        literal = template[pos : match.start()].replace("%%", "%")
+        if literal:
+            pieces.append(Value(literal))
+        pieces.append(parts[match.group(1)])
+        pos = match.end()
+    tail = template[pos:].replace("%%", "%")
+    if tail:
+        pieces.append(Value(tail))
+    if len(pieces) == 1:
+        return pieces[0] if isinstance(pieces[0], Value) else text(pieces[0])
+    return Concat(*pieces, output_field=TextField())
+
+
+def runs(first: datetime.date, last: datetime.date, value_of) -> list[tuple[datetime.date, object]]:
+    """[(start, value)] of the runs of equal ``value_of(day)`` from ``first`` to ``last``, latest run first."""
+    out = []
+    day = first
+    while day <= last:
+        value = value_of(day)
+        if not out or out[-1][1] != value:
+            out.append((day, value))
+        day += datetime.timedelta(days=1)
+    return out[::-1]
+
+
+def by_ranges(lookup: str, ranges, bound=lambda day: day, output=None) -> Case | Value:
+    """``CASE WHEN field >= start THEN value …`` over ``runs`` (latest first); the earliest run is the default."""
+    if not ranges:
+        return Value(None, output_field=output)
+    whens = [When(Q(**{f"{lookup}__gte": bound(start)}), then=Value(value)) for start, value in ranges[:-1]]
+    default = Value(ranges[-1][1])
+    if not whens:
+        return default
+    return Case(*whens, default=default, output_field=output)
+
+
+def _column_defaults(model, given) -> tuple[list[str], list]:
+    """The other NOT NULL columns of ``model`` with their Python defaults (Django defaults are not in the schema)."""
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in given or field.primary_key or field.null:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        values.append(field.get_db_prep_save(field.get_default(), connection))
+    return columns, values
+
+
+def _datetime(now):
+    return connection.ops.adapt_datetimefield_value(now)
+
+
+def insert_reminders(queryset, *, kind: str, now: datetime.datetime, urgent=False, dry_run=False, **columns) -> int:
+    """Record one reminder per row of ``queryset`` (columns as expressions), once per key; returns how many are new.
+
+    ``columns`` gives every name of ``REMINDER_COLUMNS``; the rows go in key order, so two scans
+    at once wait for each other instead of deadlocking.
+    """
+    inner = queryset.annotate(**{ALIAS + name: columns[name] for name in REMINDER_COLUMNS}).values(
+        *(ALIAS + name for name in REMINDER_COLUMNS)
+    )
+    sql, params = inner.query.sql_with_params()
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    key = connection.ops.quote_name("key")
+    with connection.cursor() as cursor:
+        if dry_run:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM ({sql}) sub WHERE NOT EXISTS "  # noqa: S608 - names from the model
+                f"(SELECT 1 FROM {table} x WHERE x.{key} = sub.{ALIAS}key)",
+                params,
+            )
+            return cursor.fetchone()[0]
+        given = {*REMINDER_COLUMNS, "kind", "is_urgent", "created_at"}
+        extra_columns, extra_values = _column_defaults(Reminder, given)
+        names = [connection.ops.quote_name(c) for c in (*REMINDER_COLUMNS, "kind", "is_urgent", "created_at")]
+        select = [f"sub.{ALIAS}{c}" for c in REMINDER_COLUMNS] + ["%s"] * (3 + len(extra_values))
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(names + extra_columns)}) "  # noqa: S608 - names from the model
+            f"SELECT {', '.join(select)} FROM ({sql}) sub WHERE 1 = 1 ORDER BY sub.{ALIAS}key "
+            f"ON CONFLICT ({key}) DO NOTHING",
+            [kind, bool(urgent), _datetime(now), *extra_values, *params],
+        )
+        return max(cursor.rowcount, 0)
+
+
+def recipient_table(recipients_by_group: dict, *, now, urgent: bool) -> tuple[str, list]:
+    """``SELECT group, user, channel, address UNION ALL …``: who gets the reminders of each group, by which channel.
+
+    One row per person and channel that can reach them, as ``deliveries_for`` decides for a reminder
+    (non-urgent ones on the channels each person chose); empty SQL when nobody can be reached.
+    """
+    users = {r.user.pk for recipients in recipients_by_group.values() for r in recipients}
+    choices = None if urgent else chosen(users)
+    address = ReminderDelivery._meta.get_field("address")
+    rows, params = [], []
+    for group, recipients in recipients_by_group.items():
+        for delivery in deliveries_for(0, recipients, now=now, choices=choices):
+            rows.append("SELECT %s AS grp, %s AS user_id, %s AS channel, %s AS address")
+            params += [
+                group,
+                delivery.recipient_id,
+                delivery.channel,
+                address.get_db_prep_save(delivery.address, connection),
+            ]
+    return " UNION ALL ".join(rows), params
+
+
+def insert_deliveries(*, kind: str, now, recipients_by_group: dict, urgent: bool, join: str = "office") -> int:
+    """Deliveries of the reminders of ``kind`` this scan created, for one recipient set.
+
+    ``join``: ``office`` (the group is the reminder's office), ``all`` (the group is ignored: staff)
+    or ``leader`` (the group is the suggestion's leader, for key suggestions from the second stage).
+    """
+    recipients, params = recipient_table(recipients_by_group, now=now, urgent=urgent)
+    if not recipients:
+        return 0
+    q = connection.ops.quote_name
+    reminders, deliveries = q(Reminder._meta.db_table), q(ReminderDelivery._meta.db_table)
+    extra_columns, extra_values = _column_defaults(
+        ReminderDelivery, {"reminder_id", "recipient_id", "channel", "address", "created_at"}
+    )
+    names = [q(c) for c in ("reminder_id", "recipient_id", "channel", "address", "created_at")] + extra_columns
+    where, join_params, recipients_from = "", [], ""
+    if join == "office":
+        on = f"v.grp = r.{q('office_id')}"
+    elif join == "all":
+        on = "1 = 1"
+    else:  # the suggestion's leader, for key suggestions from the second stage on
+        suggestions = q(Suggestion._meta.db_table)
+        recipients_from = f"JOIN {suggestions} s ON s.{q('id')} = r.{q('suggestion_id')} "
+        on = f"v.grp = s.{q('leader_id')}"
+        where = f" AND s.{q('is_key')} AND r.{q('stage')} <> %s"
+        join_params = ["n1"]
+    sql = (
+        f"INSERT INTO {deliveries} ({', '.join(names)}) "  # noqa: S608 - names from the models
+        f"SELECT r.{q('id')}, v.user_id, v.channel, v.address, %s{', %s' * len(extra_values)} "
+        f"FROM {reminders} r {recipients_from}JOIN ({recipients}) v ON {on} "
+        f"WHERE r.{q('created_at')} = %s AND r.{q('kind')} = %s{where} "
+        f"ORDER BY r.{q('id')}, v.user_id, v.channel ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_datetime(now), *extra_values, *params, _datetime(now), kind, *join_params])
+        return max(cursor.rowcount, 0)
+
+
+def record_set(scanner, queryset, *, kind: str, urgent=False, recipients, **columns) -> int:
+    """One row of the schedule: its reminders in one statement, then their deliveries; returns how many are new.
+
+    ``recipients(scanner, office_ids)`` returns [(join, {group: [Recipient]})] for the offices
+    of the reminders just created.
+    """
+    now = scanner.now
+    if scanner.dry_run:
+        return insert_reminders(queryset, kind=kind, now=now, urgent=urgent, dry_run=True, **columns)
+    with transaction.atomic():
+        created = insert_reminders(queryset, kind=kind, now=now, urgent=urgent, **columns)
+        if created:
+            offices = set(
+                Reminder.objects.filter(created_at=now, kind=kind, office_id__isnull=False)
+                .order_by()
+                .values_list("office_id", flat=True)
+                .distinct()
+            )
+            scanner.people.load_offices(offices)
+            for join, groups in recipients(scanner, offices):
+                insert_deliveries(kind=kind, now=now, recipients_by_group=groups, urgent=urgent, join=join)
+    return created
+
+
+# A scan that records more than this many reminders refreshes the planner's statistics of the two
+# tables at once: senders pick their rows by status, and statistics that still show the table before
+# the storm make PostgreSQL read every pending row for each batch until autovacuum catches up.
+ANALYZE_AFTER = 10_000
+
+
+def analyze_after(created: int) -> None:
+    """``ANALYZE`` the reminder and delivery tables after a storm (PostgreSQL; others plan without it)."""
+    if created < ANALYZE_AFTER or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (Reminder, ReminderDelivery):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def assignment_key(kind: str, stage) -> Concat:
+    """``kind:assignment id:stage``, the key ``plans.assignment_plan`` gives."""
+    return Concat(Value(f"{kind}:"), text(F("pk")), Value(":"), stage, output_field=CharField())
