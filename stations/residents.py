@@ -28,6 +28,7 @@ from stations.actions import (
     _sms_after_commit,
     _text,
     address_hash,
+    congress_name,
     deadlines,
     handlers_of,
     limit,
@@ -250,8 +251,8 @@ def _opinion_create(
     )
     _sms_after_commit(
         mobile,
-        _("【花溪人大】您的意见已收到，查询码%(code)s，可在“意见查询”页面查看办理情况。")
-        % {"code": opinion.tracking_code},
+        _("【%(congress)s】您的意见已收到，查询码%(code)s，可在“意见查询”页面查看办理情况。")
+        % {"congress": congress_name(opinion.station), "code": opinion.tracking_code},
     )
     return opinion
 

@@ -232,7 +232,10 @@ def similar_for_staff(suggestion):
     pool = Suggestion.objects.filter(
         Q(status__in=similar.HINT_STATUSES) | Q(session=suggestion.session_id, status=S.SUBMITTED)
     ).select_related("session", "lead_delegate")
-    found = [h.suggestion for h in similar.find(pool, suggestion.title, suggestion.body, exclude_pk=suggestion.pk)]
+    hits = similar.find(
+        pool, suggestion.title, suggestion.body, congress_id=suggestion.congress_id, exclude_pk=suggestion.pk
+    )
+    found = [h.suggestion for h in hits]
     outcomes = similar.latest_outcomes(found)
     for s in found:
         s.outcome = outcomes.get(s.pk, "")

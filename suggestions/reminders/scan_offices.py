@@ -141,8 +141,8 @@ def rehandle(scanner, policy, session_ids):
 
 
 def _overdue_recipients(scanner, assignment, stage):
-    recipients = scanner.people.office_all(assignment.office_id) + scanner.people.staff()
     suggestion = assignment.suggestion
+    recipients = scanner.people.office_all(assignment.office_id) + scanner.people.staff(suggestion.congress_id)
     if stage >= 2 and suggestion.is_key and suggestion.leader and suggestion.leader.user:
         recipients.append(Recipient(suggestion.leader.user))
     return recipients
@@ -231,7 +231,7 @@ def requests(scanner, policy, session_ids):
                 suggestion_id=a.suggestion_id,
                 assignment_id=a.pk,
                 office_id=a.office_id,
-                recipients=scanner.people.staff(),
+                recipients=scanner.people.staff(a.suggestion.congress_id),
             )
             plans.append(plan)
         yield plans

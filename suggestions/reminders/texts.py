@@ -40,8 +40,20 @@ def email_body(reminders) -> str:
         if reminder.suggestion_id and base:
             lines.append(f"   {base}{reminder.suggestion.get_absolute_url()}")
     lines.append("")
-    lines.append(_("请登录花溪人大代表建议办理系统办理。"))
+    names = _congress_names(reminders)
+    if names:
+        lines.append(_("请登录%(congress)s代表建议办理系统办理。") % {"congress": "、".join(names)})
+    else:
+        lines.append(_("请登录花溪人大代表建议办理系统办理。"))
     return "\n".join(lines)
+
+
+def _congress_names(reminders) -> list[str]:
+    """The names of the congresses the reminders' suggestions belong to (kept by the process: no query)."""
+    from congresses.models import congress_by_id
+
+    ids = dict.fromkeys(r.suggestion.congress_id for r in reminders if r.suggestion_id)
+    return [c.name for c in map(congress_by_id, ids) if c is not None]
 
 
 def short_text(reminder) -> str:
