@@ -126,12 +126,11 @@ def _sms_after_commit(mobile: str, text: str, *, kind: str = "notice", params: d
     transaction.on_commit(send)
 
 
-def congress_name(station: Station) -> str:
-    """The short name of the station's congress, for what residents read (kept by the process: no query)."""
-    from congresses.models import congress_by_id
+def sms_signature_of(station: Station) -> str:
+    """The signature of the texts residents of this station get: its congress's (kept by the process: no query)."""
+    from suggestions.reminders.texts import sms_signature
 
-    congress = congress_by_id(station.congress_id)
-    return congress.name if congress is not None else ""
+    return sms_signature(station.congress_id)
 
 
 def handlers_of(opinion: ResidentOpinion) -> list:
@@ -241,15 +240,15 @@ def _answer(opinion: ResidentOpinion, *, actor: Any, text: str, action: str) -> 
     OpinionEntry.objects.create(opinion=opinion, kind=OpinionEntry.Kind.ANSWER, text=text, author=actor)
     _sms_after_commit(
         opinion.resident_mobile,
-        _("【%(congress)s】您反映的意见（查询码%(code)s）已答复，请查看并评价。")
-        % {"congress": congress_name(opinion.station), "code": opinion.tracking_code},
+        _("【%(signature)s】您反映的意见（查询码%(code)s）已答复，请查看并评价。")
+        % {"signature": sms_signature_of(opinion.station), "code": opinion.tracking_code},
     )
     for merged in ResidentOpinion.objects.select_for_update().filter(merged_into=opinion):
         OpinionEntry.objects.create(opinion=merged, kind=OpinionEntry.Kind.ANSWER, text=text, author=actor)
         _sms_after_commit(
             merged.resident_mobile,
-            _("【%(congress)s】您反映的意见（查询码%(code)s）已合并办理并答复。")
-            % {"congress": congress_name(opinion.station), "code": merged.tracking_code},
+            _("【%(signature)s】您反映的意见（查询码%(code)s）已合并办理并答复。")
+            % {"signature": sms_signature_of(opinion.station), "code": merged.tracking_code},
         )
 
 

@@ -17,9 +17,9 @@ from stations.actions import (
     _office_users,
     _set_status,
     _sms_after_commit,
-    congress_name,
     handlers_of,
     notify,
+    sms_signature_of,
 )
 from stations.models import ResidentOpinion
 from suggestions.workdays import work_calendar
@@ -85,8 +85,8 @@ def opinions_remind(*, today: datetime.date | None = None) -> int:
             _audit(action="opinion_rating_reminder", opinion=opinion)
             _sms_after_commit(
                 opinion.resident_mobile,
-                _("【%(congress)s】您反映的意见（查询码%(code)s）已答复，请抽空评价。")
-                % {"congress": congress_name(opinion.station), "code": opinion.tracking_code},
+                _("【%(signature)s】您反映的意见（查询码%(code)s）已答复，请抽空评价。")
+                % {"signature": sms_signature_of(opinion.station), "code": opinion.tracking_code},
             )
             sent += 1
     return sent

@@ -28,11 +28,11 @@ from stations.actions import (
     _sms_after_commit,
     _text,
     address_hash,
-    congress_name,
     deadlines,
     handlers_of,
     limit,
     notify,
+    sms_signature_of,
 )
 from stations.models import OpinionEntry, OpinionPhoto, PhoneVerification, ResidentOpinion, Station
 from suggestions.errors import InvalidInput
@@ -251,8 +251,8 @@ def _opinion_create(
     )
     _sms_after_commit(
         mobile,
-        _("【%(congress)s】您的意见已收到，查询码%(code)s，可在“意见查询”页面查看办理情况。")
-        % {"congress": congress_name(opinion.station), "code": opinion.tracking_code},
+        _("【%(signature)s】您的意见已收到，查询码%(code)s，可在“意见查询”页面查看办理情况。")
+        % {"signature": sms_signature_of(opinion.station), "code": opinion.tracking_code},
     )
     return opinion
 

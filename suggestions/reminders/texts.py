@@ -56,9 +56,31 @@ def _congress_names(reminders) -> list[str]:
     return [c.name for c in map(congress_by_id, ids) if c is not None]
 
 
+# The SMS signature the first congress's gateway account has registered (what every text began with before
+# there were several congresses); another congress's texts are signed with its own short name.
+FIRST_SIGNATURE = "花溪人大"
+
+
+def sms_signature(congress_id) -> str:
+    """The signature a text about a row of this congress begins with, without brackets (no query)."""
+    from congresses.models import FIRST_SLUG, congress_by_id
+
+    congress = congress_by_id(congress_id)
+    if congress is None or congress.slug == FIRST_SLUG:
+        return FIRST_SIGNATURE
+    return congress.name
+
+
 def short_text(reminder) -> str:
     """The reminder for a text message: one SMS has no room for a title, the number says which suggestion."""
-    number = reminder.suggestion.number_display if reminder.suggestion_id else ""
+    if not reminder.suggestion_id:
+        return _("【%(signature)s】%(message)s") % {"signature": FIRST_SIGNATURE, "message": reminder.message}
+    signature = sms_signature(reminder.suggestion.congress_id)
+    number = reminder.suggestion.number_display
     if number:
-        return _("【花溪人大】%(number)s：%(message)s") % {"number": number, "message": reminder.message}
-    return _("【花溪人大】%(message)s") % {"message": reminder.message}
+        return _("【%(signature)s】%(number)s：%(message)s") % {
+            "signature": signature,
+            "number": number,
+            "message": reminder.message,
+        }
+    return _("【%(signature)s】%(message)s") % {"signature": signature, "message": reminder.message}

@@ -95,7 +95,10 @@ def test_the_api_station_endpoints_keep_to_the_congress(two):
 
 
 def test_resident_pages_reached_by_code_show_the_station_congress(client, two):
+    from suggestions.reminders import sms
+
     a, b = two
+    assert any(m.phone == "13800138002" and m.text.startswith("【乙人大】您的意见已收到") for m in sms.outbox)
     page = client.get(reverse("residents:scan", args=[b.station.code]))
     assert page.status_code == 200
     assert "乙人大" in page.content.decode()

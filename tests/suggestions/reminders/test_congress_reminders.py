@@ -99,10 +99,13 @@ def test_the_reminder_log_and_its_failed_count_are_the_congress_own(client, two)
     assert reminders.failed_count(b.congress.pk) == 0 and reminders.failed_count() == 1
 
 
-def test_reminder_emails_name_the_congress_of_the_suggestion(two):
+def test_reminder_emails_and_texts_name_the_congress_of_the_suggestion(two):
     from suggestions.reminders import texts
 
     a, b = two
     scan_on("2026-10-19")
     reminder = Reminder.objects.get(key=f"overdue:{b.lead.pk}:n1")
     assert "乙人大" in texts.email_body([reminder])
+    assert texts.short_text(reminder).startswith("【乙人大】")
+    # The first congress keeps the signature its gateway account registered.
+    assert texts.short_text(Reminder.objects.get(key=f"overdue:{a.lead.pk}:n1")).startswith("【花溪人大】")
