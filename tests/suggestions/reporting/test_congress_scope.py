@@ -80,3 +80,16 @@ def test_status_totals_over_every_session_sum_one_congress_only(two):
     a, b = two
     assert sum(scope.status_totals(a.congress.pk).values()) == 2
     assert scope.status_totals(b.congress.pk) == {"assigned": 1}
+
+
+def test_the_track_list_status_counts_never_sum_another_congress_tallies(two):
+    from suggestions.models import Suggestion
+    from suggestions.queries.staff_selectors import status_counts
+
+    a, b = two
+    mine = Suggestion.objects.filter(congress=b.congress)
+    for counts in (
+        status_counts(mine, everything=True, congress_id=b.congress.pk),
+        status_counts(mine, everything=True),
+    ):
+        assert {value: n for value, _label, n in counts if n} == {"assigned": 1}
