@@ -11,6 +11,7 @@ class StationSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="名称")
     address = serializers.CharField(help_text="地址")
     hours = serializers.CharField(help_text="开放时间")
+    congress = serializers.CharField(source="congress.name", help_text="所属人大")
 
 
 class PublicOpinionSerializer(serializers.Serializer):

@@ -126,6 +126,13 @@ def _sms_after_commit(mobile: str, text: str, *, kind: str = "notice", params: d
     transaction.on_commit(send)
 
 
+def sms_signature_of(station: Station) -> str:
+    """The signature of the texts residents of this station get: its congress's (kept by the process: no query)."""
+    from suggestions.reminders.texts import sms_signature
+
+    return sms_signature(station.congress_id)
+
+
 def handlers_of(opinion: ResidentOpinion) -> list:
     """The users who handle ``opinion``: the station's staff and its delegate (or every attached delegate)."""
     users = list(opinion.station.staff.filter(is_active=True))
@@ -233,13 +240,15 @@ def _answer(opinion: ResidentOpinion, *, actor: Any, text: str, action: str) -> 
     OpinionEntry.objects.create(opinion=opinion, kind=OpinionEntry.Kind.ANSWER, text=text, author=actor)
     _sms_after_commit(
         opinion.resident_mobile,
-        _("【花溪人大】您反映的意见（查询码%(code)s）已答复，请查看并评价。") % {"code": opinion.tracking_code},
+        _("【%(signature)s】您反映的意见（查询码%(code)s）已答复，请查看并评价。")
+        % {"signature": sms_signature_of(opinion.station), "code": opinion.tracking_code},
     )
     for merged in ResidentOpinion.objects.select_for_update().filter(merged_into=opinion):
         OpinionEntry.objects.create(opinion=merged, kind=OpinionEntry.Kind.ANSWER, text=text, author=actor)
         _sms_after_commit(
             merged.resident_mobile,
-            _("【花溪人大】您反映的意见（查询码%(code)s）已合并办理并答复。") % {"code": merged.tracking_code},
+            _("【%(signature)s】您反映的意见（查询码%(code)s）已合并办理并答复。")
+            % {"signature": sms_signature_of(opinion.station), "code": merged.tracking_code},
         )
 
 
@@ -259,6 +268,8 @@ def opinion_forward(*, opinion: ResidentOpinion, actor: Any, office: Office | No
     policy.require(actor, Action.OPINION_FORWARD, opinion)
     if office is None:
         raise InvalidInput(_("请选择承办单位。"))
+    if office.congress_id != opinion.station.congress_id or not office.is_active:
+        raise InvalidInput(_("只能转给本联络站所属人大的承办单位。"))
     note = _text(note, _("转办说明"), max_length=1000, required=False)
     now = timezone.now()
     _first_response(opinion, now)
@@ -354,7 +365,7 @@ def opinion_suggest(
         raise InvalidInput(_("只能把同一联络站的意见合并为一件建议。"))
     title = _text(title, _("标题"), max_length=200)
     body = _text(body, _("内容"), max_length=20000)
-    if category is None:
+    if category is None or category.congress_id != locked[0].station.congress_id:
         raise InvalidInput(_("请选择类别。"))
     who = Actor.of(actor)
     lead = who.delegate if who.delegate is not None and delegate is None else delegate

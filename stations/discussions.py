@@ -98,6 +98,9 @@ def discussion_record(
     policy.require(actor, Action.DISCUSSION_RECORD, delegation)
     if category is None:
         raise InvalidInput(_("请选择类别。"))
+    congress_id = delegation.term.congress_id
+    if session.congress_id != congress_id or category.congress_id != congress_id:
+        raise InvalidInput(_("会议、代表团和类别须属于同一人大。"))
     if not rows:
         raise InvalidInput(_("请至少录入一件建议。"))
     if len(rows) > MAX_ROWS:

@@ -19,21 +19,31 @@ OS = ResidentOpinion.Status
 
 
 def stations_for(*, actor: Any) -> QuerySet[Station]:
-    """The stations the actor works with: every one for staff, else those they staff or are attached to."""
+    """The stations of the actor's congress they work with: every one for its staff, else those they staff
+    or are attached to."""
     who = Actor.of(actor)
-    stations = Station.objects.annotate(
+    if not who.is_authenticated or who.congress_id is None:
+        return Station.objects.none()
+    stations = Station.objects.filter(congress_id=who.congress_id).annotate(
         open_count=Count("opinions", filter=Q(opinions__status__in=ResidentOpinion.OPEN))
     )
     if who.is_staff:
         return stations
-    if not who.is_authenticated:
-        return stations.none()
     return stations.filter(Q(staff=who.user) | Q(memberships__delegate_id=who.delegate_id or 0)).distinct()
+
+
+def station_of_congress(*, actor: Any, pk: int) -> Station:
+    """A station of the actor's congress (whatever the actor may do with it), or 404: another congress's
+    station is as unknown as a missing one."""
+    station = Station.objects.filter(pk=pk, congress_id=Actor.of(actor).congress_id or 0).first()
+    if station is None:
+        raise Http404
+    return station
 
 
 def station_for(*, actor: Any, pk: int) -> Station:
     """One station the actor may see, or 404."""
-    station = Station.objects.filter(pk=pk).first()
+    station = Station.objects.filter(pk=pk, congress_id=Actor.of(actor).congress_id or 0).first()
     if station is None or not policy.may(actor, Action.STATION_VIEW, station):
         raise Http404
     return station
@@ -57,7 +67,7 @@ def opinion_for(*, actor: Any, pk: int) -> ResidentOpinion:
     """One opinion the actor may view, or 404."""
     opinion = (
         ResidentOpinion.objects.select_related("station", "delegate", "forwarded_office", "suggestion")
-        .filter(pk=pk)
+        .filter(pk=pk, station__congress_id=Actor.of(actor).congress_id or 0)
         .first()
     )
     if opinion is None or not policy.may(actor, Action.OPINION_VIEW, opinion):
@@ -66,13 +76,16 @@ def opinion_for(*, actor: Any, pk: int) -> ResidentOpinion:
 
 
 def opinions_for(*, actor: Any) -> QuerySet[ResidentOpinion]:
-    """Every opinion the actor may handle or view: staff all; station staff, delegates and forwarded offices theirs."""
+    """Every opinion of the actor's congress they may handle or view: staff all; station staff, delegates and
+    forwarded offices theirs."""
     who = Actor.of(actor)
-    opinions = ResidentOpinion.objects.select_related("station", "delegate", "forwarded_office")
+    if not who.is_authenticated or who.congress_id is None:
+        return ResidentOpinion.objects.none()
+    opinions = ResidentOpinion.objects.select_related("station", "delegate", "forwarded_office").filter(
+        station__congress_id=who.congress_id
+    )
     if who.is_staff:
         return opinions
-    if not who.is_authenticated:
-        return opinions.none()
     staffed = Station.staff.through.objects.filter(user_id=who.user.pk).values("station_id")
     attached = StationDelegate.objects.filter(delegate_id=who.delegate_id or 0).values("station_id")
     return opinions.filter(
@@ -87,7 +100,9 @@ def office_opinions(*, actor: Any) -> QuerySet[ResidentOpinion]:
     """Opinions forwarded to the actor's offices (the office clerk's inbox)."""
     who = Actor.of(actor)
     return (
-        ResidentOpinion.objects.filter(forwarded_office_id__in=who.office_ids)
+        ResidentOpinion.objects.filter(
+            forwarded_office_id__in=who.office_ids, station__congress_id=who.congress_id or 0
+        )
         .select_related("station", "forwarded_office")
         .order_by("status", "answer_due", "pk")
     )
@@ -107,7 +122,7 @@ def opinion_by_code(*, code: str) -> ResidentOpinion:
     """The opinion with this tracking code (case and spaces ignored), or 404."""
     code = "".join((code or "").split()).upper()
     opinion = (
-        ResidentOpinion.objects.select_related("station", "suggestion", "forwarded_office")
+        ResidentOpinion.objects.select_related("station__congress", "suggestion", "forwarded_office")
         .filter(tracking_code=code)
         .first()
     )
@@ -137,7 +152,7 @@ def delegations_for_secretary(*, actor: Any) -> QuerySet[Delegation]:
     """The delegations whose group discussions the actor records as their secretary."""
     if actor.user is None or not actor.is_authenticated:
         return Delegation.objects.none()
-    return Delegation.objects.filter(secretary_id=actor.user.pk)
+    return Delegation.objects.filter(secretary_id=actor.user.pk, term__congress_id=actor.congress_id or 0)
 
 
 def drafts_recorded_by(*, actor: Any) -> QuerySet[RecordedDraft]:
@@ -146,7 +161,7 @@ def drafts_recorded_by(*, actor: Any) -> QuerySet[RecordedDraft]:
     if not who.is_authenticated:
         return RecordedDraft.objects.none()
     return (
-        RecordedDraft.objects.filter(recorder=who.user)
+        RecordedDraft.objects.filter(recorder=who.user, suggestion__congress_id=who.congress_id or 0)
         .select_related("suggestion__lead_delegate", "discussion__delegation")
         .order_by("-id")
     )
@@ -178,8 +193,13 @@ def _tally(opinions: list[ResidentOpinion], calendar: Any) -> dict[str, Any]:
     }
 
 
-def station_statistics(*, station: Station | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Counts per station and per delegate: received, answered, forwarded, turned into suggestions, medians, satisfaction."""
+def station_statistics(
+    *, station: Station | None = None, congress_id: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Counts per station and per delegate: received, answered, forwarded, turned into suggestions, medians,
+    satisfaction; of one station, or of every station of one congress (one of the two must be given)."""
+    if station is None and congress_id is None:
+        raise ValueError("station_statistics needs a station or a congress")
     opinions = ResidentOpinion.objects.only(
         "station_id",
         "delegate_id",
@@ -190,16 +210,19 @@ def station_statistics(*, station: Station | None = None) -> dict[str, list[dict
         "suggestion_id",
         "rating",
     )
+    stations = Station.objects.all()
     if station is not None:
-        opinions = opinions.filter(station=station)
+        opinions, stations = opinions.filter(station=station), stations.filter(pk=station.pk)
+    else:
+        opinions, stations = opinions.filter(station__congress_id=congress_id), stations.filter(congress_id=congress_id)
     rows = list(opinions)
     calendar = work_calendar()
-    stations = {s.pk: s for s in Station.objects.all()}
+    stations = {s.pk: s for s in stations}
     per_station = [
         {"station": stations[pk], **_tally([o for o in rows if o.station_id == pk], calendar)}
         for pk in sorted({o.station_id for o in rows}, key=lambda pk: stations[pk].name)
     ]
-    memberships = StationDelegate.objects.select_related("delegate", "station")
+    memberships = StationDelegate.objects.filter(station_id__in=list(stations)).select_related("delegate", "station")
     per_delegate = []
     for membership in memberships:
         mine = [o for o in rows if o.station_id == membership.station_id and o.delegate_id == membership.delegate_id]
@@ -208,3 +231,31 @@ def station_statistics(*, station: Station | None = None) -> dict[str, list[dict
                 {"delegate": membership.delegate, "station": membership.station, **_tally(mine, calendar)}
             )
     return {"stations": per_station, "delegates": per_delegate}
+
+
+def staff_candidates(*, congress_id: int | None) -> QuerySet:
+    """The accounts a station of this congress may name as its staff: those holding a role in this congress
+    (staff, delegate, office, leader, another station) and those holding none yet; never another congress's
+    people, whose names this congress's staff have no reason to see."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    if congress_id is None:
+        return users.none()
+    here = (
+        Q(staff_membership__congress_id=congress_id)
+        | Q(delegate_records__congress_id=congress_id)
+        | Q(office_memberships__office__congress_id=congress_id)
+        | Q(leader__congress_id=congress_id)
+        | Q(liaison_stations__congress_id=congress_id)
+    )
+    nowhere = Q(
+        staff_membership__isnull=True,
+        delegate_records__isnull=True,
+        office_memberships__isnull=True,
+        leader__isnull=True,
+        liaison_stations__isnull=True,
+        is_superuser=False,
+    )
+    ids = users.filter(here | nowhere).values("pk")
+    return users.filter(pk__in=ids).order_by("username")

@@ -12,7 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stations.actions import _audit, _office_users, _set_status, _sms_after_commit, handlers_of, notify
+from stations.actions import (
+    _audit,
+    _office_users,
+    _set_status,
+    _sms_after_commit,
+    handlers_of,
+    notify,
+    sms_signature_of,
+)
 from stations.models import ResidentOpinion
 from suggestions.workdays import work_calendar
 
@@ -77,7 +85,8 @@ def opinions_remind(*, today: datetime.date | None = None) -> int:
             _audit(action="opinion_rating_reminder", opinion=opinion)
             _sms_after_commit(
                 opinion.resident_mobile,
-                _("【花溪人大】您反映的意见（查询码%(code)s）已答复，请抽空评价。") % {"code": opinion.tracking_code},
+                _("【%(signature)s】您反映的意见（查询码%(code)s）已答复，请抽空评价。")
+                % {"signature": sms_signature_of(opinion.station), "code": opinion.tracking_code},
             )
             sent += 1
     return sent

@@ -32,6 +32,7 @@ from stations.actions import (
     handlers_of,
     limit,
     notify,
+    sms_signature_of,
 )
 from stations.models import OpinionEntry, OpinionPhoto, PhoneVerification, ResidentOpinion, Station
 from suggestions.errors import InvalidInput
@@ -250,8 +251,8 @@ def _opinion_create(
     )
     _sms_after_commit(
         mobile,
-        _("【花溪人大】您的意见已收到，查询码%(code)s，可在“意见查询”页面查看办理情况。")
-        % {"code": opinion.tracking_code},
+        _("【%(signature)s】您的意见已收到，查询码%(code)s，可在“意见查询”页面查看办理情况。")
+        % {"signature": sms_signature_of(opinion.station), "code": opinion.tracking_code},
     )
     return opinion
 

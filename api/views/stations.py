@@ -43,12 +43,15 @@ class StationList(_NoLogin):
 
     @extend_schema(
         summary="代表联络站",
-        description="在用的代表联络站：名称、地址和开放时间，无需登录。",
+        description="在用的代表联络站：名称、地址、开放时间和所属人大，无需登录。",
         responses={200: ss.StationSerializer(many=True)},
     )
     def get(self, request):
         return self.page(
-            Station.objects.filter(is_active=True).only("pk", "name", "address", "hours"), ss.StationSerializer
+            Station.objects.filter(is_active=True)
+            .select_related("congress")
+            .only("pk", "name", "address", "hours", "congress__name"),
+            ss.StationSerializer,
         )
 
 
@@ -62,7 +65,7 @@ class StationPublic(_NoLogin):
         responses={200: ss.PublicStationSerializer, 404: ERRORS[404]},
     )
     def get(self, request, pk):
-        station = Station.objects.filter(pk=pk, is_active=True).first()
+        station = Station.objects.select_related("congress").filter(pk=pk, is_active=True).first()
         if station is None:
             raise Http404
         station.opinions_shown = list(queries.public_opinions(station=station)[:50])
@@ -269,7 +272,10 @@ class OpinionForward(_OpinionStep):
         opinion = opinion_or_404(self, pk)
         data = ss.OpinionForwardInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        office = Office.objects.filter(pk=data.validated_data["office"]).first()  # None: the action says so
+        # Only an office of the station's congress is found; None: the action says so.
+        office = Office.objects.filter(
+            pk=data.validated_data["office"], congress_id=opinion.station.congress_id
+        ).first()
         actions.opinion_forward(opinion=opinion, actor=request.user, office=office, note=data.validated_data["note"])
         return self.done(pk)
 

@@ -28,7 +28,9 @@ def discussion_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(decision.reason)
     # NPC staff choose any delegation; a secretary only theirs (the action asks again on the chosen one).
     delegations = None if actor.is_staff else queries.delegations_for_secretary(actor=actor)
-    form = DiscussionForm(request.POST or None, request.FILES or None, delegations=delegations)
+    form = DiscussionForm(
+        request.POST or None, request.FILES or None, delegations=delegations, congress_id=actor.congress_id
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         term = data["session"].term
@@ -69,7 +71,11 @@ def discussion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     if not policy.may(actor, Action.DISCUSSION_RECORD, None):
         raise PermissionDenied
-    discussion = get_object_or_404(GroupDiscussion.objects.select_related("delegation", "session", "recorder"), pk=pk)
+    discussion = get_object_or_404(
+        GroupDiscussion.objects.select_related("delegation", "session", "recorder"),
+        pk=pk,
+        session__congress_id=actor.congress_id or 0,
+    )
     decision = policy.may(actor, Action.DISCUSSION_RECORD, discussion.delegation)
     if not decision:  # a secretary sees their own delegation's discussions only
         raise PermissionDenied(decision.reason)
@@ -89,8 +95,13 @@ def drafts(request: HttpRequest) -> HttpResponse:
 
 
 def _draft(request: HttpRequest, pk: int, action: Action) -> RecordedDraft:
-    draft = get_object_or_404(RecordedDraft.objects.select_related("suggestion", "recorder", "discussion"), pk=pk)
-    decision = policy.may(actor_of(request), action, draft)
+    actor = actor_of(request)
+    draft = get_object_or_404(
+        RecordedDraft.objects.select_related("suggestion", "recorder", "discussion"),
+        pk=pk,
+        suggestion__congress_id=actor.congress_id or 0,
+    )
+    decision = policy.may(actor, action, draft)
     if not decision and decision.kind == policy.PERMISSION:
         raise PermissionDenied(decision.reason)
     return draft

@@ -41,11 +41,21 @@ class StationForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
+    def __init__(self, *args, congress_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from stations.queries import staff_candidates
+
+        # The station's congress's delegates and people only.
+        self.fields["delegates"].queryset = Delegate.objects.filter(is_active=True, congress_id=congress_id).order_by(
+            "name"
+        )
+        self.fields["staff_users"].queryset = staff_candidates(congress_id=congress_id)
+
     @classmethod
-    def for_station(cls, station: Station | None, data=None):
-        """The form filled with ``station``'s values."""
+    def for_station(cls, station: Station | None, data=None, *, congress_id=None):
+        """The form filled with ``station``'s values (a new station's: of the congress ``congress_id``)."""
         if station is None:
-            return cls(data)
+            return cls(data, congress_id=congress_id)
         initial = {
             "name": station.name,
             "address": station.address,
@@ -56,7 +66,7 @@ class StationForm(forms.Form):
             "delegates": list(station.delegates.all()),
             "staff_users": list(station.staff.all()),
         }
-        return cls(data, initial=initial)
+        return cls(data, initial=initial, congress_id=station.congress_id)
 
 
 class MobileForm(forms.Form):
@@ -101,10 +111,17 @@ class AnswerForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    office = forms.ModelChoiceField(label=_("承办单位"), queryset=Office.objects.order_by("name"))
+    office = forms.ModelChoiceField(label=_("承办单位"), queryset=Office.objects.none())
     note = forms.CharField(
         label=_("转办说明"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, opinion=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if opinion is not None:  # the active offices of the opinion's station's congress only
+            self.fields["office"].queryset = Office.objects.filter(
+                congress_id=opinion.station.congress_id, is_active=True
+            ).order_by("name")
 
 
 class MergeForm(forms.Form):
@@ -134,6 +151,7 @@ class SuggestForm(forms.Form):
         if station is not None:
             self.fields["opinions"].queryset = opinions
             self.fields["delegate"].queryset = station.delegates.all()
+            self.fields["category"].queryset = Category.objects.filter(congress_id=station.congress_id)
 
 
 class PublishForm(forms.Form):
@@ -151,8 +169,12 @@ class DiscussionForm(forms.Form):
 
     ROWS = 10
 
-    def __init__(self, *args, delegations=None, **kwargs):
+    def __init__(self, *args, delegations=None, congress_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The congress's sessions, delegations and categories only.
+        self.fields["session"].queryset = Session.objects.filter(congress_id=congress_id)
+        self.fields["delegation"].queryset = Delegation.objects.filter(term__congress_id=congress_id).order_by("name")
+        self.fields["category"].queryset = Category.objects.filter(congress_id=congress_id)
         if delegations is not None:  # a secretary is offered their own delegation(s) only
             self.fields["delegation"].queryset = delegations.order_by("name")
         for i in range(self.ROWS):

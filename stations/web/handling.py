@@ -48,11 +48,11 @@ def station_list(request: HttpRequest) -> HttpResponse:
 def station_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a station (NPC staff)."""
     actor = actor_of(request)
-    station = get_object_or_404(queries.Station, pk=pk) if pk else None
+    station = queries.station_of_congress(actor=actor, pk=pk) if pk else None
     decision = policy.may(actor, Action.STATION_MANAGE, station)
     if not decision:
         raise PermissionDenied(decision.reason)
-    form = StationForm.for_station(station, request.POST or None)
+    form = StationForm.for_station(station, request.POST or None, congress_id=actor.congress_id)
     if request.method == "POST" and form.is_valid():
         try:
             station = actions.station_save(actor=request.user, station=station, **form.cleaned_data)
@@ -161,7 +161,7 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entries": opinion.entries.all(),
         "photos": opinion.photos.all(),
         "answer_form": AnswerForm(),
-        "forward_form": ForwardForm(),
+        "forward_form": ForwardForm(opinion=opinion),
         "merge_form": MergeForm(opinion=opinion),
         "publish_form": PublishForm(
             initial={
@@ -219,6 +219,7 @@ def opinion_forward(request: HttpRequest, pk: int) -> HttpResponse:
         ForwardForm,
         lambda o, d: actions.opinion_forward(opinion=o, actor=request.user, office=d["office"], note=d["note"]),
         _("已转承办单位办理。"),
+        with_opinion=True,
     )
 
 
@@ -305,7 +306,7 @@ def opinion_suggest(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def opinion_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A photo of an opinion, for those who may view the opinion."""
-    photo = get_object_or_404(OpinionPhoto, pk=pk)
+    photo = get_object_or_404(OpinionPhoto, pk=pk, opinion__station__congress_id=actor_of(request).congress_id or 0)
     queries.opinion_for(actor=actor_of(request), pk=photo.opinion_id)
     response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
     response["Cache-Control"] = "private, no-store"
@@ -323,4 +324,6 @@ def office_inbox(request: HttpRequest) -> HttpResponse:
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts per station and per delegate."""
-    return render(request, "stations/dashboard.html", queries.station_statistics())
+    return render(
+        request, "stations/dashboard.html", queries.station_statistics(congress_id=actor_of(request).congress_id)
+    )

@@ -21,10 +21,10 @@ SESSION_KEY = "stations_verification"
 
 def _target(code: str) -> tuple[Station, object]:
     """The station (and delegate) a QR code opens the form for, or 404."""
-    station = Station.objects.filter(code=code, is_active=True).first()
+    station = Station.objects.select_related("congress").filter(code=code, is_active=True).first()
     if station is not None:
         return station, None
-    membership = StationDelegate.objects.select_related("station", "delegate").filter(code=code).first()
+    membership = StationDelegate.objects.select_related("station__congress", "delegate").filter(code=code).first()
     if membership is None or not membership.station.is_active:
         raise Http404
     return membership.station, membership.delegate
@@ -168,7 +168,7 @@ def track_withdraw(request: HttpRequest, code: str) -> HttpResponse:
 
 def station_public(request: HttpRequest, pk: int) -> HttpResponse:
     """A station's public page: where and when, and its answered opinions (reviewed text, no personal data)."""
-    station = get_object_or_404(Station, pk=pk, is_active=True)
+    station = get_object_or_404(Station.objects.select_related("congress"), pk=pk, is_active=True)
     context = {
         "station": station,
         "opinions": queries.public_opinions(station=station)[:50],

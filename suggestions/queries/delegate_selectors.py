@@ -179,7 +179,15 @@ def similar_for_delegate(delegate, title, body="", *, exclude_pk=None, limit=sim
         CoSigner.objects.filter(delegate=delegate, status__in=VISIBLE_COSIGNER).values_list("suggestion_id", flat=True)
     )
     pool = Suggestion.objects.filter(status__in=similar.HINT_STATUSES).select_related("session")
-    hits = similar.find(pool, title, body, exclude_pk=exclude_pk, limit=limit, text_of=similar.text_for(own))
+    hits = similar.find(
+        pool,
+        title,
+        body,
+        congress_id=delegate.congress_id,
+        exclude_pk=exclude_pk,
+        limit=limit,
+        text_of=similar.text_for(own),
+    )
     found = [h.suggestion for h in hits]
     if not found:
         return []

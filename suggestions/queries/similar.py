@@ -183,17 +183,21 @@ def latest_outcomes(suggestions, *, shown=None):
     return outcomes
 
 
-def find(pool, title, body="", *, exclude_pk=None, limit=LIMIT, text_of=visible_text, method=None):
+def find(pool, title, body="", *, congress_id, exclude_pk=None, limit=LIMIT, text_of=visible_text, method=None):
     """The suggestions of ``pool`` most similar to ``title`` (and ``body``), best first, as ``Hit``.
 
-    ``pool`` scopes the candidates (statuses, session); ``text_of(suggestion)`` gives the
+    ``pool`` scopes the candidates (statuses, session) and ``congress_id`` the congress they belong to: a hint
+    never names another congress's suggestion (``None``: nothing). ``text_of(suggestion)`` gives the
     (title, body) a candidate may be matched on for this viewer. ``method`` forces "exact" or
     "index" (tests); by default the index is used on PostgreSQL at scale.
     """
+    if congress_id is None:
+        return []
     if len(word_characters(title)) < MIN_QUERY_CHARS and not body:
         return []
     if not terms(title) and not terms(body):
         return []
+    pool = pool.filter(congress_id=congress_id)
     if exclude_pk:
         pool = pool.exclude(pk=exclude_pk)
     pool = pool.annotate(

@@ -12,7 +12,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -207,19 +206,18 @@ def key_suggestion_rows(user, *, today, limit=300):
     return rows
 
 
-def status_counts(queryset, *, everything=False):
+def status_counts(queryset, *, everything=False, congress_id=None):
     """[(status, label, count)] for the statuses staff track, in one query.
 
-    ``everything``: the queryset is every suggestion (no filter), so the counts come from the
-    precomputed tallies (``stats``) instead of counting a million rows.
+    ``everything``: the queryset is every suggestion of the congress ``congress_id`` (no other filter), so the
+    counts come from that congress's precomputed tallies (``reporting.scope.status_totals``) instead of
+    counting a million rows. Without ``congress_id`` the queryset itself is counted: the tallies span every
+    congress and are never summed unscoped.
     """
-    if everything:
-        from suggestions.models import SuggestionTally
-        from suggestions.reporting import stats
+    if everything and congress_id is not None:
+        from suggestions.reporting import scope
 
-        stats.catch_up()
-        rows = SuggestionTally.objects.filter(n__gt=0).exclude(status=S.DRAFT)
-        counts = dict(rows.values_list("status").annotate(total=Sum("n")).order_by())
+        counts = scope.status_totals(congress_id)
     else:
         counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
     return [(value, label, counts.get(value, 0)) for value, label in S.choices if value != S.DRAFT]
@@ -232,7 +230,10 @@ def similar_for_staff(suggestion):
     pool = Suggestion.objects.filter(
         Q(status__in=similar.HINT_STATUSES) | Q(session=suggestion.session_id, status=S.SUBMITTED)
     ).select_related("session", "lead_delegate")
-    found = [h.suggestion for h in similar.find(pool, suggestion.title, suggestion.body, exclude_pk=suggestion.pk)]
+    hits = similar.find(
+        pool, suggestion.title, suggestion.body, congress_id=suggestion.congress_id, exclude_pk=suggestion.pk
+    )
+    found = [h.suggestion for h in hits]
     outcomes = similar.latest_outcomes(found)
     for s in found:
         s.outcome = outcomes.get(s.pk, "")

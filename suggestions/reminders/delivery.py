@@ -332,9 +332,13 @@ def run_queued(task_name: str, *args) -> None:
         run_inline(task_name, *args)
 
 
-def failed_count() -> int:
-    """Deliveries that failed for good, for the staff home page."""
-    return D.objects.filter(status=D.Status.FAILED).count()
+def failed_count(congress_id: int | None = None) -> int:
+    """Deliveries that failed for good: about one congress's suggestions (its staff's navigation), or every one
+    (``None``: the command line's total)."""
+    failed = D.objects.filter(status=D.Status.FAILED)
+    if congress_id is not None:
+        failed = failed.filter(reminder__suggestion__congress_id=congress_id)
+    return failed.count()
 
 
 def sent_label(channel: str) -> str:

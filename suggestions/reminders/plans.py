@@ -49,11 +49,11 @@ def assignment_plan(assignment, kind: str, stage: str, message: str, recipients:
 
 
 class People:
-    """Recipients looked up once per scan (offices by batch, staff once)."""
+    """Recipients looked up once per scan (offices by batch, each congress's staff once)."""
 
     def __init__(self):
         self.offices = {}
-        self._staff = None
+        self._staff = {}
 
     def load_offices(self, office_ids) -> None:
         """Load the active members of the offices not loaded yet, in one query."""
@@ -76,12 +76,15 @@ class People:
         """Everyone in the office, head included."""
         return [Recipient(m.user, m.phone, office_id) for m in self.offices.get(office_id, [])]
 
-    def staff(self) -> list[Recipient]:
-        """The NPC staff (looked up once per scan)."""
-        if self._staff is None:
-            users = get_user_model().objects.filter(groups__name=roles.STAFF_GROUP, is_active=True).order_by("pk")
-            self._staff = [Recipient(u) for u in users]
-        return self._staff
+    def staff(self, congress_id: int) -> list[Recipient]:
+        """The NPC staff of the suggestion's congress (looked up once per congress per scan): a reminder
+        about one congress's suggestion never reaches another congress's staff."""
+        if congress_id not in self._staff:
+            users = get_user_model().objects.filter(
+                groups__name=roles.STAFF_GROUP, is_active=True, staff_membership__congress_id=congress_id
+            )
+            self._staff[congress_id] = [Recipient(u) for u in users.order_by("pk")]
+        return self._staff[congress_id]
 
 
 def delegate_recipient(delegate) -> Recipient:

@@ -11,7 +11,16 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from suggestions.models import Assignment, AssignmentRequest, FollowUp, Leader, Reminder, Reply, Suggestion
+from suggestions.models import (
+    Assignment,
+    AssignmentRequest,
+    FollowUp,
+    Leader,
+    Office,
+    Reminder,
+    Reply,
+    Suggestion,
+)
 from suggestions.reminders import sets
 from suggestions.reminders.plans import Plan, Recipient
 from suggestions.reminders.schedule import batches, before_stage_dates, day_start, every_stage, workday_cutoff
@@ -171,12 +180,14 @@ def rehandle(scanner, policy, session_ids):
 
 
 def _overdue_recipients(scanner, office_ids):
-    """The office (head included) and staff; from the second time, the leader of a key suggestion too."""
+    """The office (head included) and the staff of the suggestion's congress; from the second time, the
+    leader of a key suggestion too. A reminder about one congress's suggestion never reaches another's staff."""
     fresh = Suggestion.objects.filter(is_key=True, reminders__created_at=scanner.now, reminders__kind=K.OVERDUE)
     leaders = Leader.objects.filter(pk__in=fresh.values("leader_id"), user__isnull=False).select_related("user")
+    congresses = set(Office.objects.filter(pk__in=office_ids).values_list("congress_id", flat=True))
     return [
         ("office", {o: scanner.people.office_all(o) for o in office_ids}),
-        ("all", {0: scanner.people.staff()}),
+        ("congress", {c: scanner.people.staff(c) for c in congresses}),
         ("leader", {leader.pk: [Recipient(leader.user)] for leader in leaders}),
     ]
 
@@ -288,7 +299,7 @@ def requests(scanner, policy, session_ids):
                 suggestion_id=a.suggestion_id,
                 assignment_id=a.pk,
                 office_id=a.office_id,
-                recipients=scanner.people.staff(),
+                recipients=scanner.people.staff(a.suggestion.congress_id),
             )
             plans.append(plan)
         yield plans

@@ -151,8 +151,8 @@ def recipient_table(recipients_by_group: dict, *, now, urgent: bool) -> tuple[st
 def insert_deliveries(*, kind: str, now, recipients_by_group: dict, urgent: bool, join: str = "office") -> int:
     """Deliveries of the reminders of ``kind`` this scan created, for one recipient set.
 
-    ``join``: ``office`` (the group is the reminder's office), ``all`` (the group is ignored: staff)
-    or ``leader`` (the group is the suggestion's leader, for key suggestions from the second stage).
+    ``join``: ``office`` (the group is the reminder's office), ``congress`` (the group is the suggestion's
+    congress: its staff) or ``leader`` (the group is the suggestion's leader, for key suggestions from the second stage).
     """
     recipients, params = recipient_table(recipients_by_group, now=now, urgent=urgent)
     if not recipients:
@@ -166,8 +166,10 @@ def insert_deliveries(*, kind: str, now, recipients_by_group: dict, urgent: bool
     where, join_params, recipients_from = "", [], ""
     if join == "office":
         on = f"v.grp = r.{q('office_id')}"
-    elif join == "all":
-        on = "1 = 1"
+    elif join == "congress":
+        suggestions = q(Suggestion._meta.db_table)
+        recipients_from = f"JOIN {suggestions} s ON s.{q('id')} = r.{q('suggestion_id')} "
+        on = f"v.grp = s.{q('congress_id')}"
     else:  # the suggestion's leader, for key suggestions from the second stage on
         suggestions = q(Suggestion._meta.db_table)
         recipients_from = f"JOIN {suggestions} s ON s.{q('id')} = r.{q('suggestion_id')} "

@@ -40,13 +40,47 @@ def email_body(reminders) -> str:
         if reminder.suggestion_id and base:
             lines.append(f"   {base}{reminder.suggestion.get_absolute_url()}")
     lines.append("")
-    lines.append(_("请登录花溪人大代表建议办理系统办理。"))
+    names = _congress_names(reminders)
+    if names:
+        lines.append(_("请登录%(congress)s代表建议办理系统办理。") % {"congress": "、".join(names)})
+    else:
+        lines.append(_("请登录花溪人大代表建议办理系统办理。"))
     return "\n".join(lines)
+
+
+def _congress_names(reminders) -> list[str]:
+    """The names of the congresses the reminders' suggestions belong to (kept by the process: no query)."""
+    from congresses.models import congress_by_id
+
+    ids = dict.fromkeys(r.suggestion.congress_id for r in reminders if r.suggestion_id)
+    return [c.name for c in map(congress_by_id, ids) if c is not None]
+
+
+# The SMS signature the first congress's gateway account has registered (what every text began with before
+# there were several congresses); another congress's texts are signed with its own short name.
+FIRST_SIGNATURE = "花溪人大"
+
+
+def sms_signature(congress_id) -> str:
+    """The signature a text about a row of this congress begins with, without brackets (no query)."""
+    from congresses.models import FIRST_SLUG, congress_by_id
+
+    congress = congress_by_id(congress_id)
+    if congress is None or congress.slug == FIRST_SLUG:
+        return FIRST_SIGNATURE
+    return congress.name
 
 
 def short_text(reminder) -> str:
     """The reminder for a text message: one SMS has no room for a title, the number says which suggestion."""
-    number = reminder.suggestion.number_display if reminder.suggestion_id else ""
+    if not reminder.suggestion_id:
+        return _("【%(signature)s】%(message)s") % {"signature": FIRST_SIGNATURE, "message": reminder.message}
+    signature = sms_signature(reminder.suggestion.congress_id)
+    number = reminder.suggestion.number_display
     if number:
-        return _("【花溪人大】%(number)s：%(message)s") % {"number": number, "message": reminder.message}
-    return _("【花溪人大】%(message)s") % {"message": reminder.message}
+        return _("【%(signature)s】%(number)s：%(message)s") % {
+            "signature": signature,
+            "number": number,
+            "message": reminder.message,
+        }
+    return _("【%(signature)s】%(message)s") % {"signature": signature, "message": reminder.message}

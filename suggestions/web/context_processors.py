@@ -129,11 +129,16 @@ def navigation(request):
         from suggestions.reminders import failed_count
         from suggestions.workdays import years_needing_data
 
-        # Both are the same for every staff member and change rarely: recount at most once a minute.
+        # The same for every staff member of a congress (the calendar: for everyone) and rarely changing:
+        # recount at most once a minute. Failed reminders are counted per congress, each under its own key.
         today = timezone.localdate()
+        congress_id = roles.congress_id_of(user)
         calendar_key = f"nav:calendar-missing:{today}"
-        found = _cached_many({"nav:failed-reminders": failed_count, calendar_key: lambda: years_needing_data(today)})
-        context["failed_reminders"] = found["nav:failed-reminders"]
+        failed_key = f"nav:failed-reminders:{congress_id}"
+        found = _cached_many(
+            {failed_key: lambda: failed_count(congress_id), calendar_key: lambda: years_needing_data(today)}
+        )
+        context["failed_reminders"] = found[failed_key]
         missing = found[calendar_key]
         if missing:
             context["calendar_warning"] = _(

@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 
 from delegates.phones import mask
 from suggestions import policy, roles
+from suggestions.actor import actor_of
 from suggestions.errors import WorkflowError
 from suggestions.models import Reminder, ReminderDelivery
 from suggestions.policy import Action
 from suggestions.queries import selectors
 from suggestions.reminders import label_deliveries, preferences
 from suggestions.reminders.channels import registry
+from suggestions.reminders.log import deliveries_for, delivery_for, flagged_for
 from suggestions.reminders.receipts import flagged_numbers
 from suggestions.reminders.resend import delivery_resend, undelivered_q
 from suggestions.web.decorators import office_required, reminder_log_required
@@ -71,10 +73,9 @@ class DeliveryFilterForm(forms.Form):
         return queryset
 
 
-def _deliveries():
-    return ReminderDelivery.objects.select_related("reminder__suggestion", "reminder__office", "recipient").order_by(
-        "-created_at", "-id"
-    )
+def _deliveries(request):
+    """The deliveries of reminders about the suggestions of the congress the user acts in."""
+    return deliveries_for(actor_of(request).congress_id)
 
 
 def _page(request, queryset):
@@ -105,13 +106,14 @@ def _query_without_page(request):
 @reminder_log_required
 def reminder_list(request):
     form = DeliveryFilterForm(request.GET or None)
-    queryset = form.filter(_deliveries()) if request.GET.keys() - {"page"} else _deliveries()
+    deliveries = _deliveries(request)
+    queryset = form.filter(deliveries) if request.GET.keys() - {"page"} else deliveries
     context = {
         "form": form,
         "page": _delivery_page(request, queryset),
         "query": _query_without_page(request),
-        "failed": ReminderDelivery.objects.filter(undelivered_q()).count(),
-        "flagged": [(mask(h.phone), h) for h in flagged_numbers()[:50]],
+        "failed": deliveries.filter(undelivered_q()).count(),
+        "flagged": [(mask(h.phone), h) for h in flagged_for(actor_of(request).congress_id)[:50]],
         "next": request.get_full_path(),
     }
     return render(request, "suggestions/reminders/reminder_list.html", context)
@@ -120,9 +122,9 @@ def reminder_list(request):
 @reminder_log_required
 def suggestion_reminders(request, pk):
     suggestion = selectors.suggestion_for_user(request.user, pk)
-    if suggestion is None:
+    if suggestion is None or not actor_of(request).acts_in(suggestion.congress_id):
         raise Http404
-    page = _delivery_page(request, _deliveries().filter(reminder__suggestion=suggestion))
+    page = _delivery_page(request, _deliveries(request).filter(reminder__suggestion=suggestion))
     return render(
         request,
         "suggestions/reminders/suggestion_reminders.html",
@@ -156,7 +158,7 @@ def office_reminders(request):
 @require_POST
 def resend(request, pk):
     """Send an undelivered reminder again (staff)."""
-    delivery = ReminderDelivery.objects.filter(pk=pk).first()
+    delivery = delivery_for(actor_of(request).congress_id, pk)
     if delivery is None:
         messages.error(request, _("该发送记录不存在。"))
         return redirect("reminders:list")

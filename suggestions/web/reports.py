@@ -7,14 +7,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from delegates.models import Session
 from huaxi_renda.cache import cache_get, cache_set
 from suggestions import policy
 from suggestions.actor import actor_of
 from suggestions.models import Suggestion
 from suggestions.policy import Action
 from suggestions.queries.filters import SuggestionFilter
-from suggestions.reporting import exports, metrics, stats, xlsx
+from suggestions.reporting import exports, metrics, scope, stats, xlsx
 from suggestions.web.decorators import export_required, reports_required
 
 S = Suggestion.Status
@@ -43,8 +42,9 @@ OFFICE_SORTS = {
 }
 
 
-def _sessions():
-    return list(Session.objects.select_related("term").order_by("-term__number", "-number"))
+def _sessions(request):
+    """The sessions of the congress the user acts in: another congress's session is a 404 below."""
+    return list(scope.sessions_for(actor_of(request)))
 
 
 def _chosen_session(request, sessions):
@@ -143,7 +143,7 @@ def cached_dashboard_figures(session, *, today):
 @reports_required
 @require_GET
 def dashboard(request):
-    sessions = _sessions()
+    sessions = _sessions(request)
     session = _chosen_session(request, sessions)
     today = timezone.localdate()
     data = cached_dashboard_figures(session, today=today)
@@ -199,13 +199,14 @@ def dashboard(request):
 
 
 def _filtered_suggestions(request):
-    """The list the staff track page shows for the same query string (drafts are never exported)."""
-    return SuggestionFilter(request.GET, queryset=Suggestion.objects.exclude(status=S.DRAFT), request=request).qs
+    """The list the staff track page shows for the same query string (drafts are never exported), of the
+    user's congress only."""
+    suggestions = scope.suggestions_for(actor_of(request)).exclude(status=S.DRAFT)
+    return SuggestionFilter(request.GET, queryset=suggestions, request=request).qs
 
 
 def _session_from_query(request):
-    session_id = request.GET.get("session", "")
-    return Session.objects.filter(pk=int(session_id)).first() if session_id.isdigit() else None
+    return scope.session_for(actor_of(request), request.GET.get("session", ""))
 
 
 @export_required
@@ -228,7 +229,7 @@ def export_summary(request):
 @export_required
 @require_GET
 def export_offices(request):
-    sessions = _sessions()
+    sessions = _sessions(request)
     session = _chosen_session(request, sessions)
     rows = metrics.by_office(_session_suggestions(session))
     title = _("%(session)s承办单位办理情况统计表") % {"session": session.name if session else ""}

@@ -42,6 +42,13 @@ def labelled(delegate):
     return topic_of
 
 
+def _find(title, body="", **kwargs):
+    """``similar.find`` over the labelled set, which is the first congress's."""
+    from congresses.models import first_congress
+
+    return similar.find(_pool(), title, body, congress_id=first_congress().pk, **kwargs)
+
+
 def _pool():
     return Suggestion.objects.filter(status__in=similar.HINT_STATUSES)
 
@@ -49,7 +56,7 @@ def _pool():
 def _measure(topic_of, method, *, with_body=True):
     recalls, worst = [], []
     for s in Suggestion.objects.filter(pk__in=topic_of):
-        hits = similar.find(_pool(), s.title, s.body if with_body else "", exclude_pk=s.pk, method=method)
+        hits = _find(s.title, s.body if with_body else "", exclude_pk=s.pk, method=method)
         ids = [h.suggestion.pk for h in hits]
         same = sum(topic_of[p] == topic_of[s.pk] for p in ids[:10])
         recalls.append(same / 5)
@@ -116,21 +123,21 @@ def test_titles_alone_find_the_topic_less_well(labelled, method, monkeypatch):
 
 @pytest.mark.parametrize(("typed", "topic"), PARTIAL_TITLES)
 def test_a_partial_title_brings_up_its_topic_first(labelled, typed, topic):
-    hits = similar.find(_pool(), typed)
+    hits = _find(typed)
     assert hits
     assert labelled[hits[0].suggestion.pk] == topic
     assert sum(labelled[h.suggestion.pk] == topic for h in hits[:3]) >= 2
 
 
 def test_up_to_ten_results_best_first(labelled):
-    hits = similar.find(_pool(), "关于缓解老城区停车难的建议", "停车位不足，车辆乱停放。")
+    hits = _find("关于缓解老城区停车难的建议", "停车位不足，车辆乱停放。")
     assert 5 <= len(hits) <= 10
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
 @pytest.mark.parametrize("typed", ["", "停", "关于", "建议", "关于加快推进的建议", "，。！"])
 def test_nothing_for_less_than_two_characters_or_boilerplate_only(labelled, typed):
-    assert similar.find(_pool(), typed) == []
+    assert _find(typed) == []
 
 
 def test_stop_words_weigh_nothing():
@@ -162,5 +169,5 @@ def test_the_index_path_never_scores_every_row(labelled, monkeypatch, django_ass
     original = similar._score
     monkeypatch.setattr(similar, "_score", lambda rows, *a: scored.append(len(rows)) or original(rows, *a))
     with django_assert_max_num_queries(similar.RETRIEVAL_TERMS + similar.FEEDBACK_TERMS + 2):
-        hits = similar.find(_pool(), "关于缓解老城区停车难的建议", "停车位不足。", method="index")
+        hits = _find("关于缓解老城区停车难的建议", "停车位不足。", method="index")
     assert hits and scored[0] <= 7 + 4  # two capped rounds, not the 59 others
