@@ -16,6 +16,7 @@ Where a rule lives (each module ends with its ``RULES`` table; ``actions.py`` li
 - ``rules_reporting``: statistics and exports
 - ``rules_people``: delegates, offices, accounts, roster import
 - ``rules_stations``: liaison stations, residents' opinions, suggestions recorded in group discussion
+- ``rules_followup``: re-surveys of satisfaction, 回头看 of B answers, the delegates' letters
 - ``base``: ``Decision``, the two kinds of refusal, and who is who (staff, lead delegate, the office)
 
 What an action checks beyond this (typed input, the completeness of a reply: ``actions.reply_requirements``,
@@ -35,9 +36,19 @@ from delegates.models import Delegate
 from stations.models import RecordedDraft, ResidentOpinion, Station
 from suggestions.actor import Actor
 from suggestions.errors import NotPermitted, TransitionNotAllowed
-from suggestions.models import Assignment, AssignmentRequest, CoSigner, FollowUp, Office, Reply, Suggestion
+from suggestions.models import (
+    Assignment,
+    AssignmentRequest,
+    CoSigner,
+    FollowUp,
+    Office,
+    Reply,
+    Resurvey,
+    Suggestion,
+)
 from suggestions.policy import (
     rules_drafting,
+    rules_followup,
     rules_office,
     rules_people,
     rules_publication,
@@ -96,6 +107,7 @@ RULES = _one_table(
     rules_reporting.RULES,
     rules_people.RULES,
     rules_stations.RULES,
+    rules_followup.RULES,
 )
 
 # What ``available`` lists for each kind of object.
@@ -137,6 +149,7 @@ ACTIONS_ON: dict[type, tuple[Action, ...]] = {
         Action.UNPUBLISH,
         Action.SAVE_PUBLIC_VERSION,
     ),
+    Resurvey: (Action.RESURVEY_RECORD, Action.RESURVEY_REOPEN),
     CoSigner: (Action.DROP_COSIGNER, Action.RESPOND),
     AssignmentRequest: (
         Action.APPROVE_RETURN,
@@ -145,7 +158,7 @@ ACTIONS_ON: dict[type, tuple[Action, ...]] = {
         Action.REFUSE_EXTENSION,
     ),
     FollowUp: (Action.CONFIRM_SOLVED,),
-    Delegate: (Action.MANAGE_PEOPLE,),
+    Delegate: (Action.MANAGE_PEOPLE, Action.LETTER_VIEW),
     Office: (Action.MANAGE_PEOPLE,),
     Station: (Action.STATION_MANAGE, Action.STATION_VIEW),
     ResidentOpinion: (

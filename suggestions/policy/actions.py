@@ -76,3 +76,11 @@ class Action(models.TextChoices):
     REVEAL_CONTACT = "reveal_contact", _("查看代表完整联系电话")  # obj: the assignment whose lead delegate is called
     EXPORT_PERSON = "export_person", _("导出本人信息")  # obj: a Delegate whose own data is downloaded for them
     ANONYMISE_PERSON = "anonymise_person", _("匿名化个人信息")  # obj: a Delegate whose name and contacts go
+    # rules_followup: the year's end beside the handling
+    RESURVEY_SELECT = "resurvey_select", _("选取满意度回访建议")  # obj: the session chosen from
+    RESURVEY_RECORD = "resurvey_record", _("记录满意度回访结果")  # obj: a Resurvey
+    RESURVEY_REOPEN = "resurvey_reopen", _("回访不一致时重新办理")  # obj: a Resurvey
+    CARRY_OVER = "carry_over", _("回头看：转入本次会议继续办理")  # obj: the B-class Reply
+    CARRY_SOLVED = "carry_solved", _("回头看：确认已解决")  # obj: the B-class Reply
+    LETTER_VIEW = "letter_view", _("查看代表建议办理告知函")  # obj: the Delegate the letter is written to
+    LETTER_SEND = "letter_send", _("发送代表建议办理告知函")  # obj: the session

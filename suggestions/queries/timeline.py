@@ -82,6 +82,14 @@ VISIBILITY = {
     # Reviewing what the public will read (the spans found and the decisions on them) is staff work.
     Action.REVIEW_PUBLIC_VERSION: frozenset({STAFF}),
     Action.PII_NOT_PERSONAL: frozenset({STAFF}),
+    # The year's end: a re-survey is the staff's check on a rating (what the delegate said stays with staff);
+    # a reopening and a 回头看 round are handling everyone of the suggestion follows, the public by date.
+    Action.RESURVEY_SELECT: frozenset({STAFF}),
+    Action.RESURVEY_RECORD: frozenset({STAFF}),
+    Action.RESURVEY_REOPEN: _HANDLING,
+    Action.CARRY_OVER: _HANDLING | {PUBLIC},
+    Action.CARRY_SOLVED: _HANDLING | {PUBLIC},
+    Action.LETTER_SEND: _DELEGATES | {STAFF},
 }
 STAFF_ONLY = frozenset({STAFF})
 
