@@ -41,7 +41,6 @@ from suggestions.models import (
     Assignment,
     AuditAction,
     Carryover,
-    CoSigner,
     FollowUp,
     HandlingRound,
     Rating,
@@ -51,6 +50,7 @@ from suggestions.models import (
     Suggestion,
 )
 from suggestions.policy.rules_followup import current_session
+from suggestions.reporting.letters import letter_delegates
 
 if TYPE_CHECKING:
     from suggestions.actions._base import ActorUser
@@ -298,20 +298,12 @@ def letters_send(*, session: Session, actor: ActorUser, kind: str) -> int:
     require(actor, Action.LETTER_SEND, session)
     if kind not in LETTER_KINDS:
         raise InvalidInput(_("请选择告知函类型。"))
-    assigned = Suggestion.objects.filter(session=session, assigned_at__isnull=False).exclude(status__in=COUNTED_OUT)
-    leads = assigned.values_list("lead_delegate_id", flat=True)
-    cosigners = CoSigner.objects.filter(suggestion__in=assigned, status=CoSigner.Status.CONFIRMED).values_list(
-        "delegate_id", flat=True
-    )
-    from delegates.models import Delegate
-
-    delegate_ids = set(leads) | set(cosigners)
-    users = list(Delegate.objects.filter(pk__in=delegate_ids, user__isnull=False).select_related("user").order_by("pk"))
+    users = [d.user for d in letter_delegates(session).filter(user__isnull=False).select_related("user")]
     title = (_("%(session)s建议交办告知函") if kind == "assignment" else _("%(session)s建议办理结果告知函")) % {
         "session": session.name
     }
-    url = reverse("delegates:letter", args=[session.pk, kind])
-    notify([d.user for d in users], title=title, url=url)
+    url = f"{reverse('delegates:letter')}?session={session.pk}&kind={kind}"
+    notify(users, title=title, url=url)
     audit(
         action=AuditAction.LETTER_SEND,
         actor=actor,

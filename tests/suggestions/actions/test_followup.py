@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -217,10 +218,11 @@ def test_the_public_page_shows_a_carried_round_only_with_its_reviewed_text(
     reply = carry_to_reply(old, new, clerk, code="A", text="已建成，联系人手机13912345678。")
     url = reverse("public:detail", args=[old.pk])
     html = Client().get(url).content.decode()
-    assert "列入花溪区十八届人大5次会议回头看" in html or "回头看" in html
+    assert f"列入{session.name}回头看" in html
     assert "已建成" not in html and "13912345678" not in html  # not reviewed: not shown
     actions.rating_submit(reply=reply, actor=delegate.user, value="satisfied")
     publish(reply, staff, public_text="已建成。")
+    cache.clear()  # the publication's cache bump runs after a commit this test never makes
     html = Client().get(url).content.decode()
     assert "已建成。" in html and "13912345678" not in html
 
