@@ -90,6 +90,7 @@ def _samples(user):
         Office,
         ReminderDelivery,
         Reply,
+        Resurvey,
         Suggestion,
     )
 
@@ -107,6 +108,8 @@ def _samples(user):
         "notification": _pks(mine, 2) or _pks(Notification.objects.all(), 1),
         "user": _pks(get_user_model().objects.all(), 2),
         "delivery": _pks(ReminderDelivery.objects.all(), 1) or [0],
+        # A re-survey waiting for its call and a recorded one (the demo's differs from the online rating).
+        "resurvey": _one_per(Resurvey.objects.all(), "value") or [0],
         **_station_samples(),
     }
 
@@ -158,6 +161,8 @@ PK_MODEL = {
     "staff:suggestion": "suggestion",
     "staff:assign": "suggestion",
     "staff:publication_edit": "suggestion",
+    "staff:resurvey": "resurvey",
+    "staff:letter": "delegate",
     "reminders:suggestion": "suggestion",
     "reminders:resend": "delivery",
     "public:detail": "published",

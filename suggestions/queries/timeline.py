@@ -83,12 +83,13 @@ VISIBILITY = {
     Action.REVIEW_PUBLIC_VERSION: frozenset({STAFF}),
     Action.PII_NOT_PERSONAL: frozenset({STAFF}),
     # The year's end: a re-survey is the staff's check on a rating (what the delegate said stays with staff);
-    # a reopening and a 回头看 round are handling everyone of the suggestion follows, the public by date.
+    # a reopening and a 回头看 round are handling everyone of the suggestion follows (the public outcome page
+    # shows a 回头看 round by its own dates, from the round: ``public_detail.followup_rounds``).
     Action.RESURVEY_SELECT: frozenset({STAFF}),
     Action.RESURVEY_RECORD: frozenset({STAFF}),
     Action.RESURVEY_REOPEN: _HANDLING,
-    Action.CARRY_OVER: _HANDLING | {PUBLIC},
-    Action.CARRY_SOLVED: _HANDLING | {PUBLIC},
+    Action.CARRY_OVER: _HANDLING,
+    Action.CARRY_SOLVED: _HANDLING,
     Action.LETTER_SEND: _DELEGATES | {STAFF},
 }
 STAFF_ONLY = frozenset({STAFF})
