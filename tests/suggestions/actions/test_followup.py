@@ -239,3 +239,27 @@ def test_resurveys_are_recorded_once_and_checked(session, delegate, staff, offic
     with pytest.raises(actions.TransitionNotAllowed):
         actions.resurvey_record(resurvey=resurvey, actor=staff, channel="phone", value="basic", note="x")
     assert not Resurvey.objects.get(pk=resurvey.pk).differs
+
+
+def test_a_carried_round_gets_the_office_and_rating_reminders_of_any_round(
+    session, last_year, delegate, staff, office, clerk
+):
+    import time_machine
+
+    from suggestions.models import DeadlinePolicy, Reminder
+    from tests.suggestions.reminders.test_reminders import at, recipients, scan_on
+
+    # The rating window of the original session's policy applies (as in the reminders' own test).
+    DeadlinePolicy.objects.update_or_create(session=last_year, defaults={"rating_days": 20})
+
+    with time_machine.travel(at("2026-08-03"), tick=False):
+        old, b_reply = _closed_with(last_year, delegate, staff, office, clerk, code="B")
+    with time_machine.travel(at("2026-09-01"), tick=False):
+        [carry] = actions.carryover_create(replies=[b_reply], actor=staff)
+    new = Assignment.objects.get(followup_round=carry.round)
+    scan_on("2026-09-04")  # unsigned two working days after assignment
+    assert Reminder.objects.filter(kind="sign", assignment=new).exists()
+    with time_machine.travel(at("2026-09-24", 15), tick=False):
+        reply = carry_to_reply(old, new, clerk, code="A")
+    scan_on("2026-10-09")  # 5 working days after 09-24, National Day skipped
+    assert recipients(f"rating:{reply.pk}:after") == {delegate.user.username}

@@ -152,3 +152,34 @@ def test_the_lookback_page_carries_chosen_answers_in_one_action(session, delegat
     page = client.get(reverse("staff:lookback"))
     assert [r.pk for r in page.context["page"].object_list] == [replies[1].pk]
     assert _login(clerk).get(reverse("staff:lookback")).status_code == 403
+
+
+def test_the_office_handles_a_carried_round_on_its_usual_pages(session, delegate, staff, office, clerk):
+    last_year = factories.SessionFactory(
+        number=4, start_date=datetime.date(2025, 1, 6), end_date=datetime.date(2025, 1, 9), is_current=False
+    )
+    s = factories.SuggestionFactory(session=last_year, lead_delegate=delegate, title="关于修建停车场的建议")
+    actions.suggestion_submit(suggestion=s, actor=delegate.user)
+    actions.suggestion_register(suggestion=s, actor=staff)
+    actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
+    b_reply = carry_to_reply(s, s.assignments.get(), clerk, code="B")
+    actions.rating_submit(reply=b_reply, actor=delegate.user, value="satisfied")
+    [carry] = actions.carryover_create(replies=[b_reply], actor=staff)
+    new = Assignment.objects.get(followup_round=carry.round)
+    client = _login(clerk)
+    assert "关于修建停车场的建议" in client.get(reverse("offices:inbox")).content.decode()
+    actions.assignment_sign(assignment=new, actor=clerk)
+    actions.contact_record(
+        assignment=new,
+        actor=clerk,
+        method="phone",
+        date=datetime.date.today(),
+        participants="代表",
+        summary="电话沟通。",
+    )
+    actions.reply_save_draft(assignment=new, actor=clerk, text="停车场已动工。")
+    page = client.get(reverse("offices:assignment", args=[new.pk]))
+    assert page.status_code == 200 and page.context["draft"].text == "停车场已动工。"
+    assert page.context["current_round"].pk == carry.round.pk
+    letter = client.get(reverse("offices:letter", args=[new.pk]))
+    assert letter.status_code == 200 and "停车场已动工。" in letter.content.decode()
