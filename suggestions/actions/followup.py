@@ -37,6 +37,7 @@ from suggestions.actions._base import (
 from suggestions.actions.assignment import _create_assignment, assignment_deadlines
 from suggestions.actions.notifications import delegate_users, notify
 from suggestions.actions.rating import _open_next_round
+from suggestions.actor import Actor
 from suggestions.models import (
     Assignment,
     AuditAction,
@@ -204,7 +205,7 @@ def carryover_create(*, replies: Iterable[Reply], actor: ActorUser) -> list[Carr
 
     All or nothing: one refused answer refuses the whole choice, with its reason.
     """
-    session = current_session()
+    session = current_session(Actor.of(actor).congress_id)
     carried = []
     today = local_today()
     for reply in sorted(replies, key=lambda r: (r.suggestion_id, r.pk)):

@@ -27,6 +27,14 @@ class ResurveyBatch(models.Model):
         QUICK = "quick", _("答复后一天内评价的建议")
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="resurvey_batches")
+    # The session's congress, kept on the row: a congress's staff see and re-survey their own only.
+    congress = models.ForeignKey(
+        "congresses.Congress",
+        on_delete=models.PROTECT,
+        related_name="resurvey_batches",
+        verbose_name=_("人大"),
+        editable=False,
+    )
     method = models.CharField(_("抽取方式"), max_length=10, choices=Method.choices)
     sample_size = models.PositiveIntegerField(_("抽样数量"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -39,6 +47,11 @@ class ResurveyBatch(models.Model):
 
     def __str__(self):
         return f"{self.session} · {self.get_method_display()} · {self.created_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.session_id is not None:
+            self.congress_id = self.session.congress_id
+        super().save(*args, **kwargs)
 
 
 class Resurvey(models.Model):

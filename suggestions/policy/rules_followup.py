@@ -67,9 +67,11 @@ def _not_solved(reply: Reply) -> Decision:
     return ALLOWED
 
 
-def current_session() -> Session | None:
-    """The session whose batch a 回头看 carries answers into: the current one."""
-    return Session.objects.filter(is_current=True).first()
+def current_session(congress_id: int | None) -> Session | None:
+    """The session whose batch a 回头看 carries answers into: the current one of the congress."""
+    if congress_id is None:
+        return None
+    return Session.objects.filter(is_current=True, congress_id=congress_id).first()
 
 
 def carry_over(actor: Actor, reply: Reply, today: datetime.date) -> Decision:
@@ -81,7 +83,7 @@ def carry_over(actor: Actor, reply: Reply, today: datetime.date) -> Decision:
         return not_now(_("该建议尚未办结（仍在评价或办理中），不能转入回头看。"))
 
     def earlier() -> Decision:
-        session = current_session()
+        session = current_session(reply.suggestion.congress_id)
         if session is None or reply.suggestion.session.start_date >= session.start_date:
             return not_now(_("只有往届会议的答复可以转入本次会议回头看。"))
         if Carryover.objects.filter(reply=reply, session=session).exists():

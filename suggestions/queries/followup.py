@@ -27,6 +27,7 @@ def b_answers(session: Session, *, office_id: int | None = None):
             status=Reply.Status.SUBMITTED,
             result_class__needs_follow_up=True,
             assignment__followup_round__isnull=True,
+            suggestion__congress_id=session.congress_id,
             suggestion__session__start_date__lt=session.start_date,
         )
         .exclude(suggestion__status__in=COUNTED_OUT)
@@ -45,6 +46,24 @@ def b_answers(session: Session, *, office_id: int | None = None):
     return rows
 
 
+def resurvey_of(actor, pk: int):
+    """One re-survey of the actor's congress, or ``None``."""
+    return (
+        Resurvey.objects.filter(pk=pk, batch__congress_id=actor.congress_id)
+        .select_related("suggestion__session", "delegate", "rating", "batch", "reopened_round")
+        .first()
+    )
+
+
+def sessions_of(actor):
+    """The sessions of the actor's congress, newest first."""
+    return (
+        Session.objects.filter(congress_id=actor.congress_id)
+        .select_related("term")
+        .order_by("-term__number", "-number")
+    )
+
+
 def carried_into(session: Session):
     """The 回头看 rounds carried into ``session``: each with its new assignment (status, deadline, reply)."""
     assignment = Assignment.objects.filter(followup_round=OuterRef("round_id"))
@@ -61,13 +80,17 @@ def carried_into(session: Session):
 
 
 def batches(session: Session):
-    return ResurveyBatch.objects.filter(session=session).select_related("created_by").order_by("-created_at", "-id")
+    return (
+        ResurveyBatch.objects.filter(session=session, congress_id=session.congress_id)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 def resurveys(session: Session, *, only: str = ""):
     """Re-surveys of ``session``'s suggestions; ``only``: "pending", "recorded" or "differing"."""
     rows = (
-        Resurvey.objects.filter(batch__session=session)
+        Resurvey.objects.filter(batch__session=session, batch__congress_id=session.congress_id)
         .select_related("suggestion", "delegate", "rating", "batch", "reopened_round")
         .order_by("-batch__created_at", "suggestion_id", "pk")
     )

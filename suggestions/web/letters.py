@@ -31,9 +31,10 @@ def delegate_letter(request):
         raise PermissionDenied
     wanted = request.GET.get("session", "")
     if wanted:
-        session = Session.objects.filter(pk=int(wanted)).first() if wanted.isdigit() and len(wanted) < 12 else None
+        valid = wanted.isdigit() and len(wanted) < 12
+        session = Session.objects.filter(pk=int(wanted), congress_id=delegate.congress_id).first() if valid else None
     else:
-        session = current_session()
+        session = current_session(delegate.congress_id)
     if session is None:
         raise Http404
     return render_letter(request, delegate, session, back=reverse("delegates:home"))

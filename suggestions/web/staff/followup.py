@@ -9,11 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from delegates.models import Delegate, Session
+from delegates.models import Delegate
 from suggestions import actions, policy
 from suggestions.actor import actor_of
-from suggestions.models import Assignment, Office, Reply, Resurvey
+from suggestions.models import Assignment, Office, Reply
 from suggestions.policy import Action
 from suggestions.policy.rules_followup import current_session
 from suggestions.queries import followup as queries
@@ -25,26 +26,33 @@ from suggestions.web.letters import render_letter
 from suggestions.web.staff.base import posted_ids, run_form
 
 PAGE_SIZE = 50
-ONLY = {"": _("全部"), "pending": _("待回访"), "recorded": _("已回访"), "differing": _("与网上评价不一致")}
+ONLY = {
+    "": gettext_lazy("全部"),
+    "pending": gettext_lazy("待回访"),
+    "recorded": gettext_lazy("已回访"),
+    "differing": gettext_lazy("与网上评价不一致"),
+}
 
 
 def _session(request):
-    """The session asked for in ?session=, else the current one, else the latest (404 for an unknown one)."""
+    """The session of the actor's congress asked for in ?session=, else its current one, else its latest
+    (404 for an unknown one or another congress's)."""
+    actor = actor_of(request)
     wanted = request.GET.get("session", "")
-    sessions = Session.objects.select_related("term").order_by("-term__number", "-number")
+    sessions = queries.sessions_of(actor)
     if wanted:
-        session = sessions.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        session = sessions.filter(pk=int(wanted)).first() if wanted.isdigit() and len(wanted) < 12 else None
         if session is None:
             raise Http404
         return session
-    session = current_session() or sessions.first()
+    session = current_session(actor.congress_id) or sessions.first()
     if session is None:
         raise Http404
     return session
 
 
-def _sessions():
-    return list(Session.objects.select_related("term").order_by("-term__number", "-number")[:50])
+def _sessions(request):
+    return list(queries.sessions_of(actor_of(request))[:50])
 
 
 # --------------------------------------------------------------------------- 满意度回访
@@ -71,7 +79,7 @@ def resurveys(request):
     page = Paginator(queries.resurveys(session, only=only), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "session": session,
-        "sessions": _sessions(),
+        "sessions": _sessions(request),
         "only": only,
         "filters": [(key, label) for key, label in ONLY.items()],
         "page": page,
@@ -85,9 +93,9 @@ def resurveys(request):
 
 @staff_required
 def resurvey(request, pk):
-    resurvey = get_object_or_404(
-        Resurvey.objects.select_related("suggestion__session", "delegate", "rating", "batch", "reopened_round"), pk=pk
-    )
+    resurvey = queries.resurvey_of(actor_of(request), pk)
+    if resurvey is None:
+        raise Http404
     record_form = forms.ResurveyRecordForm(request.POST if request.POST.get("action") == "record" else None)
     reopen_form = forms.ReasonForm(request.POST if request.POST.get("action") == "reopen" else None)
     if request.method == "POST":
@@ -128,7 +136,7 @@ def resurvey(request, pk):
 
 @staff_required
 def lookback(request):
-    session = current_session()
+    session = current_session(actor_of(request).congress_id)
     if session is None:
         raise Http404
     solved_form = forms.SolvedForm(request.POST if request.POST.get("action") == "solved" else None)
@@ -146,7 +154,11 @@ def lookback(request):
         "session": session,
         "page": page,
         "carried": carried,
-        "offices": list(Office.objects.order_by("order", "name").values_list("pk", "name")[:500]),
+        "offices": list(
+            Office.objects.filter(congress_id=session.congress_id)
+            .order_by("order", "name")
+            .values_list("pk", "name")[:500]
+        ),
         "office_id": office_id,
         "query": f"office={office_id}" if office_id else "",
         "solved_form": solved_form,
@@ -158,7 +170,11 @@ def lookback(request):
 def _lookback_post(request, solved_form):
     action = request.POST.get("action", "")
     if action == "carry":
-        chosen = list(Reply.objects.filter(pk__in=posted_ids(request, "reply")))
+        chosen = list(
+            Reply.objects.filter(
+                pk__in=posted_ids(request, "reply"), suggestion__congress_id=actor_of(request).congress_id
+            )
+        )
         try:
             carried = actions.carryover_create(replies=chosen, actor=request.user)
         except actions.WorkflowError as error:
@@ -168,7 +184,7 @@ def _lookback_post(request, solved_form):
         return redirect("staff:lookback")
     if action == "solved":
         ids = posted_ids(request, "reply_id")
-        reply = get_object_or_404(Reply, pk=ids[0] if ids else 0)
+        reply = get_object_or_404(Reply, pk=ids[0] if ids else 0, suggestion__congress_id=actor_of(request).congress_id)
         done = run_form(
             request,
             solved_form,
@@ -201,7 +217,7 @@ def letter_list(request):
     page = Paginator(letters.letter_delegates(session), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "session": session,
-        "sessions": _sessions(),
+        "sessions": _sessions(request),
         "page": page,
         "query": f"session={session.pk}",
         "send_form": send_form,
@@ -211,7 +227,7 @@ def letter_list(request):
 
 @staff_required
 def letter(request, pk):
-    delegate = get_object_or_404(Delegate, pk=pk)
+    delegate = get_object_or_404(Delegate, pk=pk, congress_id=actor_of(request).congress_id)
     if not policy.may(actor_of(request), Action.LETTER_VIEW, delegate):
         raise Http404
     return render_letter(request, delegate, _session(request), back=f"{reverse('staff:letters')}")
