@@ -183,3 +183,66 @@ def test_the_office_handles_a_carried_round_on_its_usual_pages(session, delegate
     assert page.context["current_round"].pk == carry.round.pk
     letter = client.get(reverse("offices:letter", args=[new.pk]))
     assert letter.status_code == 200 and "停车场已动工。" in letter.content.decode()
+
+
+# --------------------------------------------------------------------------- two congresses
+
+
+@pytest.fixture
+def city():
+    from django.apps import apps
+
+    from congresses.models import Congress
+    from suggestions.defaults import install_congress_defaults
+
+    city = factories.CongressFactory(name="贵阳市人大", slug="guiyang", level=Congress.Level.CITY)
+    install_congress_defaults(apps.get_model, congress=city)
+    term = factories.TermFactory(congress=city, number=15, name="贵阳市第十五届人民代表大会")
+    factories.SessionFactory(term=term, number=5, name="贵阳市十五届人大五次会议")
+    return city
+
+
+def test_re_surveys_and_b_answers_belong_to_a_congress(city, session, delegate, staff, office, clerk):
+    from suggestions import policy
+    from suggestions.policy import Action
+    from suggestions.queries import followup as followup_queries
+
+    last_year = factories.SessionFactory(
+        number=4, start_date=datetime.date(2025, 1, 6), end_date=datetime.date(2025, 1, 9), is_current=False
+    )
+    old = factories.SuggestionFactory(session=last_year, lead_delegate=delegate, title="关于修建停车场的建议")
+    actions.suggestion_submit(suggestion=old, actor=delegate.user)
+    actions.suggestion_register(suggestion=old, actor=staff)
+    actions.suggestion_assign(suggestion=old, actor=staff, lead_office=office)
+    b_reply = carry_to_reply(old, old.assignments.get(), clerk, code="B")
+    actions.rating_submit(reply=b_reply, actor=delegate.user, value="satisfied")
+    batch = actions.resurvey_select(session=last_year, actor=staff, method="all")
+    assert batch.congress_id == session.congress_id != city.pk
+    resurvey = batch.resurveys.get()
+
+    city_staff = factories.StaffFactory(congress=city)
+    city_session = city.sessions.get()
+    # Nothing of the district reaches the city's staff: not the rule book, not the services, not the pages.
+    assert not policy.may(city_staff, Action.RESURVEY_RECORD, resurvey)
+    with pytest.raises(actions.NotPermitted):
+        actions.resurvey_record(resurvey=resurvey, actor=city_staff, channel="phone", value="basic", note="x")
+    with pytest.raises(actions.NotPermitted):
+        actions.carryover_create(replies=[b_reply], actor=city_staff)
+    with pytest.raises(actions.NotPermitted):
+        actions.resurvey_select(session=last_year, actor=city_staff, method="all")
+    client = _login(city_staff)
+    assert client.get(reverse("staff:resurvey", args=[resurvey.pk])).status_code == 404
+    assert client.get(reverse("staff:resurveys"), {"session": last_year.pk}).status_code == 404
+    assert client.get(reverse("staff:letter", args=[delegate.pk]), {"session": session.pk}).status_code == 404
+    own = client.get(reverse("staff:resurveys"))
+    assert own.status_code == 200 and own.context["session"] == city_session
+    assert list(own.context["page"].object_list) == []
+    lookback = client.get(reverse("staff:lookback"))
+    assert lookback.status_code == 200 and list(lookback.context["page"].object_list) == []
+    assert client.post(reverse("staff:lookback"), {"action": "carry", "reply": [b_reply.pk]}).status_code == 302
+    assert not Assignment.objects.filter(followup_round__isnull=False).exists()
+    # The district's own staff see and carry it.
+    assert list(followup_queries.b_answers(session)) == [b_reply]
+    assert list(followup_queries.b_answers(city_session)) == []
+    actions.carryover_create(replies=[b_reply], actor=staff)
+    assert Assignment.objects.get(followup_round__isnull=False).followup_round.followup_session == session
