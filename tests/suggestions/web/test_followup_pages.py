@@ -246,3 +246,23 @@ def test_re_surveys_and_b_answers_belong_to_a_congress(city, session, delegate, 
     assert list(followup_queries.b_answers(city_session)) == []
     actions.carryover_create(replies=[b_reply], actor=staff)
     assert Assignment.objects.get(followup_round__isnull=False).followup_round.followup_session == session
+
+
+def test_the_delegate_rates_a_carried_round_on_their_suggestion_page(session, delegate, staff, office, clerk):
+    last_year = factories.SessionFactory(
+        number=4, start_date=datetime.date(2025, 1, 6), end_date=datetime.date(2025, 1, 9), is_current=False
+    )
+    s = factories.SuggestionFactory(session=last_year, lead_delegate=delegate, title="关于修建停车场的建议")
+    actions.suggestion_submit(suggestion=s, actor=delegate.user)
+    actions.suggestion_register(suggestion=s, actor=staff)
+    actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
+    b_reply = carry_to_reply(s, s.assignments.get(), clerk, code="B")
+    actions.rating_submit(reply=b_reply, actor=delegate.user, value="satisfied")
+    [carry] = actions.carryover_create(replies=[b_reply], actor=staff)
+    reply = carry_to_reply(s, Assignment.objects.get(followup_round=carry.round), clerk, code="A", text="已建成。")
+    client = _login(delegate.user)
+    page = client.get(reverse("delegates:suggestion", args=[s.pk])).content.decode()
+    assert f'action="{reverse("delegates:rate", args=[reply.pk])}"' in page
+    assert f'action="{reverse("delegates:rate", args=[b_reply.pk])}"' not in page
+    response = client.post(reverse("delegates:rate", args=[reply.pk]), {f"r{reply.pk}-value": "satisfied"})
+    assert response.status_code == 302 and reply.ratings.get().value == "satisfied"
