@@ -90,6 +90,7 @@ def _samples(user):
         Office,
         ReminderDelivery,
         Reply,
+        Resurvey,
         Suggestion,
     )
 
@@ -108,6 +109,8 @@ def _samples(user):
         "user": _pks(get_user_model().objects.all(), 2),
         "delivery": _pks(ReminderDelivery.objects.all(), 1) or [0],
         "congress": _congress_pks(),
+        # A re-survey waiting for its call and a recorded one (the demo's differs from the online rating).
+        "resurvey": _one_per(Resurvey.objects.all(), "value") or [0],
         **_station_samples(),
     }
 
@@ -166,6 +169,8 @@ PK_MODEL = {
     "staff:suggestion": "suggestion",
     "staff:assign": "suggestion",
     "staff:publication_edit": "suggestion",
+    "staff:resurvey": "resurvey",
+    "staff:letter": "delegate",
     "reminders:suggestion": "suggestion",
     "reminders:resend": "delivery",
     "public:detail": "published",

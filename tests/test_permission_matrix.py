@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from suggestions import actions
-from suggestions.models import Notification
+from suggestions.models import Notification, Resurvey, ResurveyBatch
 from tests import factories
 from tests.conftest import publish
 
@@ -73,6 +73,7 @@ MATRIX = {
     "delegates:rate": row("post", {"pk": "R"}, {"delegate", "cosigner"}),
     "delegates:my_record": row("get", {}, DELEGATES),
     "delegates:record": row("get", {"pk": "DELEGATE"}, {"delegate"}),
+    "delegates:letter": row("get", {}, DELEGATES),  # each delegate's own letter, never another's
     "reports:dashboard": row("get", {}, STAFF | {"leader"}),
     "reports:export_summary": row("get", {}, STAFF),
     "reports:export_offices": row("get", {}, STAFF),
@@ -96,6 +97,11 @@ MATRIX = {
     "staff:publication_bulk": row("post", {}, STAFF),
     "staff:publication_edit": row("get", {"pk": "R"}, STAFF),
     "staff:leader_home": row("get", {}, STAFF | {"leader"}),
+    "staff:resurveys": row("get", {}, STAFF),
+    "staff:resurvey": row("get", {"pk": "RS"}, STAFF),
+    "staff:lookback": row("get", {}, STAFF),
+    "staff:letters": row("get", {}, STAFF),
+    "staff:letter": row("get", {"pk": "DELEGATE"}, STAFF),
     "offices:inbox": row("get", {}, CLERKS),
     "offices:assignment": row("get", {"pk": "A"}, {"clerk"}),
     "offices:sign": row("post", {"pk": "A"}, {"clerk"}),
@@ -230,6 +236,8 @@ def world(db, tmp_path, settings):
         until=actions.extension_limit(assignment=pending_assignment),
     )
     notification = Notification.objects.create(user=delegate.user, title="通知", url="/")
+    batch = ResurveyBatch.objects.create(session=session, method="all", created_by=staff)
+    resurvey = Resurvey.objects.create(batch=batch, suggestion=s, delegate=delegate)
     users = {
         "anonymous": None,
         "delegate": delegate.user,
@@ -249,6 +257,7 @@ def world(db, tmp_path, settings):
         "A": assignment.pk,
         "R": reply.pk,
         "INV": invitation.pk,
+        "RS": resurvey.pk,
         "N": notification.pk,
         "ATT": attachment.pk,
         "DELEGATE": delegate.pk,

@@ -31,11 +31,10 @@ def assignment_or_404(user: Any, pk: int) -> Assignment:
 
 def current_reply(assignment: Assignment) -> Reply | None:
     """This round's reply of the assignment (draft or submitted), or ``None``."""
-    return (
-        Reply.objects.select_related("assignment__office", "round", "result_class", "suggestion")
-        .filter(assignment=assignment, round__number=assignment.suggestion.current_round)
-        .first()
-    )
+    replies = Reply.objects.select_related("assignment__office", "round", "result_class", "suggestion")
+    if assignment.followup_round_id is not None:  # a 回头看 assignment works in its own round
+        return replies.filter(assignment=assignment, round_id=assignment.followup_round_id).first()
+    return replies.filter(assignment=assignment, round__number=assignment.suggestion.current_round).first()
 
 
 def detail_data(view: ApiView, assignment: Assignment) -> dict:

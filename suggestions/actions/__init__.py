@@ -12,6 +12,7 @@ a status. Call them as ``actions.suggestion_submit(...)``; the areas:
 - ``replies``: the reply, its letter and sending it      - ``rating``: ratings, re-handling rounds, closing
 - ``follow_up``: B-class progress and its confirmation    - ``publication``: public versions, publish, take back
 - ``transfer``: 转交 to the congress above          - ``notifications``: in-app notifications                 - ``accounts``, ``roster_import``: people and accounts
+- ``followup``: re-surveys of satisfaction, 回头看 of B answers, the delegates' letters
 """
 
 from suggestions.actions._base import (
@@ -44,6 +45,14 @@ from suggestions.actions.drafting import (
     suggestion_withdraw,
 )
 from suggestions.actions.follow_up import followup_confirm_solved, followup_post
+from suggestions.actions.followup import (
+    carryover_confirm_solved,
+    carryover_create,
+    letters_send,
+    resurvey_record,
+    resurvey_reopen,
+    resurvey_select,
+)
 from suggestions.actions.notifications import notification_mark_read
 from suggestions.actions.office import (
     assignment_request_return,
@@ -92,6 +101,8 @@ __all__ = [
     "assignment_set_handler",
     "assignment_sign",
     "attachment_add",
+    "carryover_confirm_solved",
+    "carryover_create",
     "contact_date_bounds",
     "contact_record",
     "cosigner_drop",
@@ -104,6 +115,7 @@ __all__ = [
     "followup_confirm_solved",
     "followup_post",
     "latest_due_date",
+    "letters_send",
     "not_registered_reasons",
     "notification_mark_read",
     "opinion_send",
@@ -121,6 +133,9 @@ __all__ = [
     "reply_save_public_text",
     "reply_submit",
     "reply_unpublish",
+    "resurvey_record",
+    "resurvey_reopen",
+    "resurvey_select",
     "return_request_approve",
     "return_request_refuse",
     "round_open_rehandling",

@@ -170,6 +170,13 @@ def current_round(suggestion: Suggestion) -> HandlingRound:
     return HandlingRound.objects.get(suggestion=suggestion, number=suggestion.current_round)
 
 
+def round_of(assignment: Assignment, suggestion: Suggestion) -> HandlingRound:
+    """The round an assignment works in now: its 回头看 round, else the suggestion's current round."""
+    if assignment.followup_round_id is not None:
+        return HandlingRound.objects.get(pk=assignment.followup_round_id)
+    return current_round(suggestion)
+
+
 def queue_after_commit(task_path: str, *args: Any) -> None:
     """Queue a Celery task once the transaction commits; a broker outage never fails the request.
 

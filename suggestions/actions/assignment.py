@@ -67,8 +67,9 @@ def _create_assignment(
     actor: ActorUser,
     deadlines: dict[str, datetime.date],
     replaces: Assignment | None = None,
+    followup_round: HandlingRound | None = None,
 ) -> Assignment:
-    """One office's new assignment, audited, and the office told."""
+    """One office's new assignment, audited, and the office told (``followup_round``: of a 回头看 round)."""
     assignment = Assignment.objects.create(
         suggestion=suggestion,
         office=office,
@@ -78,6 +79,7 @@ def _create_assignment(
         opinion_due=deadlines["opinion_due"] if role == Assignment.Role.CO else None,
         due_date=deadlines["due_date"],
         replaces=replaces,
+        followup_round=followup_round,
     )
     audit(
         action=AuditAction.ASSIGN,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,7 +81,9 @@ def rating_submit(*, reply: Reply, actor: ActorUser, value: str, comment: str = 
         url=reply.assignment.get_absolute_url(),
         suggestion=suggestion,
     )
-    if value == Rating.Value.UNSATISFIED:
+    if reply.assignment.is_followup:
+        pass  # a 回头看 round: the answer stays on the 回头看 list until staff confirm it solved
+    elif value == Rating.Value.UNSATISFIED:
         # The delegate's 不满意 is what opens the round: the rating rule allowed it, within this transaction.
         _open_next_round(suggestion, actor=actor, assignments=[reply.assignment], reason=comment)
     elif suggestion.status == S.REPLIED and _raters_done(suggestion, reply.round):
@@ -107,7 +110,9 @@ def _open_next_round(
     """The step both doors share, on the suggestion its caller locked and was allowed to act on."""
     deadline_policy = policy_for(suggestion.session)
     due = work_calendar().add_months(local_today(), deadline_policy.rehandle_months)
-    next_number = suggestion.current_round + 1
+    # After the latest 回头看 round, if one was carried past the current round.
+    carried = suggestion.rounds.filter(followup_session__isnull=False).aggregate(n=Max("number"))["n"] or 0
+    next_number = max(suggestion.current_round, carried) + 1
     round_, created = HandlingRound.objects.get_or_create(
         suggestion=suggestion, number=next_number, defaults={"due_date": due, "reason": reason}
     )
@@ -115,7 +120,8 @@ def _open_next_round(
         round_.reason = f"{round_.reason}\n{reason}".strip()
         round_.save()
     suggestion.current_round = next_number
-    if suggestion.status == S.REPLIED:
+    if suggestion.status in (S.REPLIED, S.CLOSED):  # closed: reopened by a differing re-survey
+        suggestion.closed_at = None
         set_suggestion_status(
             suggestion, S.REHANDLING, actor=actor, action=AuditAction.REHANDLE, note=reason, data={"round": next_number}
         )

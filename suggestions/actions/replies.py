@@ -21,6 +21,7 @@ from suggestions.actions._base import (
     lock_assignment,
     policy_for,
     require,
+    round_of,
     set_assignment_status,
     set_suggestion_status,
 )
@@ -45,7 +46,7 @@ def reply_requirements(
     if assignment.status not in (A.SIGNED, A.REHANDLING):
         missing.append(_("请先签收。"))
     contacts = list(assignment.contacts.all())
-    if suggestion.current_round > 1:
+    if suggestion.current_round > 1 and not assignment.is_followup:  # a 回头看 assignment has its round alone
         round_opened = current_round(suggestion).opened_at
         contacts = [c for c in contacts if c.recorded_at >= round_opened]
     if not contacts:
@@ -54,7 +55,11 @@ def reply_requirements(
         missing.append(_("重点督办建议须邀请代表当面参与（走访、座谈或现场察看），并记录。"))
     if assignment.answers_delegate and policy_for(suggestion.session).reply_letter_required:
         if reply is None:
-            reply = Reply.objects.filter(assignment=assignment, round__number=suggestion.current_round).first()
+            replies = Reply.objects.filter(assignment=assignment)
+            if assignment.is_followup:
+                reply = replies.filter(round_id=assignment.followup_round_id).first()
+            else:
+                reply = replies.filter(round__number=suggestion.current_round).first()
         if reply is None or reply.attachment_id is None:
             missing.append(_("请上传已签发盖章的答复函（PDF或图片）。"))
     return missing
@@ -73,7 +78,7 @@ def reply_save_draft(
     """The office saves this round's reply as a draft (with its signed letter, when given)."""
     suggestion, assignment = lock_assignment(assignment)
     require(actor, Action.REPLY, assignment)
-    round_ = current_round(suggestion)
+    round_ = round_of(assignment, suggestion)
     reply, _created = Reply.objects.select_for_update().get_or_create(
         assignment=assignment,
         round=round_,
@@ -124,8 +129,11 @@ def reply_submit(*, reply: Reply, actor: ActorUser) -> Reply:
     still_open = suggestion.assignments.filter(
         role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE],
         status__in=Assignment.ACTIVE,
+        followup_round__isnull=True,
     ).exists()
-    if not still_open:
+    if assignment.is_followup:
+        suggestion.save()  # a 回头看 round leaves the suggestion's own handling (and its status) as it was
+    elif not still_open:
         set_suggestion_status(suggestion, S.REPLIED, actor=actor, action=AuditAction.REPLIED)
     else:
         suggestion.save()

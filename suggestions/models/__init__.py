@@ -5,6 +5,7 @@ Status changes happen only in ``suggestions.actions``; the allowed transitions a
 """
 
 from suggestions.models.audit import AuditAction, AuditLog  # noqa: F401
+from suggestions.models.followup import Carryover, Resurvey, ResurveyBatch  # noqa: F401
 from suggestions.models.handling import (  # noqa: F401
     Assignment,
     AssignmentRequest,

@@ -55,6 +55,13 @@ class AuditAction(models.TextChoices):
     REVIEW_PUBLIC_VERSION = "review_public_version", _("审核建议公开版本")
     PII_NOT_PERSONAL = "pii_not_personal", _("确认非个人信息")
     REMIND = "remind", _("催办")
+    # The year's end (suggestions.actions.followup): re-surveys, 回头看 of B answers, the delegates' letters.
+    RESURVEY_SELECT = "resurvey_select", _("列入满意度回访")
+    RESURVEY_RECORD = "resurvey_record", _("记录满意度回访结果")
+    RESURVEY_REOPEN = "resurvey_reopen", _("回访结果不一致，重新办理")
+    CARRY_OVER = "carry_over", _("回头看：转入本次会议继续办理")
+    CARRY_SOLVED = "carry_solved", _("回头看：确认已解决")
+    LETTER_SEND = "letter_send", _("发送代表建议办理告知函")
     # People and accounts (suggestions.actions.accounts): rows without a suggestion.
     DELEGATE_IMPORT = "delegate_import", _("导入代表")
     DELEGATE_UPDATE = "delegate_update", _("更新代表")

@@ -20,6 +20,15 @@ class HandlingRound(models.Model):
     opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     due_date = models.DateField(_("答复期限"), null=True, blank=True)
     reason = models.TextField(_("重新办理原因"), blank=True)
+    # A 回头看 round: a B answer carried into this later session's batch (``models.followup.Carryover``).
+    followup_session = models.ForeignKey(
+        "delegates.Session",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followup_rounds",
+        verbose_name=_("回头看会议"),
+    )
 
     class Meta:
         ordering = ["number"]
@@ -95,6 +104,16 @@ class Assignment(models.Model):
         related_name="replaced_by",
         verbose_name=_("接替的交办"),
     )
+    # Set on the assignment of a 回头看 round only: it belongs to that round (and its session's figures), not
+    # to the suggestion's ordinary handling, which ``suggestion.current_round`` follows.
+    followup_round = models.ForeignKey(
+        HandlingRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followup_assignments",
+        verbose_name=_("回头看轮次"),
+    )
 
     class Meta:
         ordering = ["suggestion_id", "role", "id"]
@@ -110,8 +129,13 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["suggestion", "office"],
-                condition=~models.Q(status__in=["returned", "withdrawn"]),
+                condition=~models.Q(status__in=["returned", "withdrawn"]) & models.Q(followup_round__isnull=True),
                 name="assignment_one_active_per_office",
+            ),
+            models.UniqueConstraint(
+                fields=["followup_round", "office"],
+                condition=~models.Q(status__in=["returned", "withdrawn"]) & models.Q(followup_round__isnull=False),
+                name="assignment_one_active_per_followup_round",
             ),
         ]
 
@@ -169,6 +193,11 @@ class Assignment(models.Model):
     @property
     def deadline_label(self):
         return _("协办意见期限") if self.role == self.Role.CO else _("答复期限")
+
+    @property
+    def is_followup(self):
+        """The assignment of a 回头看 round (a B answer carried into a later session)."""
+        return self.followup_round_id is not None
 
     @property
     def answers_delegate(self):

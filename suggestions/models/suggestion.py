@@ -47,7 +47,8 @@ class Suggestion(models.Model):
         # Withdrawn from here only through staff (``policy.Action.WITHDRAW``).
         Status.REPLIED: {Status.CLOSED, Status.REHANDLING, Status.WITHDRAWN},
         Status.REHANDLING: {Status.REPLIED, Status.WITHDRAWN},
-        Status.CLOSED: set(),
+        # Reopened only by a re-survey whose answer differs from the online rating (``Action.RESURVEY_REOPEN``).
+        Status.CLOSED: {Status.REHANDLING},
         Status.NOT_REGISTERED: set(),
         Status.WITHDRAWN: set(),
         Status.MERGED: set(),

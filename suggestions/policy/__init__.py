@@ -16,6 +16,7 @@ Where a rule lives (each module ends with its ``RULES`` table; ``actions.py`` li
 - ``rules_reporting``: statistics and exports
 - ``rules_people``: delegates, offices, accounts, roster import
 - ``rules_stations``: liaison stations, residents' opinions, suggestions recorded in group discussion
+- ``rules_followup``: re-surveys of satisfaction, 回头看 of B answers, the delegates' letters
 - ``base``: ``Decision``, the two kinds of refusal, and who is who (staff, lead delegate, the office)
 - ``rules_congress``: the levels of congresses: transfer (转交), the view of the congresses below, creating them
 - ``scope``: which congress an object belongs to; ``may`` refuses anything outside the actor's congress
@@ -45,12 +46,14 @@ from suggestions.models import (
     FollowUp,
     Office,
     Reply,
+    Resurvey,
     Suggestion,
     Transfer,
 )
 from suggestions.policy import (
     rules_congress,
     rules_drafting,
+    rules_followup,
     rules_office,
     rules_people,
     rules_publication,
@@ -111,6 +114,7 @@ RULES = _one_table(
     rules_people.RULES,
     rules_stations.RULES,
     rules_congress.RULES,
+    rules_followup.RULES,
 )
 
 # What ``available`` lists for each kind of object.
@@ -153,6 +157,7 @@ ACTIONS_ON: dict[type, tuple[Action, ...]] = {
         Action.UNPUBLISH,
         Action.SAVE_PUBLIC_VERSION,
     ),
+    Resurvey: (Action.RESURVEY_RECORD, Action.RESURVEY_REOPEN),
     CoSigner: (Action.DROP_COSIGNER, Action.RESPOND),
     AssignmentRequest: (
         Action.APPROVE_RETURN,
@@ -161,7 +166,7 @@ ACTIONS_ON: dict[type, tuple[Action, ...]] = {
         Action.REFUSE_EXTENSION,
     ),
     FollowUp: (Action.CONFIRM_SOLVED,),
-    Delegate: (Action.MANAGE_PEOPLE,),
+    Delegate: (Action.MANAGE_PEOPLE, Action.LETTER_VIEW),
     Office: (Action.MANAGE_PEOPLE,),
     Station: (Action.STATION_MANAGE, Action.STATION_VIEW),
     ResidentOpinion: (

@@ -81,3 +81,11 @@ class Action(models.TextChoices):
     VIEW_TRANSFER = "view_transfer", _("查看转交去向")  # obj: the Transfer (of the congress that transferred)
     VIEW_LOWER_CONGRESSES = "view_lower_congresses", _("查看下级人大办理情况")  # obj: None, or the lower Congress
     MANAGE_CONGRESSES = "manage_congresses", _("管理下级人大及其工作人员账号")  # obj: None, or the Congress below
+    # rules_followup: the year's end beside the handling
+    RESURVEY_SELECT = "resurvey_select", _("选取满意度回访建议")  # obj: the session chosen from
+    RESURVEY_RECORD = "resurvey_record", _("记录满意度回访结果")  # obj: a Resurvey
+    RESURVEY_REOPEN = "resurvey_reopen", _("回访不一致时重新办理")  # obj: a Resurvey
+    CARRY_OVER = "carry_over", _("回头看：转入本次会议继续办理")  # obj: the B-class Reply
+    CARRY_SOLVED = "carry_solved", _("回头看：确认已解决")  # obj: the B-class Reply
+    LETTER_VIEW = "letter_view", _("查看代表建议办理告知函")  # obj: the Delegate the letter is written to
+    LETTER_SEND = "letter_send", _("发送代表建议办理告知函")  # obj: the session

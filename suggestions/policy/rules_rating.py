@@ -26,6 +26,11 @@ def rate(actor: Actor, reply: Reply, today: datetime.date) -> Decision:
         return not_now(_("答复尚未提交，不能评价。"))
     if any(r.delegate_id == delegate_id for r in reply.ratings.all()):  # prefetched on the pages
         return not_now(_("您已经评价过这份答复。"))
+    if reply.round.followup_session_id is not None:
+        # A 回头看 round is rated on its own, whatever the suggestion's own handling did since.
+        if suggestion.status in (S.WITHDRAWN, S.MERGED):
+            return not_now(_("这一轮答复的评价已经结束。"))
+        return ALLOWED
     if reply.round.number != suggestion.current_round or suggestion.status in (S.WITHDRAWN, S.CLOSED):
         return not_now(_("这一轮答复的评价已经结束。"))
     return ALLOWED

@@ -53,12 +53,15 @@ def set_key(actor: Actor, suggestion: Suggestion, today: datetime.date) -> Decis
 
 
 def rehandle(actor: Actor, suggestion: Suggestion, today: datetime.date) -> Decision:
-    """Staff put offices back to work on a replied suggestion (a new round), or add one to a round open."""
+    """Staff put offices back to work on a replied suggestion (a new round), or add one to a round open.
+
+    A closed suggestion is reopened only through a differing re-survey (``rules_followup.resurvey_reopen``)."""
     return first(
         staff(actor),
         lambda: (
             ALLOWED
-            if suggestion.status == S.REHANDLING or S.REHANDLING in Suggestion.TRANSITIONS.get(suggestion.status, ())
+            if suggestion.status == S.REHANDLING
+            or (suggestion.status != S.CLOSED and S.REHANDLING in Suggestion.TRANSITIONS.get(suggestion.status, ()))
             else not_now(
                 _("建议当前为“%(status)s”，不能重新办理。") % {"status": status_label(Suggestion, suggestion.status)}
             )

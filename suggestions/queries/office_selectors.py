@@ -181,7 +181,10 @@ def assignment_page(user, assignment):
     """Everything the assignment page shows for one of the user's own assignments."""
     suggestion = assignment.suggestion
     rounds = list(HandlingRound.objects.filter(suggestion=suggestion).order_by("number"))
-    current_round = next((r for r in rounds if r.number == suggestion.current_round), None)
+    if assignment.followup_round_id is not None:  # a 回头看 assignment works in its own round
+        current_round = next((r for r in rounds if r.pk == assignment.followup_round_id), None)
+    else:
+        current_round = next((r for r in rounds if r.number == suggestion.current_round), None)
     replies = list(
         Reply.objects.filter(assignment=assignment)
         .select_related("round", "result_class", "attachment")

@@ -20,7 +20,10 @@ def outcome_detail(pk):
         .prefetch_related(
             Prefetch(
                 "rounds",
-                queryset=HandlingRound.objects.only("id", "suggestion_id", "number", "opened_at").order_by("number"),
+                # A 回头看 round names its session: the public follows a B answer into the years after.
+                queryset=HandlingRound.objects.select_related("followup_session")
+                .only("id", "suggestion_id", "number", "opened_at", "due_date", "followup_session__name")
+                .order_by("number"),
                 to_attr="round_list",
             ),
             # Dates and kind of progress only: the text of a follow-up was never reviewed for publication.
@@ -45,10 +48,26 @@ def outcome_detail(pk):
     return suggestion
 
 
-def rounds_of(suggestion):
-    """Published replies grouped by round: ``[(round_number, [reply, …]), …]``."""
-    grouped = {}
+def followup_rounds(suggestion):
+    """The 回头看 rounds of the outcome, each with the session it was carried into and its published replies
+    (public text reviewed by staff; an unpublished reply shows as still in handling)."""
+    published = {}
     for reply in suggestion.published_replies:
+        published.setdefault(reply.round_id, []).append(reply)
+    return [
+        {"round": r, "session": r.followup_session.name, "replies": published.get(r.pk, [])}
+        for r in suggestion.round_list
+        if r.followup_session_id is not None
+    ]
+
+
+def rounds_of(suggestion):
+    """Published replies of the suggestion's own handling grouped by round: ``[(round_number, [reply, …]), …]``."""
+    grouped = {}
+    followup = {r.pk for r in suggestion.round_list if r.followup_session_id is not None}
+    for reply in suggestion.published_replies:
+        if reply.round_id in followup:
+            continue  # shown with its 回头看 round (``followup_rounds``)
         grouped.setdefault(reply.round.number, []).append(reply)
     return sorted(grouped.items())
 

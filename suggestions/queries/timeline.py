@@ -85,6 +85,15 @@ VISIBILITY = {
     # 转交: the delegates read where their suggestion went; the receiving staff read where it came from.
     Action.TRANSFER: _DELEGATES | {STAFF},
     Action.TRANSFER_IN: frozenset({STAFF}),
+    # The year's end: a re-survey is the staff's check on a rating (what the delegate said stays with staff);
+    # a reopening and a 回头看 round are handling everyone of the suggestion follows (the public outcome page
+    # shows a 回头看 round by its own dates, from the round: ``public_detail.followup_rounds``).
+    Action.RESURVEY_SELECT: frozenset({STAFF}),
+    Action.RESURVEY_RECORD: frozenset({STAFF}),
+    Action.RESURVEY_REOPEN: _HANDLING,
+    Action.CARRY_OVER: _HANDLING,
+    Action.CARRY_SOLVED: _HANDLING,
+    Action.LETTER_SEND: _DELEGATES | {STAFF},
 }
 STAFF_ONLY = frozenset({STAFF})
 

@@ -63,10 +63,11 @@ def rating(scanner, policy, session_ids):
     """A reply not rated N working days after it came, and again shortly before rating closes."""
     window = policy.rating_days
     base = Reply.objects.filter(
+        # The current round of a replied suggestion, or a 回头看 round (rated on its own, whatever the status).
+        Q(suggestion__status=Suggestion.Status.REPLIED, round__number=F("suggestion__current_round"))
+        | Q(round__followup_session__isnull=False),
         status=Reply.Status.SUBMITTED,
         suggestion__session_id__in=session_ids,
-        suggestion__status=Suggestion.Status.REPLIED,
-        round__number=F("suggestion__current_round"),
     ).select_related("assignment__office", "suggestion__lead_delegate__user", "suggestion__lead_delegate__contact")
     for stage, condition in _rating_stages(scanner, policy):
         for batch in batches(base.filter(condition)):

@@ -41,7 +41,10 @@ def _latest_replies():
     later = Reply.objects.filter(
         assignment=OuterRef("assignment"), status=Reply.Status.SUBMITTED, round__number__gt=OuterRef("round__number")
     )
-    return Reply.objects.filter(status=Reply.Status.SUBMITTED).exclude(Exists(later))
+    # A 回头看 round's replies count in its own session's figures apart (``reporting.followup``), never here.
+    return Reply.objects.filter(status=Reply.Status.SUBMITTED, assignment__followup_round__isnull=True).exclude(
+        Exists(later)
+    )
 
 
 def session_figures(suggestions, *, result_rows=None):
@@ -55,7 +58,9 @@ def session_figures(suggestions, *, result_rows=None):
     late_first_reply = Reply.objects.filter(round__number=1, status=Reply.Status.SUBMITTED, on_time=False).values(
         "suggestion_id"
     )
-    met = ContactRecord.objects.filter(method__in=ContactRecord.FACE_TO_FACE).values("assignment__suggestion_id")
+    met = ContactRecord.objects.filter(
+        method__in=ContactRecord.FACE_TO_FACE, assignment__followup_round__isnull=True
+    ).values("assignment__suggestion_id")
     counts = suggestions.aggregate(
         filed=Count("pk", filter=~Q(status=S.DRAFT)),
         registered=Count("pk", filter=Q(registered_at__isnull=False)),
@@ -161,9 +166,9 @@ def by_result_class(suggestions):
 def by_office(suggestions, *, today=None):
     """One row per office: assigned, replied, on time, satisfaction, overdue (lead, co and separate)."""
     today = today or timezone.localdate()
-    assignments = Assignment.objects.filter(suggestion__in=suggestions.exclude(status__in=EXCLUDED)).exclude(
-        status__in=ENDED_ASSIGNMENT
-    )
+    assignments = Assignment.objects.filter(
+        suggestion__in=suggestions.exclude(status__in=EXCLUDED), followup_round__isnull=True
+    ).exclude(status__in=ENDED_ASSIGNMENT)
     late = Reply.objects.filter(round__number=1, on_time=False).values("assignment_id")
     rows = (
         assignments.values("office_id", "office__name", "office__order")
@@ -216,7 +221,7 @@ def office_figures(rows):
 def overdue_assignments(suggestions=None, *, today=None):
     today = today or timezone.localdate()
     qs = (
-        Assignment.objects.filter(status__in=Assignment.ACTIVE)
+        Assignment.objects.filter(status__in=Assignment.ACTIVE, followup_round__isnull=True)
         .annotate(effective=Assignment.effective_due_expression())
         .filter(effective__lt=today)
     )

@@ -110,7 +110,11 @@ def suggestion_facts(suggestions):
     late_first = Reply.objects.filter(
         suggestion=OuterRef("pk"), round__number=1, status=Reply.Status.SUBMITTED, on_time=False
     )
-    met = ContactRecord.objects.filter(assignment__suggestion=OuterRef("pk"), method__in=ContactRecord.FACE_TO_FACE)
+    met = ContactRecord.objects.filter(
+        assignment__suggestion=OuterRef("pk"),
+        method__in=ContactRecord.FACE_TO_FACE,
+        assignment__followup_round__isnull=True,
+    )
     ratings = Rating.objects.filter(suggestion=OuterRef("pk"))
     final = Rating.objects.filter(suggestion=OuterRef("pk"), round__number=OuterRef("current_round"))
     first = ratings.filter(round__number=1)
@@ -147,7 +151,9 @@ def assignment_facts(assignments):
         reply__assignment=OuterRef("pk"), round__number=OuterRef("suggestion__current_round")
     )
     return (
+        # A 回头看 round's assignment counts in its own session's figures apart (``reporting.followup``).
         assignments.exclude(suggestion__status__in=EXCLUDED)
+        .filter(followup_round__isnull=True)
         .order_by()
         .annotate(
             f_assignment_id=F("pk"),

@@ -15,6 +15,7 @@ def _nav_for(user):
             (_("我的建议"), "delegates:home"),
             (_("提出建议"), "delegates:create"),
             (_("履职档案"), "delegates:my_record"),
+            (_("告知函"), "delegates:letter"),
         ]
     # The staff's and leaders' areas appear when the rule book opens them (the pages ask it the same way).
     actor = Actor.of(user)
@@ -26,6 +27,7 @@ def _nav_for(user):
             (_("建议跟踪"), "staff:track"),
             (_("退回与延期"), "staff:requests"),
             (_("公开审核"), "staff:publication"),
+            (_("回访与回头看"), "staff:resurveys"),
         ]
     if policy.may(actor, Action.VIEW_REPORTS, None):
         if not staff_desk:

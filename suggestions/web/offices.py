@@ -450,9 +450,8 @@ def reply_letter(request, pk):
     if round_number and round_number.isdigit():
         reply = replies.filter(round__number=int(round_number)).first()
     else:
-        reply = (
-            replies.filter(round__number=suggestion.current_round).first() or replies.order_by("-round__number").first()
-        )
+        number = suggestion.current_round if assignment.followup_round_id is None else -1  # 回头看: its only round
+        reply = replies.filter(round__number=number).first() or replies.order_by("-round__number").first()
     if reply is None:
         messages.info(request, _("请先保存答复草稿，再打印答复函。"))
         return redirect(_page_url(assignment, "reply"))

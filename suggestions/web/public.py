@@ -244,6 +244,7 @@ def outcome_detail(request, pk):
                     "lead": public_detail.lead_paragraph(suggestion),
                     "rounds": rounds,
                     "several_rounds": len(rounds) > 1,
+                    "followup_rounds": public_detail.followup_rounds(suggestion),
                     "rated_replies": [r for r in suggestion.published_replies if r.public_ratings],
                     "timeline": public_detail.public_timeline(suggestion),
                     "share_url": request.build_absolute_uri(reverse("public:detail", args=[suggestion.pk])),

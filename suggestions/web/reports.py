@@ -14,6 +14,7 @@ from suggestions.models import Suggestion
 from suggestions.policy import Action
 from suggestions.queries.filters import SuggestionFilter
 from suggestions.reporting import exports, metrics, scope, stats, xlsx
+from suggestions.reporting import followup as followup_reporting
 from suggestions.web.decorators import export_required, reports_required
 
 S = Suggestion.Status
@@ -103,6 +104,7 @@ def _tallied_figures(session, *, today):
     figures = metrics.figures_from_counts(summary["counts"], summary["ratings"], summary["results"])
     offices = metrics.office_figures(summary["offices"])
     overdue = list(stats.overdue_assignments(session_id, today=today, limit=OVERDUE_SHOWN))
+    year_end = followup_reporting.year_end_counts(session_id)
     for assignment in overdue:
         assignment.days_overdue = (today - assignment.effective).days
     return {
@@ -121,6 +123,10 @@ def _tallied_figures(session, *, today):
         "overdue_total": sum(r["overdue"] for r in offices),
         "categories": summary["categories"],
         "results": summary["results"],
+        # Both satisfaction rates side by side: the online rating and the staff's own re-survey (满意度回访).
+        "online_satisfaction": figures["satisfaction"],
+        "resurvey": followup_reporting.resurvey_figures(session_id, year_end),
+        "followup": followup_reporting.followup_figures(session_id, year_end),
     }
 
 
@@ -191,6 +197,10 @@ def dashboard(request):
             "chart_data": chart_data,
             "today": today,
             "can_export": policy.may(actor_of(request), Action.EXPORT, None),
+            "online_satisfaction": data["online_satisfaction"],
+            "resurvey": data["resurvey"],
+            "followup": data["followup"],
+            "staff_desk": policy.may(actor_of(request), Action.STAFF_DESK, None),
         },
     )
 

@@ -30,7 +30,7 @@ from suggestions.models import (
 )
 from suggestions.policy import Action
 from tests import factories
-from tests.conftest import publish
+from tests.conftest import carry_to_reply, publish
 
 ROLES = (
     "lead",  # the lead delegate
@@ -881,3 +881,115 @@ def test_every_action_asks_the_rule_book_and_none_can_skip_it():
         assert "require(" in source or steps, f"{name} writes without asking the rule book"
         checked.append(name)
     assert len(checked) > 40
+
+
+# --------------------------------------------------------------------------- the year's end (rules_followup)
+
+# {action: {object name: roles allowed}}. "pending_resurvey": the lead delegate's re-survey of the closed
+# suggestion, not yet recorded; "differing_resurvey": the co-signer's, recorded 不满意 against an online 满意;
+# "old_b": a B answer of last year's closed suggestion; "letterless": this year's B answer (closed, not earlier);
+# "answered": an A answer; "lead_delegate" / "cosigner_delegate": whose letter it is; "this_session" /
+# "last_session": a session.
+FOLLOWUP_TABLE = {
+    Action.RESURVEY_SELECT: {"last_session": STAFF},
+    Action.RESURVEY_RECORD: {"pending_resurvey": STAFF},
+    Action.RESURVEY_REOPEN: {"differing_resurvey": STAFF},
+    Action.CARRY_OVER: {"old_b": STAFF},
+    Action.CARRY_SOLVED: {"old_b": STAFF, "letterless": STAFF},
+    Action.LETTER_VIEW: {"lead_delegate": LEAD | STAFF, "cosigner_delegate": {"cosigner"} | STAFF},
+    Action.LETTER_SEND: {"this_session": STAFF},
+}
+FOLLOWUP_OBJECTS = {
+    Action.RESURVEY_SELECT: ("last_session",),
+    Action.RESURVEY_RECORD: ("pending_resurvey", "differing_resurvey"),
+    Action.RESURVEY_REOPEN: ("pending_resurvey", "differing_resurvey"),
+    Action.CARRY_OVER: ("old_b", "letterless", "answered"),
+    Action.CARRY_SOLVED: ("old_b", "letterless", "answered"),
+    Action.LETTER_VIEW: ("lead_delegate", "cosigner_delegate"),
+    Action.LETTER_SEND: ("this_session",),
+}
+
+
+def _followup_objects(world):
+    objects = dict(world.objects)
+    last = factories.SessionFactory(
+        term=world.session.term,
+        number=world.session.number - 1,
+        start_date=world.session.start_date - datetime.timedelta(days=365),
+        end_date=world.session.end_date - datetime.timedelta(days=365),
+        is_current=False,
+    )
+    old = factories.SuggestionFactory(session=last, lead_delegate=world.delegates["lead"])
+    actions.suggestion_submit(suggestion=old, actor=world.users["lead"])
+    actions.suggestion_register(suggestion=old, actor=world.staff)
+    actions.suggestion_assign(suggestion=old, actor=world.staff, lead_office=world.lead_office)
+    old_b = carry_to_reply(old, old.assignments.get(), world.clerk, code="B")
+    actions.rating_submit(reply=old_b, actor=world.users["lead"], value="satisfied")
+    batch = actions.resurvey_select(session=world.session, actor=world.staff, method="all")
+    closed = world.s["closed"]
+    objects["pending_resurvey"] = batch.resurveys.get(suggestion=closed, delegate=world.delegates["lead"])
+    differing = batch.resurveys.get(suggestion=closed, delegate=world.delegates["cosigner"])
+    actions.resurvey_record(resurvey=differing, actor=world.staff, channel="phone", value="unsatisfied", note="不满意")
+    objects["differing_resurvey"] = differing
+    objects["old_b"] = old_b
+    objects["lead_delegate"] = world.delegates["lead"]
+    objects["cosigner_delegate"] = world.delegates["cosigner"]
+    objects["this_session"] = world.session
+    objects["last_session"] = last
+    return objects
+
+
+def _call_followup_service(world, action, obj, user):
+    calls = {
+        Action.RESURVEY_SELECT: lambda: actions.resurvey_select(session=obj, actor=user, method="all"),
+        Action.RESURVEY_RECORD: lambda: actions.resurvey_record(
+            resurvey=obj, actor=user, channel="visit", value="satisfied"
+        ),
+        Action.RESURVEY_REOPEN: lambda: actions.resurvey_reopen(resurvey=obj, actor=user, reason="回访不一致。"),
+        Action.CARRY_OVER: lambda: actions.carryover_create(replies=[obj], actor=user),
+        Action.CARRY_SOLVED: lambda: actions.carryover_confirm_solved(reply=obj, actor=user, note="已解决。"),
+        Action.LETTER_SEND: lambda: actions.letters_send(session=obj, actor=user, kind="assignment"),
+    }
+    return calls[action]()
+
+
+def test_every_year_end_action_for_every_role(world):
+    objects = _followup_objects(world)
+    mismatches = []
+    for action, names in FOLLOWUP_OBJECTS.items():
+        for name in names:
+            for role in ROLES:
+                expected = role in FOLLOWUP_TABLE[action].get(name, set())
+                user = world.users[role]
+                obj = world.fresh(objects[name])
+                decision = policy.may(user, action, obj)
+                if action == Action.LETTER_VIEW:  # a read: the page answers for it
+                    if bool(decision) != expected:
+                        mismatches.append(f"{action} {name} {role}: policy says {bool(decision)}")
+                    continue
+                refusal = _service_answer(
+                    lambda w, a, o, u: _call_followup_service(w, a, o, u), world, action, obj, user
+                )
+                _check(mismatches, f"{action} {name} {role}", expected, decision, refusal)
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_letter_pages_open_exactly_for_those_the_table_allows(world):
+    lead = world.delegates["lead"]
+    mismatches = []
+    for role in ROLES:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        printed = client.get(reverse("staff:letter", args=[lead.pk]), {"session": world.session.pk}).status_code
+        if (printed == 200) != (role in STAFF):
+            mismatches.append(f"staff letter {role}: {printed}")
+        own = client.get(reverse("delegates:letter"), {"session": world.session.pk})
+        has_letter = role in {"lead", "cosigner", "invited", "other_delegate"}
+        if (own.status_code == 200) != has_letter:
+            mismatches.append(f"own letter {role}: {own.status_code}")
+        if own.status_code == 200 and own.context["delegate"] != world.delegates.get(
+            {"lead": "lead", "cosigner": "cosigner", "invited": "invited", "other_delegate": "other"}[role]
+        ):
+            mismatches.append(f"own letter {role}: someone else's")
+    assert not mismatches, "\n".join(mismatches)

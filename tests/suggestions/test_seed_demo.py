@@ -52,3 +52,21 @@ def test_demo_data_has_stations_with_opinions_in_every_handling_state_and_drafts
     assert OpinionPhoto.objects.exists() and GroupDiscussion.objects.count() == 1
     assert RecordedDraft.objects.filter(confirmed_at__isnull=True, discussion__isnull=False).count() == 1
     assert RecordedDraft.objects.filter(confirmed_at__isnull=True, station__isnull=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_data_carries_a_b_answer_of_last_year_into_this_year_and_holds_a_differing_re_survey():
+    from suggestions.models import Carryover, Resurvey
+    from suggestions.reporting.followup import followup_figures, resurvey_figures
+
+    call_command("seed_demo")
+    carry = Carryover.objects.select_related("reply__suggestion__session", "session").get()
+    assert carry.reply.result_class.code == "B" and carry.session.is_current
+    assert not carry.reply.suggestion.session.is_current
+    assignment = carry.round.followup_assignments.get()
+    assert assignment.status == "replied"
+    assert assignment.replies.get().ratings.get().value == "satisfied"
+    assert followup_figures(carry.session_id)["counts"]["rated"] == 1
+    differing = [r for r in Resurvey.objects.select_related("rating") if r.differs]
+    assert len(differing) == 1 and differing[0].rating.value != differing[0].value
+    assert resurvey_figures(carry.session_id)["counts"]["differing"] == 1

@@ -14,12 +14,15 @@ from suggestions.management.demo.data import PASSWORD, SHOWCASE_TITLE
 from suggestions.management.demo.people import PeopleMixin
 from suggestions.management.demo.stations import StationsMixin
 from suggestions.management.demo.workflow import WorkflowMixin
+from suggestions.management.demo.year_end import YearEndMixin
 from suggestions.models import Suggestion
 
 __all__ = ["SHOWCASE_TITLE", "Command"]
 
 
-class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, CongressesMixin, BaseCommand):
+class Command(
+    PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, YearEndMixin, CongressesMixin, BaseCommand
+):
     help = "Build the demo data set (safe to run twice)."
 
     def handle(self, *args, **options):
@@ -36,3 +39,4 @@ class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, Co
         self.current_session(s5)
         self.stations(s5)
         self.other_congresses()
+        self.year_end(s4, s5)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suggestions.web import delegates
+from suggestions.web import delegates, letters
 
 app_name = "delegates"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("replies/<int:pk>/rate/", delegates.reply_rate, name="rate"),
     path("record/", delegates.my_record, name="my_record"),
     path("record/<int:pk>/", delegates.record, name="record"),
+    path("letters/", letters.delegate_letter, name="letter"),
 ]

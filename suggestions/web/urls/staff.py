@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suggestions.web.staff import assignment, detail, leaders, publication, requests, review, track
+from suggestions.web.staff import assignment, detail, followup, leaders, publication, requests, review, track
 
 app_name = "staff"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("publication/publish/", publication.publication_bulk, name="publication_bulk"),
     path("publication/<int:pk>/", publication.publication_edit, name="publication_edit"),
     path("leader/", leaders.leader_home, name="leader_home"),
+    path("resurveys/", followup.resurveys, name="resurveys"),
+    path("resurveys/<int:pk>/", followup.resurvey, name="resurvey"),
+    path("lookback/", followup.lookback, name="lookback"),
+    path("letters/", followup.letter_list, name="letters"),
+    path("letters/<int:pk>/", followup.letter, name="letter"),
 ]
