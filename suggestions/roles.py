@@ -29,6 +29,12 @@ def _role_cache(user: Any) -> dict[str, Any]:
     return cache
 
 
+def forget(user: Any) -> None:
+    """Read the user's roles again on the next question (after they changed within the request)."""
+    if getattr(user, "_huaxi_roles", None) is not None:
+        user._huaxi_roles = None
+
+
 def _cached(user: Any, name: str, compute: Callable[[], Any]) -> Any:
     cache = _role_cache(user)
     if name not in cache:
@@ -68,7 +74,7 @@ def _users_with_roles() -> QuerySet:
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models import Count, Exists, OuterRef, Subquery
     from django.db.models.functions import Coalesce, JSONObject
 
     from congresses.models import ActingChoice, StaffMembership
@@ -76,15 +82,11 @@ def _users_with_roles() -> QuerySet:
     from stations.models import Station
     from suggestions.models import Notification, OfficeMember
 
-    choice = ActingChoice.objects.filter(user=OuterRef(OuterRef("pk"))).values("congress_id")[:1]
+    chosen = ActingChoice.objects.filter(user_id=OuterRef("user_id"), congress_id=OuterRef("congress_id"))
     delegate = (
         Delegate.objects.filter(user=OuterRef("pk"), is_active=True)
-        .annotate(
-            chosen=Case(
-                When(congress_id=Subquery(choice), then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
-        .order_by("chosen", "pk")
+        .annotate(chosen=Exists(chosen))
+        .order_by("-chosen", "pk")
         .values(record=JSONObject(**{name: name for name in _DELEGATE_FIELDS}))[:1]
     )
     return (
@@ -94,7 +96,7 @@ def _users_with_roles() -> QuerySet:
             staff_congress_id=Subquery(StaffMembership.objects.filter(user=OuterRef("pk")).values("congress_id")[:1]),
             chosen_congress_id=Subquery(ActingChoice.objects.filter(user=OuterRef("pk")).values("congress_id")[:1]),
             delegate_record=Subquery(delegate),
-            delegate_records=Coalesce(
+            delegate_record_count=Coalesce(
                 Subquery(
                     Delegate.objects.filter(user=OuterRef("pk"), is_active=True)
                     .order_by()
@@ -151,7 +153,7 @@ def _fill(user: Any, row: Any) -> dict[str, Any]:
     cache["delegate_raw"] = _delegate_from(row.delegate_record, user) if row else None
     cache["leader_raw"] = _related(row, "leader") if row else None
     cache["other_congresses"] = [row.secretary_congress_id, row.station_congress_id] if row else []
-    cache["delegate_records"] = row.delegate_records if row else 0
+    cache["delegate_records"] = row.delegate_record_count if row else 0
     cache["unread"] = row.unread_count if row else 0
     if not (row and row.office_member):
         cache["offices_raw"] = {}  # no need to ask which offices
