@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from security.views import LoginView
 from suggestions.web import common, roster
+from suggestions.web.urls import public as public_urls
 
 admin.site.site_header = _("花溪人大代表建议办理系统 · 系统设置")
 admin.site.site_title = _("花溪人大代表建议办理系统")
@@ -44,4 +45,7 @@ urlpatterns = [
     path("accounts/tokens/", include("api.token_urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
+    # Each congress's public site (its own application namespace, so that ``{% url 'public:…' %}`` on one of
+    # its pages still means the first congress's ``/public/``, never this pattern without its slug).
+    path("<slug:congress_slug>/public/", include((public_urls.urlpatterns, "congress_public"))),
 ]

@@ -52,17 +52,23 @@ def url_patterns():
 
     found = []
 
-    def walk(patterns, namespace, prefix):
+    def walk(patterns, namespace, prefix, outer):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+                # An include's own parameters (/<congress_slug>/public/) come before its patterns'.
+                walk(
+                    pattern.url_patterns,
+                    inner,
+                    prefix + str(pattern.pattern),
+                    outer + list(pattern.pattern.regex.groupindex),
+                )
             else:
                 name = f"{namespace}{pattern.name}" if pattern.name else None
                 route = prefix + str(pattern.pattern)
-                found.append((name or route, name, route, list(pattern.pattern.regex.groupindex)))
+                found.append((name or route, name, route, outer + list(pattern.pattern.regex.groupindex)))
 
-    walk(get_resolver().url_patterns, "", "")
+    walk(get_resolver().url_patterns, "", "", [])
     return found
 
 
@@ -81,6 +87,7 @@ def _one_per(queryset, field):
 def _samples(user):
     from django.contrib.auth import get_user_model
 
+    from congresses.models import Congress
     from delegates.models import Delegate
     from suggestions.models import (
         Assignment,
@@ -111,6 +118,10 @@ def _samples(user):
         "congress": _congress_pks(),
         # A re-survey waiting for its call and a recorded one (the demo's differs from the online rating).
         "resurvey": _one_per(Resurvey.objects.all(), "value") or [0],
+        # The active congresses' public sites, an inactive one's and an unknown one (both 404).
+        "congress_slug": list(Congress.objects.filter(is_active=True).order_by("pk").values_list("slug", flat=True)[:4])
+        + list(Congress.objects.filter(is_active=False).values_list("slug", flat=True)[:1])
+        + ["nosuch"],
         **_station_samples(),
     }
 
@@ -175,6 +186,10 @@ PK_MODEL = {
     "reminders:resend": "delivery",
     "public:detail": "published",
     "public:office": "office",
+    # Each congress's public site (/<congress_slug>/public/): every published outcome and office under every
+    # congress's address (those of another congress are the 404s).
+    "congress_public:detail": "published",
+    "congress_public:office": "office",
     "offices:letter_upload": "letter_missing",
     "privacy:reveal_contact": "assignment",
     "privacy:person": "delegate",
@@ -264,6 +279,12 @@ def pattern_urls(patterns, user, prepared):
             values = [{"kind": kind} for kind in ("delegates", "offices")]
         elif params == ["code"]:
             values = [{"code": code} for code in samples[CODE_SAMPLE[name]]]
+        elif params == ["congress_slug"]:
+            values = [{"congress_slug": slug} for slug in samples["congress_slug"]]
+        elif params == ["congress_slug", "pk"]:
+            values = [
+                {"congress_slug": slug, "pk": pk} for slug in samples["congress_slug"] for pk in samples[PK_MODEL[name]]
+            ]
         elif params == ["pk", "kind"]:  # a station's QR code; an unknown format is a 404
             values = [{"pk": pk, "kind": kind} for pk in samples["station"][:1] for kind in ("png", "svg", "gif")]
         elif params == ["pk", "delegate_pk"]:

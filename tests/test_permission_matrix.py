@@ -125,6 +125,16 @@ MATRIX = {
     "public:office": row("get", {"pk": "OFFICE"}, EVERYONE),
     "public:csv": row("get", {}, EVERYONE),
     "public:feed": row("get", {}, EVERYONE),
+    # The first congress's site under its slug (/huaxi/public/) is the same site as /public/; a district has
+    # no page of its congresses (a city's: tests/suggestions/web/test_public_congresses.py).
+    "public:congresses": row("get", {}, set()),
+    "congress_public:list": row("get", {"congress_slug": "huaxi"}, EVERYONE),
+    "congress_public:detail": row("get", {"congress_slug": "huaxi", "pk": "S"}, EVERYONE),
+    "congress_public:stats": row("get", {"congress_slug": "huaxi"}, EVERYONE),
+    "congress_public:office": row("get", {"congress_slug": "huaxi", "pk": "OFFICE"}, EVERYONE),
+    "congress_public:csv": row("get", {"congress_slug": "huaxi"}, EVERYONE),
+    "congress_public:feed": row("get", {"congress_slug": "huaxi"}, EVERYONE),
+    "congress_public:congresses": row("get", {"congress_slug": "huaxi"}, set()),
     # Personal data (issue 20): the notice, one's own data, an audited reveal, staff's person page.
     "privacy:notice": row("get", {}, LOGGED_IN),
     "privacy:my_data": row("get", {}, DELEGATES),

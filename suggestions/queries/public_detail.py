@@ -12,10 +12,11 @@ from suggestions.queries.public_list import LIST_FIELDS, outcomes
 from suggestions.queries.public_summary import summarize
 
 
-def outcome_detail(pk):
-    """The suggestion and everything its public page shows, or ``None``. Fixed number of queries (6)."""
+def outcome_detail(pk, congress):
+    """The suggestion of ``congress`` and everything its public page shows, or ``None`` (also for an outcome
+    of another congress). Fixed number of queries (6)."""
     suggestion = (
-        outcomes()
+        outcomes(congress)
         .only(*LIST_FIELDS, "public_body", "registered_at", "assigned_at")
         .prefetch_related(
             Prefetch(

@@ -12,6 +12,7 @@ from delegates.models import Session
 from huaxi_renda.cache import cache_get_many, cache_set_many
 from suggestions.models import Category, Office, Rating, ResultClass
 from suggestions.queries import public_list
+from suggestions.queries.public_congress import public_congress
 from suggestions.queries.search import apply_text_search
 
 # The only query parameters the public list understands; everything else is ignored (and not cached apart).
@@ -19,21 +20,23 @@ PARAMS = ("q", "session", "category", "office", "result", "rating")
 CHOICES_TIMEOUT = 5 * 60
 
 
-def _session_choices():
-    sessions = Session.objects.order_by("-term__number", "-number").values_list("pk", "name")
+def _session_choices(congress):
+    sessions = Session.objects.filter(congress=congress).order_by("-term__number", "-number").values_list("pk", "name")
     return [(str(pk), name) for pk, name in sessions]
 
 
-def _category_choices():
-    return [(str(pk), name) for pk, name in Category.objects.values_list("pk", "name")]
+def _category_choices(congress):
+    return [(str(pk), name) for pk, name in Category.objects.filter(congress=congress).values_list("pk", "name")]
 
 
-def _office_choices():
-    return [(str(pk), name) for pk, name in Office.objects.filter(is_active=True).values_list("pk", "name")]
+def _office_choices(congress):
+    offices = Office.objects.filter(congress=congress, is_active=True).values_list("pk", "name")
+    return [(str(pk), name) for pk, name in offices]
 
 
-def _result_choices():
-    return [(code, f"{code} {name}") for code, name in ResultClass.objects.values_list("code", "name")]
+def _result_choices(congress):
+    classes = ResultClass.objects.filter(congress=congress).values_list("code", "name")
+    return [(code, f"{code} {name}") for code, name in classes]
 
 
 MENUS = {
@@ -44,16 +47,16 @@ MENUS = {
 }
 
 
-def menu_choices():
-    """Every menu's choices: reference data, cached a few minutes and read in one cache round trip
-    (no query on a warm page, even a cold list)."""
-    keys = {name: f"public:choices:{name}:{get_language()}" for name in MENUS}
+def menu_choices(congress):
+    """Every menu's choices of ``congress``: reference data, cached a few minutes and read in one cache
+    round trip (no query on a warm page, even a cold list)."""
+    keys = {name: f"public:choices:{congress.pk}:{name}:{get_language()}" for name in MENUS}
     found = cache_get_many(list(keys.values()), message="Menu choices cache unavailable")
     choices, missing = {}, {}
     for name, build in MENUS.items():
         hit = found.get(keys[name])
         if hit is None:
-            hit = missing[keys[name]] = build()
+            hit = missing[keys[name]] = build(congress)
         choices[name] = hit
     if missing:
         cache_set_many(missing, CHOICES_TIMEOUT, message="Could not cache the menu choices")
@@ -82,9 +85,12 @@ class PublicOutcomeFilter(django_filters.FilterSet):
         label=_("代表评价"), choices=Rating.Value.choices, method="filter_rating", empty_label=_("全部评价")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, congress=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, choices in menu_choices().items():  # read when the form is built, not at import
+        # The menus offer the congress's own sessions, categories, offices and result classes; a value of
+        # another congress is not a choice (a form error), and the rows are the congress's anyway.
+        self.congress = congress or public_congress()
+        for name, choices in menu_choices(self.congress).items():  # read when the form is built, not at import
             self.filters[name].extra["choices"] = choices
             # A form field built earlier (the API schema reads the class's filters) holds yesterday's choices.
             self.filters[name].__dict__.pop("_field", None)

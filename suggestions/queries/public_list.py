@@ -93,27 +93,41 @@ LIST_FIELDS = (
     "session__name",
     "leader__name",
     "leader__title",
+    "congress_id",
 )
 
 
-def outcome_rows_base():
-    """Published outcomes as ``pk``, ``published_at`` and ``audit_version`` (the row's version) only.
+def published(congress):
+    """The published outcomes of ``congress`` (its public site shows no other congress's)."""
+    return selectors.public_suggestions().filter(congress=congress, published_at__isnull=False)
+
+
+def published_in(congresses):
+    """The published outcomes of several congresses (a city's overview of itself and the congresses below)."""
+    ids = [c.pk for c in congresses]
+    return selectors.public_suggestions().filter(congress_id__in=ids, published_at__isnull=False)
+
+
+def outcome_rows_base(congress):
+    """Published outcomes of ``congress`` as ``pk``, ``published_at``, ``congress_id`` and ``audit_version``
+    (the row's version) only.
 
     The page query reads no other column and joins no table: a row's HTML usually comes from the
     row cache, and ``load_rows`` reads what the others show. With joins in the page query, a search
     PostgreSQL underestimates joined every match to its delegate, session and category before
     sorting (1,345 rows joined for 21 shown, 8 ms of a 14 ms query).
     """
-    return selectors.with_audit_version(
-        selectors.public_suggestions().filter(published_at__isnull=False).only("id", "published_at")
-    )
+    return rows_base(published(congress))
 
 
-def outcomes():
-    """Published outcomes with everything a list row needs, in a fixed number of queries (4)."""
+def rows_base(queryset):
+    return selectors.with_audit_version(queryset.only("id", "published_at", "congress_id"))
+
+
+def outcomes(congress):
+    """Published outcomes of ``congress`` with everything a list row needs, in a fixed number of queries (4)."""
     return (
-        selectors.public_suggestions()
-        .filter(published_at__isnull=False)
+        published(congress)
         .select_related("lead_delegate", "category", "session", "leader")
         .only(*LIST_FIELDS)
         .prefetch_related(

@@ -11,9 +11,12 @@ from suggestions.queries.public_summary import RATING_ORDER
 from suggestions.reporting import metrics, stats
 
 
-def stats_sessions():
+def stats_sessions(congress):
+    """The sessions of ``congress``, newest first."""
     return list(
-        Session.objects.only("id", "name", "is_current", "term_id", "number").order_by("-term__number", "-number")
+        Session.objects.filter(congress=congress)
+        .only("id", "name", "is_current", "term_id", "number")
+        .order_by("-term__number", "-number")
     )
 
 
@@ -44,8 +47,10 @@ def session_stats(session):
 
 
 def office_stats(office, session=None):
-    """How many suggestions one office handled, on time, with which results and ratings."""
-    suggestions = Suggestion.objects.exclude(status__in=selectors.PUBLIC_EXCLUDED)
+    """How many suggestions one office handled, on time, with which results and ratings (its congress's)."""
+    suggestions = Suggestion.objects.filter(congress_id=office.congress_id).exclude(
+        status__in=selectors.PUBLIC_EXCLUDED
+    )
     if session is not None:
         suggestions = suggestions.filter(session=session)
     mine = suggestions.filter(
@@ -83,5 +88,6 @@ def office_stats(office, session=None):
     }
 
 
-def office_for_public(pk):
-    return Office.objects.filter(pk=pk).only("id", "name", "short_name").first()
+def office_for_public(pk, congress):
+    """The office ``pk`` of ``congress``, or ``None`` (also for an office of another congress)."""
+    return Office.objects.filter(pk=pk, congress=congress).only("id", "name", "short_name", "congress_id").first()

@@ -47,8 +47,10 @@ def outcome_row(s):
     rating = ""
     if summary.ratings:
         rating = f"<span>{esc(_('代表评价'))}：<strong>{esc(summary.rating_text)}</strong></span>"
+    # The page gives ``public_url`` (the address on the site of the row's congress).
+    url = getattr(s, "public_url", None) or reverse("public:detail", args=[s.pk])
     return mark_safe(  # noqa: S308 - every value is escaped above
-        f'<h3><a href="{esc(reverse("public:detail", args=[s.pk]))}">{esc(s.public_title)}</a>{key}</h3>\n'
+        f'<h3><a href="{esc(url)}">{esc(s.public_title)}</a>{key}</h3>\n'
         f'<p class="small muted">{number}{esc(s.session_name)} · {esc(s.category_name)}</p>\n'
         f'<p class="small">{people}</p>\n'
         f'<p class="small">{handling}</p>\n'

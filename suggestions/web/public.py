@@ -1,28 +1,26 @@
-"""Public pages, no login: published outcomes, statistics, office pages, CSV and Atom feed.
+"""Public pages, no login: published outcomes, statistics and office pages of one congress
+(``/public/`` for the first congress, ``/<slug>/public/`` for each other; CSV and feed in ``public_data``).
 
 Caching: every page is rendered without a request, so nothing personal can be cached. Logged-in users get
 the cached body inside a freshly rendered layout (their name, their messages); anonymous visitors get the
 whole cached page with their own CSRF token and path filled in (see ``serve``). Keys carry the publication
 version ``public:version``; ``actions._base.public_changed()`` bumps it after each publication change commits,
-so an unpublished reply disappears from every page at once.
+so an unpublished reply disappears from every page at once. Every key carries the congress's id: one
+congress's page is never served on another's site.
 """
 
-import csv
 import hashlib
 import time
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from huaxi_renda.cache import cache_add, cache_get, cache_get_many, cache_set, cache_set_many
@@ -30,6 +28,7 @@ from huaxi_renda.dbrouter import replica_is_current
 from suggestions.queries import public_detail, public_list, public_stats, public_summary
 from suggestions.queries.public_filters import PublicOutcomeFilter, clean_params
 from suggestions.templatetags.outcomes import outcome_row
+from suggestions.web.public_site import site_context, site_of, site_url
 
 VERSION_KEY = "public:version"
 PAGE_TIMEOUT = 10 * 60
@@ -47,19 +46,19 @@ def _start_version():
     return cache_get(VERSION_KEY, message="Public page cache unavailable")
 
 
-def _key(name, *parts):
+def _key(congress, name, *parts):
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
-    return f"public:{name}:{get_language()}:{digest}"
+    return f"public:{congress.pk}:{name}:{get_language()}:{digest}"
 
 
-def cached(name, parts, build, *, timeout=PAGE_TIMEOUT):
+def cached(congress, name, parts, build, *, timeout=PAGE_TIMEOUT):
     """``build()`` → a dict of strings, cached until the publication version moves.
 
     One cache round trip on a hit: the version and the page are fetched together, and the page
     is stored with the version it was built under (read *before* building, so a page built while
     a publication changed is never served as current). ``None`` from build is not stored.
     """
-    key = _key(name, *parts)
+    key = _key(congress, name, *parts)
     found = cache_get_many([VERSION_KEY, key], default=None, message="Public page cache unavailable")
     version = None if found is None else found.get(VERSION_KEY) or _start_version()
     if version is None:  # pages work without the cache
@@ -75,19 +74,20 @@ def cached(name, parts, build, *, timeout=PAGE_TIMEOUT):
     return value
 
 
-def render_page(request, page):
+def render_page(request, congress, page):
     """Wrap a cached body in the site layout (header, navigation and CSRF token rendered fresh)."""
     if page is None:
         raise Http404
-    return render(request, "suggestions/public/page.html", _page_context(page))
+    return render(request, "suggestions/public/page.html", _page_context(congress, page))
 
 
-def _page_context(page):
+def _page_context(congress, page):
     return {
+        **site_context(congress),
         "page_title": page["title"],
         "page_body": mark_safe(page["body"]),  # noqa: S308 - rendered by our own templates, escaped there
         "page_js": page.get("js", False),
-        "feed_url": reverse("public:feed"),
+        "feed_url": site_url(congress, "feed"),
     }
 
 
@@ -116,20 +116,21 @@ def _anonymous(request):
     return not (storage is not None and len(storage))  # a pending message is personal
 
 
-def serve(request, name, parts, build, *, timeout=PAGE_TIMEOUT):
-    """The public page ``name``: whole from the cache for anonymous visitors, else the body from the cache."""
+def serve(request, congress, name, parts, build, *, timeout=PAGE_TIMEOUT):
+    """The public page ``name`` of ``congress``: whole from the cache for anonymous visitors, else the body
+    from the cache."""
     if not _anonymous(request):
-        return render_page(request, cached(name, parts, build, timeout=timeout))
+        return render_page(request, congress, cached(congress, name, parts, build, timeout=timeout))
     csrf_slot, next_slot = _slots()
 
     def build_full():
         page = build()
         if page is None:
             return None
-        context = {**_page_context(page), "csrf_token": csrf_slot, "request": _SlotRequest(next_slot)}
+        context = {**_page_context(congress, page), "csrf_token": csrf_slot, "request": _SlotRequest(next_slot)}
         return {"html": render_to_string("suggestions/public/page.html", context)}
 
-    full = cached(f"{name}:full", parts, build_full, timeout=timeout)
+    full = cached(congress, f"{name}:full", parts, build_full, timeout=timeout)
     if full is None:
         raise Http404
     html = full["html"].replace(csrf_slot, get_token(request)).replace(next_slot, escape(request.get_full_path()))
@@ -144,11 +145,20 @@ def _body(template, context):
 # --------------------------------------------------------------------------- outcomes list
 
 
-def _filtered(query_dict, queryset=None):
+def filtered(congress, query_dict, queryset=None):
+    """The list's filters over ``congress``'s outcomes (``queryset``, by default ``outcomes(congress)``)."""
     params = clean_params(query_dict)
     data = dict(params)
-    filterset = PublicOutcomeFilter(data, queryset=public_list.outcomes() if queryset is None else queryset)
+    queryset = public_list.outcomes(congress) if queryset is None else queryset
+    filterset = PublicOutcomeFilter(data, queryset=queryset, congress=congress)
     return filterset, params
+
+
+def rows_html(items, congresses):
+    """Each list row's HTML as ``row_html``; ``congresses`` by id (the rows' own, for their links)."""
+    for s in items:
+        s.public_url = site_url(congresses[s.congress_id], "detail", s.pk)
+    return _rows_html(items)
 
 
 def _rows_html(items):
@@ -159,7 +169,7 @@ def _rows_html(items):
     rows that changed are rendered again, and only they need their replies and ratings loaded.
     Renamed offices or people show when the cache entry expires.
     """
-    keys = {s.pk: f"public:row:{get_language()}:{s.pk}:{s.audit_version or 0}" for s in items}
+    keys = {s.pk: f"public:row:{s.congress_id}:{get_language()}:{s.pk}:{s.audit_version or 0}" for s in items}
     found = cache_get_many(list(keys.values()), message="Public list row cache unavailable")
     missing = [s for s in items if keys[s.pk] not in found]
     if missing:
@@ -172,22 +182,24 @@ def _rows_html(items):
     return items
 
 
-def outcome_list(request):
+def outcome_list(request, congress_slug=None):
+    congress = site_of(congress_slug)
     after = request.GET.get("after", "")[:40]
     before = request.GET.get("before", "")[:40]
 
     def build():
-        filterset, params = _filtered(request.GET, public_list.outcome_rows_base())
+        filterset, params = filtered(congress, request.GET, public_list.outcome_rows_base(congress))
         filterset.form.is_valid()
         page = public_list.outcome_page(filterset.qs, after=after, before=before)
         matches = public_list.count_matches(filterset.qs) if params else None
-        _rows_html(page.items)
+        rows_html(page.items, {congress.pk: congress})
         query = "&".join(f"{k}={v}" for k, v in _encode(params))
         return {
             "title": _("建议办理结果公开"),
             "body": _body(
                 "suggestions/public/outcome_list.html",
                 {
+                    **site_context(congress),
                     "filter": filterset,
                     "page": page,
                     "items": page.items,
@@ -196,13 +208,13 @@ def outcome_list(request):
                     "matches": matches,
                     "matches_cap": public_list.COUNT_CAP,
                     "is_first_page": not (after or before) or not page.prev_cursor,
-                    "csv_url": reverse("public:csv") + (f"?{query}" if query else ""),
+                    "csv_url": site_url(congress, "csv") + (f"?{query}" if query else ""),
                 },
             ),
         }
 
     params = clean_params(request.GET)
-    return serve(request, "list", (params, after, before), build)
+    return serve(request, congress, "list", (params, after, before), build)
 
 
 def _encode(params):
@@ -214,9 +226,11 @@ def _encode(params):
 # --------------------------------------------------------------------------- outcome page
 
 
-def outcome_detail(request, pk):
+def outcome_detail(request, pk, congress_slug=None):
+    congress = site_of(congress_slug)
+
     def build():
-        suggestion = public_detail.outcome_detail(pk)
+        suggestion = public_detail.outcome_detail(pk, congress)
         if suggestion is None:
             return None
         rounds = [
@@ -239,6 +253,7 @@ def outcome_detail(request, pk):
             "body": _body(
                 "suggestions/public/outcome_detail.html",
                 {
+                    **site_context(congress),
                     "suggestion": suggestion,
                     "summary": suggestion.summary,
                     "lead": public_detail.lead_paragraph(suggestion),
@@ -247,12 +262,12 @@ def outcome_detail(request, pk):
                     "followup_rounds": public_detail.followup_rounds(suggestion),
                     "rated_replies": [r for r in suggestion.published_replies if r.public_ratings],
                     "timeline": public_detail.public_timeline(suggestion),
-                    "share_url": request.build_absolute_uri(reverse("public:detail", args=[suggestion.pk])),
+                    "share_url": request.build_absolute_uri(site_url(congress, "detail", suggestion.pk)),
                 },
             ),
         }
 
-    return serve(request, "detail", (pk, request.get_host()), build)
+    return serve(request, congress, "detail", (pk, request.get_host()), build)
 
 
 # --------------------------------------------------------------------------- statistics
@@ -267,8 +282,9 @@ def _pick_session(request, sessions):
     return next((s for s in sessions if s.is_current), sessions[0] if sessions else None)
 
 
-def stats(request):
-    sessions = public_stats.stats_sessions()
+def stats(request, congress_slug=None):
+    congress = site_of(congress_slug)
+    sessions = public_stats.stats_sessions(congress)
     session = _pick_session(request, sessions)
 
     def build():
@@ -308,6 +324,7 @@ def stats(request):
             "body": _body(
                 "suggestions/public/stats.html",
                 {
+                    **site_context(congress),
                     "session": session,
                     "sessions": sessions,
                     "data": data,
@@ -317,29 +334,33 @@ def stats(request):
             ),
         }
 
-    return serve(request, "stats", (session.pk if session else 0,), build, timeout=STATS_TIMEOUT)
+    return serve(request, congress, "stats", (session.pk if session else 0,), build, timeout=STATS_TIMEOUT)
 
 
 # --------------------------------------------------------------------------- per-office page
 
 
-def office(request, pk):
-    office_obj = public_stats.office_for_public(pk)
+def office(request, pk, congress_slug=None):
+    congress = site_of(congress_slug)
+    office_obj = public_stats.office_for_public(pk, congress)
     if office_obj is None:
         raise Http404
-    sessions = public_stats.stats_sessions()
+    sessions = public_stats.stats_sessions(congress)
     wanted = request.GET.get("session", "")
     session = next((s for s in sessions if wanted.isdigit() and s.pk == int(wanted)), None)
 
     def build():
         data = public_stats.office_stats(office_obj, session)
-        outcomes = public_list.outcome_page(public_list.with_office(public_list.outcomes(), office_obj), size=10)
+        outcomes = public_list.outcome_page(
+            public_list.with_office(public_list.outcomes(congress), office_obj), size=10
+        )
         public_summary.outcome_rows(outcomes.items)
         return {
             "title": office_obj.name,
             "body": _body(
                 "suggestions/public/office.html",
                 {
+                    **site_context(congress),
                     "office": office_obj,
                     "session": session,
                     "sessions": sessions,
@@ -351,111 +372,5 @@ def office(request, pk):
             ),
         }
 
-    return serve(request, "office", (office_obj.pk, session.pk if session else 0), build, timeout=STATS_TIMEOUT)
-
-
-# --------------------------------------------------------------------------- open data
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _cell(value):
-    """Text as it is, but a cell that a spreadsheet would run as a formula starts with an apostrophe."""
-    value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-CSV_HEADER = [
-    gettext_lazy("编号"),
-    gettext_lazy("标题"),
-    gettext_lazy("领衔代表"),
-    gettext_lazy("联名代表"),
-    gettext_lazy("类别"),
-    gettext_lazy("会议"),
-    gettext_lazy("承办单位"),
-    gettext_lazy("办理结果"),
-    gettext_lazy("答复日期"),
-    gettext_lazy("代表评价"),
-    gettext_lazy("公开日期"),
-    gettext_lazy("网址"),
-]
-
-
-def outcomes_csv(request):
-    """The published list (with the list's filters) as UTF-8 CSV, streamed row by row."""
-    filterset, _params = _filtered(request.GET)
-    queryset = filterset.qs.order_by("-published_at", "-pk")
-    base = request.build_absolute_uri("/")[:-1]
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow([str(h) for h in CSV_HEADER])
-        for s in queryset.iterator(chunk_size=500):
-            summary = public_summary.summarize(s)
-            yield writer.writerow(
-                [
-                    _cell(v)
-                    for v in (
-                        s.number_display,
-                        s.public_title,
-                        s.lead_delegate.name,
-                        "、".join(c.delegate.name for c in s.confirmed_cosigners),
-                        s.category.name,
-                        s.session.name,
-                        "、".join(o.name for o in summary.offices),
-                        "、".join(f"{rc.code} {rc.name}" for rc in summary.result_classes),
-                        summary.reply_date.isoformat() if summary.reply_date else "",
-                        summary.rating_text,
-                        timezone.localdate(s.published_at).isoformat(),
-                        base + reverse("public:detail", args=[s.pk]),
-                    )
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="huaxi-outcomes-{stamp}.csv"'
-    return response
-
-
-class OutcomesFeed(Feed):
-    feed_type = Atom1Feed
-    title = gettext_lazy("花溪区人大代表建议办理结果公开")
-    subtitle = gettext_lazy("新公开的代表建议及承办单位答复")
-
-    def link(self):
-        return reverse("public:list")
-
-    def items(self):
-        items = list(public_list.outcomes().order_by("-published_at", "-pk")[: public_list.FEED_SIZE])
-        return public_summary.outcome_rows(items)
-
-    def item_title(self, item):
-        return f"{item.number_display} {item.public_title}".strip()
-
-    def item_description(self, item):
-        return public_detail.lead_paragraph(item)
-
-    def item_link(self, item):
-        return reverse("public:detail", args=[item.pk])
-
-    def item_pubdate(self, item):
-        return item.published_at
-
-    def item_updateddate(self, item):
-        return item.published_at
-
-    def item_categories(self, item):
-        return [item.category.name]
-
-
-def feed(request):
-    def build():
-        response = OutcomesFeed()(request)
-        return {"content": response.content.decode(), "content_type": response["Content-Type"]}
-
-    page = cached("feed", (request.get_host(), request.is_secure()), build)
-    return HttpResponse(page["content"], content_type=page["content_type"])
+    parts = (office_obj.pk, session.pk if session else 0)
+    return serve(request, congress, "office", parts, build, timeout=STATS_TIMEOUT)
