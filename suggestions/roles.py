@@ -184,17 +184,17 @@ def _all_memberships(user: Any) -> dict[int, tuple[str, int]]:
 
 def _held_congresses(user: Any) -> list[int]:
     """The congresses of the roles read with the user (one delegate record only), in role order."""
-    cache = _load(user)
+    known = _load(user)
     held = []
-    if cache["staff_raw"] or user.is_superuser:
-        held.append(cache["staff_congress"])
-    if cache.get("offices_raw") != {}:
+    if known["staff_raw"] or user.is_superuser:
+        held.append(known["staff_congress"])
+    if known.get("offices_raw") != {}:
         held.extend(congress_id for _role, congress_id in _all_memberships(user).values())
-    if cache["leader_raw"] is not None:
-        held.append(cache["leader_raw"].congress_id)
-    if cache["delegate_raw"] is not None:
-        held.append(cache["delegate_raw"].congress_id)
-    held.extend(cache["other_congresses"])
+    if known["leader_raw"] is not None:
+        held.append(known["leader_raw"].congress_id)
+    if known["delegate_raw"] is not None:
+        held.append(known["delegate_raw"].congress_id)
+    held.extend(known["other_congresses"])
     return [c for c in held if c is not None]
 
 

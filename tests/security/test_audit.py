@@ -241,7 +241,7 @@ def test_a_bulk_delete_in_the_django_admin_is_audited_object_by_object(client):
     from suggestions.models import Category
 
     root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
-    doomed = [Category.objects.create(name=f"待删除{n}", order=90 + n) for n in range(3)]
+    doomed = [factories.CategoryFactory(name=f"待删除{n}", order=90 + n) for n in range(3)]
     client.force_login(root)
     response = client.post(
         "/admin/suggestions/category/",
