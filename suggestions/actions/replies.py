@@ -21,6 +21,7 @@ from suggestions.actions._base import (
     lock_assignment,
     policy_for,
     require,
+    same_congress,
     set_assignment_status,
     set_suggestion_status,
 )
@@ -73,6 +74,7 @@ def reply_save_draft(
     """The office saves this round's reply as a draft (with its signed letter, when given)."""
     suggestion, assignment = lock_assignment(assignment)
     require(actor, Action.REPLY, assignment)
+    same_congress(suggestion, result_class)
     round_ = current_round(suggestion)
     reply, _created = Reply.objects.select_for_update().get_or_create(
         assignment=assignment,

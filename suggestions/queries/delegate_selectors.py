@@ -30,7 +30,9 @@ def _mine(delegate):
 
 def suggestions_of(delegate):
     """Suggestions the delegate leads, co-signed, or is invited to co-sign (until the invitation expires)."""
-    return Suggestion.objects.filter(pk__in=Suggestion.objects.filter(_mine(delegate)).values("pk"))
+    return Suggestion.objects.filter(
+        congress_id=delegate.congress_id, pk__in=Suggestion.objects.filter(_mine(delegate)).values("pk")
+    )
 
 
 def suggestion_for_delegate(delegate, pk):
@@ -45,7 +47,11 @@ def suggestion_for_delegate(delegate, pk):
 
 def led_suggestion(delegate, pk):
     """Only the lead delegate may edit, submit, invite or withdraw."""
-    return Suggestion.objects.select_related("session", "category").filter(pk=pk, lead_delegate=delegate).first()
+    return (
+        Suggestion.objects.select_related("session", "category")
+        .filter(pk=pk, lead_delegate=delegate, congress_id=delegate.congress_id)
+        .first()
+    )
 
 
 def cosigner_for_delegate(delegate, pk):
@@ -178,7 +184,9 @@ def similar_for_delegate(delegate, title, body="", *, exclude_pk=None, limit=sim
     own |= set(
         CoSigner.objects.filter(delegate=delegate, status__in=VISIBLE_COSIGNER).values_list("suggestion_id", flat=True)
     )
-    pool = Suggestion.objects.filter(status__in=similar.HINT_STATUSES).select_related("session")
+    pool = Suggestion.objects.filter(congress_id=delegate.congress_id, status__in=similar.HINT_STATUSES).select_related(
+        "session"
+    )
     hits = similar.find(pool, title, body, exclude_pk=exclude_pk, limit=limit, text_of=similar.text_for(own))
     found = [h.suggestion for h in hits]
     if not found:

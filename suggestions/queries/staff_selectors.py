@@ -53,19 +53,19 @@ def live_assignments_prefetch(to_attr="live_assignments"):
     )
 
 
-def inbox_suggestions():
-    """Submitted suggestions waiting for review, oldest first."""
+def inbox_suggestions(congress_id):
+    """Submitted suggestions of one congress waiting for review, oldest first."""
     return (
-        Suggestion.objects.filter(status=S.SUBMITTED)
+        Suggestion.objects.filter(congress_id=congress_id, status=S.SUBMITTED)
         .select_related("lead_delegate", "category", "session")
         .order_by("submitted_at", "pk")
     )
 
 
-def suggestions_to_assign():
-    """Registered suggestions waiting to be assigned, by number."""
+def suggestions_to_assign(congress_id):
+    """Registered suggestions of one congress waiting to be assigned, by number."""
     return (
-        Suggestion.objects.filter(status=S.REGISTERED)
+        Suggestion.objects.filter(congress_id=congress_id, status=S.REGISTERED)
         .select_related("lead_delegate", "category", "session")
         .order_by("session_id", "series", "number", "pk")
     )
@@ -107,13 +107,15 @@ def suggested_offices(suggestion, *, limit=3):
     return usage.get(suggestion.category_id, [])[:limit]
 
 
-def active_offices():
-    return Office.objects.filter(is_active=True)
+def active_offices(congress_id):
+    return Office.objects.filter(congress_id=congress_id, is_active=True)
 
 
-def pending_requests():
+def pending_requests(congress_id):
     return (
-        AssignmentRequest.objects.filter(status=AssignmentRequest.Status.PENDING)
+        AssignmentRequest.objects.filter(
+            status=AssignmentRequest.Status.PENDING, assignment__suggestion__congress_id=congress_id
+        )
         .select_related(
             "assignment__office",
             "assignment__suggestion__session",
@@ -136,20 +138,20 @@ def attach_extension_limits(requests):
     return requests
 
 
-def pending_solved_claims():
+def pending_solved_claims(congress_id):
     return (
-        FollowUp.objects.filter(status=FollowUp.Status.SOLVED_CLAIMED)
+        FollowUp.objects.filter(status=FollowUp.Status.SOLVED_CLAIMED, reply__suggestion__congress_id=congress_id)
         .select_related("reply__assignment__office", "reply__suggestion", "reply__result_class", "author")
         .order_by("posted_at", "pk")
     )
 
 
-def replies_for_publication(*, published):
-    """Submitted replies, published or waiting. Waiting: only an office's final reply (a later round supersedes
+def replies_for_publication(congress_id, *, published):
+    """Submitted replies of one congress, published or waiting. Waiting: only an office's final reply (a later round supersedes
     one rated 不满意), with what the list shows about its review (``edited``, ``n_rated``, ``n_delegates``)."""
-    qs = Reply.objects.filter(status=Reply.Status.SUBMITTED, is_published=published).exclude(
-        suggestion__status__in=[S.WITHDRAWN, S.MERGED, S.NOT_REGISTERED]
-    )
+    qs = Reply.objects.filter(
+        suggestion__congress_id=congress_id, status=Reply.Status.SUBMITTED, is_published=published
+    ).exclude(suggestion__status__in=[S.WITHDRAWN, S.MERGED, S.NOT_REGISTERED])
     if not published:
         later = Reply.objects.filter(assignment=OuterRef("assignment"), round__number__gt=OuterRef("round__number"))
         qs = qs.exclude(Exists(later)).exclude(
@@ -181,8 +183,10 @@ def replies_for_publication(*, published):
 
 
 def key_suggestions_for(user):
-    """Key suggestions a leader leads (staff see every key suggestion)."""
-    qs = Suggestion.objects.filter(is_key=True).exclude(status__in=[S.WITHDRAWN, S.MERGED])
+    """Key suggestions a leader leads (staff see every key suggestion of their congress)."""
+    qs = Suggestion.objects.filter(congress_id=roles.congress_id_of(user), is_key=True).exclude(
+        status__in=[S.WITHDRAWN, S.MERGED]
+    )
     if not roles.is_staff_member(user):
         leader = roles.leader_of(user)
         qs = qs.filter(leader=leader) if leader else qs.none()
@@ -207,18 +211,18 @@ def key_suggestion_rows(user, *, today, limit=300):
     return rows
 
 
-def status_counts(queryset, *, everything=False):
+def status_counts(queryset, *, everything=False, congress_id=None):
     """[(status, label, count)] for the statuses staff track, in one query.
 
-    ``everything``: the queryset is every suggestion (no filter), so the counts come from the
-    precomputed tallies (``stats``) instead of counting a million rows.
+    ``everything``: the queryset is every suggestion of congress ``congress_id`` (no filter), so the counts
+    come from the precomputed tallies (``stats``) instead of counting a million rows.
     """
     if everything:
         from suggestions.models import SuggestionTally
         from suggestions.reporting import stats
 
         stats.catch_up()
-        rows = SuggestionTally.objects.filter(n__gt=0).exclude(status=S.DRAFT)
+        rows = SuggestionTally.objects.filter(n__gt=0, category__congress_id=congress_id).exclude(status=S.DRAFT)
         counts = dict(rows.values_list("status").annotate(total=Sum("n")).order_by())
     else:
         counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
@@ -230,7 +234,8 @@ def similar_for_staff(suggestion):
     session, and the unreviewed ones of the same session (candidates for 并案), best first, each with its
     latest result class as ``outcome``."""
     pool = Suggestion.objects.filter(
-        Q(status__in=similar.HINT_STATUSES) | Q(session=suggestion.session_id, status=S.SUBMITTED)
+        Q(status__in=similar.HINT_STATUSES) | Q(session=suggestion.session_id, status=S.SUBMITTED),
+        congress_id=suggestion.congress_id,
     ).select_related("session", "lead_delegate")
     found = [h.suggestion for h in similar.find(pool, suggestion.title, suggestion.body, exclude_pk=suggestion.pk)]
     outcomes = similar.latest_outcomes(found)

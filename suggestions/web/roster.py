@@ -90,7 +90,7 @@ def _session_key(kind):
 def import_upload(request, kind):
     """Step 1: upload a file; step 2 (same page): the preview of what will change, or the errors."""
     meta = _import_kind(kind)
-    terms = list(Term.objects.order_by("-number"))
+    terms = list(Term.objects.filter(congress_id=actor_of(request).congress_id).order_by("-number"))
     form = roster_import.ImportForm(request.POST or None, request.FILES or None, kind=kind, terms=terms)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -124,7 +124,8 @@ def import_confirm(request, kind):
     if not stashed or stashed.get("token") != request.POST.get("token"):
         messages.error(request, _("导入文件已失效，请重新上传。"))
         return redirect("roster:import", kind=kind)
-    term = Term.objects.filter(pk=stashed["term"]).first() if stashed.get("term") else None
+    terms = Term.objects.filter(congress_id=actor_of(request).congress_id)
+    term = terms.filter(pk=stashed["term"]).first() if stashed.get("term") else None
     create_accounts = request.POST.get("create_accounts") == "1"
     try:
         result = roster_import.apply(
