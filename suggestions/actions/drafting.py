@@ -125,7 +125,7 @@ def suggestion_submit(*, suggestion: Suggestion, actor: ActorUser) -> Suggestion
         suggestion, S.SUBMITTED, actor=actor, action=AuditAction.SUBMIT, data={"resubmitted": from_status == S.RETURNED}
     )
     notify(
-        staff_users(),
+        staff_users(suggestion.congress_id),
         title=_("新建议待审查：%(title)s") % {"title": suggestion.title},
         url=suggestion.get_absolute_url(),
         suggestion=suggestion,

@@ -42,7 +42,7 @@ def followup_post(*, reply: Reply, actor: ActorUser, text: str, solved: bool = F
     )
     if solved:
         notify(
-            staff_users(),
+            staff_users(suggestion.congress_id),
             title=_("%(office)s报告已解决，请确认：%(title)s")
             % {"office": assignment.office.name, "title": suggestion.title},
             url=suggestion.get_absolute_url(),

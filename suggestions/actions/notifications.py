@@ -58,9 +58,13 @@ def office_users(office_id: int) -> list[AbstractBaseUser]:
     return list(get_user_model().objects.filter(office_memberships__office_id=office_id, is_active=True))
 
 
-def staff_users() -> list[AbstractBaseUser]:
-    """The active accounts of NPC staff."""
-    return list(get_user_model().objects.filter(groups__name=roles.STAFF_GROUP, is_active=True))
+def staff_users(congress_id: int) -> list[AbstractBaseUser]:
+    """The active accounts of one congress's NPC staff (staff of another congress are never told of its work)."""
+    return list(
+        get_user_model().objects.filter(
+            groups__name=roles.STAFF_GROUP, is_active=True, staff_membership__congress_id=congress_id
+        )
+    )
 
 
 def delegate_users(suggestion: Suggestion) -> list[AbstractBaseUser]:

@@ -112,7 +112,7 @@ def assignment_request_return(
         data={"previous": assignment.status, "request": request.pk},
     )
     notify(
-        staff_users(),
+        staff_users(suggestion.congress_id),
         title=_("%(office)s申请退回建议“%(title)s”") % {"office": assignment.office.name, "title": suggestion.title},
         body=reason,
         url=suggestion.get_absolute_url(),
@@ -233,7 +233,7 @@ def extension_request(
         data={"until": until.isoformat(), "request": request.pk},
     )
     notify(
-        staff_users(),
+        staff_users(suggestion.congress_id),
         title=_("%(office)s申请延期答复“%(title)s”") % {"office": assignment.office.name, "title": suggestion.title},
         body=reason,
         url=suggestion.get_absolute_url(),

@@ -42,7 +42,7 @@ def remember_links(request, issued):
 
 def _links(request):
     stored = request.session.get(LINKS_SESSION_KEY) or []
-    details = delegate_selectors.account_details([item["user_id"] for item in stored])
+    details = delegate_selectors.account_details([item["user_id"] for item in stored], actor_of(request).congress_id)
     links = []
     for item in stored:
         detail = details.get(item["user_id"], {})
@@ -174,7 +174,7 @@ def activations(request):
         remember_links(request, accounts.activation_issue(actor=request.user, users=users))
         return redirect("roster:links")
     page = Paginator(pending, 50).get_page(request.GET.get("page"))
-    rows = delegate_selectors.with_activation_state(list(page.object_list))
+    rows = delegate_selectors.with_activation_state(list(page.object_list), actor_of(request).congress_id)
     for _user, details, _activation in rows:
         details["phone_masked"] = phones.mask(details.get("phone", ""))
     return render(request, "delegates/roster_activations.html", {"page": page, "rows": rows, "now": timezone.now()})
