@@ -29,6 +29,12 @@ def _role_cache(user: Any) -> dict[str, Any]:
     return cache
 
 
+def forget(user: Any) -> None:
+    """Read the user's roles again on the next question (after they changed within the request)."""
+    if getattr(user, "_huaxi_roles", None) is not None:
+        user._huaxi_roles = None
+
+
 def _cached(user: Any, name: str, compute: Callable[[], Any]) -> Any:
     cache = _role_cache(user)
     if name not in cache:
@@ -68,7 +74,7 @@ def _users_with_roles() -> QuerySet:
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models import Count, Exists, OuterRef, Subquery
     from django.db.models.functions import Coalesce, JSONObject
 
     from congresses.models import ActingChoice, StaffMembership
@@ -76,15 +82,11 @@ def _users_with_roles() -> QuerySet:
     from stations.models import Station
     from suggestions.models import Notification, OfficeMember
 
-    choice = ActingChoice.objects.filter(user=OuterRef(OuterRef("pk"))).values("congress_id")[:1]
+    chosen = ActingChoice.objects.filter(user_id=OuterRef("user_id"), congress_id=OuterRef("congress_id"))
     delegate = (
         Delegate.objects.filter(user=OuterRef("pk"), is_active=True)
-        .annotate(
-            chosen=Case(
-                When(congress_id=Subquery(choice), then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
-        .order_by("chosen", "pk")
+        .annotate(chosen=Exists(chosen))
+        .order_by("-chosen", "pk")
         .values(record=JSONObject(**{name: name for name in _DELEGATE_FIELDS}))[:1]
     )
     return (

@@ -8,6 +8,7 @@ Safe to run twice: what exists is kept.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from suggestions.management.demo.congresses import CongressesMixin
 from suggestions.management.demo.current_session import CurrentSessionMixin
 from suggestions.management.demo.data import PASSWORD, SHOWCASE_TITLE
 from suggestions.management.demo.people import PeopleMixin
@@ -18,7 +19,7 @@ from suggestions.models import Suggestion
 __all__ = ["SHOWCASE_TITLE", "Command"]
 
 
-class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, BaseCommand):
+class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, CongressesMixin, BaseCommand):
     help = "Build the demo data set (safe to run twice)."
 
     def handle(self, *args, **options):
@@ -34,3 +35,4 @@ class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, Ba
         self.showcase(s4)
         self.current_session(s5)
         self.stations(s5)
+        self.other_congresses()

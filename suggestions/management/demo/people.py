@@ -102,8 +102,8 @@ class PeopleMixin:
         self.users = {u.username: u for u in get_user_model().objects.all()}
         self.staff, self.leader, self.leader2 = staff, leader, leader2
         self.offices, self.delegates = offices, delegates
-        self.cat = {c.name: c for c in Category.objects.all()}
-        self.rc = {r.code: r for r in ResultClass.objects.all()}
+        self.cat = {c.name: c for c in Category.objects.filter(congress=congress)}
+        self.rc = {r.code: r for r in ResultClass.objects.filter(congress=congress)}
         return s4, s5
 
     def u(self, name):
