@@ -55,8 +55,7 @@ def staff_membership_ensure(user, *, creator=None, congress=None):
     if membership is None:
         membership = StaffMembership.objects.create(user=user, congress_id=congress_id)
     user.groups.add(Group.objects.get_or_create(name=roles.STAFF_GROUP)[0])
-    if hasattr(user, "_huaxi_roles"):
-        del user._huaxi_roles
+    roles.forget(user)
     return membership
 
 
