@@ -52,6 +52,8 @@ MATRIX = {
     "logout": row("post", {}, EVERYONE),
     "set_language": row("post", {}, EVERYONE, {"language": "zh-hans"}),
     "notifications": row("get", {}, LOGGED_IN),
+    # The congress switcher: any signed-in person may ask (one of no congress of theirs is refused with a message).
+    "congresses:choose": row("post", {}, LOGGED_IN, {"congress": "0"}),
     "api_tokens:list": row("get", {}, LOGGED_IN),
     "api_tokens:create": row("post", {}, LOGGED_IN, {"name": "手机"}),
     "api_tokens:revoke": row("post", {}, LOGGED_IN),
