@@ -111,7 +111,7 @@ class SuggestionFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, congress_id=None):
         """Rows and choices of one congress: ``congress_id``, else the requesting actor's (none without either)."""
-        if congress_id is None and request is not None:
+        if congress_id is None and getattr(request, "user", None) is not None:
             from suggestions.actor import actor_of
 
             congress_id = actor_of(request).congress_id
