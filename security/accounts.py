@@ -32,6 +32,33 @@ def has_admin_role(user, role: AdminRole) -> bool:
     return admin_role_of(user) == role
 
 
+def staff_membership_ensure(user, *, creator=None, congress=None):
+    """Make ``user`` NPC staff of one congress: ``congress``, else the one ``creator`` acts in (a new staff
+    account belongs to its creator's congress). Staff belong to one congress only: an account that is
+    already staff of another congress is refused (``InvalidInput``), not moved."""
+    from django.contrib.auth.models import Group
+    from django.utils.translation import gettext as _
+
+    from congresses.models import StaffMembership
+    from suggestions import roles
+    from suggestions.errors import InvalidInput
+
+    congress_id = congress.pk if congress is not None else (roles.congress_id_of(creator) if creator else None)
+    if congress_id is None:
+        raise InvalidInput(_("请先确定该工作人员所属的人大。"))
+    membership = StaffMembership.objects.filter(user=user).first()
+    if membership is not None and membership.congress_id != congress_id:
+        raise InvalidInput(
+            _("%(username)s已是%(congress)s的工作人员：工作人员只属于一个人大。")
+            % {"username": user.get_username(), "congress": membership.congress}
+        )
+    if membership is None:
+        membership = StaffMembership.objects.create(user=user, congress_id=congress_id)
+    user.groups.add(Group.objects.get_or_create(name=roles.STAFF_GROUP)[0])
+    roles.forget(user)
+    return membership
+
+
 def otp_roles_of(user) -> set[str]:
     """The account's roles as named in ``OTP_REQUIRED_ROLES``."""
     from suggestions import roles

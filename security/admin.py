@@ -13,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp import admin as _totp_admin  # noqa: F401
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from security.accounts import admin_role_of
+from security.accounts import admin_role_of, staff_membership_ensure
 
 User = get_user_model()
 ROLE_FIELDS = {"is_superuser", "is_staff", "groups", "user_permissions"}
@@ -46,6 +46,15 @@ class SeparatedUserAdmin(auth_admin.UserAdmin):
     def has_delete_permission(self, request, obj=None):
         # Accounts are deactivated, never deleted: their audit records name them by id.
         return False
+
+    def save_related(self, request, form, formsets, change):
+        """An account put in the NPC staff group here becomes staff of the congress its creator acts in."""
+        super().save_related(request, form, formsets, change)
+        from suggestions.roles import STAFF_GROUP
+
+        user = form.instance
+        if user.groups.filter(name=STAFF_GROUP).exists() and not hasattr(user, "staff_membership"):
+            staff_membership_ensure(user, creator=request.user)
 
 
 if admin.site.is_registered(User):

@@ -52,6 +52,8 @@ MATRIX = {
     "logout": row("post", {}, EVERYONE),
     "set_language": row("post", {}, EVERYONE, {"language": "zh-hans"}),
     "notifications": row("get", {}, LOGGED_IN),
+    # The congress switcher: any signed-in person may ask (one of no congress of theirs is refused with a message).
+    "congresses:choose": row("post", {}, LOGGED_IN, {"congress": "0"}),
     "api_tokens:list": row("get", {}, LOGGED_IN),
     "api_tokens:create": row("post", {}, LOGGED_IN, {"name": "手机"}),
     "api_tokens:revoke": row("post", {}, LOGGED_IN),
@@ -145,7 +147,6 @@ MATRIX = {
     "privacy:person_anonymise": row("post", {"pk": "DELEGATE"}, STAFF),  # in office: refused with a message
     # Congresses (issue 18). This world's district has no congress above nor below it: the pages of the levels
     # open for its staff (empty), and no object of another level exists to open (tests/congresses/ walk those).
-    "congresses:choose": row("post", {}, LOGGED_IN),  # a congress not one's own: told so, nothing changes
     "congresses:overview": row("get", {}, STAFF),
     "congresses:lower_list": row("get", {"pk": 0}, set()),
     "congresses:lower_suggestion": row("get", {"pk": "S"}, set()),  # its own suggestion is not below it

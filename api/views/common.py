@@ -9,6 +9,7 @@ from api.conventions import ApiView, Cursor
 from api.views.suggestions import ERRORS
 from suggestions import actions, roles
 from suggestions.models import Notification, Office
+from suggestions.queries import selectors
 
 TAG = "我"
 
@@ -41,7 +42,7 @@ class NotificationList(ApiView):
 
     @extend_schema(summary="我的通知", responses={200: s.NotificationSerializer(many=True), **ERRORS})
     def get(self, request):
-        return self.page(Notification.objects.filter(user=request.user), s.NotificationSerializer)
+        return self.page(selectors.notifications_of(request.user), s.NotificationSerializer)
 
 
 @extend_schema(tags=[TAG])

@@ -151,7 +151,9 @@ class AssignmentReply(_Step):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         code = values.get("result_class") or ""
-        result_class = ResultClass.objects.filter(code=code).first() if code else None
+        # Every congress has its own classes A–D: the one of the suggestion's congress.
+        classes = ResultClass.objects.filter(congress_id=assignment.suggestion.congress_id, code=code)
+        result_class = classes.first() if code else None
         letter = values.get("letter")
         actions.reply_save_draft_with_letter(
             assignment=assignment,

@@ -61,8 +61,11 @@ def detail_data(view: ApiView, suggestion: Suggestion) -> dict:
     return s.SuggestionDetailSerializer(suggestion, context=view.get_serializer_context()).data
 
 
-def _category(value: int | None) -> Category | None:
-    return Category.objects.filter(pk=value, is_active=True).first() if value is not None else None
+def _category(user: Any, value: int | None) -> Category | None:
+    """An active category of the congress the user acts in (another congress's id is no category)."""
+    if value is None:
+        return None
+    return Category.objects.filter(pk=value, is_active=True, congress_id=roles.congress_id_of(user)).first()
 
 
 @extend_schema(tags=[TAG])
@@ -104,7 +107,7 @@ class SuggestionList(ApiView):
             actor=request.user,
             title=values["title"],
             body=values["body"],
-            category=_category(values["category"]),
+            category=_category(request.user, values["category"]),
             series=values.get("series"),
         )
         return Response(detail_data(self, visible_or_404(request.user, suggestion.pk)), status=status.HTTP_201_CREATED)
@@ -134,7 +137,7 @@ class SuggestionDetail(ApiView):
         policy.require(request.user, Action.EDIT, suggestion)
         self.check_if_match(detail_data(self, suggestion))
         values = data.validated_data
-        category = _category(values["category"]) if "category" in values else suggestion.category
+        category = _category(request.user, values["category"]) if "category" in values else suggestion.category
         actions.suggestion_save_draft(
             actor=request.user,
             suggestion=suggestion,

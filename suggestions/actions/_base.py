@@ -54,6 +54,18 @@ def check_transition(obj: Any, to_status: str) -> None:
         raise TransitionNotAllowed(refusal)
 
 
+def same_congress(suggestion: Suggestion, *rows: Any) -> None:
+    """Refuse (``InvalidInput``) to link a row of another congress to ``suggestion``: an office, a leader, a
+    category, a session, a result class, a delegate or another suggestion must all be the suggestion's
+    congress's. ``None`` rows are skipped; a row without a congress of its own (a holiday) passes."""
+    for row in rows:
+        if row is None:
+            continue
+        congress_id = getattr(row, "congress_id", None)
+        if congress_id is not None and congress_id != suggestion.congress_id:
+            raise InvalidInput(_("“%(name)s”不属于本件建议所在的人大。") % {"name": row})
+
+
 def lock_suggestion(suggestion: Suggestion) -> Suggestion:
     """The suggestion's row, locked until the transaction ends."""
     return Suggestion.objects.select_for_update().get(pk=suggestion.pk)

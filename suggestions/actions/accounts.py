@@ -66,6 +66,8 @@ def delegate_save(
     if not created:
         delegate = Delegate.objects.select_for_update().get(pk=delegate.pk)
     require(actor, Action.MANAGE_PEOPLE, delegate)
+    if term.congress_id != Actor.of(actor).congress_id:
+        raise InvalidInput(_("只能管理本人大的代表。"))
     if created:
         delegate = Delegate(term=term, name=values["name"])
     if "delegation" in values:
@@ -134,6 +136,11 @@ def office_save(
     if username:
         contact = values.get("contact_name", "")
         user = _user_ensure(username=username, full_name=contact)
+        if OfficeMember.objects.filter(user=user).exclude(office__congress_id=office.congress_id).exists():
+            raise InvalidInput(
+                _("账号%(username)s已是其他人大承办单位的经办人：一名经办人只为一个人大的单位工作。")
+                % {"username": username}
+            )
         if contact and user.first_name != contact:
             user.first_name = contact[:150]
             user.save(update_fields=["first_name"])
@@ -174,6 +181,21 @@ def _activation_days() -> int:
     return int(getattr(settings, "ACCOUNT_ACTIVATION_DAYS", ACTIVATION_DAYS))
 
 
+def _check_users_of_congress(users: list, congress_id: int | None) -> None:
+    """Links go only to the delegates and clerks of the congress the staff member acts in."""
+    from django.db.models import Q
+
+    ours = set(
+        get_user_model()
+        .objects.filter(pk__in=[u.pk for u in users])
+        .filter(Q(delegate_records__congress_id=congress_id) | Q(office_memberships__office__congress_id=congress_id))
+        .values_list("pk", flat=True)
+    )
+    strangers = [u.username for u in users if u.pk not in ours]
+    if strangers:
+        raise InvalidInput(_("不能为其他人大的账号生成激活链接：%(names)s。") % {"names": "、".join(strangers[:5])})
+
+
 @transaction.atomic
 def activation_issue(
     *, actor: ActorUser, users: Iterable[AbstractBaseUser], days: int | None = None
@@ -183,6 +205,7 @@ def activation_issue(
     users = list(users)
     if not users:
         return []
+    _check_users_of_congress(users, Actor.of(actor).congress_id)
     now = timezone.now()
     expires = now + timedelta(days=days or _activation_days())
     AccountActivation.objects.filter(

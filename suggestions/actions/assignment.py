@@ -25,6 +25,7 @@ from suggestions.actions._base import (
     policy_for,
     queue_after_commit,
     require,
+    same_congress,
     set_assignment_status,
     set_suggestion_status,
 )
@@ -127,6 +128,7 @@ def suggestion_assign(
     office_ids = [o.pk for o in ([lead_office] if lead_office else []) + co_offices + separate_offices]
     if len(office_ids) != len(set(office_ids)):
         raise InvalidInput(_("同一单位不能重复交办。"))
+    same_congress(suggestion, lead_office, *co_offices, *separate_offices, leader if is_key else None)
     today = local_today()
     deadlines = assignment_deadlines(session=suggestion.session, assigned_on=today)
     if due_date:
@@ -206,6 +208,7 @@ def suggestion_set_key(
     require(actor, Action.SET_KEY, suggestion)
     if is_key and leader is None:
         raise InvalidInput(_("重点督办建议须指定领衔督办领导。"))
+    same_congress(suggestion, leader if is_key else None)
     previous_leader_id = suggestion.leader_id
     suggestion.is_key, suggestion.leader = is_key, (leader if is_key else None)
     suggestion.save()
@@ -248,6 +251,7 @@ def return_request_approve(
         raise InvalidInput(_("请选择改由哪个单位承办。"))
     if new_office.pk == assignment.office_id:
         raise InvalidInput(_("改由的单位不能与原单位相同。"))
+    same_congress(suggestion, new_office)
     if suggestion.assignments.filter(office=new_office).exclude(status__in=Assignment.ENDED).exists():
         raise InvalidInput(_("%(office)s已在承办此建议。") % {"office": new_office.name})
     _decide(request, AssignmentRequest.Status.APPROVED, actor=actor, note=note)

@@ -18,6 +18,7 @@ from suggestions.actions._base import (
     lock_suggestion,
     policy_for,
     require,
+    same_congress,
 )
 from suggestions.actions.notifications import notify
 from suggestions.actor import Actor
@@ -44,6 +45,8 @@ def cosigner_invite(*, suggestion: Suggestion, actor: ActorUser, delegates: Iter
     deadline_policy = policy_for(suggestion.session)
     deadline = timezone.now() + datetime.timedelta(days=deadline_policy.invitation_days)
     invited = []
+    delegates = list(delegates)
+    same_congress(suggestion, *delegates)
     for delegate in delegates:
         if delegate.pk == suggestion.lead_delegate_id:
             raise InvalidInput(_("领衔代表不需要邀请自己联名。"))

@@ -20,6 +20,7 @@ from suggestions.actions._base import (
     lock_suggestion,
     public_changed,
     require,
+    same_congress,
     set_assignment_status,
     set_suggestion_status,
 )
@@ -73,6 +74,7 @@ def suggestion_save_draft(
         return suggestion
     suggestion = lock_suggestion(suggestion)
     require(actor, Action.EDIT, suggestion)
+    same_congress(suggestion, category, session)
     changed = suggestion.title != title or suggestion.body != body or suggestion.category_id != category.pk
     suggestion.title, suggestion.body, suggestion.category = title, body, category
     if series:

@@ -22,6 +22,7 @@ from suggestions.actions._base import (
     local_today,
     lock_assignment,
     require,
+    same_congress,
     set_assignment_status,
     set_suggestion_status,
 )
@@ -94,6 +95,7 @@ def assignment_request_return(
     require(actor, Action.REQUEST_RETURN, assignment, today=local_today())
     if suggested_office is not None and suggested_office.pk == assignment.office_id:
         raise InvalidInput(_("建议改由的单位不能是本单位。"))
+    same_congress(suggestion, suggested_office)
     request = AssignmentRequest.objects.create(
         assignment=assignment,
         kind=AssignmentRequest.Kind.RETURN,

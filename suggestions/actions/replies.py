@@ -22,6 +22,7 @@ from suggestions.actions._base import (
     policy_for,
     require,
     round_of,
+    same_congress,
     set_assignment_status,
     set_suggestion_status,
 )
@@ -78,6 +79,7 @@ def reply_save_draft(
     """The office saves this round's reply as a draft (with its signed letter, when given)."""
     suggestion, assignment = lock_assignment(assignment)
     require(actor, Action.REPLY, assignment)
+    same_congress(suggestion, result_class)
     round_ = round_of(assignment, suggestion)
     reply, _created = Reply.objects.select_for_update().get_or_create(
         assignment=assignment,

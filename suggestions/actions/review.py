@@ -20,6 +20,7 @@ from suggestions.actions._base import (
     clean_text,
     lock_suggestion,
     require,
+    same_congress,
     set_suggestion_status,
 )
 from suggestions.actions.notifications import delegate_users, notify
@@ -137,6 +138,7 @@ def suggestion_merge(
     locked = {s.pk: s for s in Suggestion.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     target = locked[target.pk]
     require(actor, Action.MERGE_INTO, target)
+    same_congress(target, *locked.values())
     for pk in ids:
         if pk != target.pk:
             require(actor, Action.MERGE, locked[pk])

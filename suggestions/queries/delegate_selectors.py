@@ -30,7 +30,9 @@ def _mine(delegate):
 
 def suggestions_of(delegate):
     """Suggestions the delegate leads, co-signed, or is invited to co-sign (until the invitation expires)."""
-    return Suggestion.objects.filter(pk__in=Suggestion.objects.filter(_mine(delegate)).values("pk"))
+    return Suggestion.objects.filter(
+        congress_id=delegate.congress_id, pk__in=Suggestion.objects.filter(_mine(delegate)).values("pk")
+    )
 
 
 def suggestion_for_delegate(delegate, pk):
@@ -45,7 +47,11 @@ def suggestion_for_delegate(delegate, pk):
 
 def led_suggestion(delegate, pk):
     """Only the lead delegate may edit, submit, invite or withdraw."""
-    return Suggestion.objects.select_related("session", "category").filter(pk=pk, lead_delegate=delegate).first()
+    return (
+        Suggestion.objects.select_related("session", "category")
+        .filter(pk=pk, lead_delegate=delegate, congress_id=delegate.congress_id)
+        .first()
+    )
 
 
 def cosigner_for_delegate(delegate, pk):
@@ -269,14 +275,22 @@ def accounts_pending_activation(congress_id):
     )
 
 
-def account_details(user_ids):
-    """{user id: {unit, phone, email}}: what staff need to hand a link to the right person."""
+def account_details(user_ids, congress_id=None):
+    """{user id: {unit, phone, email}}: what staff need to hand a link to the right person; of a person with
+    roles in several congresses, what they are in ``congress_id`` (when given)."""
     from django.contrib.auth import get_user_model
+
+    from suggestions.models import OfficeMember
 
     User = get_user_model()
     details = {}
+    records = Delegate.objects.select_related("delegation", "contact").order_by("pk")
+    members = OfficeMember.objects.select_related("office").order_by("pk")
+    if congress_id is not None:
+        records = records.filter(congress_id=congress_id)
+        members = members.filter(office__congress_id=congress_id)
     users = User.objects.filter(pk__in=user_ids).prefetch_related(
-        "office_memberships__office", "delegate_records__delegation", "delegate_records__contact"
+        Prefetch("office_memberships", queryset=members), Prefetch("delegate_records", queryset=records)
     )
     for user in users:
         delegate = next(iter(user.delegate_records.all()), None)
@@ -297,12 +311,12 @@ def account_details(user_ids):
     return details
 
 
-def with_activation_state(users):
-    """[(user, details, latest activation or None)] for a page of accounts."""
+def with_activation_state(users, congress_id=None):
+    """[(user, details, latest activation or None)] for a page of accounts (of ``congress_id``)."""
     from delegates.models import AccountActivation
 
     latest = {}
     for activation in AccountActivation.objects.filter(user__in=users).order_by("user_id", "-created_at"):
         latest.setdefault(activation.user_id, activation)
-    details = account_details([u.pk for u in users])
+    details = account_details([u.pk for u in users], congress_id)
     return [(user, details.get(user.pk, {}), latest.get(user.pk)) for user in users]

@@ -109,10 +109,25 @@ class SuggestionFilter(django_filters.FilterSet):
         model = Suggestion
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, congress_id=None):
+        """Rows and choices of one congress: ``congress_id``, else the requesting actor's (none without either)."""
+        if congress_id is None and getattr(request, "user", None) is not None:
+            from suggestions.actor import actor_of
+
+            congress_id = actor_of(request).congress_id
         if queryset is None:
             queryset = Suggestion.objects.exclude(status=Suggestion.Status.DRAFT)
+        queryset = queryset.filter(congress_id=congress_id)
         super().__init__(data, queryset=annotate_next_due(queryset), request=request, prefix=prefix)
+        self.congress_id = congress_id
+        for name, field_name in (
+            ("session", "congress_id"),
+            ("category", "congress_id"),
+            ("office", "congress_id"),
+            ("result_class", "congress_id"),
+        ):
+            field = self.filters[name]
+            field.queryset = field.queryset.filter(**{field_name: congress_id})
 
     @property
     def qs(self):

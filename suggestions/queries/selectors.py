@@ -44,9 +44,10 @@ def suggestions_visible_to(user):
     Staff read every suggestion once it was submitted: a draft is its author's (and confirmed co-signers')
     alone. An office reads the suggestions it handles, and no longer one whose return it was granted.
     """
-    qs = Suggestion.objects.all()
     if not user.is_authenticated:
-        return qs.none()
+        return Suggestion.objects.none()
+    # Only the suggestions of the congress the user acts in, whatever their roles (issue 18).
+    qs = Suggestion.objects.filter(congress_id=roles.congress_id_of(user))
     delegate = roles.delegate_of(user)
     office_ids = roles.office_ids_of(user)
     leader = roles.leader_of(user)
@@ -65,6 +66,16 @@ def suggestions_visible_to(user):
     return qs.filter(condition).distinct()
 
 
+def notifications_of(user):
+    """The user's in-app notifications about the congress they act in (and those about no suggestion): a
+    person of two congresses reads the other's after switching to it."""
+    from suggestions.models import Notification
+
+    return Notification.objects.filter(user=user).filter(
+        Q(suggestion__isnull=True) | Q(suggestion__congress_id=roles.congress_id_of(user))
+    )
+
+
 def with_audit_version(queryset):
     """Each suggestion with ``audit_version``, the id of its newest audit row (what the detail page's
     cached parts are keyed by), in the same query."""
@@ -79,7 +90,7 @@ def visible_suggestion(user, queryset, pk):
     a draft) the scope is a subquery of ids, so its DISTINCT never runs over whole rows with the body
     text. The merged-into suggestion is left to the template (it asks only when ``merged_into_id`` is set).
     """
-    queryset = queryset.filter(pk=pk).order_by()
+    queryset = queryset.filter(pk=pk, congress_id=roles.congress_id_of(user)).order_by()
     if user.is_authenticated and roles.is_staff_member(user):
         suggestion = next(iter(queryset), None)
         if suggestion is None or suggestion.status != S.DRAFT:
@@ -94,10 +105,10 @@ def suggestion_for_user(user, pk):
 
 
 def assignments_for_user(user):
-    """Assignments of the offices the user works for (staff see all)."""
+    """Assignments of the offices the user works for (staff: all of the congress they act in)."""
     qs = Assignment.objects.all()
     if roles.is_staff_member(user):
-        return qs
+        return qs.filter(office__congress_id=roles.congress_id_of(user))
     return qs.filter(office_id__in=roles.office_ids_of(user))
 
 

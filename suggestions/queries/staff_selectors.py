@@ -52,19 +52,19 @@ def live_assignments_prefetch(to_attr="live_assignments"):
     )
 
 
-def inbox_suggestions():
-    """Submitted suggestions waiting for review, oldest first."""
+def inbox_suggestions(congress_id):
+    """Submitted suggestions of one congress waiting for review, oldest first."""
     return (
-        Suggestion.objects.filter(status=S.SUBMITTED)
+        Suggestion.objects.filter(congress_id=congress_id, status=S.SUBMITTED)
         .select_related("lead_delegate", "category", "session")
         .order_by("submitted_at", "pk")
     )
 
 
-def suggestions_to_assign():
-    """Registered suggestions waiting to be assigned, by number."""
+def suggestions_to_assign(congress_id):
+    """Registered suggestions of one congress waiting to be assigned, by number."""
     return (
-        Suggestion.objects.filter(status=S.REGISTERED)
+        Suggestion.objects.filter(congress_id=congress_id, status=S.REGISTERED)
         .select_related("lead_delegate", "category", "session")
         .order_by("session_id", "series", "number", "pk")
     )
@@ -106,13 +106,15 @@ def suggested_offices(suggestion, *, limit=3):
     return usage.get(suggestion.category_id, [])[:limit]
 
 
-def active_offices():
-    return Office.objects.filter(is_active=True)
+def active_offices(congress_id):
+    return Office.objects.filter(congress_id=congress_id, is_active=True)
 
 
-def pending_requests():
+def pending_requests(congress_id):
     return (
-        AssignmentRequest.objects.filter(status=AssignmentRequest.Status.PENDING)
+        AssignmentRequest.objects.filter(
+            status=AssignmentRequest.Status.PENDING, assignment__suggestion__congress_id=congress_id
+        )
         .select_related(
             "assignment__office",
             "assignment__suggestion__session",
@@ -135,20 +137,20 @@ def attach_extension_limits(requests):
     return requests
 
 
-def pending_solved_claims():
+def pending_solved_claims(congress_id):
     return (
-        FollowUp.objects.filter(status=FollowUp.Status.SOLVED_CLAIMED)
+        FollowUp.objects.filter(status=FollowUp.Status.SOLVED_CLAIMED, reply__suggestion__congress_id=congress_id)
         .select_related("reply__assignment__office", "reply__suggestion", "reply__result_class", "author")
         .order_by("posted_at", "pk")
     )
 
 
-def replies_for_publication(*, published):
-    """Submitted replies, published or waiting. Waiting: only an office's final reply (a later round supersedes
+def replies_for_publication(congress_id, *, published):
+    """Submitted replies of one congress, published or waiting. Waiting: only an office's final reply (a later round supersedes
     one rated 不满意), with what the list shows about its review (``edited``, ``n_rated``, ``n_delegates``)."""
-    qs = Reply.objects.filter(status=Reply.Status.SUBMITTED, is_published=published).exclude(
-        suggestion__status__in=[S.WITHDRAWN, S.MERGED, S.NOT_REGISTERED]
-    )
+    qs = Reply.objects.filter(
+        suggestion__congress_id=congress_id, status=Reply.Status.SUBMITTED, is_published=published
+    ).exclude(suggestion__status__in=[S.WITHDRAWN, S.MERGED, S.NOT_REGISTERED])
     if not published:
         later = Reply.objects.filter(assignment=OuterRef("assignment"), round__number__gt=OuterRef("round__number"))
         qs = qs.exclude(Exists(later)).exclude(
@@ -180,8 +182,10 @@ def replies_for_publication(*, published):
 
 
 def key_suggestions_for(user):
-    """Key suggestions a leader leads (staff see every key suggestion)."""
-    qs = Suggestion.objects.filter(is_key=True).exclude(status__in=[S.WITHDRAWN, S.MERGED])
+    """Key suggestions a leader leads (staff see every key suggestion of their congress)."""
+    qs = Suggestion.objects.filter(congress_id=roles.congress_id_of(user), is_key=True).exclude(
+        status__in=[S.WITHDRAWN, S.MERGED]
+    )
     if not roles.is_staff_member(user):
         leader = roles.leader_of(user)
         qs = qs.filter(leader=leader) if leader else qs.none()
@@ -228,7 +232,8 @@ def similar_for_staff(suggestion):
     session, and the unreviewed ones of the same session (candidates for 并案), best first, each with its
     latest result class as ``outcome``."""
     pool = Suggestion.objects.filter(
-        Q(status__in=similar.HINT_STATUSES) | Q(session=suggestion.session_id, status=S.SUBMITTED)
+        Q(status__in=similar.HINT_STATUSES) | Q(session=suggestion.session_id, status=S.SUBMITTED),
+        congress_id=suggestion.congress_id,
     ).select_related("session", "lead_delegate")
     hits = similar.find(
         pool, suggestion.title, suggestion.body, congress_id=suggestion.congress_id, exclude_pk=suggestion.pk

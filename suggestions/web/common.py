@@ -156,7 +156,7 @@ def attachment_download(request, pk):
 
 @login_required
 def notifications(request):
-    items = list(request.user.notifications.select_related("suggestion")[:100])
+    items = list(selectors.notifications_of(request.user).select_related("suggestion")[:100])
     return render(request, "suggestions/notification_list.html", {"items": items})
 
 

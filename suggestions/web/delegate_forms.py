@@ -72,8 +72,10 @@ class SuggestionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, congress_id=None, **kwargs):
+        """``congress_id``: the categories offered are the delegate's congress's (the one they act in)."""
         super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True, congress_id=congress_id)
         self.fields["attachments"].help_text = _(
             "可以上传照片或文件，一次最多%(n)s个，每个不超过%(mb)sMB。允许的类型：%(types)s。"
         ) % {"n": MAX_FILES, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024), "types": ALLOWED_HINT}

@@ -116,7 +116,7 @@ def home(request):
 def _form_page(request, *, suggestion=None):
     me = _me(request)
     if request.method == "POST":
-        form = SuggestionForm(request.POST, request.FILES)
+        form = SuggestionForm(request.POST, request.FILES, congress_id=me.congress_id)
         action = request.POST.get("action", "save")
         if form.is_valid():
             data = form.cleaned_data
@@ -137,15 +137,16 @@ def _form_page(request, *, suggestion=None):
         messages.error(request, _("还有内容需要修改，请看下面标红的地方。您填写的内容都还在。"))
     elif suggestion is not None:
         form = SuggestionForm(
+            congress_id=me.congress_id,
             initial={
                 "title": suggestion.title,
                 "body": suggestion.body,
                 "category": suggestion.category_id,
                 "series": suggestion.series,
-            }
+            },
         )
     else:
-        form = SuggestionForm()
+        form = SuggestionForm(congress_id=me.congress_id)
     attachments = list(suggestion_files(suggestion)) if suggestion else []
     return render(
         request,
@@ -216,7 +217,7 @@ def autosave(request):
         suggestion = delegate_selectors.led_suggestion(me, pk) if pk is not None else None
         if suggestion is None:
             return JsonResponse({"ok": False, "message": _("找不到这件建议。")}, status=404)
-    form = SuggestionForm(request.POST)
+    form = SuggestionForm(request.POST, congress_id=me.congress_id)
     if not form.is_valid():
         return JsonResponse({"ok": False, "message": _("标题、类别和内容都填好后，会自动保存草稿。")}, status=200)
     data = form.cleaned_data

@@ -24,11 +24,18 @@ def _file_checked(form, name, *, images_and_pdf_only=False):
 
 
 class Form(forms.Form):
-    """Labels are shown above the fields (and beside checkboxes): no trailing colon."""
+    """Labels are shown above the fields (and beside checkboxes): no trailing colon. ``congress_id``: choices of
+    rows that belong to a congress (result classes, offices) are that congress's only."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, congress_id=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if congress_id is None:
+            return
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and any(f.name == "congress" for f in queryset.model._meta.concrete_fields):
+                field.queryset = queryset.filter(congress_id=congress_id)
 
 
 class InboxFilterForm(Form):
@@ -76,9 +83,9 @@ class ReturnRequestForm(Form):
 
     def __init__(self, *args, assignment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["suggested_office"].queryset = Office.objects.filter(is_active=True).exclude(
-            pk=assignment.office_id
-        )
+        self.fields["suggested_office"].queryset = Office.objects.filter(
+            is_active=True, congress_id=assignment.office.congress_id
+        ).exclude(pk=assignment.office_id)
 
 
 class ContactForm(Form):

@@ -182,7 +182,10 @@ def _render_page(request, assignment, **forms):
             # Never pre-ticked: "the delegate was invited" is the clerk's statement, not a default.
             "contact_form": forms.get("contact_form") or office_forms.ContactForm(initial={"date": today}),
             "opinion_form": forms.get("opinion_form") or office_forms.OpinionForm(),
-            "reply_form": forms.get("reply_form") or office_forms.ReplyForm(initial=_reply_initial(context["draft"])),
+            "reply_form": forms.get("reply_form")
+            or office_forms.ReplyForm(
+                initial=_reply_initial(context["draft"]), congress_id=assignment.suggestion.congress_id
+            ),
             "extension_form": forms.get("extension_form") or office_forms.ExtensionForm(),
             "followup_form": forms.get("followup_form") or office_forms.FollowUpForm(),
             "letter_form": forms.get("letter_form") or office_forms.LetterForm(),
@@ -323,7 +326,7 @@ def opinion_send(request, pk):
 @require_POST
 def reply_save(request, pk):
     assignment = _assignment_or_404(request, pk)
-    form = office_forms.ReplyForm(request.POST, request.FILES)
+    form = office_forms.ReplyForm(request.POST, request.FILES, congress_id=assignment.suggestion.congress_id)
     submit = request.POST.get("action") == "submit"
     if form.is_valid():
         data = form.cleaned_data

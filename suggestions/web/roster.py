@@ -42,7 +42,7 @@ def remember_links(request, issued):
 
 def _links(request):
     stored = request.session.get(LINKS_SESSION_KEY) or []
-    details = delegate_selectors.account_details([item["user_id"] for item in stored])
+    details = delegate_selectors.account_details([item["user_id"] for item in stored], actor_of(request).congress_id)
     links = []
     for item in stored:
         detail = details.get(item["user_id"], {})
@@ -90,7 +90,7 @@ def _session_key(kind):
 def import_upload(request, kind):
     """Step 1: upload a file; step 2 (same page): the preview of what will change, or the errors."""
     meta = _import_kind(kind)
-    terms = list(Term.objects.order_by("-number"))
+    terms = list(Term.objects.filter(congress_id=actor_of(request).congress_id).order_by("-number"))
     form = roster_import.ImportForm(request.POST or None, request.FILES or None, kind=kind, terms=terms)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -124,7 +124,8 @@ def import_confirm(request, kind):
     if not stashed or stashed.get("token") != request.POST.get("token"):
         messages.error(request, _("导入文件已失效，请重新上传。"))
         return redirect("roster:import", kind=kind)
-    term = Term.objects.filter(pk=stashed["term"]).first() if stashed.get("term") else None
+    terms = Term.objects.filter(congress_id=actor_of(request).congress_id)
+    term = terms.filter(pk=stashed["term"]).first() if stashed.get("term") else None
     create_accounts = request.POST.get("create_accounts") == "1"
     try:
         result = roster_import.apply(
@@ -173,7 +174,7 @@ def activations(request):
         remember_links(request, accounts.activation_issue(actor=request.user, users=users))
         return redirect("roster:links")
     page = Paginator(pending, 50).get_page(request.GET.get("page"))
-    rows = delegate_selectors.with_activation_state(list(page.object_list))
+    rows = delegate_selectors.with_activation_state(list(page.object_list), actor_of(request).congress_id)
     for _user, details, _activation in rows:
         details["phone_masked"] = phones.mask(details.get("phone", ""))
     return render(request, "delegates/roster_activations.html", {"page": page, "rows": rows, "now": timezone.now()})

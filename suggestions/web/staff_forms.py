@@ -18,11 +18,19 @@ def _date():
 
 
 class StaffForm(forms.Form):
-    """Chinese labels carry no trailing colon."""
+    """Chinese labels carry no trailing colon. ``congress_id``: every choice of rows that belong to a congress
+    (offices, leaders…) is that congress's, so a crafted id of another congress is not a valid choice."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, congress_id=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.congress_id = congress_id
+        if congress_id is None:
+            return
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and any(f.name == "congress" for f in queryset.model._meta.concrete_fields):
+                field.queryset = queryset.filter(congress_id=congress_id)
 
 
 class OfficeChoiceField(forms.ModelChoiceField):

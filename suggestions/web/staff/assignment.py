@@ -15,6 +15,7 @@ from suggestions.queries.filters import SuggestionFilter
 from suggestions.web import staff_forms as forms
 from suggestions.web.decorators import staff_required
 from suggestions.web.staff.base import (
+    congress_of,
     get_suggestion,
     label,
     posted_ids,
@@ -42,17 +43,17 @@ def _assign_date_bounds(form, session):
 
 @staff_required
 def assign(request, pk):
-    suggestion = get_suggestion(pk)
+    suggestion = get_suggestion(request, pk)
     if not policy.may(request.user, Action.ASSIGN, suggestion):
         messages.info(
             request,
             _("只有已立案待交办的建议可以交办（当前：%(status)s）。") % {"status": suggestion.get_status_display()},
         )
         return redirect("staff:suggestion", pk=pk)
-    offices = list(staff_selectors.active_offices())
+    offices = list(staff_selectors.active_offices(congress_of(request)))
     suggested = staff_selectors.suggested_offices(suggestion)
     if request.method == "POST":
-        form = forms.AssignForm(request.POST, offices=offices, suggested=suggested)
+        form = forms.AssignForm(request.POST, offices=offices, suggested=suggested, congress_id=suggestion.congress_id)
         done = run_form(
             request,
             form,
@@ -70,7 +71,9 @@ def assign(request, pk):
     else:
         initial = _assign_initial(suggestion.session, suggested)
         initial.update({"is_key": suggestion.is_key, "leader": suggestion.leader_id})
-        form = forms.AssignForm(initial=initial, offices=offices, suggested=suggested)
+        form = forms.AssignForm(
+            initial=initial, offices=offices, suggested=suggested, congress_id=suggestion.congress_id
+        )
     _assign_date_bounds(form, suggestion.session)
     context = {"suggestion": suggestion, "form": form, "suggested": suggested}
     return render(request, "suggestions/staff/assign.html", context, status=400 if form.errors else 200)
@@ -82,16 +85,16 @@ ASSIGN_LIST_FIELDS = ("q", "session", "series", "category")
 @staff_required
 def assign_list(request):
     """Registered suggestions with checkboxes: assign many to the same offices at once."""
-    base = staff_selectors.suggestions_to_assign()
+    base = staff_selectors.suggestions_to_assign(congress_of(request))
     data = QueryDict(mutable=True)
     for name in ASSIGN_LIST_FIELDS:
         if request.GET.get(name):
             data[name] = request.GET[name]
     filterset = SuggestionFilter(data, queryset=base, request=request)
     rows = list(filterset.qs.order_by("session_id", "series", "number", "pk")[:300]) if filterset.is_valid() else []
-    offices = list(staff_selectors.active_offices())
+    offices = list(staff_selectors.active_offices(congress_of(request)))
     if request.method == "POST":
-        form = forms.BulkAssignForm(request.POST, offices=offices, candidates=base)
+        form = forms.BulkAssignForm(request.POST, offices=offices, candidates=base, congress_id=congress_of(request))
         if form.is_valid():
             kwargs = form.service_kwargs()
             done = run_each(
@@ -109,7 +112,7 @@ def assign_list(request):
     else:
         session = rows[0].session if rows else None
         initial = _assign_initial(session) if session else {}
-        form = forms.BulkAssignForm(initial=initial, offices=offices, candidates=base)
+        form = forms.BulkAssignForm(initial=initial, offices=offices, candidates=base, congress_id=congress_of(request))
         if session:
             _assign_date_bounds(form, session)
         checked = set()

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from suggestions import actions
+from suggestions.actor import actor_of
 from suggestions.models import Suggestion
 from suggestions.queries import selectors
 from suggestions.web import staff_forms as forms
@@ -16,9 +17,17 @@ def label(suggestion):
     return f"{suggestion.number_display} {suggestion.title}".strip()
 
 
-def get_suggestion(pk):
+def congress_of(request):
+    """The id of the congress the staff member acts in: every staff page reads only its rows."""
+    return actor_of(request).congress_id
+
+
+def get_suggestion(request, pk):
+    """A filed suggestion of the staff member's congress, else 404 (another congress's id included)."""
     suggestion = (
-        selectors.with_audit_version(Suggestion.objects.exclude(status=S.DRAFT))
+        selectors.with_audit_version(
+            Suggestion.objects.exclude(status=S.DRAFT).filter(congress_id=congress_of(request))
+        )
         .select_related("session", "category", "lead_delegate", "leader", "merged_into")
         .filter(pk=pk)
         .first()

@@ -38,7 +38,7 @@ def _available_actions(suggestion, remindable, actor):
 
 @staff_required
 def suggestion(request, pk):
-    suggestion = get_suggestion(pk)
+    suggestion = get_suggestion(request, pk)
     context = suggestion_detail_context(request.user, suggestion)
     open_assignments = [a for a in context["assignments"] if policy.may(request.user, Action.REMIND, a)]
     available, offered = _available_actions(suggestion, open_assignments, request.user)
@@ -53,7 +53,7 @@ def suggestion(request, pk):
         return redirect("staff:suggestion", pk=pk)
     if action in SUGGESTION_ACTIONS:
         form_class, perform, success = SUGGESTION_ACTIONS[action]
-        form = bound[action] = form_class(request.POST, prefix=action)
+        form = bound[action] = form_class(request.POST, prefix=action, congress_id=suggestion.congress_id)
         if run_form(request, form, lambda d: perform(suggestion, request.user, d), success):
             return redirect("staff:suggestion", pk=pk)
     elif action == "remind":
@@ -81,7 +81,9 @@ def suggestion(request, pk):
             "key_form": form_for(
                 "key",
                 lambda: forms.KeyForm(
-                    prefix="key", initial={"is_key": suggestion.is_key, "leader": suggestion.leader_id}
+                    prefix="key",
+                    congress_id=suggestion.congress_id,
+                    initial={"is_key": suggestion.is_key, "leader": suggestion.leader_id},
                 ),
             ),
             "remind_form": form_for("remind", lambda: forms.RemindForm(prefix="remind", assignments=open_assignments)),

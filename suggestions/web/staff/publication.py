@@ -14,6 +14,7 @@ from suggestions.queries import staff_selectors
 from suggestions.web import staff_forms as forms
 from suggestions.web.decorators import staff_required
 from suggestions.web.staff.base import (
+    congress_of,
     posted_ids,
     run_each,
     run_form,
@@ -23,7 +24,7 @@ from suggestions.web.staff.base import (
 @staff_required
 def publication(request):
     published = request.GET.get("tab") == "published"
-    qs = staff_selectors.replies_for_publication(published=published)
+    qs = staff_selectors.replies_for_publication(congress_of(request), published=published)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {"page": page, "published": published, "query": "tab=published" if published else "tab=pending"}
     return render(request, "suggestions/staff/publication.html", context)
@@ -33,7 +34,7 @@ def publication(request):
 @require_POST
 def publication_bulk(request):
     ids = posted_ids(request, "replies")
-    replies = list(staff_selectors.replies_for_publication(published=False).filter(pk__in=ids))
+    replies = list(staff_selectors.replies_for_publication(congress_of(request), published=False).filter(pk__in=ids))
     if not replies:
         messages.error(request, _("请勾选要公开的答复。"))
         return redirect("staff:publication")
@@ -55,9 +56,9 @@ def publication_edit(request, pk):
     """Review every text the publication makes public: the suggestion's title and body and the reply, each
     with its personal data marked and a public version (masked until staff save their own) to edit."""
     reply = get_object_or_404(
-        Reply.objects.filter(status=Reply.Status.SUBMITTED).select_related(
-            "suggestion__lead_delegate", "assignment__office", "round", "result_class"
-        ),
+        Reply.objects.filter(
+            status=Reply.Status.SUBMITTED, suggestion__congress_id=congress_of(request)
+        ).select_related("suggestion__lead_delegate", "assignment__office", "round", "result_class"),
         pk=pk,
     )
     suggestion = reply.suggestion

@@ -11,6 +11,7 @@ from suggestions.queries import staff_selectors
 from suggestions.web import staff_forms as forms
 from suggestions.web.decorators import staff_required
 from suggestions.web.staff.base import (
+    congress_of,
     run_form,
 )
 
@@ -36,13 +37,13 @@ def requests_queue(request):
         response = _decide(request, bound)
         if response is not None:
             return response
-    offices = list(staff_selectors.active_offices())
-    pending = staff_selectors.attach_extension_limits(list(staff_selectors.pending_requests()))
+    offices = list(staff_selectors.active_offices(congress_of(request)))
+    pending = staff_selectors.attach_extension_limits(list(staff_selectors.pending_requests(congress_of(request))))
     for req in pending:
         req.approve_form, req.refuse_form = _request_forms(req, offices, bound)
         approve = Action.APPROVE_RETURN if req.kind == AssignmentRequest.Kind.RETURN else Action.APPROVE_EXTENSION
         req.approval = policy.may(request.user, approve, req)
-    claims = list(staff_selectors.pending_solved_claims())
+    claims = list(staff_selectors.pending_solved_claims(congress_of(request)))
     for claim in claims:
         claim.form = bound.get((f"f{claim.pk}", "followup")) or forms.FollowUpDecisionForm(prefix=f"f{claim.pk}")
     context = {
@@ -58,7 +59,9 @@ def _decide(request, bound):
     action = request.POST.get("action", "")
     user = request.user
     if action.startswith("followup_"):
-        claim = get_object_or_404(FollowUp, pk=_posted_id(request, "followup_id"))
+        claim = get_object_or_404(
+            FollowUp, pk=_posted_id(request, "followup_id"), reply__suggestion__congress_id=congress_of(request)
+        )
         form = forms.FollowUpDecisionForm(request.POST, prefix=f"f{claim.pk}")
         accept = action == "followup_confirm"
         ok = run_form(
@@ -74,11 +77,15 @@ def _decide(request, bound):
         bound[(f"f{claim.pk}", "followup")] = form
         return None
     req = get_object_or_404(
-        AssignmentRequest.objects.select_related("assignment__office"), pk=_posted_id(request, "request_id")
+        AssignmentRequest.objects.select_related("assignment__office"),
+        pk=_posted_id(request, "request_id"),
+        assignment__suggestion__congress_id=congress_of(request),
     )
     prefix = f"r{req.pk}"
     if action == "return_approve":
-        form = forms.ReturnApproveForm(request.POST, prefix=prefix, offices=staff_selectors.active_offices())
+        form = forms.ReturnApproveForm(
+            request.POST, prefix=prefix, offices=staff_selectors.active_offices(congress_of(request))
+        )
         ok = run_form(
             request,
             form,

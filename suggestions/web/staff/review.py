@@ -14,6 +14,7 @@ from suggestions.web.common import suggestion_detail_context
 from suggestions.web.decorators import staff_required
 from suggestions.web.staff.base import (
     SUGGESTION_ACTIONS,
+    congress_of,
     get_suggestion,
     posted_ids,
     register_initial,
@@ -26,7 +27,7 @@ S = Suggestion.Status
 
 @staff_required
 def inbox(request):
-    submitted = list(staff_selectors.inbox_suggestions()[:500])
+    submitted = list(staff_selectors.inbox_suggestions(congress_of(request))[:500])
     return render(request, "suggestions/staff/inbox.html", {"submitted": submitted})
 
 
@@ -35,7 +36,7 @@ def inbox(request):
 def inbox_bulk_register(request):
     """Register every checked suggestion with the proposed numbers, one by one."""
     ids = posted_ids(request, "suggestions")
-    chosen = list(staff_selectors.inbox_suggestions().filter(pk__in=ids))
+    chosen = list(staff_selectors.inbox_suggestions(congress_of(request)).filter(pk__in=ids))
     if not chosen:
         messages.error(request, _("请勾选要立案的建议。"))
         return redirect("staff:inbox")
@@ -62,7 +63,7 @@ def similar_for_review(suggestion, actor):
 
 @staff_required
 def review(request, pk):
-    suggestion = get_suggestion(pk)
+    suggestion = get_suggestion(request, pk)
     if not policy.may(request.user, Action.REGISTER, suggestion):
         messages.info(request, _("该建议已处理（%(status)s）。") % {"status": suggestion.get_status_display()})
         return redirect("staff:suggestion", pk=pk)
@@ -101,7 +102,7 @@ def review(request, pk):
             else:
                 messages.success(request, _("本件已并入“%(title)s”。") % {"title": target.title})
                 return _redirect_to_next(suggestion)
-    queue = list(staff_selectors.inbox_suggestions().values_list("pk", flat=True)[:2000])
+    queue = list(staff_selectors.inbox_suggestions(congress_of(request)).values_list("pk", flat=True)[:2000])
     position = queue.index(suggestion.pk) if suggestion.pk in queue else None
     context = suggestion_detail_context(request.user, suggestion)
     context.update(
@@ -124,7 +125,7 @@ def review(request, pk):
 
 def _redirect_to_next(suggestion):
     """After a decision, open the next suggestion waiting for review (staff work through the queue)."""
-    queue = staff_selectors.inbox_suggestions()
+    queue = staff_selectors.inbox_suggestions(suggestion.congress_id)
     following = queue.filter(submitted_at__gte=suggestion.submitted_at).exclude(pk=suggestion.pk).first()
     following = following or queue.first()
     if following:

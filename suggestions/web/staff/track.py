@@ -31,7 +31,9 @@ def track(request):
     # With no filter but the status, the counts (and so the number of rows) come from the tallies.
     everything = not any(value for key, value in without_status.items())
     counts = staff_selectors.status_counts(
-        count_filter.qs if count_filter.is_valid() else Suggestion.objects.none(), everything=everything
+        count_filter.qs if count_filter.is_valid() else Suggestion.objects.none(),
+        everything=everything,
+        congress_id=count_filter.congress_id,
     )
     paginator = Paginator(rows_qs, PAGE_SIZE)
     status = request.GET.get("status", "")
