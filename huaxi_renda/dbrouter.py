@@ -20,6 +20,7 @@ What a replica may show, and what it may not:
 """
 
 import logging
+import re
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,6 +34,15 @@ REPLICA = "replica"
 # The apps whose rows the public pages show.
 REPLICA_APPS = frozenset({"suggestions", "delegates"})
 REPLICA_READ_PREFIXES = ("/public/", "/api/v1/public/")
+# Each congress's public site: /<congress-slug>/public/ (suggestions.web.urls.public under the slug).
+_CONGRESS_PUBLIC = re.compile(r"^/[-a-zA-Z0-9_]+/public/")
+
+
+def is_public_path(path: str) -> bool:
+    """An anonymous public page of any congress, or the public API."""
+    return path.startswith(REPLICA_READ_PREFIXES) or _CONGRESS_PUBLIC.match(path) is not None
+
+
 WROTE_COOKIE = "huaxi_wrote"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 FENCE_KEY = "public:replica-fence"
@@ -131,7 +141,7 @@ class ReplicaReadsMiddleware:
         if not replica_configured():
             return self.get_response(request)
         safe = request.method in SAFE_METHODS
-        if safe and request.path.startswith(REPLICA_READ_PREFIXES) and not wrote_recently(request) and _replica_up():
+        if safe and is_public_path(request.path) and not wrote_recently(request) and _replica_up():
             with replica_reads():
                 response = self.get_response(request)
             error = getattr(request, "replica_error", None)

@@ -3,6 +3,8 @@ import ipaddress
 from django.conf import settings
 from django.http import QueryDict
 
+from huaxi_renda.dbrouter import is_public_path
+
 DEFAULT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
@@ -116,7 +118,7 @@ class PrivateCacheMiddleware:
         response = self.get_response(request)
         if request.path.startswith(API_PREFIX) and response.has_header("Cache-Control"):
             return response
-        public = request.path.startswith(PUBLIC_PREFIXES)
+        public = request.path.startswith(PUBLIC_PREFIXES) or is_public_path(request.path)
         if public:
             # The session is read only when the page shows who is logged in.
             session = getattr(request, "session", None)

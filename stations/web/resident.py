@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congresses.models import congress_by_id
 from security.events import client_address
 from stations import queries, residents
 from stations.models import ResidentOpinion, Station, StationDelegate
@@ -15,6 +16,7 @@ from stations.web.forms import AddInfoForm, MobileForm, OpinionForm, RateForm
 from suggestions import pii
 from suggestions.errors import WorkflowError
 from suggestions.policy.rules_stations import RESIDENT_ADD, RESIDENT_RATE, RESIDENT_WITHDRAW, resident_may
+from suggestions.web import public_site
 
 SESSION_KEY = "stations_verification"
 
@@ -120,6 +122,10 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         "text": pii.mask(opinion.text),
         "place": pii.mask(opinion.place),
         "suggestion_public": suggestion if suggestion is not None and suggestion.is_published else None,
+        # On the public site of the suggestion's own congress.
+        "suggestion_public_url": public_site.site_url(congress_by_id(suggestion.congress_id), "detail", suggestion.pk)
+        if suggestion is not None and suggestion.is_published
+        else "",
         "may_add": resident_may(action=RESIDENT_ADD, opinion=opinion),
         "may_rate": resident_may(action=RESIDENT_RATE, opinion=opinion),
         "may_withdraw": resident_may(action=RESIDENT_WITHDRAW, opinion=opinion),

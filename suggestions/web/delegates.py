@@ -19,6 +19,7 @@ from suggestions.models import AuditAction, CoSigner, Rating, Suggestion
 from suggestions.policy import Action
 from suggestions.queries import delegate_selectors
 from suggestions.queries.selectors import suggestion_files
+from suggestions.web import public_site
 from suggestions.web.common import suggestion_detail_context
 from suggestions.web.decorators import delegate_required
 from suggestions.web.delegate_forms import RatingForm, SuggestionForm, WithdrawForm
@@ -252,11 +253,12 @@ def similar(request):
     results = delegate_selectors.similar_for_delegate(
         me, title, body, exclude_pk=_int_or_none(request.GET.get("exclude"))
     )
+    congress = actor_of(request).congress
     for item in results:
         if item["mine"]:
             item["url"] = reverse("delegates:suggestion", args=[item["id"]])
-        elif item["public"]:
-            item["url"] = reverse("public:detail", args=[item["id"]])
+        elif item["public"]:  # on the public site of the delegate's own congress (the hints are of it only)
+            item["url"] = public_site.site_url(congress, "detail", item["id"])
         else:
             item["url"] = ""  # not published: nothing of it may be opened
     return JsonResponse({"results": results})
