@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "delegates",
     "suggestions",
     "stations",
+    "yearend",
     "api",
 ]
 

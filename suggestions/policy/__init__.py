@@ -16,6 +16,7 @@ Where a rule lives (each module ends with its ``RULES`` table; ``actions.py`` li
 - ``rules_reporting``: statistics and exports
 - ``rules_people``: delegates, offices, accounts, roster import
 - ``rules_stations``: liaison stations, residents' opinions, suggestions recorded in group discussion
+- ``rules_scoring``: the year's office scoring: rubrics, score sheets, objections (app ``yearend``)
 - ``base``: ``Decision``, the two kinds of refusal, and who is who (staff, lead delegate, the office)
 
 What an action checks beyond this (typed input, the completeness of a reply: ``actions.reply_requirements``,
@@ -43,6 +44,7 @@ from suggestions.policy import (
     rules_publication,
     rules_rating,
     rules_reporting,
+    rules_scoring,
     rules_staff,
     rules_stations,
 )
@@ -57,6 +59,7 @@ from suggestions.policy.base import (
     status_label,
     transition_refusal,
 )
+from yearend.models import Objection, Rubric, ScoreSheet
 
 __all__ = [
     "ALLOWED",
@@ -96,6 +99,7 @@ RULES = _one_table(
     rules_reporting.RULES,
     rules_people.RULES,
     rules_stations.RULES,
+    rules_scoring.RULES,
 )
 
 # What ``available`` lists for each kind of object.
@@ -159,6 +163,23 @@ ACTIONS_ON: dict[type, tuple[Action, ...]] = {
         Action.OPINION_PUBLISH,
     ),
     RecordedDraft: (Action.RECORDED_DRAFT_EDIT, Action.RECORDED_DRAFT_CONFIRM),
+    Rubric: (
+        Action.RUBRIC_EDIT,
+        Action.RUBRIC_PUBLISH,
+        Action.RUBRIC_NEW_VERSION,
+        Action.SCORES_COMPUTE,
+        Action.SCORES_VIEW,
+        Action.SCORES_EXPORT,
+    ),
+    ScoreSheet: (
+        Action.SCORES_VIEW,
+        Action.SCORES_EXPORT,
+        Action.SCORE_ENTER,
+        Action.SCORE_RELEASE,
+        Action.SCORE_OBJECT,
+        Action.SCORE_LOCK,
+    ),
+    Objection: (Action.OBJECTION_ANSWER,),
 }
 
 
