@@ -411,6 +411,7 @@ def sheet_release(*, sheet: ScoreSheet, actor: Any) -> ScoreSheet:
 @transaction.atomic
 def sheets_release(*, rubric: Rubric, actor: Any) -> int:
     """Release every sheet of the rubric still being scored (each through ``sheet_release``)."""
+    rubric = _lock_rubric(rubric)
     policy.require(actor, Action.SCORES_COMPUTE, rubric)
     sheets = list(ScoreSheet.objects.filter(rubric=rubric, status=SS.DRAFT).order_by("pk"))
     for sheet in sheets:
@@ -505,6 +506,7 @@ def sheet_lock(*, sheet: ScoreSheet, actor: Any) -> ScoreSheet:
 @transaction.atomic
 def sheets_lock(*, rubric: Rubric, actor: Any) -> int:
     """Lock every released sheet that may be locked now (window closed, objections answered)."""
+    rubric = _lock_rubric(rubric)
     policy.require(actor, Action.SCORES_COMPUTE, rubric)
     today = timezone.localdate()
     ready = [
