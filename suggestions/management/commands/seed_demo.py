@@ -13,12 +13,13 @@ from suggestions.management.demo.data import PASSWORD, SHOWCASE_TITLE
 from suggestions.management.demo.people import PeopleMixin
 from suggestions.management.demo.stations import StationsMixin
 from suggestions.management.demo.workflow import WorkflowMixin
+from suggestions.management.demo.yearend import YearendMixin
 from suggestions.models import Suggestion
 
 __all__ = ["SHOWCASE_TITLE", "Command"]
 
 
-class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, BaseCommand):
+class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, YearendMixin, BaseCommand):
     help = "Build the demo data set (safe to run twice)."
 
     def handle(self, *args, **options):
@@ -34,3 +35,4 @@ class Command(PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, Ba
         self.showcase(s4)
         self.current_session(s5)
         self.stations(s5)
+        self.yearend()
