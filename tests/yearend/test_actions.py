@@ -210,3 +210,19 @@ def test_the_final_score_is_locked_after_the_window_and_the_answers_and_is_audit
     assert trail == ["score", "score", "release", "object", "score", "answer", "lock"]
     lock_row = ScoringAudit.objects.get(sheet=sheet, action="lock")
     assert lock_row.data["total"] == str(total) and lock_row.actor == w.staff
+
+
+def test_every_scoring_write_asks_the_rule_book():
+    """Each write of ``yearend.actions`` calls ``policy.require`` (or is steps of writes that do)."""
+    import inspect
+
+    checked = []
+    for name in actions.__all__:
+        func = getattr(actions, name)
+        if not inspect.isfunction(func):
+            continue
+        source = inspect.getsource(func)
+        assert "@transaction.atomic" in source, name
+        assert "policy.require(" in source, f"{name} writes without asking the rule book"
+        checked.append(name)
+    assert len(checked) == 14
