@@ -157,3 +157,23 @@ def test_the_exports_open_in_excel_with_chinese_intact(released):
     assert rows[-1][0].startswith("总分") and rows[-1][6] == float(sheet.total)
     page_setup = book.active.page_setup
     assert page_setup.orientation == "landscape"
+
+
+def test_the_ranking_page_costs_the_same_queries_for_three_offices_as_for_ten(released):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    w, rubric = released
+    client = _client(w, "staff")
+    url = reverse("yearend:scores", args=[rubric.pk])
+    client.get(url)  # warm the per-process caches (navigation, calendar)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(7):
+        ScoreSheet.objects.create(rubric=rubric, office=factories.OfficeFactory(name=f"区测试局{n}"))
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "区测试局6" in html
+    assert len(many) == len(few) <= 20, [q["sql"][:120] for q in many.captured_queries]
