@@ -6,11 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from delegates import phones
 from security.fields import EncryptedEmailField, EncryptedTextField
 
+CONGRESS = "congresses.Congress"
+
 
 class Term(models.Model):
-    """届: a term of the district People's Congress, e.g. 第十八届."""
+    """届: a term of a People's Congress, e.g. 第十八届."""
 
-    number = models.PositiveSmallIntegerField(_("届次"), unique=True)
+    congress = models.ForeignKey(CONGRESS, on_delete=models.PROTECT, related_name="terms", verbose_name=_("人大"))
+    number = models.PositiveSmallIntegerField(_("届次"))
     name = models.CharField(_("名称"), max_length=100)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
@@ -19,6 +22,7 @@ class Term(models.Model):
         ordering = ["-number"]
         verbose_name = _("届")
         verbose_name_plural = _("届")
+        constraints = [models.UniqueConstraint(fields=["congress", "number"], name="term_unique_per_congress")]
 
     def __str__(self):
         return self.name
@@ -28,6 +32,10 @@ class Session(models.Model):
     """次会议: a session of a term. Suggestions are filed in it or in the recess after it."""
 
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("届"))
+    # The term's congress, kept on the row so that "the current session" is unique within a congress.
+    congress = models.ForeignKey(
+        CONGRESS, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("人大"), editable=False
+    )
     number = models.PositiveSmallIntegerField(_("次"))
     name = models.CharField(_("名称"), max_length=100)
     start_date = models.DateField(_("开幕日期"))
@@ -44,12 +52,17 @@ class Session(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["term", "number"], name="session_unique_per_term"),
             models.UniqueConstraint(
-                fields=["is_current"], condition=models.Q(is_current=True), name="session_one_current"
+                fields=["congress"], condition=models.Q(is_current=True), name="session_one_current_per_congress"
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.term_id is not None:
+            self.congress_id = self.term.congress_id
+        super().save(*args, **kwargs)
 
     @property
     def code(self):
@@ -86,29 +99,41 @@ class Delegation(models.Model):
 class Constituency(models.Model):
     """选区."""
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    congress = models.ForeignKey(
+        CONGRESS, on_delete=models.PROTECT, related_name="constituencies", verbose_name=_("人大")
+    )
+    name = models.CharField(_("名称"), max_length=100)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("选区")
         verbose_name_plural = _("选区")
+        constraints = [models.UniqueConstraint(fields=["congress", "name"], name="constituency_unique_per_congress")]
 
     def __str__(self):
         return self.name
 
 
 class Delegate(models.Model):
-    """A delegate's public profile. Private contact details live in DelegateContact."""
+    """A delegate's public profile in one congress. Private contact details live in DelegateContact.
 
-    user = models.OneToOneField(
+    A person who is a delegate of two congresses (a district delegate who is also a city delegate) has one
+    login and one record per congress; they choose which congress they act in.
+    """
+
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="delegate",
+        related_name="delegate_records",
         verbose_name=_("登录账号"),
     )
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="delegates", verbose_name=_("届"))
+    # The term's congress, kept on the row: one record per person and congress, and scoping without a join.
+    congress = models.ForeignKey(
+        CONGRESS, on_delete=models.PROTECT, related_name="delegates", verbose_name=_("人大"), editable=False
+    )
     name = models.CharField(_("姓名"), max_length=50)
     delegation = models.ForeignKey(
         Delegation,
@@ -134,9 +159,21 @@ class Delegate(models.Model):
         verbose_name = _("代表")
         verbose_name_plural = _("代表")
         indexes = [models.Index(fields=["term", "name"], name="delegate_term_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "congress"],
+                condition=models.Q(user__isnull=False),
+                name="delegate_one_record_per_congress",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.term_id is not None:
+            self.congress_id = self.term.congress_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("delegates:record", args=[self.pk])

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("security.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("suggestions/", include("suggestions.web.urls.common")),
+    path("congress/", include("congresses.urls")),
     path("notifications/", common.notifications, name="notifications"),
     path("notifications/read/", common.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", common.notification_open, name="notification_open"),

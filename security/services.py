@@ -34,7 +34,7 @@ def password_change_own(*, user, password: str, request=None) -> None:
 def _phone_of(user) -> str:
     # Delegates keep a contact row, office members a phone of their own; both may be encrypted at rest,
     # and read back through their model's field.
-    delegate = getattr(user, "delegate", None)
+    delegate = user.delegate_records.first()
     contact = getattr(delegate, "contact", None) if delegate is not None else None
     phone = getattr(contact, "phone", "") if contact is not None else ""
     if not phone:

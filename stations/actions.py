@@ -29,6 +29,7 @@ from stations.models import (
     StationDelegate,
 )
 from suggestions import pii, policy
+from suggestions.actor import Actor
 from suggestions.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from suggestions.models import AuditAction, AuditLog, Notification, Office, Suggestion
 from suggestions.policy import Action
@@ -187,11 +188,12 @@ def station_save(
     hours = _text(hours, _("开放时间"), max_length=200)
     if not 1 <= first_response_workdays <= answer_workdays <= 120:
         raise InvalidInput(_("时限须为1至120个工作日，且首次回应时限不长于答复时限。"))
-    clash = Station.objects.filter(name=name).exclude(pk=getattr(station, "pk", None))
+    congress_id = station.congress_id if station is not None else Actor.of(actor).congress_id
+    clash = Station.objects.filter(congress_id=congress_id, name=name).exclude(pk=getattr(station, "pk", None))
     if clash.exists():
         raise InvalidInput(_("已有同名联络站“%(name)s”。") % {"name": name})
     if station is None:
-        station = Station(name=name)
+        station = Station(name=name, congress_id=congress_id)
         action = "station_create"
     else:
         station = Station.objects.select_for_update().get(pk=station.pk)
@@ -358,7 +360,7 @@ def opinion_suggest(
     lead = who.delegate if who.delegate is not None and delegate is None else delegate
     if lead is None or not StationDelegate.objects.filter(station_id=stations.pop(), delegate=lead).exists():
         raise InvalidInput(_("请选择本联络站的一位进站代表作为领衔代表。"))
-    session = Session.objects.filter(is_current=True).first()
+    session = Session.objects.filter(is_current=True, congress_id=lead.congress_id).first()
     if session is None:
         raise InvalidInput(_("尚未设置当前会议，请联系人大工作人员。"))
     suggestion = Suggestion.objects.create(

@@ -37,7 +37,10 @@ def _tracking_code() -> str:
 class Station(models.Model):
     """A liaison station (代表联络站): delegates attached, station staff, and its deadline policy."""
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    congress = models.ForeignKey(
+        "congresses.Congress", on_delete=models.PROTECT, related_name="stations", verbose_name=_("人大")
+    )
+    name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200)
     hours = models.CharField(_("开放时间"), max_length=200)
     code = models.CharField(_("二维码编号"), max_length=16, unique=True, default=_station_code)
@@ -58,6 +61,7 @@ class Station(models.Model):
         ordering = ["name"]
         verbose_name = _("代表联络站")
         verbose_name_plural = _("代表联络站")
+        constraints = [models.UniqueConstraint(fields=["congress", "name"], name="station_unique_per_congress")]
 
     def __str__(self):
         return self.name

@@ -7,12 +7,14 @@ the user they were given, pages with ``request.user`` (or ``actor_of(request)``)
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from suggestions import roles
 
 if TYPE_CHECKING:
+    from congresses.models import Congress
     from delegates.models import Delegate
 
 
@@ -28,6 +30,8 @@ class Actor:
     office_ids: frozenset[int] = field(default_factory=frozenset)
     head_office_ids: frozenset[int] = field(default_factory=frozenset)
     delegate: Delegate | None = None
+    # The congress the actor acts in (their only one, or the one they chose); ``None``: anonymous or no role.
+    congress_id: int | None = None
 
     @classmethod
     def of(cls, user: Any) -> Actor:
@@ -48,12 +52,24 @@ class Actor:
             office_ids=frozenset(memberships),
             head_office_ids=frozenset(pk for pk, role in memberships.items() if role == OfficeMember.Role.HEAD),
             delegate=roles.delegate_of(user),
+            congress_id=roles.congress_id_of(user),
         )
 
     @property
     def delegate_id(self) -> int | None:
         """The acting delegate's id, or ``None``."""
         return self.delegate.pk if self.delegate is not None else None
+
+    @functools.cached_property
+    def congress(self) -> Congress | None:
+        """The congress acted in (kept by the process; no query on most requests)."""
+        from congresses.models import congress_by_id
+
+        return congress_by_id(self.congress_id)
+
+    def acts_in(self, congress_id: int | None) -> bool:
+        """True when ``congress_id`` is the congress the actor acts in."""
+        return congress_id is not None and congress_id == self.congress_id
 
     def works_for(self, office_id: int) -> bool:
         """True when the actor is a clerk or head of this office."""

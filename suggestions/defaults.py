@@ -28,22 +28,36 @@ FIRST_CALENDAR_YEAR = 2020
 
 
 def install_defaults(get_model):
-    """Idempotent. ``get_model`` is ``apps.get_model`` (migration) or ``django.apps.apps.get_model``."""
-    from chinese_calendar.constants import holidays, workdays
+    """Idempotent. ``get_model`` is ``apps.get_model`` (migration) or ``django.apps.apps.get_model``.
 
-    from suggestions.workdays import HOLIDAY_NAMES
+    The categories and result classes go to the first congress (花溪区人大); before the congresses existed
+    (migration 0002) they belong to no congress.
+    """
+    Category = get_model("suggestions", "Category")
+    scope = {}
+    if any(f.name == "congress" for f in Category._meta.get_fields()):
+        Congress = get_model("congresses", "Congress")
+        scope["congress"], _created = Congress.objects.get_or_create(
+            slug="huaxi", defaults={"name": "花溪区人大", "full_name": "贵阳市花溪区人民代表大会", "level": "county"}
+        )
+    install_congress_defaults(get_model, **scope)
+    install_calendar(get_model)
 
+
+def install_congress_defaults(get_model, **scope):
+    """A congress's own reference data, as staff find it on the first day: categories and result classes A–D.
+
+    ``scope`` is ``{"congress": congress}`` (empty only in migration 0002, before congresses existed).
+    """
     Category = get_model("suggestions", "Category")
     ResultClass = get_model("suggestions", "ResultClass")
-    Group = get_model("auth", "Group")
-    CalendarDay = get_model("suggestions", "CalendarDay")
-    CalendarYear = get_model("suggestions", "CalendarYear")
-    if not Category.objects.exists():
+    if not Category.objects.filter(**scope).exists():
         for order, name in enumerate(CATEGORIES, start=1):
-            Category.objects.get_or_create(name=name, defaults={"order": order})
+            Category.objects.get_or_create(name=name, **scope, defaults={"order": order})
     for order, (code, name, solved, adopted, follow) in enumerate(RESULT_CLASSES, start=1):
         ResultClass.objects.get_or_create(
             code=code,
+            **scope,
             defaults={
                 "name": name,
                 "order": order,
@@ -52,6 +66,17 @@ def install_defaults(get_model):
                 "needs_follow_up": follow,
             },
         )
+
+
+def install_calendar(get_model):
+    """The staff group and the national holiday calendar (shared by every congress)."""
+    from chinese_calendar.constants import holidays, workdays
+
+    from suggestions.workdays import HOLIDAY_NAMES
+
+    Group = get_model("auth", "Group")
+    CalendarDay = get_model("suggestions", "CalendarDay")
+    CalendarYear = get_model("suggestions", "CalendarYear")
     Group.objects.get_or_create(name="npc_staff")
     if CalendarYear.objects.exists():
         return

@@ -45,24 +45,70 @@ def _related(row: Any, name: str) -> Any:
         return None
 
 
+# The acting delegate record's fields, read with the user in the same query (a person can have one per congress).
+_DELEGATE_FIELDS = (
+    "id",
+    "name",
+    "term_id",
+    "congress_id",
+    "delegation_id",
+    "constituency_id",
+    "work_unit",
+    "is_active",
+)
+
+
 @functools.cache
 def _users_with_roles() -> QuerySet:
-    """Users with staff membership, delegate profile, leader record and office membership in one query.
+    """Users with staff membership, delegate record, leader record and office membership in one query.
 
     Built once per process (building the annotations took half a millisecond of every request);
     callers only ever filter it, which returns a new queryset, so the shared one is never run.
+    The delegate record read is the one of the congress the person chose to act in, else their first.
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db.models import Count, Exists, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+    from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce, JSONObject
 
+    from congresses.models import ActingChoice, StaffMembership
+    from delegates.models import Delegate, Delegation
+    from stations.models import Station
     from suggestions.models import Notification, OfficeMember
 
+    choice = ActingChoice.objects.filter(user=OuterRef(OuterRef("pk"))).values("congress_id")[:1]
+    delegate = (
+        Delegate.objects.filter(user=OuterRef("pk"), is_active=True)
+        .annotate(
+            chosen=Case(
+                When(congress_id=Subquery(choice), then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("chosen", "pk")
+        .values(record=JSONObject(**{name: name for name in _DELEGATE_FIELDS}))[:1]
+    )
     return (
         get_user_model()
         .objects.annotate(
             npc_staff=Exists(Group.objects.filter(user=OuterRef("pk"), name=STAFF_GROUP)),
+            staff_congress_id=Subquery(StaffMembership.objects.filter(user=OuterRef("pk")).values("congress_id")[:1]),
+            chosen_congress_id=Subquery(ActingChoice.objects.filter(user=OuterRef("pk")).values("congress_id")[:1]),
+            delegate_record=Subquery(delegate),
+            delegate_records=Coalesce(
+                Subquery(
+                    Delegate.objects.filter(user=OuterRef("pk"), is_active=True)
+                    .order_by()
+                    .values("user")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+            # A delegation's secretary and a liaison station's staff act in that delegation's or station's congress.
+            secretary_congress_id=Subquery(
+                Delegation.objects.filter(secretary=OuterRef("pk")).values("term__congress_id")[:1]
+            ),
+            station_congress_id=Subquery(Station.objects.filter(staff=OuterRef("pk")).values("congress_id")[:1]),
             office_member=Exists(OfficeMember.objects.filter(user=OuterRef("pk"), office__is_active=True)),
             # The navigation's unread badge, fresh on every request without a query of its own.
             unread_count=Coalesce(
@@ -76,27 +122,121 @@ def _users_with_roles() -> QuerySet:
                 0,
             ),
         )
-        .select_related("delegate__term", "leader")
+        .select_related("leader")
     )
+
+
+def _delegate_from(record: Any, user: Any) -> Delegate | None:
+    """The delegate record read as JSON with the user, as a model instance (no query)."""
+    import json
+
+    from delegates.models import Delegate
+
+    if not record:
+        return None
+    if isinstance(record, str):
+        record = json.loads(record)
+    delegate = Delegate(user_id=user.pk, **{name: record.get(name) for name in _DELEGATE_FIELDS})
+    delegate.is_active = bool(delegate.is_active)
+    delegate._state.adding = False
+    delegate._state.db = "default"
+    return delegate
 
 
 def _fill(user: Any, row: Any) -> dict[str, Any]:
     cache = _role_cache(user)
-    delegate = _related(row, "delegate") if row else None
-    cache["staff"] = bool(row and row.npc_staff)
-    cache["delegate"] = delegate if delegate is not None and delegate.is_active else None
-    cache["leader"] = _related(row, "leader") if row else None
+    cache["staff_raw"] = bool(row and row.npc_staff)
+    cache["staff_congress"] = row.staff_congress_id if row else None
+    cache["chosen_congress"] = row.chosen_congress_id if row else None
+    cache["delegate_raw"] = _delegate_from(row.delegate_record, user) if row else None
+    cache["leader_raw"] = _related(row, "leader") if row else None
+    cache["other_congresses"] = [row.secretary_congress_id, row.station_congress_id] if row else []
+    cache["delegate_records"] = row.delegate_records if row else 0
     cache["unread"] = row.unread_count if row else 0
     if not (row and row.office_member):
-        cache["offices"] = {}  # no need to ask which offices
+        cache["offices_raw"] = {}  # no need to ask which offices
     return cache
 
 
 def _load(user: Any) -> dict[str, Any]:
     cache = _role_cache(user)
-    if "staff" not in cache:
+    if "staff_raw" not in cache:
         cache = _fill(user, _users_with_roles().filter(pk=user.pk).first())
     return cache
+
+
+def _all_memberships(user: Any) -> dict[int, tuple[str, int]]:
+    """{office_id: (role, congress_id)} for the active offices the user works for, in every congress."""
+
+    def compute() -> dict[int, tuple[str, int]]:
+        from suggestions.models import OfficeMember
+
+        rows = OfficeMember.objects.filter(user=user, office__is_active=True).values_list(
+            "office_id", "role", "office__congress_id"
+        )
+        return {office_id: (role, congress_id) for office_id, role, congress_id in rows}
+
+    _load(user)
+    return _cached(user, "offices_raw", compute)
+
+
+def _held_congresses(user: Any) -> list[int]:
+    """The congresses of the roles read with the user (one delegate record only), in role order."""
+    cache = _load(user)
+    held = []
+    if cache["staff_raw"] or user.is_superuser:
+        held.append(cache["staff_congress"])
+    if cache.get("offices_raw") != {}:
+        held.extend(congress_id for _role, congress_id in _all_memberships(user).values())
+    if cache["leader_raw"] is not None:
+        held.append(cache["leader_raw"].congress_id)
+    if cache["delegate_raw"] is not None:
+        held.append(cache["delegate_raw"].congress_id)
+    held.extend(cache["other_congresses"])
+    return [c for c in held if c is not None]
+
+
+def congress_ids_of(user: Any) -> list[int]:
+    """Every congress the user holds a role in, without repeats (a query only for several delegate records)."""
+    if not user.is_authenticated:
+        return []
+    held = _held_congresses(user)
+    if _load(user)["delegate_records"] > 1:
+        from delegates.models import Delegate
+
+        held += list(
+            Delegate.objects.filter(user=user, is_active=True).order_by("pk").values_list("congress_id", flat=True)
+        )
+    return list(dict.fromkeys(held))
+
+
+def acts_in_several(user: Any) -> bool:
+    """True when the user holds roles in more than one congress (and so may choose which to act in)."""
+    if not user.is_authenticated:
+        return False
+    return _load(user)["delegate_records"] > 1 or len(set(_held_congresses(user))) > 1
+
+
+def congress_id_of(user: Any) -> int | None:
+    """The congress the user acts in: the one they chose, where they hold a role there; else that of their
+    first role (staff, office, leader, delegate). ``None`` for someone with no role in any congress."""
+    if not user.is_authenticated:
+        return None
+
+    def compute() -> int | None:
+        cache = _load(user)
+        held = _held_congresses(user)
+        if cache["chosen_congress"] in held:
+            return cache["chosen_congress"]
+        if held:
+            return held[0]
+        if user.is_superuser:
+            from congresses.models import first_congress
+
+            return first_congress().pk
+        return None
+
+    return _cached(user, "congress", compute)
 
 
 class RoleAwareModelBackend(ModelBackend):
@@ -119,40 +259,44 @@ def unread_notifications(user: Any) -> int:
 
 
 def is_staff_member(user: Any) -> bool:
-    """NPC staff: in the staff group, or a superuser."""
+    """NPC staff of the congress the user acts in: in the staff group and a member of that congress's staff
+    (``congresses.StaffMembership``), or a superuser."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return _load(user)["staff"]
+    cache = _load(user)
+    return (
+        cache["staff_raw"] and cache["staff_congress"] is not None and cache["staff_congress"] == congress_id_of(user)
+    )
 
 
 def delegate_of(user: Any) -> Delegate | None:
-    """The user's active delegate record, or ``None``."""
+    """The user's active delegate record in the congress they act in, or ``None``."""
     if not user.is_authenticated:
         return None
-    return _load(user)["delegate"]
+    delegate = _load(user)["delegate_raw"]
+    if delegate is None or not delegate.is_active or delegate.congress_id != congress_id_of(user):
+        return None
+    return delegate
 
 
 def leader_of(user: Any) -> Leader | None:
-    """The user's leader record (督办领导), or ``None``."""
+    """The user's leader record (督办领导) in the congress they act in, or ``None``."""
     if not user.is_authenticated:
         return None
-    return _load(user)["leader"]
+    leader = _load(user)["leader_raw"]
+    if leader is None or leader.congress_id != congress_id_of(user):
+        return None
+    return leader
 
 
 def memberships_of(user: Any) -> dict[int, str]:
-    """{office_id: role} for the offices the user works for."""
+    """{office_id: role} for the offices the user works for in the congress they act in."""
     if not user.is_authenticated:
         return {}
-
-    def compute() -> dict[int, str]:
-        from suggestions.models import OfficeMember
-
-        return dict(OfficeMember.objects.filter(user=user, office__is_active=True).values_list("office_id", "role"))
-
-    _load(user)
-    return _cached(user, "offices", compute)
+    congress_id = congress_id_of(user)
+    return {pk: role for pk, (role, congress) in _all_memberships(user).items() if congress == congress_id}
 
 
 def office_ids_of(user: Any) -> set[int]:

@@ -345,7 +345,7 @@ def prepare():
     _attach_a_file(staff)
     letter_missing = _reply_without_letter(users.get(username="zhujian"))
     issued = delegate_services.activation_issue(actor=staff, users=[users.get(username="daibiao_chen")])
-    _accept_privacy_notice(users.filter(delegate__isnull=False))
+    _accept_privacy_notice(users.filter(delegate_records__isnull=False).distinct())
     return {"letter_missing": letter_missing, "token": [issued[0].token, "no-such-token"]}
 
 

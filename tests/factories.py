@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from congresses.models import Congress, StaffMembership, first_congress
 from delegates.models import Delegate, DelegateContact, Delegation, Session, Term
 from suggestions.models import Category, Leader, Office, OfficeMember, ResultClass, Suggestion
 from suggestions.roles import STAFF_GROUP
@@ -33,12 +34,29 @@ class StaffFactory(UserFactory):
         group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
         self.groups.add(group)
 
+    @factory.post_generation
+    def congress(self, create, extracted, **kwargs):
+        """``StaffFactory(congress=c)``: staff of congress ``c`` (the first congress by default)."""
+        if create:
+            StaffMembership.objects.update_or_create(user=self, defaults={"congress": extracted or first_congress()})
+
+
+class CongressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Congress
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"测试{n}区人大")
+    slug = factory.Sequence(lambda n: f"test{n}")
+    level = Congress.Level.COUNTY
+
 
 class TermFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Term
-        django_get_or_create = ("number",)
+        django_get_or_create = ("congress", "number")
 
+    congress = factory.LazyFunction(first_congress)
     number = 18
     name = "花溪区第十八届人民代表大会"
     start_date = datetime.date(2021, 12, 1)
@@ -86,16 +104,18 @@ class DelegateFactory(factory.django.DjangoModelFactory):
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Category
-        django_get_or_create = ("name",)
+        django_get_or_create = ("congress", "name")
 
+    congress = factory.LazyFunction(first_congress)
     name = "城乡建设"
 
 
 class OfficeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Office
-        django_get_or_create = ("name",)
+        django_get_or_create = ("congress", "name")
 
+    congress = factory.LazyFunction(first_congress)
     name = factory.Sequence(lambda n: f"区测试局{n}")
 
 
@@ -112,6 +132,7 @@ class LeaderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Leader
 
+    congress = factory.LazyFunction(first_congress)
     user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"leader{n}"))
     name = factory.Sequence(lambda n: f"领导{n}")
     title = "区委书记"
@@ -130,8 +151,8 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
     lead_delegate = factory.SubFactory(DelegateFactory)
 
 
-def result_class(code):
-    return ResultClass.objects.get(code=code)
+def result_class(code, congress=None):
+    return ResultClass.objects.get(code=code, congress=congress or first_congress())
 
 
 SIGNED_LETTER_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -155,6 +176,7 @@ class StationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "stations.Station"
 
+    congress = factory.LazyFunction(first_congress)
     name = factory.Sequence(lambda n: f"花溪街道第{n}代表联络站")
     address = "花溪区清溪路1号"
     hours = "每周三 9:00–12:00"

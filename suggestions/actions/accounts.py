@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from delegates.models import AccountActivation, Constituency, Delegate, DelegateContact, Delegation
 from suggestions.actions._base import Action, audit, require
+from suggestions.actor import Actor
 from suggestions.errors import InvalidInput, NotPermitted  # noqa: F401 - the refusals of these actions
 from suggestions.models import AuditAction, AuditLog, Office, OfficeMember
 
@@ -73,7 +74,9 @@ def delegate_save(
         )
     if "constituency" in values:
         delegate.constituency = (
-            Constituency.objects.get_or_create(name=values["constituency"])[0] if values["constituency"] else None
+            Constituency.objects.get_or_create(congress_id=term.congress_id, name=values["constituency"])[0]
+            if values["constituency"]
+            else None
         )
     if "work_unit" in values:
         delegate.work_unit = values["work_unit"]
@@ -119,7 +122,7 @@ def office_save(
         office = Office.objects.select_for_update().get(pk=office.pk)
     require(actor, Action.MANAGE_PEOPLE, office)
     if created:
-        office = Office(name=values["name"])
+        office = Office(name=values["name"], congress_id=Actor.of(actor).congress_id)
     if "short_name" in values:
         office.short_name = values["short_name"]
     if "contact_name" in values:

@@ -55,9 +55,12 @@ def suggestion_save_draft(
     if suggestion is None:
         require(actor, Action.CREATE, lead_delegate)
         delegate = lead_delegate or Actor.of(actor).delegate
-        session = session or Session.objects.filter(is_current=True).first()
+        congress_id = delegate.congress_id if delegate is not None else Actor.of(actor).congress_id
+        session = session or Session.objects.filter(is_current=True, congress_id=congress_id).first()
         if session is None:
             raise InvalidInput(_("尚未设置当前会议，请联系人大工作人员。"))
+        if session.congress_id != congress_id or category.congress_id != congress_id:
+            raise InvalidInput(_("会议和类别须属于领衔代表所在的人大。"))
         suggestion = Suggestion.objects.create(
             session=session,
             series=series or Suggestion.Series.SESSION,

@@ -71,7 +71,11 @@ def followup_confirm_solved(*, follow_up: FollowUp, actor: ActorUser, accept: bo
     follow_up.save()
     data = {"follow_up": follow_up.pk, "accept": accept}
     if accept:
-        solved_class = ResultClass.objects.filter(counts_as_adopted=True).order_by("order").first()
+        solved_class = (
+            ResultClass.objects.filter(congress_id=suggestion.congress_id, counts_as_adopted=True)
+            .order_by("order")
+            .first()
+        )
         if solved_class is None:
             raise InvalidInput(_("尚未配置“已解决”的办理结果分类。"))
         data.update({"from": reply.result_class.code, "to": solved_class.code})

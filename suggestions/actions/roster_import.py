@@ -57,6 +57,7 @@ from suggestions.actions.roster_plan import (  # noqa: F401 - the plan's parts a
     plan_delegates,
     plan_offices,
 )
+from suggestions.actor import Actor
 from suggestions.errors import WorkflowError
 
 if TYPE_CHECKING:
@@ -69,8 +70,8 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------- entry points
 
 
-def preview(kind: str, file_obj: IO[bytes], *, term: Term | None = None) -> Preview:
-    """What importing the file would do, or why it cannot be imported."""
+def preview(kind: str, file_obj: IO[bytes], *, term: Term | None = None, congress_id: int | None = None) -> Preview:
+    """What importing the file would do, or why it cannot be imported (offices: those of ``congress_id``)."""
     result = Preview(kind)
     try:
         parsed, errors = parse_rows(kind, file_obj, result)
@@ -80,7 +81,7 @@ def preview(kind: str, file_obj: IO[bytes], *, term: Term | None = None) -> Prev
     if kind == "delegates":
         result.rows = plan_delegates(parsed, errors, result.warnings, term=term)
     else:
-        result.rows = plan_offices(parsed, errors, result.warnings)
+        result.rows = plan_offices(parsed, errors, result.warnings, congress_id=congress_id)
     result.errors = sorted(errors, key=lambda e: e.row)
     result.warnings = sorted(result.warnings, key=lambda w: w.row)
     return result
@@ -134,7 +135,7 @@ def apply(
     User = get_user_model()
     path = _stashed_path(token)
     with open(path, "rb") as handle:
-        result = preview(kind, handle, term=term)
+        result = preview(kind, handle, term=term, congress_id=Actor.of(actor).congress_id)
     if result.errors:
         raise ImportFailed(
             _("文件有%(n)s处错误，未导入任何数据：%(first)s") % {"n": len(result.errors), "first": result.errors[0]}

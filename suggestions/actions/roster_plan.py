@@ -235,9 +235,9 @@ def plan_delegates(
         by_name.setdefault(d.name, []).append(d)
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=usernames)
-        .select_related("delegate")
-        .prefetch_related("groups", "office_memberships")
+        for u in User.objects.filter(username__in=usernames).prefetch_related(
+            "groups", "office_memberships", "delegate_records"
+        )
     }
     seen_people, seen_names, seen_usernames = {}, {}, {}
     delegation_rows = {}
@@ -283,7 +283,8 @@ def plan_delegates(
         target, note = None, ""
         user = users.get(username) if username else None
         if user is not None:
-            linked = getattr(user, "delegate", None)
+            # One record per person and congress: the account may be a delegate of another congress as well.
+            linked = next((d for d in user.delegate_records.all() if d.congress_id == term.congress_id), None)
             if linked is not None and linked.term_id != term.pk:
                 errors.append(RowError(row, col("username"), _("该账号已属于其他届的代表")))
                 continue
@@ -394,7 +395,7 @@ def _merge_duplicate_offices(parsed, warnings):
 
 
 def plan_offices(
-    parsed: list[tuple[int, dict, dict]], errors: list[RowError], warnings: list[RowWarning]
+    parsed: list[tuple[int, dict, dict]], errors: list[RowError], warnings: list[RowWarning], *, congress_id: int
 ) -> list[RowPlan]:
     """One plan per office row (duplicates merged first); a row's problems go to ``errors`` or ``warnings``."""
     User = get_user_model()
@@ -402,12 +403,13 @@ def plan_offices(
     parsed = _merge_duplicate_offices(parsed, warnings)
     names = {v["name"] for _r, v, _s in parsed}
     usernames = {v["clerk_username"] for _r, v, _s in parsed if v.get("clerk_username")}
-    offices = {o.name: o for o in Office.objects.filter(name__in=names).prefetch_related("members")}
+    in_congress = Office.objects.filter(congress_id=congress_id)
+    offices = {o.name: o for o in in_congress.filter(name__in=names).prefetch_related("members")}
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=usernames)
-        .select_related("delegate")
-        .prefetch_related("groups", "office_memberships__office")
+        for u in User.objects.filter(username__in=usernames).prefetch_related(
+            "groups", "office_memberships__office", "delegate_records"
+        )
     }
     seen_usernames = {}
     plans = []
@@ -440,7 +442,7 @@ def plan_offices(
                     )
                 )
                 ok = False
-            elif getattr(user, "delegate", None) is not None or roles.is_staff_member(user):
+            elif user.delegate_records.all() or roles.is_staff_member(user):
                 errors.append(RowError(row, col("clerk_username"), _("该账号已被代表或工作人员使用")))
                 ok = False
             member = next((m for m in user.office_memberships.all() if office and m.office_id == office.pk), None)
@@ -467,7 +469,7 @@ def plan_offices(
         plans.append(plan)
     _assign_usernames(plans, lambda p: p.values.get("contact_name", ""), usernames)
     first_rows = {v["name"]: r for r, v, _s in parsed}
-    known = set(Office.objects.values_list("name", flat=True))
+    known = set(in_congress.values_list("name", flat=True))
     _warn_look_alikes(
         warnings,
         first_rows,

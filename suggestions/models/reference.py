@@ -28,8 +28,12 @@ def default_reminder_offsets():
     }
 
 
+CONGRESS = "congresses.Congress"
+
+
 class Category(models.Model):
-    name = models.CharField(_("名称"), max_length=50, unique=True)
+    congress = models.ForeignKey(CONGRESS, on_delete=models.PROTECT, related_name="categories", verbose_name=_("人大"))
+    name = models.CharField(_("名称"), max_length=50)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -37,15 +41,17 @@ class Category(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("建议类别")
         verbose_name_plural = _("建议类别")
+        constraints = [models.UniqueConstraint(fields=["congress", "name"], name="category_unique_per_congress")]
 
     def __str__(self):
         return self.name
 
 
 class Office(models.Model):
-    """承办单位."""
+    """承办单位: a department of the congress's own government (its clerks serve this congress only)."""
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    congress = models.ForeignKey(CONGRESS, on_delete=models.PROTECT, related_name="offices", verbose_name=_("人大"))
+    name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=150, blank=True)
     contact_phone = EncryptedTextField(_("联系电话"), max_length=40, blank=True)
@@ -56,6 +62,7 @@ class Office(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("承办单位")
         verbose_name_plural = _("承办单位")
+        constraints = [models.UniqueConstraint(fields=["congress", "name"], name="office_unique_per_congress")]
 
     def __str__(self):
         return self.name
@@ -96,6 +103,7 @@ class OfficeMember(models.Model):
 class Leader(models.Model):
     """领衔督办领导."""
 
+    congress = models.ForeignKey(CONGRESS, on_delete=models.PROTECT, related_name="leaders", verbose_name=_("人大"))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -119,7 +127,10 @@ class Leader(models.Model):
 class ResultClass(models.Model):
     """办理结果分类 (A–D by default)."""
 
-    code = models.CharField(_("代码"), max_length=5, unique=True)
+    congress = models.ForeignKey(
+        CONGRESS, on_delete=models.PROTECT, related_name="result_classes", verbose_name=_("人大")
+    )
+    code = models.CharField(_("代码"), max_length=5)
     name = models.CharField(_("名称"), max_length=100)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     counts_as_solved = models.BooleanField(_("计入解决率"), default=False)
@@ -130,6 +141,7 @@ class ResultClass(models.Model):
         ordering = ["order", "code"]
         verbose_name = _("办理结果分类")
         verbose_name_plural = _("办理结果分类")
+        constraints = [models.UniqueConstraint(fields=["congress", "code"], name="result_class_unique_per_congress")]
 
     def __str__(self):
         return f"{self.code} {self.name}"

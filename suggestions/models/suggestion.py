@@ -53,6 +53,14 @@ class Suggestion(models.Model):
     OPEN_FOR_HANDLING = (Status.ASSIGNED, Status.HANDLING, Status.REPLIED, Status.REHANDLING)
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("会议"))
+    # The session's congress, kept on the row: every list, search and figure is scoped to one congress.
+    congress = models.ForeignKey(
+        "congresses.Congress",
+        on_delete=models.PROTECT,
+        related_name="suggestions",
+        verbose_name=_("人大"),
+        editable=False,
+    )
     series = models.CharField(_("提出时间"), max_length=10, choices=Series.choices, default=Series.SESSION)
     number = models.PositiveIntegerField(_("编号"), null=True, blank=True)
     title = models.CharField(_("标题"), max_length=200)
@@ -115,6 +123,7 @@ class Suggestion(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "session"], name="sugg_status_session"),
+            models.Index(fields=["congress", "status"], name="sugg_congress_status"),
             models.Index(fields=["lead_delegate", "status"], name="sugg_lead_status"),
             models.Index(fields=["session", "series", "number"], name="sugg_session_number"),
             models.Index(fields=["-published_at", "-id"], condition=models.Q(is_published=True), name="sugg_published"),
@@ -128,6 +137,11 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return f"{self.number_display} {self.title}" if self.number else self.title
+
+    def save(self, *args, **kwargs):
+        if self.session_id is not None and (self.congress_id is None or self._state.adding):
+            self.congress_id = self.session.congress_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("suggestions:detail", args=[self.pk])

@@ -18,6 +18,7 @@ Where a rule lives (each module ends with its ``RULES`` table; ``actions.py`` li
 - ``rules_stations``: liaison stations, residents' opinions, suggestions recorded in group discussion
 - ``rules_scoring``: the year's office scoring: rubrics, score sheets, objections (app ``yearend``)
 - ``base``: ``Decision``, the two kinds of refusal, and who is who (staff, lead delegate, the office)
+- ``scope``: which congress an object belongs to; ``may`` refuses anything outside the actor's congress
 
 What an action checks beyond this (typed input, the completeness of a reply: ``actions.reply_requirements``,
 publication blockers: ``suggestions.publication``) is about the content given, not about who acts when.
@@ -59,6 +60,7 @@ from suggestions.policy.base import (
     status_label,
     transition_refusal,
 )
+from suggestions.policy.scope import congress_id_of
 from yearend.models import Objection, Rubric, ScoreSheet
 
 __all__ = [
@@ -189,6 +191,9 @@ def may(actor: Any, action: Action | str, obj: Any, *, today: datetime.date | No
     action = Action(action)
     if not who.is_authenticated:
         return refuse(_("请先登录。"))
+    congress_id = congress_id_of(obj)
+    if congress_id is not None and not who.acts_in(congress_id):
+        return refuse(_("这不属于您所在的人大。"))
     return RULES[action](who, obj, today or timezone.localdate())
 
 

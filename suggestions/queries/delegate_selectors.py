@@ -247,15 +247,15 @@ def record_rows(delegate):
 # --------------------------------------------------------------------------- accounts (代表与单位)
 
 
-def accounts_pending_activation():
-    """Delegates' and office clerks' accounts that have no usable password yet, oldest first."""
+def accounts_pending_activation(congress_id):
+    """Delegates' and office clerks' accounts of one congress that have no usable password yet, oldest first."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
     User = get_user_model()
     return (
         User.objects.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX, is_active=True)
-        .filter(Q(delegate__isnull=False) | Q(office_memberships__isnull=False))
+        .filter(Q(delegate_records__congress_id=congress_id) | Q(office_memberships__office__congress_id=congress_id))
         .distinct()
         .order_by("date_joined", "pk")
     )
@@ -267,13 +267,11 @@ def account_details(user_ids):
 
     User = get_user_model()
     details = {}
-    users = (
-        User.objects.filter(pk__in=user_ids)
-        .select_related("delegate__delegation", "delegate__contact")
-        .prefetch_related("office_memberships__office")
+    users = User.objects.filter(pk__in=user_ids).prefetch_related(
+        "office_memberships__office", "delegate_records__delegation", "delegate_records__contact"
     )
     for user in users:
-        delegate = getattr(user, "delegate", None)
+        delegate = next(iter(user.delegate_records.all()), None)
         if delegate is not None:
             contact = getattr(delegate, "contact", None)
             details[user.pk] = {

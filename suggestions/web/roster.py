@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from delegates import phones
 from delegates.models import Term
 from suggestions.actions import WorkflowError, accounts, roster_import
+from suggestions.actor import actor_of
 from suggestions.queries import delegate_selectors
 from suggestions.reporting import roster_sheets, xlsx
 from suggestions.web.decorators import people_required, roster_import_required
@@ -93,7 +94,12 @@ def import_upload(request, kind):
     form = roster_import.ImportForm(request.POST or None, request.FILES or None, kind=kind, terms=terms)
     preview = None
     if request.method == "POST" and form.is_valid():
-        preview = roster_import.preview(kind, form.cleaned_data["file"], term=form.cleaned_data.get("term"))
+        preview = roster_import.preview(
+            kind,
+            form.cleaned_data["file"],
+            term=form.cleaned_data.get("term"),
+            congress_id=actor_of(request).congress_id,
+        )
         if preview.ok:
             token = roster_import.stash(form.cleaned_data["file"])
             request.session[_session_key(kind)] = {
@@ -147,7 +153,9 @@ def import_confirm(request, kind):
 @people_required
 def home(request):
     return render(
-        request, "delegates/roster_home.html", {"pending": delegate_selectors.accounts_pending_activation().count()}
+        request,
+        "delegates/roster_home.html",
+        {"pending": delegate_selectors.accounts_pending_activation(actor_of(request).congress_id).count()},
     )
 
 
@@ -155,7 +163,7 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def activations(request):
     """Accounts that nobody has activated yet; issue (new) links for the chosen ones."""
-    pending = delegate_selectors.accounts_pending_activation()
+    pending = delegate_selectors.accounts_pending_activation(actor_of(request).congress_id)
     if request.method == "POST":
         ids = [int(value) for value in request.POST.getlist("user") if value.isdigit()]
         users = list(pending.filter(pk__in=ids))

@@ -35,6 +35,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from bench import phrases as P
+from congresses.models import StaffMembership, first_congress
 from delegates.models import Constituency, Delegate, DelegateContact, Delegation, Session, Term
 from suggestions.models import (
     Assignment,
@@ -239,12 +240,14 @@ class Command(BaseCommand):
         User = get_user_model()
         password = make_password(PASSWORD)
         staff_group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+        self.congress = congress = first_congress()
         self.staff_users = []
         for i in range(1, 4):
             user, _ = User.objects.get_or_create(
                 username=f"bench_staff{i}", defaults={"password": password, "first_name": f"工作人员{i}"}
             )
             user.groups.add(staff_group)
+            StaffMembership.objects.get_or_create(user=user, defaults={"congress": congress})
             self.staff_users.append(user.pk)
         User.objects.get_or_create(
             username="bench_admin", defaults={"password": password, "is_superuser": True, "is_staff": True}
@@ -252,7 +255,9 @@ class Command(BaseCommand):
         self.leaders = []
         for i, title in enumerate(["区委书记", "区长", "区人大常委会主任", "区人大常委会副主任", "副区长"], start=1):
             user, _ = User.objects.get_or_create(username=f"bench_leader{i}", defaults={"password": password})
-            leader, _ = Leader.objects.get_or_create(user=user, defaults={"name": self.person_name(), "title": title})
+            leader, _ = Leader.objects.get_or_create(
+                user=user, defaults={"name": self.person_name(), "title": title, "congress": congress}
+            )
             self.leaders.append(leader.pk)
 
         current_year = self.today.year
@@ -262,6 +267,7 @@ class Command(BaseCommand):
             number = 18 - t
             first_year = current_year - SESSIONS_PER_TERM * (t + 1) + 1
             term, _ = Term.objects.get_or_create(
+                congress=congress,
                 number=number,
                 defaults={
                     "name": f"花溪区第{number}届人民代表大会",
@@ -269,7 +275,7 @@ class Command(BaseCommand):
                 },
             )
             terms.append(term)
-        Session.objects.filter(is_current=True).update(is_current=False)
+        Session.objects.filter(congress=congress, is_current=True).update(is_current=False)
         for age in range(SESSIONS):
             year = current_year - age
             term = terms[age // SESSIONS_PER_TERM]
@@ -289,7 +295,7 @@ class Command(BaseCommand):
             self.sessions.append((session, age))
 
         constituencies = [
-            Constituency.objects.get_or_create(name=f"{place}第{n}选区")[0].pk
+            Constituency.objects.get_or_create(congress=congress, name=f"{place}第{n}选区")[0].pk
             for place in P.PLACES[:20]
             for n in (1, 2)
         ]
@@ -312,6 +318,7 @@ class Command(BaseCommand):
                 delegate_id = delegate_rows.add(
                     user_id=user_id,
                     term_id=term.pk,
+                    congress_id=congress.pk,
                     name=self.person_name(),
                     delegation_id=rng.choice(delegations),
                     constituency_id=rng.choice(constituencies),
@@ -333,7 +340,7 @@ class Command(BaseCommand):
         self.offices, self.clerks = [], {}
         members = Copier(OfficeMember)
         for order, name in enumerate(names[:OFFICES], start=1):
-            office, _ = Office.objects.get_or_create(name=name, defaults={"order": order})
+            office, _ = Office.objects.get_or_create(congress=self.congress, name=name, defaults={"order": order})
             self.offices.append(office.pk)
             clerk_id = users.add(
                 username=f"bench_o{order:03d}",
@@ -484,6 +491,7 @@ class Command(BaseCommand):
         title = self.title()
         row = {
             "session_id": session.pk,
+            "congress_id": self.congress.pk,
             "series": series,
             "title": title,
             "body": self.body(title),

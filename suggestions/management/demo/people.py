@@ -6,6 +6,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from congresses.models import StaffMembership, first_congress
 from delegates.models import Constituency, Delegate, DelegateContact, Delegation, Session, Term
 from suggestions.management.demo.data import DELEGATES, OFFICES, PASSWORD
 from suggestions.models import Category, Leader, Office, OfficeMember, ResultClass
@@ -26,8 +27,11 @@ class PeopleMixin:
         return user
 
     def build_people(self):
+        self.congress = congress = first_congress()
         term, _ = Term.objects.get_or_create(
-            number=18, defaults={"name": "花溪区第十八届人民代表大会", "start_date": datetime.date(2021, 12, 1)}
+            congress=congress,
+            number=18,
+            defaults={"name": "花溪区第十八届人民代表大会", "start_date": datetime.date(2021, 12, 1)},
         )
         s4, _ = Session.objects.get_or_create(
             term=term,
@@ -39,7 +43,7 @@ class PeopleMixin:
                 "recess_end_date": datetime.date(2026, 1, 4),
             },
         )
-        Session.objects.filter(is_current=True).update(is_current=False)
+        Session.objects.filter(congress=congress, is_current=True).update(is_current=False)
         s5, _ = Session.objects.get_or_create(
             term=term,
             number=5,
@@ -54,16 +58,23 @@ class PeopleMixin:
 
         self.user("admin", "系统管理员", is_superuser=True, is_staff=True)
         staff = self.user("staff_zhang", "张敏", is_staff=True)
-        staff.groups.add(Group.objects.get(name=STAFF_GROUP))
         staff2 = self.user("staff_huang", "黄磊")
-        staff2.groups.add(Group.objects.get(name=STAFF_GROUP))
+        for user in (staff, staff2):
+            user.groups.add(Group.objects.get(name=STAFF_GROUP))
+            StaffMembership.objects.get_or_create(user=user, defaults={"congress": congress})
         leader_user = self.user("leader_li", "李建国")
-        leader, _ = Leader.objects.get_or_create(name="李建国", defaults={"title": "区委书记", "user": leader_user})
-        leader2, _ = Leader.objects.get_or_create(name="周文", defaults={"title": "区人大常委会主任"})
+        leader, _ = Leader.objects.get_or_create(
+            congress=congress, name="李建国", defaults={"title": "区委书记", "user": leader_user}
+        )
+        leader2, _ = Leader.objects.get_or_create(
+            congress=congress, name="周文", defaults={"title": "区人大常委会主任"}
+        )
 
         offices = {}
         for order, (name, short, login) in enumerate(OFFICES, start=1):
-            office, _ = Office.objects.get_or_create(name=name, defaults={"short_name": short, "order": order})
+            office, _ = Office.objects.get_or_create(
+                congress=congress, name=name, defaults={"short_name": short, "order": order}
+            )
             offices[short] = office
             clerk = self.user(login, f"{short}经办人")
             OfficeMember.objects.get_or_create(office=office, user=clerk, defaults={"role": OfficeMember.Role.CLERK})
@@ -74,9 +85,10 @@ class PeopleMixin:
         for login, name, delegation, constituency, unit, phone in DELEGATES:
             user = self.user(login, name)
             dgn, _ = Delegation.objects.get_or_create(term=term, name=delegation)
-            cst, _ = Constituency.objects.get_or_create(name=constituency)
+            cst, _ = Constituency.objects.get_or_create(congress=congress, name=constituency)
             delegate, created = Delegate.objects.get_or_create(
                 user=user,
+                congress=congress,
                 defaults={"term": term, "name": name, "delegation": dgn, "constituency": cst, "work_unit": unit},
             )
             if created:

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from congresses.models import first_congress
 from delegates.models import Delegate
 from suggestions.actions import accounts, roster_import
 from suggestions.models import AuditLog, Office, OfficeMember
@@ -475,8 +476,8 @@ class TestRealRosters:
     def test_without_a_delegation_column_a_delegate_is_matched_by_constituency(self, client, staff, term):
         from delegates.models import Constituency
 
-        first = Constituency.objects.create(name="青岩镇第1选区")
-        second = Constituency.objects.create(name="石板镇第2选区")
+        first = Constituency.objects.create(congress=first_congress(), name="青岩镇第1选区")
+        second = Constituency.objects.create(congress=first_congress(), name="石板镇第2选区")
         factories.DelegateFactory(term=term, name="刘芳", constituency=first, user=None, work_unit="教师")
         factories.DelegateFactory(term=term, name="刘芳", constituency=second, user=None, work_unit="医生")
         client.force_login(staff)
