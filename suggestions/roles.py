@@ -94,7 +94,7 @@ def _users_with_roles() -> QuerySet:
             staff_congress_id=Subquery(StaffMembership.objects.filter(user=OuterRef("pk")).values("congress_id")[:1]),
             chosen_congress_id=Subquery(ActingChoice.objects.filter(user=OuterRef("pk")).values("congress_id")[:1]),
             delegate_record=Subquery(delegate),
-            delegate_records=Coalesce(
+            delegate_record_count=Coalesce(
                 Subquery(
                     Delegate.objects.filter(user=OuterRef("pk"), is_active=True)
                     .order_by()
@@ -151,7 +151,7 @@ def _fill(user: Any, row: Any) -> dict[str, Any]:
     cache["delegate_raw"] = _delegate_from(row.delegate_record, user) if row else None
     cache["leader_raw"] = _related(row, "leader") if row else None
     cache["other_congresses"] = [row.secretary_congress_id, row.station_congress_id] if row else []
-    cache["delegate_records"] = row.delegate_records if row else 0
+    cache["delegate_records"] = row.delegate_record_count if row else 0
     cache["unread"] = row.unread_count if row else 0
     if not (row and row.office_member):
         cache["offices_raw"] = {}  # no need to ask which offices

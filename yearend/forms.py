@@ -56,12 +56,17 @@ class ItemForm(forms.Form):
         label=_("计分说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, rubric=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rubric is not None:  # the classes of the rubric's congress
+            self.fields["result_class"].queryset = ResultClass.objects.filter(congress_id=rubric.congress_id)
+
     @classmethod
-    def for_item(cls, item, data=None):
+    def for_item(cls, item, data=None, *, rubric=None):
         initial = None
         if item is not None:
             initial = {name: getattr(item, name) for name in cls.base_fields}
-        return cls(data, initial=initial)
+        return cls(data, initial=initial, rubric=rubric)
 
 
 class ScoreForm(forms.Form):

@@ -1,6 +1,6 @@
 """Office scoring (办理绩效考评): a rubric staff publish per year, and each office's score sheet under it.
 
-A rubric version is configuration while it is a draft; once published it never changes (``Rubric.TRANSITIONS``;
+A rubric belongs to one congress (its sheets with it); a rubric version is configuration while it is a draft; once published it never changes (``Rubric.TRANSITIONS``;
 a change is a new version). A score sheet holds one line per rubric item with the item's numerator, denominator
 and points, so that the office page shows why the office got its score. Writes happen only in
 ``yearend.actions``; every one writes a ``ScoringAudit`` row.
@@ -26,6 +26,9 @@ class Rubric(models.Model):
 
     TRANSITIONS = {Status.DRAFT: {Status.PUBLISHED}, Status.PUBLISHED: set()}
 
+    congress = models.ForeignKey(
+        "congresses.Congress", on_delete=models.PROTECT, related_name="rubrics", verbose_name=_("人大")
+    )
     year = models.PositiveSmallIntegerField(_("考评年度"))
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     title = models.CharField(_("名称"), max_length=200)
@@ -46,7 +49,9 @@ class Rubric(models.Model):
         ordering = ["-year", "-version"]
         verbose_name = _("考评办法")
         verbose_name_plural = _("考评办法")
-        constraints = [models.UniqueConstraint(fields=["year", "version"], name="rubric_year_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "year", "version"], name="rubric_congress_year_version")
+        ]
 
     def __str__(self):
         return _("%(year)s年度 %(title)s（第%(version)s版）") % {

@@ -16,10 +16,14 @@ VISIBLE_TO_OFFICE = (SS.RELEASED, SS.FINAL)
 
 
 def rubrics_for(actor: Actor):
-    """Every rubric version for staff and leaders; none for anyone else."""
-    if not (actor.is_staff or actor.is_leader):
+    """Every rubric version of the actor's congress for its staff and leaders; none for anyone else."""
+    if not (actor.is_staff or actor.is_leader) or actor.congress_id is None:
         return Rubric.objects.none()
-    return Rubric.objects.annotate(sheet_count=Count("sheets")).order_by("-year", "-version")
+    return (
+        Rubric.objects.filter(congress_id=actor.congress_id)
+        .annotate(sheet_count=Count("sheets"))
+        .order_by("-year", "-version")
+    )
 
 
 def rubric_for(actor: Actor, pk: Any) -> Rubric:
@@ -36,8 +40,10 @@ def _with_open_objections(queryset):
 
 
 def sheets_for(actor: Actor):
-    """Staff and leaders: every sheet; an office: its own, once released to it."""
-    sheets = _with_open_objections(ScoreSheet.objects.select_related("rubric", "office"))
+    """Staff and leaders: every sheet of their congress; an office: its own, once released to it."""
+    sheets = _with_open_objections(
+        ScoreSheet.objects.filter(rubric__congress_id=actor.congress_id).select_related("rubric", "office")
+    )
     if actor.is_staff or actor.is_leader:
         return sheets
     if not actor.office_ids:
@@ -59,7 +65,7 @@ def office_sheets(actor: Actor):
         return ScoreSheet.objects.none()
     return (
         _with_open_objections(ScoreSheet.objects.select_related("rubric", "office"))
-        .filter(office_id__in=actor.office_ids, status__in=VISIBLE_TO_OFFICE)
+        .filter(rubric__congress_id=actor.congress_id, office_id__in=actor.office_ids, status__in=VISIBLE_TO_OFFICE)
         .order_by("-rubric__year", "-rubric__version")
     )
 
@@ -72,7 +78,9 @@ def ranking(rubric: Rubric) -> list[ScoreSheet]:
 def previous_year(rubric: Rubric) -> Rubric | None:
     """Last year's rubric that scored offices (its latest published version with sheets)."""
     return (
-        Rubric.objects.filter(year=rubric.year - 1, status=Rubric.Status.PUBLISHED, sheets__isnull=False)
+        Rubric.objects.filter(
+            congress_id=rubric.congress_id, year=rubric.year - 1, status=Rubric.Status.PUBLISHED, sheets__isnull=False
+        )
         .order_by("-version")
         .distinct()
         .first()

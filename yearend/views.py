@@ -97,7 +97,6 @@ def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rubric_form": RubricForm(editing=True, initial={f: getattr(rubric, f) for f in actions.RUBRIC_FIELDS})
         if editing
         else None,
-        "item_form": ItemForm() if editing else None,
         "audit": queries.rubric_audit(rubric) if actor.is_staff else [],
         "base_sum": sum(i.weight for i in rubric.items.all() if i.counts_in_base),
     }
@@ -132,7 +131,7 @@ def item_edit(request: HttpRequest, pk: int | None = None, rubric_pk: int | None
     else:
         rubric = queries.rubric_for(actor, rubric_pk)
     _ask(actor, Action.RUBRIC_EDIT, rubric)
-    form = ItemForm.for_item(item, request.POST or None)
+    form = ItemForm.for_item(item, request.POST or None, rubric=rubric)
     if request.method == "POST" and form.is_valid():
         try:
             actions.rubric_item_save(rubric=rubric, actor=request.user, values=form.cleaned_data, item=item)

@@ -3,7 +3,8 @@
 Staff write the rubric, compute and enter the scores, release them to the offices, answer objections and lock
 the final scores; leaders read them. An office reads only its own sheet, and only once it was released to it;
 it may object while the window is open. A published rubric never changes (``Rubric.TRANSITIONS``), nor does a
-locked sheet (``ScoreSheet.TRANSITIONS``).
+locked sheet (``ScoreSheet.TRANSITIONS``). A rubric belongs to a congress, a sheet through its office:
+``policy.may`` keeps each actor to their own congress before these rules run (``policy.scope``).
 """
 
 from __future__ import annotations
@@ -123,12 +124,19 @@ def score_object(actor: Actor, sheet: ScoreSheet, today: datetime.date) -> Decis
 
 
 def objection_answer(actor: Actor, objection: Objection, today: datetime.date) -> Decision:
+    """Staff of the objection's congress answer it (an objection has no congress of its own for ``scope``)."""
+
+    def same_congress() -> Decision:
+        if actor.acts_in(objection.sheet.rubric.congress_id):
+            return ALLOWED
+        return refuse(_("这不属于您所在的人大。"))
+
     def still_open() -> Decision:
         if objection.status == Objection.Status.OPEN:
             return ALLOWED
         return not_now(_("这条异议已经答复。"))
 
-    return first(staff(actor), still_open)
+    return first(staff(actor), same_congress, still_open)
 
 
 def score_lock(actor: Actor, sheet: ScoreSheet, today: datetime.date) -> Decision:

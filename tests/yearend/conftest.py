@@ -167,7 +167,7 @@ def full_rubric(staff, *, year=2026):
         title="承办单位办理代表建议工作绩效考评办法",
         values={"deduction_cap": "3", "bonus_cap": "2"},
     )
-    rc = {r.code: r for r in ResultClass.objects.all()}
+    rc = {r.code: r for r in ResultClass.objects.filter(congress_id=rubric.congress_id)}
     items = [
         {"name": "按时签收", "kind": "rate", "metric": "signed_on_time", "weight": "10"},
         {"name": "协办意见按时", "kind": "rate", "metric": "opinion_on_time", "weight": "5"},

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suggestions import policy
+from suggestions.actor import Actor
 from suggestions.errors import InvalidInput
 from suggestions.models import ResultClass
 from suggestions.policy import Action
@@ -38,10 +39,17 @@ ITEM_FIELDS = (
 def rubric_create(*, actor: Any, year: int, title: str, values: dict | None = None) -> Rubric:
     """A new rubric (version 1 of its year, or the next version when the year has one)."""
     policy.require(actor, Action.RUBRIC_EDIT, None)
+    congress_id = Actor.of(actor).congress_id  # the congress the staff member acts in
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise InvalidInput(_("请填写正确的考评年度。"))
-    version = (Rubric.objects.filter(year=year).aggregate(v=Max("version"))["v"] or 0) + 1
-    rubric = Rubric(year=year, version=version, title=clean_text(title, _("名称"), max_length=200), created_by=actor)
+    version = (Rubric.objects.filter(congress_id=congress_id, year=year).aggregate(v=Max("version"))["v"] or 0) + 1
+    rubric = Rubric(
+        congress_id=congress_id,
+        year=year,
+        version=version,
+        title=clean_text(title, _("名称"), max_length=200),
+        created_by=actor,
+    )
     _apply_rubric_values(rubric, values or {})
     rubric.save()
     audit(action=ScoringAudit.Action.RUBRIC_CREATE, actor=actor, rubric=rubric, to_status=rubric.status)
@@ -72,7 +80,7 @@ def rubric_update(*, rubric: Rubric, actor: Any, values: dict) -> Rubric:
     return rubric
 
 
-def _clean_item(values: dict) -> dict:
+def _clean_item(rubric: Rubric, values: dict) -> dict:
     """An item's values, checked: what each kind needs (a metric for a rate, a cap for a deduction...)."""
     kind = values.get("kind")
     if kind not in K.values:
@@ -81,7 +89,9 @@ def _clean_item(values: dict) -> dict:
     if metric and metric not in Metric.values:
         raise InvalidInput(_("请选择自动计算指标。"))
     result_class = values.get("result_class")
-    if result_class is not None and not isinstance(result_class, ResultClass):
+    if result_class is not None and (
+        not isinstance(result_class, ResultClass) or result_class.congress_id != rubric.congress_id
+    ):
         raise InvalidInput(_("请选择办理结果分类。"))
     cleaned = {
         "name": clean_text(values.get("name"), _("考评项目"), max_length=100),
@@ -124,7 +134,7 @@ def rubric_item_save(*, rubric: Rubric, actor: Any, values: dict, item: RubricIt
     policy.require(actor, Action.RUBRIC_EDIT, rubric)
     if item is not None and item.rubric_id != rubric.pk:
         raise InvalidInput(_("该项目不属于这个考评办法。"))
-    cleaned = _clean_item(values)
+    cleaned = _clean_item(rubric, values)
     item = item or RubricItem(rubric=rubric)
     for name, value in cleaned.items():
         setattr(item, name, value)
@@ -176,8 +186,10 @@ def rubric_new_version(*, rubric: Rubric, actor: Any) -> Rubric:
     """A draft copy of a published version, numbered next in its year: how a published rubric is changed."""
     rubric = lock_rubric(rubric)
     policy.require(actor, Action.RUBRIC_NEW_VERSION, rubric)
-    version = Rubric.objects.filter(year=rubric.year).aggregate(v=Max("version"))["v"] + 1
+    same_year = Rubric.objects.filter(congress_id=rubric.congress_id, year=rubric.year)
+    version = same_year.aggregate(v=Max("version"))["v"] + 1
     copy = Rubric.objects.create(
+        congress_id=rubric.congress_id,
         year=rubric.year,
         version=version,
         title=rubric.title,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from suggestions import policy
 from suggestions.actions.notifications import notify, office_users, staff_users
 from suggestions.errors import InvalidInput
+from suggestions.models import Suggestion
 from suggestions.policy import Action
 from suggestions.workdays import work_calendar
 from yearend import metrics, scoring
@@ -31,7 +32,10 @@ def scores_compute(*, rubric: Rubric, actor: Any, as_of: datetime.date | None = 
     rubric = lock_rubric(rubric)
     policy.require(actor, Action.SCORES_COMPUTE, rubric)
     as_of = as_of or timezone.localdate()
-    figures = metrics.year_figures(rubric.year, as_of=as_of)
+    # Only the rubric's congress: its suggestions, hence its offices.
+    figures = metrics.year_figures(
+        rubric.year, as_of=as_of, suggestions=Suggestion.objects.filter(congress_id=rubric.congress_id)
+    )
     items = list(rubric.items.select_related("result_class"))
     existing = {s.office_id: s for s in ScoreSheet.objects.select_for_update().filter(rubric=rubric)}
     now = timezone.now()

@@ -56,7 +56,7 @@ class YearendMixin:
         self.rubric(2027, at(2026, 12, 1), title=f"{TITLE}（2027年征求意见稿）", publish=False)
 
     def rubric(self, year, when, *, title=TITLE, publish=True):
-        classes = {r.code: r for r in ResultClass.objects.all()}
+        classes = {r.code: r for r in ResultClass.objects.filter(congress=self.offices["住建局"].congress)}
         with time_machine.travel(when):
             rubric = scoring.rubric_create(
                 actor=self.staff, year=year, title=title, values={"deduction_cap": "5", "bonus_cap": "3"}
