@@ -226,3 +226,54 @@ def test_every_scoring_write_asks_the_rule_book():
         assert "policy.require(" in source, f"{name} writes without asking the rule book"
         checked.append(name)
     assert len(checked) == 14
+
+
+def test_a_congress_scores_only_its_own_offices_and_no_other_congress_reads_or_writes_them(scoring_world):
+    from django.http import Http404
+
+    from tests import factories
+
+    w = scoring_world
+    other = factories.CongressFactory(name="青岩镇人大", slug="qingyan")
+    staff_b = factories.StaffFactory(congress=other)
+    office_b = factories.OfficeFactory(congress=other, name="镇建设办")
+    term_b = factories.TermFactory(congress=other, number=7, name="青岩镇第七届人民代表大会")
+    session_b = factories.SessionFactory(term=term_b, number=1, is_current=False)
+    delegate_b = factories.DelegateFactory(term=term_b)
+    suggestion = factories.SuggestionFactory(
+        session=session_b, lead_delegate=delegate_b, category=factories.CategoryFactory(congress=other)
+    )
+    from suggestions import actions as workflow
+
+    workflow.suggestion_submit(suggestion=suggestion, actor=delegate_b.user)
+    workflow.suggestion_register(suggestion=suggestion, actor=staff_b)
+    workflow.suggestion_assign(suggestion=suggestion, actor=staff_b, lead_office=office_b)
+
+    rubric = _scored(w)
+    assert set(ScoreSheet.objects.filter(rubric=rubric).values_list("office_id", flat=True)) == {w.x.pk, w.y.pk, w.z.pk}
+    rubric_b = actions.rubric_create(actor=staff_b, year=2026, title="镇人大考评办法")
+    assert (rubric_b.congress_id, rubric_b.version) == (other.pk, 1)  # versions count per congress
+    actions.rubric_item_save(
+        rubric=rubric_b, actor=staff_b, values={"name": "答复质量", "kind": "manual", "weight": "100"}
+    )
+    actions.rubric_publish(rubric=rubric_b, actor=staff_b)
+    sheets_b = actions.scores_compute(rubric=rubric_b, actor=staff_b, as_of=AS_OF)
+    assert [s.office_id for s in sheets_b] == [office_b.pk]
+
+    sheet = ScoreSheet.objects.get(rubric=rubric, office=w.x)
+    b = Actor.of(staff_b)
+    assert list(queries.rubrics_for(b)) == [rubric_b]
+    assert not policy.may(b, Action.SCORES_VIEW, sheet) and not policy.may(b, Action.SCORES_COMPUTE, rubric)
+    with pytest.raises(Http404):
+        queries.sheet_for(b, sheet.pk)
+    with pytest.raises(NotPermitted):
+        actions.scores_compute(rubric=rubric, actor=staff_b)
+    with pytest.raises(NotPermitted):
+        actions.score_enter(
+            sheet=sheet, item=rubric.items.get(name="领导重视"), actor=staff_b, points="1", reason="改。"
+        )
+    actions.sheets_release(rubric=rubric, actor=w.staff)
+    objection = actions.objection_file(sheet=sheet, actor=w.clerk_x, text="请复核。")
+    with pytest.raises(NotPermitted, match="人大"):
+        actions.objection_answer(objection=objection, actor=staff_b, accept=True, answer="采纳。")
+    assert list(queries.rubrics_for(Actor.of(w.staff))) == [rubric]
