@@ -78,25 +78,47 @@ def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localdate(moment) if moment is not None else None
 
 
+def sign_thresholds() -> dict:
+    """``{session_id: working days}``: each session's sign reminder threshold, loaded on first use."""
+    from delegates.models import Session
+
+    class Thresholds(dict):
+        def __missing__(self, session_id):
+            self[session_id] = policy_for(Session.objects.get(pk=session_id)).offset("sign_after_workdays")
+            return self[session_id]
+
+    return Thresholds()
+
+
+def sign_verdict(assigned_at, signed_at, threshold: int, calendar, as_of: datetime.date) -> bool | None:
+    """Signed within ``threshold`` working days of assignment: True / False, or None while still inside it."""
+    deadline = calendar.add_workdays(_local_date(assigned_at), threshold)
+    signed = _local_date(signed_at)
+    if signed is None:
+        return None if deadline >= as_of else False
+    return signed <= deadline
+
+
+def deadline_verdict(deadline: datetime.date, done_at, as_of: datetime.date) -> bool | None:
+    """Done by ``deadline``: True / False, or None when not done and not yet due."""
+    done = _local_date(done_at)
+    if done is None:
+        return None if deadline >= as_of else False
+    return done <= deadline
+
+
 def signed_on_time(live, as_of: datetime.date) -> Counts:
     """Signed within the session's sign reminder threshold (working days after assignment) ÷ assignments
     that were signed or are already past that threshold."""
-    calendar = work_calendar()
-    sessions = {}
+    calendar, thresholds = work_calendar(), sign_thresholds()
     num, den = defaultdict(int), defaultdict(int)
     rows = live.values_list("office_id", "assigned_at", "signed_at", "suggestion__session")
     for office, assigned_at, signed_at, session_id in rows:
-        if session_id not in sessions:
-            from delegates.models import Session
-
-            sessions[session_id] = policy_for(Session.objects.get(pk=session_id)).offset("sign_after_workdays")
-        deadline = calendar.add_workdays(_local_date(assigned_at), sessions[session_id])
-        signed = _local_date(signed_at)
-        if signed is None and deadline >= as_of:
+        verdict = sign_verdict(assigned_at, signed_at, thresholds[session_id], calendar, as_of)
+        if verdict is None:
             continue  # still inside its window
         den[office] += 1
-        if signed is not None and signed <= deadline:
-            num[office] += 1
+        num[office] += verdict
     return _pairs(num, den)
 
 
@@ -112,12 +134,11 @@ def opinion_on_time(live, as_of: datetime.date) -> Counts:
         deadline = Assignment.deadline_of(
             role=role, due_date=due_date, extended_due=extended_due, opinion_due=opinion_due
         )
-        sent_on = _local_date(sent)
-        if sent_on is None and deadline >= as_of:
+        verdict = deadline_verdict(deadline, sent, as_of)
+        if verdict is None:
             continue
         den[office] += 1
-        if sent_on is not None and sent_on <= deadline:
-            num[office] += 1
+        num[office] += verdict
     return _pairs(num, den)
 
 
@@ -135,6 +156,13 @@ def _latest_reply(field_name: str):
     return Subquery(latest.values(field_name)[:1])
 
 
+def reply_verdict(replied: bool, on_time: bool | None, deadline: datetime.date, as_of: datetime.date) -> bool | None:
+    """The first reply was on time (``Reply.on_time``, set when it was sent): True / False, None if not yet due."""
+    if not replied:
+        return None if deadline >= as_of else False
+    return bool(on_time)
+
+
 def replied_on_time(live, as_of: datetime.date) -> Counts:
     """First replies sent by the deadline (``Reply.on_time``) ÷ first replies sent or already overdue."""
     rows = (
@@ -144,15 +172,14 @@ def replied_on_time(live, as_of: datetime.date) -> Counts:
     )
     num, den = defaultdict(int), defaultdict(int)
     for office, role, due_date, extended_due, opinion_due, first_id, on_time in rows:
-        if first_id is None:
-            deadline = Assignment.deadline_of(
-                role=role, due_date=due_date, extended_due=extended_due, opinion_due=opinion_due
-            )
-            if deadline >= as_of:
-                continue
+        deadline = Assignment.deadline_of(
+            role=role, due_date=due_date, extended_due=extended_due, opinion_due=opinion_due
+        )
+        verdict = reply_verdict(first_id is not None, on_time, deadline, as_of)
+        if verdict is None:
+            continue
         den[office] += 1
-        if first_id is not None and on_time:
-            num[office] += 1
+        num[office] += verdict
     return _pairs(num, den)
 
 

@@ -22,7 +22,7 @@ from suggestions.actor import actor_of
 from suggestions.errors import WorkflowError
 from suggestions.policy import Action
 from suggestions.web.decorators import office_required, policy_required
-from yearend import actions, charts, exports, queries
+from yearend import actions, cases, charts, exports, queries
 from yearend.forms import AnswerForm, ItemForm, ObjectionForm, RubricForm, ScoreForm
 from yearend.models import Objection, RubricItem
 
@@ -251,6 +251,9 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objection_form": ObjectionForm(rubric=sheet.rubric) if "score_object" in allowed else None,
         "answer_form": AnswerForm(),
         "audit": queries.sheet_audit(sheet) if actor.is_staff else [],
+        "cases": cases.office_cases(sheet),
+        "own_office": actor.works_for(sheet.office_id),
+        "user_is_staff": actor.is_staff,
     }
     return render(request, "yearend/sheet_detail.html", context)
 

@@ -138,3 +138,40 @@ def test_the_deduction_cap_of_the_rubric_limits_the_sum_of_deductions(scoring_wo
     actions.rubric_publish(rubric=rubric, actor=w.staff)
     actions.scores_compute(rubric=rubric, actor=w.staff, as_of=AS_OF)
     assert ScoreSheet.objects.get(rubric=rubric, office=w.x).deductions == Decimal("1.50")
+
+
+def test_the_cases_on_the_sheet_are_the_ones_the_figures_counted(scoring_world):
+    from yearend import cases
+
+    w = scoring_world
+    rubric = full_rubric(w.staff)
+    actions.rubric_publish(rubric=rubric, actor=w.staff)
+    actions.scores_compute(rubric=rubric, actor=w.staff, as_of=AS_OF)
+    sheet = ScoreSheet.objects.get(rubric=rubric, office=w.x)
+    rows = {c["suggestion"].pk: c for c in cases.office_cases(sheet)}
+    found = {
+        name: (
+            c["signed"],
+            c["answered"],
+            c["met"],
+            c["contacted"],
+            c["result"],
+            c["rating"],
+            c["reminders"],
+            c["extended"],
+        )
+        for name, s in w.s.items()
+        if (c := rows.get(s.pk))
+    }
+    assert found == {
+        "s1": (True, True, True, True, "A", "满意", 0, False),
+        "s2": (True, False, False, True, "A", "基本满意", 0, False),
+        "s3": (False, True, False, True, "C", "", 0, True),
+        "s4": (False, False, False, False, "", "", 2, False),
+    }
+    lines = {line.item.metric: line for line in sheet.lines.select_related("item")}
+    assert sum(c["signed"] is True for c in rows.values()) == lines["signed_on_time"].numerator
+    assert sum(c["signed"] is not None for c in rows.values()) == lines["signed_on_time"].denominator
+    z_sheet = ScoreSheet.objects.get(rubric=rubric, office=w.z)
+    (returned,) = cases.office_cases(z_sheet)
+    assert returned["ended"] and returned["signed"] is None
