@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from suggestions import policy
 from suggestions.actor import actor_of
-from suggestions.errors import WorkflowError
-from suggestions.policy import Action
+from suggestions.errors import NotPermitted, WorkflowError
+from suggestions.policy import PERMISSION, Action
 from suggestions.web.decorators import office_required, policy_required
 from yearend import actions, cases, charts, exports, queries
 from yearend.forms import AnswerForm, ItemForm, ObjectionForm, RubricForm, ScoreForm
@@ -39,10 +39,19 @@ def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
+def _person(actor: Any, action: Action, obj: Any) -> None:
+    """403 before reading a form when this person may never do it here; "not now" is left to the service."""
+    decision = policy.may(actor, action, obj)
+    if not decision and decision.kind == PERMISSION:
+        raise PermissionDenied(decision.reason)
+
+
 def _run(request: HttpRequest, call, success: str) -> bool:
-    """Run a service; its refusal becomes a message. True when it went through."""
+    """Run a service: not this person is a 403; not now or bad input a message. True when it went through."""
     try:
         call()
+    except NotPermitted as refusal:
+        raise PermissionDenied(refusal.message) from refusal
     except WorkflowError as refusal:
         messages.error(request, refusal.message)
         return False
@@ -108,6 +117,7 @@ def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def rubric_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     rubric = queries.rubric_for(actor, pk)
+    _person(actor, Action.RUBRIC_EDIT, rubric)
     form = RubricForm(request.POST, editing=True)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -271,6 +281,7 @@ def sheet_export(request: HttpRequest, pk: int) -> HttpResponse:
 def sheet_score(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     sheet = queries.sheet_for(actor, pk)
+    _person(actor, Action.SCORE_ENTER, sheet)
     form = ScoreForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -313,6 +324,7 @@ sheet_lock = _sheet_step(actions.sheet_lock, _("最终得分已锁定。"))
 def sheet_object(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     sheet = queries.sheet_for(actor, pk)
+    _person(actor, Action.SCORE_OBJECT, sheet)
     form = ObjectionForm(request.POST, rubric=sheet.rubric)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -333,6 +345,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     objection = get_object_or_404(Objection, pk=pk)
     sheet = queries.sheet_for(actor, objection.sheet_id)
+    _person(actor, Action.OBJECTION_ANSWER, objection)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
