@@ -68,7 +68,7 @@ def _users_with_roles() -> QuerySet:
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models import Count, Exists, OuterRef, Subquery
     from django.db.models.functions import Coalesce, JSONObject
 
     from congresses.models import ActingChoice, StaffMembership
@@ -76,15 +76,11 @@ def _users_with_roles() -> QuerySet:
     from stations.models import Station
     from suggestions.models import Notification, OfficeMember
 
-    choice = ActingChoice.objects.filter(user=OuterRef(OuterRef("pk"))).values("congress_id")[:1]
+    chosen = ActingChoice.objects.filter(user_id=OuterRef("user_id"), congress_id=OuterRef("congress_id"))
     delegate = (
         Delegate.objects.filter(user=OuterRef("pk"), is_active=True)
-        .annotate(
-            chosen=Case(
-                When(congress_id=Subquery(choice), then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
-        .order_by("chosen", "pk")
+        .annotate(chosen=Exists(chosen))
+        .order_by("-chosen", "pk")
         .values(record=JSONObject(**{name: name for name in _DELEGATE_FIELDS}))[:1]
     )
     return (
