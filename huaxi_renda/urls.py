@@ -40,6 +40,7 @@ urlpatterns = [
     path("reminders/", include("suggestions.web.urls.reminders")),
     path("public/", include("suggestions.web.urls.public")),
     path("stations/", include("stations.urls")),
+    path("yearend/", include("yearend.urls")),
     path("", include("stations.urls_residents")),
     path("privacy/", include("security.privacy_urls")),
     path("accounts/tokens/", include("api.token_urls")),

@@ -123,6 +123,19 @@ def _samples(user):
         + list(Congress.objects.filter(is_active=False).values_list("slug", flat=True)[:1])
         + ["nosuch"],
         **_station_samples(),
+        **_scoring_samples(),
+    }
+
+
+def _scoring_samples():
+    """Ids of the demo's year-end scoring: rubrics (draft and published), items, a sheet in each state, objections."""
+    from yearend.models import Objection, Rubric, RubricItem, ScoreSheet
+
+    return {
+        "rubric": _one_per(Rubric.objects.all(), "status"),
+        "rubric_item": _pks(RubricItem.objects.all(), 2),
+        "score_sheet": _one_per(ScoreSheet.objects.all(), "status"),
+        "objection": _one_per(Objection.objects.all(), "status"),
     }
 
 
@@ -226,6 +239,15 @@ PK_MODEL.update({
     "stations:draft_confirm": "recorded_draft",
 })  # fmt: skip
 # Patterns with a <str:code>: a QR code's (station or delegate) or a resident's tracking code.
+# The year-end scoring (app yearend): rubrics, their items, score sheets and objections.
+PK_MODEL.update({f"yearend:{name}": "rubric" for name in (
+    "rubric", "rubric_edit", "item_create", "rubric_publish", "rubric_version", "compute", "release_all", "lock_all",
+    "scores", "scores_export",
+)})  # fmt: skip
+PK_MODEL.update({"yearend:item": "rubric_item", "yearend:item_remove": "rubric_item", "yearend:answer": "objection"})
+PK_MODEL.update({f"yearend:{name}": "score_sheet" for name in (
+    "sheet", "sheet_export", "score", "release", "lock", "object",
+)})  # fmt: skip
 CODE_SAMPLE = {"residents:scan": "scan_code", "residents:form": "scan_code"}
 CODE_SAMPLE.update({f"residents:{name}": "tracking_code" for name in ("track", "add", "rate", "withdraw")})
 # The API's stations, residents' and triage endpoints: the same objects as the pages.

@@ -155,6 +155,31 @@ MATRIX = {
     "congresses:transfers": row("get", {}, STAFF),
     "congresses:manage": row("get", {}, STAFF),
     "congresses:staff_new": row("get", {"pk": 0}, set()),
+    # The year's office scoring (yearend): "RUB" the published rubric, "ITEM" its hand-scored item, "DRUB" a
+    # draft rubric with item "DITEM", "SHEET" the clerk's office's released sheet, "OBJ" its open objection.
+    # A POST of staff that the state refuses (a published rubric, a released sheet) comes back with a message.
+    "yearend:home": row("get", {}, STAFF | {"leader"}),
+    "yearend:office_home": row("get", {}, CLERKS),
+    "yearend:rubric_create": row("get", {}, STAFF),
+    "yearend:rubric": row("get", {"pk": "RUB"}, STAFF | {"leader"}),
+    "yearend:rubric_edit": row("post", {"pk": "RUB"}, STAFF, {"title": "改名"}),
+    "yearend:item_create": row("get", {"pk": "DRUB"}, STAFF),
+    "yearend:item": row("get", {"pk": "DITEM"}, STAFF),
+    "yearend:item_remove": row("post", {"pk": "ITEM"}, STAFF),
+    "yearend:rubric_publish": row("post", {"pk": "RUB"}, STAFF),
+    "yearend:rubric_version": row("post", {"pk": "RUB"}, STAFF),
+    "yearend:compute": row("post", {"pk": "RUB"}, STAFF),
+    "yearend:release_all": row("post", {"pk": "RUB"}, STAFF),
+    "yearend:lock_all": row("post", {"pk": "RUB"}, STAFF),
+    "yearend:scores": row("get", {"pk": "RUB"}, STAFF | {"leader"}),
+    "yearend:scores_export": row("get", {"pk": "RUB"}, STAFF),
+    "yearend:sheet": row("get", {"pk": "SHEET"}, STAFF | {"leader", "clerk"}),
+    "yearend:sheet_export": row("get", {"pk": "SHEET"}, STAFF | {"leader", "clerk"}),
+    "yearend:score": row("post", {"pk": "SHEET"}, STAFF),
+    "yearend:release": row("post", {"pk": "SHEET"}, STAFF),
+    "yearend:lock": row("post", {"pk": "SHEET"}, STAFF),
+    "yearend:object": row("post", {"pk": "SHEET"}, {"clerk"}, {"text": "请复核。"}),
+    "yearend:answer": row("post", {"pk": "OBJ"}, STAFF, {"accept": "0", "answer": "维持。"}),
 }
 
 
@@ -249,6 +274,7 @@ def world(db, tmp_path, settings):
     notification = Notification.objects.create(user=delegate.user, title="通知", url="/")
     batch = ResurveyBatch.objects.create(session=session, method="all", created_by=staff)
     resurvey = Resurvey.objects.create(batch=batch, suggestion=s, delegate=delegate)
+    scoring = _scoring(staff, clerk)
     users = {
         "anonymous": None,
         "delegate": delegate.user,
@@ -273,8 +299,36 @@ def world(db, tmp_path, settings):
         "ATT": attachment.pk,
         "DELEGATE": delegate.pk,
         "OFFICE": office.pk,
+        **scoring,
     }
     return users, objects
+
+
+def _scoring(staff, clerk):
+    """A published rubric scored and released to the clerk's office, which objected; and a draft rubric."""
+    from yearend import actions as yearend
+
+    rubric = yearend.rubric_create(actor=staff, year=2026, title="考评办法")
+    item = yearend.rubric_item_save(
+        rubric=rubric, actor=staff, values={"name": "答复质量", "kind": "manual", "weight": "100"}
+    )
+    yearend.rubric_publish(rubric=rubric, actor=staff)
+    (sheet,) = yearend.scores_compute(rubric=rubric, actor=staff)
+    yearend.score_enter(sheet=sheet, item=item, actor=staff, points="90", reason="规范。")
+    yearend.sheet_release(sheet=sheet, actor=staff)
+    objection = yearend.objection_file(sheet=sheet, actor=clerk, text="请复核。")
+    draft = yearend.rubric_create(actor=staff, year=2027, title="考评办法（草稿）")
+    draft_item = yearend.rubric_item_save(
+        rubric=draft, actor=staff, values={"name": "满意率", "kind": "rate", "metric": "satisfaction", "weight": "100"}
+    )
+    return {
+        "RUB": rubric.pk,
+        "ITEM": item.pk,
+        "DRUB": draft.pk,
+        "DITEM": draft_item.pk,
+        "SHEET": sheet.pk,
+        "OBJ": objection.pk,
+    }
 
 
 def refused(response):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "delegates",
     "suggestions",
     "stations",
+    "yearend",
     "api",
 ]
 

@@ -17,6 +17,7 @@ Where a rule lives (each module ends with its ``RULES`` table; ``actions.py`` li
 - ``rules_people``: delegates, offices, accounts, roster import
 - ``rules_stations``: liaison stations, residents' opinions, suggestions recorded in group discussion
 - ``rules_followup``: re-surveys of satisfaction, 回头看 of B answers, the delegates' letters
+- ``rules_scoring``: the year's office scoring: rubrics, score sheets, objections (app ``yearend``)
 - ``base``: ``Decision``, the two kinds of refusal, and who is who (staff, lead delegate, the office)
 - ``rules_congress``: the levels of congresses: transfer (转交), the view of the congresses below, creating them
 - ``scope``: which congress an object belongs to; ``may`` refuses anything outside the actor's congress
@@ -59,6 +60,7 @@ from suggestions.policy import (
     rules_publication,
     rules_rating,
     rules_reporting,
+    rules_scoring,
     rules_staff,
     rules_stations,
 )
@@ -74,6 +76,7 @@ from suggestions.policy.base import (
     transition_refusal,
 )
 from suggestions.policy.scope import congress_id_of
+from yearend.models import Objection, Rubric, ScoreSheet
 
 __all__ = [
     "ALLOWED",
@@ -115,6 +118,7 @@ RULES = _one_table(
     rules_stations.RULES,
     rules_congress.RULES,
     rules_followup.RULES,
+    rules_scoring.RULES,
 )
 
 # What ``available`` lists for each kind of object.
@@ -182,6 +186,23 @@ ACTIONS_ON: dict[type, tuple[Action, ...]] = {
     RecordedDraft: (Action.RECORDED_DRAFT_EDIT, Action.RECORDED_DRAFT_CONFIRM),
     Transfer: (Action.VIEW_TRANSFER,),
     Congress: (Action.VIEW_LOWER_CONGRESSES, Action.MANAGE_CONGRESSES),
+    Rubric: (
+        Action.RUBRIC_EDIT,
+        Action.RUBRIC_PUBLISH,
+        Action.RUBRIC_NEW_VERSION,
+        Action.SCORES_COMPUTE,
+        Action.SCORES_VIEW,
+        Action.SCORES_EXPORT,
+    ),
+    ScoreSheet: (
+        Action.SCORES_VIEW,
+        Action.SCORES_EXPORT,
+        Action.SCORE_ENTER,
+        Action.SCORE_RELEASE,
+        Action.SCORE_OBJECT,
+        Action.SCORE_LOCK,
+    ),
+    Objection: (Action.OBJECTION_ANSWER,),
 }
 
 

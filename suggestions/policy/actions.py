@@ -89,3 +89,15 @@ class Action(models.TextChoices):
     CARRY_SOLVED = "carry_solved", _("回头看：确认已解决")  # obj: the B-class Reply
     LETTER_VIEW = "letter_view", _("查看代表建议办理告知函")  # obj: the Delegate the letter is written to
     LETTER_SEND = "letter_send", _("发送代表建议办理告知函")  # obj: the session
+    # rules_scoring: the year's office scoring (办理绩效考评, app ``yearend``)
+    RUBRIC_EDIT = "rubric_edit", _("编辑考评办法")  # obj: None (a new rubric) or a draft Rubric
+    RUBRIC_PUBLISH = "rubric_publish", _("发布考评办法")  # obj: a Rubric
+    RUBRIC_NEW_VERSION = "rubric_new_version", _("新建考评办法版本")  # obj: a published Rubric
+    SCORES_COMPUTE = "scores_compute", _("计算考评得分")  # obj: a published Rubric
+    SCORES_VIEW = "scores_view", _("查看考评得分")  # obj: None / a Rubric (every office) or one ScoreSheet
+    SCORES_EXPORT = "scores_export", _("导出考评得分")  # obj: a Rubric (the table) or one ScoreSheet
+    SCORE_ENTER = "score_enter", _("人工评分")  # obj: a ScoreSheet
+    SCORE_RELEASE = "score_release", _("向单位反馈得分")  # obj: a ScoreSheet
+    SCORE_OBJECT = "score_object", _("对得分提出异议")  # obj: a ScoreSheet
+    OBJECTION_ANSWER = "objection_answer", _("答复考评异议")  # obj: an Objection
+    SCORE_LOCK = "score_lock", _("锁定最终得分")  # obj: a ScoreSheet

@@ -33,6 +33,8 @@ def _nav_for(user):
         if not staff_desk:
             items.append((_("重点督办"), "staff:leader_home"))
         items.append((_("统计"), "reports:dashboard"))
+    if policy.may(actor, Action.SCORES_VIEW, None):
+        items.append((_("绩效考评"), "yearend:home"))
     if policy.may(actor, Action.VIEW_REMINDER_LOG, None):
         items.append((_("催办记录"), "reminders:list"))
     if policy.may(actor, Action.MANAGE_PEOPLE, None):
@@ -42,7 +44,11 @@ def _nav_for(user):
     if policy.may(actor, Action.MANAGE_CONGRESSES, None):
         items.append((_("人大管理"), "congresses:manage"))
     if "office" in user_roles:
-        items += [(_("承办事项"), "offices:inbox"), (_("收到的催办"), "reminders:office")]
+        items += [
+            (_("承办事项"), "offices:inbox"),
+            (_("收到的催办"), "reminders:office"),
+            (_("考评得分"), "yearend:office_home"),
+        ]
     if "admin" in user_roles:
         items.append((_("系统设置"), "admin:index"))
     return items

@@ -949,6 +949,124 @@ def _call_followup_service(world, action, obj, user):
         Action.CARRY_OVER: lambda: actions.carryover_create(replies=[obj], actor=user),
         Action.CARRY_SOLVED: lambda: actions.carryover_confirm_solved(reply=obj, actor=user, note="已解决。"),
         Action.LETTER_SEND: lambda: actions.letters_send(session=obj, actor=user, kind="assignment"),
+# --------------------------------------------------------------------------- the year's office scoring (rules_scoring)
+
+READERS = STAFF | {"leader"}
+
+# {action: {object name: roles allowed}}; an object not listed: nobody.
+SCORING_TABLE = {
+    Action.RUBRIC_EDIT: {"new_rubric": STAFF, "rubric_draft": STAFF},
+    Action.RUBRIC_PUBLISH: {"rubric_draft": STAFF},
+    Action.RUBRIC_NEW_VERSION: {"rubric_published": STAFF},
+    Action.SCORES_COMPUTE: {"rubric_published": STAFF},
+    Action.SCORES_VIEW: {
+        "new_rubric": READERS,  # the list of every office's scores
+        "rubric_draft": READERS,
+        "rubric_published": READERS,
+        "sheet_draft": READERS,  # not yet released: not even its own office
+        "sheet_open": READERS | LEAD_OFFICE,
+        "sheet_closed": READERS | CO_OFFICE,
+        "sheet_objected": READERS | CO_OFFICE,
+        "sheet_final": READERS | LEAD_OFFICE,
+    },
+    Action.SCORES_EXPORT: {
+        "rubric_published": STAFF,
+        "sheet_draft": READERS,
+        "sheet_open": READERS | LEAD_OFFICE,
+        "sheet_final": READERS | LEAD_OFFICE,
+    },
+    Action.SCORE_ENTER: dict.fromkeys(("sheet_draft", "sheet_open", "sheet_closed", "sheet_objected"), STAFF),
+    Action.SCORE_RELEASE: {"sheet_draft": STAFF},
+    Action.SCORE_OBJECT: {"sheet_open": LEAD_OFFICE},  # closed window, open objection, draft, final: nobody
+    Action.OBJECTION_ANSWER: {"objection_open": STAFF},
+    Action.SCORE_LOCK: {"sheet_closed": STAFF},  # the window is open, an objection waits, or done already
+}
+SCORING_OBJECTS = {
+    Action.RUBRIC_EDIT: ("new_rubric", "rubric_draft", "rubric_published"),
+    Action.RUBRIC_PUBLISH: ("rubric_draft", "rubric_published"),
+    Action.RUBRIC_NEW_VERSION: ("rubric_draft", "rubric_published"),
+    Action.SCORES_COMPUTE: ("rubric_draft", "rubric_published"),
+    Action.SCORES_VIEW: tuple(SCORING_TABLE[Action.SCORES_VIEW]),
+    Action.SCORES_EXPORT: ("rubric_published", "sheet_draft", "sheet_open", "sheet_final"),
+    Action.SCORE_ENTER: ("sheet_draft", "sheet_open", "sheet_closed", "sheet_objected", "sheet_final"),
+    Action.SCORE_RELEASE: ("sheet_draft", "sheet_open", "sheet_final"),
+    Action.SCORE_OBJECT: ("sheet_draft", "sheet_open", "sheet_closed", "sheet_objected", "sheet_final"),
+    Action.OBJECTION_ANSWER: ("objection_open", "objection_answered"),
+    Action.SCORE_LOCK: ("sheet_draft", "sheet_open", "sheet_closed", "sheet_objected", "sheet_final"),
+}
+
+
+def _scoring_objects(world):
+    """Rubrics, sheets and objections of the world's 2026 in every state, built through ``yearend.actions``."""
+    from yearend import actions as scoring
+
+    staff, lead_clerk, co_clerk = world.staff, world.users["lead_clerk"], world.users["co_clerk"]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    def published(rubric):
+        rubric = scoring.rubric_publish(rubric=rubric, actor=staff)
+        sheets = {s.office_id: s for s in scoring.scores_compute(rubric=rubric, actor=staff)}
+        item = rubric.items.get()
+        return rubric, item, sheets[world.lead_office.pk], sheets[world.co_office.pk]
+
+    def scored_and_released(sheet, item):
+        scoring.score_enter(sheet=sheet, item=item, actor=staff, points="80", reason="答复规范。")
+        return scoring.sheet_release(sheet=sheet, actor=staff)
+
+    def close_window(sheet):
+        type(sheet).objects.filter(pk=sheet.pk).update(objection_deadline=yesterday)
+
+    o = {"new_rubric": None}
+    first = scoring.rubric_create(actor=staff, year=2026, title="考评办法")
+    scoring.rubric_item_save(rubric=first, actor=staff, values={"name": "答复质量", "kind": "manual", "weight": "100"})
+    draft_copy = scoring.rubric_create(actor=staff, year=2026, title="考评办法（草稿）")
+    scoring.rubric_item_save(
+        rubric=draft_copy, actor=staff, values={"name": "答复质量", "kind": "manual", "weight": "100"}
+    )
+    o["rubric_draft"] = draft_copy
+    p1, item1, lead1, co1 = published(first)
+    o["rubric_published"] = p1
+    o["sheet_open"] = scored_and_released(lead1, item1)
+    answered = scoring.objection_file(sheet=lead1, actor=lead_clerk, text="请复核。")
+    o["objection_answered"] = scoring.objection_answer(objection=answered, actor=staff, accept=False, answer="维持。")
+    o["sheet_closed"] = scored_and_released(co1, item1)
+    close_window(co1)
+    p2, item2, lead2, co2 = published(scoring.rubric_new_version(rubric=p1, actor=staff))
+    scoring.score_enter(sheet=lead2, item=item2, actor=staff, points="85", reason="答复规范。")
+    o["sheet_draft"] = lead2
+    scored_and_released(co2, item2)
+    o["objection_open"] = scoring.objection_file(sheet=co2, actor=co_clerk, text="协办意见是按时送达的。")
+    close_window(co2)
+    o["sheet_objected"] = co2
+    p3, item3, lead3, _co3 = published(scoring.rubric_new_version(rubric=p1, actor=staff))
+    scored_and_released(lead3, item3)
+    close_window(lead3)
+    o["sheet_final"] = scoring.sheet_lock(sheet=lead3, actor=staff)
+    o["items"] = {p1.pk: item1, p2.pk: item2, p3.pk: item3}
+    return o
+
+
+def _call_scoring_service(world, action, obj, user, objects):
+    from yearend import actions as scoring
+
+    calls = {
+        Action.RUBRIC_EDIT: lambda: (
+            scoring.rubric_create(actor=user, year=2026, title="新办法")
+            if obj is None
+            else scoring.rubric_update(rubric=obj, actor=user, values={"title": "改名"})
+        ),
+        Action.RUBRIC_PUBLISH: lambda: scoring.rubric_publish(rubric=obj, actor=user),
+        Action.RUBRIC_NEW_VERSION: lambda: scoring.rubric_new_version(rubric=obj, actor=user),
+        Action.SCORES_COMPUTE: lambda: scoring.scores_compute(rubric=obj, actor=user),
+        Action.SCORE_ENTER: lambda: scoring.score_enter(
+            sheet=obj, item=objects["items"][obj.rubric_id], actor=user, points="90", reason="复核后调整。"
+        ),
+        Action.SCORE_RELEASE: lambda: scoring.sheet_release(sheet=obj, actor=user),
+        Action.SCORE_OBJECT: lambda: scoring.objection_file(sheet=obj, actor=user, text="有异议。"),
+        Action.OBJECTION_ANSWER: lambda: scoring.objection_answer(
+            objection=obj, actor=user, accept=True, answer="采纳。"
+        ),
+        Action.SCORE_LOCK: lambda: scoring.sheet_lock(sheet=obj, actor=user),
     }
     return calls[action]()
 
@@ -992,4 +1110,39 @@ def test_the_letter_pages_open_exactly_for_those_the_table_allows(world):
             {"lead": "lead", "cosigner": "cosigner", "invited": "invited", "other_delegate": "other"}[role]
         ):
             mismatches.append(f"own letter {role}: someone else's")
+def test_every_scoring_action_for_every_role(world):
+    """rules_scoring against its table; the services agree (reads: the sheet page opens exactly as allowed)."""
+    objects = _scoring_objects(world)
+    mismatches = []
+    for action, names in SCORING_OBJECTS.items():
+        for name in names:
+            for role in ROLES:
+                expected = role in SCORING_TABLE[action].get(name, set())
+                user = world.users[role]
+                obj = objects[name] if objects[name] is None else world.fresh(objects[name])
+                decision = policy.may(user, action, obj)
+                if action in (Action.SCORES_VIEW, Action.SCORES_EXPORT):
+                    if bool(decision) != expected:
+                        mismatches.append(f"{action} {name} {role}: policy says {bool(decision)}, table {expected}")
+                    continue
+                refusal = None
+                try:
+                    with transaction.atomic():
+                        try:
+                            _call_scoring_service(world, action, obj, user, objects)
+                        except (actions.NotPermitted, actions.TransitionNotAllowed) as error:
+                            refusal = error
+                        raise Rollback
+                except Rollback:
+                    pass
+                _check(mismatches, f"{action} {name} {role}", expected, decision, refusal)
+    # The office's page opens exactly for those who may read the sheet.
+    for name in ("sheet_draft", "sheet_open", "sheet_closed", "sheet_final"):
+        for role in ROLES:
+            client = Client()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            status = client.get(reverse("yearend:sheet", args=[objects[name].pk])).status_code
+            if (status == 200) != (role in SCORING_TABLE[Action.SCORES_VIEW][name]):
+                mismatches.append(f"sheet page {name} {role}: {status}")
     assert not mismatches, "\n".join(mismatches)

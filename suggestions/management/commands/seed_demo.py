@@ -15,13 +15,21 @@ from suggestions.management.demo.people import PeopleMixin
 from suggestions.management.demo.stations import StationsMixin
 from suggestions.management.demo.workflow import WorkflowMixin
 from suggestions.management.demo.year_end import YearEndMixin
+from suggestions.management.demo.yearend import YearendMixin
 from suggestions.models import Suggestion
 
 __all__ = ["SHOWCASE_TITLE", "Command"]
 
 
 class Command(
-    PeopleMixin, WorkflowMixin, CurrentSessionMixin, StationsMixin, YearEndMixin, CongressesMixin, BaseCommand
+    PeopleMixin,
+    WorkflowMixin,
+    CurrentSessionMixin,
+    StationsMixin,
+    YearEndMixin,
+    YearendMixin,
+    CongressesMixin,
+    BaseCommand,
 ):
     help = "Build the demo data set (safe to run twice)."
 
@@ -40,3 +48,4 @@ class Command(
         self.stations(s5)
         self.other_congresses()
         self.year_end(s4, s5)
+        self.yearend()
