@@ -949,6 +949,10 @@ def _call_followup_service(world, action, obj, user):
         Action.CARRY_OVER: lambda: actions.carryover_create(replies=[obj], actor=user),
         Action.CARRY_SOLVED: lambda: actions.carryover_confirm_solved(reply=obj, actor=user, note="已解决。"),
         Action.LETTER_SEND: lambda: actions.letters_send(session=obj, actor=user, kind="assignment"),
+    }
+    return calls[action]()
+
+
 # --------------------------------------------------------------------------- the year's office scoring (rules_scoring)
 
 READERS = STAFF | {"leader"}
@@ -1110,6 +1114,9 @@ def test_the_letter_pages_open_exactly_for_those_the_table_allows(world):
             {"lead": "lead", "cosigner": "cosigner", "invited": "invited", "other_delegate": "other"}[role]
         ):
             mismatches.append(f"own letter {role}: someone else's")
+    assert not mismatches, "\n".join(mismatches)
+
+
 def test_every_scoring_action_for_every_role(world):
     """rules_scoring against its table; the services agree (reads: the sheet page opens exactly as allowed)."""
     objects = _scoring_objects(world)

@@ -175,7 +175,7 @@ def objection_file(*, sheet: ScoreSheet, actor: Any, text: str, item: RubricItem
         data={"objection": objection.pk, "item": item.pk if item else None},
     )
     notify(
-        staff_users(),
+        staff_users(rubric.congress_id),
         title=_("%(office)s对%(year)s年度考评得分提出异议") % {"office": sheet.office.name, "year": rubric.year},
         body=objection.text[:500],
         url=sheet.get_absolute_url(),
