@@ -1020,7 +1020,9 @@ def main(argv=None):
     parser.add_argument("--db", default=None, help="database name (default huaxi_bench, or huaxi_bench_x<scale>)")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--no-throughput", action="store_true")
-    parser.add_argument("--only", choices=["similar", "replica", "storm"], help="measure only these figures")
+    parser.add_argument(
+        "--only", choices=["similar", "replica", "storm", "congresses"], help="measure only these figures"
+    )
     parser.add_argument("--no-storm-send", action="store_true", help="the reminder storm without its send")
     parser.add_argument("--no-write", action="store_true", help="print only, write no results file")
     parser.add_argument("--compare", default=None, help="results .json of a 100k run (default: the latest)")
@@ -1056,8 +1058,17 @@ def main(argv=None):
         }
         return figures_replica(pages, args.quick, Figure=Figure, ms=ms, **helpers)
 
+    def congress_figures():
+        from bench.congresses import figures_congresses
+
+        helpers = {"page_url": page_url, "timed_page": timed_page, "clear_cache": clear_cache}
+        return figures_congresses(pages, args.quick, Figure=Figure, ms=ms, **helpers)
+
     if args.only == "similar":
         emit(figures_similar(args.quick))
+        args.no_throughput = True
+    elif args.only == "congresses":
+        emit(congress_figures())
         args.no_throughput = True
     elif args.only == "replica":
         emit(replica_figures())
@@ -1075,6 +1086,7 @@ def main(argv=None):
         emit(figures_reminder_storm(Figure, send=not args.no_storm_send))
         emit(figure_export())
         emit(replica_figures())
+        emit(congress_figures())
     if not args.no_throughput:
         emit(figure_throughput(args.quick))
     if args.scale > 1:
