@@ -132,6 +132,12 @@ class Suggestion(models.Model):
             models.Index(fields=["lead_delegate", "status"], name="sugg_lead_status"),
             models.Index(fields=["session", "series", "number"], name="sugg_session_number"),
             models.Index(fields=["-published_at", "-id"], condition=models.Q(is_published=True), name="sugg_published"),
+            # Each congress's public list, newest first, and its count: a walk of this congress's rows only.
+            models.Index(
+                fields=["congress", "-published_at", "-id"],
+                condition=models.Q(is_published=True),
+                name="sugg_congress_published",
+            ),
             models.Index(fields=["category", "session"], name="sugg_category_session"),
             # Newest first (the default order): a first page walks this and stops after 20 rows,
             # even when a search term matches a hundred thousand suggestions.
