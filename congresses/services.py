@@ -109,5 +109,5 @@ def staff_account_create(*, actor: Any, congress: Congress, username: str, full_
         note=f"{congress.name} · {username}",
         data={"congress": congress.pk, "user": user.pk},
     )
-    issued = accounts.activation_issue(actor=actor, users=[user])
+    issued = accounts.activation_issue(actor=actor, users=[user], below=congress)
     return user, issued

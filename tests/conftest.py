@@ -24,11 +24,26 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
-def fresh_congresses():
-    """Each process keeps the congresses a minute (``congress_by_id``): a rolled-back test's must not stay."""
+def fresh_congresses(request):
+    """Each process keeps the congresses a minute (``congress_by_id``): a rolled-back test's must not stay.
+
+    The first congress is kept from the start, as a running process has it: a page's query count does not
+    include reading it once per process.
+    """
     from congresses.models import forget_kept
 
     forget_kept()
+    if {"db", "transactional_db", "live_server"} & set(request.fixturenames) or request.node.get_closest_marker(
+        "django_db"
+    ):
+        request.getfixturevalue(
+            "transactional_db"
+            if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+            else "db"
+        )
+        from congresses.models import congress_by_id, first_congress
+
+        congress_by_id(first_congress().pk)
     yield
     forget_kept()
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congresses.models import Congress
 from delegates.models import AccountActivation, Constituency, Delegate, DelegateContact, Delegation
 from suggestions.actions._base import Action, audit, require
 from suggestions.actor import Actor
@@ -182,13 +183,17 @@ def _activation_days() -> int:
 
 
 def _check_users_of_congress(users: list, congress_id: int | None) -> None:
-    """Links go only to the delegates and clerks of the congress the staff member acts in."""
+    """Links go only to the delegates, clerks and staff of one congress."""
     from django.db.models import Q
 
     ours = set(
         get_user_model()
         .objects.filter(pk__in=[u.pk for u in users])
-        .filter(Q(delegate_records__congress_id=congress_id) | Q(office_memberships__office__congress_id=congress_id))
+        .filter(
+            Q(delegate_records__congress_id=congress_id)
+            | Q(office_memberships__office__congress_id=congress_id)
+            | Q(staff_membership__congress_id=congress_id)
+        )
         .values_list("pk", flat=True)
     )
     strangers = [u.username for u in users if u.pk not in ours]
@@ -198,14 +203,24 @@ def _check_users_of_congress(users: list, congress_id: int | None) -> None:
 
 @transaction.atomic
 def activation_issue(
-    *, actor: ActorUser, users: Iterable[AbstractBaseUser], days: int | None = None
+    *,
+    actor: ActorUser,
+    users: Iterable[AbstractBaseUser],
+    days: int | None = None,
+    below: Congress | None = None,
 ) -> list[IssuedLink]:
-    """A new one-time activation link per user; earlier unused links of these users stop working."""
+    """A new one-time activation link per user; earlier unused links of these users stop working.
+
+    The users are of the actor's congress; ``below``: of that congress, whose first staff accounts the actor
+    (who may manage it: ``MANAGE_CONGRESSES``) has just created.
+    """
     require(actor, Action.MANAGE_PEOPLE, None)
+    if below is not None:
+        require(actor, Action.MANAGE_CONGRESSES, below)
     users = list(users)
     if not users:
         return []
-    _check_users_of_congress(users, Actor.of(actor).congress_id)
+    _check_users_of_congress(users, below.pk if below is not None else Actor.of(actor).congress_id)
     now = timezone.now()
     expires = now + timedelta(days=days or _activation_days())
     AccountActivation.objects.filter(
