@@ -119,7 +119,7 @@ MATRIX = {
     "reminders:list": row("get", {}, STAFF),
     "reminders:office": row("get", {}, CLERKS),
     "reminders:suggestion": row("get", {"pk": "S"}, STAFF),
-    "reminders:resend": row("post", {"pk": 0}, STAFF),  # no such delivery: staff are told so, others refused
+    "reminders:resend": row("post", {"pk": 0}, set()),  # no such delivery: not found for staff, others refused
     "reminders:mine": row("get", {}, LOGGED_IN),
     "public:list": row("get", {}, EVERYONE),
     "public:detail": row("get", {"pk": "S"}, EVERYONE),

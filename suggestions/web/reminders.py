@@ -159,9 +159,8 @@ def office_reminders(request):
 def resend(request, pk):
     """Send an undelivered reminder again (staff)."""
     delivery = delivery_for(actor_of(request).congress_id, pk)
-    if delivery is None:
-        messages.error(request, _("该发送记录不存在。"))
-        return redirect("reminders:list")
+    if delivery is None:  # none such, or another congress's: not found, as every page answers
+        raise Http404(_("该发送记录不存在。"))
     try:
         delivery_resend(delivery=delivery, actor=request.user)
     except WorkflowError as exc:
