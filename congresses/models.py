@@ -55,6 +55,14 @@ class Congress(models.Model):
     def display_name(self):
         return self.full_name or self.name
 
+    @property
+    def organ_name(self):
+        """Who speaks for the congress between sessions: a township congress has a presidium (主席团), every
+        other level a standing committee (常务委员会)."""
+        if self.level == self.Level.TOWNSHIP:
+            return _("%(name)s主席团") % {"name": self.display_name}
+        return _("%(name)s常务委员会") % {"name": self.display_name}
+
 
 class StaffMembership(models.Model):
     """Which congress a member of NPC staff (人大常委会工作人员) belongs to: exactly one."""

@@ -39,6 +39,6 @@ def site_context(congress):
         "site_nav": {"list": site_url(congress, "list"), "stats": site_url(congress, "stats")},
         # The first congress keeps the titles and footer it always had.
         "site_title": "" if first else _("%(name)s代表建议办理结果公开") % {"name": congress.name},
-        "site_footer": "" if first else _("%(name)s常务委员会") % {"name": congress.display_name},
+        "site_footer": "" if first else congress.organ_name,
         "overview_url": site_url(congress, "congresses") if has_overview(congress) else "",
     }

@@ -275,6 +275,18 @@ def test_public_is_the_first_congress_and_each_site_is_named_after_its_congress(
     assert 'href="/public/stats/"' not in city
 
 
+def test_a_township_site_is_signed_by_its_presidium_not_a_standing_committee(client, db):
+    from congresses.models import Congress
+
+    town = Congress.objects.create(
+        name="青岩镇人大", full_name="花溪区青岩镇人民代表大会", slug="qingyan", level=Congress.Level.TOWNSHIP
+    )
+    page = client.get("/qingyan/public/").content.decode()
+    assert "花溪区青岩镇人民代表大会主席团" in page
+    assert "常务委员会" not in page
+    assert town.organ_name == "花溪区青岩镇人民代表大会主席团"
+
+
 def test_a_city_page_lists_its_own_and_its_lower_congresses_outcomes_and_figures(client, two):
     response = client.get(_city("congresses"))
     assert response.status_code == 200
