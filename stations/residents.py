@@ -37,13 +37,15 @@ from stations.actions import (
 from stations.models import OpinionEntry, OpinionPhoto, PhoneVerification, ResidentOpinion, Station
 from suggestions.errors import InvalidInput
 from suggestions.policy.rules_stations import RESIDENT_ADD, RESIDENT_RATE, RESIDENT_WITHDRAW, resident_require
+from suggestions.reminders.texts import FIRST_SIGNATURE
 
 OS = ResidentOpinion.Status
 
 
 @transaction.atomic
-def verification_send(*, mobile: str, address: str | None) -> PhoneVerification:
-    """Send a one-time code to ``mobile``, within the limits per number and per client address."""
+def verification_send(*, mobile: str, address: str | None, station: Station | None = None) -> PhoneVerification:
+    """Send a one-time code to ``mobile``, within the limits per number and per client address; the text is
+    signed with the name of the station's congress (the first congress's when no station is given)."""
     mobile = (mobile or "").strip().replace(" ", "")
     if not MOBILE.match(mobile):
         raise InvalidInput(_("请填写正确的11位手机号码。"))
@@ -73,8 +75,12 @@ def verification_send(*, mobile: str, address: str | None) -> PhoneVerification:
     _audit(action="verification_send", data={"verification": verification.pk})
     _sms_after_commit(
         mobile,
-        _("【花溪人大】您的验证码是%(code)s，%(minutes)s分钟内有效。")
-        % {"code": code, "minutes": limit("otp_minutes")},
+        _("【%(signature)s】您的验证码是%(code)s，%(minutes)s分钟内有效。")
+        % {
+            "signature": sms_signature_of(station) if station else FIRST_SIGNATURE,
+            "code": code,
+            "minutes": limit("otp_minutes"),
+        },
         kind="code",
         params={"code": code},
     )

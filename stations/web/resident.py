@@ -39,7 +39,7 @@ def scan(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             verification = residents.verification_send(
-                mobile=form.cleaned_data["mobile"], address=client_address(request)
+                mobile=form.cleaned_data["mobile"], address=client_address(request), station=station
             )
         except WorkflowError as refusal:
             form.add_error("mobile", str(refusal))

@@ -105,3 +105,15 @@ def test_resident_pages_reached_by_code_show_the_station_congress(client, two):
     page = client.get(reverse("stations:public", args=[a.station.pk]))
     assert "花溪区人民代表大会" in page.content.decode()
     assert "乙人大" in client.get(reverse("residents:track", args=[b.opinion.tracking_code])).content.decode()
+
+
+def test_the_one_time_code_is_signed_with_the_station_congress(client, two, django_capture_on_commit_callbacks):
+    from suggestions.reminders import sms
+
+    a, b = two
+    for world_, mobile in ((b, "13900139002"), (a, "13900139001")):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("residents:scan", args=[world_.station.code]), {"mobile": mobile})
+    texts = {m.phone: m.text for m in sms.outbox}
+    assert texts["13900139002"].startswith("【乙人大】您的验证码是")
+    assert texts["13900139001"].startswith("【花溪人大】您的验证码是")
