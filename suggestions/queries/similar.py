@@ -56,7 +56,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import F
+from django.db.models import F, Value
 from django.db.models.functions import Substr
 
 from suggestions.models import Reply, Suggestion
@@ -97,8 +97,8 @@ class _Memo(dict):
         value = self[key] = self.compute(key)
         return value
 
-    def get(self, key):
-        return self[key]
+    # A hit is a plain dict lookup (C); only a miss runs Python (``__missing__``).
+    get = dict.__getitem__
 
 
 def idf(df, total):
@@ -287,19 +287,31 @@ def _candidates(pool, retrieval, weights, cap=None, seen=()):
 
     Unordered: an ORDER BY would let PostgreSQL walk another index and test every row's bigrams."""
     found = defaultdict(float)
-    for term in retrieval:
-        ids = pool.filter(search.BigramMatch(F("title"), F("body"), term)).order_by().values_list("pk", flat=True)
-        for pk in ids[:PER_TERM_CAP]:
-            if pk not in seen:
-                found[pk] += weights[term]
+    # One round trip: each term's capped lookup is a branch of one UNION ALL.
+    branches = [
+        pool.filter(search.BigramMatch(F("title"), F("body"), term))
+        .order_by()
+        .annotate(term_index=Value(i))
+        .values_list("pk", "term_index")[:PER_TERM_CAP]
+        for i, term in enumerate(retrieval)
+    ]
+    if not branches:
+        return []
+    union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    sql, params = union.query.sql_with_params()
+    with connections[pool.db].cursor() as cursor:  # plain rows: no per-value converters
+        cursor.execute(sql, params)
+        found_rows = cursor.fetchall()
+    for pk, i in found_rows:
+        if pk not in seen:
+            found[pk] += weights[retrieval[i]]
     best = sorted(found, key=lambda pk: (-found[pk], -pk))[: cap or CANDIDATE_CAP]
     return list(pool.filter(pk__in=best).order_by()) if best else []
 
 
 def _cosine(query, vec):
-    if len(query) > len(vec):
-        query, vec = vec, query
-    return sum(w * vec.get(t, 0.0) for t, w in query.items())
+    # Only the shared terms count: the intersection of the keys is taken in C, not term by term.
+    return sum(query[t] * vec[t] for t in query.keys() & vec.keys())
 
 
 def _widen(query, vectors):
