@@ -5,11 +5,19 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from delegates.models import Delegation
-from stations.models import RecordedDraft, ResidentOpinion, Station, StationDelegate
+from stations.models import (
+    RecordedDraft,
+    ResidentOpinion,
+    Station,
+    StationDelegate,
+    effective_answer_due_expression,
+)
 from suggestions import pii, policy
 from suggestions.actor import Actor
 from suggestions.policy import Action
@@ -97,15 +105,36 @@ def opinions_for(*, actor: Any) -> QuerySet[ResidentOpinion]:
 
 
 def office_opinions(*, actor: Any) -> QuerySet[ResidentOpinion]:
-    """Opinions forwarded to the actor's offices (the office clerk's inbox)."""
+    """Opinions forwarded to the actor's offices (the office clerk's inbox), open ones first, by deadline."""
     who = Actor.of(actor)
     return (
         ResidentOpinion.objects.filter(
             forwarded_office_id__in=who.office_ids, station__congress_id=who.congress_id or 0
         )
         .select_related("station", "forwarded_office")
-        .order_by("status", "answer_due", "pk")
+        .annotate(due=effective_answer_due_expression())
+        .order_by("status", "due", "pk")
     )
+
+
+OFFICE_PER_PAGE = 20
+
+
+def office_opinion_page(*, actor: Any, number: Any = None, open_only: bool = True) -> Page:
+    """One page of the opinions forwarded to the actor's offices (the section of the office inbox beside its
+    assignments): still to answer, not yet signed first, then by deadline; each with its urgency."""
+    rows = office_opinions(actor=actor)
+    if open_only:
+        rows = rows.filter(status=OS.FORWARDED).order_by(F("office_signed_at").asc(nulls_first=True), "due", "pk")
+    page = Paginator(rows, OFFICE_PER_PAGE).get_page(number)
+    calendar, today = work_calendar(), timezone.localdate()
+    for opinion in page.object_list:
+        opinion.urgency, opinion.days_left = "", None
+        if opinion.status == OS.FORWARDED:
+            left = calendar.workdays_between(today, opinion.due)
+            opinion.days_left, opinion.overdue_days = left, -left
+            opinion.urgency = "overdue" if left < 0 else ("soon" if left <= 5 else "")
+    return page
 
 
 def resident_shown(*, actor: Any, opinion: ResidentOpinion) -> dict[str, str]:
