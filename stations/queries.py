@@ -147,6 +147,17 @@ def resident_shown(*, actor: Any, opinion: ResidentOpinion) -> dict[str, str]:
     return {"name": (name[:1] + "*" * (len(name) - 1)) if name else "", "mobile": pii.mask(opinion.resident_mobile)}
 
 
+def code_target(*, code: str) -> tuple[Station, Any]:
+    """The active station (and delegate, for a delegate's code) a QR code opens the resident's form for, or 404."""
+    station = Station.objects.select_related("congress").filter(code=code, is_active=True).first()
+    if station is not None:
+        return station, None
+    membership = StationDelegate.objects.select_related("station__congress", "delegate").filter(code=code).first()
+    if membership is None or not membership.station.is_active:
+        raise Http404
+    return membership.station, membership.delegate
+
+
 def opinion_by_code(*, code: str) -> ResidentOpinion:
     """The opinion with this tracking code (case and spaces ignored), or 404."""
     code = "".join((code or "").split()).upper()
