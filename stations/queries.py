@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -207,70 +206,14 @@ def drafts_recorded_by(*, actor: Any) -> QuerySet[RecordedDraft]:
     )
 
 
-def _median(values: list[int]) -> float | None:
-    return statistics.median(values) if values else None
-
-
-def _tally(opinions: list[ResidentOpinion], calendar: Any) -> dict[str, Any]:
-    first = [
-        calendar.workdays_between(o.received_at.date(), o.first_responded_at.date())
-        for o in opinions
-        if o.first_responded_at
-    ]
-    answer = [calendar.workdays_between(o.received_at.date(), o.answered_at.date()) for o in opinions if o.answered_at]
-    rated = [o for o in opinions if o.rating]
-    ok = [o for o in rated if o.rating != ResidentOpinion.Rating.UNSATISFIED]
-    return {
-        "received": len(opinions),
-        "answered": sum(1 for o in opinions if o.answered_at),
-        "forwarded": sum(1 for o in opinions if o.forwarded_at),
-        "suggested": sum(1 for o in opinions if o.suggestion_id),
-        "median_first": _median(first),
-        "median_answer": _median(answer),
-        "rated": len(rated),
-        "satisfied": len(ok),
-        "satisfaction": f"{100 * len(ok) / len(rated):.0f}%" if rated else "—",
-    }
-
-
 def station_statistics(
     *, station: Station | None = None, congress_id: int | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Counts per station and per delegate: received, answered, forwarded, turned into suggestions, medians,
-    satisfaction; of one station, or of every station of one congress (one of the two must be given)."""
-    if station is None and congress_id is None:
-        raise ValueError("station_statistics needs a station or a congress")
-    opinions = ResidentOpinion.objects.only(
-        "station_id",
-        "delegate_id",
-        "received_at",
-        "first_responded_at",
-        "answered_at",
-        "forwarded_at",
-        "suggestion_id",
-        "rating",
-    )
-    stations = Station.objects.all()
-    if station is not None:
-        opinions, stations = opinions.filter(station=station), stations.filter(pk=station.pk)
-    else:
-        opinions, stations = opinions.filter(station__congress_id=congress_id), stations.filter(congress_id=congress_id)
-    rows = list(opinions)
-    calendar = work_calendar()
-    stations = {s.pk: s for s in stations}
-    per_station = [
-        {"station": stations[pk], **_tally([o for o in rows if o.station_id == pk], calendar)}
-        for pk in sorted({o.station_id for o in rows}, key=lambda pk: stations[pk].name)
-    ]
-    memberships = StationDelegate.objects.filter(station_id__in=list(stations)).select_related("delegate", "station")
-    per_delegate = []
-    for membership in memberships:
-        mine = [o for o in rows if o.station_id == membership.station_id and o.delegate_id == membership.delegate_id]
-        if mine:
-            per_delegate.append(
-                {"delegate": membership.delegate, "station": membership.station, **_tally(mine, calendar)}
-            )
-    return {"stations": per_station, "delegates": per_delegate}
+    satisfaction; of one station, or of every station of one congress (grouped queries: ``stations.figures``)."""
+    from stations.figures import figures
+
+    return figures(station=station, congress_id=congress_id)
 
 
 def staff_candidates(*, congress_id: int | None) -> QuerySet:

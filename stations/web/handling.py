@@ -34,7 +34,7 @@ from suggestions import pii, policy
 from suggestions.actor import actor_of
 from suggestions.errors import NotPermitted, WorkflowError
 from suggestions.policy import Action
-from suggestions.web.decorators import office_required, staff_required
+from suggestions.web.decorators import office_required, reports_required
 
 
 def _form_errors(form) -> str:
@@ -332,9 +332,9 @@ def office_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "stations/office_inbox.html", {"page": page, "opinions": page.object_list})
 
 
-@staff_required
+@reports_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Counts per station and per delegate."""
+    """Counts per station and per delegate, for those who read the reports (staff and leaders)."""
     return render(
         request, "stations/dashboard.html", queries.station_statistics(congress_id=actor_of(request).congress_id)
     )
