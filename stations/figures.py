@@ -23,9 +23,9 @@ RATING = ResidentOpinion.Rating
 COUNTS = ("received", "answered", "forwarded", "suggested", "rated", "satisfied")
 
 
-def _counts(opinions: QuerySet) -> QuerySet:
+def _counts(opinions: QuerySet, by: tuple[str, ...]) -> QuerySet:
     return (
-        opinions.values("station_id", "delegate_id")
+        opinions.values(*by)
         .annotate(
             received=Count("pk"),
             answered=Count("pk", filter=Q(answered_at__isnull=False)),
@@ -38,14 +38,16 @@ def _counts(opinions: QuerySet) -> QuerySet:
     )
 
 
-def _spans(opinions: QuerySet, field: str) -> QuerySet:
-    """How many opinions were received on one day and reached ``field`` on another, per station and delegate."""
+def _spans(opinions: QuerySet, field: str, by: tuple[str, ...]) -> QuerySet:
+    """How many opinions were received on one day and reached ``field`` on another, per ``by`` (tuples: the
+    rows are many, a tuple costs least to read)."""
     return (
         opinions.filter(**{f"{field}__isnull": False})
         .annotate(start=TruncDate("received_at"), end=TruncDate(field))
-        .values("station_id", "delegate_id", "start", "end")
+        .values(*by, "start", "end")
         .annotate(n=Count("pk"))
         .order_by()
+        .values_list(*by, "start", "end", "n")
     )
 
 
@@ -90,24 +92,25 @@ def figures(
         opinions = opinions.filter(station__congress_id=congress_id)
     per_station: dict[int, dict] = defaultdict(_empty)
     per_delegate: dict[tuple[int, int], dict] = defaultdict(_empty)
+    by = ("station_id", "delegate_id") if delegates else ("station_id",)
 
-    def targets(row):
-        yield per_station[row["station_id"]]
-        if delegates and row["delegate_id"] is not None:
-            yield per_delegate[(row["station_id"], row["delegate_id"])]
+    def targets(station_id, delegate_id=None):
+        yield per_station[station_id]
+        if delegate_id is not None:
+            yield per_delegate[(station_id, delegate_id)]
 
-    for row in _counts(opinions):
-        for tally in targets(row):
+    for row in _counts(opinions, by):
+        for tally in targets(*(row[key] for key in by)):
             for key in COUNTS:
                 tally[key] += row[key]
     calendar, days = work_calendar(), {}
     for field, key in (("first_responded_at", "_first"), ("answered_at", "_answer")):
-        for row in _spans(opinions, field):
-            pair = (row["start"], row["end"])
+        for *group, start, end, n in _spans(opinions, field, by):
+            pair = (start, end)
             if pair not in days:
-                days[pair] = calendar.workdays_between(*pair)
-            for tally in targets(row):
-                tally[key][days[pair]] += row["n"]
+                days[pair] = calendar.workdays_between(start, end)
+            for tally in targets(*group):
+                tally[key][days[pair]] += n
     stations = {s.pk: s for s in Station.objects.filter(pk__in=list(per_station)).only("pk", "name")}
     names = {d.pk: d for d in Delegate.objects.filter(pk__in={pk for _, pk in per_delegate}).only("pk", "name")}
     station_rows = sorted(
