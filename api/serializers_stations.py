@@ -56,7 +56,7 @@ class TrackSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ResidentOpinion.Status.choices, help_text="状态")
     status_display = serializers.CharField(help_text="状态的中文名称")
     received_at = serializers.DateTimeField(help_text="收到时间")
-    answer_due = serializers.DateField(help_text="答复期限")
+    answer_due = serializers.DateField(help_text="答复期限（含已同意的延期）")
     answer = serializers.CharField(help_text="答复（未答复时为空）")
     answered_at = serializers.DateTimeField(allow_null=True, help_text="答复时间")
     rating = serializers.CharField(help_text="评价：satisfied、basic、unsatisfied，未评价时为空")
@@ -90,8 +90,9 @@ class OpinionRowSerializer(serializers.Serializer):
     status_display = serializers.CharField(source="get_status_display", help_text="状态的中文名称")
     received_at = serializers.DateTimeField(help_text="收到时间")
     first_response_due = serializers.DateField(help_text="首次回应期限")
-    answer_due = serializers.DateField(help_text="答复期限")
+    answer_due = serializers.DateField(source="effective_answer_due", help_text="答复期限（含已同意的延期）")
     forwarded_office = RefSerializer(allow_null=True, help_text="转办的承办单位")
+    office_signed_at = serializers.DateTimeField(allow_null=True, help_text="承办单位签收时间（未签收时为空）")
 
 
 class OpinionDetailSerializer(OpinionRowSerializer):
@@ -114,3 +115,72 @@ class OpinionAnswerInputSerializer(serializers.Serializer):
 class OpinionForwardInputSerializer(serializers.Serializer):
     office = serializers.IntegerField(help_text="承办单位编号；答复期限为该意见的答复期限")
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="", help_text="转办说明")
+
+
+class OpinionExtensionInputSerializer(serializers.Serializer):
+    until = serializers.DateField(help_text="申请延至（晚于当前答复期限，最长为原期限再加一个答复时限）")
+    reason = serializers.CharField(max_length=2000, help_text="延期理由")
+
+
+class OpinionExtensionDecisionInputSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(help_text="true 同意，false 不同意")
+    until = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="同意时延至的日期（不填按申请）"
+    )
+    note = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="审核意见（不同意时必填）"
+    )
+
+
+# --------------------------------------------------------------------------- residents send an opinion (no account)
+
+
+class ResidentTargetSerializer(serializers.Serializer):
+    """What a station's or delegate's QR code opens: where the opinion goes and what the form allows."""
+
+    station = RefSerializer(help_text="联络站")
+    address = serializers.CharField(source="station.address", help_text="联络站地址")
+    hours = serializers.CharField(source="station.hours", help_text="开放时间")
+    delegate = RefSerializer(allow_null=True, help_text="反映给的代表（联络站的码时为空）")
+    allow_anonymous = serializers.BooleanField(source="station.allow_anonymous", help_text="是否接收匿名意见")
+    max_photos = serializers.IntegerField(help_text="最多照片数")
+
+
+class VerificationInputSerializer(serializers.Serializer):
+    mobile = serializers.CharField(max_length=20, help_text="11位手机号码，验证码将以短信发送")
+
+
+class VerificationSerializer(serializers.Serializer):
+    verification = serializers.CharField(help_text="提交意见时带回的验证凭据（不含验证码）")
+    expires_in = serializers.IntegerField(help_text="验证码有效秒数")
+
+
+class OpinionSubmitInputSerializer(serializers.Serializer):
+    """The resident's form: the same fields, the same checks (``stations.residents.opinion_submit``)."""
+
+    topic = serializers.CharField(max_length=100, help_text="主题")
+    text = serializers.CharField(max_length=5000, help_text="内容（字数上限由系统设置）")
+    place = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", help_text="地点或小区")
+    anonymous = serializers.BooleanField(required=False, default=False, help_text="匿名（联络站允许时）")
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="", help_text="姓名")
+    mobile = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text="手机号码（与获取验证码时相同）"
+    )
+    verification = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="获取验证码时返回的凭据"
+    )
+    sms_code = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, default="", help_text="短信中的6位验证码"
+    )
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=10, help_text="照片（最多4张）"
+    )
+    website = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="请留空（防机器人字段）"
+    )
+
+
+class OpinionSubmittedSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField(help_text="查询码：凭它查看办理情况、补充、撤回和评价")
+    status = serializers.ChoiceField(choices=ResidentOpinion.Status.choices, help_text="状态")
+    status_display = serializers.CharField(source="get_status_display", help_text="状态的中文名称")

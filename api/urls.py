@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from api.conventions import CACHE_CONTROL
-from api.views import common, offices, public, stations, suggestions
+from api.views import common, offices, public, residents, stations, suggestions
 from huaxi_renda.middleware import DEFAULT_CSP
 
 app_name = "api"
@@ -93,5 +93,23 @@ urlpatterns = [
     path("opinions/<int:pk>/", stations.OpinionDetail.as_view(), name="opinion"),
     path("opinions/<int:pk>/answer/", stations.OpinionAnswer.as_view(), name="opinion_answer"),
     path("opinions/<int:pk>/forward/", stations.OpinionForward.as_view(), name="opinion_forward"),
+    path("opinions/<int:pk>/sign/", stations.OpinionOfficeSign.as_view(), name="opinion_office_sign"),
     path("opinions/<int:pk>/office-answer/", stations.OpinionOfficeAnswer.as_view(), name="opinion_office_answer"),
+    path(
+        "opinions/<int:pk>/extension-request/",
+        stations.OpinionExtensionRequest.as_view(),
+        name="opinion_extension_request",
+    ),
+    path(
+        "opinions/<int:pk>/extension-decision/",
+        stations.OpinionExtensionDecision.as_view(),
+        name="opinion_extension_decision",
+    ),
+    path("residents/<str:code>/", residents.ResidentTarget.as_view(), name="resident_target"),
+    path(
+        "residents/<str:code>/verification/",
+        residents.ResidentVerification.as_view(),
+        name="resident_verification",
+    ),
+    path("residents/<str:code>/opinions/", residents.ResidentOpinionSubmit.as_view(), name="resident_opinion"),
 ]

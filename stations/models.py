@@ -4,10 +4,12 @@ Status changes happen only in ``stations.actions`` (opinions) and ``stations.dis
 the allowed transitions are ``ResidentOpinion.TRANSITIONS``.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -174,6 +176,13 @@ class ResidentOpinion(models.Model):
         verbose_name=_("承办单位"),
     )
     forwarded_at = models.DateTimeField(_("转办时间"), null=True, blank=True)
+    # The office's side, as for an assignment: it signs (签收) before answering; an approved extension
+    # (``OpinionExtension``) moves its answer deadline (``effective_answer_due``).
+    office_signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    office_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    extended_answer_due = models.DateField(_("延期后的答复期限"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("并入")
     )
@@ -224,6 +233,51 @@ class ResidentOpinion(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def effective_answer_due(self) -> datetime.date:
+        """The answer deadline, moved by an approved extension (SQL twin: ``effective_answer_due_expression``)."""
+        return self.extended_answer_due or self.answer_due
+
+
+def effective_answer_due_expression():
+    """``ResidentOpinion.effective_answer_due`` in SQL, for filters and ordering."""
+    return Coalesce("extended_answer_due", "answer_due")
+
+
+class OpinionExtension(models.Model):
+    """An office's request for a later answer deadline on a forwarded opinion, decided by its handlers or staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已同意")
+        REFUSED = "refused", _("未同意")
+
+    opinion = models.ForeignKey(ResidentOpinion, on_delete=models.CASCADE, related_name="extensions")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("延期理由"))
+    requested_until = models.DateField(_("申请延至"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("群众意见延期申请")
+        verbose_name_plural = _("群众意见延期申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opinion"], condition=models.Q(status="pending"), name="opinion_extension_one_pending"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.opinion_id} {self.requested_until}"
 
 
 class OpinionPhoto(models.Model):

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import statistics
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from delegates.models import Delegation
-from stations.models import RecordedDraft, ResidentOpinion, Station, StationDelegate
+from stations.models import (
+    RecordedDraft,
+    ResidentOpinion,
+    Station,
+    StationDelegate,
+    effective_answer_due_expression,
+)
 from suggestions import pii, policy
 from suggestions.actor import Actor
 from suggestions.policy import Action
@@ -97,15 +104,36 @@ def opinions_for(*, actor: Any) -> QuerySet[ResidentOpinion]:
 
 
 def office_opinions(*, actor: Any) -> QuerySet[ResidentOpinion]:
-    """Opinions forwarded to the actor's offices (the office clerk's inbox)."""
+    """Opinions forwarded to the actor's offices (the office clerk's inbox), open ones first, by deadline."""
     who = Actor.of(actor)
     return (
         ResidentOpinion.objects.filter(
             forwarded_office_id__in=who.office_ids, station__congress_id=who.congress_id or 0
         )
         .select_related("station", "forwarded_office")
-        .order_by("status", "answer_due", "pk")
+        .annotate(due=effective_answer_due_expression())
+        .order_by("status", "due", "pk")
     )
+
+
+OFFICE_PER_PAGE = 20
+
+
+def office_opinion_page(*, actor: Any, number: Any = None, open_only: bool = True) -> Page:
+    """One page of the opinions forwarded to the actor's offices (the section of the office inbox beside its
+    assignments): still to answer, not yet signed first, then by deadline; each with its urgency."""
+    rows = office_opinions(actor=actor)
+    if open_only:
+        rows = rows.filter(status=OS.FORWARDED).order_by(F("office_signed_at").asc(nulls_first=True), "due", "pk")
+    page = Paginator(rows, OFFICE_PER_PAGE).get_page(number)
+    calendar, today = work_calendar(), timezone.localdate()
+    for opinion in page.object_list:
+        opinion.urgency, opinion.days_left = "", None
+        if opinion.status == OS.FORWARDED:
+            left = calendar.workdays_between(today, opinion.due)
+            opinion.days_left, opinion.overdue_days = left, -left
+            opinion.urgency = "overdue" if left < 0 else ("soon" if left <= 5 else "")
+    return page
 
 
 def resident_shown(*, actor: Any, opinion: ResidentOpinion) -> dict[str, str]:
@@ -116,6 +144,17 @@ def resident_shown(*, actor: Any, opinion: ResidentOpinion) -> dict[str, str]:
         return {"name": opinion.resident_name, "mobile": opinion.resident_mobile}
     name = opinion.resident_name
     return {"name": (name[:1] + "*" * (len(name) - 1)) if name else "", "mobile": pii.mask(opinion.resident_mobile)}
+
+
+def code_target(*, code: str) -> tuple[Station, Any]:
+    """The active station (and delegate, for a delegate's code) a QR code opens the resident's form for, or 404."""
+    station = Station.objects.select_related("congress").filter(code=code, is_active=True).first()
+    if station is not None:
+        return station, None
+    membership = StationDelegate.objects.select_related("station__congress", "delegate").filter(code=code).first()
+    if membership is None or not membership.station.is_active:
+        raise Http404
+    return membership.station, membership.delegate
 
 
 def opinion_by_code(*, code: str) -> ResidentOpinion:
@@ -167,70 +206,14 @@ def drafts_recorded_by(*, actor: Any) -> QuerySet[RecordedDraft]:
     )
 
 
-def _median(values: list[int]) -> float | None:
-    return statistics.median(values) if values else None
-
-
-def _tally(opinions: list[ResidentOpinion], calendar: Any) -> dict[str, Any]:
-    first = [
-        calendar.workdays_between(o.received_at.date(), o.first_responded_at.date())
-        for o in opinions
-        if o.first_responded_at
-    ]
-    answer = [calendar.workdays_between(o.received_at.date(), o.answered_at.date()) for o in opinions if o.answered_at]
-    rated = [o for o in opinions if o.rating]
-    ok = [o for o in rated if o.rating != ResidentOpinion.Rating.UNSATISFIED]
-    return {
-        "received": len(opinions),
-        "answered": sum(1 for o in opinions if o.answered_at),
-        "forwarded": sum(1 for o in opinions if o.forwarded_at),
-        "suggested": sum(1 for o in opinions if o.suggestion_id),
-        "median_first": _median(first),
-        "median_answer": _median(answer),
-        "rated": len(rated),
-        "satisfied": len(ok),
-        "satisfaction": f"{100 * len(ok) / len(rated):.0f}%" if rated else "—",
-    }
-
-
 def station_statistics(
     *, station: Station | None = None, congress_id: int | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Counts per station and per delegate: received, answered, forwarded, turned into suggestions, medians,
-    satisfaction; of one station, or of every station of one congress (one of the two must be given)."""
-    if station is None and congress_id is None:
-        raise ValueError("station_statistics needs a station or a congress")
-    opinions = ResidentOpinion.objects.only(
-        "station_id",
-        "delegate_id",
-        "received_at",
-        "first_responded_at",
-        "answered_at",
-        "forwarded_at",
-        "suggestion_id",
-        "rating",
-    )
-    stations = Station.objects.all()
-    if station is not None:
-        opinions, stations = opinions.filter(station=station), stations.filter(pk=station.pk)
-    else:
-        opinions, stations = opinions.filter(station__congress_id=congress_id), stations.filter(congress_id=congress_id)
-    rows = list(opinions)
-    calendar = work_calendar()
-    stations = {s.pk: s for s in stations}
-    per_station = [
-        {"station": stations[pk], **_tally([o for o in rows if o.station_id == pk], calendar)}
-        for pk in sorted({o.station_id for o in rows}, key=lambda pk: stations[pk].name)
-    ]
-    memberships = StationDelegate.objects.filter(station_id__in=list(stations)).select_related("delegate", "station")
-    per_delegate = []
-    for membership in memberships:
-        mine = [o for o in rows if o.station_id == membership.station_id and o.delegate_id == membership.delegate_id]
-        if mine:
-            per_delegate.append(
-                {"delegate": membership.delegate, "station": membership.station, **_tally(mine, calendar)}
-            )
-    return {"stations": per_station, "delegates": per_delegate}
+    satisfaction; of one station, or of every station of one congress (grouped queries: ``stations.figures``)."""
+    from stations.figures import figures
+
+    return figures(station=station, congress_id=congress_id)
 
 
 def staff_candidates(*, congress_id: int | None) -> QuerySet:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from stations.actions import (
     notify,
     sms_signature_of,
 )
-from stations.models import ResidentOpinion
+from stations.models import ResidentOpinion, effective_answer_due_expression
 from suggestions.workdays import work_calendar
 
 OS = ResidentOpinion.Status
@@ -53,9 +54,27 @@ def opinions_remind(*, today: datetime.date | None = None) -> int:
             dedupe=f"stations:triage:{opinion.pk}:{stage}",
         )
         sent += 1
-    forwarded = ResidentOpinion.objects.select_related("station").filter(status=OS.FORWARDED, answer_due__lte=soon)
+    # Forwarded opinions, as assignments: the office hears before and after the (extended) deadline, the station
+    # too once it is overdue (escalation); one not signed after a working day reminds the office to sign.
+    forwarded = (
+        ResidentOpinion.objects.select_related("station", "delegate__user")
+        .annotate(due=effective_answer_due_expression())
+        .filter(status=OS.FORWARDED)
+        .filter(
+            Q(due__lte=soon) | Q(office_signed_at__isnull=True, forwarded_at__date__lt=calendar.add_workdays(today, -1))
+        )
+    )
     for opinion in forwarded:
-        stage = "overdue" if opinion.answer_due < today else "soon"
+        if opinion.due > soon:
+            notify(
+                _office_users(opinion.forwarded_office_id),
+                title=_("转办的群众意见尚未签收：%(topic)s") % {"topic": opinion.topic[:60]},
+                url=opinion.get_absolute_url(),
+                dedupe=f"stations:forwarded:{opinion.pk}:sign",
+            )
+            sent += 1
+            continue
+        stage = "overdue" if opinion.due < today else "soon"
         title = (
             _("转办的群众意见已逾期未答复：%(topic)s")
             if stage == "overdue"
@@ -64,7 +83,9 @@ def opinions_remind(*, today: datetime.date | None = None) -> int:
         users = _office_users(opinion.forwarded_office_id)
         if stage == "overdue":
             users += handlers_of(opinion)  # escalation: the station hears of it too
-        notify(users, title=title, url=opinion.get_absolute_url(), dedupe=f"stations:forwarded:{opinion.pk}:{stage}")
+        # The due date in the key: after an approved extension the office is reminded of the new deadline.
+        dedupe = f"stations:forwarded:{opinion.pk}:{stage}:{opinion.due.isoformat()}"
+        notify(users, title=title, url=opinion.get_absolute_url(), dedupe=dedupe)
         sent += 1
     now = timezone.now()
     answered = (

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stations.web import discussion, handling, resident
+from stations.web import discussion, handling, office, resident
 
 app_name = "stations"
 
@@ -23,7 +23,10 @@ urlpatterns = [
     path("opinions/<int:pk>/answer/", handling.opinion_answer, name="answer"),
     path("opinions/<int:pk>/forward/", handling.opinion_forward, name="forward"),
     path("opinions/<int:pk>/merge/", handling.opinion_merge, name="merge"),
+    path("opinions/<int:pk>/sign/", office.opinion_sign, name="office_sign"),
     path("opinions/<int:pk>/office-answer/", handling.opinion_office_answer, name="office_answer"),
+    path("opinions/<int:pk>/extension/", office.extension_request, name="extension_request"),
+    path("opinions/<int:pk>/extension/decide/", office.extension_decide, name="extension_decide"),
     path("opinions/<int:pk>/publish/", handling.opinion_publish, name="publish"),
     path("photos/<int:pk>/", handling.opinion_photo, name="photo"),
     path("discussions/new/", discussion.discussion_new, name="discussion_new"),

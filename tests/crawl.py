@@ -230,7 +230,8 @@ PK_MODEL.update({f"stations:{name}": "station" for name in (
     "detail", "edit", "poster", "suggest", "public",
 )})  # fmt: skip
 PK_MODEL.update({f"stations:{name}": "opinion" for name in (
-    "opinion", "answer", "forward", "merge", "office_answer", "publish",
+    "opinion", "answer", "forward", "merge", "office_answer", "publish", "office_sign", "extension_request",
+    "extension_decide",
 )})  # fmt: skip
 PK_MODEL.update({
     "stations:photo": "photo",
@@ -254,8 +255,13 @@ CODE_SAMPLE.update({f"residents:{name}": "tracking_code" for name in ("track", "
 CODE_SAMPLE.update({f"api:{name}": "tracking_code" for name in ("track", "track_add", "track_rate", "track_withdraw")})
 PK_MODEL.update({"api:public_station": "station"})
 PK_MODEL.update({f"api:{name}": "opinion" for name in (
-    "opinion", "opinion_answer", "opinion_forward", "opinion_office_answer",
+    "opinion", "opinion_answer", "opinion_forward", "opinion_office_answer", "opinion_office_sign",
+    "opinion_extension_request", "opinion_extension_decision",
 )})  # fmt: skip
+# A resident sends an opinion through the API at a station's (or delegate's) code, as through the form.
+CODE_SAMPLE.update(
+    {f"api:{name}": "scan_code" for name in ("resident_target", "resident_verification", "resident_opinion")}
+)
 # The congresses: the level above's read-only view, transfer (转交) and administration.
 PK_MODEL.update({
     "congresses:lower_list": "congress",

@@ -69,6 +69,7 @@ ELSEWHERE = {
     "api:opinion": "the stations' API: tests/stations/test_congress_stations.py",
     "residents:": "no account: reached by a station's code (tests/stations/test_congress_stations.py)",
     "api:track": "no account: a resident's tracking code (tests/stations/test_congress_stations.py)",
+    "api:resident_": "no account: a resident sends at a station's code (tests/stations/test_congress_stations.py)",
     "api:public_": "anonymous: each congress's public site (tests/suggestions/web/test_public_congresses.py)",
     "public:": "anonymous: each congress's public site (tests/suggestions/web/test_public_congresses.py)",
     "congress_public:": "anonymous: each congress's public site (tests/suggestions/web/test_public_congresses.py)",

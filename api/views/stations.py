@@ -15,7 +15,7 @@ from api.conventions import ApiView, Cursor
 from api.views.suggestions import ERRORS
 from security import events as security_events
 from security.models import SecurityEventKind
-from stations import actions, queries, residents
+from stations import actions, office, queries, residents
 from stations.models import OpinionEntry, ResidentOpinion, Station
 from suggestions import pii, policy
 from suggestions.models import Office
@@ -108,7 +108,7 @@ def track_data(code: str) -> dict:
         "status": opinion.status,
         "status_display": opinion.get_status_display(),
         "received_at": opinion.received_at,
-        "answer_due": opinion.answer_due,
+        "answer_due": opinion.effective_answer_due,
         "answer": opinion.answer,
         "answered_at": opinion.answered_at,
         "rating": opinion.rating,
@@ -291,4 +291,57 @@ class OpinionOfficeAnswer(_OpinionStep):
     def post(self, request, pk):
         opinion = opinion_or_404(self, pk)
         actions.opinion_office_answer(opinion=opinion, actor=request.user, text=_text(request))
+        return self.done(pk)
+
+
+@extend_schema(tags=[TRIAGE])
+class OpinionOfficeSign(_OpinionStep):
+    @extend_schema(
+        summary="承办单位签收",
+        description="意见转到的承办单位签收（与承办事项相同：先签收再答复）；重复签收不产生变化。",
+        request=None,
+        responses={200: ss.OpinionDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        office.opinion_office_sign(opinion=opinion_or_404(self, pk), actor=request.user)
+        return self.done(pk)
+
+
+@extend_schema(tags=[TRIAGE])
+class OpinionExtensionRequest(_OpinionStep):
+    @extend_schema(
+        summary="承办单位申请延期",
+        description="已签收、未答复、未过答复期限时申请延期，一次一件；由联络站的联络员、代表或人大工作人员审核。",
+        request=ss.OpinionExtensionInputSerializer,
+        responses={200: ss.OpinionDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        opinion = opinion_or_404(self, pk)
+        data = ss.OpinionExtensionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        office.opinion_extension_request(
+            opinion=opinion,
+            actor=request.user,
+            reason=data.validated_data["reason"],
+            until=data.validated_data["until"],
+        )
+        return self.done(pk)
+
+
+@extend_schema(tags=[TRIAGE])
+class OpinionExtensionDecision(_OpinionStep):
+    @extend_schema(
+        summary="审核延期申请",
+        description="联络站的联络员、代表或人大工作人员同意（可改延至日期）或不同意（须写审核意见）承办单位的延期申请。",
+        request=ss.OpinionExtensionDecisionInputSerializer,
+        responses={200: ss.OpinionDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        opinion = opinion_or_404(self, pk)
+        data = ss.OpinionExtensionDecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        office.opinion_extension_decide(
+            opinion=opinion, actor=request.user, approve=values["approve"], until=values["until"], note=values["note"]
+        )
         return self.done(pk)

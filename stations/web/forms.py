@@ -110,6 +110,27 @@ class AnswerForm(forms.Form):
     text = forms.CharField(label=_("答复"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class ExtensionRequestForm(forms.Form):
+    until = forms.DateField(label=_("申请延至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("approve", _("同意延期")), ("refuse", _("不同意"))],
+        widget=forms.RadioSelect,
+    )
+    until = forms.DateField(
+        label=_("延至（不填则按申请）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(
+        label=_("审核意见（不同意时必填）"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ForwardForm(forms.Form):
     office = forms.ModelChoiceField(label=_("承办单位"), queryset=Office.objects.none())
     note = forms.CharField(

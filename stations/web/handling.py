@@ -20,12 +20,21 @@ from security import events as security_events
 from security.models import SecurityEventKind
 from stations import actions, queries
 from stations.models import OpinionPhoto, ResidentOpinion, StationDelegate
-from stations.web.forms import AnswerForm, ForwardForm, MergeForm, PublishForm, StationForm, SuggestForm
+from stations.web.forms import (
+    AnswerForm,
+    ExtensionDecideForm,
+    ExtensionRequestForm,
+    ForwardForm,
+    MergeForm,
+    PublishForm,
+    StationForm,
+    SuggestForm,
+)
 from suggestions import pii, policy
 from suggestions.actor import actor_of
 from suggestions.errors import NotPermitted, WorkflowError
 from suggestions.policy import Action
-from suggestions.web.decorators import office_required, staff_required
+from suggestions.web.decorators import office_required, reports_required
 
 
 def _form_errors(form) -> str:
@@ -162,6 +171,9 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": opinion.photos.all(),
         "answer_form": AnswerForm(),
         "forward_form": ForwardForm(opinion=opinion),
+        "extension_form": ExtensionRequestForm(),
+        "decide_form": ExtensionDecideForm(initial={"decision": "approve"}),
+        "extensions": opinion.extensions.select_related("office") if opinion.forwarded_office_id else [],
         "merge_form": MergeForm(opinion=opinion),
         "publish_form": PublishForm(
             initial={
@@ -316,14 +328,13 @@ def opinion_photo(request: HttpRequest, pk: int) -> HttpResponse:
 @office_required
 def office_inbox(request: HttpRequest) -> HttpResponse:
     """Residents' opinions forwarded to the clerk's offices."""
-    return render(
-        request, "stations/office_inbox.html", {"opinions": queries.office_opinions(actor=actor_of(request))[:200]}
-    )
+    page = queries.office_opinion_page(actor=actor_of(request), number=request.GET.get("page"), open_only=False)
+    return render(request, "stations/office_inbox.html", {"page": page, "opinions": page.object_list})
 
 
-@staff_required
+@reports_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Counts per station and per delegate."""
+    """Counts per station and per delegate, for those who read the reports (staff and leaders)."""
     return render(
         request, "stations/dashboard.html", queries.station_statistics(congress_id=actor_of(request).congress_id)
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from congresses.models import congress_by_id
 from security.events import client_address
 from stations import queries, residents
-from stations.models import ResidentOpinion, Station, StationDelegate
+from stations.models import ResidentOpinion, Station
 from stations.web.forms import AddInfoForm, MobileForm, OpinionForm, RateForm
 from suggestions import pii
 from suggestions.errors import WorkflowError
@@ -23,13 +23,7 @@ SESSION_KEY = "stations_verification"
 
 def _target(code: str) -> tuple[Station, object]:
     """The station (and delegate) a QR code opens the form for, or 404."""
-    station = Station.objects.select_related("congress").filter(code=code, is_active=True).first()
-    if station is not None:
-        return station, None
-    membership = StationDelegate.objects.select_related("station__congress", "delegate").filter(code=code).first()
-    if membership is None or not membership.station.is_active:
-        raise Http404
-    return membership.station, membership.delegate
+    return queries.code_target(code=code)
 
 
 def scan(request: HttpRequest, code: str) -> HttpResponse:

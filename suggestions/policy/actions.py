@@ -67,7 +67,10 @@ class Action(models.TextChoices):
     OPINION_FORWARD = "opinion_forward", _("转办群众意见")
     OPINION_MERGE = "opinion_merge", _("合并群众意见")
     OPINION_SUGGEST = "opinion_suggest", _("将群众意见转为建议")
+    OPINION_OFFICE_SIGN = "opinion_office_sign", _("承办单位签收群众意见")
     OPINION_OFFICE_ANSWER = "opinion_office_answer", _("承办单位答复群众意见")
+    OPINION_REQUEST_EXTENSION = "opinion_request_extension", _("承办单位申请延期答复群众意见")
+    OPINION_DECIDE_EXTENSION = "opinion_decide_extension", _("审核群众意见延期申请")  # obj: the opinion
     OPINION_PUBLISH = "opinion_publish", _("公开群众意见答复")
     DISCUSSION_RECORD = "discussion_record", _("录入分组审议建议")
     RECORDED_DRAFT_EDIT = "recorded_draft_edit", _("修改代录建议")

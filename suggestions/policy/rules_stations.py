@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from delegates.models import Delegation
-from stations.models import RecordedDraft, ResidentOpinion, Station, StationDelegate
+from stations.models import OpinionExtension, RecordedDraft, ResidentOpinion, Station, StationDelegate
 from suggestions.actor import Actor
 from suggestions.errors import NotPermitted, TransitionNotAllowed
 from suggestions.models import Suggestion
@@ -83,10 +83,54 @@ def _personal_data(actor: Actor, opinion: ResidentOpinion, today: datetime.date)
     return _handler(actor, opinion)
 
 
+def _forwarded_office(actor: Actor, opinion: ResidentOpinion, message: str) -> Decision:
+    if opinion.forwarded_office_id and actor.works_for(opinion.forwarded_office_id):
+        return ALLOWED
+    return _no(message)
+
+
+def _office_sign(actor: Actor, opinion: ResidentOpinion, today: datetime.date) -> Decision:
+    """The office signs for a forwarded opinion (签收) before it answers, as for an assignment."""
+    decision = _forwarded_office(actor, opinion, _("只有转办的承办单位可以签收这条意见。"))
+    if not decision:
+        return decision
+    if opinion.status != OS.FORWARDED:
+        return _not_now(_("这条意见已答复或已撤回。"))
+    return _not_now(_("这条意见已签收。")) if opinion.office_signed_at else ALLOWED
+
+
 def _office_answer(actor: Actor, opinion: ResidentOpinion, today: datetime.date) -> Decision:
-    if not (opinion.forwarded_office_id and actor.works_for(opinion.forwarded_office_id)):
-        return _no(_("只有转办的承办单位可以答复这条意见。"))
-    return _status_in(opinion, (OS.FORWARDED,), _("这条意见已答复或已撤回。"))
+    decision = _forwarded_office(actor, opinion, _("只有转办的承办单位可以答复这条意见。"))
+    if not decision:
+        return decision
+    if opinion.status != OS.FORWARDED:
+        return _not_now(_("这条意见已答复或已撤回。"))
+    return ALLOWED if opinion.office_signed_at else _not_now(_("请先签收再答复。"))
+
+
+def _extension_pending(opinion: ResidentOpinion) -> bool:
+    return OpinionExtension.objects.filter(opinion_id=opinion.pk, status=OpinionExtension.Status.PENDING).exists()
+
+
+def _request_extension(actor: Actor, opinion: ResidentOpinion, today: datetime.date) -> Decision:
+    """The office that signed asks for a later answer deadline, before the current one passes, one at a time."""
+    decision = _forwarded_office(actor, opinion, _("只有转办的承办单位可以申请延期。"))
+    if not decision:
+        return decision
+    if opinion.status != OS.FORWARDED or not opinion.office_signed_at:
+        return _not_now(_("只有已签收、尚未答复的意见可以申请延期。"))
+    if today > opinion.effective_answer_due:
+        return _not_now(_("已超过答复期限，不能再申请延期，请尽快答复。"))
+    return _not_now(_("已有延期申请正在审核。")) if _extension_pending(opinion) else ALLOWED
+
+
+def _decide_extension(actor: Actor, opinion: ResidentOpinion, today: datetime.date) -> Decision:
+    """Who forwarded it decides, as staff do for an assignment: the station's staff or delegate, or NPC staff."""
+    if not (actor.is_staff or _handler(actor, opinion)):
+        return _no(_("只有该联络站的联络员、代表或人大工作人员可以审核延期申请。"))
+    if opinion.status != OS.FORWARDED or not _extension_pending(opinion):
+        return _not_now(_("没有待审核的延期申请。"))
+    return ALLOWED
 
 
 def _publish(actor: Actor, opinion: ResidentOpinion, today: datetime.date) -> Decision:
@@ -154,7 +198,10 @@ RULES: dict[Action, Rule] = {
     Action.OPINION_FORWARD: _triage_rule,
     Action.OPINION_MERGE: _triage_rule,
     Action.OPINION_SUGGEST: _triage_rule,
+    Action.OPINION_OFFICE_SIGN: _office_sign,
     Action.OPINION_OFFICE_ANSWER: _office_answer,
+    Action.OPINION_REQUEST_EXTENSION: _request_extension,
+    Action.OPINION_DECIDE_EXTENSION: _decide_extension,
     Action.OPINION_PUBLISH: _publish,
     Action.DISCUSSION_RECORD: _discussion_record,
     Action.RECORDED_DRAFT_EDIT: _draft_edit,

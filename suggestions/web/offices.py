@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stations.web.office import office_section
 from suggestions import actions, policy, roles
 from suggestions.actor import actor_of
 from suggestions.models import Assignment, AssignmentRequest, OfficeMember, Reply
@@ -87,6 +88,7 @@ def inbox(request):
             "page_query": page_params.urlencode(),
             "many_offices": len(office_ids) > 1,
             "filtered": bool({k: v for k, v in filters.items() if k != "group"}),
+            **office_section(request),  # residents' opinions forwarded by liaison stations
         },
     )
 

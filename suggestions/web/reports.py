@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from huaxi_renda.cache import cache_get, cache_set
+from stations import figures as station_figures
 from suggestions import policy
 from suggestions.actor import actor_of
 from suggestions.models import Suggestion
@@ -201,6 +202,8 @@ def dashboard(request):
             "resurvey": data["resurvey"],
             "followup": data["followup"],
             "staff_desk": policy.may(actor_of(request), Action.STAFF_DESK, None),
+            # Residents' opinions through the liaison stations: a summary, the full table on its own page.
+            "station_figures": station_figures.dashboard_summary(congress_id=actor_of(request).congress_id),
         },
     )
 

@@ -5,6 +5,8 @@ the resident's tracking code as the only permission, personal data by the rule b
 401: no credentials where a login is needed.
 """
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -12,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from security.models import SecurityEvent, SecurityEventKind
 from stations import actions as station_actions
+from stations import office as station_office
 from stations.models import ResidentOpinion
 from tests import factories
 from tests.api.conftest import bearer, resident_opinion
@@ -102,6 +105,63 @@ MATRIX = {
         {"text": "已修复。"},
         expect(404, station_staff=403, station_delegate=403, clerk=200, staff=403),
     ),
+    "opinion_office_sign": (  # FWD is signed already: signing again changes nothing
+        "post",
+        "/api/v1/opinions/{FWD}/sign/",
+        None,
+        expect(404, station_staff=403, station_delegate=403, clerk=200, staff=403),
+    ),
+    "opinion_office_sign.not_forwarded": (
+        "post",
+        "/api/v1/opinions/{RCV}/sign/",
+        None,
+        expect(404, station_staff=403, station_delegate=403, staff=403),
+    ),
+    "opinion_extension_request": (
+        "post",
+        "/api/v1/opinions/{FWD}/extension-request/",
+        {"until": "{LATER}", "reason": "需要协调供电公司。"},
+        expect(404, station_staff=403, station_delegate=403, clerk=200, staff=403),
+    ),
+    "opinion_extension_request.bad_date": (
+        "post",
+        "/api/v1/opinions/{FWD}/extension-request/",
+        {"until": "2099-13-45", "reason": "x"},
+        expect(404, station_staff=400, station_delegate=400, clerk=400, staff=400),
+    ),
+    "opinion_extension_decision.none_pending": (
+        "post",
+        "/api/v1/opinions/{FWD}/extension-decision/",
+        {"approve": True},
+        expect(404, station_staff=409, station_delegate=409, clerk=403, staff=409),
+    ),
+    "resident_target": ("get", "/api/v1/residents/{ST_CODE}/", None, EVERYONE_200),
+    "resident_target.unknown": ("get", "/api/v1/residents/NOSUCHCODE/", None, dict.fromkeys(ROLES, 404)),
+    "resident_target.closed": ("get", "/api/v1/residents/{CLOSED_CODE}/", None, dict.fromkeys(ROLES, 404)),
+    "resident_verification": (
+        "post",
+        "/api/v1/residents/{ST_CODE}/verification/",
+        {"mobile": "13800000099"},
+        dict.fromkeys(ROLES, 201),
+    ),
+    "resident_verification.bad_number": (
+        "post",
+        "/api/v1/residents/{ST_CODE}/verification/",
+        {"mobile": "12345"},
+        dict.fromkeys(ROLES, 400),
+    ),
+    "resident_opinion.without_code": (
+        "post",
+        "/api/v1/residents/{ST_CODE}/opinions/",
+        {"topic": "路灯", "text": "坏了", "name": "张三", "mobile": "13800000099"},
+        dict.fromkeys(ROLES, 400),
+    ),
+    "resident_opinion.closed_station": (
+        "post",
+        "/api/v1/residents/{CLOSED_CODE}/opinions/",
+        {"topic": "路灯", "text": "坏了", "anonymous": True},
+        dict.fromkeys(ROLES, 404),
+    ),
     "opinion_office_answer.not_forwarded": (
         "post",
         "/api/v1/opinions/{RCV}/office-answer/",
@@ -138,6 +198,7 @@ def stations_world(staff, delegate, other_delegate, office, clerk, other_clerk, 
     received = resident_opinion(station, mobile="13800000061")
     forwarded = resident_opinion(station, mobile="13800000062")
     station_actions.opinion_forward(opinion=forwarded, actor=station_staff, office=office)
+    station_office.opinion_office_sign(opinion=forwarded, actor=clerk)
     answered = resident_opinion(station, mobile="13800000063")
     station_actions.opinion_answer(opinion=answered, actor=station_staff, text="已处理。")
     people = {
@@ -158,6 +219,9 @@ def stations_world(staff, delegate, other_delegate, office, clerk, other_clerk, 
         "RCV_CODE": received.tracking_code,
         "ANS_CODE": answered.tracking_code,
         "OFFICE": office.pk,
+        "ST_CODE": station.code,
+        "CLOSED_CODE": closed.code,
+        "LATER": (forwarded.answer_due + datetime.timedelta(days=3)).isoformat(),
     }
     return people, ids
 
@@ -178,7 +242,14 @@ def test_station_endpoint_answers_each_role_as_designed(name, role, stations_wor
     if data is None:
         response = getattr(client, method)(path)
     else:
-        data = {key: int(value.format(**ids)) if value == "{OFFICE}" else value for key, value in data.items()}
+        data = {
+            key: int(value.format(**ids))
+            if value == "{OFFICE}"
+            else value.format(**ids)
+            if isinstance(value, str)
+            else value
+            for key, value in data.items()
+        }
         response = getattr(client, method)(path, data, content_type="application/json")
     assert response.status_code == table[role], (name, role, response.content[:300])
     if response.status_code >= 400:
@@ -289,6 +360,25 @@ def test_resident_opinion_forwarded_answered_by_the_office_and_rated_all_through
     assert resident.get(f"/api/v1/track/{code}/").json()["status"] == "forwarded"
 
     assert [row["id"] for row in as_clerk.get("/api/v1/opinions/").json()["results"]] == [opinion.pk]
+    early = as_clerk.post(f"/api/v1/opinions/{opinion.pk}/office-answer/", {"text": "已修。"}, "application/json")
+    assert early.status_code == 409 and early.json()["message"] == "请先签收再答复。"
+    signed = as_clerk.post(f"/api/v1/opinions/{opinion.pk}/sign/")
+    assert signed.status_code == 200
+    offered = {a["action"] for a in signed.json()["available_actions"] if a["allowed"]}
+    assert {"opinion_office_answer", "opinion_request_extension"} <= offered
+    until = (opinion.answer_due + datetime.timedelta(days=5)).isoformat()
+    asked = as_clerk.post(
+        f"/api/v1/opinions/{opinion.pk}/extension-request/",
+        {"until": until, "reason": "需更换线路。"},
+        "application/json",
+    )
+    assert asked.status_code == 200
+    decided = as_delegate.post(
+        f"/api/v1/opinions/{opinion.pk}/extension-decision/", {"approve": True}, "application/json"
+    )
+    assert decided.status_code == 200 and decided.json()["answer_due"] == until
+    opinion.refresh_from_db()
+    assert opinion.effective_answer_due.isoformat() == until
     answered = as_clerk.post(
         f"/api/v1/opinions/{opinion.pk}/office-answer/", {"text": "路灯已全部更换。"}, "application/json"
     )

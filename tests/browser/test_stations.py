@@ -97,10 +97,17 @@ def test_a_resident_sends_an_opinion_by_qr_code_and_follows_it_to_a_rated_publis
     delegate_page.wait_for_load_state()
     check(delegate_page, "3-delegate-forwarded")
 
-    # The office sees it in its inbox and answers; the resident's name is masked for it.
+    # The office sees it in its inbox beside its assignments, signs for it there, then answers; the resident's
+    # name is masked for it.
     office_page = open_page(user=world["clerk"])
-    office_page.goto(reverse("stations:office_inbox"))
-    office_page.get_by_role("link", name="小区路灯不亮").click()
+    office_page.goto(reverse("offices:inbox"))
+    section = office_page.locator("#station-opinions")
+    assert "待签收" in section.inner_text()
+    section.get_by_role("button", name="签收").click()
+    office_page.wait_for_load_state()
+    assert "已签收" in office_page.locator("#station-opinions").inner_text()
+    check(office_page, "3b-office-inbox-signed")
+    office_page.locator("#station-opinions").get_by_role("link", name="小区路灯不亮").click()
     assert "陈女士" not in office_page.content() and "陈**" in office_page.content()
     office_page.locator("#id_text").fill("已安排维修人员，三个工作日内修复。")
     office_page.get_by_role("button", name="提交答复").click()

@@ -117,3 +117,57 @@ def test_the_one_time_code_is_signed_with_the_station_congress(client, two, djan
     texts = {m.phone: m.text for m in sms.outbox}
     assert texts["13900139002"].startswith("【乙人大】您的验证码是")
     assert texts["13900139001"].startswith("【花溪人大】您的验证码是")
+
+
+def test_an_office_handles_only_its_own_congress_forwarded_opinions_and_figures_keep_to_it(client, two):
+    import datetime
+
+    from stations import figures
+    from stations import office as office_actions
+
+    a, b = two
+    for w in (a, b):
+        actions.opinion_forward(opinion=w.opinion, actor=w.delegate.user, office=w.office)
+        office_actions.opinion_office_sign(opinion=w.opinion, actor=w.clerk)
+        w.opinion.refresh_from_db()
+    client.force_login(b.clerk)
+    inbox = client.get(reverse("offices:inbox"))
+    assert [o.pk for o in inbox.context["station_opinions"].object_list] == [b.opinion.pk]
+    assert "甲地路灯不亮" not in inbox.content.decode()
+    until = (a.opinion.answer_due + datetime.timedelta(days=3)).isoformat()
+    for name, data in (
+        ("stations:office_sign", {}),
+        ("stations:extension_request", {"until": until, "reason": "x"}),
+        ("stations:extension_decide", {"decision": "approve"}),
+    ):
+        assert client.post(reverse(name, args=[a.opinion.pk]), data).status_code == 404, name
+    api = bearer(b.staff)
+    for path, data in (
+        ("sign/", None),
+        ("extension-request/", {"until": until, "reason": "x"}),
+        ("extension-decision/", {"approve": True}),
+    ):
+        url = f"/api/v1/opinions/{a.opinion.pk}/{path}"
+        response = api.post(url, data, content_type="application/json") if data else api.post(url)
+        assert response.status_code == 404, path
+    assert not a.opinion.extensions.exists()
+    summary = figures.dashboard_summary(congress_id=b.congress.pk)
+    assert [row["station"].pk for row in summary["stations"]] == [b.station.pk]
+    client.force_login(b.staff)
+    assert "甲地联络站" not in client.get(reverse("reports:dashboard")).content.decode()
+
+
+def test_a_resident_sending_through_the_api_at_a_code_reaches_that_station(two, settings):
+    from django.test import Client
+
+    from stations.models import ResidentOpinion
+
+    a, b = two
+    settings.STATIONS_LIMITS = {"otp_interval_seconds": 0}
+    resident = Client(REMOTE_ADDR="10.55.0.1")
+    assert resident.get(f"/api/v1/residents/{b.station.code}/").json()["station"]["name"] == "乙地联络站"
+    sent = resident.post(
+        f"/api/v1/residents/{b.station.code}/opinions/", {"topic": "噪音", "text": "夜间施工", "anonymous": "true"}
+    )
+    assert sent.status_code == 201
+    assert ResidentOpinion.objects.get(tracking_code=sent.json()["tracking_code"]).station == b.station

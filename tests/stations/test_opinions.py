@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from stations import actions, queries, reminders, residents
+from stations import office as office_actions
 from stations.models import ResidentOpinion, StationAudit
 from suggestions.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from suggestions.models import Notification
@@ -155,6 +156,9 @@ def test_the_delegate_forwards_the_office_answers_the_resident_rates_and_the_sta
     assert Notification.objects.filter(user=clerk, url=opinion.get_absolute_url()).exists()
     with pytest.raises(NotPermitted):
         actions.opinion_office_answer(opinion=opinion, actor=staff, text="x")
+    with pytest.raises(TransitionNotAllowed, match="请先签收"):
+        actions.opinion_office_answer(opinion=opinion, actor=clerk, text="x")
+    office_actions.opinion_office_sign(opinion=opinion, actor=clerk)
     with django_capture_on_commit_callbacks(execute=True):
         actions.opinion_office_answer(opinion=opinion, actor=clerk, text="已安排维修，三天内修好。")
     opinion.refresh_from_db()

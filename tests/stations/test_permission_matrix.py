@@ -57,7 +57,11 @@ MATRIX = {
     "stations:answer": row("post", {"pk": "RCV"}, STATION_PEOPLE, {"text": "已处理。"}),
     "stations:forward": row("post", {"pk": "RCV"}, STATION_PEOPLE),
     "stations:merge": row("post", {"pk": "RCV"}, STATION_PEOPLE),
+    "stations:office_sign": row("post", {"pk": "FWD"}, {"office_clerk"}),
     "stations:office_answer": row("post", {"pk": "FWD"}, {"office_clerk"}, {"text": "已办理。"}),
+    "stations:extension_request": row("post", {"pk": "FWD"}, {"office_clerk"}, {"until": "x", "reason": "x"}),
+    # The handlers and NPC staff decide; nothing is pending in the world, so the step answers "not now".
+    "stations:extension_decide": row("post", {"pk": "FWD"}, STATION_PEOPLE | STAFF, {"decision": "approve"}),
     "stations:publish": row("post", {"pk": "ANS"}, STATION_PEOPLE),
     "stations:photo": row("get", {"pk": "PH"}, STATION_PEOPLE | STAFF),
     "stations:discussion_new": row("get", {}, STAFF | SECRETARIES),
