@@ -1,7 +1,5 @@
 """Reports for staff and (read-only) leaders: dashboard, Excel exports."""
 
-from types import SimpleNamespace
-
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -100,38 +98,15 @@ def dashboard_figures(session, *, today):
     return _tallied_figures(session, today=today)
 
 
-def _overdue_row(assignment, today):
-    """What the overdue table shows of an assignment, as plain values under the model's names.
-
-    A hundred model instances with their suggestion and office took longer to pickle into the cache,
-    to read back and to render (a URL reversed and a label translated per row each time) than to query.
-    """
-    suggestion = assignment.suggestion
-    return SimpleNamespace(
-        pk=assignment.pk,
-        suggestion_id=assignment.suggestion_id,
-        role=assignment.role,
-        get_role_display=str(assignment.get_role_display()),
-        deadline_label=str(assignment.deadline_label),
-        effective=assignment.effective,
-        days_overdue=(today - assignment.effective).days,
-        suggestion=SimpleNamespace(
-            pk=suggestion.pk,
-            title=suggestion.title,
-            number_display=str(suggestion.number_display),
-            get_absolute_url=suggestion.get_absolute_url(),
-        ),
-        office=SimpleNamespace(pk=assignment.office_id, name=assignment.office.name),
-    )
-
-
 def _tallied_figures(session, *, today):
     session_id = session.pk if session else None
     summary = stats.session_summary(session_id, today=today)
     figures = metrics.figures_from_counts(summary["counts"], summary["ratings"], summary["results"])
     offices = metrics.office_figures(summary["offices"])
-    overdue = [_overdue_row(a, today) for a in stats.overdue_assignments(session_id, today=today, limit=OVERDUE_SHOWN)]
+    overdue = list(stats.overdue_assignments(session_id, today=today, limit=OVERDUE_SHOWN))
     year_end = followup_reporting.year_end_counts(session_id)
+    for assignment in overdue:
+        assignment.days_overdue = (today - assignment.effective).days
     return {
         "headline": [
             {"figure": figures[key], "numerator": numerator, "denominator": denominator}
