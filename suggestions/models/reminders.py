@@ -48,21 +48,47 @@ class Reminder(models.Model):
         REQUEST = "request", _("申请待审核")
         MANUAL = "manual", _("人工催办")
 
-    key = models.CharField(max_length=200, unique=True)
+    # Unique through Meta.constraints, not ``unique=True``: that adds a second (pattern) index on PostgreSQL,
+    # which every row of a reminder storm would pay for and no query uses.
+    key = models.CharField(max_length=200)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     stage = models.CharField(_("阶段"), max_length=40)
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="reminders", null=True)
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders", null=True)
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="reminders", null=True)
+    # No database constraint on the references (the ORM still cascades and protects): a reminder is derived
+    # data, recorded by the scan from the very rows it names (``sets.insert_reminders``) or by a service, and
+    # none of them is ever hard-deleted. Each constraint checked a row and locked its parent for every
+    # reminder, half the cost of recording a storm (issue 25), as the statistics tallies found before.
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="reminders", null=True, db_constraint=False
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="reminders", null=True, db_constraint=False
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="reminders", null=True, db_constraint=False
+    )
     message = models.TextField(_("内容"))
     is_urgent = models.BooleanField(_("立即发送"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    # Only manual 催办 has an author: the index holds those rows alone.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        db_constraint=False,
+        db_index=False,
+    )
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("催办提醒")
         verbose_name_plural = _("催办提醒")
+        constraints = [models.UniqueConstraint(fields=["key"], name="reminder_key_unique")]
+        indexes = [
+            models.Index(
+                fields=["created_by"], condition=models.Q(created_by__isnull=False), name="reminder_created_by"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.stage}"
