@@ -8,6 +8,7 @@ second message.
 """
 
 import datetime
+import functools
 import logging
 from collections.abc import Callable
 
@@ -269,7 +270,8 @@ def dispatch_pending(*, now=None, today=None, run: Callable | None = None) -> di
     """
     now = now or timezone.now()
     today = min(today or timezone.localdate(now), timezone.localdate(now))  # see digest_send
-    run = run or run_inline
+    # Sent here, the deliveries are judged at the same ``now`` (quiet hours, the daily cap) as they were found.
+    run = run or functools.partial(run_inline, now=now)
     waiting = D.objects.filter(_claimable(now))
     immediate = list(
         waiting.exclude(_digest_q())
@@ -308,14 +310,14 @@ def dispatch_pending(*, now=None, today=None, run: Callable | None = None) -> di
     return {"reminders": len(immediate), "digests": digests}
 
 
-def run_inline(task_name: str, *args) -> int:
-    """Run a delivery in this process (management command, or when the broker is down)."""
+def run_inline(task_name: str, *args, now: datetime.datetime | None = None) -> int:
+    """Run a delivery in this process (management command, or when the broker is down), at ``now``."""
     try:
         if task_name.endswith("deliver_reminders"):
-            return reminders_deliver(reminder_ids=args[0])
+            return reminders_deliver(reminder_ids=args[0], now=now)
         if task_name.endswith("deliver_reminder"):
-            return reminder_deliver(reminder_id=args[0])
-        return digest_send(user_id=args[0], date=args[1], **({"channel": args[2]} if len(args) > 2 else {}))
+            return reminder_deliver(reminder_id=args[0], now=now)
+        return digest_send(user_id=args[0], date=args[1], now=now, **({"channel": args[2]} if len(args) > 2 else {}))
     except TransientDeliveryError:
         logger.warning("Transient failure in %s%r; the next scan retries", task_name, args)
         return 0
