@@ -45,22 +45,38 @@ OVERVIEW_BAR = 0.200
 OFFICES = {"province": 120, "city": 120, "county": 60, "township": 12}
 DELEGATES = {"province": 250, "city": 250, "county": 150, "township": 30}
 LARGE_DISTRICTS = 3
+REWRITTEN = [
+    "suggestions_suggestion",
+    "suggestions_assignment",
+    "suggestions_reply",
+    "suggestions_reminder",
+    "suggestions_cosigner",
+    "suggestions_rating",
+    "suggestions_handlinground",
+]
 
 
 # ---------------------------------------------------------------------------------------------- the tree
 
 
 def plan_tree(total_congresses=CONGRESSES, seed=SEED):
-    """[(index, name, slug, level, parent index, share)]: index 0 is the first congress (花溪区人大, kept)."""
+    """[(index, name, slug, level, parent index, share)]: index 0 is the first congress (花溪区人大, kept).
+
+    Below 1,500 congresses (the smoke test) the cities and districts shrink in proportion."""
     rng = random.Random(seed)
-    townships = max(total_congresses - 1 - CITIES - DISTRICTS, 0)
+    cities = max(1, min(CITIES, round(CITIES * total_congresses / CONGRESSES)))
+    districts = max(LARGE_DISTRICTS, min(DISTRICTS, round(DISTRICTS * total_congresses / CONGRESSES)))
+    return _tree(rng, cities, districts, max(total_congresses - 1 - cities - districts, 0))
+
+
+def _tree(rng, n_cities, n_districts, townships):
     rows = [(0, None, "huaxi", "county", 1, 0.06)]
     rows.append((1, "贵州省人大（测）", "p-province", "province", None, 0.03))
-    cities = list(range(2, 2 + CITIES))
+    cities = list(range(2, 2 + n_cities))
     for n, i in enumerate(cities, start=1):
-        rows.append((i, f"第{n}市人大（测）", f"p-city{n}", "city", 1, 0.11 / CITIES))
+        rows.append((i, f"第{n}市人大（测）", f"p-city{n}", "city", 1, 0.11 / n_cities))
     rows[0] = (0, None, "huaxi", "county", cities[0], 0.06)
-    districts = [0] + list(range(2 + CITIES, 2 + CITIES + DISTRICTS - 1))
+    districts = [0] + list(range(2 + n_cities, 2 + n_cities + n_districts - 1))
     # Two more large districts beside 花溪区; the rest share 40 % with a skew.
     weights = [rng.lognormvariate(0, 0.8) for _ in districts[LARGE_DISTRICTS:]]
     for n, i in enumerate(districts[1:], start=1):
@@ -68,8 +84,8 @@ def plan_tree(total_congresses=CONGRESSES, seed=SEED):
             share = [0.05, 0.04][n - 1]
         else:
             share = 0.40 * weights[n - LARGE_DISTRICTS] / sum(weights)
-        rows.append((i, f"第{n}区县人大（测）", f"p-county{n}", "county", cities[n % CITIES], share))
-    first_town = 2 + CITIES + DISTRICTS - 1
+        rows.append((i, f"第{n}区县人大（测）", f"p-county{n}", "county", cities[n % n_cities], share))
+    first_town = 2 + n_cities + n_districts - 1
     # Townships hang under the districts with a skew (a few districts have dozens); sizes skewed too.
     homes = [
         rng.choice(districts) if rng.random() < 0.7 else districts[int(rng.paretovariate(1.2)) % len(districts)]
@@ -99,8 +115,9 @@ def _clone(cursor, table, source, replace, *, order="t.id"):
     """INSERT INTO ``table`` a copy of each row of ``source`` (aliased ``t``, joined with the congress plan
     ``p``) with the columns in ``replace`` set to SQL expressions; the rest copied."""
     cols = _columns(cursor, table)
-    values = [replace.get(c, f"t.{c}") for c in cols]
-    cursor.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(values)} FROM {source}")  # noqa: S608
+    values = [replace.get(c, f't."{c}"') for c in cols]
+    names = ", ".join(f'"{c}"' for c in cols)
+    cursor.execute(f"INSERT INTO {table} ({names}) SELECT {', '.join(values)} FROM {source}")  # noqa: S608
     cursor.execute(
         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
     )
@@ -117,6 +134,7 @@ def provincialize(total_congresses=CONGRESSES, seed=SEED, log=print):
     from django.db import connection, transaction
 
     from congresses.models import first_congress, forget_kept
+    from suggestions.management.commands.generate_bench_data import BIGRAM_INDEXES
     from suggestions.reporting import stats
 
     started = time.monotonic()
@@ -124,6 +142,9 @@ def provincialize(total_congresses=CONGRESSES, seed=SEED, log=print):
     tree = plan_tree(total_congresses, seed)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        # Every suggestion gets a new version: without the bigram indexes, built again at the end, far faster.
+        for name in BIGRAM_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute("SELECT count(*) FROM congresses_congress")
         if cursor.fetchone()[0] > 1:
             raise RuntimeError("this database already holds more than one congress")
@@ -259,26 +280,9 @@ def provincialize(total_congresses=CONGRESSES, seed=SEED, log=print):
         )
         cursor.execute("CREATE UNIQUE INDEX ON pv_s (id)")
         cursor.execute("ANALYZE pv_s")
-        cursor.execute(
-            f"UPDATE suggestions_suggestion t SET congress_id = s.congress_id, leader_id = NULL, "
-            f"session_id = {bases['delegates_session']} + (s.cidx - 1) * {n_sess} + sr.r, "
-            f"category_id = {bases['suggestions_category']} + (s.cidx - 1) * {n_cat} + cr.r "
-            "FROM pv_s s, pv_sess sr, pv_cat cr WHERE t.id = s.id AND sr.old_id = t.session_id "
-            "AND cr.old_id = t.category_id"
-        )
-        cursor.execute(
-            f"UPDATE suggestions_handlinground t SET followup_session_id = "
-            f"{bases['delegates_session']} + (s.cidx - 1) * {n_sess} + sr.r "
-            "FROM pv_s s, pv_sess sr WHERE t.suggestion_id = s.id AND sr.old_id = t.followup_session_id"
-        )
-        cursor.execute(
-            f"UPDATE suggestions_reply t SET result_class_id = {bases['suggestions_resultclass']} "
-            f"+ (s.cidx - 1) * {n_rc} + rr.r FROM pv_s s, pv_rc rr "
-            "WHERE t.suggestion_id = s.id AND rr.old_id = t.result_class_id"
-        )
         # Offices: the k-th distinct office of a suggestion becomes office (h + k) mod n of its congress.
         cursor.execute(
-            "CREATE TEMP TABLE pv_so ON COMMIT DROP AS SELECT x.suggestion_id, x.old_id, "
+            "CREATE TEMP TABLE pv_so ON COMMIT DROP AS SELECT x.suggestion_id, x.old_id, s.cidx, "
             f"{bases['suggestions_office']} + (s.cidx - 1) * {n_off} "
             "+ (s.h + dense_rank() OVER (PARTITION BY x.suggestion_id ORDER BY x.old_id)) % s.n_office + 1 AS new_id "
             "FROM (SELECT suggestion_id, office_id AS old_id FROM suggestions_assignment UNION "
@@ -286,12 +290,6 @@ def provincialize(total_congresses=CONGRESSES, seed=SEED, log=print):
             "SELECT suggestion_id, office_id FROM suggestions_reminder WHERE office_id IS NOT NULL) x "
             "JOIN pv_s s ON s.id = x.suggestion_id"
         )
-        cursor.execute("CREATE UNIQUE INDEX ON pv_so (suggestion_id, old_id)")
-        for table in ("suggestions_assignment", "suggestions_reply", "suggestions_reminder"):
-            cursor.execute(
-                f"UPDATE {table} t SET office_id = m.new_id FROM pv_so m "  # noqa: S608
-                "WHERE m.suggestion_id = t.suggestion_id AND m.old_id = t.office_id"
-            )
         # Delegates likewise, within the term of the suggestion's session (the lead first).
         cursor.execute(
             "CREATE TEMP TABLE pv_sd ON COMMIT DROP AS SELECT x.suggestion_id, x.old_id, "
@@ -304,11 +302,35 @@ def provincialize(total_congresses=CONGRESSES, seed=SEED, log=print):
             "UNION ALL SELECT suggestion_id, 0, delegate_id FROM suggestions_rating) y GROUP BY suggestion_id, old_id"
             ") x JOIN pv_s s ON s.id = x.suggestion_id JOIN pv_del dr ON dr.old_id = x.old_id"
         )
-        cursor.execute("CREATE UNIQUE INDEX ON pv_sd (suggestion_id, old_id)")
+        for name in ("pv_so", "pv_sd"):
+            cursor.execute(f"CREATE UNIQUE INDEX ON {name} (suggestion_id, old_id)")
+            cursor.execute(f"ANALYZE {name}")
+        # Each table in one statement (one new version of each row).
         cursor.execute(
-            "UPDATE suggestions_suggestion t SET lead_delegate_id = m.new_id FROM pv_sd m "
-            "WHERE m.suggestion_id = t.id AND m.old_id = t.lead_delegate_id"
+            "UPDATE suggestions_suggestion t SET congress_id = s.congress_id, leader_id = NULL, "
+            f"session_id = {bases['delegates_session']} + (s.cidx - 1) * {n_sess} + sr.r, "
+            f"category_id = {bases['suggestions_category']} + (s.cidx - 1) * {n_cat} + cr.r, "
+            "lead_delegate_id = (SELECT m.new_id FROM pv_sd m WHERE m.suggestion_id = t.id "
+            "AND m.old_id = t.lead_delegate_id) "
+            "FROM pv_s s, pv_sess sr, pv_cat cr WHERE t.id = s.id AND sr.old_id = t.session_id "
+            "AND cr.old_id = t.category_id"
         )
+        cursor.execute(
+            "UPDATE suggestions_handlinground t SET followup_session_id = "
+            f"{bases['delegates_session']} + (s.cidx - 1) * {n_sess} + sr.r "
+            "FROM pv_s s, pv_sess sr WHERE t.suggestion_id = s.id AND sr.old_id = t.followup_session_id"
+        )
+        cursor.execute(
+            "UPDATE suggestions_reply t SET office_id = m.new_id, result_class_id = "
+            f"{bases['suggestions_resultclass']} + (m.cidx - 1) * {n_rc} "
+            "+ (SELECT rr.r FROM pv_rc rr WHERE rr.old_id = t.result_class_id) "
+            "FROM pv_so m WHERE m.suggestion_id = t.suggestion_id AND m.old_id = t.office_id"
+        )
+        for table in ("suggestions_assignment", "suggestions_reminder"):
+            cursor.execute(
+                f"UPDATE {table} t SET office_id = m.new_id FROM pv_so m "  # noqa: S608
+                "WHERE m.suggestion_id = t.suggestion_id AND m.old_id = t.office_id"
+            )
         for table in ("suggestions_cosigner", "suggestions_rating"):
             cursor.execute(
                 f"UPDATE {table} t SET delegate_id = m.new_id FROM pv_sd m "  # noqa: S608
@@ -321,6 +343,16 @@ def provincialize(total_congresses=CONGRESSES, seed=SEED, log=print):
         log(f"suggestions dealt ({time.monotonic() - started:.0f}s)")
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     forget_kept()
+    with connection.cursor() as cursor:
+        if not connection.in_atomic_block:
+            # The updated tables as a fresh load leaves them (no dead versions), like the single-congress data.
+            for table in REWRITTEN:
+                cursor.execute(f"VACUUM FULL {table}")
+            log(f"tables rewritten ({time.monotonic() - started:.0f}s)")
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        for name, (columns, where) in BIGRAM_INDEXES.items():
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON suggestions_suggestion USING gin ({columns}){where}")
+        cursor.execute("ANALYZE")
     stats.rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
@@ -492,7 +524,13 @@ def _child(db, args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def ensure_province(province_db, single_db, scale):
+def database_names(scale, province_db=None):
+    """(province database, single-congress database) at ``scale``: huaxi_province(_x10), huaxi_province_single…"""
+    suffix = "" if scale == 1 else f"_x{scale:g}".replace(".", "_")
+    return province_db or f"huaxi_province{suffix}", f"huaxi_province_single{suffix}"
+
+
+def ensure_province(province_db, single_db, scale, congresses=CONGRESSES):
     """The single-congress database (generated if empty) and the province made from a copy of it."""
     import psycopg
 
@@ -505,13 +543,13 @@ def ensure_province(province_db, single_db, scale):
     _child(single_db, ["prepare", "--scale", str(scale)])
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{province_db}" TEMPLATE "{single_db}"')
-    _child(province_db, ["provincialize"])
+    _child(province_db, ["provincialize", "--congresses", str(congresses)])
 
 
-def figures_province(quick, *, Figure, ms, scale, single_db, province_db, congresses=CONGRESSES):
-    """The figures of the module's docstring; the single-congress pages come from a child process."""
+def figures_province(quick, *, Figure, ms, single_db, province_db):
+    """The figures of the module's docstring (both databases made by ``ensure_province``); every page is
+    measured in a child process, the single congress's and the province's alike."""
     repeat = 2 if quick else 5
-    ensure_province(province_db, single_db, scale)
     town, district, city = _child(province_db, ["pick"])
     single = _child(single_db, ["measure", "huaxi", "--repeat", str(repeat)])
     found = {}
