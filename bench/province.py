@@ -464,7 +464,12 @@ def measure(slug, repeat):
                     times.append(time.perf_counter() - start)
                 statuses.add(response.status_code)
                 counts.append(len(queries))
-        found[label] = {"median": statistics.median(times), "queries": max(counts), "statuses": sorted(statuses)}
+        found[label] = {
+            "median": statistics.median(times),
+            "times": times,
+            "queries": max(counts),
+            "statuses": sorted(statuses),
+        }
     return found
 
 
@@ -551,10 +556,20 @@ def figures_province(quick, *, Figure, ms, single_db, province_db):
     measured in a child process, the single congress's and the province's alike."""
     repeat = 2 if quick else 5
     town, district, city = _child(province_db, ["pick"])
-    single = _child(single_db, ["measure", "huaxi", "--repeat", str(repeat)])
+    # The machine is shared: the single congress's pages and the province's take turns, round by round, so a
+    # change of load falls on both alike; each round is a fresh process per database.
+    runs = [(single_db, "huaxi", "single"), (province_db, town, town), (province_db, district, district)]
+    times = {key: {} for _db, _slug, key in runs}
     found = {}
-    for slug in (town, district):
-        found[slug] = _child(province_db, ["measure", slug, "--repeat", str(repeat)])
+    for _ in range(2 if quick else 3):
+        for db, slug, key in runs:
+            for label, page in _child(db, ["measure", slug, "--repeat", "2"]).items():
+                times[key].setdefault(label, []).extend(page["times"])
+                found.setdefault(key, {})[label] = page
+    for key, pages in found.items():
+        for label, page in pages.items():
+            page["median"] = statistics.median(times[key][label])
+    single = found["single"]
     overview = {slug: _child(province_db, ["overview", slug, "--repeat", str(repeat)]) for slug in (city, "p-province")}
     figs = []
     for slug, what in ((town, "small township"), (district, "large district")):
