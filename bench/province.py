@@ -467,7 +467,8 @@ def measure(slug, repeat):
         found[label] = {
             "median": statistics.median(times),
             "times": times,
-            "queries": max(counts),
+            # The usual count: a request that re-reads the congresses kept a minute per process runs one more.
+            "queries": statistics.mode(counts),
             "statuses": sorted(statuses),
         }
     return found
@@ -495,7 +496,12 @@ def measure_overview(slug, repeat):
         statuses.add(response.status_code)
         counts.append(len(queries))
     below = len(lower_congresses(congress.pk))
-    return {"median": statistics.median(times), "queries": max(counts), "statuses": sorted(statuses), "below": below}
+    return {
+        "median": statistics.median(times),
+        "queries": statistics.mode(counts),
+        "statuses": sorted(statuses),
+        "below": below,
+    }
 
 
 def pick_congresses():
