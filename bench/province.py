@@ -433,9 +433,9 @@ def _pages(congress, page_url):
     ]
 
 
-def measure(slug, repeat):
-    """{label: {"median": s, "queries": n, "statuses": [...]}} of each page of the congress ``slug``; every
-    cache is emptied before each request (the page is built, not served from the page cache)."""
+def _measurer(slug):
+    """(pages, one): the pages of the congress ``slug`` (warmed) and ``one(index, url)``, one timed request
+    with every cache emptied first (the page is built, not served from the page cache)."""
     from django.db import connection
 
     from bench.run import clear_cache, page_url
@@ -443,35 +443,87 @@ def measure(slug, repeat):
 
     congress = Congress.objects.get(slug=slug)
     clients = _actors(congress)
-    found = {}
-    for label, role, urls in _pages(congress, page_url):
-        if not urls:
-            continue
-        times, counts, statuses = [], [], set()
+    pages = [page for page in _pages(congress, page_url) if page[2]]
+    for _label, role, urls in pages:
         clients[role].get(urls[0])  # warm the process
-        for _ in range(repeat):
-            for url in urls:
-                clear_cache()
-                queries = []
 
-                def record(execute, sql, params, many, context, queries=queries):
-                    queries.append(sql)
-                    return execute(sql, params, many, context)
+    def one(index, url):
+        clear_cache()
+        queries = []
 
-                with connection.execute_wrapper(record):
-                    start = time.perf_counter()
-                    response = clients[role].get(url)
-                    times.append(time.perf_counter() - start)
-                statuses.add(response.status_code)
-                counts.append(len(queries))
-        found[label] = {
-            "median": statistics.median(times),
-            "times": times,
-            # The usual count: a request that re-reads the congresses kept a minute per process runs one more.
-            "queries": statistics.mode(counts),
-            "statuses": sorted(statuses),
-        }
-    return found
+        def record(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            start = time.perf_counter()
+            response = clients[pages[index][1]].get(url)
+            elapsed = time.perf_counter() - start
+        return {"t": elapsed, "q": len(queries), "s": response.status_code}
+
+    return pages, one
+
+
+def _summary(runs):
+    return {
+        "median": statistics.median(r["t"] for r in runs),
+        # The usual count: a request that re-reads the congresses kept a minute per process runs one more.
+        "queries": statistics.mode(r["q"] for r in runs),
+        "statuses": sorted({r["s"] for r in runs}),
+    }
+
+
+def measure(slug, repeat):
+    """{label: {"median": s, "queries": n, "statuses": [...]}} of each page of the congress ``slug``."""
+    pages, one = _measurer(slug)
+    return {
+        label: _summary([one(i, url) for _ in range(repeat) for url in urls])
+        for i, (label, _role, urls) in enumerate(pages)
+    }
+
+
+def serve(slug):
+    """Child mode: print the page menu, then answer each ``[index, url index]`` line with one timed request."""
+    pages, one = _measurer(slug)
+    print("@@" + json.dumps([[label, urls] for label, _role, urls in pages], ensure_ascii=False), flush=True)
+    for line in sys.stdin:
+        index, j = json.loads(line)
+        print("@@" + json.dumps(one(index, pages[index][2][j])), flush=True)
+
+
+class _Server:
+    """A child process serving one congress's pages (``serve``)."""
+
+    def __init__(self, db, slug):
+        from bench.run import ROOT
+
+        self.proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "bench.province", "--db", db, "serve", slug],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        )
+        self.menu = {label: (i, len(urls)) for i, (label, urls) in enumerate(self._read())}
+
+    def _read(self):
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("the page server stopped")
+            if line.startswith("@@"):
+                return json.loads(line[2:])
+
+    def ask(self, label, round_):
+        index, n = self.menu[label]
+        self.proc.stdin.write(json.dumps([index, round_ % n]) + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
 
 
 def measure_overview(slug, repeat):
@@ -562,19 +614,20 @@ def figures_province(quick, *, Figure, ms, single_db, province_db):
     measured in a child process, the single congress's and the province's alike."""
     repeat = 2 if quick else 5
     town, district, city = _child(province_db, ["pick"])
-    # The machine is shared: the single congress's pages and the province's take turns, round by round, so a
-    # change of load falls on both alike; each round is a fresh process per database.
-    runs = [(single_db, "huaxi", "single"), (province_db, town, town), (province_db, district, district)]
-    times = {key: {} for _db, _slug, key in runs}
-    found = {}
-    for _ in range(2 if quick else 3):
-        for db, slug, key in runs:
-            for label, page in _child(db, ["measure", slug, "--repeat", "2"]).items():
-                times[key].setdefault(label, []).extend(page["times"])
-                found.setdefault(key, {})[label] = page
-    for key, pages in found.items():
-        for label, page in pages.items():
-            page["median"] = statistics.median(times[key][label])
+    # The machine is shared: request by request, the single congress's page and the province's take turns
+    # (one long-lived process per database and congress), so a change of load falls on all alike.
+    servers = {"single": _Server(single_db, "huaxi"), town: _Server(province_db, town)}
+    servers[district] = _Server(province_db, district)
+    runs = {key: {} for key in servers}
+    try:
+        for round_ in range(3 if quick else 8):
+            for label in servers["single"].menu:
+                for key, server in servers.items():
+                    runs[key].setdefault(label, []).append(server.ask(label, round_))
+    finally:
+        for server in servers.values():
+            server.close()
+    found = {key: {label: _summary(rs) for label, rs in pages.items()} for key, pages in runs.items()}
     single = found["single"]
     overview = {slug: _child(province_db, ["overview", slug, "--repeat", str(repeat)]) for slug in (city, "p-province")}
     figs = []
@@ -633,7 +686,7 @@ def main(argv=None):
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
-    parser.add_argument("command", choices=["prepare", "provincialize", "pick", "measure", "overview"])
+    parser.add_argument("command", choices=["prepare", "provincialize", "pick", "measure", "overview", "serve"])
     parser.add_argument("slug", nargs="?")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scale", type=float, default=1.0)
@@ -657,6 +710,9 @@ def main(argv=None):
         result = pick_congresses()
     elif args.command == "measure":
         result = measure(args.slug, args.repeat)
+    elif args.command == "serve":
+        serve(args.slug)
+        return
     else:
         result = measure_overview(args.slug, args.repeat)
     print(json.dumps(result, ensure_ascii=False))
