@@ -89,6 +89,9 @@ def test_the_public_search_of_one_congress_uses_the_composite_public_index(two_c
     first, other, rows = two_congresses
     fields = ("public_title", "public_body")
     qs = apply_text_search(selectors.public_suggestions().filter(congress=first), "老旧小区", fields=fields)
+    with connection.cursor() as cursor:
+        # The staff's composite index would serve as an index of the congress alone here.
+        cursor.execute("DROP INDEX sugg_congress_text_bigrams")
     plan = _plan(qs.order_by())
     assert "sugg_congress_public_bigrams" in plan, plan
     index_cond = next(line for line in plan.splitlines() if "Index Cond" in line)
