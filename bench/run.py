@@ -1021,13 +1021,23 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument(
-        "--only", choices=["similar", "replica", "storm", "congresses"], help="measure only these figures"
+        "--only",
+        choices=["similar", "replica", "storm", "congresses", "province"],
+        help="measure only these figures",
     )
     parser.add_argument("--no-storm-send", action="store_true", help="the reminder storm without its send")
     parser.add_argument("--no-write", action="store_true", help="print only, write no results file")
     parser.add_argument("--compare", default=None, help="results .json of a 100k run (default: the latest)")
+    parser.add_argument(
+        "--congresses", type=int, default=1500, help="--only province: congresses in the province (about 1,500)"
+    )
     args = parser.parse_args(argv)
     db = args.db or ("huaxi_bench" if args.scale == 1 else f"huaxi_bench_x{args.scale:g}".replace(".", "_"))
+    if args.only == "province":
+        from bench.province import database_names, ensure_province
+
+        db, single_db = database_names(args.scale, args.db)
+        ensure_province(db, single_db, args.scale, args.congresses)
     ensure_database(db)
     setup_django(db)
     prepare(args.scale)
@@ -1040,7 +1050,7 @@ def main(argv=None):
         "cpu_loop_s": cpu_yardstick(),
     }
     print("data set:", ", ".join(f"{k} {v:,}" for k, v in meta["counts"].items()))
-    pages = Pages()
+    pages = Pages() if args.only != "province" else None
     figs = []
 
     def emit(new):
@@ -1072,6 +1082,11 @@ def main(argv=None):
         args.no_throughput = True
     elif args.only == "replica":
         emit(replica_figures())
+        args.no_throughput = True
+    elif args.only == "province":
+        from bench.province import figures_province
+
+        emit(figures_province(args.quick, Figure=Figure, ms=ms, single_db=single_db, province_db=db))
         args.no_throughput = True
     elif args.only == "storm":
         emit(figures_reminder_storm(Figure, send=not args.no_storm_send))

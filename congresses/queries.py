@@ -65,12 +65,16 @@ def figures_by_congress(congress_ids: list[int], *, current_only: bool = True) -
     if not congress_ids:
         return {}
     suggestions = _suggestions(congress_ids, current_only=current_only).exclude(status__in=EXCLUDED)
-    late_first_reply = Reply.objects.filter(round__number=1, status=Reply.Status.SUBMITTED, on_time=False).values(
-        "suggestion_id"
-    )
+    # Both subqueries read the replies and contacts of these suggestions only, not of every congress (issue 19:
+    # at province scale the whole tables were read for a city's 117 congresses, 0.5 s at 100k suggestions).
+    late_first_reply = Reply.objects.filter(
+        round__number=1, status=Reply.Status.SUBMITTED, on_time=False, suggestion__in=suggestions
+    ).values("suggestion_id")
     from suggestions.models import ContactRecord
 
-    met = ContactRecord.objects.filter(method__in=ContactRecord.FACE_TO_FACE).values("assignment__suggestion_id")
+    met = ContactRecord.objects.filter(
+        method__in=ContactRecord.FACE_TO_FACE, assignment__suggestion__in=suggestions
+    ).values("assignment__suggestion_id")
     counts = {
         row.pop("congress_id"): row
         for row in suggestions.values("congress_id")

@@ -154,9 +154,10 @@ def _plan_without_seqscan(qs):
 
 
 def test_the_planner_uses_the_bigram_index(sample):
-    assert "sugg_text_bigrams" in _plan_without_seqscan(
-        apply_text_search(Suggestion.objects.all(), "老旧小区").order_by()
-    )
+    # Either bigram index: the composite one of migration 0026 (congress, bigrams) answers a condition on its
+    # second column alone as well (a GIN index reads any subset of its columns alike).
+    plan = _plan_without_seqscan(apply_text_search(Suggestion.objects.all(), "老旧小区").order_by())
+    assert "sugg_text_bigrams" in plan or "sugg_congress_text_bigrams" in plan, plan
 
 
 def test_no_plan_computes_the_bigrams_of_a_row_it_reads(sample, office):

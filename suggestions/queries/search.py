@@ -25,9 +25,9 @@ import time
 import unicodedata
 
 from django.db import connections
-from django.db.models import BooleanField, Expression, F, Q, Value
-from django.db.models.functions import StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models import BigIntegerField, BooleanField, Expression, F, Q, Value
+from django.db.models.functions import Cast, StrIndex
+from django.db.models.lookups import Exact, GreaterThan
 
 _SPLIT = re.compile(r"[\s,，、；;。]+")
 # CJK unified ideographs (basic, extension A, compatibility) — what the bigram index is for.
@@ -143,8 +143,35 @@ def _indexed_prefix(queryset, fields):
     return prefix if model is Suggestion else None
 
 
+def _congress_as_bigint(queryset):
+    """The queryset with its ``congress_id = X`` (one of the ANDed conditions of its WHERE) typed ``bigint``.
+
+    The composite indexes of migration 0026 (congress, bigrams) take the congress as an index condition only
+    when it is compared as a bigint: ``btree_gin``'s int8 class has no ``int8 = int4`` operator, and an
+    untyped ``congress_id = 8`` is int4. Replaced, not repeated: the planner would merge the two into one
+    equivalence and keep the int4 constant."""
+    from suggestions.models import Suggestion
+
+    where = queryset.query.where
+    if queryset.model is not Suggestion or where.connector != "AND" or where.negated:
+        return queryset
+    field = Suggestion._meta.get_field("congress")
+    for i, child in enumerate(where.children):
+        if isinstance(child, Exact) and getattr(child.lhs, "target", None) is field:
+            value = getattr(child.rhs, "pk", child.rhs)
+            if isinstance(value, int):
+                queryset = queryset._chain()
+                queryset.query.where.children[i] = Exact(child.lhs, Cast(Value(value), BigIntegerField()))
+                return queryset
+    return queryset
+
+
 def apply_text_search(queryset, text, *, fields=("title", "body")):
-    """Every term must appear (in any of ``fields``)."""
+    """Every term must appear (in any of ``fields``).
+
+    A search inside one congress (the queryset filtered on ``congress_id = X``) goes through the composite
+    indexes of migration 0026 with the congress as an index condition (``_congress_as_bigint``): the index
+    returns the matches of that congress alone, not every congress's for a filter to drop."""
     terms = search_terms(text)
     if not terms:
         return queryset
@@ -155,6 +182,8 @@ def apply_text_search(queryset, text, *, fields=("title", "body")):
     pair = next((pair for pair in BIGRAM_COLUMNS if names <= set(pair)), None)
     if pair is None:
         prefix = None
+    if prefix == "" and any(uses_bigram_index(term) for term in terms):
+        queryset = _congress_as_bigint(queryset)
     for term in terms:
         indexed = prefix is not None and uses_bigram_index(term)
         condition = Q()

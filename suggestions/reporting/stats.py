@@ -46,6 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from delegates.models import Session
 from suggestions.models import (
     Assignment,
     AssignmentFact,
@@ -375,8 +376,12 @@ def session_tallies(session_id, *, today):
         )
     )
     counted = AssignmentTally.objects.filter(session_id=session_id, n__gt=0)
+    # The session's congress's offices only (they are the only ones in its tallies): the join then reads that
+    # congress's offices, not every congress's (a whole-table hash of 23,000 offices at province scale).
+    congress = Session.objects.filter(pk=session_id).values("congress_id")[:1]
     office_rows = list(
         counted.exclude(status__in=ENDED_ASSIGNMENT)
+        .filter(office__congress_id=Subquery(congress))
         .values("office_id", "office__name", "office__order")
         .annotate(
             assigned=Sum("n"),

@@ -70,11 +70,14 @@ DELEGATES_PER_TERM = 250
 OFFICES = 120
 BATCH = 2_000
 PASSWORD = "bench-123456"  # noqa: S105 - measurement accounts only
-# The bigram indexes (migrations 0006 and 0014): name -> (column, predicate), built once at the end: far
-# faster than row by row. The public search reads the public versions' bigrams of published rows only.
+# The bigram indexes (migrations 0006, 0014 and 0026): name -> (columns, predicate), built once at the end:
+# far faster than row by row. The public search reads the public versions' bigrams of published rows only;
+# a search inside one congress reads the composite indexes with the congress first.
 BIGRAM_INDEXES = {
     "sugg_text_bigrams": ("search_bigrams", ""),
     "sugg_public_text_bigrams": ("public_bigrams", " WHERE is_published"),
+    "sugg_congress_text_bigrams": ("congress_id, search_bigrams", ""),
+    "sugg_congress_public_bigrams": ("congress_id, public_bigrams", " WHERE is_published"),
 }
 
 S = Suggestion.Status
