@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("suggestions", "0025_congress_published_index"),
+        ("suggestions", "0026_congress_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
