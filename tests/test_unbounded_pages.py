@@ -26,6 +26,12 @@ GROWTH = 60  # copies of every demo suggestion per round: more than any list's p
 # Patterns not measured, each with its reason.
 NOT_MEASURED = {
     "admin:": "Django's admin: every changelist pages by list_per_page (100), the admin's own paginator",
+    # Documents, printed or kept as a whole: one delegate's or one office's year, like an export.
+    "staff:letter": "the year's letter to one delegate lists each of their suggestions, as printed",
+    "delegates:letter": "the same letter, as the delegate reads it",
+    "yearend:sheet": "one office's score sheet with the evidence of its year, as printed and objected to",
+    "delegates:my_record": "the 履职档案: one delegate's record of a term, a document (left to page by session)",
+    "delegates:record": "the 履职档案 of one session",
 }
 
 ROW_MARKS = re.compile(r"<tr[\s>]|<li[\s>]|<article[\s>]|<option[\s>]|\bdata-row\b")
@@ -138,7 +144,7 @@ def _measure(patterns, prepared):
         for key, url in crawl.pattern_urls(patterns, user, prepared):
             firsts.setdefault(key, url)
         for key, url in firsts.items():
-            if key.startswith(tuple(NOT_MEASURED)):
+            if key.startswith(tuple(NOT_MEASURED)) or key in NOT_MEASURED:
                 continue
             requested.add(key)
             response = client.get(url)
