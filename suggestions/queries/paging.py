@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import QueryDict
 
-CURSOR = re.compile(r"^(-?\d{1,17})\.(\d{1,18})$")
+CURSOR = re.compile(r"^(-?\d{1,17})\.(\d{1,18})$", re.ASCII)
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 PARAMS = ("before", "after")
 
