@@ -47,6 +47,14 @@ ACTIVE_GROUPS = ("sign", "handling", "waiting", "rehandling")
 SOON_WORKDAYS = 5
 CO_STILL_DUE = Assignment.UNANSWERED
 A_ACTIVE = Assignment.ACTIVE  # the statuses of ACTIVE_GROUPS
+GROUP_STATUSES = {
+    "sign": Q(status__in=[A.PENDING, A.RETURN_REQUESTED]),
+    "handling": Q(status=A.SIGNED),
+    "waiting": Q(status=A.SIGNED),
+    "rehandling": Q(status=A.REHANDLING),
+    "followup": Q(status=A.REPLIED),
+    "replied": ~Q(status__in=[*A_ACTIVE, A.REHANDLING]),
+}
 
 
 def _annotated(qs, office_ids):
@@ -84,9 +92,10 @@ def _annotated(qs, office_ids):
         group=Case(
             When(status__in=[A.PENDING, A.RETURN_REQUESTED], then=Value("sign")),
             When(status=A.REHANDLING, then=Value("rehandling")),
-            When(status=A.SIGNED, co_due_count__gt=0, then=Value("waiting")),
+            # The status first: PostgreSQL tests a CASE's conditions in the order written.
+            When(Q(status=A.SIGNED) & Q(co_due_count__gt=0), then=Value("waiting")),
             When(status=A.SIGNED, then=Value("handling")),
-            When(status=A.REPLIED, needs_follow_up=True, then=Value("followup")),
+            When(Q(status=A.REPLIED) & Q(needs_follow_up=True), then=Value("followup")),
             default=Value("replied"),
             output_field=CharField(),
         ),
@@ -122,7 +131,8 @@ def inbox(user, *, filters, today):
     if filters.get("q"):
         qs = qs.filter(suggestion__in=apply_text_search(Suggestion.objects.all(), filters["q"]).values("pk"))
     group = filters.get("group")
-    page_qs = qs.filter(group=group) if group else qs
+    # Each group lies within statuses the (office, status) index finds; only those rows are grouped.
+    page_qs = qs.filter(GROUP_STATUSES[group], group=group) if group in GROUP_STATUSES else qs
     rows = (
         page_qs.select_related("suggestion", "suggestion__session", "suggestion__lead_delegate", "office", "handler")
         # Active is a matter of status alone, and the deadline one of columns: PostgreSQL sorts the
