@@ -467,7 +467,8 @@ def figures_page_times(pages, quick):
     ):
         urls = [page_url(key, pk) for pk in pks]
         figs.append(figure_page_time(pages, key, role, urls, bar_median=0.015, repeat=repeat))
-    for key, role in (("staff_list", "staff"), ("office_inbox", "clerk"), ("delegate_home", "delegate")):
+    # The office inbox and the delegate home have their bar in bench/paging.py.
+    for key, role in (("staff_list", "staff"),):
         url = page_url(key)
         figs.append(
             figure_page_time(
@@ -1022,7 +1023,7 @@ def main(argv=None):
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument(
         "--only",
-        choices=["similar", "replica", "storm", "congresses", "province"],
+        choices=["similar", "replica", "storm", "congresses", "province", "paging"],
         help="measure only these figures",
     )
     parser.add_argument("--no-storm-send", action="store_true", help="the reminder storm without its send")
@@ -1074,6 +1075,11 @@ def main(argv=None):
         helpers = {"page_url": page_url, "timed_page": timed_page, "clear_cache": clear_cache}
         return figures_congresses(pages, args.quick, Figure=Figure, ms=ms, **helpers)
 
+    def paging_figures():
+        from bench.paging import figures_paging
+
+        return figures_paging(pages, args.quick, Figure=Figure, ms=ms, timed_page=timed_page, page_url=page_url)
+
     if args.only == "similar":
         emit(figures_similar(args.quick))
         args.no_throughput = True
@@ -1091,9 +1097,13 @@ def main(argv=None):
     elif args.only == "storm":
         emit(figures_reminder_storm(Figure, send=not args.no_storm_send))
         args.no_throughput = True
+    elif args.only == "paging":
+        emit(paging_figures())
+        args.no_throughput = True
     else:
         emit(figures_query_counts(pages))
         emit(figures_page_times(pages, args.quick))
+        emit(paging_figures())
         emit(figures_api(pages, args.quick))
         emit(figures_search(args.quick))
         emit(figures_similar(args.quick))

@@ -52,19 +52,29 @@ class WorkCalendar:
         return day
 
     def workdays_between(self, start, end):
-        """Working days after ``start`` up to and including ``end``; negative when end < start."""
-        if end == start:
-            return 0
-        sign = 1
-        if end < start:
-            start, end, sign = end, start, -1
-        days = 0
-        day = start
-        while day < end:
-            day += datetime.timedelta(days=1)
-            if self.is_workday(day):
-                days += 1
-        return sign * days
+        """Working days after ``start`` up to and including ``end``; negative when end < start.
+
+        Closed form: Monday–Friday counted by arithmetic, corrected by the exceptions up to each end
+        (a sorted running sum), so a deadline two years away costs the same as tomorrow.
+        """
+        return self._workdays_upto(end) - self._workdays_upto(start)
+
+    def _workdays_upto(self, day):
+        from bisect import bisect_right
+
+        if not hasattr(self, "_corrections"):
+            dates, running, total = [], [], 0
+            for date, is_workday in sorted(self.exceptions.items()):
+                weekday = date.weekday() < 5
+                if is_workday != weekday:
+                    total += 1 if is_workday else -1
+                    dates.append(date)
+                    running.append(total)
+            self._corrections = (dates, running)
+        dates, running = self._corrections
+        at = bisect_right(dates, day)
+        n = day.toordinal()  # ordinal 1 (0001-01-01) is a Monday
+        return (n // 7) * 5 + min(n % 7, 5) + (running[at - 1] if at else 0)
 
     def add_months(self, start, months):
         """Same day ``months`` later (clamped to month end), moved to a working day."""

@@ -251,7 +251,8 @@ class InvitationList(ApiView):
     @extend_schema(summary="等我答复的联名邀请", responses={200: s.InvitationSerializer(many=True), **ERRORS})
     def get(self, request):
         me = roles.delegate_of(request.user)
-        rows = delegate_selectors.open_invitations(me) if me else []
+        # The 100 due soonest: an answer stays bounded however many invitations wait.
+        rows = delegate_selectors.open_invitations(me, limit=100)[0] if me else []
         return Response(s.InvitationSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
 

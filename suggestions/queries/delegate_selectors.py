@@ -7,13 +7,13 @@ nothing else. Anything outside that answers 404.
 
 from collections import OrderedDict
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, Value
 from django.utils import timezone
 
 from delegates.models import Delegate
 from suggestions.models import Assignment, CoSigner, Rating, Reply, Suggestion
-from suggestions.queries import selectors, similar
+from suggestions.queries import paging, selectors, similar
 from suggestions.queries.selectors import ENDED_ASSIGNMENT
 
 S = Suggestion.Status
@@ -96,36 +96,81 @@ def _unrated_by(delegate):
     )
 
 
-HOME_FINISHED_SHOWN = 10  # finished and co-signed rows on the home page; the 履职档案 lists them all
+HOME_SHOWN = 10  # rows of each section on the home page
+SECTION_PAGE = 20  # rows of a page of one section (keyset paged, newest first)
+HOME_SECTIONS = ("to-rate", "drafts", "submitted", "handling", "finished", "cosigned")
 
 
-def home_suggestions(delegate):
-    """Led and confirmed co-signed suggestions for the home page: two queries however many rows.
-
-    Everything still open is listed (each needs the delegate's eye); of the finished ones they
-    lead, and of the finished ones they co-signed, only the newest ``HOME_FINISHED_SHOWN``,
-    each row carrying ``section_total``, the size of its section.
-    """
-    section = Case(
-        When(~Q(status__in=FINISHED_STATUSES), then=Value("open")),
-        When(lead_delegate=delegate, then=Value("finished")),
-        default=Value("cosigned_finished"),
+def _led_or_cosigned(delegate):
+    """Ids of what the delegate leads or co-signed (confirmed): two index lookups, not an OR across a join."""
+    return (
+        Suggestion.objects.filter(lead_delegate=delegate)
+        .order_by()
+        .values("pk")
+        .union(
+            CoSigner.objects.filter(delegate=delegate, status=CoSigner.Status.CONFIRMED)
+            .order_by()
+            .values("suggestion_id"),
+            all=True,
+        )
     )
-    newest = [F("updated_at").desc(), F("id").desc()]
-    qs = (
-        Suggestion.objects.filter(
-            pk__in=Suggestion.objects.filter(
-                Q(lead_delegate=delegate) | Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
-            ).values("pk")
+
+
+def home_section(delegate, section):
+    """The whole of one home section, unordered (``HOME_SECTIONS``); callers page it."""
+    led = Suggestion.objects.filter(lead_delegate=delegate)
+    if section == "to-rate":
+        return Suggestion.objects.filter(status__in=HANDLING_STATUSES, pk__in=_led_or_cosigned(delegate)).filter(
+            _unrated_by(delegate)
         )
+    if section == "drafts":
+        return led.filter(status__in=DRAFT_STATUSES)
+    if section == "submitted":
+        return led.filter(status=S.SUBMITTED)
+    if section == "handling":
+        return led.filter(status__in=HANDLING_STATUSES).exclude(_unrated_by(delegate))
+    if section == "finished":
+        return led.filter(status__in=FINISHED_STATUSES)
+    if section == "cosigned":
+        return Suggestion.objects.filter(
+            pk__in=CoSigner.objects.filter(delegate=delegate, status=CoSigner.Status.CONFIRMED).values("suggestion_id")
+        ).exclude(lead_delegate=delegate)
+    raise ValueError(section)
+
+
+def home_counts(delegate):
+    """The size of each home section: grouped counts over indexes (three queries), never the rows."""
+    by_status = dict(
+        Suggestion.objects.filter(lead_delegate=delegate)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    to_rate = home_section(delegate, "to-rate").aggregate(
+        all=Count("pk"), led=Count("pk", filter=Q(lead_delegate=delegate))
+    )
+    cosigned = home_section(delegate, "cosigned").count()
+
+    def total(statuses):
+        return sum(by_status.get(status, 0) for status in statuses)
+
+    return {
+        "to-rate": to_rate["all"],
+        "drafts": total(DRAFT_STATUSES),
+        "submitted": by_status.get(S.SUBMITTED, 0),
+        "handling": total(HANDLING_STATUSES) - to_rate["led"],
+        "finished": total(FINISHED_STATUSES),
+        "cosigned": cosigned,
+    }
+
+
+def _rows(delegate, ids):
+    """The listed rows with what their line shows: one query and one for their open assignments."""
+    rows = (
+        Suggestion.objects.filter(pk__in=ids)
         .select_related("category", "lead_delegate")
-        .annotate(
-            waiting_my_rating=_unrated_by(delegate),
-            section=section,
-            section_rank=Window(RowNumber(), partition_by=[section], order_by=newest),
-            section_total=Window(Count("pk"), partition_by=[section]),
-        )
-        .filter(Q(section="open") | Q(section_rank__lte=HOME_FINISHED_SHOWN))
+        .annotate(waiting_my_rating=_unrated_by(delegate))
         .prefetch_related(
             Prefetch(
                 "assignments",
@@ -135,17 +180,53 @@ def home_suggestions(delegate):
                 to_attr="active_assignments",
             )
         )
-        .order_by("-updated_at", "-id")
+        .order_by("-created_at", "-id")
     )
-    rows = list(qs)
+    rows = list(rows)
     for row in rows:
         row.waiting_my_rating = row.waiting_my_rating and row.status not in FINISHED_STATUSES
     return rows
 
 
-def open_invitations(delegate):
-    """Invitations to co-sign waiting for this delegate's answer, with the suggestion text."""
-    return list(
+def home_suggestions(delegate, counts):
+    """``{section: rows}``: the newest ``HOME_SHOWN`` of each non-empty section, whatever the delegate holds.
+
+    PostgreSQL picks every section's ids in one statement (a UNION ALL of limited index walks);
+    SQLite, which allows no LIMIT inside a compound, asks once per section.
+    """
+    wanted = [section for section in HOME_SECTIONS if counts.get(section)]
+    if not wanted:
+        return {}
+    newest = [
+        home_section(delegate, section)
+        .order_by("-created_at", "-id")
+        .annotate(section=Value(section, output_field=CharField()))
+        .values_list("pk", "section")[:HOME_SHOWN]
+        for section in wanted
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        picked = list(newest[0].union(*newest[1:], all=True)) if len(newest) > 1 else list(newest[0])
+    else:
+        picked = [pair for query in newest for pair in query]
+    rows = {row.pk: row for row in _rows(delegate, {pk for pk, _section in picked})}
+    sections = {section: [] for section in wanted}
+    for pk, section in picked:
+        sections[section].append(rows[pk])
+    for section_rows in sections.values():
+        section_rows.sort(key=lambda row: (row.created_at, row.pk), reverse=True)
+    return sections
+
+
+def home_section_page(delegate, section, params):
+    """One keyset page of one section (``?section=…&before=…``)."""
+    page = paging.keyset_page(home_section(delegate, section).only("pk", "created_at"), params, size=SECTION_PAGE)
+    page.rows = _rows(delegate, [row.pk for row in page.rows])
+    return page
+
+
+def open_invitations(delegate, *, limit=HOME_SHOWN):
+    """``(the first ``limit`` invitations to co-sign waiting for an answer, soonest due first; how many there are)``."""
+    invitations = (
         CoSigner.objects.filter(
             delegate=delegate,
             status=CoSigner.Status.INVITED,
@@ -155,6 +236,8 @@ def open_invitations(delegate):
         .select_related("suggestion__lead_delegate", "suggestion__category")
         .order_by("deadline", "id")
     )
+    shown = list(invitations[:limit])
+    return shown, (len(shown) if len(shown) < limit else invitations.count())
 
 
 def delegates_to_invite(delegate, query, *, suggestion=None, limit=10):

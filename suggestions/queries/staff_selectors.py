@@ -126,6 +126,12 @@ def pending_requests(congress_id):
     )
 
 
+def pending_request_totals(congress_id):
+    """{kind: pending requests of that kind}, one grouped count."""
+    qs = pending_requests(congress_id).order_by().values_list("kind").annotate(n=Count("pk"))
+    return dict(qs.values_list("kind", "n"))
+
+
 def attach_extension_limits(requests):
     """Set ``limit`` on each extension request (the policy's longest extension) in two queries."""
     session_ids = {r.assignment.suggestion.session_id for r in requests}
@@ -196,10 +202,11 @@ def key_suggestions_for(user):
     )
 
 
-def key_suggestion_rows(user, *, today, limit=300):
-    """``key_suggestions_for(user)`` with what the leaders' home shows of each: ``next_due`` (the earliest
-    deadline of its open offices), ``is_overdue``, ``replied_count`` of ``answering_count`` answering offices."""
-    rows = list(key_suggestions_for(user)[:limit])
+def key_suggestion_rows(user, *, today, limit=300, rows=None):
+    """``key_suggestions_for(user)`` (or the given ``rows`` of it, e.g. a page) with what the leaders' home shows of
+    each: ``next_due`` (the earliest deadline of its open offices), ``is_overdue``, ``replied_count`` of
+    ``answering_count`` answering offices."""
+    rows = list(key_suggestions_for(user)[:limit] if rows is None else rows)
     for row in rows:
         live = row.live_assignments
         row.next_due = min((a.effective_due for a in live if a.status in Assignment.ACTIVE), default=None)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from delegates.models import Delegate
@@ -41,60 +42,56 @@ def _int_or_none(value):
 # --------------------------------------------------------------------------- home
 
 
+HOME_LISTS = [
+    # (section, title, count label, show the lead delegate)
+    ("to-rate", _lazy("已答复，等您评价"), _lazy("待我评价"), True),
+    ("drafts", _lazy("草稿和退回修改"), _lazy("草稿和退回"), False),
+    ("submitted", _lazy("已提交，等待审查"), _lazy("待审查"), False),
+    ("handling", _lazy("正在办理"), _lazy("办理中"), False),
+    ("finished", _lazy("已办结"), _lazy("已办结"), False),
+    ("cosigned", _lazy("我联名的建议"), _lazy("我联名的"), True),
+]
+
+
 @delegate_required
 def home(request):
+    """Every section's newest few with whole counts; ``?section=`` pages one section, newest first."""
     me = _me(request)
-    rows = delegate_selectors.home_suggestions(me)
-    led = [s for s in rows if s.lead_delegate_id == me.pk]
-    sections = {
-        "drafts": [s for s in led if s.status in delegate_selectors.DRAFT_STATUSES],
-        "submitted": [s for s in led if s.status == S.SUBMITTED],
-        "handling": [s for s in led if s.status in delegate_selectors.HANDLING_STATUSES and not s.waiting_my_rating],
-        "finished": [s for s in led if s.status in delegate_selectors.FINISHED_STATUSES],
-    }
-    to_rate = [s for s in rows if s.waiting_my_rating]
-    cosigned = [s for s in rows if s.lead_delegate_id != me.pk]
-    # Finished rows are the newest few of their section; the totals come with them.
-    totals = {s.section: s.section_total for s in rows}
-    finished_total = totals.get("finished", 0)
-    cosigned_total = len([s for s in cosigned if s.section == "open"]) + totals.get("cosigned_finished", 0)
-    invitations = delegate_selectors.open_invitations(me)
-    lists = [
-        {
-            "anchor": "to-rate",
-            "title": _("已答复，等您评价"),
-            "count_label": _("待我评价"),
-            "rows": to_rate,
-            "show_lead": True,
-        },
-        {"anchor": "drafts", "title": _("草稿和退回修改"), "count_label": _("草稿和退回"), "rows": sections["drafts"]},
-        {
-            "anchor": "submitted",
-            "title": _("已提交，等待审查"),
-            "count_label": _("待审查"),
-            "rows": sections["submitted"],
-        },
-        {"anchor": "handling", "title": _("正在办理"), "count_label": _("办理中"), "rows": sections["handling"]},
-        {
-            "anchor": "finished",
-            "title": _("已办结"),
-            "count_label": _("已办结"),
-            "rows": sections["finished"],
-            "total": finished_total,
-        },
-        {
-            "anchor": "cosigned",
-            "title": _("我联名的建议"),
-            "count_label": _("我联名的"),
-            "rows": cosigned,
-            "show_lead": True,
-            "total": cosigned_total,
-        },
-    ]
-    for item in lists:
-        item.setdefault("total", len(item["rows"]))
-        item["more"] = item["total"] - len(item["rows"])
-    counts = [{"label": _("联名邀请"), "value": len(invitations), "anchor": "invitations"}] + [
+    totals = delegate_selectors.home_counts(me)
+    section = request.GET.get("section")
+    if section in delegate_selectors.HOME_SECTIONS:
+        page = delegate_selectors.home_section_page(me, section, request.GET)
+        title, _label, show_lead = next((t, c, s) for key, t, c, s in HOME_LISTS if key == section)
+        return render(
+            request,
+            "delegates/home_section.html",
+            {
+                "delegate": me,
+                "section": section,
+                "title": title,
+                "total": totals[section],
+                "page": page,
+                "show_lead": show_lead,
+                "today": timezone.localdate(),
+            },
+        )
+    rows = delegate_selectors.home_suggestions(me, totals)
+    invitations, invitations_total = delegate_selectors.open_invitations(me)
+    lists = []
+    for key, title, count_label, show_lead in HOME_LISTS:
+        shown = rows.get(key, [])
+        lists.append(
+            {
+                "anchor": key,
+                "title": title,
+                "count_label": count_label,
+                "rows": shown,
+                "show_lead": show_lead,
+                "total": totals[key],
+                "more": totals[key] - len(shown),
+            }
+        )
+    counts = [{"label": _("联名邀请"), "value": invitations_total, "anchor": "invitations"}] + [
         {"label": item["count_label"], "value": item["total"], "anchor": item["anchor"]} for item in lists
     ]
     return render(
@@ -104,8 +101,10 @@ def home(request):
             "delegate": me,
             "counts": counts,
             "invitations": invitations,
+            "invitations_total": invitations_total,
+            "invitations_more": invitations_total - len(invitations),
             "lists": lists,
-            "nothing": not rows and not invitations,
+            "nothing": not any(totals.values()) and not invitations,
             "today": timezone.localdate(),
         },
     )

@@ -46,13 +46,18 @@ def inbox(request):
     filters = filter_form.values()
     today = timezone.localdate()
     calendar = WorkCalendar()  # one calendar for the whole page
-    rows, counts = office_selectors.inbox(user, filters=filters, today=today)
+    rows, filtered = office_selectors.inbox(user, filters=filters, today=today)
+    narrowed = any(v for k, v in filters.items() if k != "group")
+    soon_until = calendar.add_workdays(today, 5)
+    whole = office_selectors.office_counts(user)
+    # The figures at the top are the office's whole, whatever the filter.
+    counts = office_selectors.inbox_counts(filtered) if narrowed else whole
+    stats = office_selectors.inbox_stats(user, today=today, soon_until=soon_until, waiting=whole.get("waiting", 0))
     paginator = Paginator(rows, PER_PAGE)
     # The group counts already hold the total: spare the paginator its COUNT query.
     paginator.count = counts.get(filters["group"], 0) if filters.get("group") else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = office_selectors.decorate(list(page.object_list), calendar=calendar, today=today)
-    stats = office_selectors.inbox_stats(user, today=today, soon_until=calendar.add_workdays(today, 5))
     current = filters.get("group", "")
     tabs = [
         {
@@ -87,7 +92,7 @@ def inbox(request):
             "today": today,
             "page_query": page_params.urlencode(),
             "many_offices": len(office_ids) > 1,
-            "filtered": bool({k: v for k, v in filters.items() if k != "group"}),
+            "filtered": narrowed,
             **office_section(request),  # residents' opinions forwarded by liaison stations
         },
     )

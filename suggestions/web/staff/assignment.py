@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -82,6 +83,12 @@ def assign(request, pk):
 ASSIGN_LIST_FIELDS = ("q", "session", "series", "category")
 
 
+ASSIGN_PER_PAGE = 50  # rows of the bulk-assign list
+
+
+ASSIGN_PER_PAGE = 50  # rows of the bulk-assign list
+
+
 @staff_required
 def assign_list(request):
     """Registered suggestions with checkboxes: assign many to the same offices at once."""
@@ -91,7 +98,9 @@ def assign_list(request):
         if request.GET.get(name):
             data[name] = request.GET[name]
     filterset = SuggestionFilter(data, queryset=base, request=request)
-    rows = list(filterset.qs.order_by("session_id", "series", "number", "pk")[:300]) if filterset.is_valid() else []
+    ordered = filterset.qs.order_by("session_id", "series", "number", "pk") if filterset.is_valid() else base.none()
+    page = Paginator(ordered, ASSIGN_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     offices = list(staff_selectors.active_offices(congress_of(request)))
     if request.method == "POST":
         form = forms.BulkAssignForm(request.POST, offices=offices, candidates=base, congress_id=congress_of(request))
@@ -122,5 +131,15 @@ def assign_list(request):
     )
     for row in rows:
         row.suggested_office = (usage.get(row.category_id) or [None])[0]
-    context = {"rows": rows, "form": form, "filterset": filterset, "checked": checked, "truncated": len(rows) >= 300}
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "rows": rows,
+        "form": form,
+        "filterset": filterset,
+        "checked": checked,
+        "page": page,
+        "total": page.paginator.count,
+        "query": query.urlencode(),
+    }
     return render(request, "suggestions/staff/assign_list.html", context, status=400 if form.errors else 200)

@@ -30,6 +30,9 @@ def _request_forms(req, offices, bound):
     return approve, refuse
 
 
+QUEUE_SHOWN = 30  # the oldest requests of each kind on the queue; deciding them brings up the next
+
+
 @staff_required
 def requests_queue(request):
     bound = {}
@@ -38,18 +41,27 @@ def requests_queue(request):
         if response is not None:
             return response
     offices = list(staff_selectors.active_offices(congress_of(request)))
-    pending = staff_selectors.attach_extension_limits(list(staff_selectors.pending_requests(congress_of(request))))
+    requests = staff_selectors.pending_requests(congress_of(request))
+    kinds = AssignmentRequest.Kind
+    shown = [*requests.filter(kind=kinds.RETURN)[:QUEUE_SHOWN], *requests.filter(kind=kinds.EXTENSION)[:QUEUE_SHOWN]]
+    pending = staff_selectors.attach_extension_limits(shown)
     for req in pending:
         req.approve_form, req.refuse_form = _request_forms(req, offices, bound)
         approve = Action.APPROVE_RETURN if req.kind == AssignmentRequest.Kind.RETURN else Action.APPROVE_EXTENSION
         req.approval = policy.may(request.user, approve, req)
-    claims = list(staff_selectors.pending_solved_claims(congress_of(request)))
+    claims_qs = staff_selectors.pending_solved_claims(congress_of(request))
+    claims = list(claims_qs[:QUEUE_SHOWN])
+    totals = staff_selectors.pending_request_totals(congress_of(request))
     for claim in claims:
         claim.form = bound.get((f"f{claim.pk}", "followup")) or forms.FollowUpDecisionForm(prefix=f"f{claim.pk}")
     context = {
         "returns": [r for r in pending if r.kind == AssignmentRequest.Kind.RETURN],
         "extensions": [r for r in pending if r.kind == AssignmentRequest.Kind.EXTENSION],
         "claims": claims,
+        "returns_total": totals.get(kinds.RETURN, 0),
+        "extensions_total": totals.get(kinds.EXTENSION, 0),
+        "claims_total": len(claims) if len(claims) < QUEUE_SHOWN else claims_qs.count(),
+        "shown": QUEUE_SHOWN,
     }
     return render(request, "suggestions/staff/requests.html", context, status=400 if bound else 200)
 

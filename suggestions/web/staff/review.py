@@ -1,6 +1,7 @@
 """Staff review: the inbox of submitted suggestions, registering in bulk, and one suggestion under review (similar ones, 并案)."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,10 +26,19 @@ from suggestions.web.staff.base import (
 S = Suggestion.Status
 
 
+PER_PAGE = 50  # rows of the review inbox, oldest first
+
+
 @staff_required
 def inbox(request):
-    submitted = list(staff_selectors.inbox_suggestions(congress_of(request))[:500])
-    return render(request, "suggestions/staff/inbox.html", {"submitted": submitted})
+    page = Paginator(staff_selectors.inbox_suggestions(congress_of(request)), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "suggestions/staff/inbox.html",
+        {"submitted": list(page.object_list), "page": page, "total": page.paginator.count},
+    )
 
 
 @staff_required
