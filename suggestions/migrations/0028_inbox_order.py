@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0025_congress_published_index'),
+        ('suggestions', '0027_reminder_storm_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
