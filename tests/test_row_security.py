@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
@@ -202,3 +203,47 @@ def test_the_city_overview_shows_the_congresses_below_under_the_role():
     widenings = SecurityEvent.objects.filter(event=SecurityEventKind.SCOPE_WIDEN, actor_id=city_staff.pk)
     assert [e.detail["reason"] for e in widenings.order_by("pk")] == ["congresses:overview", "congresses:lower_list"]
     assert set(widenings.first().detail["congresses"]) == {city.pk, first.pk, township.congress.pk}
+
+
+def test_every_demo_page_of_every_role_answers_as_the_restricted_role(monkeypatch):
+    """The crawl of tests/test_crawl.py with each request on a connection of the role (its own lookups of
+    the demo's ids stay on the owner's): no 5xx anywhere, and the role's pages hold their congress's rows."""
+    from django import test as django_test
+    from django.core.management import call_command
+
+    from tests import crawl
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
+    settings_dict = connection.settings_dict
+    owner = settings_dict["USER"]
+    pages = {}
+
+    class RestrictedClient(django_test.Client):
+        def request(self, **request):
+            connection.close()
+            settings_dict["USER"] = role
+            try:
+                response = super().request(**request)
+                if response.status_code == 200 and not response.streaming:
+                    pages[request["PATH_INFO"]] = response.content
+                return response
+            finally:
+                connection.close()
+                settings_dict["USER"] = owner
+
+    with as_restricted_role() as role:
+        connection.close()
+        settings_dict["USER"] = owner
+        monkeypatch.setattr(django_test, "Client", RestrictedClient)
+        result = crawl.crawl()
+    assert result["requests"] > 500
+    assert not result["errors"], crawl_report(result)
+    showcase = "关于加快推进9855厂家属区老旧小区改造的建议"
+    assert showcase in pages["/public/"].decode()
+    assert any(showcase in body.decode(errors="ignore") for path, body in pages.items() if path.startswith("/staff/"))
+
+
+def crawl_report(result) -> str:
+    return "\n\n".join(
+        f"{e['role'] or 'anonymous'} {e['url']} -> {e['status']}\n{e['error']}" for e in result["errors"][:15]
+    )
