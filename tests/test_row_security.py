@@ -216,14 +216,20 @@ def test_every_demo_page_of_every_role_answers_as_the_restricted_role(monkeypatc
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
     settings_dict = connection.settings_dict
     owner = settings_dict["USER"]
-    pages = {}
+    pages, users = {}, set()
 
     class RestrictedClient(django_test.Client):
         def request(self, **request):
             connection.close()
             settings_dict["USER"] = role
+
+            def note_user(execute, sql, params, many, context):
+                users.add(context["connection"].connection.info.user)
+                return execute(sql, params, many, context)
+
             try:
-                response = super().request(**request)
+                with connection.execute_wrapper(note_user):
+                    response = super().request(**request)
                 if response.status_code == 200 and not response.streaming:
                     pages[request["PATH_INFO"]] = response.content
                 return response
@@ -237,6 +243,7 @@ def test_every_demo_page_of_every_role_answers_as_the_restricted_role(monkeypatc
         monkeypatch.setattr(django_test, "Client", RestrictedClient)
         result = crawl.crawl()
     assert result["requests"] > 500
+    assert users == {role}  # every page's queries ran as the restricted role
     assert not result["errors"], crawl_report(result)
     showcase = "关于加快推进9855厂家属区老旧小区改造的建议"
     assert showcase in pages["/public/"].decode()
