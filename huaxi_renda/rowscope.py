@@ -58,20 +58,46 @@ _SET = (
     "SELECT set_config('huaxi.congresses', {congresses}, true), set_config('huaxi.user', {user}, true),"
     " set_config('huaxi.scope_all', {all}, true)"
 )
-_scope: ContextVar[tuple[str, str, str]] = ContextVar("huaxi_row_scope", default=("", "", ""))
+
+
+class _Pending:
+    """A request's scope statement on one connection, sent just before its next query: a page served from the
+    cache sends none, and of two settings in a row (before and after the role lookup) each is sent only when a
+    query needs it."""
+
+    def __init__(self):
+        self.statement = None
+        self.last = None  # the scope now, for the streamed body
+        self.sending = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.statement is not None and not self.sending:
+            statement, self.statement = self.statement, None
+            self.sending = True
+            try:
+                with context["connection"].cursor() as cursor:
+                    cursor.execute(*statement)
+            finally:
+                self.sending = False
+        return execute(sql, params, many, context)
+
+
+_pending: ContextVar[dict[str, _Pending] | None] = ContextVar("huaxi_row_scope_pending", default=None)
 
 
 def _apply(sql: str, params: list) -> None:
-    """Run one setting statement in the transaction of each PostgreSQL alias (none outside a transaction:
-    ``SET LOCAL`` would end with the statement)."""
+    """Set the scope in the transaction of each PostgreSQL alias (outside a transaction nothing: ``SET LOCAL``
+    would end with the statement); in a request, just before the next query."""
+    pending = _pending.get() or {}
     for alias in _aliases():
         connection = connections[alias]
         if not connection.in_atomic_block:
             continue
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        _scope.set(tuple(value or "" for value in row))
+        if alias in pending:
+            pending[alias].statement = pending[alias].last = (sql, params)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
 
 
 def use(congress_ids, *, user_id: int | None = None) -> None:
@@ -211,6 +237,8 @@ def is_request_block(connection) -> bool:
 
 @contextmanager
 def _request_transaction(aliases: list[str]):
+    """One transaction per alias, each with its scope statement waiting for the first query (``_Pending``)."""
+    pending = {}
     with ExitStack() as stack:
         for alias in aliases:
             block = transaction.atomic(using=alias, savepoint=False)
@@ -220,19 +248,25 @@ def _request_transaction(aliases: list[str]):
             except DatabaseError:
                 if alias == DEFAULT_DB_ALIAS:
                     raise
-                # A replica that cannot answer: the page's own read fails and is read again from the primary.
-        yield
+                continue  # a replica that cannot answer: the page's read fails and is read again from the primary
+            pending[alias] = _Pending()
+            stack.enter_context(connections[alias].execute_wrapper(pending[alias]))
+        token = _pending.set(pending)
+        try:
+            yield pending
+        finally:
+            _pending.reset(token)
 
 
-def _public_scope(request) -> tuple[str, list, str] | None:
-    """How a public page's scope is set (statement, parameters, widening reason), ``None`` off the public pages."""
+def _public_scope(request) -> tuple[str, list] | None:
+    """How a public page's scope is set (statement, parameters), ``None`` off the public pages."""
     from huaxi_renda.dbrouter import is_public_path
 
     resident = _RESIDENT.match(request.path)
     if resident:
         station = int(resident["station"]) if resident["station"] else None
         sql = "coalesce(huaxi_resident_congress(%s, %s)::text, '')"
-        return _SET.format(congresses=sql, user="''", all="''"), [resident["code"] or "", station], ""
+        return _SET.format(congresses=sql, user="''", all="''"), [resident["code"] or "", station]
     if not is_public_path(request.path):
         return None
     match = _SLUG_PUBLIC.match(request.path)
@@ -245,10 +279,19 @@ def _public_scope(request) -> tuple[str, list, str] | None:
     congress = "(SELECT id FROM congresses_congress WHERE slug = %s)"
     if match and match["rest"].startswith("congresses/"):
         # A city's site of its own and its lower congresses' outcomes: the one public widening.
-        sql = f"array_to_string(huaxi_congress_tree({congress}, false), ',')"
-        return _SET.format(congresses=sql, user="''", all="''"), [slug], "public:congresses"
+        from congresses.models import Congress
+
+        city = Congress.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        widen("public:congresses", congress_ids=congress_tree(city) if city else [], request=request)
+        return _pending_statement()
     # The congress of the site's slug; an unknown one: none (the page is a 404 anyway).
-    return _SET.format(congresses=f"coalesce({congress}::text, '')", user="''", all="''"), [slug], ""
+    return _SET.format(congresses=f"coalesce({congress}::text, '')", user="''", all="''"), [slug]
+
+
+def _pending_statement() -> tuple[str, list]:
+    """The statement ``widen`` just left waiting (set again, unchanged, by the caller)."""
+    waiting = (_pending.get() or {}).get(DEFAULT_DB_ALIAS)
+    return waiting.last if waiting is not None else (_SET.format(congresses="''", user="''", all="''"), [])
 
 
 class RowScopeMiddleware:
@@ -266,27 +309,21 @@ class RowScopeMiddleware:
         aliases = _aliases()
         if not aliases:
             return self.get_response(request)
-        token = _scope.set(("", "", ""))
-        try:
-            with _request_transaction(aliases):
-                public = _public_scope(request)
-                request.row_scope_public = public is not None
-                if public is not None:
-                    _apply(public[0], public[1])
-                    if public[2]:
-                        _audit(public[2], _scope.get()[0].split(","), request=request)
+        with _request_transaction(aliases) as pending:
+            public = _public_scope(request)
+            request.row_scope_public = public is not None
+            if public is not None:
+                _apply(public[0], public[1])
+            else:
+                user_id = _session_user_id(request)
+                if user_id is None:
+                    use([])
                 else:
-                    user_id = _session_user_id(request)
-                    if user_id is None:
-                        use([])
-                    else:
-                        use_user(user_id)
-                response = self.get_response(request)
-                scope = _scope.get()
-        finally:
-            _scope.reset(token)
+                    use_user(user_id)
+            response = self.get_response(request)
+            scopes = {alias: waiting.last for alias, waiting in pending.items()}
         if response.streaming and not response.is_async:
-            response.streaming_content = _scoped_stream(response.streaming_content, scope)
+            response.streaming_content = _scoped_stream(response.streaming_content, scopes)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -320,10 +357,11 @@ def _session_user_id(request) -> int | None:
         return None
 
 
-def _scoped_stream(chunks, scope: tuple[str, str, str]):
+def _scoped_stream(chunks, scopes: dict):
     """A streamed body (CSV, Excel) runs its queries after the view returned: in a transaction of its own with
     the request's scope, one for the whole body (a server-side cursor lives in it)."""
-    aliases = _aliases()
-    with _request_transaction(aliases):
-        _apply(_SET.format(congresses="%s", user="%s", all="%s"), list(scope))
+    with _request_transaction(list(scopes)) as pending:
+        for alias, statement in scopes.items():
+            if alias in pending and statement is not None:
+                pending[alias].statement = pending[alias].last = statement
         yield from chunks
