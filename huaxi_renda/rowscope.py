@@ -52,8 +52,7 @@ def _text(congress_ids) -> str:
     return ",".join(str(int(pk)) for pk in congress_ids if pk is not None)
 
 
-# Every statement below sets the three settings and returns them, in this order (the request keeps them for
-# its streamed body).
+# Every scope statement sets all three settings: the last one sent is the whole scope.
 _SET = (
     "SELECT set_config('huaxi.congresses', {congresses}, true), set_config('huaxi.user', {user}, true),"
     " set_config('huaxi.scope_all', {all}, true)"
@@ -275,7 +274,9 @@ def _public_scope(request) -> tuple[str, list] | None:
     else:
         from congresses.models import FIRST_SLUG
 
-        slug = request.GET.get("congress", "").strip()[:40] or FIRST_SLUG
+        # The public API names its congress in ``?congress=`` (api.views.public); /public/ is the first's.
+        named = request.GET.get("congress", "") if request.path.startswith("/api/") else ""
+        slug = named.strip()[:40] or FIRST_SLUG
     congress = "(SELECT id FROM congresses_congress WHERE slug = %s)"
     if match and match["rest"].startswith("congresses/"):
         # A city's site of its own and its lower congresses' outcomes: the one public widening.
