@@ -307,7 +307,10 @@ class RowScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        aliases = _aliases()
+        from huaxi_renda import dbrouter
+
+        # The replica only for a request whose public reads go there (ReplicaReadsMiddleware decided before).
+        aliases = [alias for alias in _aliases() if alias != dbrouter.REPLICA or dbrouter._replica_reads.get()]
         if not aliases:
             return self.get_response(request)
         with _request_transaction(aliases) as pending:
