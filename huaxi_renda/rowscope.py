@@ -18,6 +18,7 @@ Nothing here does anything on SQLite or with ``DB_ROW_SCOPE`` off: the code-leve
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from contextlib import ExitStack, contextmanager
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 
+logger = logging.getLogger("huaxi.db")
 ALL = "all"
 REPLICA = "replica"
 # Resident pages (no account): the congress of the station their code or id names.
@@ -189,12 +191,12 @@ def system_begin(reason: str, *, audit: bool = True) -> object | None:
         if connection.connection is not None:
             # Inside a request's transaction (a task run inline) only for that transaction.
             _apply_standing(connection, "on", local=connection.in_atomic_block)
-    try:
-        if audit:
+    if audit:
+        try:
             record_system(reason)
-    except DatabaseError:
-        _standing.reset(token)
-        raise
+        except DatabaseError:
+            # No database to read from (down, or not migrated yet): the command reads no rows either.
+            logger.warning("Could not record the widening of %s", reason, exc_info=True)
     return token
 
 
