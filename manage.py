@@ -37,6 +37,12 @@ def main():
         return
     import django
 
+    # As Django's own command line does, before the settings are read: ``--settings`` names them.
+    for index, arg in enumerate(sys.argv):
+        if arg.startswith("--settings="):
+            os.environ["DJANGO_SETTINGS_MODULE"] = arg.split("=", 1)[1]
+        elif arg == "--settings" and index + 1 < len(sys.argv):
+            os.environ["DJANGO_SETTINGS_MODULE"] = sys.argv[index + 1]
     django.setup()
     from huaxi_renda import rowscope
 
