@@ -6,6 +6,7 @@ from rest_framework import authentication, exceptions
 
 from api.models import DeviceToken, hash_token
 from api.services import token_touch
+from huaxi_renda import rowscope
 
 KEYWORDS = (b"bearer", b"token")
 
@@ -27,6 +28,8 @@ class DeviceTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.is_active or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("令牌无效、已过期或已撤销。"))
         token_touch(token=token)
+        # The session-less request's scope: the congress the token's user acts in (row-level security).
+        rowscope.use_actor(token.user)
         return token.user, token
 
     def authenticate_header(self, request):

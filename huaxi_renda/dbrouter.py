@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from huaxi_renda.cache import cache_get, cache_set
+from huaxi_renda.rowscope import is_request_block
 
 REPLICA = "replica"
 # The apps whose rows the public pages show.
@@ -58,7 +59,11 @@ def replica_configured() -> bool:
 
 def reading_replica() -> bool:
     """Whether a read of a public app would go to the replica now."""
-    return _replica_reads.get() and replica_configured() and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+    if not (_replica_reads.get() and replica_configured()):
+        return False
+    primary = connections[DEFAULT_DB_ALIAS]
+    # The request's own transaction (huaxi_renda.rowscope) holds only its scope: reads may leave it.
+    return not primary.in_atomic_block or is_request_block(primary)
 
 
 @contextmanager

@@ -23,6 +23,7 @@ class SecurityEventKind(models.TextChoices):
     EXPORT = "export", _("导出")
     DOWNLOAD = "download", _("下载个人信息")
     REVEAL = "reveal", _("查看完整个人信息")
+    SCOPE_WIDEN = "scope_widen", _("跨人大读取")
 
 
 class SecurityEvent(models.Model):

@@ -244,6 +244,16 @@ def congress_id_of(user: Any) -> int | None:
 class RoleAwareModelBackend(ModelBackend):
     """Loads the logged-in user together with their roles: one query per request instead of two."""
 
+    def authenticate(self, request: Any, username: Any = None, password: Any = None, **kwargs: Any) -> Any:
+        """As Django's; once the password is right, the rows of the user's congresses become visible to the
+        rest of the login (their roles decide the second factor), see ``huaxi_renda.rowscope``."""
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            from huaxi_renda import rowscope
+
+            rowscope.use_user(user.pk)
+        return user
+
     def get_user(self, user_id: Any) -> Any:
         """The active user with this id, their roles loaded with them (``None`` when unknown or inactive)."""
         user = _users_with_roles().filter(pk=user_id).first()

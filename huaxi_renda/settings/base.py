@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "huaxi_renda.middleware.ControlCharacterMiddleware",
     "huaxi_renda.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # PostgreSQL: each request in a transaction with its congress scope (row-level security, README).
+    "huaxi_renda.rowscope.RowScopeMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,6 +141,9 @@ DATABASES = {"default": database_from_env()}
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {**database_from_env("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["huaxi_renda.dbrouter.ReplicaRouter"]
+# PostgreSQL row-level security between congresses: each transaction sets its scope (huaxi_renda.rowscope).
+# Off only to compare timings; the policies stay and then show a non-superuser role nothing.
+DB_ROW_SCOPE = env_bool("DB_ROW_SCOPE", True)
 REPLICA_READ_YOUR_WRITES_SECONDS = int(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", 15))
 # After the replica failed a request, the public pages read from the primary this long before trying it again.
 REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", 30))

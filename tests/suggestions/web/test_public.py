@@ -414,8 +414,9 @@ def test_the_list_holds_a_fixed_query_count(client, session, staff, office, cler
     _make_outcomes(10, session, staff, office, clerk)
     many = _count_list_queries(client)
     # Page of suggestions (ids only), the rows' own columns, co-signers, replies, ratings + the four filter
-    # menus (session, category, office, result class); never a COUNT over the table.
-    assert few == many == 9
+    # menus (session, category, office, result class); never a COUNT over the table; and the transaction's
+    # congress scope (row-level security, huaxi_renda.rowscope).
+    assert few == many == 10
     cache.clear()
     public_congress()
     with django_assert_num_queries(many + 1):  # a search also counts its matches, up to COUNT_CAP
@@ -472,8 +473,9 @@ def test_the_outcome_page_holds_a_fixed_query_count(
             assert client.get(reverse("public:detail", args=[pk])).status_code == 200
         return len(ctx.captured_queries)
 
-    # Suggestion, co-signers, replies, ratings, rounds, follow-ups: the same for one reply or many.
-    assert count(simple.pk) == count(rich.pk) == 6
+    # Suggestion, co-signers, replies, ratings, rounds, follow-ups (and the congress scope): the same for one
+    # reply or many.
+    assert count(simple.pk) == count(rich.pk) == 7
 
 
 # --------------------------------------------------------------------------- outcome page
