@@ -2,22 +2,26 @@
 their suggestions. Who may read is ``policy.Action.VIEW_LOWER_CONGRESSES`` (decided by ancestry); what is read
 is scoped here to the congresses below the actor's, never further.
 
-The figures are those of ``suggestions.reporting.metrics`` (``figures_from_counts``, ``by_office``), counted
-with one grouped query per figure for every congress at once: the number of queries does not grow with the
-number of congresses. ``tests/congresses/test_overview.py`` checks each congress's figures against
-``metrics.session_figures`` of that congress alone, so the two counts cannot drift apart.
+The figures are those of ``suggestions.reporting.metrics`` (``figures_from_counts``), read from the statistics
+tallies (``suggestions.reporting.stats``) of every congress's sessions at once: the number of queries does not
+grow with the number of congresses, and no workflow table is read. Each congress's offices are on its own
+drill-down page (``offices_of``), one congress at a time. ``tests/congresses/test_overview.py`` checks each
+congress's figures against ``metrics.session_figures`` of that congress alone, so the two counts cannot drift
+apart.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from congresses.models import Congress
-from suggestions.models import AuditLog, Office, Rating, Reply, Suggestion, Transfer
-from suggestions.reporting import metrics
+from delegates.models import Session
+from suggestions.models import AssignmentTally, AuditLog, Rating, Reply, Suggestion, SuggestionTally, Transfer
+from suggestions.reporting import metrics, stats
 from suggestions.reporting.metrics import EXCLUDED, RESULT_FIELDS, S
 
 LEVEL_ORDER = {level: index for index, level in enumerate(Congress.Level.values)}
@@ -57,85 +61,77 @@ def _suggestions(congress_ids: list[int], *, current_only: bool):
     return suggestions
 
 
-def figures_by_congress(congress_ids: list[int], *, current_only: bool = True) -> dict[int, dict]:
-    """{congress id: the figures of ``metrics.figures_from_counts``} for each congress: three grouped queries.
+COUNT_NAMES = ("filed", "registered", "assigned", "replied", "replied_on_time", "met", "closed", "key")
+RATING_NAMES = ("rated", "satisfied", "basic", "first_rated", "first_ok")
 
-    The counts are those of ``metrics.session_figures``, grouped by congress instead of aggregated once.
+
+def figures_by_congress(congress_ids: list[int], *, current_only: bool = True) -> dict[int, dict]:
+    """{congress id: the figures of ``metrics.figures_from_counts``} for each congress, from the tallies of
+    ``suggestions.reporting.stats``: three queries (after ``stats.catch_up``), however many congresses.
+
+    The tallies are kept per session, and a session belongs to one congress: the sessions of these congresses
+    (their current ones, or all) are summed per congress, as ``stats.session_summary`` sums one. The counts are
+    those of ``metrics.session_figures`` (issue 19: recounting the reply, assignment and round tables took
+    seconds for a city's 117 congresses at province scale).
     """
     if not congress_ids:
         return {}
-    suggestions = _suggestions(congress_ids, current_only=current_only).exclude(status__in=EXCLUDED)
-    # Both subqueries read the replies and contacts of these suggestions only, not of every congress (issue 19:
-    # at province scale the whole tables were read for a city's 117 congresses, 0.5 s at 100k suggestions).
-    late_first_reply = Reply.objects.filter(
-        round__number=1, status=Reply.Status.SUBMITTED, on_time=False, suggestion__in=suggestions
-    ).values("suggestion_id")
-    from suggestions.models import ContactRecord
-
-    met = ContactRecord.objects.filter(
-        method__in=ContactRecord.FACE_TO_FACE, assignment__suggestion__in=suggestions
-    ).values("assignment__suggestion_id")
-    counts = {
-        row.pop("congress_id"): row
-        for row in suggestions.values("congress_id")
-        .annotate(
-            filed=Count("pk", filter=~Q(status=S.DRAFT)),
-            registered=Count("pk", filter=Q(registered_at__isnull=False)),
-            assigned=Count("pk", filter=Q(assigned_at__isnull=False)),
-            replied=Count("pk", filter=Q(first_replied_at__isnull=False)),
-            replied_on_time=Count("pk", filter=Q(first_replied_at__isnull=False) & ~Q(pk__in=late_first_reply)),
-            met=Count("pk", filter=Q(first_replied_at__isnull=False) & Q(pk__in=met)),
-            closed=Count("pk", filter=Q(status=S.CLOSED)),
-            key=Count("pk", filter=Q(is_key=True)),
-        )
-        .order_by()
+    stats.catch_up()
+    sessions = Session.objects.filter(congress_id__in=congress_ids)
+    if current_only:
+        sessions = sessions.filter(is_current=True)
+    congress_of = dict(sessions.values_list("pk", "congress_id"))
+    counted = ~Q(status__in=EXCLUDED)
+    filed = counted & ~Q(status=S.DRAFT)
+    sums = {
+        "filed": Sum("n", filter=filed),
+        "closed": Sum("n", filter=Q(status=S.CLOSED)),
+        "key": Sum("n", filter=counted & Q(is_key=True)),
+        **{name: Sum(name, filter=counted) for name in COUNT_NAMES[1:6] + RATING_NAMES},
     }
-    final_round = Q(round__number=F("suggestion__current_round"))
-    ok = Q(value__in=[Rating.Value.SATISFIED, Rating.Value.BASIC])
-    ratings = {
-        row.pop("suggestion__congress_id"): row
-        for row in Rating.objects.filter(suggestion__in=suggestions)
-        .values("suggestion__congress_id")
-        .annotate(
-            rated=Count("pk", filter=final_round),
-            satisfied=Count("pk", filter=final_round & Q(value=Rating.Value.SATISFIED)),
-            basic=Count("pk", filter=final_round & Q(value=Rating.Value.BASIC)),
-            first_rated=Count("pk", filter=Q(round__number=1)),
-            first_ok=Count("pk", filter=Q(round__number=1) & ok),
-        )
-        .order_by()
-    }
-    results: dict[int, list[dict]] = {}
+    totals = {pk: dict.fromkeys(COUNT_NAMES + RATING_NAMES, 0) for pk in congress_ids}
     for row in (
-        metrics._latest_replies()
-        .filter(suggestion__in=suggestions)
-        .values("suggestion__congress_id", *RESULT_FIELDS)
-        .annotate(n=Count("pk"))
-        .order_by("result_class__order", "result_class__code")
+        SuggestionTally.objects.filter(session_id__in=list(congress_of), n__gt=0)
+        .values("session_id")
+        .annotate(**sums)
+        .order_by()
     ):
-        results.setdefault(row.pop("suggestion__congress_id"), []).append(row)
-    no_counts = dict.fromkeys(
-        ("filed", "registered", "assigned", "replied", "replied_on_time", "met", "closed", "key"), 0
-    )
-    no_ratings = dict.fromkeys(("rated", "satisfied", "basic", "first_rated", "first_ok"), 0)
+        total = totals[congress_of[row.pop("session_id")]]
+        for name, value in row.items():
+            total[name] += value or 0
+    results: dict[int, dict[str, dict]] = {}
+    for row in (
+        AssignmentTally.objects.filter(session_id__in=list(congress_of), n__gt=0, has_reply=True)
+        .values("session_id", *RESULT_FIELDS)
+        .annotate(n=Sum("n"))
+        .order_by()
+    ):
+        rows = results.setdefault(congress_of[row.pop("session_id")], {})
+        found = rows.setdefault(row["result_class__code"], {**row, "n": 0})
+        found["n"] += row["n"]
+
+    def ordered(rows):
+        return sorted(rows.values(), key=lambda r: (r["result_class__order"], r["result_class__code"]))
+
     return {
-        pk: metrics.figures_from_counts(counts.get(pk, no_counts), ratings.get(pk, no_ratings), results.get(pk, []))
+        pk: metrics.figures_from_counts(
+            {name: totals[pk][name] for name in COUNT_NAMES},
+            {name: totals[pk][name] for name in RATING_NAMES},
+            ordered(results.get(pk, {})),
+        )
         for pk in congress_ids
     }
 
 
-def offices_by_congress(congress_ids: list[int], *, current_only: bool = True) -> dict[int, list[dict]]:
-    """{congress id: ``metrics.by_office`` rows of its offices}: the office table of every congress at once."""
-    if not congress_ids:
-        return {}
-    rows = metrics.by_office(_suggestions(congress_ids, current_only=current_only))
-    congress_of = dict(
-        Office.objects.filter(pk__in=[row["office_id"] for row in rows]).values_list("pk", "congress_id")
-    )
-    grouped: dict[int, list[dict]] = {}
-    for row in rows:
-        grouped.setdefault(congress_of.get(row["office_id"]), []).append(row)
-    return grouped
+def offices_of(congress: Congress) -> list[dict]:
+    """``metrics.by_office`` rows of one congress's offices in its current session (its drill-down page), from
+    the tallies as the dashboard reads them: that congress's rows only, a fixed number of queries."""
+    session_id = Session.objects.filter(congress=congress, is_current=True).values_list("pk", flat=True).first()
+    if session_id is None:
+        return []
+    stats.catch_up()
+    _suggestion_rows, office_rows, _result_rows = stats.session_tallies(session_id, today=timezone.localdate())
+    return metrics.office_figures(office_rows)
 
 
 def lower_suggestions(congress: Congress, *, status: str = "", q: str = ""):

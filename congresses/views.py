@@ -53,21 +53,20 @@ def choose(request):
 
 @lower_required
 def overview(request):
-    """The figures of every congress below side by side, and each one's offices."""
+    """The figures of every congress below side by side (each one's offices are on its drill-down page)."""
     actor = actor_of(request)
     current_only = request.GET.get("scope") != "all"
     congresses = queries.lower_congresses(actor.congress_id)
-    ids = [c.pk for c in congresses]
-    figures = queries.figures_by_congress(ids, current_only=current_only)
-    offices = queries.offices_by_congress(ids, current_only=current_only)
-    rows = [{"congress": c, "figures": figures[c.pk], "offices": offices.get(c.pk, [])} for c in congresses]
+    figures = queries.figures_by_congress([c.pk for c in congresses], current_only=current_only)
+    rows = [{"congress": c, "figures": figures[c.pk]} for c in congresses]
     return render(request, "congresses/overview.html", {"rows": rows, "current_only": current_only})
 
 
 @lower_required
 def lower_list(request, pk):
-    """A lower congress's suggestions, read-only."""
+    """A lower congress's suggestions, read-only, and the figures of its offices in its current session."""
     congress = queries.lower_congress(actor_of(request), pk)
+    offices = queries.offices_of(congress)
     status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()
     page = Paginator(queries.lower_suggestions(congress, status=status, q=q), 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in (("status", status), ("q", q)) if v})
@@ -75,7 +74,15 @@ def lower_list(request, pk):
     return render(
         request,
         "congresses/lower_list.html",
-        {"congress": congress, "page": page, "status": status, "q": q, "query": query, "statuses": statuses},
+        {
+            "congress": congress,
+            "page": page,
+            "status": status,
+            "q": q,
+            "query": query,
+            "statuses": statuses,
+            "offices": offices,
+        },
     )
 
 
