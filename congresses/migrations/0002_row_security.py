@@ -122,8 +122,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("congresses", "0001_initial"),
         ("delegates", "0005_congress"),
-        ("stations", "0003_congress"),
-        ("suggestions", "0025_congress_published_index"),
+        ("stations", "0004_office_handling"),
+        ("suggestions", "0028_inbox_order"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
