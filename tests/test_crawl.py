@@ -12,11 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from django.core.management import call_command
-
-from tests import crawl
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -49,7 +44,5 @@ def test_every_page_and_export_of_every_role_answers_without_a_server_error_on_s
     _check(json.loads(result.stdout.split("CRAWL-RESULT ", 1)[1]))
 
 
-@pytest.mark.django_db
-def test_every_page_and_export_of_every_role_answers_without_a_server_error_on_postgresql():
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
-    _check(crawl.crawl())
+# On PostgreSQL the same crawl runs as the restricted role the site connects as in production (row-level
+# security on, no superuser): tests/test_row_security.py::test_every_demo_page_of_every_role_answers_as_the_restricted_role.

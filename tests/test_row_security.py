@@ -245,6 +245,7 @@ def test_every_demo_page_of_every_role_answers_as_the_restricted_role(monkeypatc
     assert result["requests"] > 500
     assert users == {role}  # every page's queries ran as the restricted role
     assert not result["errors"], crawl_report(result)
+    assert not result["unrequested"], result["unrequested"]  # every URL pattern was requested (as test_crawl's)
     showcase = "关于加快推进9855厂家属区老旧小区改造的建议"
     assert showcase in pages["/public/"].decode()
     assert any(showcase in body.decode(errors="ignore") for path, body in pages.items() if path.startswith("/staff/"))
