@@ -206,44 +206,65 @@ def test_the_city_overview_shows_the_congresses_below_under_the_role():
 
 
 def test_every_demo_page_of_every_role_answers_as_the_restricted_role(monkeypatch):
-    """The crawl of tests/test_crawl.py with each request on a connection of the role (its own lookups of
-    the demo's ids stay on the owner's): no 5xx anywhere, and the role's pages hold their congress's rows."""
+    """The crawl of tests/test_crawl.py with each request run as the role (its own lookups of the demo's ids stay
+    the owner's): no 5xx anywhere, no URL pattern unrequested, and the role's pages hold their congress's rows.
+
+    Each request switches the owner's connection to the role with ``SET ROLE`` (row security then judges the
+    role: it is neither superuser nor BYPASSRLS) instead of logging in afresh: one connection for the whole
+    crawl. Every query of a request runs on that one connection, and the request ends still as the role."""
     from django import test as django_test
     from django.core.management import call_command
 
     from tests import crawl
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
-    settings_dict = connection.settings_dict
-    owner = settings_dict["USER"]
-    pages, users = {}, set()
+    pages, users, elsewhere = {}, set(), []
 
     class RestrictedClient(django_test.Client):
         def request(self, **request):
-            connection.close()
-            settings_dict["USER"] = role
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {role}")
+            switched = connection.connection.info.backend_pid
 
-            def note_user(execute, sql, params, many, context):
-                users.add(context["connection"].connection.info.user)
+            def note_backend(execute, sql, params, many, context):
+                if context["connection"].connection.info.backend_pid != switched:
+                    elsewhere.append((request["PATH_INFO"], sql))
                 return execute(sql, params, many, context)
 
             try:
-                with connection.execute_wrapper(note_user):
+                with connection.execute_wrapper(note_backend):
                     response = super().request(**request)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT current_user")
+                    users.add(cursor.fetchone()[0])
                 if response.status_code == 200 and not response.streaming:
                     pages[request["PATH_INFO"]] = response.content
                 return response
             finally:
-                connection.close()
-                settings_dict["USER"] = owner
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET ROLE")
 
-    with as_restricted_role() as role:
-        connection.close()
-        settings_dict["USER"] = owner
+    role = _role_name()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone():
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    try:
         monkeypatch.setattr(django_test, "Client", RestrictedClient)
         result = crawl.crawl()
+    finally:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
     assert result["requests"] > 500
-    assert users == {role}  # every page's queries ran as the restricted role
+    assert users == {role}  # each request ended as the restricted role …
+    assert elsewhere == []  # … and each of its queries ran on the connection switched to it
     assert not result["errors"], crawl_report(result)
     assert not result["unrequested"], result["unrequested"]  # every URL pattern was requested (as test_crawl's)
     showcase = "关于加快推进9855厂家属区老旧小区改造的建议"

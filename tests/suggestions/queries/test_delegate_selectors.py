@@ -11,8 +11,10 @@ from tests.conftest import carry_to_reply
 
 pytestmark = pytest.mark.django_db
 
-HOME_QUERIES = 8  # counts 3, invitations 1, each section's newest ids 1, rows 1 + assignments 1, roles 1
-DETAIL_QUERIES = 10  # ratings come with their delegates in one query (suggestion_detail_context)
+# Each signed-in request also sets its congress scope for row-level security: two statements (huaxi_renda.rowscope).
+SCOPE = 2
+HOME_QUERIES = 8 + SCOPE  # counts 3, invitations 1, each section's newest ids 1, rows 1 + assignments 1, roles 1
+DETAIL_QUERIES = 10 + SCOPE  # ratings come with their delegates in one query (suggestion_detail_context)
 
 
 def _assigned(session, lead, staff, offices):
@@ -114,7 +116,7 @@ def test_record_page_query_count_is_fixed(
 ):
     _fill_home(n, session=session, delegate=delegate, staff=staff, offices=offices, clerk=clerk)
     client.force_login(delegate.user)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(4 + SCOPE):
         response = client.get(reverse("delegates:my_record"))
     assert response.status_code == 200
 
