@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from stations import actions, discussions, residents
 from stations.models import RecordedDraft, ResidentOpinion
@@ -113,7 +114,10 @@ def test_a_resident_sends_an_opinion_by_qr_code_and_follows_it_to_a_rated_publis
     office_page.get_by_role("button", name="提交答复").click()
     office_page.wait_for_load_state()
     opinion.refresh_from_db()
-    assert opinion.status == ResidentOpinion.Status.ANSWERED and opinion.answered_at.date() <= opinion.answer_due
+    assert (
+        opinion.status == ResidentOpinion.Status.ANSWERED
+        and timezone.localdate(opinion.answered_at) <= opinion.answer_due
+    )
 
     # The resident reads the answer and rates it.
     page.goto(reverse("residents:track", args=[opinion.tracking_code]))

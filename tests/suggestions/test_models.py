@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from suggestions import actions
 from suggestions.models import Assignment, Rating, Suggestion
@@ -15,7 +16,7 @@ A = Assignment.Status
 @pytest.fixture
 def every_kind_of_assignment(session, staff, office, co_office, other_office, clerk, co_clerk, other_clerk, delegate):
     """Lead (replied, then re-handling), co (open and opinion sent), separate (open and extended)."""
-    today = datetime.date.today()
+    today = timezone.localdate()
 
     def registered():
         suggestion = factories.SuggestionFactory(session=session, lead_delegate=delegate)

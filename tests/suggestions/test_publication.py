@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from suggestions import actions, publication
 from suggestions.models import AuditLog, Rating, Reply, Suggestion
@@ -234,7 +235,7 @@ def _contact(assignment, clerk):
         assignment=assignment,
         actor=clerk,
         method="meeting",
-        date=assignment.assigned_at.date(),
+        date=timezone.localdate(assignment.assigned_at),
         participants="代表、经办人",
         summary="再次座谈。",
     )

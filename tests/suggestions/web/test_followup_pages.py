@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from suggestions import actions
 from suggestions.models import Assignment, Notification, Resurvey
@@ -173,7 +174,7 @@ def test_the_office_handles_a_carried_round_on_its_usual_pages(session, delegate
         assignment=new,
         actor=clerk,
         method="phone",
-        date=datetime.date.today(),
+        date=timezone.localdate(),
         participants="代表",
         summary="电话沟通。",
     )

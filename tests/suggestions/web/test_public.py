@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from congresses.models import first_congress
 from delegates.models import DelegateContact
@@ -122,7 +123,7 @@ def world(session, staff, delegate, other_delegate, office, co_office, clerk, co
         assignment=lead,
         actor=clerk,
         method="visit",
-        date=lead.assigned_at.date(),
+        date=timezone.localdate(lead.assigned_at),
         participants="SECRET-CONTACT-MARKER",
         summary="沟通 SECRET-CONTACT-MARKER",
         delegate_invited=True,
@@ -449,7 +450,7 @@ def test_the_outcome_page_holds_a_fixed_query_count(
         assignment=lead,
         actor=clerk,
         method="meeting",
-        date=lead.assigned_at.date(),
+        date=timezone.localdate(lead.assigned_at),
         participants="代表、经办人",
         summary="再次座谈。",
     )

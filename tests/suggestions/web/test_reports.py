@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from suggestions import actions
 from suggestions.models import Suggestion
@@ -257,7 +258,7 @@ def test_a_rehandled_suggestion_counts_its_latest_rating_for_satisfaction_and_it
         assignment=assignment,
         actor=clerk,
         method="phone",
-        date=datetime.date.today(),
+        date=timezone.localdate(),
         participants="代表、经办人",
         summary="电话沟通。",
     )
