@@ -26,6 +26,7 @@ def seed(*, delegates: int, staff: int, clerks: int, scale: float, out_path) -> 
     from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from congresses.models import StaffMembership, first_congress
     from delegates.models import Delegate, Session
     from security.models import AccountSecurity
     from suggestions.models import Office, OfficeMember, Suggestion
@@ -68,6 +69,8 @@ def seed(*, delegates: int, staff: int, clerks: int, scale: float, out_path) -> 
         for i in range(staff):
             user = account(f"lt_s{i:02d}", f"工作人员{i}")
             user.groups.add(staff_group)
+            # Staff act for exactly one congress (issue 18): without a membership the staff area refuses them.
+            StaffMembership.objects.get_or_create(user=user, defaults={"congress": first_congress()})
             key = binascii.hexlify(os.urandom(20)).decode()
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             if device is None:
