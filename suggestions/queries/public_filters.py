@@ -13,7 +13,7 @@ from huaxi_renda.cache import cache_get_many, cache_set_many
 from suggestions.models import Category, Office, Rating, ResultClass
 from suggestions.queries import public_list
 from suggestions.queries.public_congress import public_congress
-from suggestions.queries.search import apply_text_search
+from suggestions.queries.search import apply_text_search, search_terms
 
 # The only query parameters the public list understands; everything else is ignored (and not cached apart).
 PARAMS = ("q", "session", "category", "office", "result", "rating")
@@ -110,5 +110,9 @@ class PublicOutcomeFilter(django_filters.FilterSet):
 
 
 def clean_params(query_dict):
-    """The known, non-empty filter parameters, in a fixed order (for links and cache keys)."""
-    return [(name, query_dict.get(name, "").strip()[:100]) for name in PARAMS if query_dict.get(name, "").strip()]
+    """The known, non-empty filter parameters, in a fixed order (for links and cache keys).
+
+    A search of punctuation or spaces only is no search: not counted as one, nor kept in links.
+    """
+    params = [(name, query_dict.get(name, "").strip()[:100]) for name in PARAMS]
+    return [(name, value) for name, value in params if value and (name != "q" or search_terms(value))]
