@@ -205,32 +205,22 @@ def concepts(text):
     """The concepts the text's thesaurus words name, once per word (with repeats), e.g. 泊位, 车库 -> ``#parking``
     (and the broader ``#^transport``).
 
-    Forward maximum matching on the whole text (boilerplate included): where thesaurus words overlap,
-    the longest one starting first is read. The text's two-character pieces that begin a word are
-    found by one set intersection (a regular expression of a thousand words tries each at every character).
+    Forward maximum matching on the whole text (boilerplate included): at each two-character piece
+    that begins a thesaurus word, the longest word there is read and the text goes on after it.
+    (A regular expression of a thousand words tries each at every character: 3× slower.)
     """
     text = text or ""
     if _FOLDED.search(text):
         text = search.normalize(text).upper()
-    starts = _STARTS.keys() & set(map(operator.add, text, text[1:]))
-    if not starts:
-        return []
-    matches = []
-    for pair in starts:
-        words = _STARTS[pair]
-        at = text.find(pair)
-        while at >= 0:
+    starting = _STARTS.get
+    found, end = [], 0
+    for at, pair in enumerate(map(operator.add, text, text[1:])):
+        if at >= end and (words := starting(pair)):
             for word in words:
                 if text.startswith(word, at):
-                    matches.append((at, word))
+                    found.extend(THESAURUS[word])
+                    end = at + len(word)
                     break
-            at = text.find(pair, at + 1)
-    matches.sort()
-    found, end = [], 0
-    for at, word in matches:
-        if at >= end:
-            found.extend(THESAURUS[word])
-            end = at + len(word)
     return found
 
 
