@@ -96,7 +96,7 @@ class Meter(threading.Thread):
         self.started = None
         self.steps = {}  # step -> {"seconds", "server", "postgres", "locust", "machine", "db": {state: samples}}
         self._seen = {}  # pid -> last CPU seconds (a recycled worker's time is kept, not lost)
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def _cpu(self, pids, role):
         import psutil
@@ -127,7 +127,7 @@ class Meter(threading.Thread):
 
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
             machine = _busy(psutil.cpu_times())
-            while not self._stop.wait(1.0):
+            while not self._halt.wait(1.0):
                 rows = conn.execute(
                     "SELECT pid, state, coalesce(wait_event_type, ''), coalesce(wait_event, '') FROM pg_stat_activity"
                     " WHERE datname = %s AND pid <> pg_backend_pid()",
@@ -170,7 +170,7 @@ class Meter(threading.Thread):
         self.started = time.monotonic()
 
     def stop(self):
-        self._stop.set()
+        self._halt.set()
         self.join(timeout=10)
 
 
