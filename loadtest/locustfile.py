@@ -48,6 +48,10 @@ STAFF = int(os.environ.get("LOADTEST_STAFF", "20"))
 CLERKS = int(os.environ.get("LOADTEST_CLERKS", "50"))
 READERS_PER_DELEGATE = float(os.environ.get("LOADTEST_READERS_PER_DELEGATE", "0.5"))
 SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "10"))
+# A connection idle this long is not used again: as nginx's upstream pool (keepalive_timeout in deploy/nginx.conf)
+# drops it before gunicorn closes it (its keepalive, 5 s). Reused after gunicorn closed it, a request failed at
+# once (HTTP 0): those were the client's errors, not the server's.
+IDLE_SECONDS = float(os.environ.get("LOADTEST_IDLE_SECONDS", "4"))
 # Staff, clerks and the probe log in before the first step (their logins are reported apart).
 WARMUP_SECONDS = float(os.environ.get("LOADTEST_WARMUP_SECONDS", "0"))
 
@@ -94,6 +98,10 @@ class Person(HttpUser):
         """One request, timed and named by kind; a status outside ``expect`` is an error."""
         kwargs.setdefault("allow_redirects", False)
         headers = kwargs.pop("headers", {})
+        now = time.monotonic()
+        if now - getattr(self, "last_request_at", now) >= IDLE_SECONDS:
+            self.client.close()  # the pooled connections: the next request opens a new one
+        self.last_request_at = now
         if method == "POST":
             headers = {
                 "X-CSRFToken": self.client.cookies.get("csrftoken", ""),
@@ -106,7 +114,8 @@ class Person(HttpUser):
             if ok:
                 response.success()
             else:
-                response.failure(f"{kind}: HTTP {response.status_code} for {url}")
+                error = f" ({type(response.error).__name__}: {response.error})" if response.error else ""
+                response.failure(f"{kind}: HTTP {response.status_code} for {url}{error}"[:300])
         # The browser talks HTTPS to nginx: it sends the Secure cookies back, and so does this client.
         for cookie in self.client.cookies:
             cookie.secure = False
