@@ -2,7 +2,8 @@
 
     locust -f loadtest/locustfile.py --headless --host http://127.0.0.1:8000     # usually through loadtest.run
 
-- Delegates log in (and accept the privacy notice the first time), open the form, autosave the draft
+- Delegates log in (and accept the privacy notice the first time), open the form (which asks for the
+  similar-suggestion hint as the title and then the body are typed), autosave the draft
   every ``LOADTEST_AUTOSAVE_SECONDS`` (15), invite a co-signer and submit; each submitted draft's last
   autosaved text is written to ``LOADTEST_DRAFTS`` for the runner to find in the database.
 - Staff log in with their password and authenticator code, open the review inbox, register one
@@ -175,10 +176,20 @@ class Delegate(Person):
         series = form["fields"].get("series") or (form["options"].get("series") or [""])[0]
         token = f"{self.me['username']}-{time.time_ns()}"
         title = f"关于改善社区公共服务的建议（{token}）"
+        # The page asks for similar suggestions once the title is typed, and again when the body changes
+        # (static/js/delegate.js): the title's hint now, the body's with the last version.
+        self.call("similar hint", "GET", "/delegate/similar/", params={"title": title})
         body = ""
         pk = None
         for version in range(1, AUTOSAVES + 1):
             body += f"第{version}稿：建议加强{random.choice(SEARCH_WORDS)}方面的工作，落实到每个社区。\n"
+            if version == AUTOSAVES:
+                self.call(
+                    "similar hint",
+                    "GET",
+                    "/delegate/similar/",
+                    params={"title": title, "body": body[:400], **({"exclude": pk} if pk else {})},
+                )
             data = {"title": title, "body": body, "category": category, "series": series}
             if pk:
                 data["pk"] = pk
