@@ -127,6 +127,7 @@ class Meter(threading.Thread):
 
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
             machine = _busy(psutil.cpu_times())
+            tick = time.monotonic()
             while not self._halt.wait(1.0):
                 rows = conn.execute(
                     "SELECT pid, state, coalesce(wait_event_type, ''), coalesce(wait_event, '') FROM pg_stat_activity"
@@ -137,16 +138,19 @@ class Meter(threading.Thread):
                 if self.started is None:
                     self._cpu(self._family(self.server_pid), "server")
                     self._cpu([r[0] for r in rows], "postgres")
-                    machine = now_machine
+                    machine, tick = now_machine, time.monotonic()
                     continue
-                elapsed = time.monotonic() - self.started
+                now = time.monotonic()
+                elapsed = now - self.started
                 step = (
                     -1 if elapsed < self.warmup_seconds else int((elapsed - self.warmup_seconds) // self.step_seconds)
                 )
                 figures = self.steps.setdefault(
                     step, {"seconds": 0.0, "server": 0.0, "postgres": 0.0, "locust": 0.0, "machine": 0.0, "db": {}}
                 )
-                figures["seconds"] += 1.0
+                # A loaded machine stretches the second: the figures are per second of the clock.
+                figures["seconds"] += now - tick
+                tick = now
                 figures["server"] += self._cpu(self._family(self.server_pid), "server")
                 figures["postgres"] += self._cpu([r[0] for r in rows], "postgres")
                 if self.locust_pid:
