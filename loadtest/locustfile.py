@@ -48,7 +48,11 @@ STEP_SECONDS = float(os.environ.get("LOADTEST_STEP_SECONDS", "120"))
 STAFF = int(os.environ.get("LOADTEST_STAFF", "20"))
 CLERKS = int(os.environ.get("LOADTEST_CLERKS", "50"))
 READERS_PER_DELEGATE = float(os.environ.get("LOADTEST_READERS_PER_DELEGATE", "0.5"))
-SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "10"))
+SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "2"))
+# Seconds between one staff member's (or clerk's) pieces of work, on average: a registration and assignment, or a
+# signature and a reply. At 2-6 s, 50 clerks replied ten times a second and 20 staff registered four times a second
+# before any delegate came: about four cores of work on a two-core server, at every step.
+PACE_SECONDS = float(os.environ.get("LOADTEST_PACE_SECONDS", "30"))
 # A connection idle this long is not used again: as nginx's upstream pool (keepalive_timeout in deploy/nginx.conf)
 # drops it before gunicorn closes it (its keepalive, 5 s). Reused after gunicorn closed it, a request failed at
 # once (HTTP 0): those were the client's errors, not the server's.
@@ -219,7 +223,7 @@ class Staff(Person):
     """Registers a suggestion from the review inbox and assigns it to an office."""
 
     fixed_count = STAFF
-    wait_time = between(2, 6)
+    wait_time = between(PACE_SECONDS / 2, 3 * PACE_SECONDS / 2)
 
     def on_start(self):
         super().on_start()
@@ -262,7 +266,7 @@ class Clerk(Person):
     """Signs a pending assignment of their office and saves a reply."""
 
     fixed_count = CLERKS
-    wait_time = between(2, 6)
+    wait_time = between(PACE_SECONDS / 2, 3 * PACE_SECONDS / 2)
 
     def on_start(self):
         super().on_start()

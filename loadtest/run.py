@@ -372,6 +372,9 @@ def main(argv=None):
     parser.add_argument("--staff", type=int, default=20)
     parser.add_argument("--clerks", type=int, default=50)
     parser.add_argument("--readers-per-delegate", type=float, default=0.5)
+    parser.add_argument(
+        "--pace-seconds", type=float, default=30, help="mean seconds between one staff member's or clerk's tasks"
+    )
     parser.add_argument("--autosave-seconds", type=float, default=15)
     # People arriving per second. Each delegate logs in on arrival (PBKDF2, 1,000,000 iterations: about 0.3 s of
     # CPU): at 10 a second the arrivals alone asked for three cores. Delegates do not all log in within seconds.
@@ -432,6 +435,7 @@ def main(argv=None):
             "LOADTEST_READERS_PER_DELEGATE": str(args.readers_per_delegate),
             "LOADTEST_AUTOSAVE_SECONDS": str(args.autosave_seconds),
             "LOADTEST_SPAWN_RATE": str(args.spawn_rate),
+            "LOADTEST_PACE_SECONDS": str(args.pace_seconds),
             "LOADTEST_WARMUP_SECONDS": str(args.warmup_seconds),
         }
         started = time.monotonic()
@@ -484,7 +488,8 @@ def main(argv=None):
     header = (
         f"# Load test {datetime.datetime.now():%Y%m%d-%H%M%S}\n\n"  # noqa: DTZ005 - a local file name
         f"- steps {args.steps} delegates, {args.step_seconds:g} s each; autosave every {args.autosave_seconds:g} s; "
-        f"{args.staff} staff, {args.clerks} clerks, {args.readers_per_delegate:g} readers per delegate\n"
+        f"{args.staff} staff and {args.clerks} clerks (a task every {args.pace_seconds:g} s each), "
+        f"{args.readers_per_delegate:g} readers per delegate, {args.spawn_rate:g} people arriving a second\n"
         f"- gunicorn (deploy/gunicorn.conf.py) with huaxi_renda.settings.production, database {args.db} "
         f"(bench data at scale {args.scale:g}), Redis {args.redis}; {os.cpu_count()} cores, load average at the end "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}\n"
