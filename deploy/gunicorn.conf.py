@@ -13,7 +13,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
-# Keep-alive from nginx's upstream pool (see keepalive in deploy/nginx.conf).
+# Keep-alive from nginx's upstream pool: longer than its keepalive_timeout (4 s, deploy/nginx.conf), so nginx,
+# not gunicorn, closes an idle connection.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30

@@ -2,7 +2,8 @@
 
     locust -f loadtest/locustfile.py --headless --host http://127.0.0.1:8000     # usually through loadtest.run
 
-- Delegates log in (and accept the privacy notice the first time), open the form, autosave the draft
+- Delegates log in (and accept the privacy notice the first time), open the form (which asks for the
+  similar-suggestion hint as the title and then the body are typed), autosave the draft
   every ``LOADTEST_AUTOSAVE_SECONDS`` (15), invite a co-signer and submit; each submitted draft's last
   autosaved text is written to ``LOADTEST_DRAFTS`` for the runner to find in the database.
 - Staff log in with their password and authenticator code, open the review inbox, register one
@@ -47,7 +48,15 @@ STEP_SECONDS = float(os.environ.get("LOADTEST_STEP_SECONDS", "120"))
 STAFF = int(os.environ.get("LOADTEST_STAFF", "20"))
 CLERKS = int(os.environ.get("LOADTEST_CLERKS", "50"))
 READERS_PER_DELEGATE = float(os.environ.get("LOADTEST_READERS_PER_DELEGATE", "0.5"))
-SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "10"))
+SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "2"))
+# Seconds between one staff member's (or clerk's) pieces of work, on average: a registration and assignment, or a
+# signature and a reply. At 2-6 s, 50 clerks replied ten times a second and 20 staff registered four times a second
+# before any delegate came: about four cores of work on a two-core server, at every step.
+PACE_SECONDS = float(os.environ.get("LOADTEST_PACE_SECONDS", "30"))
+# A connection idle this long is not used again: as nginx's upstream pool (keepalive_timeout in deploy/nginx.conf)
+# drops it before gunicorn closes it (its keepalive, 5 s). Reused after gunicorn closed it, a request failed at
+# once (HTTP 0): those were the client's errors, not the server's.
+IDLE_SECONDS = float(os.environ.get("LOADTEST_IDLE_SECONDS", "4"))
 # Staff, clerks and the probe log in before the first step (their logins are reported apart).
 WARMUP_SECONDS = float(os.environ.get("LOADTEST_WARMUP_SECONDS", "0"))
 
@@ -94,6 +103,10 @@ class Person(HttpUser):
         """One request, timed and named by kind; a status outside ``expect`` is an error."""
         kwargs.setdefault("allow_redirects", False)
         headers = kwargs.pop("headers", {})
+        now = time.monotonic()
+        if now - getattr(self, "last_request_at", now) >= IDLE_SECONDS:
+            self.client.close()  # the pooled connections: the next request opens a new one
+        self.last_request_at = now
         if method == "POST":
             headers = {
                 "X-CSRFToken": self.client.cookies.get("csrftoken", ""),
@@ -106,7 +119,8 @@ class Person(HttpUser):
             if ok:
                 response.success()
             else:
-                response.failure(f"{kind}: HTTP {response.status_code} for {url}")
+                error = f" ({type(response.error).__name__}: {response.error})" if response.error else ""
+                response.failure(f"{kind}: HTTP {response.status_code} for {url}{error}"[:300])
         # The browser talks HTTPS to nginx: it sends the Secure cookies back, and so does this client.
         for cookie in self.client.cookies:
             cookie.secure = False
@@ -166,10 +180,20 @@ class Delegate(Person):
         series = form["fields"].get("series") or (form["options"].get("series") or [""])[0]
         token = f"{self.me['username']}-{time.time_ns()}"
         title = f"关于改善社区公共服务的建议（{token}）"
+        # The page asks for similar suggestions once the title is typed, and again when the body changes
+        # (static/js/delegate.js): the title's hint now, the body's with the last version.
+        self.call("similar hint", "GET", "/delegate/similar/", params={"title": title})
         body = ""
         pk = None
         for version in range(1, AUTOSAVES + 1):
             body += f"第{version}稿：建议加强{random.choice(SEARCH_WORDS)}方面的工作，落实到每个社区。\n"
+            if version == AUTOSAVES:
+                self.call(
+                    "similar hint",
+                    "GET",
+                    "/delegate/similar/",
+                    params={"title": title, "body": body[:400], **({"exclude": pk} if pk else {})},
+                )
             data = {"title": title, "body": body, "category": category, "series": series}
             if pk:
                 data["pk"] = pk
@@ -199,7 +223,7 @@ class Staff(Person):
     """Registers a suggestion from the review inbox and assigns it to an office."""
 
     fixed_count = STAFF
-    wait_time = between(2, 6)
+    wait_time = between(PACE_SECONDS / 2, 3 * PACE_SECONDS / 2)
 
     def on_start(self):
         super().on_start()
@@ -242,7 +266,7 @@ class Clerk(Person):
     """Signs a pending assignment of their office and saves a reply."""
 
     fixed_count = CLERKS
-    wait_time = between(2, 6)
+    wait_time = between(PACE_SECONDS / 2, 3 * PACE_SECONDS / 2)
 
     def on_start(self):
         super().on_start()

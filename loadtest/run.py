@@ -14,6 +14,11 @@ same step, errors; the step's ratio (the trivial view's median at rest ÷ under 
 an idle server, below 0.3 it is saturated). Then every submitted draft is looked up in the database:
 there once, with its last autosaved text. Bars: 0 errors, 0 lost drafts, and p95 ≤ 250 ms for every
 write at the highest step whose ratio holds ≥ 0.3; the first step that breaks one is named.
+
+Each step also says what it cost (``Meter``): the CPU of the server, of PostgreSQL's backends for the load test's
+database, of Locust and of the whole machine, the server's CPU per request, and what the server's database
+connections were doing once a second (waiting for the server's Python, in a query, or waiting for a lock, the audit
+chain's advisory lock apart). On a machine shared with other work, the CPU per request is the application's figure.
 """
 
 import argparse
@@ -24,6 +29,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -71,6 +77,130 @@ def free_port():
 def pctl(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else 0.0
+
+
+class Meter(threading.Thread):
+    """Once a second, per step: the CPU of the server (gunicorn and its workers), of PostgreSQL's backends for
+    the load test's database, of Locust and of the whole machine, and what those backends are doing (in a query,
+    waiting for a lock, or idle in the request's transaction while the server's Python works).
+
+    On a machine shared with other work this tells the application's cost (CPU per request) apart from
+    the machine's: the latencies alone cannot.
+    """
+
+    def __init__(self, *, server_pid, db, warmup_seconds, step_seconds):
+        super().__init__(daemon=True)
+        self.server_pid, self.db = server_pid, db
+        self.warmup_seconds, self.step_seconds = warmup_seconds, step_seconds
+        self.locust_pid = None
+        self.started = None
+        self.steps = {}  # step -> {"seconds", "server", "postgres", "locust", "machine", "db": {state: samples}}
+        self._seen = {}  # pid -> last CPU seconds (a recycled worker's time is kept, not lost)
+        self._halt = threading.Event()
+
+    def _cpu(self, pids, role):
+        import psutil
+
+        total = 0.0
+        for pid in pids:
+            try:
+                times = psutil.Process(pid).cpu_times()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            now = times.user + times.system
+            total += max(0.0, now - self._seen.get((role, pid), now))
+            self._seen[(role, pid)] = now
+        return total
+
+    def _family(self, pid):
+        import psutil
+
+        try:
+            parent = psutil.Process(pid)
+            return [pid] + [child.pid for child in parent.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def run(self):
+        import psutil
+        import psycopg
+
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            machine = _busy(psutil.cpu_times())
+            tick = time.monotonic()
+            while not self._halt.wait(1.0):
+                rows = conn.execute(
+                    "SELECT pid, state, coalesce(wait_event_type, ''), coalesce(wait_event, '') FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [self.db],
+                ).fetchall()
+                now_machine = _busy(psutil.cpu_times())
+                if self.started is None:
+                    self._cpu(self._family(self.server_pid), "server")
+                    self._cpu([r[0] for r in rows], "postgres")
+                    machine, tick = now_machine, time.monotonic()
+                    continue
+                now = time.monotonic()
+                elapsed = now - self.started
+                step = (
+                    -1 if elapsed < self.warmup_seconds else int((elapsed - self.warmup_seconds) // self.step_seconds)
+                )
+                figures = self.steps.setdefault(
+                    step, {"seconds": 0.0, "server": 0.0, "postgres": 0.0, "locust": 0.0, "machine": 0.0, "db": {}}
+                )
+                # A loaded machine stretches the second: the figures are per second of the clock.
+                figures["seconds"] += now - tick
+                tick = now
+                figures["server"] += self._cpu(self._family(self.server_pid), "server")
+                figures["postgres"] += self._cpu([r[0] for r in rows], "postgres")
+                if self.locust_pid:
+                    figures["locust"] += self._cpu(self._family(self.locust_pid), "locust")
+                figures["machine"] += now_machine - machine
+                machine = now_machine
+                for _pid, state, kind, event in rows:
+                    if state == "active" and kind == "Lock":
+                        key = f"lock:{event}"
+                    elif state == "active":
+                        key = "query"
+                    elif state == "idle in transaction":
+                        key = "in transaction"
+                    else:
+                        key = "idle"
+                    figures["db"][key] = figures["db"].get(key, 0) + 1
+
+    def start_locust(self, pid):
+        self.locust_pid = pid
+        self._cpu(self._family(pid), "locust")
+        self.started = time.monotonic()
+
+    def stop(self):
+        self._halt.set()
+        self.join(timeout=10)
+
+
+def _busy(times):
+    """CPU seconds the machine spent on anything but waiting (all cores)."""
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def resources_line(figures, requests):
+    """One line: what the step cost the machine, and the server per request."""
+    if not figures or not figures["seconds"]:
+        return None
+    seconds = figures["seconds"]
+    db = figures["db"]
+    held = sum(n for key, n in db.items() if key != "idle") or 1
+    locks = sum(n for key, n in db.items() if key.startswith("lock:"))
+    advisory = db.get("lock:advisory", 0)
+    per_request = 1000 * figures["server"] / requests if requests else 0.0
+    return (
+        f"  resources: server {figures['server'] / seconds:.2f} cores ({per_request:.0f} ms CPU per request), "
+        f"PostgreSQL {figures['postgres'] / seconds:.2f}, Locust {figures['locust'] / seconds:.2f}, "
+        f"the whole machine {figures['machine'] / seconds:.2f} of {os.cpu_count()} cores busy; "
+        f"the server's connections in a transaction: {100 * db.get('in transaction', 0) / held:.0f} % waiting for "
+        f"Python, {100 * db.get('query', 0) / held:.0f} % in a query, {100 * locks / held:.0f} % waiting for a "
+        f"lock ({100 * advisory / held:.0f} % the audit chain's advisory lock)"
+    )
 
 
 def idle_trivial(base, n=60):
@@ -177,8 +307,9 @@ def check_drafts(drafts):
     return found, lost, doubled
 
 
-def report(steps, drafts_check, *, staff, clerks, readers_per_delegate):
+def report(steps, drafts_check, *, staff, clerks, readers_per_delegate, resources=None):
     found, lost, doubled = drafts_check
+    resources = resources or {}
     lines = []
     breaks = None
     best = None
@@ -190,6 +321,9 @@ def report(steps, drafts_check, *, staff, clerks, readers_per_delegate):
             f"{s['rps']:.1f} req/s, trivial view median {s['trivial_p50'] or 0:.1f} ms, ratio {ratio}, "
             f"{s['errors']} errors"
         )
+        line = resources_line(resources.get(s["step"]), sum(r["n"] for r in s["kinds"].values()))
+        if line:
+            lines.append(line)
         lines.append("  | kind | requests | req/s | p50 ms | p95 ms | p99 ms | × trivial (p50) | errors |")
         lines.append("  | --- | --- | --- | --- | --- | --- | --- | --- |")
         slow = []
@@ -238,8 +372,13 @@ def main(argv=None):
     parser.add_argument("--staff", type=int, default=20)
     parser.add_argument("--clerks", type=int, default=50)
     parser.add_argument("--readers-per-delegate", type=float, default=0.5)
+    parser.add_argument(
+        "--pace-seconds", type=float, default=30, help="mean seconds between one staff member's or clerk's tasks"
+    )
     parser.add_argument("--autosave-seconds", type=float, default=15)
-    parser.add_argument("--spawn-rate", type=float, default=10)
+    # People arriving per second. Each delegate logs in on arrival (PBKDF2, 1,000,000 iterations: about 0.3 s of
+    # CPU): at 10 a second the arrivals alone asked for three cores. Delegates do not all log in within seconds.
+    parser.add_argument("--spawn-rate", type=float, default=2)
     parser.add_argument(
         "--warmup-seconds", type=float, default=60, help="staff, clerks and the probe log in first (reported apart)"
     )
@@ -296,10 +435,15 @@ def main(argv=None):
             "LOADTEST_READERS_PER_DELEGATE": str(args.readers_per_delegate),
             "LOADTEST_AUTOSAVE_SECONDS": str(args.autosave_seconds),
             "LOADTEST_SPAWN_RATE": str(args.spawn_rate),
+            "LOADTEST_PACE_SECONDS": str(args.pace_seconds),
             "LOADTEST_WARMUP_SECONDS": str(args.warmup_seconds),
         }
         started = time.monotonic()
-        subprocess.run(  # noqa: S603
+        meter = Meter(
+            server_pid=server.pid, db=args.db, warmup_seconds=args.warmup_seconds, step_seconds=args.step_seconds
+        )
+        meter.start()
+        locust = subprocess.Popen(  # noqa: S603
             [
                 str(Path(sys.executable).parent / "locust"),
                 "-f",
@@ -315,10 +459,15 @@ def main(argv=None):
             ],
             cwd=ROOT,
             env=locust_env,
-            check=False,
-            timeout=args.warmup_seconds + len(steps) * args.step_seconds + 600,
             stdout=subprocess.DEVNULL,
         )
+        meter.start_locust(locust.pid)
+        try:
+            locust.wait(timeout=args.warmup_seconds + len(steps) * args.step_seconds + 600)
+        except subprocess.TimeoutExpired:
+            locust.kill()
+            locust.wait()
+        meter.stop()
         print(f"locust ran {time.monotonic() - started:.0f} s")
     finally:
         server.terminate()
@@ -334,11 +483,13 @@ def main(argv=None):
         staff=args.staff,
         clerks=args.clerks,
         readers_per_delegate=args.readers_per_delegate,
+        resources=meter.steps,
     )
     header = (
         f"# Load test {datetime.datetime.now():%Y%m%d-%H%M%S}\n\n"  # noqa: DTZ005 - a local file name
         f"- steps {args.steps} delegates, {args.step_seconds:g} s each; autosave every {args.autosave_seconds:g} s; "
-        f"{args.staff} staff, {args.clerks} clerks, {args.readers_per_delegate:g} readers per delegate\n"
+        f"{args.staff} staff and {args.clerks} clerks (a task every {args.pace_seconds:g} s each), "
+        f"{args.readers_per_delegate:g} readers per delegate, {args.spawn_rate:g} people arriving a second\n"
         f"- gunicorn (deploy/gunicorn.conf.py) with huaxi_renda.settings.production, database {args.db} "
         f"(bench data at scale {args.scale:g}), Redis {args.redis}; {os.cpu_count()} cores, load average at the end "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}\n"
@@ -354,6 +505,9 @@ def main(argv=None):
             f"{warm_errors} errors; login and second factor p50 {pctl(logins, 0.5):.0f} ms, "
             f"p95 {pctl(logins, 0.95):.0f} ms",
         )
+        line = resources_line(meter.steps.get(-1), len(warm))
+        if line:
+            lines.insert(1, line)
     lines.append(
         f"form conflicts (another staff member registered the same suggestion or number a moment before; "
         f"the page says so, 400): {conflicts}"

@@ -124,3 +124,18 @@ def test_the_report_finds_where_the_load_breaks_first():
     assert "breaks first at step 2 (20 delegates): autosave p95 400 ms, ratio 0.25 < 0.3, 1 errors" in text
     assert "highest step holding ratio ≥ 0.3 (10 delegates): every write p95 ≤ 250 ms" in text
     assert not ok  # an error is never ok
+
+
+def test_the_report_says_what_each_step_cost_the_machine():
+    figures = {
+        "seconds": 10.0,
+        "server": 12.0,
+        "postgres": 3.0,
+        "locust": 0.5,
+        "machine": 19.0,
+        "db": {"in transaction": 30, "query": 6, "lock:advisory": 3, "lock:transactionid": 1, "idle": 50},
+    }
+    line = run.resources_line(figures, requests=60)
+    assert "server 1.20 cores (200 ms CPU per request), PostgreSQL 0.30, Locust 0.05" in line
+    assert "75 % waiting for Python, 15 % in a query, 10 % waiting for a lock (8 % the audit chain's" in line
+    assert run.resources_line(None, requests=5) is None

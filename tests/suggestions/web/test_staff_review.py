@@ -64,6 +64,25 @@ def test_a_number_already_taken_is_shown_beside_the_form_and_nothing_changes(
     assert submitted.status == S.SUBMITTED and submitted.number is None
 
 
+def test_a_decision_that_goes_through_does_not_look_for_similar_suggestions(
+    client, staff, submitted, session, other_delegate, monkeypatch
+):
+    """The hint is the heaviest part of the page (the load test's review page): a register that redirects
+    never draws it; one refused beside the form still shows it."""
+    from suggestions.web.staff import review
+
+    calls = []
+    found = review.similar_for_review
+    monkeypatch.setattr(review, "similar_for_review", lambda *args: calls.append(args) or found(*args))
+    other = _submit(session, other_delegate, "关于增设公交站点的建议")
+    client.force_login(staff)
+    response = client.post(reverse("staff:review", args=[submitted.pk]), {"action": "register", "register-number": "7"})
+    assert response.status_code == 302 and calls == []
+    response = client.post(reverse("staff:review", args=[other.pk]), {"action": "register", "register-number": "7"})
+    assert response.status_code == 400 and len(calls) == 1
+    assert "similar" in response.context
+
+
 def test_a_number_that_is_not_a_positive_integer_is_refused_in_chinese(client, staff, submitted):
     client.force_login(staff)
     response = client.post(
