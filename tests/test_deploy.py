@@ -89,9 +89,21 @@ def free_port():
         return s.getsockname()[1]
 
 
+LOGS = {}
+
+
+def gunicorn_log(port):
+    """What gunicorn wrote so far (its errors name the cause of a 500), for a failing assertion."""
+    return LOGS[port].read_text()[-4000:]
+
+
 @pytest.fixture
-def gunicorn(django_db_setup, static_root, tmp_path):
-    """gunicorn with deploy/gunicorn.conf.py and production settings, on the test database."""
+def gunicorn(db, static_root, tmp_path):
+    """gunicorn with deploy/gunicorn.conf.py and production settings, on the test database.
+
+    Through ``db``: a module run alone, with no test marked for the database, would otherwise leave the
+    settings on the development database (pytest-django sets up only what the selected tests ask for).
+    """
     port = free_port()
     db = django_settings.DATABASES["default"]
     env = production_env(
@@ -105,11 +117,12 @@ def gunicorn(django_db_setup, static_root, tmp_path):
         GUNICORN_ACCESSLOG="",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/14",
     )
+    log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"), "huaxi_renda.wsgi"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -121,8 +134,9 @@ def gunicorn(django_db_setup, static_root, tmp_path):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail("gunicorn did not start:\n" + process.stdout.read())
+                pytest.fail("gunicorn did not start:\n" + log.read_text())
             time.sleep(0.2)
+    LOGS[port] = log
     yield port
     process.terminate()
     process.wait(timeout=30)
@@ -142,7 +156,7 @@ def fetch(port, path, *, https=True):
 
 def test_gunicorn_serves_pages_with_security_headers_and_csp(gunicorn):
     response, body = fetch(gunicorn, "/accounts/login/")
-    assert response.status == 200, body[:500]
+    assert response.status == 200, gunicorn_log(gunicorn)
     csp = response.getheader("Content-Security-Policy")
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert response.getheader("Strict-Transport-Security").startswith("max-age=31536000")
