@@ -105,9 +105,9 @@ def gunicorn(db, static_root, tmp_path):
     settings on the development database (pytest-django sets up only what the selected tests ask for).
     """
     port = free_port()
-    db = django_settings.DATABASES["default"]
+    database = django_settings.DATABASES["default"]
     env = production_env(
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_STATIC_ROOT=str(static_root),
         DJANGO_MEDIA_ROOT=str(tmp_path),
