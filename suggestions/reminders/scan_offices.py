@@ -67,11 +67,7 @@ def sign(scanner, policy, session_ids):
         recipients=_clerks,
         key=sets.assignment_key(K.SIGN, stage),
         stage=stage,
-        message=sets.message(
-            _("请签收交办的建议“%(title)s”（已交办%(days)s个工作日）。"),
-            title=F("suggestion__title"),
-            days=sets.text(sets.by_ranges("assigned_at", days, day_start)),
-        ),
+        workdays=sets.by_ranges("assigned_at", days, day_start),
         **_ids(),
     )
 
@@ -80,7 +76,7 @@ def _ids():
     return {"suggestion_id": F("suggestion_id"), "assignment_id": F("pk"), "office_id": F("office_id")}
 
 
-def _before(scanner, *, kind, session_ids, offsets, base, message):
+def _before(scanner, *, kind, session_ids, offsets, base):
     """Reminders N working days before the effective deadline, up to the day itself."""
     for offset, days in before_stage_dates(scanner.cal, scanner.today, offsets).items():
         qs = _due(session_ids, base & Assignment.effective_due_q("in", days))
@@ -92,14 +88,12 @@ def _before(scanner, *, kind, session_ids, offsets, base, message):
             recipients=_clerks,
             key=sets.assignment_key(kind, stage),
             stage=stage,
-            message=sets.message(
-                message, title=F("suggestion__title"), date=sets.text(Assignment.effective_due_expression())
-            ),
+            due=Assignment.effective_due_expression(),
             **_ids(),
         )
 
 
-def _late(scanner, *, kind, session_ids, every, base, message):
+def _late(scanner, *, kind, session_ids, every, base):
     """Every ``every`` days after the effective deadline."""
     last = scanner.today - datetime.timedelta(days=every)
     qs = _due(session_ids, base & Assignment.effective_due_q("lte", last)).annotate(
@@ -116,7 +110,7 @@ def _late(scanner, *, kind, session_ids, every, base, message):
         recipients=_clerks,
         key=sets.assignment_key(kind, Concat(Value("late"), sets.text(stages))),
         stage=Concat(Value("late"), sets.text(stages)),
-        message=sets.message(message, title=F("suggestion__title"), date=sets.text(F("due")), n=sets.text(stages)),
+        due=F("due"),
         **_ids(),
     )
 
@@ -130,7 +124,6 @@ def opinion(scanner, policy, session_ids):
         session_ids=session_ids,
         offsets=policy.offset("opinion_before_workdays"),
         base=base,
-        message=_("协办意见须于%(date)s前送主办单位：建议“%(title)s”。"),
     )
     every = policy.offset("opinion_overdue_every_days")
     if every:
@@ -140,7 +133,6 @@ def opinion(scanner, policy, session_ids):
             session_ids=session_ids,
             every=every,
             base=base,
-            message=_("协办意见已逾期（期限%(date)s），请尽快送主办单位：建议“%(title)s”。"),
         )
 
 
@@ -152,7 +144,6 @@ def reply_due(scanner, policy, session_ids):
         session_ids=session_ids,
         offsets=policy.offset("reply_before_workdays"),
         base=Q(role__in=ANSWERING, status__in=Assignment.UNANSWERED),
-        message=_("建议“%(title)s”须于%(date)s前答复代表。"),
     )
 
 
@@ -165,7 +156,6 @@ def rehandle(scanner, policy, session_ids):
         session_ids=session_ids,
         offsets=policy.offset("rehandle_before_workdays"),
         base=base,
-        message=_("重新办理的建议“%(title)s”须于%(date)s前再次答复代表。"),
     )
     every = policy.offset("overdue_every_days")
     if every:
@@ -175,7 +165,6 @@ def rehandle(scanner, policy, session_ids):
             session_ids=session_ids,
             every=every,
             base=base,
-            message=_("重新办理的建议“%(title)s”已超过期限%(date)s，请尽快答复（第%(n)s次催办）。"),
         )
 
 
@@ -217,12 +206,7 @@ def overdue(scanner, policy, session_ids):
         recipients=_overdue_recipients,
         key=sets.assignment_key(K.OVERDUE, stage),
         stage=stage,
-        message=sets.message(
-            _("建议“%(title)s”已超过答复期限（%(date)s），请尽快答复（第%(n)s次催办）。"),
-            title=F("suggestion__title"),
-            date=sets.text(F("due")),
-            n=sets.text(stages),
-        ),
+        due=F("due"),
         **_ids(),
     )
 
@@ -267,7 +251,6 @@ def follow_up(scanner, policy, session_ids):
         recipients=_clerks,
         key=Concat(Value(f"{K.FOLLOW_UP}:"), sets.text(F("pk")), Value(":"), stage, output_field=CharField()),
         stage=stage,
-        message=sets.message(_("建议“%(title)s”正在解决（B类），请报送最新办理进展。"), title=F("suggestion__title")),
         suggestion_id=F("suggestion_id"),
         assignment_id=F("assignment_id"),
         office_id=F("assignment__office_id"),

@@ -18,7 +18,6 @@ once per date (not per row) and handed to SQL as ``CASE`` over date ranges.
 """
 
 import datetime
-import re
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, F, Func, IntegerField, Q, TextField, Value, When
@@ -28,31 +27,15 @@ from suggestions.models import Reminder, ReminderDelivery, Suggestion
 from suggestions.reminders.preferences import chosen
 from suggestions.reminders.record import deliveries_for
 
-TOKEN = re.compile(r"%\((\w+)\)s")
 ALIAS = "r_"
-REMINDER_COLUMNS = ("key", "stage", "message", "suggestion_id", "assignment_id", "office_id")
+REMINDER_COLUMNS = ("key", "stage", "suggestion_id", "assignment_id", "office_id")
+# What a row's text needs beyond its suggestion, where the row of the schedule names it (``texts.SCAN_TEXTS``).
+OPTIONAL_COLUMNS = ("due", "workdays")
 
 
 def text(value) -> Cast:
     """An expression as text (numbers, dates as YYYY-MM-DD)."""
     return Cast(value, output_field=CharField())
-
-
-def message(template: str, **parts) -> Concat | Value:
-    """A translated ``%(name)s`` template as SQL: its literal pieces around the parts' expressions."""
-    pieces, pos = [], 0
-    for match in TOKEN.finditer(template):
-        literal = template[pos : match.start()].replace("%%", "%")
-        if literal:
-            pieces.append(Value(literal))
-        pieces.append(parts[match.group(1)])
-        pos = match.end()
-    tail = template[pos:].replace("%%", "%")
-    if tail:
-        pieces.append(Value(tail))
-    if len(pieces) == 1:
-        return pieces[0] if isinstance(pieces[0], Value) else text(pieces[0])
-    return Concat(*pieces, output_field=TextField())
 
 
 def runs(first: datetime.date, last: datetime.date, value_of) -> list[tuple[datetime.date, object]]:
@@ -128,11 +111,12 @@ def _datetime(now):
 def insert_reminders(queryset, *, kind: str, now: datetime.datetime, urgent=False, dry_run=False, **columns) -> int:
     """Record one reminder per row of ``queryset`` (columns as expressions), once per key; returns how many are new.
 
-    ``columns`` gives every name of ``REMINDER_COLUMNS``; the rows go in key order, so two scans
-    at once wait for each other instead of deadlocking.
+    ``columns`` gives every name of ``REMINDER_COLUMNS`` and those of ``OPTIONAL_COLUMNS`` the text needs;
+    the rows go in key order, so two scans at once wait for each other instead of deadlocking.
     """
-    inner = queryset.annotate(**{ALIAS + name: columns[name] for name in REMINDER_COLUMNS}).values(
-        *(ALIAS + name for name in REMINDER_COLUMNS)
+    given = [name for name in REMINDER_COLUMNS + OPTIONAL_COLUMNS if name in columns]
+    inner = queryset.annotate(**{ALIAS + name: columns[name] for name in given}).values(
+        *(ALIAS + name for name in given)
     )
     sql, params = inner.query.sql_with_params()
     table = connection.ops.quote_name(Reminder._meta.db_table)
@@ -145,10 +129,10 @@ def insert_reminders(queryset, *, kind: str, now: datetime.datetime, urgent=Fals
                 params,
             )
             return cursor.fetchone()[0]
-        given = {*REMINDER_COLUMNS, "kind", "is_urgent", "created_at"}
-        extra_columns, extra_values = _column_defaults(Reminder, given)
-        names = [connection.ops.quote_name(c) for c in (*REMINDER_COLUMNS, "kind", "is_urgent", "created_at")]
-        select = [f"sub.{ALIAS}{c}" for c in REMINDER_COLUMNS] + ["%s"] * (3 + len(extra_values))
+        fixed = ("kind", "is_urgent", "created_at")
+        extra_columns, extra_values = _column_defaults(Reminder, {*given, *fixed})
+        names = [connection.ops.quote_name(c) for c in (*given, *fixed)]
+        select = [f"sub.{ALIAS}{c}" for c in given] + ["%s"] * (len(fixed) + len(extra_values))
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(names + extra_columns)}) "  # noqa: S608 - names from the model
             f"SELECT {', '.join(select)} FROM ({sql}) sub WHERE 1 = 1 ORDER BY sub.{ALIAS}key "
