@@ -3,8 +3,9 @@
 A reminder storm (a week without a scan, a big deadline day) finds hundreds of
 thousands of reminders due at once. Instead of loading each due row into Python,
 the rows of the schedule that look at assignments describe what is due as a
-queryset whose columns are the reminder's (key, stage, message …) and the
-database copies it into the reminder table; the unique key skips what an
+queryset whose columns are the reminder's (key, stage, the deadline it names …)
+and the database copies it into the reminder table (no text: ``texts.SCAN_TEXTS``
+words a row when it is shown); the unique key skips what an
 earlier scan recorded (``ON CONFLICT DO NOTHING``, PostgreSQL and SQLite alike).
 
 Deliveries follow in one statement per recipient set: the reminders this scan
@@ -13,8 +14,8 @@ which channel, built once per office (or for staff, or per leader) with the same
 rules as ``record.deliveries_for``; ``delivery_unique`` skips a person already
 given the channel by an earlier set.
 
-Stages and texts that depend on the working-day calendar are computed in Python
-once per date (not per row) and handed to SQL as ``CASE`` over date ranges.
+Stages and day counts that depend on the working-day calendar are computed in
+Python once per date (not per row) and handed to SQL as runs of dates.
 """
 
 import datetime
