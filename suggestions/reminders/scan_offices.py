@@ -34,7 +34,7 @@ def _due(session_ids, condition):
     return Assignment.objects.filter(condition, suggestion__session_id__in=session_ids).order_by()
 
 
-def _clerks(scanner, office_ids):
+def _clerks(scanner, office_ids, _fresh):
     return [("office", {o: scanner.people.clerks(o) for o in office_ids})]
 
 
@@ -168,11 +168,11 @@ def rehandle(scanner, policy, session_ids):
         )
 
 
-def _overdue_recipients(scanner, office_ids):
+def _overdue_recipients(scanner, office_ids, fresh):
     """The office (head included) and the staff of the suggestion's congress; from the second time, the
     leader of a key suggestion too. A reminder about one congress's suggestion never reaches another's staff."""
-    fresh = Suggestion.objects.filter(is_key=True, reminders__created_at=scanner.now, reminders__kind=K.OVERDUE)
-    leaders = Leader.objects.filter(pk__in=fresh.values("leader_id"), user__isnull=False).select_related("user")
+    key = Suggestion.objects.filter(is_key=True, pk__in=fresh.values("suggestion_id"))
+    leaders = Leader.objects.filter(pk__in=key.values("leader_id"), user__isnull=False).select_related("user")
     congresses = set(Office.objects.filter(pk__in=office_ids).values_list("congress_id", flat=True))
     return [
         ("office", {o: scanner.people.office_all(o) for o in office_ids}),

@@ -109,19 +109,23 @@ def _datetime(now):
     return connection.ops.adapt_datetimefield_value(now)
 
 
-def insert_reminders(queryset, *, kind: str, now: datetime.datetime, urgent=False, dry_run=False, **columns) -> int:
-    """Record one reminder per row of ``queryset`` (columns as expressions), once per key; returns how many are new.
+def insert_reminders(
+    queryset, *, kind: str, now: datetime.datetime, urgent=False, dry_run=False, **columns
+) -> tuple[int, set, int | None]:
+    """Record one reminder per row of ``queryset`` (columns as expressions), once per key.
 
-    ``columns`` gives every name of ``REMINDER_COLUMNS`` and those of ``OPTIONAL_COLUMNS`` the text needs;
-    the rows go in key order, so two scans at once wait for each other instead of deadlocking.
+    Returns how many are new, the offices they are about and the first new id (what the deliveries
+    join on: no second look through an index for them). ``columns`` gives every name of
+    ``REMINDER_COLUMNS`` and those of ``OPTIONAL_COLUMNS`` the text needs; the rows go in key order,
+    so two scans at once wait for each other instead of deadlocking.
     """
     given = [name for name in REMINDER_COLUMNS + OPTIONAL_COLUMNS if name in columns]
     inner = queryset.annotate(**{ALIAS + name: columns[name] for name in given}).values(
         *(ALIAS + name for name in given)
     )
     sql, params = inner.query.sql_with_params()
-    table = connection.ops.quote_name(Reminder._meta.db_table)
-    key = connection.ops.quote_name("key")
+    q = connection.ops.quote_name
+    table, key = q(Reminder._meta.db_table), q("key")
     with connection.cursor() as cursor:
         if dry_run:
             cursor.execute(
@@ -129,18 +133,28 @@ def insert_reminders(queryset, *, kind: str, now: datetime.datetime, urgent=Fals
                 f"(SELECT 1 FROM {table} x WHERE x.{key} = sub.{ALIAS}key)",
                 params,
             )
-            return cursor.fetchone()[0]
+            return cursor.fetchone()[0], set(), None
         fixed = ("kind", "is_urgent", "created_at")
         extra_columns, extra_values = _column_defaults(Reminder, {*given, *fixed})
-        names = [connection.ops.quote_name(c) for c in (*given, *fixed)]
+        names = [q(c) for c in (*given, *fixed)]
         select = [f"sub.{ALIAS}{c}" for c in given] + ["%s"] * (len(fixed) + len(extra_values))
-        cursor.execute(
+        insert = (
             f"INSERT INTO {table} ({', '.join(names + extra_columns)}) "  # noqa: S608 - names from the model
             f"SELECT {', '.join(select)} FROM ({sql}) sub WHERE 1 = 1 ORDER BY sub.{ALIAS}key "
-            f"ON CONFLICT ({key}) DO NOTHING",
-            [kind, bool(urgent), _datetime(now), *extra_values, *params],
+            f"ON CONFLICT ({key}) DO NOTHING RETURNING {q('id')}, {q('office_id')}"
         )
-        return max(cursor.rowcount, 0)
+        params = [kind, bool(urgent), _datetime(now), *extra_values, *params]
+        if connection.vendor == "postgresql":  # the new rows summed up in the database
+            cursor.execute(
+                f"WITH new AS ({insert}) SELECT office_id, COUNT(*), MIN(id) FROM new GROUP BY office_id", params
+            )
+            groups = cursor.fetchall()
+        else:
+            cursor.execute(insert, params)
+            groups = [(office, 1, pk) for pk, office in cursor.fetchall()]
+    created = sum(n for _office, n, _first in groups)
+    first = min((pk for _office, _n, pk in groups), default=None)
+    return created, {office for office, _n, _first in groups if office is not None}, first
 
 
 def recipient_table(recipients_by_group: dict, *, now, urgent: bool) -> tuple[str, list]:
@@ -165,8 +179,10 @@ def recipient_table(recipients_by_group: dict, *, now, urgent: bool) -> tuple[st
     return " UNION ALL ".join(rows), params
 
 
-def insert_deliveries(*, kind: str, now, recipients_by_group: dict, urgent: bool, join: str = "office") -> int:
-    """Deliveries of the reminders of ``kind`` this scan created, for one recipient set.
+def insert_deliveries(
+    *, kind: str, now, first_id: int, recipients_by_group: dict, urgent: bool, join: str = "office"
+) -> int:
+    """Deliveries of the reminders of ``kind`` this scan created (from ``first_id`` on), for one recipient set.
 
     ``join``: ``office`` (the group is the reminder's office), ``congress`` (the group is the suggestion's
     congress: its staff) or ``leader`` (the group is the suggestion's leader, for key suggestions from the second stage).
@@ -197,35 +213,32 @@ def insert_deliveries(*, kind: str, now, recipients_by_group: dict, urgent: bool
         f"INSERT INTO {deliveries} ({', '.join(names)}) "  # noqa: S608 - names from the models
         f"SELECT r.{q('id')}, v.user_id, v.channel, v.address, %s{', %s' * len(extra_values)} "
         f"FROM {reminders} r {recipients_from}JOIN ({recipients}) v ON {on} "
-        f"WHERE r.{q('created_at')} = %s AND r.{q('kind')} = %s{where} "
+        f"WHERE r.{q('id')} >= %s AND r.{q('created_at')} = %s AND r.{q('kind')} = %s{where} "
         f"ORDER BY r.{q('id')}, v.user_id, v.channel ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_datetime(now), *extra_values, *params, _datetime(now), kind, *join_params])
+        cursor.execute(sql, [_datetime(now), *extra_values, *params, first_id, _datetime(now), kind, *join_params])
         return max(cursor.rowcount, 0)
 
 
 def record_set(scanner, queryset, *, kind: str, urgent=False, recipients, **columns) -> int:
     """One row of the schedule: its reminders in one statement, then their deliveries; returns how many are new.
 
-    ``recipients(scanner, office_ids)`` returns [(join, {group: [Recipient]})] for the offices
-    of the reminders just created.
+    ``recipients(scanner, office_ids, fresh)`` returns [(join, {group: [Recipient]})] for the offices
+    of the reminders just created (``fresh``, a queryset).
     """
     now = scanner.now
     if scanner.dry_run:
-        return insert_reminders(queryset, kind=kind, now=now, urgent=urgent, dry_run=True, **columns)
+        return insert_reminders(queryset, kind=kind, now=now, urgent=urgent, dry_run=True, **columns)[0]
     with transaction.atomic():
-        created = insert_reminders(queryset, kind=kind, now=now, urgent=urgent, **columns)
+        created, offices, first = insert_reminders(queryset, kind=kind, now=now, urgent=urgent, **columns)
         if created:
-            offices = set(
-                Reminder.objects.filter(created_at=now, kind=kind, office_id__isnull=False)
-                .order_by()
-                .values_list("office_id", flat=True)
-                .distinct()
-            )
             scanner.people.load_offices(offices)
-            for join, groups in recipients(scanner, offices):
-                insert_deliveries(kind=kind, now=now, recipients_by_group=groups, urgent=urgent, join=join)
+            fresh = Reminder.objects.filter(pk__gte=first, created_at=now, kind=kind)
+            for join, groups in recipients(scanner, offices, fresh):
+                insert_deliveries(
+                    kind=kind, now=now, first_id=first, recipients_by_group=groups, urgent=urgent, join=join
+                )
     return created
 
 
