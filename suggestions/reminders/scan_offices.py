@@ -23,7 +23,14 @@ from suggestions.models import (
 )
 from suggestions.reminders import sets
 from suggestions.reminders.plans import Plan, Recipient
-from suggestions.reminders.schedule import batches, before_stage_dates, day_start, every_stage, workday_cutoff
+from suggestions.reminders.schedule import (
+    batches,
+    before_stage_dates,
+    day_start,
+    every_stage,
+    in_sessions,
+    workday_cutoff,
+)
 
 A = Assignment.Status
 K = Reminder.Kind
@@ -31,7 +38,7 @@ ANSWERING = [Assignment.Role.LEAD, Assignment.Role.SEPARATE]
 
 
 def _due(session_ids, condition):
-    return Assignment.objects.filter(condition, suggestion__session_id__in=session_ids).order_by()
+    return Assignment.objects.filter(condition, in_sessions("suggestion__session_id", session_ids)).order_by()
 
 
 def _clerks(scanner, office_ids, _fresh):
@@ -219,9 +226,9 @@ def follow_up(scanner, policy, session_ids):
     solved = FollowUp.objects.filter(reply=OuterRef("pk"), status=FollowUp.Status.SOLVED_CONFIRMED)
     qs = (
         Reply.objects.filter(
+            in_sessions("suggestion__session_id", session_ids),
             status=Reply.Status.SUBMITTED,
             result_class__needs_follow_up=True,
-            suggestion__session_id__in=session_ids,
             submitted_at__lt=day_start(cutoff + datetime.timedelta(days=1)),
         )
         .exclude(Exists(solved))
@@ -261,9 +268,9 @@ def requests(scanner, policy, session_ids):
     """Return and extension requests waiting for staff for N working days."""
     cutoff = workday_cutoff(scanner.cal, scanner.today, policy.offset("request_waiting_workdays"))
     qs = AssignmentRequest.objects.filter(
+        in_sessions("assignment__suggestion__session_id", session_ids),
         status=AssignmentRequest.Status.PENDING,
         requested_at__lt=day_start(cutoff + datetime.timedelta(days=1)),
-        assignment__suggestion__session_id__in=session_ids,
     ).select_related("assignment__office", "assignment__suggestion")
     for batch in batches(qs):
         plans = []
