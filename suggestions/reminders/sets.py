@@ -5,8 +5,9 @@ thousands of reminders due at once. Instead of loading each due row into Python,
 the rows of the schedule that look at assignments describe what is due as a
 queryset whose columns are the reminder's (key, stage, the deadline it names …)
 and the database copies it into the reminder table (no text: ``texts.SCAN_TEXTS``
-words a row when it is shown); the unique key skips what an
-earlier scan recorded (``ON CONFLICT DO NOTHING``, PostgreSQL and SQLite alike).
+words a row when it is shown), skipping what an earlier scan recorded (on
+PostgreSQL ``NOT EXISTS`` under a lock the scans take in turn, on SQLite
+``ON CONFLICT DO NOTHING``).
 
 Deliveries follow in one statement per recipient set: the reminders this scan
 created (``created_at = now``) joined with a small table of who gets them and by
@@ -109,6 +110,10 @@ def _datetime(now):
     return connection.ops.adapt_datetimefield_value(now)
 
 
+# The advisory lock the scan's set-based inserts take (any number, the same in every process).
+SCAN_LOCK = 250_001
+
+
 def insert_reminders(
     queryset, *, kind: str, now: datetime.datetime, urgent=False, dry_run=False, **columns
 ) -> tuple[int, set, int | None]:
@@ -116,8 +121,7 @@ def insert_reminders(
 
     Returns how many are new, the offices they are about and the first new id (what the deliveries
     join on: no second look through an index for them). ``columns`` gives every name of
-    ``REMINDER_COLUMNS`` and those of ``OPTIONAL_COLUMNS`` the text needs; the rows go in key order,
-    so two scans at once wait for each other instead of deadlocking.
+    ``REMINDER_COLUMNS`` and those of ``OPTIONAL_COLUMNS`` the text needs; two scans at once take turns.
     """
     given = [name for name in REMINDER_COLUMNS + OPTIONAL_COLUMNS if name in columns]
     inner = queryset.annotate(**{ALIAS + name: columns[name] for name in given}).values(
@@ -138,13 +142,23 @@ def insert_reminders(
         extra_columns, extra_values = _column_defaults(Reminder, {*given, *fixed})
         names = [q(c) for c in (*given, *fixed)]
         select = [f"sub.{ALIAS}{c}" for c in given] + ["%s"] * (len(fixed) + len(extra_values))
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:
+            # Scans record one at a time (a lock held to the end of the transaction), so the rows an earlier
+            # scan recorded are skipped by a look into the key's index: cheaper per row than ON CONFLICT's
+            # speculative insertion (a lock and a second WAL record for every row). The unique key still
+            # refuses a double.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCAN_LOCK])
+            skip, conflict = f"NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = sub.{ALIAS}key)", ""
+        else:
+            skip, conflict = "1 = 1", f"ON CONFLICT ({key}) DO NOTHING "
         insert = (
             f"INSERT INTO {table} ({', '.join(names + extra_columns)}) "  # noqa: S608 - names from the model
-            f"SELECT {', '.join(select)} FROM ({sql}) sub WHERE 1 = 1 ORDER BY sub.{ALIAS}key "
-            f"ON CONFLICT ({key}) DO NOTHING RETURNING {q('id')}, {q('office_id')}"
+            f"SELECT {', '.join(select)} FROM ({sql}) sub WHERE {skip} ORDER BY sub.{ALIAS}key "
+            f"{conflict}RETURNING {q('id')}, {q('office_id')}"
         )
         params = [kind, bool(urgent), _datetime(now), *extra_values, *params]
-        if connection.vendor == "postgresql":  # the new rows summed up in the database
+        if postgresql:  # the new rows summed up in the database
             cursor.execute(
                 f"WITH new AS ({insert}) SELECT office_id, COUNT(*), MIN(id) FROM new GROUP BY office_id", params
             )
