@@ -66,7 +66,12 @@ class Reminder(models.Model):
     office = models.ForeignKey(
         Office, on_delete=models.CASCADE, related_name="reminders", null=True, db_constraint=False
     )
-    message = models.TextField(_("内容"))
+    # The text as written: manual 催办 and the few rows planned one by one. The scan's rows over assignments
+    # leave it empty and keep only what their text needs beyond the suggestion (the deadline it names, the
+    # working days since assignment); ``text`` words it when shown, so a storm writes no title per row.
+    message = models.TextField(_("内容"), blank=True)
+    due = models.DateField(_("期限"), null=True, blank=True)
+    workdays = models.IntegerField(_("已交办工作日"), null=True, blank=True)
     is_urgent = models.BooleanField(_("立即发送"), default=False)
     # Only manual 催办 has an author: the index holds those rows alone.
     created_by = models.ForeignKey(
@@ -77,7 +82,10 @@ class Reminder(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    created_at = models.DateTimeField(_("生成时间"), default=timezone.now, db_index=True)
+    # No index of its own: each index is paid for by every row of a storm, and the scan finds the rows it
+    # has just made by their ids (``sets.insert_reminders``). Pages list an office's or a suggestion's rows
+    # through those indexes; the dispatch's look at recent manual 催办 has the partial index below.
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -87,11 +95,19 @@ class Reminder(models.Model):
         indexes = [
             models.Index(
                 fields=["created_by"], condition=models.Q(created_by__isnull=False), name="reminder_created_by"
-            )
+            ),
+            models.Index(fields=["created_at"], condition=models.Q(kind="manual"), name="reminder_manual_created"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.stage}"
+
+    @property
+    def text(self) -> str:
+        """What the reminder says: its own message, or the scan's wording for its kind and stage."""
+        from suggestions.reminders.texts import reminder_text
+
+        return reminder_text(self)
 
 
 def delivery_channels():

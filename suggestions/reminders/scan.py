@@ -47,6 +47,8 @@ class Scanner:
         """Every due reminder, as lists of plans (one per batch) or, for the rows recorded set-based
         (``sets``), the number they recorded."""
         groups = policy_groups()
+        if len(groups) == 1:  # one policy for every session: no session to tell apart, no join to make
+            groups = [(groups[0][0], None)]
         rows = (WORKDAY_ROWS if self.is_workday else ()) + EVERYDAY_ROWS
         for policy, session_ids in groups:
             for row in rows:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from suggestions.models import CoSigner, Reminder, Reply, Suggestion
 from suggestions.reminders.plans import Plan, delegate_recipient, raters
-from suggestions.reminders.schedule import batches, day_start, workday_cutoff
+from suggestions.reminders.schedule import batches, day_start, in_sessions, workday_cutoff
 
 K = Reminder.Kind
 
@@ -36,8 +36,8 @@ def invitation(scanner, policy, session_ids):
     after = datetime.timedelta(days=policy.offset("invitation_after_days"))
     before = datetime.timedelta(days=policy.offset("invitation_before_days"))
     base = CoSigner.objects.filter(
+        in_sessions("suggestion__session_id", session_ids),
         status=CoSigner.Status.INVITED,
-        suggestion__session_id__in=session_ids,
     ).select_related("suggestion", "delegate__user", "delegate__contact")
     stages = (
         ("after", Q(invited_at__lte=now - after) & (Q(deadline__isnull=True) | Q(deadline__gt=now))),
@@ -63,11 +63,11 @@ def rating(scanner, policy, session_ids):
     """A reply not rated N working days after it came, and again shortly before rating closes."""
     window = policy.rating_days
     base = Reply.objects.filter(
+        in_sessions("suggestion__session_id", session_ids),
         # The current round of a replied suggestion, or a 回头看 round (rated on its own, whatever the status).
         Q(suggestion__status=Suggestion.Status.REPLIED, round__number=F("suggestion__current_round"))
         | Q(round__followup_session__isnull=False),
         status=Reply.Status.SUBMITTED,
-        suggestion__session_id__in=session_ids,
     ).select_related("assignment__office", "suggestion__lead_delegate__user", "suggestion__lead_delegate__contact")
     for stage, condition in _rating_stages(scanner, policy):
         for batch in batches(base.filter(condition)):

@@ -23,7 +23,14 @@ from suggestions.models import (
 )
 from suggestions.reminders import sets
 from suggestions.reminders.plans import Plan, Recipient
-from suggestions.reminders.schedule import batches, before_stage_dates, day_start, every_stage, workday_cutoff
+from suggestions.reminders.schedule import (
+    batches,
+    before_stage_dates,
+    day_start,
+    every_stage,
+    in_sessions,
+    workday_cutoff,
+)
 
 A = Assignment.Status
 K = Reminder.Kind
@@ -31,10 +38,10 @@ ANSWERING = [Assignment.Role.LEAD, Assignment.Role.SEPARATE]
 
 
 def _due(session_ids, condition):
-    return Assignment.objects.filter(condition, suggestion__session_id__in=session_ids).order_by()
+    return Assignment.objects.filter(condition, in_sessions("suggestion__session_id", session_ids)).order_by()
 
 
-def _clerks(scanner, office_ids):
+def _clerks(scanner, office_ids, _fresh):
     return [("office", {o: scanner.people.clerks(o) for o in office_ids})]
 
 
@@ -67,11 +74,7 @@ def sign(scanner, policy, session_ids):
         recipients=_clerks,
         key=sets.assignment_key(K.SIGN, stage),
         stage=stage,
-        message=sets.message(
-            _("请签收交办的建议“%(title)s”（已交办%(days)s个工作日）。"),
-            title=F("suggestion__title"),
-            days=sets.text(sets.by_ranges("assigned_at", days, day_start)),
-        ),
+        workdays=sets.by_ranges("assigned_at", days, day_start),
         **_ids(),
     )
 
@@ -80,7 +83,7 @@ def _ids():
     return {"suggestion_id": F("suggestion_id"), "assignment_id": F("pk"), "office_id": F("office_id")}
 
 
-def _before(scanner, *, kind, session_ids, offsets, base, message):
+def _before(scanner, *, kind, session_ids, offsets, base):
     """Reminders N working days before the effective deadline, up to the day itself."""
     for offset, days in before_stage_dates(scanner.cal, scanner.today, offsets).items():
         qs = _due(session_ids, base & Assignment.effective_due_q("in", days))
@@ -92,14 +95,12 @@ def _before(scanner, *, kind, session_ids, offsets, base, message):
             recipients=_clerks,
             key=sets.assignment_key(kind, stage),
             stage=stage,
-            message=sets.message(
-                message, title=F("suggestion__title"), date=sets.text(Assignment.effective_due_expression())
-            ),
+            due=Assignment.effective_due_expression(),
             **_ids(),
         )
 
 
-def _late(scanner, *, kind, session_ids, every, base, message):
+def _late(scanner, *, kind, session_ids, every, base):
     """Every ``every`` days after the effective deadline."""
     last = scanner.today - datetime.timedelta(days=every)
     qs = _due(session_ids, base & Assignment.effective_due_q("lte", last)).annotate(
@@ -116,7 +117,7 @@ def _late(scanner, *, kind, session_ids, every, base, message):
         recipients=_clerks,
         key=sets.assignment_key(kind, Concat(Value("late"), sets.text(stages))),
         stage=Concat(Value("late"), sets.text(stages)),
-        message=sets.message(message, title=F("suggestion__title"), date=sets.text(F("due")), n=sets.text(stages)),
+        due=F("due"),
         **_ids(),
     )
 
@@ -130,7 +131,6 @@ def opinion(scanner, policy, session_ids):
         session_ids=session_ids,
         offsets=policy.offset("opinion_before_workdays"),
         base=base,
-        message=_("协办意见须于%(date)s前送主办单位：建议“%(title)s”。"),
     )
     every = policy.offset("opinion_overdue_every_days")
     if every:
@@ -140,7 +140,6 @@ def opinion(scanner, policy, session_ids):
             session_ids=session_ids,
             every=every,
             base=base,
-            message=_("协办意见已逾期（期限%(date)s），请尽快送主办单位：建议“%(title)s”。"),
         )
 
 
@@ -152,7 +151,6 @@ def reply_due(scanner, policy, session_ids):
         session_ids=session_ids,
         offsets=policy.offset("reply_before_workdays"),
         base=Q(role__in=ANSWERING, status__in=Assignment.UNANSWERED),
-        message=_("建议“%(title)s”须于%(date)s前答复代表。"),
     )
 
 
@@ -165,7 +163,6 @@ def rehandle(scanner, policy, session_ids):
         session_ids=session_ids,
         offsets=policy.offset("rehandle_before_workdays"),
         base=base,
-        message=_("重新办理的建议“%(title)s”须于%(date)s前再次答复代表。"),
     )
     every = policy.offset("overdue_every_days")
     if every:
@@ -175,15 +172,14 @@ def rehandle(scanner, policy, session_ids):
             session_ids=session_ids,
             every=every,
             base=base,
-            message=_("重新办理的建议“%(title)s”已超过期限%(date)s，请尽快答复（第%(n)s次催办）。"),
         )
 
 
-def _overdue_recipients(scanner, office_ids):
+def _overdue_recipients(scanner, office_ids, fresh):
     """The office (head included) and the staff of the suggestion's congress; from the second time, the
     leader of a key suggestion too. A reminder about one congress's suggestion never reaches another's staff."""
-    fresh = Suggestion.objects.filter(is_key=True, reminders__created_at=scanner.now, reminders__kind=K.OVERDUE)
-    leaders = Leader.objects.filter(pk__in=fresh.values("leader_id"), user__isnull=False).select_related("user")
+    key = Suggestion.objects.filter(is_key=True, pk__in=fresh.values("suggestion_id"))
+    leaders = Leader.objects.filter(pk__in=key.values("leader_id"), user__isnull=False).select_related("user")
     congresses = set(Office.objects.filter(pk__in=office_ids).values_list("congress_id", flat=True))
     return [
         ("office", {o: scanner.people.office_all(o) for o in office_ids}),
@@ -217,12 +213,7 @@ def overdue(scanner, policy, session_ids):
         recipients=_overdue_recipients,
         key=sets.assignment_key(K.OVERDUE, stage),
         stage=stage,
-        message=sets.message(
-            _("建议“%(title)s”已超过答复期限（%(date)s），请尽快答复（第%(n)s次催办）。"),
-            title=F("suggestion__title"),
-            date=sets.text(F("due")),
-            n=sets.text(stages),
-        ),
+        due=F("due"),
         **_ids(),
     )
 
@@ -235,9 +226,9 @@ def follow_up(scanner, policy, session_ids):
     solved = FollowUp.objects.filter(reply=OuterRef("pk"), status=FollowUp.Status.SOLVED_CONFIRMED)
     qs = (
         Reply.objects.filter(
+            in_sessions("suggestion__session_id", session_ids),
             status=Reply.Status.SUBMITTED,
             result_class__needs_follow_up=True,
-            suggestion__session_id__in=session_ids,
             submitted_at__lt=day_start(cutoff + datetime.timedelta(days=1)),
         )
         .exclude(Exists(solved))
@@ -267,7 +258,6 @@ def follow_up(scanner, policy, session_ids):
         recipients=_clerks,
         key=Concat(Value(f"{K.FOLLOW_UP}:"), sets.text(F("pk")), Value(":"), stage, output_field=CharField()),
         stage=stage,
-        message=sets.message(_("建议“%(title)s”正在解决（B类），请报送最新办理进展。"), title=F("suggestion__title")),
         suggestion_id=F("suggestion_id"),
         assignment_id=F("assignment_id"),
         office_id=F("assignment__office_id"),
@@ -278,9 +268,9 @@ def requests(scanner, policy, session_ids):
     """Return and extension requests waiting for staff for N working days."""
     cutoff = workday_cutoff(scanner.cal, scanner.today, policy.offset("request_waiting_workdays"))
     qs = AssignmentRequest.objects.filter(
+        in_sessions("assignment__suggestion__session_id", session_ids),
         status=AssignmentRequest.Status.PENDING,
         requested_at__lt=day_start(cutoff + datetime.timedelta(days=1)),
-        assignment__suggestion__session_id__in=session_ids,
     ).select_related("assignment__office", "assignment__suggestion")
     for batch in batches(qs):
         plans = []

@@ -10,7 +10,7 @@ import datetime
 import json
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from delegates.models import Session
@@ -78,6 +78,11 @@ def policy_groups() -> list[tuple[DeadlinePolicy, list[int]]]:
         signature = json.dumps([offsets, policy.rating_days], sort_keys=True)
         groups.setdefault(signature, (policy, []))[1].append(session_id)
     return list(groups.values())
+
+
+def in_sessions(lookup: str, session_ids: list[int] | None) -> Q:
+    """``lookup`` within a policy group's sessions; no condition (and so no join) for a group of every session."""
+    return Q() if session_ids is None else Q(**{f"{lookup}__in": session_ids})
 
 
 def batches(queryset: QuerySet, size: int = BATCH_SIZE) -> Iterator[list]:

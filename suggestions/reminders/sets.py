@@ -3,9 +3,11 @@
 A reminder storm (a week without a scan, a big deadline day) finds hundreds of
 thousands of reminders due at once. Instead of loading each due row into Python,
 the rows of the schedule that look at assignments describe what is due as a
-queryset whose columns are the reminder's (key, stage, message …) and the
-database copies it into the reminder table; the unique key skips what an
-earlier scan recorded (``ON CONFLICT DO NOTHING``, PostgreSQL and SQLite alike).
+queryset whose columns are the reminder's (key, stage, the deadline it names …)
+and the database copies it into the reminder table (no text: ``texts.SCAN_TEXTS``
+words a row when it is shown), skipping what an earlier scan recorded (on
+PostgreSQL ``NOT EXISTS`` under a lock the scans take in turn, on SQLite
+``ON CONFLICT DO NOTHING``).
 
 Deliveries follow in one statement per recipient set: the reminders this scan
 created (``created_at = now``) joined with a small table of who gets them and by
@@ -13,12 +15,11 @@ which channel, built once per office (or for staff, or per leader) with the same
 rules as ``record.deliveries_for``; ``delivery_unique`` skips a person already
 given the channel by an earlier set.
 
-Stages and texts that depend on the working-day calendar are computed in Python
-once per date (not per row) and handed to SQL as ``CASE`` over date ranges.
+Stages and day counts that depend on the working-day calendar are computed in
+Python once per date (not per row) and handed to SQL as runs of dates.
 """
 
 import datetime
-import re
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, F, Func, IntegerField, Q, TextField, Value, When
@@ -28,31 +29,15 @@ from suggestions.models import Reminder, ReminderDelivery, Suggestion
 from suggestions.reminders.preferences import chosen
 from suggestions.reminders.record import deliveries_for
 
-TOKEN = re.compile(r"%\((\w+)\)s")
 ALIAS = "r_"
-REMINDER_COLUMNS = ("key", "stage", "message", "suggestion_id", "assignment_id", "office_id")
+REMINDER_COLUMNS = ("key", "stage", "suggestion_id", "assignment_id", "office_id")
+# What a row's text needs beyond its suggestion, where the row of the schedule names it (``texts.SCAN_TEXTS``).
+OPTIONAL_COLUMNS = ("due", "workdays")
 
 
 def text(value) -> Cast:
     """An expression as text (numbers, dates as YYYY-MM-DD)."""
     return Cast(value, output_field=CharField())
-
-
-def message(template: str, **parts) -> Concat | Value:
-    """A translated ``%(name)s`` template as SQL: its literal pieces around the parts' expressions."""
-    pieces, pos = [], 0
-    for match in TOKEN.finditer(template):
-        literal = template[pos : match.start()].replace("%%", "%")
-        if literal:
-            pieces.append(Value(literal))
-        pieces.append(parts[match.group(1)])
-        pos = match.end()
-    tail = template[pos:].replace("%%", "%")
-    if tail:
-        pieces.append(Value(tail))
-    if len(pieces) == 1:
-        return pieces[0] if isinstance(pieces[0], Value) else text(pieces[0])
-    return Concat(*pieces, output_field=TextField())
 
 
 def runs(first: datetime.date, last: datetime.date, value_of) -> list[tuple[datetime.date, object]]:
@@ -125,18 +110,26 @@ def _datetime(now):
     return connection.ops.adapt_datetimefield_value(now)
 
 
-def insert_reminders(queryset, *, kind: str, now: datetime.datetime, urgent=False, dry_run=False, **columns) -> int:
-    """Record one reminder per row of ``queryset`` (columns as expressions), once per key; returns how many are new.
+# The advisory lock the scan's set-based inserts take (any number, the same in every process).
+SCAN_LOCK = 250_001
 
-    ``columns`` gives every name of ``REMINDER_COLUMNS``; the rows go in key order, so two scans
-    at once wait for each other instead of deadlocking.
+
+def insert_reminders(
+    queryset, *, kind: str, now: datetime.datetime, urgent=False, dry_run=False, **columns
+) -> tuple[int, set, int | None]:
+    """Record one reminder per row of ``queryset`` (columns as expressions), once per key.
+
+    Returns how many are new, the offices they are about and the first new id (what the deliveries
+    join on: no second look through an index for them). ``columns`` gives every name of
+    ``REMINDER_COLUMNS`` and those of ``OPTIONAL_COLUMNS`` the text needs; two scans at once take turns.
     """
-    inner = queryset.annotate(**{ALIAS + name: columns[name] for name in REMINDER_COLUMNS}).values(
-        *(ALIAS + name for name in REMINDER_COLUMNS)
+    given = [name for name in REMINDER_COLUMNS + OPTIONAL_COLUMNS if name in columns]
+    inner = queryset.annotate(**{ALIAS + name: columns[name] for name in given}).values(
+        *(ALIAS + name for name in given)
     )
     sql, params = inner.query.sql_with_params()
-    table = connection.ops.quote_name(Reminder._meta.db_table)
-    key = connection.ops.quote_name("key")
+    q = connection.ops.quote_name
+    table, key = q(Reminder._meta.db_table), q("key")
     with connection.cursor() as cursor:
         if dry_run:
             cursor.execute(
@@ -144,18 +137,38 @@ def insert_reminders(queryset, *, kind: str, now: datetime.datetime, urgent=Fals
                 f"(SELECT 1 FROM {table} x WHERE x.{key} = sub.{ALIAS}key)",
                 params,
             )
-            return cursor.fetchone()[0]
-        given = {*REMINDER_COLUMNS, "kind", "is_urgent", "created_at"}
-        extra_columns, extra_values = _column_defaults(Reminder, given)
-        names = [connection.ops.quote_name(c) for c in (*REMINDER_COLUMNS, "kind", "is_urgent", "created_at")]
-        select = [f"sub.{ALIAS}{c}" for c in REMINDER_COLUMNS] + ["%s"] * (3 + len(extra_values))
-        cursor.execute(
+            return cursor.fetchone()[0], set(), None
+        fixed = ("kind", "is_urgent", "created_at")
+        extra_columns, extra_values = _column_defaults(Reminder, {*given, *fixed})
+        names = [q(c) for c in (*given, *fixed)]
+        select = [f"sub.{ALIAS}{c}" for c in given] + ["%s"] * (len(fixed) + len(extra_values))
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:
+            # Scans record one at a time (a lock held to the end of the transaction), so the rows an earlier
+            # scan recorded are skipped by a look into the key's index: cheaper per row than ON CONFLICT's
+            # speculative insertion (a lock and a second WAL record for every row). The unique key still
+            # refuses a double.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCAN_LOCK])
+            skip, conflict = f"NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = sub.{ALIAS}key)", ""
+        else:
+            skip, conflict = "1 = 1", f"ON CONFLICT ({key}) DO NOTHING "
+        insert = (
             f"INSERT INTO {table} ({', '.join(names + extra_columns)}) "  # noqa: S608 - names from the model
-            f"SELECT {', '.join(select)} FROM ({sql}) sub WHERE 1 = 1 ORDER BY sub.{ALIAS}key "
-            f"ON CONFLICT ({key}) DO NOTHING",
-            [kind, bool(urgent), _datetime(now), *extra_values, *params],
+            f"SELECT {', '.join(select)} FROM ({sql}) sub WHERE {skip} ORDER BY sub.{ALIAS}key "
+            f"{conflict}RETURNING {q('id')}, {q('office_id')}"
         )
-        return max(cursor.rowcount, 0)
+        params = [kind, bool(urgent), _datetime(now), *extra_values, *params]
+        if postgresql:  # the new rows summed up in the database
+            cursor.execute(
+                f"WITH new AS ({insert}) SELECT office_id, COUNT(*), MIN(id) FROM new GROUP BY office_id", params
+            )
+            groups = cursor.fetchall()
+        else:
+            cursor.execute(insert, params)
+            groups = [(office, 1, pk) for pk, office in cursor.fetchall()]
+    created = sum(n for _office, n, _first in groups)
+    first = min((pk for _office, _n, pk in groups), default=None)
+    return created, {office for office, _n, _first in groups if office is not None}, first
 
 
 def recipient_table(recipients_by_group: dict, *, now, urgent: bool) -> tuple[str, list]:
@@ -180,8 +193,10 @@ def recipient_table(recipients_by_group: dict, *, now, urgent: bool) -> tuple[st
     return " UNION ALL ".join(rows), params
 
 
-def insert_deliveries(*, kind: str, now, recipients_by_group: dict, urgent: bool, join: str = "office") -> int:
-    """Deliveries of the reminders of ``kind`` this scan created, for one recipient set.
+def insert_deliveries(
+    *, kind: str, now, first_id: int, recipients_by_group: dict, urgent: bool, join: str = "office"
+) -> int:
+    """Deliveries of the reminders of ``kind`` this scan created (from ``first_id`` on), for one recipient set.
 
     ``join``: ``office`` (the group is the reminder's office), ``congress`` (the group is the suggestion's
     congress: its staff) or ``leader`` (the group is the suggestion's leader, for key suggestions from the second stage).
@@ -212,35 +227,32 @@ def insert_deliveries(*, kind: str, now, recipients_by_group: dict, urgent: bool
         f"INSERT INTO {deliveries} ({', '.join(names)}) "  # noqa: S608 - names from the models
         f"SELECT r.{q('id')}, v.user_id, v.channel, v.address, %s{', %s' * len(extra_values)} "
         f"FROM {reminders} r {recipients_from}JOIN ({recipients}) v ON {on} "
-        f"WHERE r.{q('created_at')} = %s AND r.{q('kind')} = %s{where} "
+        f"WHERE r.{q('id')} >= %s AND r.{q('created_at')} = %s AND r.{q('kind')} = %s{where} "
         f"ORDER BY r.{q('id')}, v.user_id, v.channel ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_datetime(now), *extra_values, *params, _datetime(now), kind, *join_params])
+        cursor.execute(sql, [_datetime(now), *extra_values, *params, first_id, _datetime(now), kind, *join_params])
         return max(cursor.rowcount, 0)
 
 
 def record_set(scanner, queryset, *, kind: str, urgent=False, recipients, **columns) -> int:
     """One row of the schedule: its reminders in one statement, then their deliveries; returns how many are new.
 
-    ``recipients(scanner, office_ids)`` returns [(join, {group: [Recipient]})] for the offices
-    of the reminders just created.
+    ``recipients(scanner, office_ids, fresh)`` returns [(join, {group: [Recipient]})] for the offices
+    of the reminders just created (``fresh``, a queryset).
     """
     now = scanner.now
     if scanner.dry_run:
-        return insert_reminders(queryset, kind=kind, now=now, urgent=urgent, dry_run=True, **columns)
+        return insert_reminders(queryset, kind=kind, now=now, urgent=urgent, dry_run=True, **columns)[0]
     with transaction.atomic():
-        created = insert_reminders(queryset, kind=kind, now=now, urgent=urgent, **columns)
+        created, offices, first = insert_reminders(queryset, kind=kind, now=now, urgent=urgent, **columns)
         if created:
-            offices = set(
-                Reminder.objects.filter(created_at=now, kind=kind, office_id__isnull=False)
-                .order_by()
-                .values_list("office_id", flat=True)
-                .distinct()
-            )
             scanner.people.load_offices(offices)
-            for join, groups in recipients(scanner, offices):
-                insert_deliveries(kind=kind, now=now, recipients_by_group=groups, urgent=urgent, join=join)
+            fresh = Reminder.objects.filter(pk__gte=first, created_at=now, kind=kind)
+            for join, groups in recipients(scanner, offices, fresh):
+                insert_deliveries(
+                    kind=kind, now=now, first_id=first, recipients_by_group=groups, urgent=urgent, join=join
+                )
     return created
 
 

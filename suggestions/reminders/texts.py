@@ -2,6 +2,40 @@
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from suggestions.models.reminders import Reminder
+
+K = Reminder.Kind
+# What the scan's reminders over assignments say, by kind and the stage's prefix (``n2``, ``before3``,
+# ``late7``): the rows keep the kind, the stage, the deadline named and the working days since assignment,
+# and are worded when shown (in the reader's language, with the suggestion's title as it is then).
+SCAN_TEXTS = {
+    (K.SIGN, "n"): gettext_lazy("请签收交办的建议“%(title)s”（已交办%(days)s个工作日）。"),
+    (K.OPINION, "before"): gettext_lazy("协办意见须于%(date)s前送主办单位：建议“%(title)s”。"),
+    (K.OPINION, "late"): gettext_lazy("协办意见已逾期（期限%(date)s），请尽快送主办单位：建议“%(title)s”。"),
+    (K.REPLY_DUE, "before"): gettext_lazy("建议“%(title)s”须于%(date)s前答复代表。"),
+    (K.REHANDLE, "before"): gettext_lazy("重新办理的建议“%(title)s”须于%(date)s前再次答复代表。"),
+    (K.REHANDLE, "late"): gettext_lazy("重新办理的建议“%(title)s”已超过期限%(date)s，请尽快答复（第%(n)s次催办）。"),
+    (K.OVERDUE, "n"): gettext_lazy("建议“%(title)s”已超过答复期限（%(date)s），请尽快答复（第%(n)s次催办）。"),
+    (K.FOLLOW_UP, "n"): gettext_lazy("建议“%(title)s”正在解决（B类），请报送最新办理进展。"),
+}
+
+
+def reminder_text(reminder) -> str:
+    """The reminder's own message, or the scan's wording for its kind and stage (the suggestion loaded)."""
+    if reminder.message:
+        return reminder.message
+    prefix = reminder.stage.rstrip("0123456789")
+    template = SCAN_TEXTS.get((reminder.kind, prefix))
+    if template is None:
+        return ""
+    return str(template) % {
+        "title": reminder.suggestion.title if reminder.suggestion_id else "",
+        "date": reminder.due.isoformat() if reminder.due else "",
+        "days": reminder.workdays,
+        "n": reminder.stage[len(prefix) :],
+    }
 
 
 def message_id(kind: str, *parts) -> str:
@@ -25,8 +59,8 @@ def title(reminder) -> str:
 def about(reminder) -> str:
     """The reminder's text with the suggestion it concerns named first."""
     if not reminder.suggestion_id:
-        return reminder.message
-    return _("建议：%(suggestion)s") % {"suggestion": suggestion_label(reminder.suggestion)} + "\n" + reminder.message
+        return reminder.text
+    return _("建议：%(suggestion)s") % {"suggestion": suggestion_label(reminder.suggestion)} + "\n" + reminder.text
 
 
 def email_body(reminders) -> str:
@@ -34,7 +68,7 @@ def email_body(reminders) -> str:
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     lines = []
     for index, reminder in enumerate(reminders, start=1):
-        lines.append(f"{index}. {reminder.get_kind_display()}：{reminder.message}")
+        lines.append(f"{index}. {reminder.get_kind_display()}：{reminder.text}")
         if reminder.suggestion_id:
             lines.append("   " + _("建议：%(suggestion)s") % {"suggestion": suggestion_label(reminder.suggestion)})
         if reminder.suggestion_id and base:
@@ -74,13 +108,13 @@ def sms_signature(congress_id) -> str:
 def short_text(reminder) -> str:
     """The reminder for a text message: one SMS has no room for a title, the number says which suggestion."""
     if not reminder.suggestion_id:
-        return _("【%(signature)s】%(message)s") % {"signature": FIRST_SIGNATURE, "message": reminder.message}
+        return _("【%(signature)s】%(message)s") % {"signature": FIRST_SIGNATURE, "message": reminder.text}
     signature = sms_signature(reminder.suggestion.congress_id)
     number = reminder.suggestion.number_display
     if number:
         return _("【%(signature)s】%(number)s：%(message)s") % {
             "signature": signature,
             "number": number,
-            "message": reminder.message,
+            "message": reminder.text,
         }
-    return _("【%(signature)s】%(message)s") % {"signature": signature, "message": reminder.message}
+    return _("【%(signature)s】%(message)s") % {"signature": signature, "message": reminder.text}

@@ -18,7 +18,7 @@ def sms_message(delivery) -> sms.SMSMessage:
         phone=delivery.address,
         text=sms.fit_sms(texts.short_text(reminder)),
         kind=reminder.kind,
-        params={"number": number or "-", "message": reminder.message[:60], "kind": str(reminder.get_kind_display())},
+        params={"number": number or "-", "message": reminder.text[:60], "kind": str(reminder.get_kind_display())},
         out_id=delivery.out_id,
     )
 

@@ -25,7 +25,7 @@ class PagerChannel(Channel):
         return recipient.user.username
 
     def send(self, delivery):
-        self.sent.append((delivery.address, delivery.reminder.message))
+        self.sent.append((delivery.address, delivery.reminder.text))
         return f"pager-{delivery.pk}"
 
 

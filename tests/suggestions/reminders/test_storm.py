@@ -65,7 +65,7 @@ def test_a_storm_is_recorded_once_and_a_second_scan_records_nothing_twice(storm,
     days = work_calendar().workdays_between(datetime.date(2026, 9, 1), datetime.date(2026, 9, 28))
     sign = Reminder.objects.get(kind="sign", assignment=storm[0].assignments.get(role="lead"))
     assert sign.stage == f"n{1 + (days - 2) // 2}"
-    assert sign.message == f"请签收交办的建议“{storm[0].title}”（已交办{days}个工作日）。"
+    assert sign.text == f"请签收交办的建议“{storm[0].title}”（已交办{days}个工作日）。"
     assert sign.key == f"sign:{sign.assignment_id}:{sign.stage}" and sign.office_id and sign.suggestion_id
     assert ReminderDelivery.objects.filter(reminder__kind="sign", recipient=clerk, channel="inapp").count() == MANY
     before = counts()
