@@ -8,7 +8,7 @@ A text is scored on two kinds of features (``vector``):
   and each of their characters, weighing ``UNIGRAM_WEIGHT`` of a bigram (老人 / 老年人 / 养老). Chinese
   has no spaces; overlapping bigrams find the words of a text without a dictionary, and the bigram
   index the search already keeps (``search_bigrams``) finds candidates by them.
-* its *concepts*: the subjects of a civic-domain thesaurus (``similar_thesaurus``, about fifty
+* its *concepts*: the subjects of a civic-domain thesaurus (``similar_thesaurus``, about sixty
   concepts from roads and parking to pensions and the business environment, each with the words
   delegates use for it, and a dozen broader subjects) its words name (``similar_terms.concepts``).
   Suggestions on one subject are written in different words — 停车难 / 泊位供给 / 立体车库, 加装电梯 /

@@ -7,6 +7,7 @@ has been cut out, so that 《关于加快推进老旧小区改造的建议》 is
 (``similar_thesaurus``) the text's words name.
 """
 
+import itertools
 import operator
 import re
 from collections import defaultdict
@@ -212,11 +213,12 @@ def concepts(text):
     text = text or ""
     if _FOLDED.search(text):
         text = search.normalize(text).upper()
-    starting = _STARTS.get
+    # Per piece, the words starting with it (or None), in C; only the pieces that start a word are visited.
+    looked = list(map(_STARTS.get, map(operator.add, text, text[1:])))
     found, end = [], 0
-    for at, pair in enumerate(map(operator.add, text, text[1:])):
-        if at >= end and (words := starting(pair)):
-            for word in words:
+    for at in itertools.compress(range(len(looked)), looked):
+        if at >= end:
+            for word in looked[at]:
                 if text.startswith(word, at):
                     found.extend(THESAURUS[word])
                     end = at + len(word)
