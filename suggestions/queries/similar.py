@@ -25,8 +25,8 @@ with the query's ``FEEDBACK`` best matches other than itself (``_score``, pseudo
 feedback). A hit scores at least ``MIN_SHARE`` of the best.
 
 Measured on a labelled set of 60 suggestions in 10 topics (``tests/suggestions/queries/test_similar.py``),
-title and body: recall@10 0.997 (exact path) / 0.990 (index path), unrelated items in the top 5
-0.38 / 0.42 on average and never more than two (issue #16's bar); titles alone, recall@10 0.997 / 0.937.
+title and body: recall@10 1.00 (exact path) / 0.98 (index path), unrelated items in the top 5
+0.32 / 0.47 on average and never more than two (issue #16's bar); titles alone, recall@10 0.997 / 0.927.
 Words alone (before the thesaurus): 0.90 / 0.85, with 10 / 11 queries having three or more
 unrelated items in their top 5, and no cut of low scores reached the bar (related and unrelated
 items of neighbouring topics score alike on words). Words cut by ``jieba`` did no better than
@@ -97,6 +97,7 @@ RETRIEVAL_ROWS = 1000  # a term in fewer suggestions than this is always rare en
 FEEDBACK_TERMS = 6
 SYNONYM_CONCEPTS = 3
 SYNONYM_TERMS = 2
+SYNONYM_COMMON_SHARE = 0.1  # a word in more suggestions than this never retrieves (PostgreSQL would read them all)
 PER_TERM_CAP = 300
 CANDIDATE_CAP = 50
 FEEDBACK_CAP = 25
@@ -289,7 +290,7 @@ def _find_indexed(pool, title, body, connection, limit, text_of):
         rare = [min(useful, key=lambda t: frequencies.get(t, floor))]
     ranked = sorted(rare, key=lambda t: (t not in title_terms, -query[t], t))[:RETRIEVAL_TERMS]
     # The query's subjects find suggestions that name them in other words (车库, 泊位 for 停车难).
-    ranked += synonyms(query, ranked, frequencies, most / total)
+    ranked += synonyms(query, ranked, frequencies, most / total, floor)
     rows = _candidates(pool, ranked, query)
     vectors = {s.pk: vector(*text_of(s), idfs) for s in rows}
     widened = _widen(query, [vectors[s.pk] for s in rows])
@@ -328,20 +329,29 @@ def character_shares(frequencies):
     return shares
 
 
-def synonyms(query, retrieving, frequencies, most):
+def synonyms(query, retrieving, frequencies, most, floor):
     """Thesaurus words for the query's heaviest concepts that retrieve candidates: per concept, the
     ``SYNONYM_TERMS`` most used of its words the query does not hold, each held by at most a share
-    ``most`` of the suggestions (a word's share is its rarest bigram's)."""
+    ``most`` of the suggestions (a word's share is its rarest bigram's; a word ANALYZE did not list
+    is as rare as ``floor``, and of those the thesaurus lists a concept's core words first)."""
     chosen = []
     held = set(retrieving)
     narrow = (t for t in query if _kind(t) == 0 and not t.startswith(BROADER_PREFIX))
     for concept in sorted(narrow, key=lambda t: (-query[t], t))[:SYNONYM_CONCEPTS]:
-        words = []
+        words, common = [], []
         for word in _WORDS[concept]:
             share = _word_share(word, frequencies)
-            if word not in held and 0 < share <= most:
-                words.append((share, word))
-        chosen += [word for _share, word in sorted(words, reverse=True)[:SYNONYM_TERMS]]
+            if word in held:
+                continue
+            if (share or floor) <= most:
+                words.append((share or floor, word))
+            elif share <= SYNONYM_COMMON_SHARE:
+                common.append((share, word))
+        words.sort(key=lambda pair: -pair[0])  # stable: the thesaurus order among equals
+        if not any(share > floor for share, _word in words) and common:
+            # None of its rare enough words is known to be used: its least common one that is (as ``_find_indexed``).
+            words.insert(0, min(common))
+        chosen += [word for _share, word in words[:SYNONYM_TERMS]]
         held.update(chosen)
     return chosen
 
