@@ -43,8 +43,9 @@ Where the candidates come from:
   ``CANDIDATE_CAP`` best by the weight of the terms that found them are read and scored; the
   widened query's ``FEEDBACK_TERMS`` new terms fetch a second round of at most ``FEEDBACK_CAP``.
   The query's ``SYNONYM_CONCEPTS`` heaviest concepts retrieve too, each by its ``SYNONYM_TERMS``
-  commonest thesaurus words the query lacks (``synonyms``: 泊位, 车库 for 停车难); a concept's
-  df is estimated from its words' bigrams (``concept_shares``).
+  commonest rare-enough thesaurus words the query lacks, ``SYNONYM_CAP`` suggestions each
+  (``synonyms``: 车位, 泊位 for 停车难; 照明设施 for 路灯不亮); a concept's df is estimated from
+  its words' bigrams (``concept_shares``).
   No query scores every row.
 
 Who sees what (``text_for``): staff, and a delegate for their own suggestions, are matched on
@@ -97,6 +98,7 @@ RETRIEVAL_ROWS = 1000  # a term in fewer suggestions than this is always rare en
 FEEDBACK_TERMS = 6
 SYNONYM_CONCEPTS = 3
 SYNONYM_TERMS = 2
+SYNONYM_CAP = 50  # rows a synonym fetches: any of them will do, and each costs a heap read
 SYNONYM_COMMON_SHARE = 0.1  # a word in more suggestions than this never retrieves (PostgreSQL would read them all)
 PER_TERM_CAP = 300
 CANDIDATE_CAP = 50
@@ -290,8 +292,8 @@ def _find_indexed(pool, title, body, connection, limit, text_of):
         rare = [min(useful, key=lambda t: frequencies.get(t, floor))]
     ranked = sorted(rare, key=lambda t: (t not in title_terms, -query[t], t))[:RETRIEVAL_TERMS]
     # The query's subjects find suggestions that name them in other words (车库, 泊位 for 停车难).
-    ranked += synonyms(query, ranked, frequencies, most / total, floor)
-    rows = _candidates(pool, ranked, query)
+    also = synonyms(query, ranked, frequencies, most / total, floor)
+    rows = _candidates(pool, ranked + also, query, caps=[PER_TERM_CAP] * len(ranked) + [SYNONYM_CAP] * len(also))
     vectors = {s.pk: vector(*text_of(s), idfs) for s in rows}
     widened = _widen(query, [vectors[s.pk] for s in rows])
     # The subject's other words, brought in by the best matches, find candidates of their own.
@@ -395,9 +397,9 @@ def concept_shares(frequencies, floor):
     return shares
 
 
-def _candidates(pool, retrieval, weights, cap=None, seen=()):
-    """Suggestions holding one of the ``retrieval`` terms (at most ``PER_TERM_CAP`` each, through
-    the bigram index), the ``CANDIDATE_CAP`` best by the weight of the terms that found them.
+def _candidates(pool, retrieval, weights, cap=None, seen=(), caps=None):
+    """Suggestions holding one of the ``retrieval`` terms (at most ``PER_TERM_CAP`` each, or ``caps``,
+    through the bigram index), the ``CANDIDATE_CAP`` best by the weight of the terms that found them.
 
     Unordered: an ORDER BY would let PostgreSQL walk another index and test every row's bigrams."""
     found = defaultdict(float)
@@ -406,7 +408,7 @@ def _candidates(pool, retrieval, weights, cap=None, seen=()):
         pool.filter(search.BigramMatch(F("title"), F("body"), term))
         .order_by()
         .annotate(term_index=Value(i))
-        .values_list("pk", "term_index")[:PER_TERM_CAP]
+        .values_list("pk", "term_index")[: caps[i] if caps else PER_TERM_CAP]
         for i, term in enumerate(retrieval)
     ]
     if not branches:
