@@ -292,8 +292,14 @@ def _find_indexed(pool, title, body, connection, limit, text_of):
         rare = [min(useful, key=lambda t: frequencies.get(t, floor))]
     ranked = sorted(rare, key=lambda t: (t not in title_terms, -query[t], t))[:RETRIEVAL_TERMS]
     # The query's subjects find suggestions that name them in other words (车库, 泊位 for 停车难).
-    also = synonyms(query, ranked, frequencies, most / total, floor)
-    rows = _candidates(pool, ranked + also, query, caps=[PER_TERM_CAP] * len(ranked) + [SYNONYM_CAP] * len(also))
+    also = {}  # a synonym's rarest bigram -> the weight of its concept in the query
+    for word, concept in synonyms(query, ranked, frequencies, most / total, floor):
+        piece = _rarest_piece(word, frequencies)
+        if piece not in ranked:
+            also[piece] = max(also.get(piece, 0.0), query[concept])
+    rows = _candidates(
+        pool, ranked + list(also), {**also, **query}, caps=[PER_TERM_CAP] * len(ranked) + [SYNONYM_CAP] * len(also)
+    )
     vectors = {s.pk: vector(*text_of(s), idfs) for s in rows}
     widened = _widen(query, [vectors[s.pk] for s in rows])
     # The subject's other words, brought in by the best matches, find candidates of their own.
@@ -332,7 +338,7 @@ def character_shares(frequencies):
 
 
 def synonyms(query, retrieving, frequencies, most, floor):
-    """Thesaurus words for the query's heaviest concepts that retrieve candidates: per concept, the
+    """(word, concept) for the query's heaviest concepts, words that retrieve candidates: per concept, the
     ``SYNONYM_TERMS`` most used of its words the query does not hold, each held by at most a share
     ``most`` of the suggestions (a word's share is its rarest bigram's; a word ANALYZE did not list
     is as rare as ``floor``, and of those the thesaurus lists a concept's core words first)."""
@@ -353,9 +359,16 @@ def synonyms(query, retrieving, frequencies, most, floor):
         if not any(share > floor for share, _word in words) and common:
             # None of its rare enough words is known to be used: its least common one that is (as ``_find_indexed``).
             words.insert(0, min(common))
-        chosen += [word for _share, word in words[:SYNONYM_TERMS]]
-        held.update(chosen)
+        chosen += [(word, concept) for _share, word in words[:SYNONYM_TERMS]]
+        held.update(word for word, _concept in chosen)
     return chosen
+
+
+def _rarest_piece(word, frequencies):
+    """What retrieves a thesaurus word: its rarest bigram (an unlisted one first). The bigram index
+    would read the whole list of every piece of a longer word (设施 in 照明设施); the scoring checks the word."""
+    pieces = [word[i : i + 2] for i in range(len(word) - 1)]
+    return min(pieces, key=lambda piece: (frequencies.get(piece, 0.0), pieces.index(piece)))
 
 
 _WORDS = defaultdict(list)  # concept feature -> its thesaurus words
@@ -420,14 +433,9 @@ def _candidates(pool, retrieval, weights, cap=None, seen=(), caps=None):
         found_rows = cursor.fetchall()
     for pk, i in found_rows:
         if pk not in seen:
-            found[pk] += weights.get(retrieval[i], 0.0) or _synonym_weight(retrieval[i], weights)
+            found[pk] += weights[retrieval[i]]
     best = sorted(found, key=lambda pk: (-found[pk], -pk))[: cap or CANDIDATE_CAP]
     return list(pool.filter(pk__in=best).order_by()) if best else []
-
-
-def _synonym_weight(word, weights):
-    """What a thesaurus word found a candidate by weighs: its heaviest concept's weight in the query."""
-    return max((weights.get(concept, 0.0) for concept in THESAURUS.get(word, ())), default=0.0)
 
 
 def _cosine(query, vec):
