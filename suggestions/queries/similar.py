@@ -45,7 +45,7 @@ Where the candidates come from:
   The query's ``SYNONYM_CONCEPTS`` heaviest concepts retrieve too, each by its ``SYNONYM_TERMS``
   commonest rare-enough thesaurus words the query lacks, ``SYNONYM_CAP`` suggestions each
   (``synonyms``: 车位, 泊位 for 停车难; 照明设施 for 路灯不亮); a concept's df is estimated from
-  its words' bigrams (``concept_shares``).
+  its words' bigrams (``similar_terms.concept_shares``).
   No query scores every row.
 
 Who sees what (``text_for``): staff, and a delegate for their own suggestions, are matched on
@@ -68,11 +68,14 @@ from suggestions.queries import search
 from suggestions.queries.similar_terms import (
     BROADER_PREFIX,
     CONCEPT_PREFIX,
-    THESAURUS,
+    CONCEPT_WORDS,
+    concept_shares,
     concepts,
     features,
+    rarest_piece,
     terms,
     word_characters,
+    word_share,
 )
 
 S = Suggestion.Status
@@ -294,7 +297,7 @@ def _find_indexed(pool, title, body, connection, limit, text_of):
     # The query's subjects find suggestions that name them in other words (车库, 泊位 for 停车难).
     also = {}  # a synonym's rarest bigram -> the weight of its concept in the query
     for word, concept in synonyms(query, ranked, frequencies, most / total, floor):
-        piece = _rarest_piece(word, frequencies)
+        piece = rarest_piece(word, frequencies)
         if piece not in ranked:
             also[piece] = max(also.get(piece, 0.0), query[concept])
     rows = _candidates(
@@ -347,8 +350,8 @@ def synonyms(query, retrieving, frequencies, most, floor):
     narrow = (t for t in query if _kind(t) == 0 and not t.startswith(BROADER_PREFIX))
     for concept in sorted(narrow, key=lambda t: (-query[t], t))[:SYNONYM_CONCEPTS]:
         words, common = [], []
-        for word in _WORDS[concept]:
-            share = _word_share(word, frequencies)
+        for word in CONCEPT_WORDS[concept]:
+            share = word_share(word, frequencies)
             if word in held:
                 continue
             if (share or floor) <= most:
@@ -362,52 +365,6 @@ def synonyms(query, retrieving, frequencies, most, floor):
         chosen += [(word, concept) for _share, word in words[:SYNONYM_TERMS]]
         held.update(word for word, _concept in chosen)
     return chosen
-
-
-def _rarest_piece(word, frequencies):
-    """What retrieves a thesaurus word: its rarest bigram (an unlisted one first). The bigram index
-    would read the whole list of every piece of a longer word (设施 in 照明设施); the scoring checks the word."""
-    pieces = [word[i : i + 2] for i in range(len(word) - 1)]
-    return min(pieces, key=lambda piece: (frequencies.get(piece, 0.0), pieces.index(piece)))
-
-
-_WORDS = defaultdict(list)  # concept feature -> its thesaurus words
-for _word, _concepts in THESAURUS.items():
-    for _concept in _concepts:
-        _WORDS[_concept].append(_word)
-
-
-def _word_share(word, frequencies):
-    """A thesaurus word's share of suggestions, at most its rarest bigram's (0: a bigram not listed)."""
-    return min(frequencies.get(word[i : i + 2], 0.0) for i in range(len(word) - 1))
-
-
-_subjects = {}  # id of a statistics dict -> (that dict, {concept feature: estimated share})
-
-
-def concept_shares(frequencies, floor):
-    """{concept feature: estimated share of suggestions naming it}, from the bigram shares PostgreSQL keeps.
-
-    Each word is taken as common as its rarest bigram (an unlisted bigram: as rare as none). The
-    concept's share is at least its commonest word's, and at most about ``1 - Π(1 - share)`` over its
-    words (as ``character_shares``: words taken as independent, which they are not, a text on the
-    subject using several): the geometric mean of the two, at least ``floor``. On the labelled set
-    this is mostly within 2× of the true count (0.9–3×), where the independent estimate was 1.2–6× too high.
-    """
-    cached = _subjects.get(id(frequencies))
-    if cached and cached[0] is frequencies:
-        return cached[1]
-    shares = {}
-    for concept, words in _WORDS.items():
-        missing, most = 1.0, 0.0
-        for word in words:
-            share = min(_word_share(word, frequencies), 0.999)
-            missing *= 1.0 - share
-            most = max(most, share)
-        shares[concept] = max(math.sqrt(most * (1.0 - missing)), floor)
-    _subjects.clear()
-    _subjects[id(frequencies)] = (frequencies, shares)
-    return shares
 
 
 def _candidates(pool, retrieval, weights, cap=None, seen=(), caps=None):
