@@ -8,7 +8,7 @@ A text is scored on two kinds of features (``vector``):
   and each of their characters, weighing ``UNIGRAM_WEIGHT`` of a bigram (老人 / 老年人 / 养老). Chinese
   has no spaces; overlapping bigrams find the words of a text without a dictionary, and the bigram
   index the search already keeps (``search_bigrams``) finds candidates by them.
-* its *concepts*: the subjects of a civic-domain thesaurus (``similar_thesaurus``, about fifty
+* its *concepts*: the subjects of a civic-domain thesaurus (``similar_thesaurus``, about sixty
   concepts from roads and parking to pensions and the business environment, each with the words
   delegates use for it, and a dozen broader subjects) its words name (``similar_terms.concepts``).
   Suggestions on one subject are written in different words — 停车难 / 泊位供给 / 立体车库, 加装电梯 /
@@ -25,8 +25,8 @@ with the query's ``FEEDBACK`` best matches other than itself (``_score``, pseudo
 feedback). A hit scores at least ``MIN_SHARE`` of the best.
 
 Measured on a labelled set of 60 suggestions in 10 topics (``tests/suggestions/queries/test_similar.py``),
-title and body: recall@10 0.997 (exact path) / 0.990 (index path), unrelated items in the top 5
-0.38 / 0.42 on average and never more than two (issue #16's bar); titles alone, recall@10 0.997 / 0.937.
+title and body: recall@10 1.00 (exact path) / 0.98 (index path), unrelated items in the top 5
+0.32 / 0.47 on average and never more than two (issue #16's bar); titles alone, recall@10 0.997 / 0.927.
 Words alone (before the thesaurus): 0.90 / 0.85, with 10 / 11 queries having three or more
 unrelated items in their top 5, and no cut of low scores reached the bar (related and unrelated
 items of neighbouring topics score alike on words). Words cut by ``jieba`` did no better than
@@ -43,8 +43,9 @@ Where the candidates come from:
   ``CANDIDATE_CAP`` best by the weight of the terms that found them are read and scored; the
   widened query's ``FEEDBACK_TERMS`` new terms fetch a second round of at most ``FEEDBACK_CAP``.
   The query's ``SYNONYM_CONCEPTS`` heaviest concepts retrieve too, each by its ``SYNONYM_TERMS``
-  commonest thesaurus words the query lacks (``synonyms``: 泊位, 车库 for 停车难); a concept's
-  df is estimated from its words' bigrams (``concept_shares``).
+  commonest rare-enough thesaurus words the query lacks, ``SYNONYM_CAP`` suggestions each
+  (``synonyms``: 车位, 泊位 for 停车难; 照明设施 for 路灯不亮); a concept's df is estimated from
+  its words' bigrams (``similar_terms.concept_shares``).
   No query scores every row.
 
 Who sees what (``text_for``): staff, and a delegate for their own suggestions, are matched on
@@ -67,11 +68,14 @@ from suggestions.queries import search
 from suggestions.queries.similar_terms import (
     BROADER_PREFIX,
     CONCEPT_PREFIX,
-    THESAURUS,
+    CONCEPT_WORDS,
+    concept_shares,
     concepts,
     features,
+    rarest_piece,
     terms,
     word_characters,
+    word_share,
 )
 
 S = Suggestion.Status
@@ -101,6 +105,8 @@ RETRIEVAL_ROWS = 1000  # a term in fewer suggestions than this is always rare en
 FEEDBACK_TERMS = 6
 SYNONYM_CONCEPTS = 3
 SYNONYM_TERMS = 2
+SYNONYM_CAP = 50  # rows a synonym fetches: any of them will do, and each costs a heap read
+SYNONYM_COMMON_SHARE = 0.1  # a word in more suggestions than this never retrieves (PostgreSQL would read them all)
 PER_TERM_CAP = 300
 CANDIDATE_CAP = 50
 FEEDBACK_CAP = 25
@@ -293,8 +299,14 @@ def _find_indexed(pool, title, body, connection, limit, text_of):
         rare = [min(useful, key=lambda t: frequencies.get(t, floor))]
     ranked = sorted(rare, key=lambda t: (t not in title_terms, -query[t], t))[:RETRIEVAL_TERMS]
     # The query's subjects find suggestions that name them in other words (车库, 泊位 for 停车难).
-    ranked += synonyms(query, ranked, frequencies, most / total)
-    rows = _candidates(pool, ranked, query)
+    also = {}  # a synonym's rarest bigram -> the weight of its concept in the query
+    for word, concept in synonyms(query, ranked, frequencies, most / total, floor):
+        piece = rarest_piece(word, frequencies)
+        if piece not in ranked:
+            also[piece] = max(also.get(piece, 0.0), query[concept])
+    rows = _candidates(
+        pool, ranked + list(also), {**also, **query}, caps=[PER_TERM_CAP] * len(ranked) + [SYNONYM_CAP] * len(also)
+    )
     vectors = {s.pk: vector(*text_of(s), idfs) for s in rows}
     widened = _widen(query, [vectors[s.pk] for s in rows])
     # The subject's other words, brought in by the best matches, find candidates of their own.
@@ -332,66 +344,36 @@ def character_shares(frequencies):
     return shares
 
 
-def synonyms(query, retrieving, frequencies, most):
-    """Thesaurus words for the query's heaviest concepts that retrieve candidates: per concept, the
+def synonyms(query, retrieving, frequencies, most, floor):
+    """(word, concept) for the query's heaviest concepts, words that retrieve candidates: per concept, the
     ``SYNONYM_TERMS`` most used of its words the query does not hold, each held by at most a share
-    ``most`` of the suggestions (a word's share is its rarest bigram's)."""
+    ``most`` of the suggestions (a word's share is its rarest bigram's; a word ANALYZE did not list
+    is as rare as ``floor``, and of those the thesaurus lists a concept's core words first)."""
     chosen = []
     held = set(retrieving)
     narrow = (t for t in query if _kind(t) == 0 and not t.startswith(BROADER_PREFIX))
     for concept in sorted(narrow, key=lambda t: (-query[t], t))[:SYNONYM_CONCEPTS]:
-        words = []
-        for word in _WORDS[concept]:
-            share = _word_share(word, frequencies)
-            if word not in held and 0 < share <= most:
-                words.append((share, word))
-        chosen += [word for _share, word in sorted(words, reverse=True)[:SYNONYM_TERMS]]
-        held.update(chosen)
+        words, common = [], []
+        for word in CONCEPT_WORDS[concept]:
+            share = word_share(word, frequencies)
+            if word in held:
+                continue
+            if (share or floor) <= most:
+                words.append((share or floor, word))
+            elif share <= SYNONYM_COMMON_SHARE:
+                common.append((share, word))
+        words.sort(key=lambda pair: -pair[0])  # stable: the thesaurus order among equals
+        if not any(share > floor for share, _word in words) and common:
+            # None of its rare enough words is known to be used: its least common one that is (as ``_find_indexed``).
+            words.insert(0, min(common))
+        chosen += [(word, concept) for _share, word in words[:SYNONYM_TERMS]]
+        held.update(word for word, _concept in chosen)
     return chosen
 
 
-_WORDS = defaultdict(list)  # concept feature -> its thesaurus words
-for _word, _concepts in THESAURUS.items():
-    for _concept in _concepts:
-        _WORDS[_concept].append(_word)
-
-
-def _word_share(word, frequencies):
-    """A thesaurus word's share of suggestions, at most its rarest bigram's (0: a bigram not listed)."""
-    return min(frequencies.get(word[i : i + 2], 0.0) for i in range(len(word) - 1))
-
-
-_subjects = {}  # id of a statistics dict -> (that dict, {concept feature: estimated share})
-
-
-def concept_shares(frequencies, floor):
-    """{concept feature: estimated share of suggestions naming it}, from the bigram shares PostgreSQL keeps.
-
-    Each word is taken as common as its rarest bigram (an unlisted bigram: as rare as none). The
-    concept's share is at least its commonest word's, and at most about ``1 - Π(1 - share)`` over its
-    words (as ``character_shares``: words taken as independent, which they are not, a text on the
-    subject using several): the geometric mean of the two, at least ``floor``. On the labelled set
-    this is mostly within 2× of the true count (0.9–3×), where the independent estimate was 1.2–6× too high.
-    """
-    cached = _subjects.get(id(frequencies))
-    if cached and cached[0] is frequencies:
-        return cached[1]
-    shares = {}
-    for concept, words in _WORDS.items():
-        missing, most = 1.0, 0.0
-        for word in words:
-            share = min(_word_share(word, frequencies), 0.999)
-            missing *= 1.0 - share
-            most = max(most, share)
-        shares[concept] = max(math.sqrt(most * (1.0 - missing)), floor)
-    _subjects.clear()
-    _subjects[id(frequencies)] = (frequencies, shares)
-    return shares
-
-
-def _candidates(pool, retrieval, weights, cap=None, seen=()):
-    """Suggestions holding one of the ``retrieval`` terms (at most ``PER_TERM_CAP`` each, through
-    the bigram index), the ``CANDIDATE_CAP`` best by the weight of the terms that found them.
+def _candidates(pool, retrieval, weights, cap=None, seen=(), caps=None):
+    """Suggestions holding one of the ``retrieval`` terms (at most ``PER_TERM_CAP`` each, or ``caps``,
+    through the bigram index), the ``CANDIDATE_CAP`` best by the weight of the terms that found them.
 
     Unordered: an ORDER BY would let PostgreSQL walk another index and test every row's bigrams."""
     found = defaultdict(float)
@@ -400,7 +382,7 @@ def _candidates(pool, retrieval, weights, cap=None, seen=()):
         pool.filter(search.BigramMatch(F("title"), F("body"), term))
         .order_by()
         .annotate(term_index=Value(i))
-        .values_list("pk", "term_index")[:PER_TERM_CAP]
+        .values_list("pk", "term_index")[: caps[i] if caps else PER_TERM_CAP]
         for i, term in enumerate(retrieval)
     ]
     if not branches:
@@ -412,14 +394,9 @@ def _candidates(pool, retrieval, weights, cap=None, seen=()):
         found_rows = cursor.fetchall()
     for pk, i in found_rows:
         if pk not in seen:
-            found[pk] += weights.get(retrieval[i], 0.0) or _synonym_weight(retrieval[i], weights)
+            found[pk] += weights[retrieval[i]]
     best = sorted(found, key=lambda pk: (-found[pk], -pk))[: cap or CANDIDATE_CAP]
     return list(pool.filter(pk__in=best).order_by()) if best else []
-
-
-def _synonym_weight(word, weights):
-    """What a thesaurus word found a candidate by weighs: its heaviest concept's weight in the query."""
-    return max((weights.get(concept, 0.0) for concept in THESAURUS.get(word, ())), default=0.0)
 
 
 def _cosine(query, vec):

@@ -7,6 +7,8 @@ has been cut out, so that 《关于加快推进老旧小区改造的建议》 is
 (``similar_thesaurus``) the text's words name.
 """
 
+import itertools
+import math
 import operator
 import re
 from collections import defaultdict
@@ -212,11 +214,12 @@ def concepts(text):
     text = text or ""
     if _FOLDED.search(text):
         text = search.normalize(text).upper()
-    starting = _STARTS.get
+    # Per piece, the words starting with it (or None), in C; only the pieces that start a word are visited.
+    looked = list(map(_STARTS.get, map(operator.add, text, text[1:])))
     found, end = [], 0
-    for at, pair in enumerate(map(operator.add, text, text[1:])):
-        if at >= end and (words := starting(pair)):
-            for word in words:
+    for at in itertools.compress(range(len(looked)), looked):
+        if at >= end:
+            for word in looked[at]:
                 if text.startswith(word, at):
                     found.extend(THESAURUS[word])
                     end = at + len(word)
@@ -227,3 +230,49 @@ def concepts(text):
 def word_characters(text):
     """The text's word characters, width-folded, without the breaks between words (stop words kept)."""
     return "".join(_BREAK.split(search.normalize(text or "")))
+
+
+CONCEPT_WORDS = defaultdict(list)  # concept feature -> its thesaurus words
+for _word, _concepts in THESAURUS.items():
+    for _concept in _concepts:
+        CONCEPT_WORDS[_concept].append(_word)
+
+
+def word_share(word, frequencies):
+    """A thesaurus word's share of suggestions, at most its rarest bigram's (0: a bigram not listed)."""
+    return min(frequencies.get(word[i : i + 2], 0.0) for i in range(len(word) - 1))
+
+
+def rarest_piece(word, frequencies):
+    """What retrieves a thesaurus word: its rarest bigram (an unlisted one first). The bigram index
+    would read the whole list of every piece of a longer word (设施 in 照明设施); the scoring checks the word."""
+    pieces = [word[i : i + 2] for i in range(len(word) - 1)]
+    return min(pieces, key=lambda piece: (frequencies.get(piece, 0.0), pieces.index(piece)))
+
+
+_subjects = {}  # id of a statistics dict -> (that dict, {concept feature: estimated share})
+
+
+def concept_shares(frequencies, floor):
+    """{concept feature: estimated share of suggestions naming it}, from the bigram shares PostgreSQL keeps.
+
+    Each word is taken as common as its rarest bigram (an unlisted bigram: as rare as none). The
+    concept's share is at least its commonest word's, and at most about ``1 - Π(1 - share)`` over its
+    words (as ``similar.character_shares``: words taken as independent, which they are not, a text on the
+    subject using several): the geometric mean of the two, at least ``floor``. On the labelled set
+    this is mostly within 2× of the true count (0.9–3×), where the independent estimate was 1.2–6× too high.
+    """
+    cached = _subjects.get(id(frequencies))
+    if cached and cached[0] is frequencies:
+        return cached[1]
+    shares = {}
+    for concept, words in CONCEPT_WORDS.items():
+        missing, most = 1.0, 0.0
+        for word in words:
+            share = min(word_share(word, frequencies), 0.999)
+            missing *= 1.0 - share
+            most = max(most, share)
+        shares[concept] = max(math.sqrt(most * (1.0 - missing)), floor)
+    _subjects.clear()
+    _subjects[id(frequencies)] = (frequencies, shares)
+    return shares
