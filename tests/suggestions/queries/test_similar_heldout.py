@@ -70,15 +70,12 @@ def _exact_statistics(monkeypatch, topic_of):
     monkeypatch.setattr(similar, "table_statistics", lambda connection: (total, frequencies, 0.5 / total))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Issue #16's bar on the held-out set, not met by main's hint at 4de3c3b: recall@10 0.66 (exact) / "
-    "0.59 (index), and 36 / 43 of 60 queries have 3+ unrelated items in their top 5.",
-)
-@pytest.mark.parametrize("method", ["exact", "index"])
-def test_the_hint_meets_the_issues_bar_on_the_heldout_set(heldout, method, monkeypatch):
-    """Each suggestion (title and body, as staff review it) against the other 59: recall@10 >= 0.8,
-    and no query with 3+ unrelated items in its top 5. Titles alone are printed beside, with no bar."""
+# Measured at the merge of the thesaurus (queries with 3+ unrelated items in the top 5, of 60).
+# Before the thesaurus: recall@10 0.66 / 0.59, and 36 / 43 queries over two.
+OVER_TWO_TODAY = {"exact": 7, "index": 9}
+
+
+def _report(heldout, method, monkeypatch):
     if method == "index":
         _exact_statistics(monkeypatch, heldout)
     titles_recall, titles_unrelated = _measure(heldout, method, with_body=False)
@@ -90,5 +87,27 @@ def test_the_hint_meets_the_issues_bar_on_the_heldout_set(heldout, method, monke
         f"{len(over)} of {len(unrelated)}; titles only: recall@10 {titles_recall:.3f}, over two for "
         f"{sum(n > 2 for n, _t in titles_unrelated)}"
     )
+    return recall, over
+
+
+@pytest.mark.parametrize("method", ["exact", "index"])
+def test_the_hint_generalises_to_topics_it_was_not_tuned_on(heldout, method, monkeypatch):
+    """Each suggestion (title and body, as staff review it) against the other 59: the issue's recall bar
+    holds on topics nobody tuned on (0.87 exact / 0.85 index), and no more queries crowd their top 5
+    than at the thesaurus's merge."""
+    recall, over = _report(heldout, method, monkeypatch)
+    assert recall >= 0.8
+    assert len(over) <= OVER_TWO_TODAY[method], over
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Issue #16's top-5 bar on the held-out set, not met: 7 (exact) / 9 (index) of 60 queries have 3+ "
+    "unrelated items in their top 5 (36 / 43 before the thesaurus); recall@10 0.87 / 0.85 meets its bar.",
+)
+@pytest.mark.parametrize("method", ["exact", "index"])
+def test_the_hint_meets_the_issues_bar_on_the_heldout_set(heldout, method, monkeypatch):
+    """Issue #16's bar exactly, on the held-out set: recall@10 >= 0.8 and no query over two."""
+    recall, over = _report(heldout, method, monkeypatch)
     assert recall >= 0.8
     assert over == []
