@@ -18,6 +18,8 @@ from django.conf import settings as django_settings
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 HOST = "renda.example.cn"
+# One worker runs the module under pytest-xdist (--dist loadgroup): collectstatic (static_root) runs once.
+pytestmark = pytest.mark.xdist_group("deploy")
 
 
 def production_env(**extra):
@@ -103,7 +105,7 @@ def gunicorn(django_db_setup, static_root, tmp_path):
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="2",
         GUNICORN_ACCESSLOG="",
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/14",
+        CELERY_BROKER_URL=django_settings.CELERY_BROKER_URL,  # the worker's own under pytest-xdist
     )
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"), "huaxi_renda.wsgi"],
