@@ -18,8 +18,6 @@ from django.conf import settings as django_settings
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 HOST = "renda.example.cn"
-# One worker runs the module under pytest-xdist (--dist loadgroup): collectstatic (static_root) runs once.
-pytestmark = pytest.mark.xdist_group("deploy")
 
 
 def production_env(**extra):

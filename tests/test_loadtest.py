@@ -15,8 +15,6 @@ from django.urls import Resolver404, resolve
 from loadtest import pages, run
 
 LOCUSTFILE = Path(run.ROOT) / "loadtest" / "locustfile.py"
-# One worker runs the module under pytest-xdist (--dist loadgroup): the child process (described) starts once.
-pytestmark = pytest.mark.xdist_group("loadtest")
 # Imported in a child process: Locust patches the standard library (gevent) when it is imported.
 DESCRIBE = """
 import json

@@ -25,9 +25,8 @@ from tests.conftest import carry_to_reply, publish
 
 REPLICA_PORT = int(os.environ.get("REPLICA_PORT", "5433"))
 SETUP = "scripts/replica-setup.sh"
-# The replica is one for the whole machine and these tests pause its replay: under pytest-xdist
-# (--dist loadgroup) they all run in one worker, one after the other.
-pytestmark = pytest.mark.xdist_group("replica")
+# The replica is one for the whole machine and these tests pause its replay: they stay in this one module,
+# which pytest-xdist (--dist loadfile, pyproject.toml) runs in one worker, one test after the other.
 
 
 def _replica_control():
