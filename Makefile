@@ -38,8 +38,11 @@ run: install messages demo
 	$(VENV)/bin/celery -A huaxi_renda beat -l info & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# The tests run in pytest-xdist workers, one per core and at most two (the machine has two; each worker has its
+# own test database, Redis database and media folder): TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 2 ? n : 2 )))
 test: install-dev messages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -15,9 +15,22 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """In CI (HUAXI_REQUIRE_ALL_TESTS=1) a skipped test is a failure: nothing may silently not run."""
+    """In CI (HUAXI_REQUIRE_ALL_TESTS=1) a skipped test is a failure: nothing may silently not run.
+
+    Made where the test runs, so a pytest-xdist worker sends the failure, not the skip, to the main process.
+    """
     outcome = yield
-    report = outcome.get_result()
+    _fail_a_skip(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """The same for a whole module skipped while it is collected (``pytest.skip(allow_module_level=True)``)."""
+    outcome = yield
+    _fail_a_skip(outcome.get_result())
+
+
+def _fail_a_skip(report):
     if os.environ.get("HUAXI_REQUIRE_ALL_TESTS") == "1" and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped, but every test must run in CI: {report.longrepr}"

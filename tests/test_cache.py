@@ -1,6 +1,7 @@
 """The Redis cache backend (huaxi_renda/cache.py) against the machine's real Redis."""
 
 import threading
+import uuid
 
 import pytest
 
@@ -11,10 +12,17 @@ URL = "redis://127.0.0.1:6379/12"
 
 @pytest.fixture
 def redis_cache():
-    cache = RedisCache(URL, {})
-    cache.clear()
+    """A cache of its own in that database: a fresh key prefix, and only its keys deleted afterwards.
+
+    Never ``clear()`` (FLUSHDB): another pytest-xdist worker, or another run on the machine, may use it too.
+    """
+    prefix = f"test-cache-{uuid.uuid4().hex}"
+    cache = RedisCache(URL, {"KEY_PREFIX": prefix})
     yield cache
-    cache.clear()
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
     cache.close()
 
 

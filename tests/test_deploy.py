@@ -115,7 +115,7 @@ def gunicorn(db, static_root, tmp_path):
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="2",
         GUNICORN_ACCESSLOG="",
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/14",
+        CELERY_BROKER_URL=django_settings.CELERY_BROKER_URL,  # the worker's own under pytest-xdist
     )
     log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(  # noqa: S603

@@ -25,6 +25,8 @@ from tests.conftest import carry_to_reply, publish
 
 REPLICA_PORT = int(os.environ.get("REPLICA_PORT", "5433"))
 SETUP = "scripts/replica-setup.sh"
+# The replica is one for the whole machine and these tests pause its replay: they stay in this one module,
+# which pytest-xdist (--dist loadfile, pyproject.toml) runs in one worker, one test after the other.
 
 
 def _replica_control():

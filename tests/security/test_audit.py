@@ -63,22 +63,24 @@ def test_verify_audit_finds_a_removed_record():
         call_command("verify_audit")
 
 
-ROLE = "huaxi_audit_app_test"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_role_that_is_not_superuser_can_append_but_not_update_or_delete():
     """Production connects as such a role: with every table privilege it still cannot rewrite the audit."""
     row = events.record(event=SecurityEventKind.LOGIN, actor=1)
     db = connection.settings_dict
+    # Roles belong to the whole server: one per test database, so that parallel runs never share one.
+    role = f"huaxi_audit_{db['NAME']}"[:60]
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP ROLE IF EXISTS {ROLE}")
-        cursor.execute(f"CREATE ROLE {ROLE} LOGIN NOSUPERUSER")
-        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON security_securityevent TO {ROLE}")
-        cursor.execute(f"GRANT USAGE ON SEQUENCE security_securityevent_id_seq TO {ROLE}")
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone():  # left by a run that was killed: its grants in this database go with it
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
+        cursor.execute(f"CREATE ROLE {role} LOGIN NOSUPERUSER")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON security_securityevent TO {role}")
+        cursor.execute(f"GRANT USAGE ON SEQUENCE security_securityevent_id_seq TO {role}")
     try:
         with psycopg.connect(
-            host=db["HOST"], port=db["PORT"] or 5432, dbname=db["NAME"], user=ROLE, autocommit=True
+            host=db["HOST"], port=db["PORT"] or 5432, dbname=db["NAME"], user=role, autocommit=True
         ) as app:
             assert not app.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
             app.execute(
@@ -93,8 +95,8 @@ def test_a_role_that_is_not_superuser_can_append_but_not_update_or_delete():
                 app.execute("SET session_replication_role = replica")
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP OWNED BY {ROLE}")
-            cursor.execute(f"DROP ROLE {ROLE}")
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
     assert SecurityEvent.objects.get(pk=row.pk).actor_id == 1
 
 
