@@ -134,7 +134,9 @@ def inbox(user, *, filters, today):
     # Each group lies within statuses the (office, status) index finds; only those rows are grouped.
     page_qs = qs.filter(GROUP_STATUSES[group], group=group) if group in GROUP_STATUSES else qs
     rows = (
-        page_qs.select_related("suggestion", "suggestion__session", "suggestion__lead_delegate", "office", "handler")
+        page_qs.select_related("suggestion", "suggestion__lead_delegate", "office", "handler")
+        # A row shows the title, not the texts (each up to a few thousand characters).
+        .defer("suggestion__body", "suggestion__public_body")
         # Active is a matter of status alone, and the deadline one of columns: PostgreSQL sorts the
         # office's rows on those and computes the groups' subqueries for the page's rows only.
         .annotate(

@@ -93,7 +93,7 @@ def inbox(request):
             "page_query": page_params.urlencode(),
             "many_offices": len(office_ids) > 1,
             "filtered": narrowed,
-            **office_section(request),  # residents' opinions forwarded by liaison stations
+            **office_section(request, calendar),  # residents' opinions forwarded by liaison stations
         },
     )
 
