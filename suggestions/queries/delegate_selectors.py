@@ -178,6 +178,8 @@ def _rows(delegate, ids):
     rows = (
         Suggestion.objects.filter(pk__in=ids)
         .select_related("category", "lead_delegate")
+        # A line shows the title, not the texts (each up to a few thousand characters).
+        .defer("body", "public_body")
         .annotate(waiting_my_rating=_unrated_by(delegate))
         .prefetch_related(
             Prefetch(
