@@ -1,6 +1,7 @@
 """Two versions of the code side by side on the same data, taking turns (issue 25: compare in one run).
 
     python -m bench.ab --db huaxi_bench_perf --base /tmp/base-checkout [--turns 5] [--figures detail,dashboard]
+    python -m bench.ab --db huaxi_bench_perf --base /tmp/base-checkout --figures paging   # home and inbox
 
 ``--base`` is another checkout of the project (``git archive main | tar -x -C DIR``); this checkout is
 "new". Each turn starts a fresh process per version (base, then new, then new, then base …, so neither
@@ -77,6 +78,20 @@ def child(db, figures, repeat):
             times.append(pages.get("staff", dashboard)[0])
         out["dashboard recount"] = times
         out["dashboard recount: CPU of the process"] = list(cpu)
+    if "paging" in figures:
+        # The two bounded pages of issue 25 (bench/paging.py): the delegate with the most suggestions, a clerk
+        # of the office with the most open assignments.
+        for name, role, key in (
+            ("delegate home", "delegate", "delegate_home"),
+            ("office inbox", "clerk", "office_inbox"),
+        ):
+            url = run.page_url(key)
+            run.timed_page(pages, role, [url], 1)
+            cpu.clear()
+            times, sql, _s = run.timed_page(pages, role, [url], repeat * 3)
+            out[name] = times
+            out[f"{name}: CPU of the process"] = list(cpu)
+            out[f"{name}: bare SQL"] = sql
     if "public_cold" in figures:
         times = []
         cpu.clear()

@@ -119,14 +119,19 @@ def office_opinions(*, actor: Any) -> QuerySet[ResidentOpinion]:
 OFFICE_PER_PAGE = 20
 
 
-def office_opinion_page(*, actor: Any, number: Any = None, open_only: bool = True) -> Page:
+def office_opinion_page(*, actor: Any, number: Any = None, open_only: bool = True, calendar: Any = None) -> Page:
     """One page of the opinions forwarded to the actor's offices (the section of the office inbox beside its
-    assignments): still to answer, not yet signed first, then by deadline; each with its urgency."""
+    assignments): still to answer, not yet signed first, then by deadline; each with its urgency.
+
+    ``calendar``: the page's ``WorkCalendar`` if it has one; else one is read only when a row needs it."""
     rows = office_opinions(actor=actor)
     if open_only:
         rows = rows.filter(status=OS.FORWARDED).order_by(F("office_signed_at").asc(nulls_first=True), "due", "pk")
     page = Paginator(rows, OFFICE_PER_PAGE).get_page(number)
-    calendar, today = work_calendar(), timezone.localdate()
+    page.object_list = list(page.object_list)
+    if calendar is None and any(opinion.status == OS.FORWARDED for opinion in page.object_list):
+        calendar = work_calendar()
+    today = timezone.localdate()
     for opinion in page.object_list:
         opinion.urgency, opinion.days_left = "", None
         if opinion.status == OS.FORWARDED:

@@ -7,6 +7,8 @@ page of all of them (``stations.web.handling.office_inbox``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,11 +28,12 @@ from suggestions.policy import Action
 PAGE_PARAM = "opage"
 
 
-def office_section(request: HttpRequest) -> dict:
-    """The context of the inbox's section of forwarded opinions (``stations/_office_opinions.html``): one page."""
-    return {
-        "station_opinions": queries.office_opinion_page(actor=actor_of(request), number=request.GET.get(PAGE_PARAM))
-    }
+def office_section(request: HttpRequest, calendar: Any = None) -> dict:
+    """The context of the inbox's section of forwarded opinions (``stations/_office_opinions.html``): one page.
+
+    ``calendar``: the inbox's ``WorkCalendar``, read once for both sections."""
+    page = queries.office_opinion_page(actor=actor_of(request), number=request.GET.get(PAGE_PARAM), calendar=calendar)
+    return {"station_opinions": page}
 
 
 def _back(request: HttpRequest, opinion) -> str:

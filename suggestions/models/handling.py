@@ -383,6 +383,9 @@ class Reply(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="reply_status_submitted"),
             models.Index(fields=["suggestion", "is_published"], name="reply_sugg_published"),
+            # An office's replies of a class (the inbox's 跟踪督办: its B-class replies): without it PostgreSQL
+            # ANDs the office's replies with every reply of the class, a bitmap that grows with all the data.
+            models.Index(fields=["office", "result_class"], name="reply_office_class"),
             models.Index(
                 fields=["office", "suggestion"],
                 name="reply_public_by_office",

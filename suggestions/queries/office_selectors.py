@@ -134,7 +134,9 @@ def inbox(user, *, filters, today):
     # Each group lies within statuses the (office, status) index finds; only those rows are grouped.
     page_qs = qs.filter(GROUP_STATUSES[group], group=group) if group in GROUP_STATUSES else qs
     rows = (
-        page_qs.select_related("suggestion", "suggestion__session", "suggestion__lead_delegate", "office", "handler")
+        page_qs.select_related("suggestion", "suggestion__lead_delegate", "office", "handler")
+        # A row shows the title, not the texts (each up to a few thousand characters).
+        .defer("suggestion__body", "suggestion__public_body")
         # Active is a matter of status alone, and the deadline one of columns: PostgreSQL sorts the
         # office's rows on those and computes the groups' subqueries for the page's rows only.
         .annotate(
@@ -152,19 +154,35 @@ def inbox_counts(qs):
     return dict(qs.order_by().values_list("group").annotate(n=Count("pk")).values_list("group", "n"))
 
 
-def office_counts(user):
-    """Rows per group of the whole inbox, without working out every row's group.
+def inbox_figures(user, *, today, soon_until):
+    """``(rows per group of the whole inbox, the figures at its top)``, without working out every row's group.
 
-    A count per status over the (office, status) index; then, of the signed, those whose lead waits for
-    co-offices, and of the replied, those with a reply to follow up, each counted from the few rows that
-    can be (signed leads; the office's replies of a class that needs follow-up), never from every row.
+    One count per status over the office's rows, which also counts, per status, the deadlines passed and
+    due by ``soon_until`` and, of the signed leads, those waiting for co-offices (columns of the row and one
+    probe per signed lead); then the replied ones with a reply to follow up, counted from the office's
+    replies of a class that needs follow-up, never from every row.
     """
     live = _live(user)
-    by_status = dict(live.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     co_due = Assignment.objects.filter(
         suggestion=OuterRef("suggestion"), role=Assignment.Role.CO, status__in=CO_STILL_DUE
     )
-    waiting = live.filter(status=A.SIGNED, role=Assignment.Role.LEAD).filter(Exists(co_due)).count()
+    per_status = {
+        status: counts
+        for status, *counts in live.order_by()
+        .values_list("status")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Assignment.effective_due_q("lt", today)),
+            soon=Count(
+                "pk",
+                filter=Assignment.effective_due_q("gte", today) & Assignment.effective_due_q("lte", soon_until),
+            ),
+            waiting=Count("pk", filter=Q(role=Assignment.Role.LEAD, status=A.SIGNED) & Q(Exists(co_due))),
+        )
+        .values_list("status", "n", "overdue", "soon", "waiting")
+    }
+    by_status = {status: counts[0] for status, counts in per_status.items()}
+    waiting = per_status.get(A.SIGNED, [0, 0, 0, 0])[3]
     followup = (
         Reply.objects.filter(
             office_id__in=roles.office_ids_of(user),
@@ -186,7 +204,14 @@ def office_counts(user):
         "followup": followup,
     }
     counted["replied"] = sum(by_status.values()) - followup
-    return {key: n for key, n in counted.items() if n}
+    active = [counts for status, counts in per_status.items() if status in A_ACTIVE]
+    stats = {
+        "to_sign": per_status.get(A.PENDING, [0])[0],
+        "overdue": sum(counts[1] for counts in active),
+        "soon": sum(counts[2] for counts in active),
+        "waiting": waiting,
+    }
+    return {key: n for key, n in counted.items() if n}, stats
 
 
 def urgency(days_left):
@@ -304,25 +329,6 @@ def office_clerks(office_id):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(office_memberships__office_id=office_id, is_active=True).order_by("username")
-
-
-def inbox_stats(user, *, today, soon_until, waiting):
-    """The counts at the top of the inbox: to sign, overdue, due within five working days (``waiting`` given).
-
-    Active and the deadline are columns of the row, so this reads no other table.
-    """
-    active = Q(status__in=A_ACTIVE)
-    deadline = Assignment.effective_due_expression()
-    stats = (
-        _live(user)
-        .annotate(due=deadline)
-        .aggregate(
-            to_sign=Count("pk", filter=Q(status=A.PENDING)),
-            overdue=Count("pk", filter=active & Q(due__lt=today)),
-            soon=Count("pk", filter=active & Q(due__gte=today, due__lte=soon_until)),
-        )
-    )
-    return {**stats, "waiting": waiting}
 
 
 def letter_title(suggestion):

@@ -49,10 +49,9 @@ def inbox(request):
     rows, filtered = office_selectors.inbox(user, filters=filters, today=today)
     narrowed = any(v for k, v in filters.items() if k != "group")
     soon_until = calendar.add_workdays(today, 5)
-    whole = office_selectors.office_counts(user)
     # The figures at the top are the office's whole, whatever the filter.
+    whole, stats = office_selectors.inbox_figures(user, today=today, soon_until=soon_until)
     counts = office_selectors.inbox_counts(filtered) if narrowed else whole
-    stats = office_selectors.inbox_stats(user, today=today, soon_until=soon_until, waiting=whole.get("waiting", 0))
     paginator = Paginator(rows, PER_PAGE)
     # The group counts already hold the total: spare the paginator its COUNT query.
     paginator.count = counts.get(filters["group"], 0) if filters.get("group") else sum(counts.values())
@@ -93,7 +92,7 @@ def inbox(request):
             "page_query": page_params.urlencode(),
             "many_offices": len(office_ids) > 1,
             "filtered": narrowed,
-            **office_section(request),  # residents' opinions forwarded by liaison stations
+            **office_section(request, calendar),  # residents' opinions forwarded by liaison stations
         },
     )
 

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 # Each signed-in request also sets its congress scope for row-level security: two statements (huaxi_renda.rowscope).
 SCOPE = 2
-HOME_QUERIES = 8 + SCOPE  # counts 3, invitations 1, each section's newest ids 1, rows 1 + assignments 1, roles 1
+# Counts 2, what waits for the delegate's rating 1, invitations 1, newest ids 1, rows 1 + assignments 1, roles 1.
+HOME_QUERIES = 8 + SCOPE
 DETAIL_QUERIES = 10 + SCOPE  # ratings come with their delegates in one query (suggestion_detail_context)
 
 
