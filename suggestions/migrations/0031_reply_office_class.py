@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0028_inbox_order'),
+        ('suggestions', '0030_reminder_no_created_at_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
