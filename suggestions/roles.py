@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.backends import ModelBackend
 
+from huaxi_renda.prepared import Prepared
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -128,6 +130,20 @@ def _users_with_roles() -> QuerySet:
     )
 
 
+def _user_row(*, pk: int) -> QuerySet:
+    return _users_with_roles().filter(pk=pk).order_by("pk")[:1]
+
+
+# Compiled once per process (``huaxi_renda.prepared``): compiling it took 1.6 ms of every signed-in request.
+_prepared_user_row = Prepared(_user_row)
+
+
+def _user_with_roles(pk: Any) -> Any:
+    """The user ``pk`` with the annotations of ``_users_with_roles``, or ``None``."""
+    rows = _prepared_user_row(pk=int(pk))
+    return rows[0] if rows else None
+
+
 def _delegate_from(record: Any, user: Any) -> Delegate | None:
     """The delegate record read as JSON with the user, as a model instance (no query)."""
     import json
@@ -163,7 +179,7 @@ def _fill(user: Any, row: Any) -> dict[str, Any]:
 def _load(user: Any) -> dict[str, Any]:
     cache = _role_cache(user)
     if "staff_raw" not in cache:
-        cache = _fill(user, _users_with_roles().filter(pk=user.pk).first())
+        cache = _fill(user, _user_with_roles(user.pk))
     return cache
 
 
@@ -256,7 +272,7 @@ class RoleAwareModelBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> Any:
         """The active user with this id, their roles loaded with them (``None`` when unknown or inactive)."""
-        user = _users_with_roles().filter(pk=user_id).first()
+        user = _user_with_roles(user_id)
         if user is None or not self.user_can_authenticate(user):
             return None
         _fill(user, user)

@@ -1,0 +1,135 @@
+"""Querysets compiled to SQL once per process: for the few queries every request runs (issue 25).
+
+Turning a queryset with joins and subqueries into SQL costs Django 1–3 ms of CPU, every time; on a
+signed-in page that was a fifth of the request (the user with their roles, the detail page's suggestion
+and assignments). ``Prepared(build)`` calls ``build`` once per shape with stand-in values, compiles it,
+and remembers where each stand-in sits among the SQL parameters (one the query does not use is left out); each later call only puts the real
+values there, runs the SQL and builds the model instances with Django's own ``ModelIterable``.
+
+``build`` receives keyword arguments: ints, aware datetimes and tuples of ints are *parameters* (a stand-in
+is compiled, so every value must reach the SQL as a parameter, never decide the query's shape); bools,
+strings and ``None`` are *shape* (passed as they are; each combination, and each tuple length, is compiled
+once). A stand-in that reaches the SQL changed (as text, as a date) refuses to prepare.
+With ``PREPARED_QUERIES_CHECK`` on (the tests), each call also compiles ``build`` with the real values
+and fails when its SQL or parameters differ: a value that ``build`` reads from elsewhere (the clock, a
+setting) and that would have been frozen into the compiled query shows up there.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import router
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable
+
+# Stand-ins: values no caller sends (inside the int32 range, so Django keeps them in the SQL).
+_INT_BASE = -1_987_654_000
+_TIME_BASE = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
+# What a stand-in looks like after a change (to text, to a date): found anywhere else, it would be frozen in.
+_STAND_IN_TRACE, _TIME_TRACE = str(-_INT_BASE)[:6], "1901-02-03"
+
+
+class _Compiled:
+    """One shape's SQL, the places of its parameters, and what Django needs to read its rows."""
+
+    def __init__(self, queryset: QuerySet, using: str, slots: dict[Any, tuple[str, int | None]]):
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        self.sql, self.params = sql, tuple(params)
+        self.places: list[tuple[int, str, int | None]] = []
+        for index, value in enumerate(self.params):
+            slot = slots.get(value) if isinstance(value, int | datetime.datetime) else None
+            if slot is not None:
+                self.places.append((index, *slot))
+            elif _STAND_IN_TRACE in str(value) or _TIME_TRACE in str(value):
+                raise ValueError(f"a value reaches the SQL changed (parameter {index}: {value!r}); cannot prepare")
+        if _STAND_IN_TRACE in sql or _TIME_TRACE in sql:
+            raise ValueError("a value reaches the SQL as text, not as a parameter; cannot prepare")
+        self.query, self.model = queryset.query, queryset.model
+        self.state = {
+            "select": compiler.select,
+            "klass_info": compiler.klass_info,
+            "annotation_col_map": compiler.annotation_col_map,
+            "col_count": compiler.col_count,
+            "has_extra_select": compiler.has_extra_select,
+        }
+
+    def params_for(self, values: dict[str, Any]) -> list[Any]:
+        params = list(self.params)
+        for index, name, position in self.places:
+            value = values[name]
+            params[index] = value if position is None else value[position]
+        return params
+
+    def compiler(self, using: str, params: list[Any]):
+        compiler = self.query.get_compiler(using=using)
+        compiler.__dict__.update(self.state)
+        sql = self.sql
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        return compiler
+
+
+class _Source:
+    """What ``ModelIterable`` reads of a queryset: its database, its compiler, no known related objects."""
+
+    _known_related_objects: dict = {}  # noqa: RUF012 - read only
+
+    def __init__(self, compiled: _Compiled, using: str, params: list[Any]):
+        self.db, self.model = using, compiled.model
+        self.query = self
+        self._compiler = compiled.compiler(using, params)
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self._compiler
+
+
+class Prepared:
+    """``build(**values) -> QuerySet`` compiled once per shape; calling it returns the rows as instances."""
+
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self._compiled: dict[tuple, _Compiled] = {}
+        self._model: type[Model] | None = None
+
+    def __call__(self, **values: Any) -> list[Model]:
+        shape, stand_ins, slots = [], {}, {}
+        counter = itertools.count()
+        for name, value in sorted(values.items()):
+            if isinstance(value, bool) or value is None or isinstance(value, str):
+                shape.append((name, value))
+                stand_ins[name] = value
+            elif isinstance(value, tuple | list):
+                shape.append((name, len(value)))
+                stand_ins[name] = tuple(_stand_in(int(v), next(counter)) for v in value)
+                for position, stand_in in enumerate(stand_ins[name]):
+                    slots[stand_in] = (name, position)
+            else:
+                shape.append((name, type(value).__name__))
+                stand_ins[name] = _stand_in(value, next(counter))
+                slots[stand_ins[name]] = (name, None)
+        if self._model is None:
+            self._model = self.build(**stand_ins).model
+        using = router.db_for_read(self._model)
+        key = (using, *shape)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = _Compiled(self.build(**stand_ins), using, slots)
+        params = compiled.params_for(values)
+        if getattr(settings, "PREPARED_QUERIES_CHECK", False):
+            fresh_sql, fresh_params = self.build(**values).query.get_compiler(using=using).as_sql()
+            if (fresh_sql, list(fresh_params)) != (compiled.sql, params):
+                raise AssertionError(f"{self.build.__qualname__}: the prepared query differs from a fresh one")
+        return list(ModelIterable(_Source(compiled, using, params)))
+
+
+def _stand_in(value: Any, number: int) -> Any:
+    if isinstance(value, datetime.datetime):
+        return _TIME_BASE + datetime.timedelta(seconds=number)
+    if isinstance(value, int):
+        return _INT_BASE - number
+    raise TypeError(f"a prepared query's parameter must be an int, a datetime or a tuple of ints, not {value!r}")
