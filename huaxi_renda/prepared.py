@@ -10,7 +10,8 @@ reads the rows with the queryset's own iterable (``ModelIterable``, ``ValuesIter
 ``build`` receives keyword arguments: ints, dates, aware datetimes and tuples of ints are *parameters* (a
 stand-in is compiled, so every value must reach the SQL as a parameter, never decide the query's shape);
 bools, strings and ``None`` are *shape* (passed as they are; each combination, and each tuple length, is
-compiled once). A stand-in that reaches the SQL changed (as text, as a date) refuses to prepare.
+compiled once). A stand-in that reaches the SQL changed (as text, as a date) leaves that shape unprepared
+on that database: it runs as a plain queryset (SQLite, which sends dates and times as text).
 With ``PREPARED_QUERIES_CHECK`` on (the tests), each call also compiles ``build`` with the real values
 and fails when its SQL or parameters differ: a value that ``build`` reads from elsewhere (the clock, a
 setting) and that would have been frozen into the compiled query shows up there.
@@ -20,13 +21,16 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import router
 from django.db.models import Model, QuerySet
 
+logger = logging.getLogger("huaxi.db")
 # Stand-ins: values no caller sends (inside the int32 range, so Django keeps them in the SQL).
 _INT_BASE = -1_987_654_000
 _TIME_BASE = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
@@ -40,8 +44,13 @@ class _Compiled:
 
     def __init__(self, queryset: QuerySet, using: str, slots: dict[Any, tuple[str, int | None]]):
         compiler = queryset.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
-        self.sql, self.params = sql, tuple(params)
+        self.query, self.model = queryset.query, queryset.model
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # the shape matches nothing (a scope of no role): no query, as Django's own
+            self.empty, self.sql, self.params, self.places = True, "", (), []
+            return
+        self.empty, self.sql, self.params = False, sql, tuple(params)
         self.places: list[tuple[int, str, int | None]] = []
         for index, value in enumerate(self.params):
             slot = slots.get(value) if isinstance(value, int | datetime.date) else None
@@ -51,7 +60,6 @@ class _Compiled:
                 raise ValueError(f"a value reaches the SQL changed (parameter {index}: {value!r}); cannot prepare")
         if _STAND_IN_TRACE in sql or _TIME_TRACE in sql:
             raise ValueError("a value reaches the SQL as text, not as a parameter; cannot prepare")
-        self.query, self.model = queryset.query, queryset.model
         self.iterable_class, self.fields = queryset._iterable_class, queryset._fields
         self.state = {
             "select": compiler.select,
@@ -74,6 +82,9 @@ class _Compiled:
         sql = self.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         return compiler
+
+
+_UNPREPARED = object()
 
 
 class _Source:
@@ -130,13 +141,34 @@ class Prepared:
         key = (using, *shape)
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = _Compiled(self.build(**stand_ins), using, slots)
+            try:
+                compiled = _Compiled(self.build(**stand_ins), using, slots)
+            except ValueError:
+                # A backend that turns the value into text (SQLite's dates and times): this shape is not
+                # prepared there, the queryset runs as it is.
+                logger.info("Not prepared on %s: %s", using, self.build.__qualname__, exc_info=True)
+                compiled = _UNPREPARED
+            self._compiled[key] = compiled
+        if compiled is _UNPREPARED:
+            return list(self.build(**values))
         params = compiled.params_for(values)
         if getattr(settings, "PREPARED_QUERIES_CHECK", False):
-            fresh_sql, fresh_params = self.build(**values).query.get_compiler(using=using).as_sql()
-            if (fresh_sql, list(fresh_params)) != (compiled.sql, params):
-                raise AssertionError(f"{self.build.__qualname__}: the prepared query differs from a fresh one")
+            self._check(compiled, using, values, params)
+        if compiled.empty:
+            return []
         return list(compiled.iterable_class(_Source(compiled, using, params)))
+
+    def _check(self, compiled: _Compiled, using: str, values: dict[str, Any], params: list[Any]) -> None:
+        try:
+            fresh = self.build(**values).query.get_compiler(using=using).as_sql()
+        except EmptyResultSet:
+            # A value that matches nothing (an id out of the column's range): the prepared query finds no row.
+            fresh = None
+        if fresh is None:
+            if not compiled.empty and list(compiled.iterable_class(_Source(compiled, using, params))):
+                raise AssertionError(f"{self.build.__qualname__}: the prepared query finds rows a fresh one cannot")
+        elif compiled.empty or (fresh[0], list(fresh[1])) != (compiled.sql, params):
+            raise AssertionError(f"{self.build.__qualname__}: the prepared query differs from a fresh one")
 
 
 def _stand_in(value: Any, number: int) -> Any:

@@ -183,15 +183,23 @@ def _load(user: Any) -> dict[str, Any]:
     return cache
 
 
+def _memberships(*, user_id: int) -> QuerySet:
+    from suggestions.models import OfficeMember
+
+    return OfficeMember.objects.filter(user_id=user_id, office__is_active=True).values_list(
+        "office_id", "role", "office__congress_id"
+    )
+
+
+# Every page of an office's clerk asks (``huaxi_renda.prepared``).
+_prepared_memberships = Prepared(_memberships)
+
+
 def _all_memberships(user: Any) -> dict[int, tuple[str, int]]:
     """{office_id: (role, congress_id)} for the active offices the user works for, in every congress."""
 
     def compute() -> dict[int, tuple[str, int]]:
-        from suggestions.models import OfficeMember
-
-        rows = OfficeMember.objects.filter(user=user, office__is_active=True).values_list(
-            "office_id", "role", "office__congress_id"
-        )
+        rows = _prepared_memberships(user_id=user.pk)
         return {office_id: (role, congress_id) for office_id, role, congress_id in rows}
 
     _load(user)

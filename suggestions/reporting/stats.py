@@ -215,22 +215,31 @@ def _unread(mark):
     )
 
 
+def _watermark_with_newest_audit():
+    # The newest audit row's id and time, each one step down an index (uncorrelated on purpose: a
+    # correlated EXISTS made PostgreSQL scan the whole log).
+    return (
+        StatsWatermark.objects.filter(pk=1)
+        .annotate(
+            last_id=Subquery(AuditLog.objects.order_by("-pk").values("pk")[:1]),
+            last_at=Subquery(AuditLog.objects.order_by("-created_at").values("created_at")[:1]),
+        )
+        .order_by("pk")[:1]
+    )
+
+
+# Every dashboard view and every beat minute reads it (``huaxi_renda.prepared``).
+_watermark_query = Prepared(_watermark_with_newest_audit)
+
+
 def catch_up():
     """Bring the tallies up to the audit log.
 
     When nothing changed (the usual case) that costs one read, two shortly after a change, and
     takes no lock.
     """
-    # The newest audit row's id and time, each one step down an index (uncorrelated on purpose: a
-    # correlated EXISTS made PostgreSQL scan the whole log).
-    mark = (
-        StatsWatermark.objects.filter(pk=1)
-        .annotate(
-            last_id=Subquery(AuditLog.objects.order_by("-pk").values("pk")[:1]),
-            last_at=Subquery(AuditLog.objects.order_by("-created_at").values("created_at")[:1]),
-        )
-        .first()
-    )
+    marks = _watermark_query()
+    mark = marks[0] if marks else None
     # One read in the usual case; a second only while rows written near the last run may be unread.
     if (
         mark is not None
