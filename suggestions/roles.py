@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.backends import ModelBackend
 
+from huaxi_renda.prepared import Prepared
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -128,6 +130,20 @@ def _users_with_roles() -> QuerySet:
     )
 
 
+def _user_row(*, pk: int) -> QuerySet:
+    return _users_with_roles().filter(pk=pk).order_by("pk")[:1]
+
+
+# Compiled once per process (``huaxi_renda.prepared``): compiling it took 1.6 ms of every signed-in request.
+_prepared_user_row = Prepared(_user_row)
+
+
+def _user_with_roles(pk: Any) -> Any:
+    """The user ``pk`` with the annotations of ``_users_with_roles``, or ``None``."""
+    rows = _prepared_user_row(pk=int(pk))
+    return rows[0] if rows else None
+
+
 def _delegate_from(record: Any, user: Any) -> Delegate | None:
     """The delegate record read as JSON with the user, as a model instance (no query)."""
     import json
@@ -163,19 +179,27 @@ def _fill(user: Any, row: Any) -> dict[str, Any]:
 def _load(user: Any) -> dict[str, Any]:
     cache = _role_cache(user)
     if "staff_raw" not in cache:
-        cache = _fill(user, _users_with_roles().filter(pk=user.pk).first())
+        cache = _fill(user, _user_with_roles(user.pk))
     return cache
+
+
+def _memberships(*, user_id: int) -> QuerySet:
+    from suggestions.models import OfficeMember
+
+    return OfficeMember.objects.filter(user_id=user_id, office__is_active=True).values_list(
+        "office_id", "role", "office__congress_id"
+    )
+
+
+# Every page of an office's clerk asks (``huaxi_renda.prepared``).
+_prepared_memberships = Prepared(_memberships)
 
 
 def _all_memberships(user: Any) -> dict[int, tuple[str, int]]:
     """{office_id: (role, congress_id)} for the active offices the user works for, in every congress."""
 
     def compute() -> dict[int, tuple[str, int]]:
-        from suggestions.models import OfficeMember
-
-        rows = OfficeMember.objects.filter(user=user, office__is_active=True).values_list(
-            "office_id", "role", "office__congress_id"
-        )
+        rows = _prepared_memberships(user_id=user.pk)
         return {office_id: (role, congress_id) for office_id, role, congress_id in rows}
 
     _load(user)
@@ -256,7 +280,7 @@ class RoleAwareModelBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> Any:
         """The active user with this id, their roles loaded with them (``None`` when unknown or inactive)."""
-        user = _users_with_roles().filter(pk=user_id).first()
+        user = _user_with_roles(user_id)
         if user is None or not self.user_can_authenticate(user):
             return None
         _fill(user, user)

@@ -38,10 +38,7 @@ ERRORS = {
 
 def visible_or_404(user: Any, pk: int) -> Suggestion:
     """The suggestion ``pk`` if ``user`` may read it (the pages' scope), else 404."""
-    base = selectors.with_audit_version(
-        Suggestion.objects.select_related("session", "category", "lead_delegate", "leader")
-    )
-    suggestion = selectors.visible_suggestion(user, base, pk)
+    suggestion = selectors.suggestion_for_detail(user, pk)
     if suggestion is None:
         raise Http404
     return suggestion

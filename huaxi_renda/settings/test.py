@@ -64,3 +64,5 @@ PRIVACY_NOTICE_REQUIRED = os.environ.get("HUAXI_PRIVACY_NOTICE_REQUIRED", "0") =
 SECURITY_ENFORCE_PASSWORD_CHANGE = False
 OTP_REQUIRED_ROLES = []
 ADMIN_ALLOWED_NETWORKS = []
+# Every prepared query is compared with a fresh compile of the same queryset (huaxi_renda.prepared).
+PREPARED_QUERIES_CHECK = True

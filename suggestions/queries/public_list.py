@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from huaxi_renda.prepared import Prepared
 from suggestions.models import CoSigner, Rating, Reply, Suggestion
 from suggestions.queries import selectors
 from suggestions.queries.public_summary import build_summary
@@ -169,21 +170,12 @@ ROW_COLUMNS = (
 )
 
 
-def load_rows(items):
-    """What a list row shows, for rows from ``outcome_rows_base()``: its own columns (``ROW_COLUMNS``, the
-    names as ``session_name``, ``category_name`` and ``lead_name``), ``cosigner_names`` and ``summary``.
+def _own_columns(*, ids):
+    return Suggestion.objects.filter(pk__in=ids).values_list("pk", *ROW_COLUMNS)
 
-    Four queries of plain values, the replies, ratings and co-signers under the same conditions as
-    ``outcomes()``'s prefetches: a list row shows names, dates and result classes only, and building
-    ~20 model instances per row cost more than the queries themselves.
-    """
-    ids = [s.pk for s in items]
-    # ``items`` came from public_suggestions(); reading them again by pk cannot lose a row that was
-    # withdrawn in between (its page was built a moment before, as with any cached page).
-    own = {pk: values for pk, *values in Suggestion.objects.filter(pk__in=ids).values_list("pk", *ROW_COLUMNS)}
-    replies, ratings, cosigners = {}, {}, {}
-    offices, classes = {}, {}
-    rows = (
+
+def _row_replies(*, ids):
+    return (
         public_reply_queryset()
         .filter(suggestion_id__in=ids)
         .values_list(
@@ -200,21 +192,54 @@ def load_rows(items):
             "result_class__counts_as_adopted",
         )
     )
-    for suggestion_id, assignment_id, submitted_at, office_id, office_name, rc_id, *rc in rows:
+
+
+def _row_ratings(*, ids):
+    return (
+        _public_ratings()
+        .filter(suggestion_id__in=ids)
+        .values_list("suggestion_id", "round__number", "value", "delegate_id")
+    )
+
+
+def _row_cosigners(*, ids):
+    return _confirmed_cosigners().filter(suggestion_id__in=ids).values_list("suggestion_id", "delegate__name")
+
+
+# Compiled once per process and number of rows (``huaxi_renda.prepared``): compiling them was half of loading.
+_row_queries = {
+    "own": Prepared(_own_columns),
+    "replies": Prepared(_row_replies),
+    "ratings": Prepared(_row_ratings),
+    "cosigners": Prepared(_row_cosigners),
+}
+
+
+def load_rows(items):
+    """What a list row shows, for rows from ``outcome_rows_base()``: its own columns (``ROW_COLUMNS``, the
+    names as ``session_name``, ``category_name`` and ``lead_name``), ``cosigner_names`` and ``summary``.
+
+    Four queries of plain values, the replies, ratings and co-signers under the same conditions as
+    ``outcomes()``'s prefetches: a list row shows names, dates and result classes only, and building
+    ~20 model instances per row cost more than the queries themselves.
+    """
+    ids = tuple(s.pk for s in items)
+    # ``items`` came from public_suggestions(); reading them again by pk cannot lose a row that was
+    # withdrawn in between (its page was built a moment before, as with any cached page).
+    own = {pk: values for pk, *values in _row_queries["own"](ids=ids)}
+    replies, ratings, cosigners = {}, {}, {}
+    offices, classes = {}, {}
+    for suggestion_id, assignment_id, submitted_at, office_id, office_name, rc_id, *rc in _row_queries["replies"](
+        ids=ids
+    ):
         office = offices.get(office_id) or offices.setdefault(office_id, OfficeRef(office_id, office_name))
         result_class = None
         if rc_id is not None:
             result_class = classes.get(rc_id) or classes.setdefault(rc_id, ResultClassRef(*rc))
         replies.setdefault(suggestion_id, []).append((office, assignment_id, result_class, submitted_at))
-    for suggestion_id, *rating in (
-        _public_ratings()
-        .filter(suggestion_id__in=ids)
-        .values_list("suggestion_id", "round__number", "value", "delegate_id")
-    ):
+    for suggestion_id, *rating in _row_queries["ratings"](ids=ids):
         ratings.setdefault(suggestion_id, []).append(rating)
-    for suggestion_id, name in (
-        _confirmed_cosigners().filter(suggestion_id__in=ids).values_list("suggestion_id", "delegate__name")
-    ):
+    for suggestion_id, name in _row_queries["cosigners"](ids=ids):
         cosigners.setdefault(suggestion_id, []).append(name)
     for s in items:
         (

@@ -3,6 +3,7 @@
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from huaxi_renda.prepared import Prepared
 from suggestions import roles
 from suggestions.models import Assignment, Attachment, AuditLog, CoSigner, Reply, Suggestion
 
@@ -27,15 +28,47 @@ PUBLIC_EXCLUDED = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.NOT_REGISTERED, S.WITHDRA
 OFFICE_READS = tuple(status for status in A.values if status != A.RETURNED)
 
 
-def delegate_access(delegate):
-    """The suggestions a delegate may read: those they lead, those they co-signed (confirmed), and those they
-    are invited to co-sign while the invitation is open (they read it to decide). An expired, declined or
-    dropped invitation reads nothing."""
+def delegate_access(delegate, *, now=None):
+    """The suggestions a delegate (a record or its id) may read: those they lead, those they co-signed
+    (confirmed), and those they are invited to co-sign while the invitation is open (they read it to decide).
+    An expired, declined or dropped invitation reads nothing."""
     invited = Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.INVITED) & (
-        Q(cosigners__deadline__isnull=True) | Q(cosigners__deadline__gte=timezone.now())
+        Q(cosigners__deadline__isnull=True) | Q(cosigners__deadline__gte=now or timezone.now())
     )
     confirmed = Q(cosigners__delegate=delegate, cosigners__status=CoSigner.Status.CONFIRMED)
     return Q(lead_delegate=delegate) | confirmed | invited
+
+
+def _scope_of(user):
+    """What decides which suggestions ``user`` may open (the arguments of ``_visible``)."""
+    delegate, leader = roles.delegate_of(user), roles.leader_of(user)
+    return {
+        "congress_id": roles.congress_id_of(user),
+        "staff": roles.is_staff_member(user),
+        "delegate_id": delegate.pk if delegate else None,
+        "office_ids": tuple(sorted(roles.office_ids_of(user))),
+        "leader_id": leader.pk if leader else None,
+        "now": timezone.now(),
+    }
+
+
+def _visible(*, congress_id, staff, delegate_id, office_ids, leader_id, now):
+    """The rule of ``suggestions_visible_to``, from the values ``_scope_of`` reads off the user."""
+    # Only the suggestions of the congress the user acts in, whatever their roles (issue 18).
+    qs = Suggestion.objects.filter(congress_id=congress_id)
+    if staff and delegate_id is None:
+        # The staff's own pages exclude drafts too; an office or leader role adds nothing beyond this.
+        return qs.exclude(status=S.DRAFT)
+    condition = Q(pk__in=[])
+    if staff:
+        condition |= ~Q(status=S.DRAFT)
+    if delegate_id is not None:
+        condition |= delegate_access(delegate_id, now=now)
+    if office_ids:
+        condition |= Q(assignments__office_id__in=office_ids, assignments__status__in=OFFICE_READS)
+    if leader_id is not None:
+        condition |= Q(leader_id=leader_id, is_key=True)
+    return qs.filter(condition).distinct()
 
 
 def suggestions_visible_to(user):
@@ -46,24 +79,7 @@ def suggestions_visible_to(user):
     """
     if not user.is_authenticated:
         return Suggestion.objects.none()
-    # Only the suggestions of the congress the user acts in, whatever their roles (issue 18).
-    qs = Suggestion.objects.filter(congress_id=roles.congress_id_of(user))
-    delegate = roles.delegate_of(user)
-    office_ids = roles.office_ids_of(user)
-    leader = roles.leader_of(user)
-    if roles.is_staff_member(user) and not delegate:
-        # The staff's own pages exclude drafts too; an office or leader role adds nothing beyond this.
-        return qs.exclude(status=S.DRAFT)
-    condition = Q(pk__in=[])
-    if roles.is_staff_member(user):
-        condition |= ~Q(status=S.DRAFT)
-    if delegate:
-        condition |= delegate_access(delegate)
-    if office_ids:
-        condition |= Q(assignments__office_id__in=office_ids, assignments__status__in=OFFICE_READS)
-    if leader:
-        condition |= Q(leader=leader, is_key=True)
-    return qs.filter(condition).distinct()
+    return _visible(**_scope_of(user))
 
 
 def notifications_of(user):
@@ -83,20 +99,64 @@ def with_audit_version(queryset):
     return queryset.annotate(audit_version=Subquery(newest))
 
 
-def visible_suggestion(user, queryset, pk):
-    """``queryset``'s suggestion ``pk`` if the user may see it, else ``None``.
+def _detail_row(*, pk, congress_id):
+    """The suggestion ``pk`` with what its detail page shows: session, category, lead delegate, leader and
+    ``audit_version``. The merged-into suggestion is left to the template (it asks only when
+    ``merged_into_id`` is set)."""
+    return (
+        with_audit_version(Suggestion.objects.select_related("session", "category", "lead_delegate", "leader"))
+        .filter(pk=pk, congress_id=congress_id)
+        .order_by()
+    )
 
-    Staff see every suggestion but drafts, so they get the row straight away; for anyone else (and for
-    a draft) the scope is a subquery of ids, so its DISTINCT never runs over whole rows with the body
-    text. The merged-into suggestion is left to the template (it asks only when ``merged_into_id`` is set).
+
+def _detail_row_visible(*, pk, congress_id, **scope):
+    """The same, if the user of this scope may see it: the scope is a subquery of ids, so its DISTINCT never
+    runs over whole rows with the body text."""
+    visible = _visible(congress_id=congress_id, **scope).filter(pk=pk).values("pk")
+    return _detail_row(pk=pk, congress_id=congress_id).filter(pk__in=visible)
+
+
+# Compiled once per process and shape (``huaxi_renda.prepared``): a fifth of a detail page was compiling them.
+_detail_query = Prepared(_detail_row)
+_detail_query_visible = Prepared(_detail_row_visible)
+
+
+def suggestion_for_detail(user, pk):
+    """The suggestion ``pk`` for its detail page (pages and API) if the user may see it, else ``None``.
+
+    Staff see every suggestion but drafts, so they get the row straight away (a draft is checked against
+    their whole scope: a staff member who is also a delegate may read their own).
     """
-    queryset = queryset.filter(pk=pk, congress_id=roles.congress_id_of(user)).order_by()
-    if user.is_authenticated and roles.is_staff_member(user):
-        suggestion = next(iter(queryset), None)
-        if suggestion is None or suggestion.status != S.DRAFT:
-            return suggestion
-    visible = suggestions_visible_to(user).filter(pk=pk).values("pk")
-    return next(iter(queryset.filter(pk__in=visible)), None)
+    if not user.is_authenticated:
+        return None
+    scope = _scope_of(user)
+    if scope["staff"]:
+        rows = _detail_query(pk=int(pk), congress_id=scope["congress_id"])
+        if not rows or rows[0].status != S.DRAFT:
+            return rows[0] if rows else None
+    rows = _detail_query_visible(pk=int(pk), **scope)
+    return rows[0] if rows else None
+
+
+def _detail_assignments(*, suggestion_id):
+    return (
+        Assignment.objects.filter(suggestion_id=suggestion_id)
+        .select_related("office", "handler")
+        .defer("handler__password")
+        .order_by("role", "id")
+    )
+
+
+_detail_assignments_query = Prepared(_detail_assignments)
+
+
+def assignments_for_detail(suggestion):
+    """Every assignment of the suggestion with its office and handler, in the detail page's order."""
+    assignments = _detail_assignments_query(suggestion_id=suggestion.pk)
+    for assignment in assignments:
+        assignment.suggestion = suggestion  # known, as through the related manager: no query
+    return assignments
 
 
 def suggestion_for_user(user, pk):

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from delegates.models import Session
+from huaxi_renda.prepared import Prepared
 from suggestions.models import Assignment, Carryover, FollowUp, Rating, Reply, Resurvey
 from suggestions.reporting.metrics import Figure
 
@@ -24,8 +25,7 @@ def _count(queryset, group, *, distinct=""):
     return Coalesce(Subquery(query, output_field=IntegerField()), Value(0))
 
 
-def year_end_counts(session_id):
-    """Every count of ``resurvey_figures`` and ``followup_figures`` for one session, in one query."""
+def _year_end_row(*, session_id):
     resurveys = Resurvey.objects.all()
     recorded = resurveys.exclude(value="")
     session = "suggestion__session_id"
@@ -34,7 +34,7 @@ def year_end_counts(session_id):
     replies = Reply.objects.filter(status=Reply.Status.SUBMITTED, round__followup_session__isnull=False)
     ratings = Rating.objects.filter(round__followup_session__isnull=False)
     confirmed = Carryover.objects.filter(reply__follow_ups__status=FollowUp.Status.SOLVED_CONFIRMED)
-    row = (
+    return (
         Session.objects.filter(pk=session_id)
         .annotate(
             r_chosen=_count(resurveys, session),
@@ -63,10 +63,22 @@ def year_end_counts(session_id):
             "f_ok",
             "f_confirmed",
         )
-        .first()
+        .order_by("pk")[:1]
     )
-    return row or dict.fromkeys(("r_chosen", "r_recorded", "r_ok", "r_differing", "r_reopened"), 0) | dict.fromkeys(
-        ("f_carried", "f_replied", "f_on_time", "f_rated", "f_ok", "f_confirmed"), 0
+
+
+# Compiled once per process (``huaxi_renda.prepared``): its eleven subqueries took 5–10 ms to compile.
+_year_end_query = Prepared(_year_end_row)
+
+
+def year_end_counts(session_id):
+    """Every count of ``resurvey_figures`` and ``followup_figures`` for one session, in one query."""
+    rows = _year_end_query(session_id=session_id)
+    return (
+        rows[0]
+        if rows
+        else dict.fromkeys(("r_chosen", "r_recorded", "r_ok", "r_differing", "r_reopened"), 0)
+        | dict.fromkeys(("f_carried", "f_replied", "f_on_time", "f_rated", "f_ok", "f_confirmed"), 0)
     )
 
 

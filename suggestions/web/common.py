@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from huaxi_renda.cache import cache_get, cache_set
 from suggestions import actions, policy, roles
-from suggestions.models import Assignment, Attachment, AuditLog, CoSigner, Notification, Rating, Suggestion
+from suggestions.models import Assignment, Attachment, AuditLog, CoSigner, Notification, Rating
 from suggestions.policy import Action
 from suggestions.queries import selectors, timeline
 from suggestions.queries.timeline import build_timeline
@@ -96,9 +96,7 @@ def _shared_parts(suggestion):
 
 def suggestion_detail_context(user, suggestion):
     """Everything the detail page shows, loaded in a fixed number of queries."""
-    assignments = list(
-        suggestion.assignments.select_related("office", "handler").defer("handler__password").order_by("role", "id")
-    )
+    assignments = selectors.assignments_for_detail(suggestion)
     shared = _shared_parts(suggestion)
     replies = list(shared["submitted_replies"])
     # Only an office still handling the suggestion has a draft worth showing. A draft is in the
@@ -131,10 +129,7 @@ def suggestion_detail_context(user, suggestion):
 
 @login_required
 def suggestion_detail(request, pk):
-    base = selectors.with_audit_version(
-        Suggestion.objects.select_related("session", "category", "lead_delegate", "leader")
-    )
-    suggestion = selectors.visible_suggestion(request.user, base, pk)
+    suggestion = selectors.suggestion_for_detail(request.user, pk)
     if suggestion is None:
         raise Http404
     context = suggestion_detail_context(request.user, suggestion)

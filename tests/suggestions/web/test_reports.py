@@ -142,6 +142,27 @@ class TestDashboardFigures:
         assert 'aria-sort="descending"' in html
         assert client.get(DASHBOARD, {"sort": "nonsense"}).status_code == 200
 
+    def test_the_office_table_shows_the_first_offices_of_the_order_and_links_to_all_of_them(
+        self, client, staff, report_data, office, other_office, monkeypatch
+    ):
+        monkeypatch.setattr("suggestions.web.reports.OFFICES_SHOWN", 1)
+        client.force_login(staff)
+        response = client.get(DASHBOARD, {"sort": "-overdue"})
+        assert [r["office__name"] for r in response.context["offices"]] == [other_office.name]
+        assert response.context["offices_total"] == 3
+        html = response.content.decode()
+        assert "offices=all" in html and "显示全部承办单位" in html
+        everything = client.get(DASHBOARD, {"sort": "-overdue", "offices": "all"})
+        assert len(everything.context["offices"]) == 3
+        assert "显示全部承办单位" not in everything.content.decode()
+
+    def test_the_overdue_list_links_to_every_overdue_suggestion_in_the_track_list(
+        self, client, staff, report_data, session
+    ):
+        client.force_login(staff)
+        html = client.get(DASHBOARD).content.decode()
+        assert f"{reverse('staff:track')}?session={session.pk}&amp;overdue=1" in html
+
     def test_another_session_is_chosen_with_the_session_parameter(self, client, staff, report_data, session):
         other = factories.SessionFactory(
             term=session.term,
