@@ -1027,6 +1027,9 @@ def main(argv=None):
         help="measure only these figures",
     )
     parser.add_argument("--no-storm-send", action="store_true", help="the reminder storm without its send")
+    parser.add_argument(
+        "--no-storm", action="store_true", help="leave the reminder storm out (at a million it records 1.5M rows)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only, write no results file")
     parser.add_argument("--compare", default=None, help="results .json of a 100k run (default: the latest)")
     parser.add_argument(
@@ -1108,7 +1111,8 @@ def main(argv=None):
         emit(figures_search(args.quick))
         emit(figures_similar(args.quick))
         emit(figure_reminder_scan())
-        emit(figures_reminder_storm(Figure, send=not args.no_storm_send))
+        if not args.no_storm:
+            emit(figures_reminder_storm(Figure, send=not args.no_storm_send))
         emit(figure_export())
         emit(replica_figures())
         emit(congress_figures())
