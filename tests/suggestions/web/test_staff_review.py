@@ -230,6 +230,7 @@ def test_the_inbox_holds_a_fixed_query_count(client, staff, session, delegate, d
     client.force_login(staff)
     _submit(session, delegate, "关于甲的建议")
     _submit(session, delegate, "关于乙的建议")
+    client.get(reverse("staff:inbox"))  # warm what is read once and kept (the calendar, the navigation's counts)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("staff:inbox"))
     for n in range(12):
