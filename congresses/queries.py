@@ -21,7 +21,7 @@ from django.utils import timezone
 from congresses.models import Congress
 from delegates.models import Session
 from suggestions.models import AssignmentTally, AuditLog, Rating, Reply, Suggestion, SuggestionTally, Transfer
-from suggestions.reporting import metrics, stats
+from suggestions.reporting import metrics, stats, tally_reads
 from suggestions.reporting.metrics import EXCLUDED, RESULT_FIELDS, S
 
 LEVEL_ORDER = {level: index for index, level in enumerate(Congress.Level.values)}
@@ -70,7 +70,7 @@ def figures_by_congress(congress_ids: list[int], *, current_only: bool = True) -
     ``suggestions.reporting.stats``: three queries (after ``stats.catch_up``), however many congresses.
 
     The tallies are kept per session, and a session belongs to one congress: the sessions of these congresses
-    (their current ones, or all) are summed per congress, as ``stats.session_summary`` sums one. The counts are
+    (their current ones, or all) are summed per congress, as ``tally_reads.session_summary`` sums one. The counts are
     those of ``metrics.session_figures`` (issue 19: recounting the reply, assignment and round tables took
     seconds for a city's 117 congresses at province scale).
     """
@@ -130,7 +130,7 @@ def offices_of(congress: Congress) -> list[dict]:
     if session_id is None:
         return []
     stats.catch_up()
-    _suggestion_rows, office_rows, _result_rows = stats.session_tallies(session_id, today=timezone.localdate())
+    _suggestion_rows, office_rows, _result_rows = tally_reads.session_tallies(session_id, today=timezone.localdate())
     return metrics.office_figures(office_rows)
 
 

@@ -8,7 +8,7 @@ from delegates.models import Session
 from suggestions.models import Assignment, Office, Rating, Reply, Suggestion
 from suggestions.queries import selectors
 from suggestions.queries.public_summary import RATING_ORDER
-from suggestions.reporting import metrics, stats
+from suggestions.reporting import metrics, stats, tally_reads
 
 
 def stats_sessions(congress):
@@ -31,7 +31,7 @@ def stats_suggestions(session):
 def session_stats(session):
     """The public statistics of a session: registered suggestions only, from the precomputed tallies."""
     stats.catch_up()
-    summary = stats.session_summary(session.pk, today=timezone.localdate(), excluded=selectors.PUBLIC_EXCLUDED)
+    summary = tally_reads.session_summary(session.pk, today=timezone.localdate(), excluded=selectors.PUBLIC_EXCLUDED)
     figures = metrics.figures_from_counts(summary["counts"], summary["ratings"], summary["results"])
     categories = [
         {**row, "reply_rate": metrics.Figure(_("办复率"), row["replied"], row["assigned"])}

@@ -14,7 +14,7 @@ from suggestions.actor import actor_of
 from suggestions.models import Suggestion
 from suggestions.policy import Action
 from suggestions.queries.filters import SuggestionFilter
-from suggestions.reporting import exports, metrics, scope, stats, xlsx
+from suggestions.reporting import exports, metrics, scope, stats, tally_reads, xlsx
 from suggestions.reporting import followup as followup_reporting
 from suggestions.web.decorators import export_required, reports_required
 
@@ -111,10 +111,10 @@ def dashboard_figures(session, *, today):
 
 def _tallied_figures(session, *, today):
     session_id = session.pk if session else None
-    summary = stats.session_summary(session_id, today=today)
+    summary = tally_reads.session_summary(session_id, today=today)
     figures = metrics.figures_from_counts(summary["counts"], summary["ratings"], summary["results"])
     offices = metrics.office_figures(summary["offices"])
-    overdue = list(stats.overdue_assignments(session_id, today=today, limit=OVERDUE_SHOWN))
+    overdue = list(tally_reads.overdue_assignments(session_id, today=today, limit=OVERDUE_SHOWN))
     year_end = followup_reporting.year_end_counts(session_id)
     for assignment in overdue:
         assignment.days_overdue = (today - assignment.effective).days
