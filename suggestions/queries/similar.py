@@ -55,6 +55,7 @@ but unpublished one on its title only, which is all that is shown of it.
 """
 
 import math
+import operator
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ from suggestions.queries.similar_terms import (
     concept_shares,
     concepts,
     features,
+    fold,
     rarest_piece,
     terms,
     word_characters,
@@ -126,6 +128,10 @@ class _Memo(dict):
     get = dict.__getitem__
 
 
+# 1 + ln tf, of a count (a dict hit is a C lookup; a count first seen is computed once).
+_TF = _Memo(lambda n: 1.0 + math.log(n) if n else 0.0)
+
+
 def idf(df, total):
     return math.log(1.0 + (total - df + 0.5) / (df + 0.5))
 
@@ -136,9 +142,6 @@ class Hit:
     score: float  # relative only: orders the hits of one query (0..2)
 
 
-_TF = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
-
-
 def vector(title, body, idfs):
     """The tf-idf vector of a text: feature -> (1 + ln tf) × idf, a title feature counting ``TITLE_WEIGHT`` times.
 
@@ -146,34 +149,57 @@ def vector(title, body, idfs):
     √(1 − ``CONCEPT_SHARE``) and √``CONCEPT_SHARE``: the dot product of two texts is the mix of their
     word cosine and their concept cosine, however many words each has.
     """
-    head = (body or "")[:BODY_CHARS]
+    # Folded once here: ``features`` and ``concepts`` find the texts folded already.
+    head, title = fold((body or "")[:BODY_CHARS]), fold(title)
     counts = Counter(features(head))
     for term in features(title):
         counts[term] += TITLE_WEIGHT
     subjects = Counter(concepts(head))
     for concept in concepts(title):
         subjects[concept] += TITLE_WEIGHT
-    found = _unit(
-        {t: (_TF[n] if n < 64 else 1.0 + math.log(n)) * idfs(t) * _KIND_WEIGHT[len(t)] for t, n in counts.items()},
-        math.sqrt(1.0 - CONCEPT_SHARE),
-    )
-    found.update(
-        _unit(
-            {
-                c: (_TF[n] if n < 64 else 1.0 + math.log(n))
-                * idfs(c)
-                * (BROADER_WEIGHT if c.startswith(BROADER_PREFIX) else 1.0)
-                for c, n in subjects.items()
-            },
-            math.sqrt(CONCEPT_SHARE),
-        )
-    )
+    found = _unit(counts, _Weights.of(idfs), math.sqrt(1.0 - CONCEPT_SHARE))
+    found.update(_unit(subjects, _Weights.of(idfs), math.sqrt(CONCEPT_SHARE)))
     return found
 
 
-def _unit(weights, length):
-    norm = math.sqrt(sum(w * w for w in weights.values()))
-    return {t: length * w / norm for t, w in weights.items() if w} if norm else {}
+def _unit(counts, weights, length):
+    """{feature: (1 + ln tf) × its weight}, scaled to ``length``: the loops run in C (``map``), not per term."""
+    keys = list(counts)
+    values = list(map(operator.mul, map(_TF.__getitem__, counts.values()), map(weights.__getitem__, keys)))
+    norm = math.sqrt(sum(map(operator.mul, values, values)))
+    if not norm:
+        return {}
+    scaled = dict(zip(keys, map((length / norm).__mul__, values), strict=True))
+    if 0.0 in scaled.values():
+        scaled = {t: w for t, w in scaled.items() if w}
+    return scaled
+
+
+class _Weights(dict):
+    """A feature's weight beside its idf (``idfs``): a character's ``UNIGRAM_WEIGHT``, a broader subject's
+    ``BROADER_WEIGHT``. One per ``idfs``, computed once per feature (``__missing__``), kept with it."""
+
+    def __init__(self, idfs):
+        super().__init__()
+        self.idfs = idfs
+
+    def __missing__(self, feature):
+        if feature[0] == CONCEPT_PREFIX:
+            kind = BROADER_WEIGHT if feature.startswith(BROADER_PREFIX) else 1.0
+        else:
+            kind = _KIND_WEIGHT[len(feature)]
+        value = self[feature] = self.idfs(feature) * kind
+        return value
+
+    _of = {}  # id(idfs) -> (idfs, weights): the latest only
+
+    @classmethod
+    def of(cls, idfs):
+        held = cls._of.get(id(idfs))
+        if held is None or held[0] is not idfs:
+            cls._of.clear()
+            held = cls._of[id(idfs)] = (idfs, cls(idfs))
+        return held[1]
 
 
 def _kind(feature):
@@ -282,10 +308,7 @@ def _find_exact(pool, title, body, limit, text_of):
 
 def _find_indexed(pool, title, body, connection, limit, text_of):
     total, frequencies, floor = table_statistics(connection)
-    characters = character_shares(frequencies)
-    subjects = concept_shares(frequencies, floor)
-    shares = {0: subjects, 1: characters, 2: frequencies}
-    idfs = _Memo(lambda term: idf(shares[_kind(term)].get(term, floor) * total, total)).get
+    idfs = _index_idfs(total, frequencies, floor)
     query = vector(title, body, idfs)
     title_terms = set(terms(title))
     # Heaviest first, the title's before the body's; a term no other suggestion holds finds nothing.
@@ -319,6 +342,24 @@ def _find_indexed(pool, title, body, connection, limit, text_of):
         rows.append(s)
         vectors[s.pk] = vector(*text_of(s), idfs)
     return _score(rows, [vectors[s.pk] for s in rows], query, limit)
+
+
+_idfs = {}  # id of a statistics dict -> (that dict, its idfs)
+
+
+def _index_idfs(total, frequencies, floor):
+    """A feature's idf from the statistics (``table_statistics``), computed once per feature while they hold:
+    the feature weights of every query in that time are worked out once (``_Weights.of``)."""
+    held = _idfs.get(id(frequencies))
+    if held and held[0] is frequencies:
+        return held[1]
+    characters = character_shares(frequencies)
+    subjects = concept_shares(frequencies, floor)
+    shares = {0: subjects, 1: characters, 2: frequencies}
+    idfs = _Memo(lambda term: idf(shares[_kind(term)].get(term, floor) * total, total)).get
+    _idfs.clear()
+    _idfs[id(frequencies)] = (frequencies, idfs)
+    return idfs
 
 
 _characters = {}  # id of a statistics dict -> (that dict, {character: estimated share})
@@ -400,8 +441,10 @@ def _candidates(pool, retrieval, weights, cap=None, seen=(), caps=None):
 
 
 def _cosine(query, vec):
-    # Only the shared terms count: the intersection of the keys is taken in C, not term by term.
-    return sum(query[t] * vec[t] for t in query.keys() & vec.keys())
+    # Only the shared terms count: the intersection of the keys and the products are taken in C, not term by term.
+    small, large = (query, vec) if len(query) <= len(vec) else (vec, query)
+    shared = list(filter(large.__contains__, small))
+    return sum(map(operator.mul, map(small.__getitem__, shared), map(large.__getitem__, shared)))
 
 
 def _widen(query, vectors):
@@ -435,14 +478,27 @@ def _score(rows, vectors, query, limit):
     first = [_cosine(query, v) for v in vectors]
     best = sorted(range(len(vectors)), key=lambda i: -first[i])[:FEEDBACK]
     best = [i for i in best if first[i] > 0]
+    # The mean of the cosines with the best matches is the cosine with their mean: one product per candidate.
+    mean = _mean([vectors[j] for j in best])
     scores = []
     for i, v in enumerate(vectors):
-        others = [vectors[j] for j in best if j != i]
-        echo = sum(_cosine(o, v) for o in others) / len(others) if others else 0.0
+        if i in best:
+            others = [vectors[j] for j in best if j != i]
+            echo = _cosine(_mean(others), v) if others else 0.0
+        else:
+            echo = _cosine(mean, v) if best else 0.0
         scores.append(first[i] + FEEDBACK_WEIGHT * echo)
     hits = [Hit(s, score) for s, score in zip(rows, scores, strict=True) if score > 0]
     hits.sort(key=lambda h: (-h.score, -h.suggestion.pk))
     return [h for h in hits[:limit] if h.score >= MIN_SHARE * hits[0].score]
+
+
+def _mean(vectors):
+    total = defaultdict(float)
+    for v in vectors:
+        for term, w in v.items():
+            total[term] += w
+    return {t: w / len(vectors) for t, w in total.items()} if vectors else {}
 
 
 STATS_SECONDS = 10 * 60

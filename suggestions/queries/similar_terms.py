@@ -160,11 +160,17 @@ _FOLDED = re.compile(r"[a-z\u3000\uff01-\uffef]")
 _BREAK = re.compile(r"[\W_的了和与及或等之]+")
 
 
-def _runs(text):
+def fold(text):
+    """The text width-folded and upper-cased (``search.normalize``), as every reading here takes it; a text
+    already folded comes back as it is, so that ``vector`` folds each text once for its words and concepts."""
     text = text or ""
     if _FOLDED.search(text):
         text = search.normalize(text).upper()
-    return _BREAK.split(_STOP.sub(" ", text))
+    return text
+
+
+def _runs(text):
+    return _BREAK.split(_STOP.sub(" ", fold(text)))
 
 
 def terms(text):
@@ -211,9 +217,7 @@ def concepts(text):
     that begins a thesaurus word, the longest word there is read and the text goes on after it.
     (A regular expression of a thousand words tries each at every character: 3× slower.)
     """
-    text = text or ""
-    if _FOLDED.search(text):
-        text = search.normalize(text).upper()
+    text = fold(text)
     # Per piece, the words starting with it (or None), in C; only the pieces that start a word are visited.
     looked = list(map(_STARTS.get, map(operator.add, text, text[1:])))
     found, end = [], 0
