@@ -736,6 +736,9 @@ def figures_similar(quick):
                 data={"median": median, "p95": p95, "sql": statistics.median(sqls), "shown": len(found)},
             )
         )
+    from bench import similar_scale
+
+    figs += similar_scale.figures(Figure)
     return figs
 
 

@@ -276,6 +276,32 @@ def delegates_to_invite(delegate, query, *, suggestion=None, limit=10):
     return list(qs.select_related("delegation").order_by("name", "id")[:limit])
 
 
+class _OwnAmong:
+    """Which of the suggestions the hint reads are the delegate's own (led, or co-signed as the hint shows them):
+    asked of the candidates only (``prepare``, one lookup per batch), never of every suggestion the delegate has
+    (thousands for the busiest delegate at a million)."""
+
+    def __init__(self, delegate):
+        self.delegate, self.own, self.asked = delegate, set(), set()
+
+    def prepare(self, suggestions):
+        fresh = [s for s in suggestions if s.pk not in self.asked]
+        self.asked.update(s.pk for s in fresh)
+        self.own.update(s.pk for s in fresh if s.lead_delegate_id == self.delegate.pk)
+        others = [s.pk for s in fresh if s.pk not in self.own]
+        if others:
+            self.own.update(
+                CoSigner.objects.filter(
+                    delegate=self.delegate, status__in=VISIBLE_COSIGNER, suggestion_id__in=others
+                ).values_list("suggestion_id", flat=True)
+            )
+
+    def __contains__(self, pk):
+        if pk not in self.asked:
+            raise LookupError(f"suggestion {pk} was not prepared")  # a candidate read without ``prepare``
+        return pk in self.own
+
+
 def similar_for_delegate(delegate, title, body="", *, exclude_pk=None, limit=similar.LIMIT):
     """Registered-or-later suggestions of every session like the one being typed, best first.
 
@@ -285,11 +311,7 @@ def similar_for_delegate(delegate, title, body="", *, exclude_pk=None, limit=sim
     but unpublished one: title, session and status only. Never a body or whose it is; each is
     matched only on what this delegate may read of it (``similar.text_for``).
     """
-    # Two index lookups (an OR across the co-signer join would read every suggestion).
-    own = set(Suggestion.objects.filter(lead_delegate=delegate).order_by().values_list("pk", flat=True))
-    own |= set(
-        CoSigner.objects.filter(delegate=delegate, status__in=VISIBLE_COSIGNER).values_list("suggestion_id", flat=True)
-    )
+    own = _OwnAmong(delegate)
     pool = Suggestion.objects.filter(status__in=similar.HINT_STATUSES).select_related("session")
     hits = similar.find(
         pool,

@@ -109,6 +109,10 @@ SYNONYM_CONCEPTS = 3
 SYNONYM_TERMS = 2
 SYNONYM_CAP = 50  # rows a synonym fetches: any of them will do, and each costs a heap read
 SYNONYM_COMMON_SHARE = 0.1  # a word in more suggestions than this never retrieves (PostgreSQL would read them all)
+# Estimated index entries a round of retrieval reads (the terms' lists, rarest first): at 100k about what a
+# staff review's terms hold; at a million it keeps the hint's SQL from growing with the data.
+POSTING_BUDGET = 20_000
+FEEDBACK_BUDGET = 10_000
 PER_TERM_CAP = 300
 CANDIDATE_CAP = 50
 FEEDBACK_CAP = 25
@@ -248,7 +252,16 @@ def text_for(own_ids):
             return view.title, view.body
         return suggestion.title, ""
 
+    # Own ids that are found out per batch of candidates (``delegate_selectors._OwnAmong``) are asked first.
+    text_of.prepare = getattr(own_ids, "prepare", None)
     return text_of
+
+
+def _prepare(text_of, rows):
+    prepare = getattr(text_of, "prepare", None)
+    if prepare is not None:
+        prepare(rows)
+    return rows
 
 
 def latest_outcomes(suggestions, *, shown=None):
@@ -295,7 +308,7 @@ def find(pool, title, body="", *, congress_id, exclude_pk=None, limit=LIMIT, tex
 
 
 def _find_exact(pool, title, body, limit, text_of):
-    rows = list(pool.order_by("-pk")[:EXACT_LIMIT])
+    rows = _prepare(text_of, list(pool.order_by("-pk")[:EXACT_LIMIT]))
     texts = [text_of(s) for s in rows]
     df = Counter()
     for t, b in texts:
@@ -327,10 +340,21 @@ def _find_indexed(pool, title, body, connection, limit, text_of):
         piece = rarest_piece(word, frequencies)
         if piece not in ranked:
             also[piece] = max(also.get(piece, 0.0), query[concept])
+
+    # What the index reads for a term is its whole list of suggestions (a bitmap of every one), however few rows
+    # are kept: the rarest terms go first while their lists fit ``POSTING_BUDGET``, so that a round's reading is
+    # bounded whatever the number of suggestions (at a million, a common word's list alone is 50,000 entries).
+    def postings(t):
+        return frequencies.get(t, floor) * total
+
+    retrieval = _within_budget(ranked + [t for t in also if t not in ranked], postings, POSTING_BUDGET)
     rows = _candidates(
-        pool, ranked + list(also), {**also, **query}, caps=[PER_TERM_CAP] * len(ranked) + [SYNONYM_CAP] * len(also)
+        pool,
+        retrieval,
+        {**also, **query},
+        caps=[SYNONYM_CAP if t in also else PER_TERM_CAP for t in retrieval],
     )
-    vectors = {s.pk: vector(*text_of(s), idfs) for s in rows}
+    vectors = {s.pk: vector(*text_of(s), idfs) for s in _prepare(text_of, rows)}
     widened = _widen(query, [vectors[s.pk] for s in rows])
     # The subject's other words, brought in by the best matches, find candidates of their own.
     more = [
@@ -338,10 +362,23 @@ def _find_indexed(pool, title, body, connection, limit, text_of):
         for t in sorted(widened, key=lambda t: (-widened[t], t))
         if t not in query and len(t) == 2 and frequencies.get(t, floor) * total <= most
     ][:FEEDBACK_TERMS]
-    for s in _candidates(pool, more, widened, cap=FEEDBACK_CAP, seen=vectors):
+    more = _within_budget(more, postings, FEEDBACK_BUDGET, first_free=False)
+    for s in _prepare(text_of, _candidates(pool, more, widened, cap=FEEDBACK_CAP, seen=vectors)):
         rows.append(s)
         vectors[s.pk] = vector(*text_of(s), idfs)
     return _score(rows, [vectors[s.pk] for s in rows], query, limit)
+
+
+def _within_budget(retrieval, postings, budget, *, first_free=True):
+    """The terms of ``retrieval`` whose index lists fit ``budget`` (estimated entries), rarest first, in their
+    order; with ``first_free`` the rarest always (a query whose every term is common still finds something)."""
+    chosen, spent = set(), 0.0
+    for term in sorted(retrieval, key=postings):
+        cost = postings(term)
+        if spent + cost <= budget or (first_free and not chosen):
+            chosen.add(term)
+            spent += cost
+    return [t for t in retrieval if t in chosen]
 
 
 _idfs = {}  # id of a statistics dict -> (that dict, its idfs)
