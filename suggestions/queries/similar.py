@@ -455,18 +455,9 @@ def _candidates(pool, retrieval, weights, cap=None, seen=(), caps=None):
 
     Unordered: an ORDER BY would let PostgreSQL walk another index and test every row's bigrams."""
     found = defaultdict(float)
-    # One round trip: each term's capped lookup is a branch of one UNION ALL.
-    branches = [
-        pool.filter(search.BigramMatch(F("title"), F("body"), term))
-        .order_by()
-        .annotate(term_index=Value(i))
-        .values_list("pk", "term_index")[: caps[i] if caps else PER_TERM_CAP]
-        for i, term in enumerate(retrieval)
-    ]
-    if not branches:
+    if not retrieval:
         return []
-    union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
-    sql, params = union.query.sql_with_params()
+    sql, params = _union(pool, retrieval, caps or [PER_TERM_CAP] * len(retrieval))
     with connections[pool.db].cursor() as cursor:  # plain rows: no per-value converters
         cursor.execute(sql, params)
         found_rows = cursor.fetchall()
@@ -475,6 +466,42 @@ def _candidates(pool, retrieval, weights, cap=None, seen=(), caps=None):
             found[pk] += weights[retrieval[i]]
     best = sorted(found, key=lambda pk: (-found[pk], -pk))[: cap or CANDIDATE_CAP]
     return list(pool.filter(pk__in=best).order_by()) if best else []
+
+
+# Stand-ins compiled into a lookup and replaced by each term and its index: a term no text holds (private-use
+# characters have no other width), an index no list has.
+_TERM, _INDEX = "\ue000\ue001", -1_000_003
+
+
+def _lookup(pool, term, index, cap):
+    query = (
+        pool.filter(search.BigramMatch(F("title"), F("body"), term))
+        .order_by()
+        .annotate(term_index=Value(index))
+        .values_list("pk", "term_index")[:cap]
+        .query
+    )
+    return query.sql_with_params()
+
+
+def _union(pool, retrieval, caps):
+    """One UNION ALL of each term's capped lookup (one round trip). The ORM compiles the lookup once per cap, with
+    stand-ins that each branch replaces by its term and index (compiling twenty branches cost more CPU than the
+    statement); a term with other widths (ＰＭ / PM) has a lookup of its own shape."""
+    compiled, parts, params = {}, [], []
+    for i, (term, cap) in enumerate(zip(retrieval, caps, strict=True)):
+        if search._has_variants(term):
+            sql, branch = _lookup(pool, term, i, cap)
+        else:
+            if cap not in compiled:
+                sql, stand_in = _lookup(pool, _TERM, _INDEX, cap)
+                compiled[cap] = (sql, list(stand_in), stand_in.index(_TERM), stand_in.index(_INDEX))
+            sql, branch, at_term, at_index = compiled[cap]
+            branch = list(branch)
+            branch[at_term], branch[at_index] = term, i
+        parts.append(f"({sql})")
+        params.extend(branch)
+    return " UNION ALL ".join(parts), params
 
 
 def _cosine(query, vec):
