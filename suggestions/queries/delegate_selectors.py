@@ -291,9 +291,9 @@ class _OwnAmong:
         others = [s.pk for s in fresh if s.pk not in self.own]
         if others:
             self.own.update(
-                CoSigner.objects.filter(
-                    delegate=self.delegate, status__in=VISIBLE_COSIGNER, suggestion_id__in=others
-                ).values_list("suggestion_id", flat=True)
+                CoSigner.objects.filter(delegate=self.delegate, status__in=VISIBLE_COSIGNER, suggestion_id__in=others)
+                .order_by()
+                .values_list("suggestion_id", flat=True)
             )
 
     def __contains__(self, pk):

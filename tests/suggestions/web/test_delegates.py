@@ -652,3 +652,23 @@ def test_the_preview_button_says_it_saves_the_draft(as_delegate, session):
     page = as_delegate.get(reverse("delegates:create")).content.decode()
     button = page.split('value="preview"')[1].split("</button>")[0]
     assert "保存并预览" in button
+
+
+def test_similar_matches_a_suggestion_i_cosign_by_its_body_but_not_one_whose_invitation_i_declined(
+    as_delegate, session, delegate, other_delegate, staff
+):
+    """The hint asks which candidates are the delegate's own of the candidates only (``_OwnAmong``): a co-signed
+    one is read in full, one whose invitation was declined is another delegate's (title only while unpublished)."""
+    cosigned = factories.SuggestionFactory(
+        session=session, lead_delegate=other_delegate, title="关于某事项的建议", body="青岩古镇停车场收费过高"
+    )
+    declined = factories.SuggestionFactory(
+        session=session, lead_delegate=other_delegate, title="关于另一事项的建议", body="青岩古镇停车场收费过高"
+    )
+    CoSigner.objects.create(suggestion=cosigned, delegate=delegate, status=CoSigner.Status.CONFIRMED)
+    CoSigner.objects.create(suggestion=declined, delegate=delegate, status=CoSigner.Status.DECLINED)
+    for s in (cosigned, declined):
+        actions.suggestion_submit(suggestion=s, actor=other_delegate.user)
+        actions.suggestion_register(suggestion=s, actor=staff)
+    (hit,) = as_delegate.get(reverse("delegates:similar"), {"title": "青岩古镇停车场收费"}).json()["results"]
+    assert hit["id"] == cosigned.pk and hit["mine"] is True
