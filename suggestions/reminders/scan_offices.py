@@ -6,7 +6,7 @@ policy and the sessions it governs, and yields lists of plans, one per batch.
 
 import datetime
 
-from django.db.models import CharField, Exists, F, Min, OuterRef, Q, Value
+from django.db.models import Exists, F, Min, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from suggestions.models import (
     Reply,
     Suggestion,
 )
-from suggestions.reminders import sets
+from suggestions.reminders import keys, sets
 from suggestions.reminders.plans import Plan, Recipient
 from suggestions.reminders.schedule import (
     batches,
@@ -65,14 +65,16 @@ def sign(scanner, policy, session_ids):
         day -= datetime.timedelta(days=1)
         since[day] = count
     days = sets.runs(first, cutoff, since.__getitem__)
-    stages = sets.runs(first, cutoff, lambda d: 1 + (since[d] - after) // every)
-    stage = Concat(Value("n"), sets.text(sets.by_ranges("assigned_at", stages, day_start)))
+    number = sets.by_ranges(
+        "assigned_at", sets.runs(first, cutoff, lambda d: 1 + (since[d] - after) // every), day_start
+    )
+    stage = Concat(Value("n"), sets.text(number))
     yield sets.record_set(
         scanner,
         qs,
         kind=K.SIGN,
         recipients=_clerks,
-        key=sets.assignment_key(K.SIGN, stage),
+        code=keys.code_expression(K.SIGN, "n", number),
         stage=stage,
         workdays=sets.by_ranges("assigned_at", days, day_start),
         **_ids(),
@@ -93,7 +95,7 @@ def _before(scanner, *, kind, session_ids, offsets, base):
             qs,
             kind=kind,
             recipients=_clerks,
-            key=sets.assignment_key(kind, stage),
+            code=keys.code_expression(kind, "before", Value(offset)),
             stage=stage,
             due=Assignment.effective_due_expression(),
             **_ids(),
@@ -115,7 +117,7 @@ def _late(scanner, *, kind, session_ids, every, base):
         qs,
         kind=kind,
         recipients=_clerks,
-        key=sets.assignment_key(kind, Concat(Value("late"), sets.text(stages))),
+        code=keys.code_expression(kind, "late", stages),
         stage=Concat(Value("late"), sets.text(stages)),
         due=F("due"),
         **_ids(),
@@ -211,7 +213,7 @@ def overdue(scanner, policy, session_ids):
         kind=K.OVERDUE,
         urgent=True,
         recipients=_overdue_recipients,
-        key=sets.assignment_key(K.OVERDUE, stage),
+        code=keys.code_expression(K.OVERDUE, "n", stages),
         stage=stage,
         due=F("due"),
         **_ids(),
@@ -250,13 +252,14 @@ def follow_up(scanner, policy, session_ids):
         ranges = ranges[1:]
     if not ranges:
         return
-    stage = Concat(Value("n"), sets.text(sets.by_ranges("submitted_at", ranges, day_start)))
+    number = sets.by_ranges("submitted_at", ranges, day_start)
+    stage = Concat(Value("n"), sets.text(number))
     yield sets.record_set(
         scanner,
         qs,
         kind=K.FOLLOW_UP,
         recipients=_clerks,
-        key=Concat(Value(f"{K.FOLLOW_UP}:"), sets.text(F("pk")), Value(":"), stage, output_field=CharField()),
+        code=keys.code_expression(K.FOLLOW_UP, "n", number),
         stage=stage,
         suggestion_id=F("suggestion_id"),
         assignment_id=F("assignment_id"),
