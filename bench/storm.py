@@ -1,6 +1,6 @@
 """The reminder storm (issue 25): one scan that finds every reminder due on the bench data, then its send.
 
-The bench data set carries reminders of its own (keys ``bench:…``), so the first real scan over it
+The bench data set carries reminders of its own (stage ``bench``, no code), so the first real scan over it
 finds everything due at once, as after a week without a scan: about 158,000 reminders at 100k.
 
 - **Finding and recording**: the scan, committed, with foreign keys checked as each statement runs
