@@ -1,6 +1,6 @@
 """The reminder storm (issue 25): one scan that finds every reminder due on the bench data, then its send.
 
-The bench data set carries reminders of its own (keys ``bench:…``), so the first real scan over it
+The bench data set carries reminders of its own (stage ``bench``, no code), so the first real scan over it
 finds everything due at once, as after a week without a scan: about 158,000 reminders at 100k.
 
 - **Finding and recording**: the scan, committed, with foreign keys checked as each statement runs
@@ -85,11 +85,11 @@ def _scan_timed(scan, now, *, commit, cpu=None):
 
 
 def _cleanup():
-    """Delete every reminder a scan made (the bench data's own are keyed ``bench:…``), with its deliveries
-    and in-app notifications: the next run finds the same storm."""
+    """Delete every reminder a scan made (each has a code; the bench data's own have none), with its
+    deliveries and in-app notifications: the next run finds the same storm."""
     from django.db import connection, transaction
 
-    storm = "SELECT id FROM \"suggestions_reminder\" WHERE key NOT LIKE 'bench:%%'"
+    storm = 'SELECT id FROM "suggestions_reminder" WHERE code IS NOT NULL'
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             'DELETE FROM "suggestions_notification" n USING "suggestions_reminderdelivery" d '

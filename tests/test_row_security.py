@@ -24,6 +24,7 @@ from huaxi_renda import rowscope
 from security.models import SecurityEvent, SecurityEventKind
 from suggestions import reminders
 from suggestions.models import Assignment, Office, Reminder, Suggestion
+from suggestions.reminders.keys import code_of
 from suggestions.tasks import scan_reminders
 from tests import factories
 from tests.congress_worlds import carry, world
@@ -172,7 +173,7 @@ def test_beat_scan_finds_every_congress_due_reminders_and_audits_its_widening(tw
                 transaction.set_rollback(True)
             scan_reminders.apply()
     for lead in leads:
-        assert Reminder.objects.filter(key=f"overdue:{lead.pk}:n1").exists()
+        assert Reminder.objects.filter(code=code_of(f"overdue:{lead.pk}:n1")).exists()
     widenings = SecurityEvent.objects.filter(event=SecurityEventKind.SCOPE_WIDEN).order_by("pk")[before:]
     assert [e.detail for e in widenings] == [{"reason": "celery:suggestions.tasks.scan_reminders", "congresses": "all"}]
     assert Assignment.objects.count() == 2

@@ -26,6 +26,7 @@ from kombu import pools
 
 from suggestions import actions
 from suggestions.models import Notification, Reminder, ReminderDelivery
+from suggestions.reminders.keys import code_of
 from tests import factories
 from tests.conftest import carry_to_reply
 
@@ -242,7 +243,7 @@ def test_an_overdue_assignment_leads_to_one_email_and_one_notification(infra, ov
     wait_for(lambda: succeeded(infra, "scan_reminders") == 2, what="the second scan")
     time.sleep(2)
     (message,) = emails_to(infra["mail"], clerk.email)
-    reminder = Reminder.objects.get(key=f"overdue:{overdue.pk}:n1")
+    reminder = Reminder.objects.get(code=code_of(f"overdue:{overdue.pk}:n1"))
     delivery = reminder.deliveries.get(recipient=clerk, channel="email")
     assert message["Message-ID"] == f"<reminder-{delivery.pk}@huaxi-renda.local>"
     assert Notification.objects.filter(user=clerk, dedupe_key__startswith="reminder-delivery:").count() == 1

@@ -381,7 +381,6 @@ def reminder_manual(*, assignment: Assignment, actor: ActorUser, message: str) -
     require(actor, Action.REMIND, assignment)
     message = clean_text(message, _("催办内容"), max_length=500)
     reminder = Reminder.objects.create(
-        key=f"manual:{assignment.pk}:{timezone.now().isoformat()}",
         kind=Reminder.Kind.MANUAL,
         stage="manual",
         suggestion=suggestion,

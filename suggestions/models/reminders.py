@@ -48,20 +48,22 @@ class Reminder(models.Model):
         REQUEST = "request", _("申请待审核")
         MANUAL = "manual", _("人工催办")
 
-    # Unique through Meta.constraints, not ``unique=True``: that adds a second (pattern) index on PostgreSQL,
-    # which every row of a reminder storm would pay for and no query uses.
-    key = models.CharField(max_length=200)
+    # What makes it due once, as one number (``reminders.keys``): unique with the suggestion (Meta.constraints),
+    # whose index also finds a suggestion's reminders. None for manual 催办 (never due twice).
+    code = models.BigIntegerField(null=True, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     stage = models.CharField(_("阶段"), max_length=40)
     # No database constraint on the references (the ORM still cascades and protects): a reminder is derived
     # data, recorded by the scan from the very rows it names (``sets.insert_reminders``) or by a service, and
     # none of them is ever hard-deleted. Each constraint checked a row and locked its parent for every
     # reminder, half the cost of recording a storm (issue 25), as the statistics tallies found before.
+    # No index of their own either (each costs every row of a storm): the unique key leads with the
+    # suggestion, and no page looks reminders up by assignment (only a hard delete would, which nothing does).
     suggestion = models.ForeignKey(
-        Suggestion, on_delete=models.CASCADE, related_name="reminders", null=True, db_constraint=False
+        Suggestion, on_delete=models.CASCADE, related_name="reminders", null=True, db_constraint=False, db_index=False
     )
     assignment = models.ForeignKey(
-        Assignment, on_delete=models.CASCADE, related_name="reminders", null=True, db_constraint=False
+        Assignment, on_delete=models.CASCADE, related_name="reminders", null=True, db_constraint=False, db_index=False
     )
     office = models.ForeignKey(
         Office, on_delete=models.CASCADE, related_name="reminders", null=True, db_constraint=False
@@ -91,7 +93,7 @@ class Reminder(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("催办提醒")
         verbose_name_plural = _("催办提醒")
-        constraints = [models.UniqueConstraint(fields=["key"], name="reminder_key_unique")]
+        constraints = [models.UniqueConstraint(fields=["suggestion", "code"], name="reminder_code_unique")]
         indexes = [
             models.Index(
                 fields=["created_by"], condition=models.Q(created_by__isnull=False), name="reminder_created_by"
@@ -101,6 +103,14 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.stage}"
+
+    @property
+    def key(self) -> str:
+        """``kind:subject:stage`` as text: what ``code`` stands for (for reading; rows without a code are keyed
+        by their id)."""
+        from suggestions.reminders.keys import key_of
+
+        return key_of(self.code) if self.code is not None else f"{self.kind}:#{self.pk}"
 
     @property
     def text(self) -> str:

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from suggestions.models import Reminder, ReminderDelivery
+from suggestions.reminders import keys
 from suggestions.reminders.channels import registry
 from suggestions.reminders.plans import People, Plan, Recipient
 from suggestions.reminders.preferences import chosen
@@ -46,17 +47,17 @@ def deliveries_for(
 def record(plans: list[Plan], *, now: datetime.datetime) -> int:
     """Create the reminders (once per key) and, for the ones that have none yet, their deliveries.
 
-    Returns the number of reminders created. Rows are inserted in key order so two
+    Returns the number of reminders created. Rows are inserted in the unique key's order so two
     scans at once wait for each other instead of deadlocking.
     """
     if not plans:
         return 0
-    by_key = {p.key: p for p in plans}
-    keys = sorted(by_key)
+    by_key = {keys.code_of(p.key): p for p in plans}
+    codes = sorted(by_key, key=lambda c: (by_key[c].suggestion_id, c))
     Reminder.objects.bulk_create(
         [
             Reminder(
-                key=key,
+                code=key,
                 kind=by_key[key].kind,
                 stage=by_key[key].stage,
                 message=by_key[key].message,
@@ -66,14 +67,15 @@ def record(plans: list[Plan], *, now: datetime.datetime) -> int:
                 is_urgent=by_key[key].is_urgent,
                 created_at=now,
             )
-            for key in keys
+            for key in codes
         ],
         ignore_conflicts=True,
     )
-    fresh = dict(
-        Reminder.objects.filter(key__in=keys, created_at=now)
+    suggestions = {p.suggestion_id for p in by_key.values()}
+    fresh = dict(  # a code names one row of one suggestion: the suggestion narrows the look-up to its index
+        Reminder.objects.filter(suggestion_id__in=suggestions, code__in=codes, created_at=now)
         .filter(~Exists(ReminderDelivery.objects.filter(reminder=OuterRef("pk"))))
-        .values_list("key", "pk")
+        .values_list("code", "pk")
     )
     choices = chosen({r.user.pk for key in fresh for r in by_key[key].recipients})
     rows = []

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from suggestions.models import Reminder
-from suggestions.reminders import scan_delegates, scan_offices, sets
+from suggestions.reminders import keys, scan_delegates, scan_offices, sets
 from suggestions.reminders.plans import People, Plan
 from suggestions.reminders.record import record
 from suggestions.reminders.schedule import policy_groups
@@ -67,8 +67,13 @@ def scan(*, now: datetime.datetime | None = None, dry_run: bool = False) -> int:
         if isinstance(plans, int):  # a row recorded (or counted) set-based
             created += plans
         elif dry_run:
-            existing = set(Reminder.objects.filter(key__in=[p.key for p in plans]).values_list("key", flat=True))
-            created += sum(1 for p in plans if p.key not in existing)
+            codes = {keys.code_of(p.key): p for p in plans}
+            existing = set(
+                Reminder.objects.filter(suggestion_id__in={p.suggestion_id for p in plans}, code__in=codes).values_list(
+                    "code", flat=True
+                )
+            )
+            created += sum(1 for c in codes if c not in existing)
         else:
             created += record(plans, now=now)
     if not dry_run:

@@ -6,7 +6,7 @@ policy and the sessions it governs, and yields lists of plans, one per batch.
 
 import datetime
 
-from django.db.models import CharField, Exists, F, Min, OuterRef, Q, Value
+from django.db.models import Exists, F, Min, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +19,8 @@ from suggestions.models import (
     Office,
     Reminder,
     Reply,
-    Suggestion,
 )
-from suggestions.reminders import sets
+from suggestions.reminders import keys, sets
 from suggestions.reminders.plans import Plan, Recipient
 from suggestions.reminders.schedule import (
     batches,
@@ -50,6 +49,22 @@ def _first(queryset, expression):
     return timezone.localdate(first) if isinstance(first, datetime.datetime) else first
 
 
+DEADLINES = ("opinion_due", "extended_due", "due_date")
+
+
+def _earliest_due(statuses) -> datetime.date | None:
+    """No later than the effective deadline of any assignment in ``statuses`` (None: there is none).
+
+    The smallest of each deadline column under each status: PostgreSQL reads each as the first entry of the
+    index on (status, column). ``MIN`` of the effective deadline of the rows due read every one of them, a
+    storm's worth; the runs of stages (``sets.runs``) only need to start no later than the first.
+    """
+    found = []
+    for status in statuses:
+        found += Assignment.objects.filter(status=status).aggregate(*(Min(c) for c in DEADLINES)).values()
+    return min((day for day in found if day is not None), default=None)
+
+
 def sign(scanner, policy, session_ids):
     """Pending assignments not signed for N working days, then every M working days."""
     after, every = policy.offset("sign_after_workdays"), max(1, policy.offset("sign_every_workdays"))
@@ -65,14 +80,16 @@ def sign(scanner, policy, session_ids):
         day -= datetime.timedelta(days=1)
         since[day] = count
     days = sets.runs(first, cutoff, since.__getitem__)
-    stages = sets.runs(first, cutoff, lambda d: 1 + (since[d] - after) // every)
-    stage = Concat(Value("n"), sets.text(sets.by_ranges("assigned_at", stages, day_start)))
+    number = sets.by_ranges(
+        "assigned_at", sets.runs(first, cutoff, lambda d: 1 + (since[d] - after) // every), day_start
+    )
+    stage = Concat(Value("n"), sets.text(number))
     yield sets.record_set(
         scanner,
         qs,
         kind=K.SIGN,
         recipients=_clerks,
-        key=sets.assignment_key(K.SIGN, stage),
+        code=keys.code_expression(K.SIGN, "n", number),
         stage=stage,
         workdays=sets.by_ranges("assigned_at", days, day_start),
         **_ids(),
@@ -93,29 +110,29 @@ def _before(scanner, *, kind, session_ids, offsets, base):
             qs,
             kind=kind,
             recipients=_clerks,
-            key=sets.assignment_key(kind, stage),
+            code=keys.code_expression(kind, "before", Value(offset)),
             stage=stage,
             due=Assignment.effective_due_expression(),
             **_ids(),
         )
 
 
-def _late(scanner, *, kind, session_ids, every, base):
+def _late(scanner, *, kind, session_ids, every, statuses, base):
     """Every ``every`` days after the effective deadline."""
     last = scanner.today - datetime.timedelta(days=every)
+    first = _earliest_due(statuses)
+    if first is None or first > last:
+        return
     qs = _due(session_ids, base & Assignment.effective_due_q("lte", last)).annotate(
         due=Assignment.effective_due_expression()
     )
-    first = _first(qs, "due")
-    if first is None:
-        return
     stages = sets.by_ranges("due", sets.runs(first, last, lambda d: every_stage((scanner.today - d).days, every)))
     yield sets.record_set(
         scanner,
         qs,
         kind=kind,
         recipients=_clerks,
-        key=sets.assignment_key(kind, Concat(Value("late"), sets.text(stages))),
+        code=keys.code_expression(kind, "late", stages),
         stage=Concat(Value("late"), sets.text(stages)),
         due=F("due"),
         **_ids(),
@@ -124,7 +141,8 @@ def _late(scanner, *, kind, session_ids, every, base):
 
 def opinion(scanner, policy, session_ids):
     """A co-office's opinion to the lead office: before its deadline, then while it is late."""
-    base = Q(role=Assignment.Role.CO, status__in=[A.PENDING, A.SIGNED])
+    statuses = [A.PENDING, A.SIGNED]
+    base = Q(role=Assignment.Role.CO, status__in=statuses)
     yield from _before(
         scanner,
         kind=K.OPINION,
@@ -139,6 +157,7 @@ def opinion(scanner, policy, session_ids):
             kind=K.OPINION,
             session_ids=session_ids,
             every=every,
+            statuses=statuses,
             base=base,
         )
 
@@ -171,16 +190,20 @@ def rehandle(scanner, policy, session_ids):
             kind=K.REHANDLE,
             session_ids=session_ids,
             every=every,
+            statuses=[A.REHANDLING],
             base=base,
         )
 
 
-def _overdue_recipients(scanner, office_ids, fresh):
+def _overdue_recipients(scanner, office_ids, _fresh):
     """The office (head included) and the staff of the suggestion's congress; from the second time, the
-    leader of a key suggestion too. A reminder about one congress's suggestion never reaches another's staff."""
-    key = Suggestion.objects.filter(is_key=True, pk__in=fresh.values("suggestion_id"))
-    leaders = Leader.objects.filter(pk__in=key.values("leader_id"), user__isnull=False).select_related("user")
+    leader of a key suggestion too. A reminder about one congress's suggestion never reaches another's staff.
+
+    The leaders are those of the offices' congresses (a few rows): the deliveries' statement joins each
+    reminder's key suggestion to its own leader, where finding the leaders of the reminders just made read
+    every one of them once more."""
     congresses = set(Office.objects.filter(pk__in=office_ids).values_list("congress_id", flat=True))
+    leaders = Leader.objects.filter(congress_id__in=congresses, user__isnull=False).select_related("user")
     return [
         ("office", {o: scanner.people.office_all(o) for o in office_ids}),
         ("congress", {c: scanner.people.staff(c) for c in congresses}),
@@ -192,11 +215,11 @@ def overdue(scanner, policy, session_ids):
     """The day after the due date, then weekly; the first time to the office and staff, then the leader too."""
     every = max(1, policy.offset("overdue_every_days"))
     yesterday = scanner.today - datetime.timedelta(days=1)
+    first = _earliest_due(Assignment.UNANSWERED)
+    if first is None or first > yesterday:
+        return
     condition = Q(role__in=ANSWERING, status__in=Assignment.UNANSWERED) & Assignment.effective_due_q("lte", yesterday)
     qs = _due(session_ids, condition).annotate(due=Assignment.effective_due_expression())
-    first = _first(qs, "due")
-    if first is None:
-        return
 
     def stage_of(due):
         # The first working day after the due date, then every ``every`` days (catching up a holiday).
@@ -211,7 +234,7 @@ def overdue(scanner, policy, session_ids):
         kind=K.OVERDUE,
         urgent=True,
         recipients=_overdue_recipients,
-        key=sets.assignment_key(K.OVERDUE, stage),
+        code=keys.code_expression(K.OVERDUE, "n", stages),
         stage=stage,
         due=F("due"),
         **_ids(),
@@ -234,8 +257,10 @@ def follow_up(scanner, policy, session_ids):
         .exclude(Exists(solved))
         .order_by()
     )
-    first = _first(qs, "submitted_at")
-    if first is None:
+    # No later than the first reply due (one entry of the index on status and time; MIN over the rows due
+    # read them all).
+    first = _first(Reply.objects.filter(status=Reply.Status.SUBMITTED), "submitted_at")
+    if first is None or first > cutoff:
         return
 
     def stage_of(submitted):
@@ -250,13 +275,14 @@ def follow_up(scanner, policy, session_ids):
         ranges = ranges[1:]
     if not ranges:
         return
-    stage = Concat(Value("n"), sets.text(sets.by_ranges("submitted_at", ranges, day_start)))
+    number = sets.by_ranges("submitted_at", ranges, day_start)
+    stage = Concat(Value("n"), sets.text(number))
     yield sets.record_set(
         scanner,
         qs,
         kind=K.FOLLOW_UP,
         recipients=_clerks,
-        key=Concat(Value(f"{K.FOLLOW_UP}:"), sets.text(F("pk")), Value(":"), stage, output_field=CharField()),
+        code=keys.code_expression(K.FOLLOW_UP, "n", number),
         stage=stage,
         suggestion_id=F("suggestion_id"),
         assignment_id=F("assignment_id"),

@@ -144,7 +144,7 @@ def test_production_refuses_to_start_without_the_personal_data_keys():
 def test_a_real_pg_dump_holds_none_of_the_structured_personal_values_in_clear(contact):
     office = factories.OfficeFactory(contact_phone=OFFICE_PHONE)
     member = factories.OfficeMemberFactory(office=office, phone=CLERK_PHONE)
-    reminder = Reminder.objects.create(key="pdump", kind=Reminder.Kind.MANUAL, stage="1", message="请尽快办理")
+    reminder = Reminder.objects.create(kind=Reminder.Kind.MANUAL, stage="1", message="请尽快办理")
     # The delivery log keeps where an SMS or e-mail went: encrypted like the rest.
     ReminderDelivery.objects.create(
         reminder=reminder, recipient=member.user, channel=ReminderDelivery.Channel.SMS, address=CLERK_PHONE

@@ -125,7 +125,7 @@ def test_the_reminder_log_shows_where_a_reminder_went_masked(client, staff, lead
 
     OfficeMember.objects.filter(user=clerk).update(phone="13900000001")
     reminder = Reminder.objects.create(
-        key="mask", kind=Reminder.Kind.MANUAL, stage="1", message="请办理", suggestion=lead_assignment.suggestion
+        kind=Reminder.Kind.MANUAL, stage="1", message="请办理", suggestion=lead_assignment.suggestion
     )
     for channel, address in (("sms", "13900000001"), ("email", "clerk.wang@example.test")):
         ReminderDelivery.objects.create(reminder=reminder, recipient=clerk, channel=channel, address=address)

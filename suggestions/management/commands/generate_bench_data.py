@@ -773,7 +773,6 @@ class Command(BaseCommand):
             return
         kind = Reminder.Kind.OVERDUE if due < self.today else Reminder.Kind.REPLY_DUE
         self.t[Reminder].add(
-            key=f"bench:{aid}:{kind}",
             kind=kind,
             stage="bench",
             suggestion_id=sid,

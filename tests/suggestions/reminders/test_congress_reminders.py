@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from suggestions import actions, reminders
 from suggestions.models import Notification, Reminder, ReminderDelivery
+from suggestions.reminders.keys import code_of
 from tests.congress_worlds import carry, world
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -28,7 +29,7 @@ def scan_on(day):
 
 
 def recipients(key):
-    deliveries = Reminder.objects.get(key=key).deliveries.filter(channel="inapp")
+    deliveries = Reminder.objects.get(code=code_of(key)).deliveries.filter(channel="inapp")
     return set(deliveries.values_list("recipient__username", flat=True))
 
 
@@ -104,8 +105,8 @@ def test_reminder_emails_and_texts_name_the_congress_of_the_suggestion(two):
 
     a, b = two
     scan_on("2026-10-19")
-    reminder = Reminder.objects.get(key=f"overdue:{b.lead.pk}:n1")
+    reminder = Reminder.objects.get(code=code_of(f"overdue:{b.lead.pk}:n1"))
     assert "乙人大" in texts.email_body([reminder])
     assert texts.short_text(reminder).startswith("【乙人大】")
     # The first congress keeps the signature its gateway account registered.
-    assert texts.short_text(Reminder.objects.get(key=f"overdue:{a.lead.pk}:n1")).startswith("【花溪人大】")
+    assert texts.short_text(Reminder.objects.get(code=code_of(f"overdue:{a.lead.pk}:n1"))).startswith("【花溪人大】")

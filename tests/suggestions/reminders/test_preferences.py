@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from suggestions import actions, reminders
 from suggestions.models import OfficeMember, Reminder
 from suggestions.reminders import sms
+from suggestions.reminders.keys import code_of
 from suggestions.reminders.plans import Plan, Recipient
 from suggestions.reminders.preferences import preferences_set
 from suggestions.reminders.record import record
@@ -42,15 +43,15 @@ def plan(lead_assignment, clerk, key, *, kind=Reminder.Kind.SIGN, urgent=False):
 
 
 def channels_of(key):
-    return set(Reminder.objects.get(key=key).deliveries.values_list("channel", flat=True))
+    return set(Reminder.objects.get(code=code_of(key)).deliveries.values_list("channel", flat=True))
 
 
 def test_chosen_channels_narrow_non_urgent_reminders_and_urgent_ones_use_every_channel(lead_assignment, phone_clerk):
     preferences_set(user=phone_clerk, channels=["inapp"])
-    record([plan(lead_assignment, phone_clerk, "sign:x:n1")], now=at(9))
-    record([plan(lead_assignment, phone_clerk, "overdue:x:n1", kind=Reminder.Kind.OVERDUE, urgent=True)], now=at(9))
-    assert channels_of("sign:x:n1") == {"inapp"}
-    assert channels_of("overdue:x:n1") == {"inapp", "email", "sms"}
+    record([plan(lead_assignment, phone_clerk, "sign:1:n1")], now=at(9))
+    record([plan(lead_assignment, phone_clerk, "overdue:1:n1", kind=Reminder.Kind.OVERDUE, urgent=True)], now=at(9))
+    assert channels_of("sign:1:n1") == {"inapp"}
+    assert channels_of("overdue:1:n1") == {"inapp", "email", "sms"}
 
 
 def test_at_least_one_channel_must_be_chosen(phone_clerk):
@@ -64,8 +65,8 @@ def test_quiet_hours_hold_text_messages_until_morning_except_manual_reminders(
     settings, lead_assignment, staff, phone_clerk
 ):
     settings.REMINDER_QUIET_HOURS = "22:00-07:00"
-    record([plan(lead_assignment, phone_clerk, "overdue:q:n1", kind=Reminder.Kind.OVERDUE, urgent=True)], now=at(23))
-    overdue = Reminder.objects.get(key="overdue:q:n1")
+    record([plan(lead_assignment, phone_clerk, "overdue:2:n1", kind=Reminder.Kind.OVERDUE, urgent=True)], now=at(23))
+    overdue = Reminder.objects.get(code=code_of("overdue:2:n1"))
     reminders.reminder_deliver(reminder_id=overdue.pk, now=at(23))
     delivery = overdue.deliveries.get(channel="sms")
     assert (delivery.status, delivery.attempts, delivery.not_before) == ("pending", 0, at(7, day="2026-10-20"))
@@ -83,8 +84,8 @@ def test_a_daily_cap_delays_the_rest_to_the_next_morning_and_drops_none(settings
     settings.REMINDER_QUIET_HOURS = "22:00-07:00"
     ids = []
     for n in range(3):
-        record([plan(lead_assignment, phone_clerk, f"sign:cap{n}:n1")], now=at(10))
-        ids.append(Reminder.objects.get(key=f"sign:cap{n}:n1").pk)
+        record([plan(lead_assignment, phone_clerk, f"sign:{10 + n}:n1")], now=at(10))
+        ids.append(Reminder.objects.get(code=code_of(f"sign:{10 + n}:n1")).pk)
     for reminder_id in ids:
         reminders.reminder_deliver(reminder_id=reminder_id, now=at(10))
     assert len(sms.outbox) == 2

@@ -22,6 +22,7 @@ from suggestions.models import (
     Reminder,
     ReminderDelivery,
 )
+from suggestions.reminders.keys import code_of
 from tests import factories
 from tests.conftest import carry_to_reply
 
@@ -41,13 +42,12 @@ def keys(kind=None):
     qs = Reminder.objects.all()
     if kind:
         qs = qs.filter(kind=kind)
-    return set(qs.values_list("key", flat=True))
+    return {r.key for r in qs}
 
 
 def recipients(key):
-    return set(
-        Reminder.objects.get(key=key).deliveries.filter(channel="inapp").values_list("recipient__username", flat=True)
-    )
+    reminder = Reminder.objects.get(code=code_of(key))
+    return set(reminder.deliveries.filter(channel="inapp").values_list("recipient__username", flat=True))
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_sign_reminder_after_two_working_days_then_every_two_skipping_national_d
     assert recipients(f"sign:{lead.pk}:n1") == {clerk.username}
     assert recipients(f"sign:{co.pk}:n1") == {co_clerk.username}
     channels = set(
-        ReminderDelivery.objects.filter(reminder__key=f"sign:{lead.pk}:n1").values_list("channel", flat=True)
+        ReminderDelivery.objects.filter(reminder__code=code_of(f"sign:{lead.pk}:n1")).values_list("channel", flat=True)
     )
     assert channels == {"inapp", "email", "sms"}
     scan_on("2026-10-10")  # make-up Saturday: 3 working days, still the first period
@@ -130,7 +130,7 @@ def test_reply_due_15_and_5_working_days_before_and_on_the_day_then_overdue_esca
     first = f"overdue:{lead.pk}:n1"
     assert keys("overdue") == {first}
     assert recipients(first) == {clerk.username, head.username, staff.username}
-    assert Reminder.objects.get(key=first).is_urgent
+    assert Reminder.objects.get(code=code_of(first)).is_urgent
     scan_on("2026-10-23")
     assert keys("overdue") == {first}
     scan_on("2026-10-26")  # a week later: escalated to the supervising leader of the key suggestion
@@ -196,7 +196,7 @@ def test_cosigner_invitation_after_two_days_and_one_day_before_its_deadline(sess
     scan_on("2026-10-01", 11)  # two days, on a holiday: delegates are reminded on any day
     assert keys("invitation") == {f"invitation:{cosigner.pk}:after"}
     assert recipients(f"invitation:{cosigner.pk}:after") == {other_delegate.user.username}
-    sms = ReminderDelivery.objects.get(reminder__key=f"invitation:{cosigner.pk}:after", channel="sms")
+    sms = ReminderDelivery.objects.get(reminder__code=code_of(f"invitation:{cosigner.pk}:after"), channel="sms")
     assert sms.address == other_delegate.contact.phone
     scan_on("2026-10-03", 11)
     assert keys("invitation") == {f"invitation:{cosigner.pk}:after", f"invitation:{cosigner.pk}:before"}
@@ -347,7 +347,7 @@ def test_a_sender_that_died_mid_send_is_taken_over_and_sends_once(assign_on, cle
     settings.REMINDER_SEND_LEASE_SECONDS = 60
     lead, _co = assign_on("2026-09-11", due_date=datetime.date(2026, 10, 16))
     scan_on("2026-10-19")
-    reminder = Reminder.objects.get(key=f"overdue:{lead.pk}:n1")
+    reminder = Reminder.objects.get(code=code_of(f"overdue:{lead.pk}:n1"))
     email = reminder.deliveries.get(recipient=clerk, channel="email")
     # A worker claimed the e-mail and the in-app row, created the notification, then was killed.
     claimed = reminders.claim(reminder.deliveries.filter(recipient=clerk), now=at("2026-10-19", 9))

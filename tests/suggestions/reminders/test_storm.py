@@ -71,7 +71,7 @@ def test_a_storm_is_recorded_once_and_a_second_scan_records_nothing_twice(storm,
     before = counts()
     assert scan_on("2026-09-28", 15) == 0  # the same day again
     assert counts() == before
-    keys = list(Reminder.objects.values_list("key", flat=True))
+    keys = [r.key for r in Reminder.objects.all()]
     assert len(keys) == len(set(keys))
     pairs = list(ReminderDelivery.objects.values_list("reminder_id", "recipient_id", "channel"))
     assert len(pairs) == len(set(pairs))
