@@ -71,7 +71,7 @@ def figures(Figure):
 
 def _clean_pending_lists():
     """The rolled-back rows' bigrams stay in the GIN indexes' pending lists until merged: merge them now, so that
-    the figures timed after these are not read through them (migration 0032)."""
+    the figures timed after these are not read through them (migration 0033)."""
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -70,10 +70,10 @@ DELEGATES_PER_TERM = 250
 OFFICES = 120
 BATCH = 2_000
 PASSWORD = "bench-123456"  # noqa: S105 - measurement accounts only
-# The bigram indexes (migrations 0006, 0014 and 0026; their pending lists small as 0032 makes them): name -> (columns, predicate), built once at the end:
+# The bigram indexes (migrations 0006, 0014 and 0026; their pending lists small as 0033 makes them): name -> (columns, predicate), built once at the end:
 # far faster than row by row. The public search reads the public versions' bigrams of published rows only;
 # a search inside one congress reads the composite indexes with the congress first.
-PENDING_LIST_KB = 64  # migration 0032
+PENDING_LIST_KB = 64  # migration 0033
 BIGRAM_INDEXES = {
     "sugg_text_bigrams": ("search_bigrams", ""),
     "sugg_public_text_bigrams": ("public_bigrams", " WHERE is_published"),

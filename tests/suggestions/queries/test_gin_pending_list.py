@@ -1,4 +1,4 @@
-"""The bigram indexes keep a small pending list (migration 0032): plans stay on the index while drafts are saved."""
+"""The bigram indexes keep a small pending list (migration 0033): plans stay on the index while drafts are saved."""
 
 import pytest
 from django.db import connection

@@ -30,6 +30,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("suggestions", "0031_reply_office_class")]
+    dependencies = [("suggestions", "0032_reminder_code")]
 
     operations = [migrations.RunPython(forwards, backwards)]
