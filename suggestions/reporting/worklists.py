@@ -187,6 +187,16 @@ def refresh(suggestion_ids):
         _refresh_inbox(ids)
 
 
+def result_class_changed(result_class_id):
+    """A result class's follow-up flag changed: re-derive the suggestions with a reply of that class."""
+    refresh(
+        Reply.objects.filter(result_class_id=result_class_id, status=Reply.Status.SUBMITTED)
+        .order_by()
+        .values_list("suggestion_id", flat=True)
+        .distinct()
+    )
+
+
 def _refresh_home(ids):
     new = {}
     for query in home_entries(ids):

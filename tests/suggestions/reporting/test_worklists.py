@@ -28,6 +28,7 @@ from suggestions.models import (
     InboxTally,
     Rating,
     Reply,
+    ResultClass,
     Suggestion,
 )
 from suggestions.queries import delegate_selectors, office_selectors
@@ -269,4 +270,18 @@ def test_a_lead_waits_for_its_co_office_until_the_opinion_comes(
     actions.assignment_sign(assignment=co, actor=co_clerk)
     actions.opinion_send(assignment=co, actor=co_clerk, text="同意主办单位意见。")
     assert _tabs(clerk) == {"handling": 1} and _tabs(co_clerk) == {"replied": 1}
+    assert worklists.stored() == worklists.derived()
+
+
+def test_a_result_class_that_stops_needing_follow_up_moves_its_replies_out_of_the_follow_up_tab(
+    session, delegate, staff, office, clerk
+):
+    s = _registered(session, delegate, staff)
+    actions.suggestion_assign(suggestion=s, actor=staff, lead_office=office)
+    carry_to_reply(s, s.assignments.get(office=office), clerk, code="B")
+    assert _tabs(clerk) == {"followup": 1}
+    b = factories.result_class("B")
+    ResultClass.objects.filter(pk=b.pk).update(needs_follow_up=False)  # as the admin saves it
+    worklists.result_class_changed(b.pk)  # what the admin calls when the flag changed
+    assert _tabs(clerk) == {"replied": 1}
     assert worklists.stored() == worklists.derived()
