@@ -198,10 +198,11 @@ def result_class_changed(result_class_id):
 
 
 def _refresh_home(ids):
-    new = {}
-    for query in home_entries(ids):
-        for row in query:
-            new[(row["f_suggestion_id"], row["f_delegate_id"], row["f_section"])] = row["f_created_at"]
+    led, cosigned, to_rate = home_entries(ids)
+    new = {
+        (row["f_suggestion_id"], row["f_delegate_id"], row["f_section"]): row["f_created_at"]
+        for row in led.union(cosigned, to_rate, all=True)
+    }
     old = {
         (s, d, section): (pk, at)
         for pk, s, d, section, at in HomeEntry.objects.filter(suggestion_id__in=ids).values_list(
