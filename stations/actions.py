@@ -33,6 +33,7 @@ from suggestions.actor import Actor
 from suggestions.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from suggestions.models import AuditAction, AuditLog, Notification, Office, Suggestion
 from suggestions.policy import Action
+from suggestions.reporting import worklists
 from suggestions.workdays import work_calendar
 
 logger = logging.getLogger(__name__)
@@ -377,6 +378,7 @@ def opinion_suggest(
     suggestion = Suggestion.objects.create(
         session=session, series=Suggestion.Series.RECESS, title=title, body=body, category=category, lead_delegate=lead
     )
+    worklists.note(suggestion.pk)  # a draft on the lead's home page
     AuditLog.objects.create(
         suggestion=suggestion,
         actor=actor,

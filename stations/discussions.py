@@ -23,6 +23,7 @@ from suggestions import policy
 from suggestions.errors import InvalidInput
 from suggestions.models import AuditAction, AuditLog, Suggestion
 from suggestions.policy import Action
+from suggestions.reporting import worklists
 
 MAX_ROWS = 100
 
@@ -126,6 +127,7 @@ def discussion_record(
             category=category,
             lead_delegate=lead,
         )
+        worklists.note(suggestion.pk)  # a draft on the lead's home page
         AuditLog.objects.create(
             suggestion=suggestion,
             actor=actor,

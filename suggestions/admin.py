@@ -19,6 +19,7 @@ from suggestions.models import (
     ResultClass,
     Suggestion,
 )
+from suggestions.reporting import worklists
 from suggestions.workdays import calendar_import_from_library
 
 
@@ -51,6 +52,12 @@ class LeaderAdmin(admin.ModelAdmin):
 @admin.register(ResultClass)
 class ResultClassAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "order", "counts_as_solved", "counts_as_adopted", "needs_follow_up"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "needs_follow_up" in form.changed_data:
+            # The inbox's 跟踪督办 tab follows the flag: re-count the replies of this class.
+            worklists.result_class_changed(obj.pk)
 
 
 @admin.register(DeadlinePolicy)

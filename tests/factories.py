@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from congresses.models import Congress, StaffMembership, first_congress
 from delegates.models import Delegate, DelegateContact, Delegation, Session, Term
 from suggestions.models import Category, Leader, Office, OfficeMember, ResultClass, Suggestion
+from suggestions.reporting import worklists
 from suggestions.roles import STAFF_GROUP
 
 
@@ -149,6 +150,13 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
     body = "小区环境较差，建议有关部门加以整治。"
     category = factory.SubFactory(CategoryFactory)
     lead_delegate = factory.SubFactory(DelegateFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        suggestion = super()._create(model_class, *args, **kwargs)
+        # On its lead's home page, as the drafting action leaves a new draft (``reporting.worklists``).
+        worklists.refresh([suggestion.pk])
+        return suggestion
 
 
 def result_class(code, congress=None):

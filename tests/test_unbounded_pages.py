@@ -64,6 +64,7 @@ def _grow(times):
         Reply,
         Suggestion,
     )
+    from suggestions.reporting import worklists
 
     originals = list(Suggestion.objects.filter(pk__lte=_grow.last_original).order_by("pk"))
     number = (Suggestion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -112,6 +113,8 @@ def _grow(times):
             for f in followups:
                 fresh = FollowUp.objects.get(pk=f.pk)
                 _copy(fresh, reply=reply_of[fresh.reply_id])
+    # Plain inserts go around the actions: recount the home and inbox worklists, as the bench generator does.
+    worklists.rebuild()
 
 
 def _rows(response):

@@ -7,6 +7,7 @@ The lock order is the same everywhere: the suggestion row first, then its assign
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from huaxi_renda.dbrouter import note_public_change
 from suggestions import policy
 from suggestions.errors import InvalidInput, NotPermitted, NumberTaken, TransitionNotAllowed, WorkflowError
 from suggestions.models import Assignment, AuditAction, AuditLog, DeadlinePolicy, HandlingRound, Suggestion
+from suggestions.reporting import worklists
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -45,6 +47,18 @@ S = Suggestion.Status
 A = Assignment.Status
 Action = policy.Action
 require = policy.require  # (actor, action, obj, today=): the rule book's refusal as NotPermitted / TransitionNotAllowed
+
+
+def atomic_action(fn):
+    """An action's transaction: everything it writes, and before it commits the worklist tallies of every
+    suggestion it audited (``reporting.worklists``), so the home and inbox counts never lag the rows."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic(), worklists.kept():
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def check_transition(obj: Any, to_status: str) -> None:
@@ -89,7 +103,11 @@ def audit(
     note: str = "",
     data: dict | None = None,
 ) -> AuditLog:
-    """Write one audit row (the actor is left empty for an anonymous or missing user)."""
+    """Write one audit row (the actor is left empty for an anonymous or missing user).
+
+    Its suggestion's worklists are refreshed when the action ends (``atomic_action``).
+    """
+    worklists.note(suggestion.pk if suggestion is not None else getattr(assignment, "suggestion_id", None))
     return AuditLog.objects.create(
         suggestion=suggestion,
         assignment=assignment,

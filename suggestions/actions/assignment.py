@@ -7,7 +7,6 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from suggestions.actions._base import (
     Action,
     InvalidInput,
     S,
+    atomic_action,
     audit,
     clean_text,
     local_today,
@@ -101,7 +101,7 @@ def _create_assignment(
     return assignment
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_assign(
     *,
     suggestion: Suggestion,
@@ -199,7 +199,7 @@ def suggestion_assign(
     return assignments
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_set_key(
     *, suggestion: Suggestion, actor: ActorUser, is_key: bool, leader: Leader | None = None
 ) -> Suggestion:
@@ -240,7 +240,7 @@ def _decide(request: AssignmentRequest, status: str, *, actor: ActorUser, note: 
     request.save()
 
 
-@transaction.atomic
+@atomic_action
 def return_request_approve(
     *, request: AssignmentRequest, actor: ActorUser, new_office: Office | None, note: str = ""
 ) -> Assignment:
@@ -282,7 +282,7 @@ def return_request_approve(
     return new
 
 
-@transaction.atomic
+@atomic_action
 def return_request_refuse(*, request: AssignmentRequest, actor: ActorUser, note: str) -> AssignmentRequest:
     """Staff refuse a return: the office works on (signed or pending, as before)."""
     suggestion, assignment, request = _lock_request(request)
@@ -310,7 +310,7 @@ def extension_limit(*, assignment: Assignment, suggestion: Suggestion | None = N
     return work_calendar().add_months(assignment.due_date, deadline_policy.extension_max_months)
 
 
-@transaction.atomic
+@atomic_action
 def extension_approve(
     *, request: AssignmentRequest, actor: ActorUser, until: datetime.date | None = None, note: str = ""
 ) -> Assignment:
@@ -347,7 +347,7 @@ def extension_approve(
     return assignment
 
 
-@transaction.atomic
+@atomic_action
 def extension_refuse(*, request: AssignmentRequest, actor: ActorUser, note: str) -> AssignmentRequest:
     """Staff refuse an extension; the office keeps its deadline."""
     suggestion, assignment, request = _lock_request(request)
@@ -374,7 +374,7 @@ def extension_refuse(*, request: AssignmentRequest, actor: ActorUser, note: str)
     return request
 
 
-@transaction.atomic
+@atomic_action
 def reminder_manual(*, assignment: Assignment, actor: ActorUser, message: str) -> Reminder:
     """催办 by staff: a reminder row now; delivery is queued after commit."""
     suggestion, assignment = lock_assignment(assignment)

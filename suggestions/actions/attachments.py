@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from suggestions import policy
-from suggestions.actions._base import Action, NotPermitted, audit, lock_suggestion, require
+from suggestions.actions._base import Action, NotPermitted, atomic_action, audit, lock_suggestion, require
 from suggestions.actor import Actor
 from suggestions.models import Assignment, Attachment, AuditAction, Suggestion
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
     Upload = tuple[UploadedFile, str]  # the file and the content type ``uploads.check_upload`` recognised
 
 
-@transaction.atomic
+@atomic_action
 def attachment_add(
     *,
     suggestion: Suggestion,

@@ -6,13 +6,13 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suggestions.actions._base import (
     Action,
     InvalidInput,
+    atomic_action,
     audit,
     check_transition,
     lock_suggestion,
@@ -37,7 +37,7 @@ def _lock_cosigner(cosigner: CoSigner) -> CoSigner:
     return cosigner
 
 
-@transaction.atomic
+@atomic_action
 def cosigner_invite(*, suggestion: Suggestion, actor: ActorUser, delegates: Iterable[Delegate]) -> list[CoSigner]:
     """The lead delegate invites delegates to co-sign a draft (again, after a decline or a drop)."""
     suggestion = lock_suggestion(suggestion)
@@ -80,7 +80,7 @@ def cosigner_invite(*, suggestion: Suggestion, actor: ActorUser, delegates: Iter
     return invited
 
 
-@transaction.atomic
+@atomic_action
 def cosigner_respond(*, cosigner: CoSigner, actor: ActorUser, accept: bool) -> CoSigner:
     """The invited delegate confirms or declines co-signing."""
     cosigner = _lock_cosigner(cosigner)
@@ -110,7 +110,7 @@ def cosigner_respond(*, cosigner: CoSigner, actor: ActorUser, accept: bool) -> C
     return cosigner
 
 
-@transaction.atomic
+@atomic_action
 def cosigner_drop(*, cosigner: CoSigner, actor: ActorUser) -> CoSigner:
     """The lead delegate takes back an invitation or a co-signature before submitting."""
     cosigner = _lock_cosigner(cosigner)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +14,7 @@ from suggestions.actions._base import (
     Action,
     InvalidInput,
     S,
+    atomic_action,
     audit,
     clean_text,
     lock_suggestion,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from suggestions.models import Category
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_save_draft(
     *,
     actor: ActorUser,
@@ -93,7 +93,7 @@ def suggestion_save_draft(
     return suggestion
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_save_draft_with_files(
     *,
     actor: ActorUser,
@@ -113,7 +113,7 @@ def suggestion_save_draft_with_files(
     return saved
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_submit(*, suggestion: Suggestion, actor: ActorUser) -> Suggestion:
     """The lead delegate submits the draft (or the revised suggestion) for review."""
     suggestion = lock_suggestion(suggestion)
@@ -133,7 +133,7 @@ def suggestion_submit(*, suggestion: Suggestion, actor: ActorUser) -> Suggestion
     return suggestion
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_withdraw(*, suggestion: Suggestion, actor: ActorUser, reason: str) -> Suggestion:
     """The lead delegate, or staff on the delegate's written request, withdraw the suggestion."""
     reason = clean_text(reason, _("撤回理由"), max_length=2000)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from security import integrity
-from suggestions.actions._base import Action, InvalidInput, audit, clean_text, lock_assignment, require
+from suggestions.actions._base import Action, InvalidInput, atomic_action, audit, clean_text, lock_assignment, require
 from suggestions.actions.notifications import delegate_users, notify, staff_users
 from suggestions.models import AuditAction, FollowUp, Reply, ResultClass
 
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
     from suggestions.actions._base import ActorUser
 
 
-@transaction.atomic
+@atomic_action
 def followup_post(*, reply: Reply, actor: ActorUser, text: str, solved: bool = False) -> FollowUp:
     """The office posts progress on a B-class reply, or reports it solved (staff confirm)."""
     suggestion, assignment = lock_assignment(reply.assignment)
@@ -58,7 +57,7 @@ def followup_post(*, reply: Reply, actor: ActorUser, text: str, solved: bool = F
     return follow_up
 
 
-@transaction.atomic
+@atomic_action
 def followup_confirm_solved(*, follow_up: FollowUp, actor: ActorUser, accept: bool, note: str = "") -> FollowUp:
     """Staff confirm a claimed solution: the reply's result becomes the adopted class (A)."""
     follow_up = FollowUp.objects.select_related("reply").get(pk=follow_up.pk)

@@ -17,7 +17,6 @@ import random
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from suggestions.actions._base import (
     Action,
     InvalidInput,
     S,
+    atomic_action,
     audit,
     clean_text,
     local_today,
@@ -75,7 +75,7 @@ def resurvey_candidates(*, session: Session, method: str):
     return ratings
 
 
-@transaction.atomic
+@atomic_action
 def resurvey_select(
     *, session: Session, actor: ActorUser, method: str, sample_size: int | None = None, seed: int | None = None
 ) -> ResurveyBatch:
@@ -134,7 +134,7 @@ def _lock_resurvey(resurvey: Resurvey) -> tuple[Suggestion, Resurvey]:
     return suggestion, locked
 
 
-@transaction.atomic
+@atomic_action
 def resurvey_record(*, resurvey: Resurvey, actor: ActorUser, channel: str, value: str, note: str = "") -> Resurvey:
     """Record the delegate's answer from a call or a visit; the online rating is left as it was."""
     suggestion, resurvey = _lock_resurvey(resurvey)
@@ -168,7 +168,7 @@ def resurvey_record(*, resurvey: Resurvey, actor: ActorUser, channel: str, value
     return resurvey
 
 
-@transaction.atomic
+@atomic_action
 def resurvey_reopen(*, resurvey: Resurvey, actor: ActorUser, reason: str) -> HandlingRound:
     """Reopen handling where the re-survey differs: the offices whose reply the delegate rated work again."""
     suggestion, resurvey = _lock_resurvey(resurvey)
@@ -199,7 +199,7 @@ def resurvey_reopen(*, resurvey: Resurvey, actor: ActorUser, reason: str) -> Han
     return round_
 
 
-@transaction.atomic
+@atomic_action
 def carryover_create(*, replies: Iterable[Reply], actor: ActorUser) -> list[Carryover]:
     """回头看: carry each chosen B answer into the current session as a new round with a new assignment.
 
@@ -256,7 +256,7 @@ def carryover_create(*, replies: Iterable[Reply], actor: ActorUser) -> list[Carr
     return carried
 
 
-@transaction.atomic
+@atomic_action
 def carryover_confirm_solved(*, reply: Reply, actor: ActorUser, note: str) -> FollowUp:
     """Staff confirm a B answer solved: it leaves the 回头看 list (its result class and year stay as they were)."""
     suggestion = lock_suggestion(Suggestion(pk=reply.suggestion_id))
@@ -292,7 +292,7 @@ def carryover_confirm_solved(*, reply: Reply, actor: ActorUser, note: str) -> Fo
 LETTER_KINDS = ("assignment", "year_end")
 
 
-@transaction.atomic
+@atomic_action
 def letters_send(*, session: Session, actor: ActorUser, kind: str) -> int:
     """Tell each delegate of ``session``'s assigned suggestions (lead or confirmed co-signer) that their letter
     is ready: one in-app notification each. Returns how many delegates were told."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +15,7 @@ from suggestions.actions._base import (
     Action,
     InvalidInput,
     S,
+    atomic_action,
     audit,
     clean_text,
     current_round,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from suggestions.models import Office
 
 
-@transaction.atomic
+@atomic_action
 def assignment_sign(*, assignment: Assignment, actor: ActorUser) -> Assignment:
     """The office signs for its assignment (签收); signing twice does nothing."""
     suggestion, assignment = lock_assignment(assignment)
@@ -56,7 +56,7 @@ def assignment_sign(*, assignment: Assignment, actor: ActorUser) -> Assignment:
     return assignment
 
 
-@transaction.atomic
+@atomic_action
 def assignment_set_handler(*, assignment: Assignment, actor: ActorUser, handler: AbstractBaseUser) -> Assignment:
     """An office head gives an assignment to one of the office's clerks."""
     suggestion, assignment = lock_assignment(assignment)
@@ -85,7 +85,7 @@ def assignment_set_handler(*, assignment: Assignment, actor: ActorUser, handler:
     return assignment
 
 
-@transaction.atomic
+@atomic_action
 def assignment_request_return(
     *, assignment: Assignment, actor: ActorUser, reason: str, suggested_office: Office | None = None
 ) -> AssignmentRequest:
@@ -126,7 +126,7 @@ def contact_date_bounds(*, assignment: Assignment) -> tuple[datetime.date, datet
     return timezone.localdate(assignment.assigned_at), local_today()
 
 
-@transaction.atomic
+@atomic_action
 def contact_record(
     *,
     assignment: Assignment,
@@ -169,7 +169,7 @@ def contact_record(
     return record
 
 
-@transaction.atomic
+@atomic_action
 def opinion_send(
     *, assignment: Assignment, actor: ActorUser, text: str, attachment: Attachment | None = None
 ) -> Opinion:
@@ -202,7 +202,7 @@ def opinion_send(
     return opinion
 
 
-@transaction.atomic
+@atomic_action
 def extension_request(
     *, assignment: Assignment, actor: ActorUser, reason: str, until: datetime.date | None
 ) -> AssignmentRequest:
@@ -242,7 +242,7 @@ def extension_request(
     return request
 
 
-@transaction.atomic
+@atomic_action
 def opinion_send_with_file(
     *, assignment: Assignment, actor: ActorUser, text: str, upload: Upload | None = None
 ) -> Opinion:

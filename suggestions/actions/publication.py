@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from suggestions.actions._base import (
     Action,
     InvalidInput,
     TransitionNotAllowed,
+    atomic_action,
     audit,
     clean_text,
     lock_suggestion,
@@ -104,7 +104,7 @@ def _set_reply_public_text(
     )
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_save_public_version(
     *,
     suggestion: Suggestion,
@@ -147,7 +147,7 @@ def _review_suggestion_version(
     )
 
 
-@transaction.atomic
+@atomic_action
 def reply_publish(
     *,
     reply: Reply,
@@ -203,7 +203,7 @@ def reply_publish(
     return reply
 
 
-@transaction.atomic
+@atomic_action
 def reply_save_public_text(
     *,
     reply: Reply,
@@ -227,7 +227,7 @@ def reply_save_public_text(
     return reply
 
 
-@transaction.atomic
+@atomic_action
 def reply_unpublish(*, reply: Reply, actor: ActorUser, note: str = "") -> Reply:
     """Staff take a reply off the public pages (the suggestion too, when no reply of it stays public)."""
     suggestion = lock_suggestion(reply.suggestion)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from suggestions.actions._base import (
     Action,
     InvalidInput,
     S,
+    atomic_action,
     audit,
     local_today,
     lock_suggestion,
@@ -43,7 +43,7 @@ def _raters_done(suggestion: Suggestion, round_: HandlingRound) -> bool:
     return all((r.pk, d.pk) in rated for r in replies for d in delegates)
 
 
-@transaction.atomic
+@atomic_action
 def rating_submit(*, reply: Reply, actor: ActorUser, value: str, comment: str = "") -> Rating:
     """代表评价; 不满意 opens a re-handling round for that office."""
     suggestion = lock_suggestion(reply.suggestion)
@@ -94,7 +94,7 @@ def rating_submit(*, reply: Reply, actor: ActorUser, value: str, comment: str = 
     return rating
 
 
-@transaction.atomic
+@atomic_action
 def round_open_rehandling(
     *, suggestion: Suggestion, actor: ActorUser, assignments: Iterable[Assignment], reason: str
 ) -> HandlingRound:
@@ -151,7 +151,7 @@ def _open_next_round(
     return round_
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_close(*, suggestion: Suggestion, actor: ActorUser, note: str = "") -> Suggestion:
     """Staff close a replied suggestion, e.g. when the rating window has passed."""
     suggestion = lock_suggestion(suggestion)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +15,7 @@ from suggestions.actions._base import (
     InvalidInput,
     S,
     TransitionNotAllowed,
+    atomic_action,
     audit,
     current_round,
     lock_assignment,
@@ -66,7 +66,7 @@ def reply_requirements(
     return missing
 
 
-@transaction.atomic
+@atomic_action
 def reply_save_draft(
     *,
     assignment: Assignment,
@@ -98,7 +98,7 @@ def reply_save_draft(
     return reply
 
 
-@transaction.atomic
+@atomic_action
 def reply_submit(*, reply: Reply, actor: ActorUser) -> Reply:
     """The office sends its reply to the delegates once ``reply_requirements`` are met."""
     suggestion, assignment = lock_assignment(reply.assignment)
@@ -149,7 +149,7 @@ def reply_submit(*, reply: Reply, actor: ActorUser) -> Reply:
     return reply
 
 
-@transaction.atomic
+@atomic_action
 def reply_attach_letter(*, reply: Reply, actor: ActorUser, attachment: Attachment | None) -> Reply:
     """Attach the signed letter to a submitted reply that has none (sent before the letter was required)."""
     suggestion, assignment = lock_assignment(reply.assignment)
@@ -174,7 +174,7 @@ def reply_attach_letter(*, reply: Reply, actor: ActorUser, attachment: Attachmen
     return reply
 
 
-@transaction.atomic
+@atomic_action
 def reply_save_draft_with_letter(
     *,
     assignment: Assignment,
@@ -196,7 +196,7 @@ def reply_save_draft_with_letter(
     )
 
 
-@transaction.atomic
+@atomic_action
 def reply_attach_uploaded_letter(*, reply: Reply, actor: ActorUser, letter: Upload | None) -> Reply:
     """补传: store the signed letter and attach it to the submitted ``reply``: both are written, or neither."""
     assignment = reply.assignment

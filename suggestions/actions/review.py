@@ -16,6 +16,7 @@ from suggestions.actions._base import (
     InvalidInput,
     NumberTaken,
     S,
+    atomic_action,
     audit,
     clean_text,
     lock_suggestion,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from suggestions.actions._base import ActorUser
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_return(*, suggestion: Suggestion, actor: ActorUser, reason: str) -> Suggestion:
     """Staff return a submitted suggestion to the delegate for revision."""
     suggestion = lock_suggestion(suggestion)
@@ -62,7 +63,7 @@ def not_registered_reasons() -> list[str]:
     ]
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_reject(*, suggestion: Suggestion, actor: ActorUser, reason: str) -> Suggestion:
     """不予立案 with a standard or custom reason."""
     suggestion = lock_suggestion(suggestion)
@@ -89,7 +90,7 @@ def suggestion_propose_number(*, session: Session, series: str) -> int:
     return (current or 0) + 1
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_register(*, suggestion: Suggestion, actor: ActorUser, number: int | str | None = None) -> Suggestion:
     """立案: fix the suggestion's number, unique in its session and series."""
     suggestion = lock_suggestion(suggestion)
@@ -126,7 +127,7 @@ def suggestion_register(*, suggestion: Suggestion, actor: ActorUser, number: int
     return suggestion
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_merge(
     *, target: Suggestion, sources: Iterable[Suggestion], actor: ActorUser, note: str = ""
 ) -> Suggestion:

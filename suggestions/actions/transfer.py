@@ -15,13 +15,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congresses.models import Congress
 from delegates.models import Delegate, Session
-from suggestions.actions._base import Action, S, audit, clean_text, lock_suggestion, require, set_suggestion_status
+from suggestions.actions._base import (
+    Action,
+    S,
+    atomic_action,
+    audit,
+    clean_text,
+    lock_suggestion,
+    require,
+    set_suggestion_status,
+)
 from suggestions.actions.notifications import delegate_users, notify
 from suggestions.errors import InvalidInput, NotPermitted
 from suggestions.models import AuditAction, Category, CoSigner, Suggestion, Transfer
@@ -58,7 +66,7 @@ def _delegate_names(original: Suggestion) -> str:
     return "、".join(names)[:500]
 
 
-@transaction.atomic
+@atomic_action
 def suggestion_transfer(
     *, suggestion: Suggestion, actor: ActorUser, reason: str, category: Category | None = None
 ) -> Transfer:

@@ -44,3 +44,4 @@ from suggestions.models.stats import (  # noqa: F401
 )
 from suggestions.models.suggestion import Attachment, CoSigner, Suggestion, attachment_path  # noqa: F401
 from suggestions.models.transfer import Transfer  # noqa: F401
+from suggestions.models.worklists import HomeEntry, HomeTally, InboxFact, InboxTally  # noqa: F401

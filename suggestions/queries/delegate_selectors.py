@@ -8,20 +8,22 @@ nothing else. Anything outside that answers 404.
 from collections import OrderedDict
 
 from django.db import connection
-from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, Value
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from delegates.models import Delegate
-from suggestions.models import Assignment, CoSigner, Rating, Reply, Suggestion
+from suggestions.models import Assignment, CoSigner, HomeEntry, HomeTally, Rating, Reply, Suggestion
 from suggestions.queries import paging, selectors, similar
 from suggestions.queries.selectors import ENDED_ASSIGNMENT
+from suggestions.reporting import worklists
 
 S = Suggestion.Status
 A = Assignment.Status
 VISIBLE_COSIGNER = (CoSigner.Status.INVITED, CoSigner.Status.CONFIRMED)
-DRAFT_STATUSES = (S.DRAFT, S.RETURNED)
-HANDLING_STATUSES = (S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING)
-FINISHED_STATUSES = (S.CLOSED, S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
+# The sections' statuses are the worklists' (one definition for the rows and their counts).
+DRAFT_STATUSES = worklists.DRAFT_STATUSES
+HANDLING_STATUSES = worklists.HANDLING_STATUSES
+FINISHED_STATUSES = worklists.FINISHED_STATUSES
 
 
 def _mine(delegate):
@@ -87,13 +89,7 @@ def reply_for_rater(delegate, pk):
 
 def _unrated_by(delegate):
     """A submitted reply of the current round that this delegate has not rated yet."""
-    return Exists(
-        Reply.objects.filter(
-            suggestion=OuterRef("pk"),
-            status=Reply.Status.SUBMITTED,
-            round__number=OuterRef("current_round"),
-        ).exclude(Exists(Rating.objects.filter(reply=OuterRef("pk"), delegate=delegate)))
-    )
+    return worklists.unrated(delegate)
 
 
 HOME_SHOWN = 10  # rows of each section on the home page
@@ -101,76 +97,22 @@ SECTION_PAGE = 20  # rows of a page of one section (keyset paged, newest first)
 HOME_SECTIONS = ("to-rate", "drafts", "submitted", "handling", "finished", "cosigned")
 
 
-def _led_or_cosigned(delegate):
-    """Ids of what the delegate leads or co-signed (confirmed): two index lookups, not an OR across a join."""
-    return (
-        Suggestion.objects.filter(lead_delegate=delegate)
-        .order_by()
-        .values("pk")
-        .union(
-            CoSigner.objects.filter(delegate=delegate, status=CoSigner.Status.CONFIRMED)
-            .order_by()
-            .values("suggestion_id"),
-            all=True,
-        )
-    )
-
-
 def home_section(delegate, section):
-    """The whole of one home section, unordered (``HOME_SECTIONS``); callers page it."""
-    led = Suggestion.objects.filter(lead_delegate=delegate)
-    if section == "to-rate":
-        return Suggestion.objects.filter(status__in=HANDLING_STATUSES, pk__in=_led_or_cosigned(delegate)).filter(
-            _unrated_by(delegate)
-        )
-    if section == "drafts":
-        return led.filter(status__in=DRAFT_STATUSES)
-    if section == "submitted":
-        return led.filter(status=S.SUBMITTED)
-    if section == "handling":
-        return led.filter(status__in=HANDLING_STATUSES).exclude(_unrated_by(delegate))
-    if section == "finished":
-        return led.filter(status__in=FINISHED_STATUSES)
-    if section == "cosigned":
-        return Suggestion.objects.filter(
-            pk__in=CoSigner.objects.filter(delegate=delegate, status=CoSigner.Status.CONFIRMED).values("suggestion_id")
-        ).exclude(lead_delegate=delegate)
-    raise ValueError(section)
+    """The entries of one home section (``HOME_SECTIONS``), unordered; callers page them newest first.
 
-
-def waiting_rating(delegate):
-    """``[(pk, created_at, lead_delegate_id)]`` of what has a reply waiting for this delegate's rating.
-
-    Read once for the home page, which needs it three times (the count, the newest of the section, and
-    what the 办理中 section leaves out): a few rows (what is answered and not yet rated), never every one.
+    Which suggestion is in which section is kept by the actions (``reporting.worklists``): a section's
+    newest rows are a walk of the (delegate, section, created_at) index, co-signed ones included.
     """
-    return list(home_section(delegate, "to-rate").values_list("pk", "created_at", "lead_delegate_id"))
+    if section not in HOME_SECTIONS:
+        raise ValueError(section)
+    return HomeEntry.objects.filter(delegate_id=delegate.pk, section=section)
 
 
-def home_counts(delegate, waiting=None):
-    """The size of each home section: grouped counts over indexes, never the rows (``waiting``: ``waiting_rating``)."""
-    if waiting is None:
-        waiting = waiting_rating(delegate)
-    by_status = dict(
-        Suggestion.objects.filter(lead_delegate=delegate)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    cosigned = home_section(delegate, "cosigned").count()
-
-    def total(statuses):
-        return sum(by_status.get(status, 0) for status in statuses)
-
-    return {
-        "to-rate": len(waiting),
-        "drafts": total(DRAFT_STATUSES),
-        "submitted": by_status.get(S.SUBMITTED, 0),
-        "handling": total(HANDLING_STATUSES) - sum(1 for _pk, _at, lead in waiting if lead == delegate.pk),
-        "finished": total(FINISHED_STATUSES),
-        "cosigned": cosigned,
-    }
+def home_counts(delegate):
+    """The size of each home section: the delegate's tally rows (one small read), never the rows."""
+    counts = dict.fromkeys(HOME_SECTIONS, 0)
+    counts.update(HomeTally.objects.filter(delegate_id=delegate.pk).values_list("section", "n"))
+    return counts
 
 
 def _rows(delegate, ids):
@@ -198,52 +140,44 @@ def _rows(delegate, ids):
     return rows
 
 
-def home_suggestions(delegate, counts, waiting):
+def home_suggestions(delegate, counts):
     """``{section: rows}``: the newest ``HOME_SHOWN`` of each non-empty section, whatever the delegate holds.
 
-    The 待评价 section's newest come from ``waiting`` (``waiting_rating``), and the 办理中 section leaves out
-    its led ones by id rather than testing every handled row for an unrated reply again. PostgreSQL picks
-    the other sections' ids in one statement (a UNION ALL of limited index walks); SQLite, which allows no
-    LIMIT inside a compound, asks once per section.
+    PostgreSQL picks the sections' ids in one statement (a UNION ALL of limited index walks of the
+    delegate's entries); SQLite, which allows no LIMIT inside a compound, asks once per section.
     """
     wanted = [section for section in HOME_SECTIONS if counts.get(section)]
     if not wanted:
         return {}
-    newest_first = sorted(waiting, key=lambda row: (row[1], row[0]), reverse=True)
-    picked = [(pk, "to-rate") for pk, _at, _lead in newest_first[:HOME_SHOWN]] if "to-rate" in wanted else []
-    led_waiting = [pk for pk, _at, lead in waiting if lead == delegate.pk]
-    queries = []
-    for section in wanted:
-        if section == "to-rate":
-            continue
-        if section == "handling":
-            rows = Suggestion.objects.filter(lead_delegate=delegate, status__in=HANDLING_STATUSES).exclude(
-                pk__in=led_waiting
-            )
-        else:
-            rows = home_section(delegate, section)
-        queries.append(
-            rows.order_by("-created_at", "-id")
-            .annotate(section=Value(section, output_field=CharField()))
-            .values_list("pk", "section")[:HOME_SHOWN]
-        )
+    queries = [
+        home_section(delegate, section)
+        .order_by("-created_at", "-suggestion_id")
+        .values_list("suggestion_id", "section")[:HOME_SHOWN]
+        for section in wanted
+    ]
     if len(queries) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        picked += list(queries[0].union(*queries[1:], all=True))
+        picked = list(queries[0].union(*queries[1:], all=True))
     else:
-        picked += [pair for query in queries for pair in query]
+        picked = [pair for query in queries for pair in query]
     rows = {row.pk: row for row in _rows(delegate, {pk for pk, _section in picked})}
     sections = {section: [] for section in wanted}
     for pk, section in picked:
-        sections[section].append(rows[pk])
+        if pk in rows:
+            sections[section].append(rows[pk])
     for section_rows in sections.values():
         section_rows.sort(key=lambda row: (row.created_at, row.pk), reverse=True)
     return sections
 
 
 def home_section_page(delegate, section, params):
-    """One keyset page of one section (``?section=…&before=…``)."""
-    page = paging.keyset_page(home_section(delegate, section).only("pk", "created_at"), params, size=SECTION_PAGE)
-    page.rows = _rows(delegate, [row.pk for row in page.rows])
+    """One keyset page of one section (``?section=…&before=…``): a walk of the section's index."""
+    page = paging.keyset_page(
+        home_section(delegate, section).only("suggestion_id", "created_at"),
+        params,
+        size=SECTION_PAGE,
+        key="suggestion_id",
+    )
+    page.rows = _rows(delegate, [entry.suggestion_id for entry in page.rows])
     return page
 
 

@@ -73,29 +73,30 @@ def _url(params, name, cursor):
     return "?" + query.urlencode()
 
 
-def keyset_page(queryset, params, *, size, field="created_at"):
-    """The page of ``queryset`` that ``params`` (``request.GET``) asks for, newest first by ``(field, id)``.
+def keyset_page(queryset, params, *, size, field="created_at", key="pk"):
+    """The page of ``queryset`` that ``params`` (``request.GET``) asks for, newest first by ``(field, key)``.
 
     ``queryset`` is the whole list, unordered and unsliced; it is read ``size + 1`` rows at a time.
+    ``key`` breaks ties (the row's id, or the id a row of a side table stands for).
     """
     before, after = decode(params.get("before")), decode(params.get("after"))
     if after is not None:
         moment, pk = after
         rows = list(
-            queryset.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk})).order_by(field, "pk")[
-                : size + 1
-            ]
+            queryset.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, f"{key}__gt": pk})).order_by(
+                field, key
+            )[: size + 1]
         )
         has_newer = len(rows) > size
         rows = rows[:size][::-1]
         if not rows:  # nothing newer any more: page one
-            return keyset_page(queryset, _without_cursor(params), size=size, field=field)
+            return keyset_page(queryset, _without_cursor(params), size=size, field=field, key=key)
         has_older = True
     else:
         if before is not None:
             moment, pk = before
-            queryset = queryset.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk}))
-        rows = list(queryset.order_by(f"-{field}", "-pk")[: size + 1])
+            queryset = queryset.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, f"{key}__lt": pk}))
+        rows = list(queryset.order_by(f"-{field}", f"-{key}")[: size + 1])
         has_older = len(rows) > size
         rows = rows[:size]
         has_newer = before is not None and bool(rows)
@@ -103,7 +104,7 @@ def keyset_page(queryset, params, *, size, field="created_at"):
             return KeysetPage(rows=[], newer_url=_url(params, "after", encode(moment, pk)))
     page = KeysetPage(rows=rows)
     if rows and has_newer:
-        page.newer_url = _url(params, "after", encode(getattr(rows[0], field), rows[0].pk))
+        page.newer_url = _url(params, "after", encode(getattr(rows[0], field), getattr(rows[0], key)))
     if rows and has_older:
-        page.older_url = _url(params, "before", encode(getattr(rows[-1], field), rows[-1].pk))
+        page.older_url = _url(params, "before", encode(getattr(rows[-1], field), getattr(rows[-1], key)))
     return page

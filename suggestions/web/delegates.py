@@ -57,8 +57,7 @@ HOME_LISTS = [
 def home(request):
     """Every section's newest few with whole counts; ``?section=`` pages one section, newest first."""
     me = _me(request)
-    waiting = delegate_selectors.waiting_rating(me)
-    totals = delegate_selectors.home_counts(me, waiting)
+    totals = delegate_selectors.home_counts(me)
     section = request.GET.get("section")
     if section in delegate_selectors.HOME_SECTIONS:
         page = delegate_selectors.home_section_page(me, section, request.GET)
@@ -76,7 +75,7 @@ def home(request):
                 "today": timezone.localdate(),
             },
         )
-    rows = delegate_selectors.home_suggestions(me, totals, waiting)
+    rows = delegate_selectors.home_suggestions(me, totals)
     invitations, invitations_total = delegate_selectors.open_invitations(me)
     lists = []
     for key, title, count_label, show_lead in HOME_LISTS:

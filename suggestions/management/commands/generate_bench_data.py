@@ -57,7 +57,7 @@ from suggestions.models import (
     ResultClass,
     Suggestion,
 )
-from suggestions.reporting import stats
+from suggestions.reporting import stats, worklists
 from suggestions.roles import STAFF_GROUP
 from suggestions.workdays import work_calendar
 
@@ -232,6 +232,7 @@ class Command(BaseCommand):
                 )
             cursor.execute("ANALYZE")
         stats.rebuild()  # the dashboard's tallies, as the audit log would have kept them
+        worklists.rebuild()  # the home and inbox tallies, as the actions would have kept them
         with connection.cursor() as cursor:
             # What autovacuum does to a table some time after a bulk load: statistics, and the
             # visibility map that lets index scans skip the heap.

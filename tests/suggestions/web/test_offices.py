@@ -18,6 +18,7 @@ from suggestions.models import (
     Reply,
     Suggestion,
 )
+from suggestions.reporting import worklists
 from suggestions.workdays import work_calendar
 from tests import factories
 from tests.conftest import carry_to_reply
@@ -128,6 +129,7 @@ def test_the_inbox_shows_working_days_left_and_urgency(client, staff, office, cl
     late_due = today - datetime.timedelta(days=7)
     Assignment.objects.filter(pk=late.pk).update(due_date=late_due)
     Assignment.objects.filter(pk=soon.pk).update(due_date=cal.add_workdays(today, 3))
+    worklists.refresh([late.suggestion_id, soon.suggestion_id])  # deadlines set around the actions
     response = login(client, clerk).get(reverse("offices:inbox"))
     rows = {a.pk: a for a in response.context["rows"]}
     late_days = -cal.workdays_between(today, late_due)  # a week back: 4 or 5 working days, by weekday and holidays
