@@ -10,7 +10,7 @@ from suggestions.reporting import worklists
 from tests.test_row_security import as_restricted_role, two  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
-fill = importlib.import_module("suggestions.migrations.0033_worklists_fill").fill
+fill = importlib.import_module("suggestions.migrations.0035_worklists_fill").fill
 
 
 def test_the_data_migration_counts_every_congress_though_migrate_runs_without_a_scope(two):  # noqa: F811

@@ -10,13 +10,13 @@ def fill(apps, schema_editor):
     from huaxi_renda import rowscope
     from suggestions.reporting import worklists
 
-    with rowscope.system("migration suggestions.0033_worklists_fill"):
+    with rowscope.system("migration suggestions.0035_worklists_fill"):
         worklists.rebuild()
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("suggestions", "0032_worklists"),
+        ("suggestions", "0034_worklists"),
         ("congresses", "0002_row_security"),
         ("security", "0006_scope_widen"),
     ]

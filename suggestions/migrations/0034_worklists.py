@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0031_reply_office_class'),
+        ('suggestions', '0033_gin_pending_list_small'),
     ]
 
     operations = [
