@@ -1026,7 +1026,7 @@ def main(argv=None):
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument(
         "--only",
-        choices=["similar", "replica", "storm", "congresses", "province", "paging"],
+        choices=["similar", "replica", "storm", "congresses", "province", "paging", "pages"],
         help="measure only these figures",
     )
     parser.add_argument("--no-storm-send", action="store_true", help="the reminder storm without its send")
@@ -1105,6 +1105,10 @@ def main(argv=None):
         args.no_throughput = True
     elif args.only == "paging":
         emit(paging_figures())
+        args.no_throughput = True
+    elif args.only == "pages":  # issue 25's page bars: the query counts and the page times
+        emit(figures_query_counts(pages))
+        emit(figures_page_times(pages, args.quick))
         args.no_throughput = True
     else:
         emit(figures_query_counts(pages))

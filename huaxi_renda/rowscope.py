@@ -70,31 +70,54 @@ class _Pending:
         self.statement = None
         self.last = None  # the scope now, for the streamed body
         self.sending = False
+        self.in_effect = None  # what the last statement sent set: (congress ids, user, all), as the database said
+        self.depth = None  # the connection's atomic blocks with the request's own innermost
 
     def __call__(self, execute, sql, params, many, context):
         if self.statement is not None and not self.sending:
             statement, self.statement = self.statement, None
             self.sending = True
             try:
-                with context["connection"].cursor() as cursor:
+                connection = context["connection"]
+                with connection.cursor() as cursor:
                     cursor.execute(*statement)
+                    # Known only when sent outside any savepoint: a rollback to one would undo it unseen.
+                    at_request_level = len(connection.atomic_blocks) == self.depth
+                    self.in_effect = _setting(cursor.fetchone()) if at_request_level else None
             finally:
                 self.sending = False
         return execute(sql, params, many, context)
+
+    def unchanged(self, setting) -> bool:
+        """Whether ``setting`` is the scope the last statement sent set, with none waiting: then sending it would
+        change nothing (a person with roles in one congress: the congresses they hold are the one they act in)."""
+        return self.statement is None and setting is not None and self.in_effect == setting
+
+
+def _setting(row) -> tuple[frozenset[int], str, str] | None:
+    """A scope statement's three settings as they compare: the congress ids as a set (the policies test membership)."""
+    if row is None or len(row) != 3:
+        return None
+    congresses, user, scope_all = row
+    return frozenset(int(pk) for pk in (congresses or "").split(",") if pk), user or "", scope_all or ""
 
 
 _pending: ContextVar[dict[str, _Pending] | None] = ContextVar("huaxi_row_scope_pending", default=None)
 
 
-def _apply(sql: str, params: list) -> None:
+def _apply(sql: str, params: list, setting=None) -> None:
     """Set the scope in the transaction of each PostgreSQL alias (outside a transaction nothing: ``SET LOCAL``
-    would end with the statement); in a request, just before the next query."""
+    would end with the statement); in a request, just before the next query, and not at all when ``setting`` (what
+    the statement sets, when known beforehand) is already in effect there."""
     pending = _pending.get() or {}
     for alias in _aliases():
         connection = connections[alias]
         if not connection.in_atomic_block:
             continue
         if alias in pending:
+            if pending[alias].unchanged(setting):
+                pending[alias].last = (sql, params)
+                continue
             pending[alias].statement = pending[alias].last = (sql, params)
         else:
             with connection.cursor() as cursor:
@@ -105,7 +128,9 @@ def use(congress_ids, *, user_id: int | None = None) -> None:
     """Show the rows of these congresses (and the user's own delegate records) until the transaction ends."""
     if active():
         user = "" if user_id is None else str(int(user_id))
-        _apply(_SET.format(congresses="%s", user="%s", all="''"), [_text(congress_ids), user])
+        congresses = _text(congress_ids)
+        setting = (frozenset(int(pk) for pk in congresses.split(",") if pk), user, "")
+        _apply(_SET.format(congresses="%s", user="%s", all="''"), [congresses, user], setting)
 
 
 def use_user(user_id: int | None) -> None:
@@ -251,6 +276,7 @@ def _request_transaction(aliases: list[str]):
                     raise
                 continue  # a replica that cannot answer: the page's read fails and is read again from the primary
             pending[alias] = _Pending()
+            pending[alias].depth = len(connections[alias].atomic_blocks)
             stack.enter_context(connections[alias].execute_wrapper(pending[alias]))
         token = _pending.set(pending)
         try:

@@ -3,7 +3,8 @@ median working days to the first response and to the answer, satisfaction — of
 
 Grouped queries, never a row per opinion: counts by (station, delegate); the medians from counts by (station,
 delegate, day received, day responded), so the rows read grow with the days of activity, not the opinions, and
-each pair of days is counted in working days once. Four queries in all, however many opinions.
+each pair of days is counted in working days once. Four queries in all (with the calendar's two), however many
+opinions; one when there are none.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Value
 from django.db.models.functions import TruncDate
 
 from delegates.models import Delegate
@@ -23,9 +24,9 @@ RATING = ResidentOpinion.Rating
 COUNTS = ("received", "answered", "forwarded", "suggested", "rated", "satisfied")
 
 
-def _counts(opinions: QuerySet, by: tuple[str, ...]) -> QuerySet:
+def _counts(opinions: QuerySet, by: tuple[str, ...], names: tuple[str, ...] = ()) -> QuerySet:
     return (
-        opinions.values(*by)
+        opinions.values(*by, *names)
         .annotate(
             received=Count("pk"),
             answered=Count("pk", filter=Q(answered_at__isnull=False)),
@@ -38,16 +39,16 @@ def _counts(opinions: QuerySet, by: tuple[str, ...]) -> QuerySet:
     )
 
 
-def _spans(opinions: QuerySet, field: str, by: tuple[str, ...]) -> QuerySet:
+def _spans(opinions: QuerySet, field: str, by: tuple[str, ...], key: str) -> QuerySet:
     """How many opinions were received on one day and reached ``field`` on another, per ``by`` (tuples: the
-    rows are many, a tuple costs least to read)."""
+    rows are many, a tuple costs least to read), each row marked with ``key``."""
     return (
         opinions.filter(**{f"{field}__isnull": False})
         .annotate(start=TruncDate("received_at"), end=TruncDate(field))
         .values(*by, "start", "end")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), key=Value(key))
         .order_by()
-        .values_list(*by, "start", "end", "n")
+        .values_list("key", *by, "start", "end", "n")
     )
 
 
@@ -99,26 +100,36 @@ def figures(
         if delegate_id is not None:
             yield per_delegate[(station_id, delegate_id)]
 
-    for row in _counts(opinions, by):
+    # The names come with the counts (as the instances ``only("pk", "name")`` would give).
+    names = ("station__name", "delegate__name") if delegates else ("station__name",)
+    stations, people = {}, {}
+    for row in _counts(opinions, by, names):
+        stations[row["station_id"]] = Station.from_db(
+            "default", ["id", "name"], [row["station_id"], row["station__name"]]
+        )
+        if delegates and row["delegate_id"] is not None:
+            people[row["delegate_id"]] = Delegate.from_db(
+                "default", ["id", "name"], [row["delegate_id"], row["delegate__name"]]
+            )
         for tally in targets(*(row[key] for key in by)):
             for key in COUNTS:
                 tally[key] += row[key]
+    if not per_station:  # no opinion: nothing to take the medians of
+        return {"stations": [], "delegates": []}
     calendar, days = work_calendar(), {}
-    for field, key in (("first_responded_at", "_first"), ("answered_at", "_answer")):
-        for *group, start, end, n in _spans(opinions, field, by):
-            pair = (start, end)
-            if pair not in days:
-                days[pair] = calendar.workdays_between(start, end)
-            for tally in targets(*group):
-                tally[key][days[pair]] += n
-    stations = {s.pk: s for s in Station.objects.filter(pk__in=list(per_station)).only("pk", "name")}
-    names = {d.pk: d for d in Delegate.objects.filter(pk__in={pk for _, pk in per_delegate}).only("pk", "name")}
+    first = _spans(opinions, "first_responded_at", by, "_first")
+    for key, *group, start, end, n in first.union(_spans(opinions, "answered_at", by, "_answer"), all=True):
+        pair = (start, end)
+        if pair not in days:
+            days[pair] = calendar.workdays_between(start, end)
+        for tally in targets(*group):
+            tally[key][days[pair]] += n
     station_rows = sorted(
         ({"station": stations[pk], **_finish(tally)} for pk, tally in per_station.items()),
         key=lambda row: row["station"].name,
     )
     delegate_rows = sorted(
-        ({"delegate": names[d], "station": stations[s], **_finish(tally)} for (s, d), tally in per_delegate.items()),
+        ({"delegate": people[d], "station": stations[s], **_finish(tally)} for (s, d), tally in per_delegate.items()),
         key=lambda row: (row["station"].name, row["delegate"].name),
     )
     return {"stations": station_rows, "delegates": delegate_rows}
@@ -128,17 +139,20 @@ SUMMARY_STATIONS = 10
 CACHE_SECONDS = 10 * 60
 
 
-def dashboard_summary(*, congress_id: int | None) -> dict[str, Any] | None:
+def dashboard_summary(*, congress_id: int | None, version: int | None = None) -> dict[str, Any] | None:
     """What the reports dashboard shows of the stations: the totals and the busiest stations (the full table
     per station and per delegate is the stations' figures page); ``None`` when the congress has no opinion.
 
     Kept in the cache until an opinion or a station changes: every such write adds a ``StationAudit`` row, so the
     newest row's id says whether the cached figures are still exact (one indexed query; a cache outage only
-    costs the grouped queries).
+    costs the grouped queries). A caller that read that id already passes it as ``version``.
     """
     if congress_id is None:
         return None
-    version = StationAudit.objects.aggregate(last=Max("pk"))["last"] or 0
+    if version is None:
+        version = StationAudit.objects.aggregate(last=Max("pk"))["last"] or 0
+    if not version:  # no station has ever written anything: there is no opinion to count
+        return None
     key = f"stations:dashboard:{congress_id}:{version}"
     cached = cache_get(key, message="Stations dashboard cache unavailable")
     if cached is not None:

@@ -8,6 +8,7 @@ no data, Monday–Friday is used and staff are warned on their home page.
 
 import calendar
 import datetime
+import functools
 import logging
 
 from django.db import transaction
@@ -20,14 +21,20 @@ class WorkCalendar:
     """Answers working-day questions from one read of the exception table."""
 
     def __init__(self, exceptions=None, known_years=None):
-        from suggestions.models import CalendarDay, CalendarYear
+        from suggestions.models import CalendarDay
 
         if exceptions is None:
             exceptions = dict(CalendarDay.objects.values_list("date", "is_workday"))
-        if known_years is None:
-            known_years = set(CalendarYear.objects.values_list("year", flat=True))
         self.exceptions = exceptions
-        self.known_years = known_years
+        if known_years is not None:
+            self.known_years = known_years
+
+    @functools.cached_property
+    def known_years(self):
+        """The years with holiday data, read when first asked (deadlines and spans need only the exceptions)."""
+        from suggestions.models import CalendarYear
+
+        return set(CalendarYear.objects.values_list("year", flat=True))
 
     def is_workday(self, day):
         if day in self.exceptions:
@@ -104,13 +111,17 @@ def work_calendar():
     return WorkCalendar()
 
 
+def years_wanted(today):
+    """Years a deadline computed today can reach (six months ahead)."""
+    horizon = today + datetime.timedelta(days=200)
+    return set(range(today.year, horizon.year + 1))
+
+
 def years_needing_data(today=None):
     """Years a deadline computed today can reach (six months ahead) that have no holiday data."""
     from suggestions.models import CalendarYear
 
-    today = today or timezone.localdate()
-    horizon = today + datetime.timedelta(days=200)
-    wanted = set(range(today.year, horizon.year + 1))
+    wanted = years_wanted(today or timezone.localdate())
     return sorted(wanted - set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True)))
 
 

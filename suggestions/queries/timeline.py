@@ -162,7 +162,9 @@ def build_timeline(logs):
             {
                 "at": log.created_at,
                 "action": log.action,
-                "label": ACTION_LABELS.get(log.action, log.action),
+                "label": str(
+                    ACTION_LABELS.get(log.action, log.action)
+                ),  # cached per language: a lazy one unpickles slowly
                 "office": office.name if office else "",
                 "office_id": office.pk if office else None,
                 "actor": (log.actor.get_full_name() or log.actor.username) if log.actor_id and log.actor else "",

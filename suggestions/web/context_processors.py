@@ -65,6 +65,53 @@ def _cached_many(computations, timeout=60):
     return {**found, **missing}
 
 
+def _staff_counts(congress_id, today, failed_key, calendar_key):
+    """The staff banners' two counts, as ``_cached_many`` computations: when both are missing, one statement
+    reads both (the congress's row with its failed deliveries and whether each year has holiday data)."""
+    from suggestions.reminders import failed_count
+    from suggestions.workdays import years_needing_data, years_wanted
+
+    both = {}
+
+    def read_both():
+        if not both:
+            both.update(_read_staff_counts(congress_id, years_wanted(today)))
+        return both
+
+    if congress_id is None:  # no congress to count in (failed_count's None is every congress's)
+        return {failed_key: lambda: failed_count(congress_id), calendar_key: lambda: years_needing_data(today)}
+    return {failed_key: lambda: read_both()["failed"], calendar_key: lambda: read_both()["missing"]}
+
+
+def _read_staff_counts(congress_id, years):
+    from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from congresses.models import Congress
+    from suggestions.models import CalendarYear, ReminderDelivery
+
+    # As ``suggestions.reminders.failed_count(congress_id)`` counts them (a test holds the two equal).
+    failed = (
+        ReminderDelivery.objects.filter(
+            status=ReminderDelivery.Status.FAILED, reminder__suggestion__congress_id=OuterRef("pk")
+        )
+        .order_by()
+        .values("reminder__suggestion__congress_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    known = {f"year_{year}": Exists(CalendarYear.objects.filter(year=year)) for year in years}
+    row = (
+        Congress.objects.filter(pk=congress_id)
+        .annotate(failed=Coalesce(Subquery(failed, output_field=IntegerField()), Value(0)), **known)
+        .values("failed", *known)
+        .first()
+    )
+    if row is None:
+        return {"failed": 0, "missing": sorted(years)}
+    return {"failed": row["failed"], "missing": sorted(year for year in years if not row[f"year_{year}"])}
+
+
 _URLS = {}
 
 
@@ -134,18 +181,13 @@ def navigation(request):
     if "staff" in context["user_roles"]:
         from django.utils import timezone
 
-        from suggestions.reminders import failed_count
-        from suggestions.workdays import years_needing_data
-
         # The same for every staff member of a congress (the calendar: for everyone) and rarely changing:
         # recount at most once a minute. Failed reminders are counted per congress, each under its own key.
         today = timezone.localdate()
         congress_id = roles.congress_id_of(user)
         calendar_key = f"nav:calendar-missing:{today}"
         failed_key = f"nav:failed-reminders:{congress_id}"
-        found = _cached_many(
-            {failed_key: lambda: failed_count(congress_id), calendar_key: lambda: years_needing_data(today)}
-        )
+        found = _cached_many(_staff_counts(congress_id, today, failed_key, calendar_key))
         context["failed_reminders"] = found[failed_key]
         missing = found[calendar_key]
         if missing:

@@ -1,5 +1,6 @@
 """Reports for staff and (read-only) leaders: dashboard, Excel exports."""
 
+from django.db.models import Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,7 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from huaxi_renda.cache import cache_get, cache_set
+from huaxi_renda.prepared import Prepared
 from stations import figures as station_figures
+from stations.models import StationAudit
 from suggestions import policy
 from suggestions.actor import actor_of
 from suggestions.models import Suggestion
@@ -141,14 +144,24 @@ def _tallied_figures(session, *, today):
     }
 
 
-def cached_dashboard_figures(session, *, today):
+def _versions():
+    """The tallies' watermark with the newest audit row, and the newest station audit row (the stations' summary's
+    version): one read for both."""
+    newest = StationAudit.objects.order_by("-pk").values("pk")[:1]
+    return stats.watermark_with_newest_audit().annotate(station_version=Subquery(newest))
+
+
+_versions_query = Prepared(_versions)
+
+
+def cached_dashboard_figures(session, *, today, marks=None):
     """``dashboard_figures``, kept until the data changes.
 
     The tallies' version moves whenever a catch-up changed them (every state change writes the
     audit row a catch-up reads), so it says whether cached figures are still exact. A cache
     outage only costs reading the tallies.
     """
-    version = stats.catch_up().version
+    version = stats.catch_up(marks=marks).version
     key = f"reports:dashboard:{session.pk if session else 0}:{today.isoformat()}:{get_language()}:{version}"
     data = cache_get(key, message="Dashboard cache unavailable")  # Redis down: compute instead
     if data is None:
@@ -163,7 +176,8 @@ def dashboard(request):
     sessions = _sessions(request)
     session = _chosen_session(request, sessions)
     today = timezone.localdate()
-    data = cached_dashboard_figures(session, today=today)
+    marks = _versions_query()
+    data = cached_dashboard_figures(session, today=today, marks=marks)
     offices, sort = _sorted_offices(data["offices"], request.GET.get("sort", "office"))
     all_offices = request.GET.get("offices") == "all"
     statuses, categories, result_rows = data["statuses"], data["categories"], data["results"]
@@ -216,7 +230,10 @@ def dashboard(request):
             "followup": data["followup"],
             "staff_desk": policy.may(actor_of(request), Action.STAFF_DESK, None),
             # Residents' opinions through the liaison stations: a summary, the full table on its own page.
-            "station_figures": station_figures.dashboard_summary(congress_id=actor_of(request).congress_id),
+            "station_figures": station_figures.dashboard_summary(
+                congress_id=actor_of(request).congress_id,
+                version=(marks[0].station_version or 0) if marks else None,
+            ),
         },
     )
 
