@@ -216,14 +216,18 @@ def test_public_searches_read_the_public_versions_through_the_index_of_published
     assert '"public_bigrams" @@' in str(qs.query) and '"search_bigrams"' not in str(qs.query)
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'sugg_public_text_bigrams'")
-        assert "gin (public_bigrams) WHERE is_published" in cursor.fetchone()[0]
+        # Its pending list kept small (migration 0033) beside the predicate.
+        indexdef = cursor.fetchone()[0].replace(" WITH (gin_pending_list_limit='64')", "")
+        assert "gin (public_bigrams) WHERE is_published" in indexdef
         # On a table this small the planner may as well read every published row through sugg_published or
         # sugg_congress_published; without them (dropped inside this test's transaction, so rolled back) the
         # partial bigram index answers.
         cursor.execute("DROP INDEX sugg_published")
         cursor.execute("DROP INDEX sugg_congress_published")
         cursor.execute("ANALYZE suggestions_suggestion")
-    assert "sugg_public_text_bigrams" in _plan_without_seqscan(qs)
+    # Either partial bigram index of the published rows (alone, or with the congress first: costed alike here).
+    plan = _plan_without_seqscan(qs)
+    assert "sugg_public_text_bigrams" in plan or "sugg_congress_public_bigrams" in plan, plan
     assert set(qs.values_list("pk", flat=True)) == {sample[0].pk}
     two = apply_text_search(selectors.public_suggestions(), "小区", fields=fields).order_by()
     assert set(two.values_list("pk", flat=True)) == {sample[0].pk, sample[2].pk}
